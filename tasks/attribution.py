@@ -1,0 +1,72 @@
+"""Brand attribution of customer mentions (DESIGN.md, "Brand attribution").
+
+Order of evidence: the archive's own `brand`; the brand that answers the
+mention first; the brand whose post it replies to; the first @handle it
+addresses that is a known brand. Whatever none of these reach stays null
+("unattributed") and is counted as such by the reports.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+HANDLE = r"@(\w+)"
+
+
+def known_brands(mentions: pl.DataFrame, registry: dict[str, str]) -> dict[str, str]:
+    """Lower-cased handle or alias → canonical brand handle.
+
+    `registry` maps lower-cased handles and aliases to handles; brands seen
+    writing (`is_brand_author`) are known too. The registry wins a clash.
+    """
+    seen = (
+        mentions.filter(pl.col("is_brand_author"))
+        .select(pl.col("author_id").unique().sort())
+        .to_series()
+        .to_list()
+    )
+    return {handle.lower(): handle for handle in seen} | registry
+
+
+def attribute(mentions: pl.DataFrame, registry: dict[str, str]) -> pl.DataFrame:
+    """Fill `brand` for customer mentions from the evidence above; keeps every row."""
+    brands = known_brands(mentions, registry)
+    replies = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null())
+    answering = (
+        replies.sort("created_at", "author_id")
+        .group_by("in_reply_to_id", maintain_order=True)
+        .agg(pl.col("author_id").first().alias("answering_brand"))
+        .rename({"in_reply_to_id": "mention_id"})
+    )
+    parent = mentions.filter(pl.col("is_brand_author")).select(
+        pl.col("mention_id").alias("in_reply_to_id"), pl.col("author_id").alias("parent_brand")
+    ).unique("in_reply_to_id", keep="first")
+    addressed = (
+        mentions.select(
+            "mention_id", pl.col("text").str.extract_all(HANDLE).alias("handle")
+        )
+        .explode("handle")
+        .with_columns(
+            pl.col("handle")
+            .str.strip_prefix("@")
+            .str.to_lowercase()
+            .replace_strict(brands, default=None, return_dtype=pl.String)
+            .alias("addressed_brand")
+        )
+        .filter(pl.col("addressed_brand").is_not_null())
+        .unique("mention_id", keep="first", maintain_order=True)
+        .select("mention_id", "addressed_brand")
+    )
+    customer_brand = pl.coalesce("brand", "answering_brand", "parent_brand", "addressed_brand")
+    return (
+        mentions.join(answering, on="mention_id", how="left")
+        .join(parent, on="in_reply_to_id", how="left")
+        .join(addressed, on="mention_id", how="left")
+        .with_columns(
+            pl.when(pl.col("is_brand_author"))
+            .then(pl.col("author_id"))
+            .otherwise(customer_brand)
+            .alias("brand")
+        )
+        .drop("answering_brand", "parent_brand", "addressed_brand")
+    )

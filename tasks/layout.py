@@ -1,0 +1,53 @@
+"""Where everything lives in storage: one place for every key pattern."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+ARCHIVES = "archives/"
+WAREHOUSE = "warehouse/mentions/"
+SOURCES = "warehouse/_sources/"
+QUARANTINE = "quarantine/"
+DAILY_REPORTS = "reports/daily/"
+LATEST = "reports/latest.json"
+MANIFEST = "manifest.json"
+
+_DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")
+
+
+def partition_day(key: str) -> date | None:
+    """The `dt=YYYY-MM-DD` partition a key sits in, if any."""
+    match = _DT.search(key)
+    return date.fromisoformat(match.group(1)) if match else None
+
+
+def source_slug(key: str) -> str:
+    """A stable, readable, collision-free file stem for an archive object."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", key.removeprefix(ARCHIVES))[-80:]
+    return f"{readable}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def warehouse_part(day: date, slug: str) -> str:
+    return f"{WAREHOUSE}dt={day.isoformat()}/{slug}.parquet"
+
+
+def warehouse_day(day: date) -> str:
+    return f"{WAREHOUSE}dt={day.isoformat()}/"
+
+
+def source_record(slug: str) -> str:
+    return f"{SOURCES}{slug}.json"
+
+
+def quarantine_rows(collected: date, slug: str) -> str:
+    return f"{QUARANTINE}dt={collected.isoformat()}/{slug}.parquet"
+
+
+def quarantine_object(collected: date, slug: str, name: str) -> str:
+    return f"{QUARANTINE}dt={collected.isoformat()}/{slug}/{name}"
+
+
+def report_folder(day: date) -> str:
+    return f"{DAILY_REPORTS}dt={day.isoformat()}/"

@@ -1,0 +1,139 @@
+"""Customer-care metrics (DESIGN.md, "Metric definitions"), as polars expressions.
+
+Two steps: `mention_facts` turns a window of attributed mentions into one row
+per inbound mention with its first response; `daily_metrics` aggregates those
+facts per brand and day. Keeping the facts separate lets weekly and monthly
+figures be computed from the same rows, never from averages of averages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+
+FACT_COLUMNS = [
+    "mention_id",
+    "platform",
+    "brand",
+    "author_id",
+    "created_at",
+    "date",
+    "text",
+    "sentiment",
+    "first_response_at",
+    "frt_s",
+]
+
+
+def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Inbound mentions with their first response by their own brand.
+
+    Returns (facts, anomalies). A response stamped before the mention it
+    answers is a data error: it is left out of the facts and returned in
+    `anomalies` (mention_id, response_id, rule) for the quarantine report.
+    """
+    inbound = mentions.filter(~pl.col("is_brand_author"))
+    responses = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null()).select(
+        pl.col("in_reply_to_id").alias("mention_id"),
+        pl.col("mention_id").alias("response_id"),
+        pl.col("author_id").str.to_lowercase().alias("responder"),
+        pl.col("created_at").alias("response_at"),
+    )
+    matched = inbound.select("mention_id", "brand", "created_at").join(
+        responses, on="mention_id", how="inner"
+    ).filter(pl.col("responder") == pl.col("brand").str.to_lowercase())
+    anomalies = matched.filter(pl.col("response_at") < pl.col("created_at")).select(
+        "mention_id", "response_id", pl.lit("response_before_mention").alias("rule")
+    ).sort("mention_id", "response_id")
+    first = (
+        matched.filter(pl.col("response_at") >= pl.col("created_at"))
+        .group_by("mention_id")
+        .agg(pl.col("response_at").min().alias("first_response_at"))
+    )
+    facts = (
+        inbound.join(first, on="mention_id", how="left")
+        .with_columns(
+            pl.col("created_at").dt.date().alias("date"),
+            ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
+        )
+        .select(FACT_COLUMNS)
+        .sort("created_at", "mention_id")
+    )
+    return facts, anomalies
+
+
+def daily_metrics(
+    facts: pl.DataFrame,
+    *,
+    horizon_s: float,
+    sla_targets: dict[str, int],
+    default_sla_s: int,
+    watermark: datetime,
+) -> pl.DataFrame:
+    """Per brand and day: volume, response rate, first-response times, SLA, status.
+
+    `watermark` is the end of the newest archive collected: a mention whose
+    horizon reaches past it may still be answered (pending), and a day whose
+    last mention's horizon reaches past it is provisional.
+    """
+    horizon = timedelta(seconds=horizon_s)
+    responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
+    sla_target = pl.col("brand").replace_strict(sla_targets, default=default_sla_s, return_dtype=pl.Int64)
+    answered_frt = pl.col("frt_s").filter(responded)
+    return (
+        facts.filter(pl.col("brand").is_not_null())
+        .with_columns(responded.alias("responded"), sla_target.alias("sla_target_s"))
+        .group_by("brand", "date")
+        .agg(
+            pl.len().cast(pl.Int64).alias("inbound"),
+            pl.col("responded").sum().cast(pl.Int64).alias("responded"),
+            (~pl.col("responded") & (pl.col("created_at") + horizon > watermark))
+            .sum()
+            .cast(pl.Int64)
+            .alias("pending"),
+            answered_frt.median().alias("frt_median_s"),
+            answered_frt.quantile(0.9, interpolation="linear").alias("frt_p90_s"),
+            answered_frt.mean().alias("frt_mean_s"),
+            pl.col("sla_target_s").first(),
+            (pl.col("responded") & (pl.col("frt_s") <= pl.col("sla_target_s"))).sum().cast(pl.Int64).alias("sla_met"),
+        )
+        .with_columns(
+            (pl.col("responded") / pl.col("inbound")).alias("response_rate"),
+            (pl.col("sla_met") / pl.col("inbound")).alias("sla_attainment"),
+            pl.when(day_is_final(pl.col("date"), horizon, watermark))
+            .then(pl.lit("final"))
+            .otherwise(pl.lit("provisional"))
+            .alias("status"),
+        )
+        .select(
+            "brand",
+            "date",
+            "inbound",
+            "responded",
+            "pending",
+            "response_rate",
+            "frt_median_s",
+            "frt_p90_s",
+            "frt_mean_s",
+            "sla_target_s",
+            "sla_met",
+            "sla_attainment",
+            "status",
+        )
+        .sort("date", "brand")
+    )
+
+
+def day_is_final(day: pl.Expr, horizon: timedelta, watermark: datetime) -> pl.Expr:
+    """A day is final once the horizon of its last possible mention has passed."""
+    day_end = day.cast(pl.Datetime("us", "UTC")) + timedelta(days=1)
+    return day_end + horizon <= watermark
+
+
+def report_status(day: date, horizon_s: float, watermark: datetime) -> str:
+    return (
+        "final"
+        if pl.select(day_is_final(pl.lit(day), timedelta(seconds=horizon_s), watermark)).item()
+        else "provisional"
+    )

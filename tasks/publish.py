@@ -1,0 +1,62 @@
+"""Publishing a report folder so that no reader ever sees a half-written report.
+
+Order matters: the old manifest goes first (the folder now reads as
+incomplete), then the data files, then the new manifest, and only then does
+`reports/latest.json` move. A crash anywhere leaves a folder without a
+manifest, which consumers ignore by contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Literal
+
+from tasks import layout
+from tasks.storage import Storage
+
+
+def file_digests(files: dict[str, bytes]) -> dict[str, dict]:
+    return {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in sorted(files.items())
+    }
+
+
+def read_manifest(storage: Storage, day: date) -> dict | None:
+    key = layout.report_folder(day) + layout.MANIFEST
+    return json.loads(storage.read(key)) if storage.exists(key) else None
+
+
+def publish_report(
+    storage: Storage, day: date, files: dict[str, bytes], manifest: dict
+) -> Literal["published", "unchanged"]:
+    """Write `files` then `manifest.json`; skip when the published files are already these."""
+    folder = layout.report_folder(day)
+    digests = file_digests(files)
+    existing = read_manifest(storage, day)
+    if existing is not None and existing.get("files") == digests:
+        return "unchanged"
+    storage.delete(folder + layout.MANIFEST)
+    for name, data in sorted(files.items()):
+        storage.write(folder + name, data)
+    storage.write(
+        folder + layout.MANIFEST,
+        json.dumps({**manifest, "files": digests}, indent=2, sort_keys=True).encode(),
+    )
+    _advance_latest(storage, day)
+    return "published"
+
+
+def _advance_latest(storage: Storage, day: date) -> None:
+    """Point latest.json at `day` unless a newer complete report already holds it."""
+    if storage.exists(layout.LATEST):
+        current = json.loads(storage.read(layout.LATEST))
+        if current.get("date", "") > day.isoformat():
+            return
+    pointer = {
+        "date": day.isoformat(),
+        "path": layout.report_folder(day),
+        "manifest": layout.report_folder(day) + layout.MANIFEST,
+    }
+    storage.write(layout.LATEST, json.dumps(pointer, indent=2, sort_keys=True).encode())

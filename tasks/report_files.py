@@ -1,0 +1,150 @@
+"""Bytes of the files a daily report folder holds (everything but the manifest).
+
+Text from the wild is data, never markup: every value placed in HTML is
+escaped, and every CSV cell a spreadsheet could run as a formula is defused.
+Nothing here stamps times or run ids, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+
+import polars as pl
+
+from tasks.measure import DayMeasure
+from tasks.schema import SCHEMA_VERSION
+from tasks.warehouse import to_parquet
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_csv_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix a quote to text cells a spreadsheet would read as a formula (OWASP)."""
+    risky = "^[" + "".join("\\" + c if c in "-+" else c for c in _FORMULA_START) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(risky)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def to_csv(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    defuse_csv_cells(frame).write_csv(buffer, date_format="%Y-%m-%d", float_precision=6)
+    return buffer.getvalue()
+
+
+def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
+    """metrics.parquet, metrics.csv, sps.parquet, report.html, validation.json."""
+    return {
+        "metrics.parquet": to_parquet(measure.metrics),
+        "metrics.csv": to_csv(measure.metrics),
+        "sps.parquet": to_parquet(measure.sps),
+        "report.html": report_html(measure, status, validation).encode(),
+        "validation.json": json.dumps(validation, indent=2, sort_keys=True).encode(),
+    }
+
+
+def _fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    minutes = round(value / 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{value / 60:.1f} min"
+
+
+def _fmt_share(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _fmt_sps(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.0f}"
+
+
+_CSS = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
+main{max-width:1100px;margin:0 auto;padding:1.2rem}
+h1{font-size:1.5rem;margin:.2rem 0}.status{display:inline-block;padding:.1rem .5rem;border-radius:1rem;
+font-size:.8rem;background:#e6eefc;color:#1f4fa8}.status.provisional{background:#fff4d6;color:#8a5a00}
+.wrap{overflow-x:auto;background:#fff;border:1px solid #dfe3ea;border-radius:8px;margin:1rem 0}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{padding:.45rem .6rem;text-align:right;border-bottom:1px solid #eef0f4;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}th{background:#fafbfc;font-weight:600}
+.note{color:#5b6577;font-size:.9rem}
+"""
+
+
+def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
+    """A readable, self-contained page: one row per brand, everything escaped."""
+    table = measure.metrics.join(
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high"), on="brand", how="left"
+    ).sort("inbound", "brand", descending=[True, False])
+    rows = []
+    for r in table.iter_rows(named=True):
+        interval = (
+            f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if r["sps_ci_low"] is not None else "–"
+        )
+        cells = [
+            html.escape(r["brand"]),
+            str(r["inbound"]),
+            str(r["responded"]),
+            str(r["pending"]),
+            _fmt_share(r["response_rate"]),
+            _fmt_seconds(r["frt_median_s"]),
+            _fmt_seconds(r["frt_p90_s"]),
+            _fmt_share(r["sla_attainment"]),
+            _fmt_sps(r["sps"]),
+            html.escape(interval),
+            str(r["authors"] or 0),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    headers = [
+        "Brand",
+        "Inbound",
+        "Answered",
+        "Pending",
+        "Response rate",
+        "First response (median)",
+        "First response (p90)",
+        "SLA attainment",
+        "SPS",
+        "SPS 95% interval",
+        "Authors",
+    ]
+    quarantined = sum(s["rows_quarantined"] for s in validation["sources"])
+    day = html.escape(measure.day.isoformat())
+    body = "\n".join(rows) or f'<tr><td colspan="{len(headers)}">No attributed mentions this day.</td></tr>'
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Customer care report {day}</title><style>{_CSS}</style></head>
+<body><main>
+<h1>Customer care report — {day} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
+<p class="note">Inbound customer mentions created on {day} (UTC), answered within the reply horizon.
+{"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
+<div class="wrap"><table>
+<thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in headers)}</tr></thead>
+<tbody>
+{body}
+</tbody></table></div>
+<p class="note">{measure.inbound_total} inbound mentions; {measure.unattributed} could not be attributed to a brand.
+{quarantined} rows of the {len(validation["sources"])} contributing archive(s) were quarantined
+(see validation.json); {len(validation["response_before_mention"])} responses were stamped before their mention and ignored.</p>
+<p class="note">SPS = 100 × (promoters − detractors) / authors; the interval covers sampling error only.
+Schema version {html.escape(SCHEMA_VERSION)}.</p>
+</main></body></html>
+"""
+
+
+def validation_summary(measure: DayMeasure, records: list[dict]) -> dict:
+    """What validation did to the archives behind this day, with no post text."""
+    return {
+        "date": measure.day.isoformat(),
+        "sources": [
+            {k: r[k] for k in ("key", "etag", "size", "rows_read", "rows_accepted", "rows_quarantined", "quarantined_by_rule")}
+            for r in records
+        ],
+        "response_before_mention": measure.anomalies.to_dicts(),
+        "unattributed_inbound": measure.unattributed,
+    }

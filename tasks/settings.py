@@ -1,0 +1,46 @@
+"""One settings object for the whole pipeline.
+
+Values come from `SPS_*` environment variables (or keyword arguments in tests),
+so a scheduled deployment and a laptop run are configured the same way.
+Credentials are deliberately absent: boto3 finds them through its own chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Pipeline configuration; every field is overridable as `SPS_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="SPS_", frozen=True)
+
+    storage: str = Field(
+        default="./sps-data",
+        description="Storage URL: a local path, file:///path or s3://bucket/prefix.",
+    )
+    reply_horizon_hours: float = Field(default=72.0, gt=0)
+    sla_target_seconds: int = Field(default=3600, gt=0)
+    quarantine_threshold: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Largest share of an archive's rows that may be quarantined "
+        "before the whole archive is rejected and its days are not published.",
+    )
+    brands_file: Path | None = Field(
+        default=None, description="Brand registry (TOML); see infra/brands.example.toml."
+    )
+    max_text_chars: int = Field(default=10_000, gt=0)
+
+    def fingerprint(self) -> str:
+        """Hash of everything that changes published numbers (not where they go)."""
+        relevant = self.model_dump(exclude={"storage"}, mode="json")
+        if self.brands_file is not None:
+            relevant["brands_file"] = hashlib.sha256(self.brands_file.read_bytes()).hexdigest()
+        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]

@@ -1,0 +1,222 @@
+"""Object storage behind one small interface: a local folder or S3 (boto3).
+
+Keys are always `/`-separated and relative to the storage root, so the same
+pipeline code runs against a laptop folder, MinIO, moto or AWS.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlparse
+
+
+class StorageError(RuntimeError):
+    """A storage operation failed; the message names the object."""
+
+
+class TransientStorageError(StorageError):
+    """A failure worth retrying: throttling, 5xx, time-outs, dropped connections."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    etag: str
+
+
+class Storage(Protocol):
+    url: str
+
+    def list(self, prefix: str) -> list[ObjectInfo]: ...
+
+    def keys(self, prefix: str) -> list[str]: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def write(self, key: str, data: bytes) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+class LocalStorage:
+    """A folder on disk; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.url = str(self.root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root):
+            raise StorageError(f"key escapes the storage root: {key!r}")
+        return path
+
+    def keys(self, prefix: str) -> list[str]:
+        # Walk only the deepest folder the prefix names, not the whole root.
+        folder = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
+        if not folder.is_dir():
+            return []
+        found = (p.relative_to(self.root).as_posix() for p in folder.rglob("*") if p.is_file())
+        return sorted(k for k in found if k.startswith(prefix) and "/.tmp-" not in f"/{k}")
+
+    def list(self, prefix: str) -> list[ObjectInfo]:
+        infos = []
+        for key in self.keys(prefix):
+            path = self._path(key)
+            infos.append(ObjectInfo(key, path.stat().st_size, _md5_file(path)))
+        return infos
+
+    def read(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise StorageError(f"no such object: {key}") from None
+
+    def write(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+
+def _md5_file(path: Path) -> str:
+    """Same role as an S3 ETag: changes whenever the content does."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_TRANSIENT_CODES = {
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "RequestTimeout",
+    "RequestTimeTooSkewed",
+    "InternalError",
+    "ServiceUnavailable",
+    "503",
+    "500",
+}
+
+
+class S3Storage:
+    """S3 or any S3-compatible endpoint (AWS_ENDPOINT_URL_S3 is honoured by boto3)."""
+
+    def __init__(self, bucket: str, prefix: str) -> None:
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.url = f"s3://{bucket}/{self.prefix}".rstrip("/")
+        self._client = _s3_client()
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _call(self, what: str, key: str, fn, **kwargs):
+        from botocore.exceptions import (
+            ClientError,
+            ConnectionError as BotoConnectionError,
+            ReadTimeoutError,
+        )
+
+        try:
+            return fn(Bucket=self.bucket, **kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            message = f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}: {code}"
+            if code in _TRANSIENT_CODES or status >= 500:
+                raise TransientStorageError(message) from exc
+            raise StorageError(message) from exc
+        except (BotoConnectionError, ReadTimeoutError) as exc:
+            raise TransientStorageError(
+                f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}: {type(exc).__name__}"
+            ) from exc
+
+    def list(self, prefix: str) -> list[ObjectInfo]:
+        full = self._key(prefix)
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        infos: list[ObjectInfo] = []
+        token: dict[str, str] = {}
+        while True:
+            page = self._call("list", prefix, self._client.list_objects_v2, Prefix=full, **token)
+            for obj in page.get("Contents", []):
+                infos.append(ObjectInfo(obj["Key"][strip:], obj["Size"], obj["ETag"].strip('"')))
+            if not page.get("IsTruncated"):
+                break
+            token = {"ContinuationToken": page["NextContinuationToken"]}
+        return sorted(infos, key=lambda info: info.key)
+
+    def keys(self, prefix: str) -> list[str]:
+        return [info.key for info in self.list(prefix)]
+
+    def read(self, key: str) -> bytes:
+        # One GET per object: ranged multipart downloads cost moto (and small
+        # objects) far more than they save.
+        response = self._call("get", key, self._client.get_object, Key=self._key(key))
+        return response["Body"].read()
+
+    def write(self, key: str, data: bytes) -> None:
+        self._call("put", key, self._client.put_object, Key=self._key(key), Body=data)
+
+    def delete(self, key: str) -> None:
+        self._call("delete", key, self._client.delete_object, Key=self._key(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._call("head", key, self._client.head_object, Key=self._key(key))
+        except TransientStorageError:
+            raise
+        except StorageError:
+            return False
+        return True
+
+
+@functools.cache
+def _s3_client():
+    """One client per process: boto3 clients are thread-safe, sessions are not."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 5},
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    return boto3.client("s3", config=config)
+
+
+def open_storage(url: str) -> Storage:
+    """Build the backend a storage URL names (`/path`, `file:///path`, `s3://bucket/prefix`)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "s3":
+        if not parsed.netloc:
+            raise StorageError(f"S3 storage URL has no bucket: {url!r}")
+        return S3Storage(parsed.netloc, parsed.path)
+    if parsed.scheme == "file":
+        return LocalStorage(Path(parsed.path))
+    if parsed.scheme in ("", None) or len(parsed.scheme) == 1:  # plain or Windows path
+        return LocalStorage(Path(url))
+    raise StorageError(f"unsupported storage URL scheme {parsed.scheme!r} in {url!r}")

@@ -1,0 +1,63 @@
+"""The validated-mentions layer: Parquet per (created day, source archive).
+
+One file per source and day means concurrent ingests never write the same
+object, and re-ingesting an archive replaces exactly its own rows. Duplicates
+across archives are resolved on read (first `source_file` in name order wins),
+so every reader sees each `mention_id` once and the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import polars as pl
+
+from tasks import layout
+from tasks.schema import MENTION_SCHEMA
+from tasks.storage import Storage
+
+
+def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
+    """Write one Parquet per created day; returns {day: rows}."""
+    written: dict[str, int] = {}
+    with_day = mentions.select(list(MENTION_SCHEMA)).with_columns(pl.col("created_at").dt.date().alias("_day"))
+    for (day,), part in with_day.sort("_day").group_by("_day", maintain_order=True):
+        storage.write(layout.warehouse_part(day, slug), to_parquet(part.drop("_day").sort("mention_id")))
+        written[day.isoformat()] = part.height
+    return written
+
+
+def remove_parts(storage: Storage, slug: str, days: list[str]) -> None:
+    for day in days:
+        storage.delete(layout.warehouse_part(date.fromisoformat(day), slug))
+
+
+def to_parquet(frame: pl.DataFrame) -> bytes:
+    """Deterministic bytes for a frame: same rows in, same file out."""
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="zstd", statistics=True)
+    return buffer.getvalue()
+
+
+def days_with_mentions(storage: Storage, start: date, end: date) -> list[date]:
+    days = {layout.partition_day(k) for k in storage.keys(layout.WAREHOUSE)}
+    return sorted(d for d in days if d is not None and start <= d <= end)
+
+
+def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
+    """All mentions created in [start, end], each mention_id once."""
+    parts = []
+    day = start
+    while day <= end:
+        for key in storage.keys(layout.warehouse_day(day)):
+            if key.endswith(".parquet"):
+                parts.append(pl.read_parquet(io.BytesIO(storage.read(key)), schema=MENTION_SCHEMA))
+        day += timedelta(days=1)
+    if not parts:
+        return pl.DataFrame(schema=MENTION_SCHEMA)
+    return (
+        pl.concat(parts)
+        .sort("mention_id", "source_file")
+        .unique("mention_id", keep="first", maintain_order=True)
+    )
