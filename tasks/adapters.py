@@ -95,9 +95,12 @@ def _read_csv(data: bytes, key: str) -> pl.DataFrame:
     except pl.exceptions.PolarsError as exc:
         raise ArchiveError(f"{key}: unreadable CSV ({str(exc).splitlines()[0]})") from None
     frame = frame.with_row_index(SOURCE_ROW, offset=1)
-    if "tweet_id" in columns:
-        return _from_twcs(frame)
-    return frame
+    if "tweet_id" not in columns:
+        return frame
+    missing = [c for c in TWCS_COLUMNS if c not in columns]
+    if missing:
+        raise ArchiveError(f"{key}: missing required field(s) {', '.join(missing)} of the twcs layout")
+    return _from_twcs(frame)
 
 
 def _from_twcs(frame: pl.DataFrame) -> pl.DataFrame:

@@ -129,7 +129,12 @@ class S3Storage:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.url = f"s3://{bucket}/{self.prefix}".rstrip("/")
-        self._client = _s3_client()
+
+    @property
+    def _client(self):
+        # Keyed by the endpoint boto3 will read, so a changed AWS_ENDPOINT_URL_S3
+        # (MinIO, moto) never reuses a client built for another endpoint.
+        return _s3_client(os.environ.get("AWS_ENDPOINT_URL_S3"), os.environ.get("AWS_DEFAULT_REGION"))
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -195,8 +200,8 @@ class S3Storage:
 
 
 @functools.cache
-def _s3_client():
-    """One client per process: boto3 clients are thread-safe, sessions are not."""
+def _s3_client(endpoint: str | None, region: str | None):
+    """One client per process and endpoint: boto3 clients are thread-safe, sessions are not."""
     import boto3
     from botocore.config import Config
 

@@ -1,0 +1,77 @@
+"""Shared test fixtures: real parts on loopback only.
+
+- `s3_endpoint`: moto's S3 server in this process, bound to 127.0.0.1.
+- `prefect_harness`: a throw-away Prefect database and temporary server,
+  with the same in-process settings the CLI uses.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from flows.runtime import configure_environment
+
+configure_environment()
+
+SAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "sample" / "twcs_sample.csv"
+SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "twcs_sample.csv"
+
+
+@pytest.fixture(scope="session")
+def twcs_bytes() -> bytes:
+    """The real sample; the shared copy when it is beside the repo, else the bundled one."""
+    return (SHARED_SAMPLE if SHARED_SAMPLE.exists() else SAMPLE).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 protocol server (moto server mode) on 127.0.0.1, with dummy credentials."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    saved = {k: os.environ.get(k) for k in _S3_ENV}
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL_S3": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+    )
+    yield endpoint
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    server.stop()
+
+
+_S3_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint) -> str:
+    """A fresh bucket per test; returns its name."""
+    import boto3
+
+    name = f"sps-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.runtime import in_process
+
+    with prefect_test_harness(server_startup_timeout=180), in_process():
+        yield

@@ -1,0 +1,112 @@
+"""Metric definitions of DESIGN.md pinned on a hand-computed day.
+
+AcmeHelp, 2017-10-31, horizon 72 h, SLA 1 h. Inbound mentions:
+  m1 10:00  first answer 10:01 (60 s; a second answer at 11:00 is ignored)
+  m2 11:00  answered 11:10                      (600 s)
+  m3 12:00  answered 14:00                      (7,200 s: answered, misses the SLA)
+  m4 13:00  answered 11-03 13:00, exactly 72 h  (259,200 s: counts)
+  m4b 14:00 answered 11-03 14:00:01, 72 h + 1 s (does not count)
+  m5 20:00  only a customer replied             (unanswered)
+  m6 21:00  a brand reply stamped 20:59         (data error; unanswered)
+  m7 10-30 23:59, answered: another day.
+Answered FRTs: 60, 600, 7200, 259200 →
+  median (600 + 7200) / 2 = 3900; mean 267060 / 4 = 66765;
+  p90 linear: rank 0.9 × 3 = 2.7 → 7200 + 0.7 × (259200 − 7200) = 183600.
+response rate 4/7; SLA attainment 2/7 (60 s and 600 s).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tasks.attribution import attribute
+from tasks.metrics import daily_metrics, mention_facts
+from tests.frames import at, frame, post
+
+ACME = "AcmeHelp"
+HORIZON = 72 * 3600
+
+
+def acme_day():
+    return frame(
+        post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp hi"),
+        post("r1", ACME, "2017-10-31 10:01", "hello", brand_post=True, reply_to="m1"),
+        post("r1b", ACME, "2017-10-31 11:00", "again", brand_post=True, reply_to="m1"),
+        post("m2", "c2", "2017-10-31 11:00", "@AcmeHelp hi"),
+        post("r2", ACME, "2017-10-31 11:10", "hello", brand_post=True, reply_to="m2"),
+        post("m3", "c3", "2017-10-31 12:00", "@AcmeHelp hi"),
+        post("r3", ACME, "2017-10-31 14:00", "hello", brand_post=True, reply_to="m3"),
+        post("m4", "c4", "2017-10-31 13:00", "@AcmeHelp hi"),
+        post("r4", ACME, "2017-11-03 13:00", "hello", brand_post=True, reply_to="m4"),
+        post("m4b", "c4", "2017-10-31 14:00", "@AcmeHelp hi"),
+        post("r4b", ACME, "2017-11-03 14:00:01", "hello", brand_post=True, reply_to="m4b"),
+        post("m5", "c5", "2017-10-31 20:00", "@AcmeHelp hi"),
+        post("x5", "c9", "2017-10-31 20:05", "me too", reply_to="m5"),
+        post("m6", "c6", "2017-10-31 21:00", "@AcmeHelp hi"),
+        post("r6", ACME, "2017-10-31 20:59", "early?", brand_post=True, reply_to="m6"),
+        post("m7", "c7", "2017-10-30 23:59", "@AcmeHelp hi"),
+        post("r7", ACME, "2017-10-31 00:01", "hello", brand_post=True, reply_to="m7"),
+    )
+
+
+def metrics_for(watermark: str):
+    facts, anomalies = mention_facts(attribute(acme_day(), {}))
+    table = daily_metrics(facts, horizon_s=HORIZON, sla_targets={}, default_sla_s=3600, watermark=at(watermark))
+    return table.filter(table["date"] == date(2017, 10, 31)).row(0, named=True), anomalies
+
+
+def test_final_day_matches_the_hand_computation():
+    row, _ = metrics_for("2017-11-05 00:00")
+    assert row["brand"] == ACME
+    assert row["inbound"] == 7
+    assert row["responded"] == 4
+    assert row["pending"] == 0
+    assert row["response_rate"] == pytest.approx(4 / 7)
+    assert row["frt_median_s"] == pytest.approx(3900)
+    assert row["frt_p90_s"] == pytest.approx(183600)
+    assert row["frt_mean_s"] == pytest.approx(66765)
+    assert row["sla_met"] == 2
+    assert row["sla_attainment"] == pytest.approx(2 / 7)
+    assert row["status"] == "final"
+
+
+def test_mentions_inside_the_horizon_are_pending_and_the_day_provisional():
+    # Watermark 11-03 18:00: m5 (20:00) and m6 (21:00) could still be answered;
+    # m4b's horizon ended at 11-03 14:00, so it is simply unanswered.
+    row, _ = metrics_for("2017-11-03 18:00")
+    assert row["pending"] == 2
+    assert row["status"] == "provisional"
+
+
+def test_day_turns_final_exactly_when_its_last_horizon_has_passed():
+    assert metrics_for("2017-11-04 00:00")[0]["status"] == "final"
+    assert metrics_for("2017-11-03 23:59")[0]["status"] == "provisional"
+
+
+def test_a_response_before_its_mention_is_reported_not_counted():
+    _, anomalies = metrics_for("2017-11-05 00:00")
+    assert anomalies.to_dicts() == [{"mention_id": "m6", "response_id": "r6", "rule": "response_before_mention"}]
+
+
+def test_per_brand_sla_target_applies():
+    facts, _ = mention_facts(attribute(acme_day(), {}))
+    table = daily_metrics(
+        facts, horizon_s=HORIZON, sla_targets={ACME: 7200}, default_sla_s=3600, watermark=at("2017-11-05 00:00")
+    )
+    row = table.filter(table["date"] == date(2017, 10, 31)).row(0, named=True)
+    assert (row["sla_target_s"], row["sla_met"]) == (7200, 3)  # m3's 7,200 s now meets it
+
+
+def test_responses_by_another_account_do_not_count():
+    facts, _ = mention_facts(
+        attribute(
+            frame(
+                post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp hi", brand="AcmeHelp"),
+                post("r1", "OtherCo", "2017-10-31 10:01", "not us", brand_post=True, reply_to="m1"),
+            ),
+            {},
+        )
+    )
+    assert facts.row(0, named=True)["frt_s"] is None
