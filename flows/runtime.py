@@ -2,8 +2,10 @@
 
 With no PREFECT_API_URL, Prefect starts a temporary local server on the first
 flow run; on a fresh PREFECT_HOME that can take longer than its 20 s default.
-Heartbeats exist for a remote server's zombie detection; in-process they only
-add ~1 s to every sync (sub)flow, so they are switched off here, and only here.
+Heartbeats exist for zombie detection by a server's automations, which
+interactive and test runs do not use; they add ~1 s to every sync (sub)flow,
+so runs started through `in_process` switch them off unless the user has set
+PREFECT_FLOWS_HEARTBEAT_FREQUENCY (deployments keep Prefect's default).
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ def configure_environment() -> None:
 def in_process() -> Iterator[None]:
     """Flow runs in this block use the in-process engine's fast settings."""
     configure_environment()
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    if PREFECT_API_URL.value():  # a real server is configured: leave its heartbeats alone
+    if "PREFECT_FLOWS_HEARTBEAT_FREQUENCY" in os.environ:
         yield
         return
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

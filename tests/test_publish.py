@@ -1,0 +1,98 @@
+"""Publishing order, idempotence, and what a crash mid-publish leaves behind."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+import pytest
+
+from tasks import layout
+from tasks.publish import publish_report, read_manifest
+from tasks.report_files import defuse_csv_cells, to_csv
+from tasks.storage import open_storage
+
+DAY = date(2017, 10, 31)
+FILES = {"metrics.csv": b"a,b\n1,2\n", "report.html": b"<html></html>"}
+
+
+class FailingOnWrite:
+    """Real local storage whose n-th write raises, as a dying process would."""
+
+    def __init__(self, inner, fail_at: int):
+        self.inner, self.fail_at, self.writes = inner, fail_at, 0
+        self.url = inner.url
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def write(self, key, data):
+        self.writes += 1
+        if self.writes == self.fail_at:
+            raise OSError("disk full")
+        self.inner.write(key, data)
+
+
+def test_manifest_lists_every_file_and_latest_points_at_it(tmp_path):
+    store = open_storage(str(tmp_path))
+    assert publish_report(store, DAY, FILES, {"run_id": "r1"}) == "published"
+    manifest = read_manifest(store, DAY)
+    assert manifest["run_id"] == "r1"
+    assert sorted(manifest["files"]) == ["metrics.csv", "report.html"]
+    # sha256 of b"a,b\n1,2\n", computed with `printf 'a,b\n1,2\n' | sha256sum`
+    assert manifest["files"]["metrics.csv"] == {"sha256": "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470", "bytes": 8}
+    latest = json.loads(store.read(layout.LATEST))
+    assert latest == {
+        "date": "2017-10-31",
+        "path": "reports/daily/dt=2017-10-31/",
+        "manifest": "reports/daily/dt=2017-10-31/manifest.json",
+    }
+
+
+def test_same_files_again_is_a_no_op(tmp_path):
+    store = open_storage(str(tmp_path))
+    publish_report(store, DAY, FILES, {"run_id": "r1"})
+    assert publish_report(store, DAY, FILES, {"run_id": "r2"}) == "unchanged"
+    assert read_manifest(store, DAY)["run_id"] == "r1"
+
+
+def test_latest_never_moves_backwards(tmp_path):
+    store = open_storage(str(tmp_path))
+    publish_report(store, date(2017, 11, 1), FILES, {})
+    publish_report(store, DAY, FILES, {})
+    assert json.loads(store.read(layout.LATEST))["date"] == "2017-11-01"
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_crash_mid_publish_leaves_no_complete_looking_report(tmp_path, fail_at):
+    store = open_storage(str(tmp_path))
+    publish_report(store, DAY, FILES, {"run_id": "old"})
+    latest_before = store.read(layout.LATEST)
+    changed = {"metrics.csv": b"a,b\n3,4\n", "report.html": b"<html>new</html>"}
+    with pytest.raises(OSError, match="disk full"):
+        # writes: 1 metrics.csv, 2 report.html, 3 manifest.json
+        publish_report(FailingOnWrite(store, fail_at), DAY, changed, {"run_id": "new"})
+    assert read_manifest(store, DAY) is None  # the old manifest no longer vouches for mixed files
+    assert store.read(layout.LATEST) == latest_before
+    assert publish_report(store, DAY, changed, {"run_id": "retry"}) == "published"
+    assert read_manifest(store, DAY)["run_id"] == "retry"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
+    frame = pl.DataFrame(
+        {
+            "brand": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "AcmeHelp"],
+            "n": [1, 2, 3, 4, 5, 6, -7],
+        }
+    )
+    assert defuse_csv_cells(frame)["brand"].to_list() == [
+        "'=HYPERLINK(\"http://x\")",
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tTab",
+        "'\rCR",
+        "AcmeHelp",
+    ]
+    assert to_csv(frame).endswith(b"AcmeHelp,-7\n")  # numbers stay numbers
