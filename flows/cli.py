@@ -87,15 +87,58 @@ def backfill(
     _run(backfill_flow, start=first, end=last, storage=storage)
 
 
+quarantine_app = typer.Typer(help="Inspect and re-process quarantined data.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    day: Annotated[str | None, typer.Option("--date", help="Only this collection day.")] = None,
+    storage: StorageOption = None,
+) -> None:
+    """Archives with quarantined rows or rejected whole, with counts per rule."""
+    from tasks.ingest import read_records
+    from tasks.storage import open_storage
+
+    store = open_storage(_settings(storage).storage)
+    wanted = _day(day).isoformat() if day else None
+    table = Table(title="quarantine")
+    for column in ("collected", "archive", "read", "accepted", "quarantined", "rules"):
+        table.add_column(column, justify="right" if column in ("read", "accepted", "quarantined") else "left")
+    shown = 0
+    for r in sorted(read_records(store), key=lambda r: (r.collected, r.key)):
+        if (r.rows_quarantined or r.rejected) and wanted in (None, r.collected):
+            rules = ", ".join(f"{k} ({v})" for k, v in r.quarantined_by_rule.items()) or (r.error or "")
+            table.add_row(r.collected, r.key, str(r.rows_read), str(r.rows_accepted), str(r.rows_quarantined), rules)
+            shown += 1
+    console.print(table if shown else "nothing in quarantine")
+
+
+@quarantine_app.command("replay")
+def quarantine_replay(
+    day: Annotated[str | None, typer.Option("--date", help="Only archives of this collection day.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this archive key.")] = None,
+    storage: StorageOption = None,
+) -> None:
+    """After a fix (code, suite, policy or a re-delivered archive): re-ingest quarantined archives and republish."""
+    from flows.pipeline import replay_quarantine
+
+    _run(replay_quarantine, storage=storage, day=_day(day) if day else None, source=source)
+
+
+def _settings(storage: str | None):
+    from tasks.settings import Settings
+
+    return Settings(**({"storage": storage} if storage else {}))
+
+
 @app.command()
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
     from flows.pipeline import backfill as backfill_flow
-    from tasks.settings import Settings
     from tasks.storage import open_storage
 
-    settings = Settings(**({"storage": storage} if storage else {}))
-    store = open_storage(settings.storage)
+    store = open_storage(_settings(storage).storage)
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
     summary = _run(backfill_flow, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)

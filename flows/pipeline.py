@@ -1,14 +1,14 @@
 """Prefect flows: which archives and days, in what order, with what retries.
 
 No business logic lives here: every task calls a plain function in `tasks/`.
-Tasks receive storage URLs and keys, never frames or clients, so they hash
-cheaply, serialise to a Dask worker, and assume no shared local disk.
+Tasks receive storage URLs, keys and plain settings, never frames or clients,
+so they hash cheaply, serialise to a Dask worker, and assume no shared disk.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow, get_run_logger, task
@@ -16,16 +16,18 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from tasks import layout
-from tasks.adapters import archive_format
-from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object
+from tasks.batch_checks import check_delivery
+from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
 from tasks.measure import LOOKBACK_DAYS, measure_day, window_for
 from tasks.metrics import report_status
+from tasks.policy import load_policy
 from tasks.publish import publish_report
 from tasks.registry import load_registry
-from tasks.report_files import day_files, validation_summary
+from tasks.report_files import day_files
 from tasks.schema import SCHEMA_VERSION
 from tasks.settings import Settings
 from tasks.storage import ObjectInfo, TransientStorageError, open_storage
+from tasks.validation_report import day_validation
 from tasks.version import code_version
 from tasks.warehouse import days_with_mentions, load_window
 
@@ -55,33 +57,49 @@ _RETRYING = dict(
 
 
 @task(name="ingest-archive", task_run_name="ingest {obj.key}", **_RETRYING)
-def ingest_archive(storage_url: str, obj: ObjectInfo, settings: dict) -> IngestRecord:
+def ingest_archive(storage_url: str, obj: ObjectInfo, settings: dict, force: bool = False) -> IngestRecord:
     config = Settings(**settings)
     return ingest_object(
         open_storage(storage_url),
         obj,
+        policy=load_policy(config.policy_file),
         quarantine_threshold=config.quarantine_threshold,
         fingerprint=ingest_fingerprint(config.fingerprint()),
+        force=force,
     )
+
+
+@task(name="check-deliveries", **_RETRYING)
+def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settings: dict) -> list[dict]:
+    """Run the batch suite on each (platform, collection day) and store its verdict."""
+    storage = open_storage(storage_url)
+    policy = load_policy(Settings(**settings).policy_file)
+    records = read_records(storage)
+    verdicts = []
+    for platform, collected in deliveries:
+        check = check_delivery(records, platform, date.fromisoformat(collected), policy)
+        storage.write(layout.delivery_record(platform, collected), check.to_json())
+        verdicts.append(json.loads(check.to_json()) | {"message": check.message()})
+    return verdicts
 
 
 @task(name="measure-and-publish", task_run_name="publish {day}", **_RETRYING)
 def measure_and_publish(storage_url: str, day: date, watermark: datetime, settings: dict, run_id: str) -> str:
     config = Settings(**settings)
     storage = open_storage(storage_url)
-    registry = load_registry(config.brands_file)
     horizon_s = config.reply_horizon_hours * 3600
     measure = measure_day(
         load_window(storage, *window_for(day, horizon_s)),
         day,
-        registry=registry,
+        registry=load_registry(config.brands_file),
         horizon_s=horizon_s,
         default_sla_s=config.sla_target_seconds,
         watermark=watermark,
     )
     records = [_record_of(storage, key) for key in measure.sources]
     status = report_status(day, horizon_s, watermark)
-    validation = validation_summary(measure, [asdict(r) for r in records])
+    deliveries = _deliveries_of(storage, records)
+    validation = day_validation(storage, measure, records, deliveries, load_policy(config.policy_file))
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run_id,
@@ -91,7 +109,17 @@ def measure_and_publish(storage_url: str, day: date, watermark: datetime, settin
         "status": status,
         "watermark": watermark.isoformat(),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs": [{"key": r.key, "etag": r.etag, "size": r.size} for r in records],
+        "inputs": [
+            {
+                "key": r.key,
+                "etag": r.etag,
+                "size": r.size,
+                "rows_read": r.rows_read,
+                "rows_accepted": r.rows_accepted,
+                "rows_quarantined": r.rows_quarantined,
+            }
+            for r in records
+        ],
         "rows": {
             "inbound": measure.inbound_total,
             "unattributed": measure.unattributed,
@@ -103,11 +131,25 @@ def measure_and_publish(storage_url: str, day: date, watermark: datetime, settin
             if r.rows_quarantined
         ],
     }
-    return publish_report(storage, day, day_files(measure, status, validation), manifest)
+    outcome = publish_report(storage, day, day_files(measure, status, validation), manifest)
+    storage.delete(layout.failed_marker(day))
+    return outcome
 
 
 def _record_of(storage, key: str) -> IngestRecord:
     return IngestRecord.from_json(storage.read(layout.source_record(layout.source_slug(key))))
+
+
+def _deliveries_of(storage, records: list[IngestRecord]) -> list[dict]:
+    keys = sorted({layout.delivery_record(r.platform, r.collected) for r in records})
+    return [json.loads(storage.read(k)) for k in keys if storage.exists(k)]
+
+
+@task(name="mark-failed-day", task_run_name="mark {day} failed", **_RETRYING)
+def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: list[str]) -> None:
+    """Say beside the report why this day's newest inputs were not published."""
+    body = {"date": day.isoformat(), "reasons": reasons, "data_docs": sorted(set(data_docs))}
+    open_storage(storage_url).write(layout.failed_marker(day), json.dumps(body, indent=2).encode())
 
 
 @flow(name="publish-day", flow_run_name="publish-day {day}")
@@ -126,59 +168,70 @@ def archive_watermark(objects: list[ObjectInfo]) -> datetime:
 
 
 def _archives(storage) -> list[ObjectInfo]:
-    return [o for o in storage.list(layout.ARCHIVES) if archive_format(o.key)]
+    """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not skipped."""
+    return [o for o in storage.list(layout.ARCHIVES) if not o.key.rsplit("/", 1)[-1].startswith(("_", "."))]
 
 
-def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict) -> tuple[list[IngestRecord], dict[str, str]]:
-    """Ingest objects concurrently; returns records and {key: error} for crashed ingests."""
+class _Blocked:
+    """Days not to publish this run, each with its reasons and Data Docs pages."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[date, list[str]] = {}
+        self.docs: dict[date, list[str]] = {}
+
+    def add(self, days, reason: str, docs: list[str]) -> None:
+        for day in days:
+            self.reasons.setdefault(day, []).append(reason)
+            self.docs.setdefault(day, []).extend(docs)
+
+
+def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict, blocked: _Blocked, force: bool = False):
+    """Ingest objects concurrently, then judge each delivery; returns the records."""
     logger = get_run_logger()
-    futures = [ingest_archive.submit(storage_url, obj, settings) for obj in objects]
-    records, crashed = [], {}
+    futures = [ingest_archive.submit(storage_url, obj, settings, force) for obj in objects]
+    records: list[IngestRecord] = []
     for obj, future in zip(objects, futures):
-        state = future.wait() or future.state
-        if state.is_completed():
+        future.wait()
+        if future.state.is_completed():
             record = future.result()
             records.append(record)
             if record.rejected:
                 logger.error("archive rejected: %s", record.error)
-            elif record.rows_quarantined:
+                touched = [date.fromisoformat(d) for d in record.days] or [date.fromisoformat(record.collected)]
+                blocked.add(touched, record.error or record.key, [record.data_docs or ""])
+            elif record.rows_quarantined or record.warned_by_rule:
                 logger.warning(
-                    "%s: %d of %d rows quarantined %s",
+                    "%s: %d of %d rows quarantined %s; warnings %s",
                     obj.key,
                     record.rows_quarantined,
                     record.rows_read,
                     record.quarantined_by_rule,
+                    record.warned_by_rule,
                 )
         else:
-            crashed[obj.key] = str(state.result(raise_on_failure=False))
-            logger.error("ingest of %s failed: %s", obj.key, crashed[obj.key])
-    return records, crashed
+            error = str(future.state.result(raise_on_failure=False))
+            logger.error("ingest of %s failed: %s", obj.key, error)
+            collected = layout.partition_day(obj.key)
+            blocked.add([collected] if collected else [], f"{obj.key}: {error}", [])
+    deliveries = sorted({(r.platform, r.collected) for r in records if r.platform})
+    for verdict in check_deliveries(storage_url, deliveries, settings) if deliveries else []:
+        if verdict["broken"]:
+            (logger.error if verdict["failed"] else logger.warning)(verdict["message"])
+        if verdict["failed"]:
+            members = [r for r in records if r.key in verdict["objects"]]
+            touched = {date.fromisoformat(d) for r in members for d in r.days}
+            blocked.add(sorted(touched), verdict["message"], [r.data_docs or "" for r in members])
+    return records
 
 
-def _blocked_days(records: list[IngestRecord], crashed: dict[str, str]) -> dict[date, str]:
-    """Days that must not be published this run, with the reason to report."""
-    blocked: dict[date, list[str]] = {}
-    for record in records:
-        if record.rejected:
-            touched = record.days or {record.collected: 0}
-            for day in touched:
-                blocked.setdefault(date.fromisoformat(day), []).append(record.error or record.key)
-    for key, error in crashed.items():
-        collected = layout.partition_day(key)
-        if collected:
-            blocked.setdefault(collected, []).append(f"{key}: {error}")
-    return {day: "; ".join(reasons) for day, reasons in blocked.items()}
-
-
-def _publish_days(
-    storage_url: str, days: list[date], blocked: dict[date, str], watermark: datetime, settings: dict
-) -> dict:
+def _publish_days(storage_url: str, days: list[date], blocked: _Blocked, watermark: datetime, settings: dict) -> dict:
     run_id = str(flow_run.id or "local")
     outcome: dict = {"published": [], "unchanged": [], "failed": {}}
-    for day, reason in sorted(blocked.items()):
-        outcome["failed"][day.isoformat()] = reason
+    for day, reasons in sorted(blocked.reasons.items()):
+        outcome["failed"][day.isoformat()] = "; ".join(reasons)
+        mark_failed_day(storage_url, day, reasons, [d for d in blocked.docs[day] if d])
     for day in days:
-        if day in blocked:
+        if day in blocked.reasons:
             continue
         state = publish_day(storage_url, day, watermark, settings, run_id, return_state=True)
         if state.is_completed():
@@ -188,9 +241,15 @@ def _publish_days(
     return outcome
 
 
-def _finish(summary: dict) -> dict:
-    logger = get_run_logger()
-    logger.info(
+def _finish(records: list[IngestRecord], outcome: dict) -> dict:
+    summary = {
+        "archives": len(records),
+        "ingested": sum(not r.skipped for r in records),
+        "rows_read": sum(r.rows_read for r in records),
+        "rows_quarantined": sum(r.rows_quarantined for r in records),
+        **outcome,
+    }
+    get_run_logger().info(
         "published %d day(s), %d unchanged, %d failed",
         len(summary["published"]),
         len(summary["unchanged"]),
@@ -202,58 +261,70 @@ def _finish(summary: dict) -> dict:
     return summary
 
 
-def _summary(records: list[IngestRecord], outcome: dict) -> dict:
-    return {
-        "archives": len(records),
-        "ingested": sum(not r.skipped for r in records),
-        "rows_read": sum(r.rows_read for r in records),
-        "rows_quarantined": sum(r.rows_quarantined for r in records),
-        **outcome,
-    }
+def _settings(storage: str | None) -> Settings:
+    return Settings(**({"storage": storage} if storage else {}))
 
 
 @flow(name="backfill", log_prints=True)
 def backfill(start: date, end: date, storage: str | None = None) -> dict:
     """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
-    settings = Settings(**({"storage": storage} if storage else {}))
+    settings = _settings(storage)
     store = open_storage(settings.storage)
     archives = _archives(store)
     in_range = [o for o in archives if start <= (layout.partition_day(o.key) or date.min) <= end]
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
     config = settings.model_dump(mode="json")
-    records, crashed = _ingest(store.url, in_range, config)
-    outcome = _publish_days(
-        store.url,
-        days_with_mentions(store, start, end),
-        _blocked_days(records, crashed),
-        archive_watermark(archives),
-        config,
-    )
-    return _finish(_summary(records, outcome))
+    blocked = _Blocked()
+    records = _ingest(store.url, in_range, config, blocked)
+    days = days_with_mentions(store, start, end)
+    outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config)
+    return _finish(records, outcome)
+
+
+def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
+    """Days whose numbers new mentions on `touched` days can change (replies, attribution)."""
+    horizon_days = math.ceil(horizon_hours / 24)
+    return {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + 1)}
 
 
 @flow(name="nightly", log_prints=True)
 def nightly(day: date | None = None, storage: str | None = None) -> dict:
     """Ingest one collection day's archives (yesterday, UTC, by default) and republish what changed."""
-    settings = Settings(**({"storage": storage} if storage else {}))
+    settings = _settings(storage)
     day = day or (datetime.now(UTC).date() - timedelta(days=1))
     store = open_storage(settings.storage)
     archives = _archives(store)
     todays = [o for o in archives if layout.partition_day(o.key) == day]
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     config = settings.model_dump(mode="json")
-    records, crashed = _ingest(store.url, todays, config)
-    horizon_days = math.ceil(settings.reply_horizon_hours / 24)
-    touched = {date.fromisoformat(d) for r in records for d in r.days} | {day}
-    candidates = {
-        t + timedelta(days=offset) for t in touched for offset in range(-horizon_days - 1, LOOKBACK_DAYS + 1)
-    }
+    blocked = _Blocked()
+    records = _ingest(store.url, todays, config, blocked)
+    candidates = _affected_days({date.fromisoformat(d) for r in records for d in r.days} | {day}, settings.reply_horizon_hours)
     existing = set(days_with_mentions(store, min(candidates), max(candidates)))
-    outcome = _publish_days(
-        store.url,
-        sorted(candidates & existing),
-        _blocked_days(records, crashed),
-        archive_watermark(archives),
-        config,
-    )
-    return _finish(_summary(records, outcome))
+    outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config)
+    return _finish(records, outcome)
+
+
+@flow(name="replay-quarantine", log_prints=True)
+def replay_quarantine(storage: str | None = None, day: date | None = None, source: str | None = None) -> dict:
+    """Re-ingest archives that had quarantined rows (or were rejected) after a fix, and republish their days."""
+    settings = _settings(storage)
+    store = open_storage(settings.storage)
+    chosen = [
+        r
+        for r in read_records(store)
+        if (r.rows_quarantined or r.rejected)
+        and (day is None or r.collected == day.isoformat())
+        and (source is None or r.key == source)
+    ]
+    listed = {o.key: o for o in _archives(store)}
+    objects = [listed[r.key] for r in chosen if r.key in listed]
+    get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))
+    config = settings.model_dump(mode="json")
+    blocked = _Blocked()
+    records = _ingest(store.url, objects, config, blocked, force=True)
+    touched = {date.fromisoformat(d) for r in chosen + records for d in r.days}
+    candidates = _affected_days(touched, settings.reply_horizon_hours) if touched else set()
+    existing = set(days_with_mentions(store, min(candidates), max(candidates))) if candidates else set()
+    outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(list(listed.values())), config)
+    return _finish(records, outcome)

@@ -8,10 +8,12 @@ in a `raw_*` column, so validation can quarantine the row and say what it saw.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import re
 import zlib
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -29,7 +31,6 @@ TWCS_COLUMNS = [
 #: Fields an archive must carry; the rest of the canonical schema may be absent.
 REQUIRED_FIELDS = ["mention_id", "author_id", "is_brand_author", "created_at", "text"]
 TEXT_FIELDS = [c for c in MENTION_SCHEMA if c not in ("platform", "source_file")]
-RAW_COLUMNS = ["raw_created_at", "raw_is_brand_author", "raw_author_followers"]
 
 _TWITTER_CLASSIC = "%a %b %d %H:%M:%S %z %Y"
 _ISO_8601 = "%Y-%m-%dT%H:%M:%S%.f%z"
@@ -37,7 +38,42 @@ _FORMATS = (".csv", ".jsonl", ".ndjson", ".parquet")
 
 
 class ArchiveError(ValueError):
-    """The object cannot be read at all; the message names the object and why."""
+    """The object cannot be read at all: names the object, the file-level rule and why."""
+
+    def __init__(self, key: str, rule: str, detail: str) -> None:
+        super().__init__(f"{key}: {detail}")
+        self.key, self.rule, self.detail = key, rule, detail
+
+
+@dataclass
+class Inspection:
+    """File-level facts for the file suite, and the parsed rows when there are any."""
+
+    facts: dict[str, object] = field(default_factory=dict)
+    frame: pl.DataFrame | None = None
+    error: ArchiveError | None = None
+
+
+#: Fact set by each reading step, in order; a step that fails stops the inspection.
+FACT_OF_RULE = {
+    "file_format_known": "format_known",
+    "file_decompresses": "decompresses",
+    "file_is_utf8": "utf8",
+    "file_parses": "parses",
+    "file_has_required_fields": "has_required_fields",
+}
+
+
+def inspect_archive(data: bytes, key: str, platform: str) -> Inspection:
+    """Read an object as far as it goes, recording each file-level fact on the way."""
+    inspection = Inspection(facts={"size_bytes": len(data)} | {fact: None for fact in FACT_OF_RULE.values()})
+    try:
+        inspection.frame = read_archive(data, key, platform, facts=inspection.facts)
+    except ArchiveError as exc:
+        inspection.error = exc
+        if exc.rule in FACT_OF_RULE:
+            inspection.facts[FACT_OF_RULE[exc.rule]] = False
+    return inspection
 
 
 def archive_format(key: str) -> str | None:
@@ -49,20 +85,33 @@ def archive_format(key: str) -> str | None:
     return None
 
 
-def read_archive(data: bytes, key: str, platform: str) -> pl.DataFrame:
-    """Parse one archive object into canonical columns plus lineage and raw values."""
+def read_archive(data: bytes, key: str, platform: str, facts: dict | None = None) -> pl.DataFrame:
+    """Parse one archive object into canonical columns plus lineage and raw values.
+
+    Each reading step that succeeds sets its fact in `facts` (when given) to True.
+    """
+    facts = {} if facts is None else facts
     fmt = archive_format(key)
     if fmt is None:
-        raise ArchiveError(f"{key}: not an archive format this pipeline reads ({', '.join(_FORMATS)})")
+        raise ArchiveError(key, "file_format_known", f"not an archive format this pipeline reads ({', '.join(_FORMATS)})")
+    facts["format_known"] = True
+    if not data:
+        raise ArchiveError(key, "file_not_empty", "the object is empty (0 bytes)")
     if key.lower().endswith(".gz"):
         data = _gunzip(data, key)
+    facts["decompresses"] = True
+    if fmt != "parquet":
+        _decode(data, key)
+    facts["utf8"] = True
     if not data.strip():
-        raise ArchiveError(f"{key}: the object is empty")
+        raise ArchiveError(key, "file_not_empty", "the object holds no records")
     readers = {"csv": _read_csv, "jsonl": _read_ndjson, "ndjson": _read_ndjson, "parquet": _read_parquet}
     texts = readers[fmt](data, key)
+    facts["parses"] = True
     missing = [f for f in REQUIRED_FIELDS if f not in texts.columns]
     if missing:
-        raise ArchiveError(f"{key}: missing required field(s) {', '.join(missing)}")
+        raise ArchiveError(key, "file_has_required_fields", f"missing required field(s) {', '.join(missing)}")
+    facts["has_required_fields"] = True
     return to_canonical(texts, platform=platform, source_file=key)
 
 
@@ -70,37 +119,60 @@ def _gunzip(data: bytes, key: str) -> bytes:
     try:
         return gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as exc:
-        raise ArchiveError(f"{key}: not a readable gzip stream ({exc})") from None
+        raise ArchiveError(key, "file_decompresses", f"not a readable gzip stream ({exc})") from None
 
 
 def _decode(data: bytes, key: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ArchiveError(f"{key}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        raise ArchiveError(key, "file_is_utf8", f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
 
 def _read_csv(data: bytes, key: str) -> pl.DataFrame:
     """The twcs layout, or a CSV already in canonical column names."""
-    _decode(data, key)  # polars would replace bad bytes silently; refuse them instead
     header = data.split(b"\n", 1)[0].decode("utf-8").strip().lstrip("\ufeff")
     columns = [c.strip().strip('"') for c in header.split(",")]
+    if len(set(columns)) != len(columns):
+        raise ArchiveError(key, "file_parses", f"CSV header repeats a column name: {header[:200]!r}")
     try:
         frame = pl.read_csv(
-            io.BytesIO(data),
-            schema={c: pl.String for c in columns},
-            has_header=True,
-            quote_char='"',
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise ArchiveError(f"{key}: unreadable CSV ({str(exc).splitlines()[0]})") from None
-    frame = frame.with_row_index(SOURCE_ROW, offset=1)
+            io.BytesIO(data), schema={c: pl.String for c in columns}, has_header=True, quote_char='"'
+        ).with_row_index(SOURCE_ROW, offset=1)
+        frame = frame.with_columns(pl.lit(True).alias("fields_complete"), pl.lit(None, pl.String).alias("raw_line"))
+    except pl.exceptions.PolarsError:
+        # Ragged rows make the fast reader give up on the whole file; read it row by
+        # row instead so only the broken rows are quarantined.
+        frame = _read_ragged_csv(data.decode("utf-8"), columns, key)
     if "tweet_id" not in columns:
         return frame
     missing = [c for c in TWCS_COLUMNS if c not in columns]
     if missing:
-        raise ArchiveError(f"{key}: missing required field(s) {', '.join(missing)} of the twcs layout")
+        raise ArchiveError(
+            key, "file_has_required_fields", f"missing required field(s) {', '.join(missing)} of the twcs layout"
+        )
     return _from_twcs(frame)
+
+
+def _read_ragged_csv(text: str, columns: list[str], key: str) -> pl.DataFrame:
+    """Row-by-row CSV reading: rows with the wrong number of fields are kept and flagged."""
+    rows: list[list[str | None]] = []
+    complete: list[bool] = []
+    raw: list[str | None] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        for fields in reader:
+            ok = len(fields) == len(columns)
+            complete.append(ok)
+            raw.append(None if ok else ",".join(fields)[:2000])
+            rows.append([(v if v != "" else None) for v in (fields + [None] * len(columns))[: len(columns)]])
+    except csv.Error as exc:
+        raise ArchiveError(key, "file_parses", f"unreadable CSV near record {len(rows) + 1} ({exc})") from None
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+    return frame.with_row_index(SOURCE_ROW, offset=1).with_columns(
+        pl.Series("fields_complete", complete, dtype=pl.Boolean), pl.Series("raw_line", raw, dtype=pl.String)
+    )
 
 
 def _from_twcs(frame: pl.DataFrame) -> pl.DataFrame:
@@ -115,6 +187,8 @@ def _from_twcs(frame: pl.DataFrame) -> pl.DataFrame:
     )
     return frame.select(
         SOURCE_ROW,
+        "fields_complete",
+        "raw_line",
         pl.col("tweet_id").str.strip_chars().alias("mention_id"),
         pl.col("author_id").str.strip_chars(),
         pl.when(inbound == "true")
@@ -126,6 +200,7 @@ def _from_twcs(frame: pl.DataFrame) -> pl.DataFrame:
         "created_at",
         "text",
         pl.when(reply_to != "").then(reply_to).alias("in_reply_to_id"),
+        pl.col("response_tweet_id").alias("raw_response_ids"),
     )
 
 
@@ -134,17 +209,21 @@ def _read_ndjson(data: bytes, key: str) -> pl.DataFrame:
     lines = pl.Series("line", _decode(data, key).split("\n"), dtype=pl.String)
     frame = pl.DataFrame(lines).with_row_index(SOURCE_ROW, offset=1)
     frame = frame.filter(pl.col("line").str.strip_chars() != "")
-    fields = {
-        name: pl.col("line").str.json_path_match(f"$.{name}").alias(name) for name in TEXT_FIELDS
-    }
-    return frame.select(SOURCE_ROW, *fields.values())
+    is_object = pl.col("line").str.strip_chars().str.starts_with("{") & pl.col("line").str.json_path_match("$").is_not_null()
+    fields = [pl.col("line").str.json_path_match(f"$.{name}").alias(name) for name in TEXT_FIELDS]
+    return frame.select(
+        SOURCE_ROW,
+        is_object.alias("fields_complete"),
+        pl.when(~is_object).then(pl.col("line").str.slice(0, 2000)).alias("raw_line"),
+        *fields,
+    )
 
 
 def _read_parquet(data: bytes, key: str) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise ArchiveError(f"{key}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        raise ArchiveError(key, "file_parses", f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     frame = frame.with_row_index(SOURCE_ROW, offset=1)
     kept = [c for c in TEXT_FIELDS if c in frame.columns]
     return frame.select(
@@ -172,6 +251,10 @@ def to_canonical(texts: pl.DataFrame, platform: str, source_file: str) -> pl.Dat
     for name in TEXT_FIELDS:
         if name not in texts.columns:
             texts = texts.with_columns(pl.lit(None, pl.String).alias(name))
+    if "fields_complete" not in texts.columns:
+        texts = texts.with_columns(pl.lit(True).alias("fields_complete"), pl.lit(None, pl.String).alias("raw_line"))
+    if "raw_response_ids" not in texts.columns:  # only the twcs layout lists a post's answers
+        texts = texts.with_columns(pl.lit(None, pl.String).alias("raw_response_ids"))
     flag = pl.col("is_brand_author").str.strip_chars().str.to_lowercase()
     brand = pl.col("brand").str.strip_chars().str.strip_prefix("@")
     return texts.select(
@@ -194,6 +277,9 @@ def to_canonical(texts: pl.DataFrame, platform: str, source_file: str) -> pl.Dat
         pl.col("created_at").alias("raw_created_at"),
         pl.col("is_brand_author").alias("raw_is_brand_author"),
         pl.col("author_followers").alias("raw_author_followers"),
+        "fields_complete",
+        "raw_line",
+        "raw_response_ids",
     )
 
 
@@ -201,5 +287,5 @@ def platform_from_key(key: str) -> str:
     """`archives/<platform>/dt=…/file` → platform."""
     match = re.match(r"archives/([^/]+)/", key)
     if not match:
-        raise ArchiveError(f"{key}: not under archives/<platform>/dt=YYYY-MM-DD/")
+        raise ArchiveError(key, "file_format_known", "not under archives/<platform>/dt=YYYY-MM-DD/")
     return match.group(1)

@@ -1,8 +1,9 @@
-"""Ingest one archive object: read → normalise → validate → split → warehouse.
+"""Ingest one archive object: inspect → file suite → row suite → split → warehouse.
 
 Nothing is lost: every row read ends in the warehouse or in quarantine with
-its rule, and the per-object record says so (rows_read = accepted +
-quarantined). The raw archive is only ever read.
+its rule, and the per-object record says so (rows_read = rows_accepted +
+rows_quarantined). An object that cannot be read is copied to quarantine as
+it was. The raw archive itself is only ever read.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 import polars as pl
 
 from tasks import layout
-from tasks.adapters import ArchiveError, platform_from_key, read_archive
+from tasks.adapters import TEXT_FIELDS, ArchiveError, Inspection, inspect_archive, platform_from_key
+from tasks.policy import Policy, Severity
 from tasks.storage import ObjectInfo, Storage
-from tasks.validation import ROW, load_suite, run_suite, with_check_columns
+from tasks.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
 from tasks.version import code_version
 from tasks.warehouse import remove_parts, to_parquet, write_parts
 
-BATCH_REJECTED = "batch_over_quarantine_threshold"
+ARCHIVE_REJECTED = "archive_rejected"
 
 
 @dataclass
@@ -32,13 +35,19 @@ class IngestRecord:
     size: int
     fingerprint: str
     collected: str
+    platform: str = ""
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
+    warned_by_rule: dict[str, int] = field(default_factory=dict)
+    brand_posts: int = 0
+    unattributable: int = 0
     days: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
+    failed_rules: list[str] = field(default_factory=list)
     error: str | None = None
+    data_docs: str | None = None
     skipped: bool = False
 
     def to_json(self) -> bytes:
@@ -52,65 +61,128 @@ class IngestRecord:
 
 
 def ingest_fingerprint(settings_fingerprint: str) -> str:
-    """Changes when the code, the suite or the settings could change the result."""
-    suite = json.dumps(load_suite(), sort_keys=True)
-    return hashlib.sha256(f"{code_version()}|{suite}|{settings_fingerprint}".encode()).hexdigest()[:16]
+    """Changes when the code, a suite or the settings could change the result."""
+    suites = json.dumps([load_suite(n) for n in ("file", "mentions", "batch")], sort_keys=True)
+    return hashlib.sha256(f"{code_version()}|{suites}|{settings_fingerprint}".encode()).hexdigest()[:16]
 
 
 def ingest_object(
-    storage: Storage, obj: ObjectInfo, *, quarantine_threshold: float, fingerprint: str
+    storage: Storage,
+    obj: ObjectInfo,
+    *,
+    policy: Policy,
+    quarantine_threshold: float,
+    fingerprint: str,
+    force: bool = False,
 ) -> IngestRecord:
     """Ingest `obj` unless the same bytes were already ingested by the same code and config."""
     slug = layout.source_slug(obj.key)
     collected = layout.partition_day(obj.key)
     if collected is None:
-        raise ArchiveError(f"{obj.key}: not in a dt=YYYY-MM-DD partition")
+        raise ArchiveError(obj.key, "file_format_known", "not in a dt=YYYY-MM-DD partition")
     previous = _previous_record(storage, slug)
-    if previous and (previous.etag, previous.size, previous.fingerprint) == (obj.etag, obj.size, fingerprint):
+    if not force and previous and (previous.etag, previous.size, previous.fingerprint) == (
+        obj.etag,
+        obj.size,
+        fingerprint,
+    ):
         previous.skipped = True
         return previous
 
     record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint, collected.isoformat())
-    raw = storage.read(obj.key)
-    try:
-        parsed = read_archive(raw, obj.key, platform_from_key(obj.key))
-    except ArchiveError as exc:
-        # Unreadable as a whole: keep a copy of the object itself in quarantine.
-        storage.write(layout.quarantine_object(collected, slug, obj.key.rsplit("/", 1)[-1]), raw)
-        record.rejected, record.error = True, str(exc)
+    raw, inspection = _inspect(storage, obj, policy, record)
+    file_run = run_suite(pl.DataFrame([inspection.facts]).with_row_index(ROW), "file", policy.parameters)
+    record.data_docs = layout.data_docs(slug)
+    if file_run.failures.height or inspection.frame is None:
+        storage.write(record.data_docs, data_docs_page(file_run.result))
+        rules = file_run.failures["rule"].to_list() or [inspection.error.rule]
+        detail = inspection.error.detail if inspection.error else f"broke {', '.join(rules)}"
+        if raw is not None:  # keep the object itself: there are no rows to keep
+            storage.write(layout.quarantine_object(collected, slug, obj.key.rsplit("/", 1)[-1]), raw)
+        storage.delete(layout.quarantine_rows(collected, slug))
+        record.rejected, record.failed_rules = True, rules
+        record.error = f"{obj.key}: {', '.join(rules)}: {detail}"
         _replace(storage, slug, previous, record, accepted=None)
         return record
 
-    checked = with_check_columns(parsed)
-    failures = run_suite(checked, load_suite())
-    bad_rows = failures.group_by(ROW).agg(
+    parsed = inspection.frame
+    checked = with_check_columns(parsed, collected, policy.parameters["max_age_days"])
+    row_run = run_suite(checked, "mentions", {"max_text_chars": policy.text_limit(record.platform)})
+    storage.write(record.data_docs, data_docs_page(row_run.result))
+    _split(storage, slug, collected, previous, record, checked, row_run.failures, policy, quarantine_threshold)
+    return record
+
+
+def _inspect(
+    storage: Storage, obj: ObjectInfo, policy: Policy, record: IngestRecord
+) -> tuple[bytes | None, Inspection]:
+    """Read and parse the object, unless its listed size is already over the limit."""
+    if obj.size > policy.parameters["max_object_bytes"]:
+        return None, Inspection(facts={"size_bytes": obj.size})
+    raw = storage.read(obj.key)
+    try:
+        record.platform = platform_from_key(obj.key)
+    except ArchiveError as exc:
+        return raw, Inspection(facts={"size_bytes": len(raw), "format_known": False}, error=exc)
+    return raw, inspect_archive(raw, obj.key, record.platform)
+
+
+def _split(
+    storage: Storage,
+    slug: str,
+    collected: date,
+    previous: IngestRecord | None,
+    record: IngestRecord,
+    checked: pl.DataFrame,
+    failures: pl.DataFrame,
+    policy: Policy,
+    quarantine_threshold: float,
+) -> None:
+    """Apply each broken rule's severity: warn (count), quarantine (row), fail (archive)."""
+    severity = pl.col("rule").replace_strict(policy.severities, default=Severity.QUARANTINE.value)
+    warned = failures.filter(severity == Severity.WARN.value)
+    blocking = failures.filter(severity != Severity.WARN.value)
+    rows = checked.height
+    record.rows_read = rows
+    record.warned_by_rule = _counts(warned)
+    record.quarantined_by_rule = _counts(blocking)
+    record.unattributable = record.warned_by_rule.get("brand_attributable", 0)
+    bad_rows = blocking.group_by(ROW).agg(
         pl.col("rule").sort().str.join("; ").alias("rule"), pl.col("value").sort_by("rule").first()
     )
-    record.rows_read = parsed.height
-    record.quarantined_by_rule = dict(sorted(failures.group_by("rule").len().iter_rows()))
-    too_many = parsed.height > 0 and bad_rows.height / parsed.height > quarantine_threshold
-    if too_many:
+    failed_rules = sorted(
+        {r for r in record.quarantined_by_rule if policy.severity(r) == Severity.FAIL}
+        | {r for r, n in record.quarantined_by_rule.items() if rows and n / rows > policy.max_shares.get(r, 1.0)}
+    )
+    over_threshold = rows > 0 and bad_rows.height / rows > quarantine_threshold
+    if failed_rules or over_threshold:
         record.rejected = True
+        record.failed_rules = failed_rules or sorted(record.quarantined_by_rule)
         record.error = (
-            f"{obj.key}: {bad_rows.height} of {parsed.height} rows broke the suite "
+            f"{record.key}: {bad_rows.height} of {rows} rows broke the suite "
             f"(threshold {quarantine_threshold:.1%}); rules: "
             + ", ".join(f"{rule} ({n})" for rule, n in record.quarantined_by_rule.items())
         )
-        bad_rows = checked.select(ROW).join(bad_rows, on=ROW, how="left").with_columns(
-            pl.col("rule").fill_null(BATCH_REJECTED)
+        bad_rows = checked.select(pl.col(ROW).cast(pl.UInt32)).join(bad_rows, on=ROW, how="left").with_columns(
+            pl.col("rule").fill_null(ARCHIVE_REJECTED)
         )
-    quarantined = checked.join(bad_rows, on=ROW, how="inner")
-    accepted = checked.join(bad_rows, on=ROW, how="anti")
+    keyed = checked.with_columns(pl.col(ROW).cast(pl.UInt32))
+    quarantined = keyed.join(bad_rows, on=ROW, how="inner")
+    accepted = keyed.join(bad_rows, on=ROW, how="anti")
     if quarantined.height:
         storage.write(layout.quarantine_rows(collected, slug), to_parquet(_quarantine_frame(quarantined)))
     else:
         storage.delete(layout.quarantine_rows(collected, slug))
     record.rows_quarantined = quarantined.height
-    record.rows_accepted = accepted.height
+    record.rows_accepted = 0 if record.rejected else accepted.height
+    record.brand_posts = int(accepted["is_brand_author"].sum())
     # Days the archive speaks about, even when rejected: those days must not be published.
-    record.days = _day_counts(accepted if not too_many else checked)
-    _replace(storage, slug, previous, record, accepted=None if too_many else accepted)
-    return record
+    record.days = _day_counts(checked if record.rejected else accepted)
+    _replace(storage, slug, previous, record, accepted=None if record.rejected else accepted)
+
+
+def _counts(failures: pl.DataFrame) -> dict[str, int]:
+    return dict(sorted(failures.group_by("rule").len().iter_rows()))
 
 
 def _day_counts(frame: pl.DataFrame) -> dict[str, int]:
@@ -123,15 +195,18 @@ def _day_counts(frame: pl.DataFrame) -> dict[str, int]:
     return dict(counts.iter_rows())
 
 
+_QUARANTINE_LEAD = ["source_file", "source_row", "rule", "value"]
+
+
 def _quarantine_frame(rows: pl.DataFrame) -> pl.DataFrame:
-    """Rejected rows with their reason, every original value kept as text."""
-    return rows.select(
-        "source_file",
-        "source_row",
-        "rule",
-        "value",
-        *[pl.col(c).cast(pl.String) for c in rows.columns if c not in {"source_file", "source_row", "rule", "value", ROW}],
-    ).sort("source_row")
+    """Rejected rows with their reason; every original field kept, as text."""
+    originals = [c for c in TEXT_FIELDS if c not in _QUARANTINE_LEAD] + [
+        "raw_created_at",
+        "raw_is_brand_author",
+        "raw_author_followers",
+        "raw_line",
+    ]
+    return rows.select(*_QUARANTINE_LEAD, *[pl.col(c).cast(pl.String) for c in originals]).sort("source_row")
 
 
 def _previous_record(storage: Storage, slug: str) -> IngestRecord | None:
@@ -154,8 +229,7 @@ def _replace(
 
 
 def read_records(storage: Storage) -> list[IngestRecord]:
-    """Every ingest record, for manifests and validation reports."""
+    """Every ingest record, for batch checks, manifests and the quarantine commands."""
     return [
         IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.SOURCES) if k.endswith(".json")
     ]
-

@@ -12,6 +12,7 @@ SOURCES = "warehouse/_sources/"
 QUARANTINE = "quarantine/"
 DAILY_REPORTS = "reports/daily/"
 LATEST = "reports/latest.json"
+DATA_DOCS = "reports/data_docs/"
 MANIFEST = "manifest.json"
 
 _DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")
@@ -51,3 +52,18 @@ def quarantine_object(collected: date, slug: str, name: str) -> str:
 
 def report_folder(day: date) -> str:
     return f"{DAILY_REPORTS}dt={day.isoformat()}/"
+
+
+def data_docs(slug: str) -> str:
+    """GX's Data Docs page for one archive's validation, published beside the reports."""
+    return f"{DATA_DOCS}{slug}.html"
+
+
+def failed_marker(day: date) -> str:
+    """Why a day's latest inputs could not be published; removed when it publishes."""
+    return f"{report_folder(day)}FAILED.json"
+
+
+def delivery_record(platform: str, collected: str) -> str:
+    """Batch-suite verdict for one platform's archives of one collection day."""
+    return f"warehouse/_deliveries/{platform}/dt={collected}.json"

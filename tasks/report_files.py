@@ -135,16 +135,3 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 </main></body></html>
 """
-
-
-def validation_summary(measure: DayMeasure, records: list[dict]) -> dict:
-    """What validation did to the archives behind this day, with no post text."""
-    return {
-        "date": measure.day.isoformat(),
-        "sources": [
-            {k: r[k] for k in ("key", "etag", "size", "rows_read", "rows_accepted", "rows_quarantined", "quarantined_by_rule")}
-            for r in records
-        ],
-        "response_before_mention": measure.anomalies.to_dicts(),
-        "unattributed_inbound": measure.unattributed,
-    }

@@ -36,11 +36,16 @@ class Settings(BaseSettings):
     brands_file: Path | None = Field(
         default=None, description="Brand registry (TOML); see infra/brands.example.toml."
     )
-    max_text_chars: int = Field(default=10_000, gt=0)
+    policy_file: Path | None = Field(
+        default=None,
+        description="Validation policy (severities, thresholds, limits); default expectations/policy.json.",
+    )
 
     def fingerprint(self) -> str:
         """Hash of everything that changes published numbers (not where they go)."""
         relevant = self.model_dump(exclude={"storage"}, mode="json")
-        if self.brands_file is not None:
-            relevant["brands_file"] = hashlib.sha256(self.brands_file.read_bytes()).hexdigest()
+        for name in ("brands_file", "policy_file"):
+            path = getattr(self, name)
+            if path is not None:
+                relevant[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]

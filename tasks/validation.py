@@ -1,15 +1,17 @@
-"""Row-level validation with Great Expectations, and the good/bad split it drives.
+"""Validation with Great Expectations: file, row and batch suites, one runner.
 
-GX 1.x validates pandas, so only the columns the suite reads are converted.
-Checks that need more than one row or column (duplicates, self-replies) are
-derived as boolean columns in polars first; GX then judges them like any
-other column, so GX's unexpected-row report is the single source of truth.
+GX 1.x validates pandas, so only the columns a suite reads are converted.
+Checks that need more than one row or column (duplicates, self-replies, dates
+against the collection day) are derived as boolean columns in polars first;
+GX then judges them like any other column, so GX's unexpected-row report is
+the single source of truth for what is quarantined.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from importlib import resources
 
@@ -25,6 +27,14 @@ class Rule:
     why: str
 
 
+@dataclass(frozen=True)
+class SuiteRun:
+    """GX's verdict: one row per broken rule per row, and the raw GX result."""
+
+    failures: pl.DataFrame  # _row, rule, value
+    result: object  # ExpectationSuiteValidationResult, for Data Docs
+
+
 @cache
 def load_suite(name: str = "mentions") -> dict:
     """The reviewed suite from expectations/<name>.json."""
@@ -37,11 +47,31 @@ def suite_rules(suite: dict) -> list[Rule]:
     ]
 
 
-def with_check_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add the derived columns the suite judges, and a row position for GX to report."""
+def with_check_columns(frame: pl.DataFrame, collected: date, max_age_days: int) -> pl.DataFrame:
+    """Add the derived columns the row suite judges, and a row position for GX to report."""
+    day_start = datetime.combine(collected, time(), tzinfo=timezone.utc)
+    latest = day_start + timedelta(days=2)  # end of the collection day, plus one day of tolerance
+    oldest = day_start - timedelta(days=max_age_days)
+    strings = [c for c, t in frame.schema.items() if t == pl.String]
     return frame.with_row_index(ROW).with_columns(
+        pl.col("text").str.len_chars().alias("text_chars"),
         (~pl.col("mention_id").is_first_distinct() & pl.col("mention_id").is_not_null()).alias("dup_in_batch"),
         (pl.col("in_reply_to_id") == pl.col("mention_id")).fill_null(False).alias("replies_to_self"),
+        (pl.col("created_at") >= latest).fill_null(False).alias("created_after_collection"),
+        (pl.col("created_at") < oldest).fill_null(False).alias("created_too_old"),
+        pl.any_horizontal([pl.col(c).str.contains("\x00", literal=True).fill_null(False) for c in strings]).alias(
+            "has_nul"
+        ),
+        (pl.col("raw_author_followers").is_not_null() & pl.col("author_followers").is_null()).alias(
+            "followers_unparsable"
+        ),
+        (
+            pl.col("is_brand_author").fill_null(False)
+            | pl.col("brand").is_not_null()
+            | pl.col("in_reply_to_id").is_not_null()
+            | pl.col("raw_response_ids").is_not_null()
+            | pl.col("text").str.contains(r"@\w").fill_null(False)
+        ).alias("attributable"),
     )
 
 
@@ -62,19 +92,17 @@ def _gx_context():
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def run_suite(frame: pl.DataFrame, suite: dict) -> pl.DataFrame:
-    """Validate `frame` (which has check columns) and return one row per broken rule per row.
-
-    Columns of the result: `_row`, `rule`, `value` (the offending raw value as text).
-    """
+def run_suite(frame: pl.DataFrame, suite_name: str, parameters: dict | None = None) -> SuiteRun:
+    """Validate `frame` (which has a `_row` column) against expectations/<suite_name>.json."""
     from great_expectations.core import ExpectationSuite
 
+    suite = load_suite(suite_name)
     rules = suite_rules(suite)
     needed = sorted({e["kwargs"]["column"] for e in suite["expectations"]} | {ROW})
-    context = _gx_context()
     batch = (
-        context.data_sources.add_pandas("archive")
-        .add_dataframe_asset("mentions")
+        _gx_context()
+        .data_sources.add_pandas("archive")
+        .add_dataframe_asset(suite_name)
         .add_batch_definition_whole_dataframe("whole")
         .get_batch(batch_parameters={"dataframe": frame.select(needed).to_pandas()})
     )
@@ -85,6 +113,7 @@ def run_suite(frame: pl.DataFrame, suite: dict) -> pl.DataFrame:
             "unexpected_index_column_names": [ROW],
             "return_unexpected_index_query": False,
         },
+        expectation_parameters=parameters or {},
     )
     by_name = {r.name: r for r in rules}
     broken: list[pl.DataFrame] = []
@@ -98,15 +127,18 @@ def run_suite(frame: pl.DataFrame, suite: dict) -> pl.DataFrame:
             continue
         rows = [int(item[ROW]) for item in outcome.result.get("unexpected_index_list") or []]
         broken.append(pl.DataFrame({ROW: rows, "rule": rule.name}, schema={ROW: pl.UInt32, "rule": pl.String}))
+    return SuiteRun(_with_values(frame, broken, rules), result)
+
+
+def _with_values(frame: pl.DataFrame, broken: list[pl.DataFrame], rules: list[Rule]) -> pl.DataFrame:
+    """Attach the offending raw value (as text) of each broken rule."""
     if not broken:
         return pl.DataFrame(schema={ROW: pl.UInt32, "rule": pl.String, "value": pl.String})
-    failures = pl.concat(broken)
     value_of = {r.name: r.value_column for r in rules}
-    values = frame.select(
-        ROW, *[pl.col(c).cast(pl.String) for c in sorted(set(value_of.values()))]
-    )
+    values = frame.select(pl.col(ROW).cast(pl.UInt32), *[pl.col(c).cast(pl.String) for c in sorted(set(value_of.values()))])
     return (
-        failures.join(values, on=ROW, how="left")
+        pl.concat(broken)
+        .join(values, on=ROW, how="left")
         .select(
             ROW,
             "rule",
@@ -116,3 +148,11 @@ def run_suite(frame: pl.DataFrame, suite: dict) -> pl.DataFrame:
         )
         .sort(ROW, "rule")
     )
+
+
+def data_docs_page(result: object) -> bytes:
+    """GX's own Data Docs page for one validation result (rendered without a file context)."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result)).encode()

@@ -76,7 +76,14 @@ def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_st
     files = {name: _report(sample_store, "2017-10-31", name) for name in REPORT_FILES}
     assert manifest["files"] == file_digests(files)
     assert manifest["inputs"] == [
-        {"key": SAMPLE_KEY, "etag": sample_store.list(SAMPLE_KEY)[0].etag, "size": 861507}
+        {
+            "key": SAMPLE_KEY,
+            "etag": sample_store.list(SAMPLE_KEY)[0].etag,
+            "size": 861507,
+            "rows_read": 5000,
+            "rows_accepted": 5000,
+            "rows_quarantined": 0,
+        }
     ]
     assert manifest["status"] == "final" and manifest["schema_version"] == "1.0.0"
     assert json.loads(sample_store.read(layout.LATEST))["date"] == "2017-12-03"
@@ -147,7 +154,11 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
 
     # The good day is published, quarantine accounted for; the bad day is not published.
     assert store.exists("reports/daily/dt=2017-11-01/manifest.json")
-    assert not store.keys("reports/daily/dt=2017-11-02/")
+    assert store.keys("reports/daily/dt=2017-11-02/") == ["reports/daily/dt=2017-11-02/FAILED.json"]
+    failed = json.loads(store.read("reports/daily/dt=2017-11-02/FAILED.json"))
+    assert failed["reasons"][0].startswith("archives/twitter/dt=2017-11-02/bad.jsonl: 2 of 3 rows")
+    (docs,) = failed["data_docs"]
+    assert docs.startswith("reports/data_docs/") and b"is_brand_author" in store.read(docs)
     good_validation = json.loads(store.read("reports/daily/dt=2017-11-01/validation.json"))
     (source,) = good_validation["sources"]
     assert (source["rows_read"], source["rows_accepted"], source["rows_quarantined"]) == (21, 20, 1)
@@ -159,7 +170,7 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
     assert q_good.select("source_row", "rule", "value").rows() == [(21, "created_at_parsed_with_zone", "tomorrow")]
     q_bad = pl.read_parquet(io.BytesIO(store.read(layout.quarantine_rows(date(2017, 11, 2), layout.source_slug("archives/twitter/dt=2017-11-02/bad.jsonl")))))
     assert q_bad.select("source_row", "rule").rows() == [
-        (1, "batch_over_quarantine_threshold"),
+        (1, "archive_rejected"),
         (2, "text_length_within_limit"),
         (3, "is_brand_author_boolean"),
     ]

@@ -1,0 +1,72 @@
+"""validation.json: what validation did to the archives behind one day.
+
+Rules with their severity and reason, per-archive counts (rows read =
+accepted + quarantined), a few examples per rule, the delivery checks, and
+the responses stamped before their mention. Post text is never copied here:
+values of text-bearing rules are replaced by their length.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from tasks import layout
+from tasks.ingest import IngestRecord
+from tasks.measure import DayMeasure
+from tasks.policy import Policy
+from tasks.storage import Storage
+from tasks.validation import load_suite, suite_rules
+
+EXAMPLES_PER_RULE = 3
+_TEXT_COLUMNS = {"text", "raw_line"}
+
+
+def rule_catalogue(policy: Policy) -> list[dict]:
+    return [
+        {"rule": r.name, "suite": suite, "severity": policy.severity(r.name).value, "why": r.why}
+        for suite in ("file", "mentions", "batch")
+        for r in suite_rules(load_suite(suite))
+    ]
+
+
+def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
+    """Up to three quarantined rows per rule, with text-bearing values masked."""
+    if not record.rows_quarantined:
+        return []
+    key = layout.quarantine_rows(layout.partition_day(record.key), layout.source_slug(record.key))
+    if not storage.exists(key):
+        return []
+    rows = pl.read_parquet(io.BytesIO(storage.read(key)), columns=["source_row", "rule", "value"])
+    text_rules = {r.name for s in ("mentions",) for r in suite_rules(load_suite(s)) if r.value_column in _TEXT_COLUMNS}
+    masked = pl.when(pl.col("rule").str.split("; ").list.first().is_in(list(text_rules))).then(
+        pl.format("«masked: {} characters»", pl.col("value").str.len_chars().fill_null(0))
+    ).otherwise(pl.col("value"))
+    return (
+        rows.with_columns(masked.alias("value"))
+        .group_by("rule", maintain_order=True)
+        .head(EXAMPLES_PER_RULE)
+        .sort("rule", "source_row")
+        .to_dicts()
+    )
+
+
+def source_summary(storage: Storage, record: IngestRecord) -> dict:
+    fields = ("key", "etag", "size", "rows_read", "rows_accepted", "rows_quarantined", "quarantined_by_rule",
+              "warned_by_rule", "rejected", "failed_rules", "error", "data_docs")
+    return {f: getattr(record, f) for f in fields} | {"examples": masked_examples(storage, record)}
+
+
+def day_validation(
+    storage: Storage, measure: DayMeasure, records: list[IngestRecord], deliveries: list[dict], policy: Policy
+) -> dict:
+    """The whole validation.json for one report day."""
+    return {
+        "date": measure.day.isoformat(),
+        "rules": rule_catalogue(policy),
+        "sources": [source_summary(storage, r) for r in records],
+        "deliveries": deliveries,
+        "response_before_mention": measure.anomalies.to_dicts(),
+        "unattributed_inbound": measure.unattributed,
+    }
