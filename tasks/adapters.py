@@ -64,9 +64,14 @@ FACT_OF_RULE = {
 }
 
 
+def unread_facts(size: int, **known: bool) -> dict[str, object]:
+    """File facts before reading: only the size is known (and what the caller adds)."""
+    return {"size_bytes": size} | {fact: None for fact in FACT_OF_RULE.values()} | known
+
+
 def inspect_archive(data: bytes, key: str, platform: str) -> Inspection:
     """Read an object as far as it goes, recording each file-level fact on the way."""
-    inspection = Inspection(facts={"size_bytes": len(data)} | {fact: None for fact in FACT_OF_RULE.values()})
+    inspection = Inspection(facts=unread_facts(len(data)))
     try:
         inspection.frame = read_archive(data, key, platform, facts=inspection.facts)
     except ArchiveError as exc:

@@ -16,7 +16,14 @@ from datetime import date
 import polars as pl
 
 from tasks import layout
-from tasks.adapters import TEXT_FIELDS, ArchiveError, Inspection, inspect_archive, platform_from_key
+from tasks.adapters import (
+    TEXT_FIELDS,
+    ArchiveError,
+    Inspection,
+    inspect_archive,
+    platform_from_key,
+    unread_facts,
+)
 from tasks.policy import Policy, Severity
 from tasks.storage import ObjectInfo, Storage
 from tasks.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
@@ -118,12 +125,12 @@ def _inspect(
 ) -> tuple[bytes | None, Inspection]:
     """Read and parse the object, unless its listed size is already over the limit."""
     if obj.size > policy.parameters["max_object_bytes"]:
-        return None, Inspection(facts={"size_bytes": obj.size})
+        return None, Inspection(facts=unread_facts(obj.size))
     raw = storage.read(obj.key)
     try:
         record.platform = platform_from_key(obj.key)
     except ArchiveError as exc:
-        return raw, Inspection(facts={"size_bytes": len(raw), "format_known": False}, error=exc)
+        return raw, Inspection(facts=unread_facts(len(raw), format_known=False), error=exc)
     return raw, inspect_archive(raw, obj.key, record.platform)
 
 

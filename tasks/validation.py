@@ -107,13 +107,12 @@ def run_suite(frame: pl.DataFrame, suite_name: str, parameters: dict | None = No
         .get_batch(batch_parameters={"dataframe": frame.select(needed).to_pandas()})
     )
     result = batch.validate(
-        ExpectationSuite(name=suite["name"], expectations=suite["expectations"]),
+        ExpectationSuite(name=suite["name"], expectations=_resolve(suite["expectations"], parameters or {})),
         result_format={
             "result_format": "COMPLETE",
             "unexpected_index_column_names": [ROW],
             "return_unexpected_index_query": False,
         },
-        expectation_parameters=parameters or {},
     )
     by_name = {r.name: r for r in rules}
     broken: list[pl.DataFrame] = []
@@ -128,6 +127,17 @@ def run_suite(frame: pl.DataFrame, suite_name: str, parameters: dict | None = No
         rows = [int(item[ROW]) for item in outcome.result.get("unexpected_index_list") or []]
         broken.append(pl.DataFrame({ROW: rows, "rule": rule.name}, schema={ROW: pl.UInt32, "rule": pl.String}))
     return SuiteRun(_with_values(frame, broken, rules), result)
+
+
+def _resolve(value, parameters: dict):
+    """Substitute `{"$PARAMETER": name}` ourselves: GX's parser is not thread-safe."""
+    if isinstance(value, dict):
+        if set(value) == {"$PARAMETER"}:
+            return parameters[value["$PARAMETER"]]
+        return {k: _resolve(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, parameters) for v in value]
+    return value
 
 
 def _with_values(frame: pl.DataFrame, broken: list[pl.DataFrame], rules: list[Rule]) -> pl.DataFrame:

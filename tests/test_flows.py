@@ -182,7 +182,9 @@ def test_unreadable_archive_is_kept_in_quarantine_and_fails_the_run_by_name(tmp_
     store.write("archives/twitter/dt=2017-11-03/cut.jsonl.gz", gzip.compress(_jsonl([_mention(1, "2017-11-03")]))[:-12])
     result = CliRunner().invoke(app, ["run", "--date", "2017-11-03", "--storage", str(tmp_path)])
     assert result.exit_code == 1
-    assert "archives/twitter/dt=2017-11-03/cut.jsonl.gz: not a readable gzip stream" in " ".join(result.output.split())
+    assert "archives/twitter/dt=2017-11-03/cut.jsonl.gz: file_decompresses: not a readable gzip stream" in " ".join(
+        result.output.split()
+    )
     kept = store.keys("quarantine/dt=2017-11-03/")
     assert len(kept) == 1 and kept[0].endswith("/cut.jsonl.gz")
     assert store.read("archives/twitter/dt=2017-11-03/cut.jsonl.gz") == store.read(kept[0])  # raw untouched

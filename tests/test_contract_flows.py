@@ -1,0 +1,123 @@
+"""The data contract through the flows: batch checks, failed-day markers, replay after a fix."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.pipeline import PipelineFailed, backfill
+from tasks import layout
+from tasks.storage import open_storage
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _rows(day: str, n: int, start: int = 0, **extra) -> list[dict]:
+    rows = []
+    for i in range(start, start + n):
+        rows.append(
+            {"mention_id": f"{day}-{i}", "author_id": f"c{i}", "is_brand_author": False,
+             "created_at": f"{day}T10:{i % 60:02d}:00Z", "text": "@AcmeHelp where is my parcel", "brand": "AcmeHelp"}
+            | extra
+        )
+        rows.append(
+            {"mention_id": f"{day}-r{i}", "author_id": "AcmeHelp", "is_brand_author": True,
+             "created_at": f"{day}T11:{i % 60:02d}:00Z", "text": "@c sorry, DM us", "in_reply_to_id": f"{day}-{i}"}
+        )
+    return rows
+
+
+def _put(store, day: str, rows: list[dict], name: str = "feed.jsonl") -> str:
+    key = f"archives/twitter/dt={day}/{name}"
+    store.write(key, "\n".join(json.dumps(r) for r in rows).encode())
+    return key
+
+
+def _metrics(store, day: str) -> dict:
+    frame = pl.read_parquet(io.BytesIO(store.read(f"reports/daily/dt={day}/metrics.parquet")))
+    return frame.row(0, named=True)
+
+
+def test_a_collapsed_delivery_fails_its_day_and_only_its_day(tmp_path):
+    store = open_storage(str(tmp_path))
+    for day in ("2017-11-01", "2017-11-02", "2017-11-03", "2017-11-04"):
+        _put(store, day, _rows(day, 20))  # 40 rows a day
+    _put(store, "2017-11-05", _rows("2017-11-05", 5))  # 10 rows: a quarter of the median
+
+    with pytest.raises(PipelineFailed) as failure:
+        backfill(date(2017, 11, 1), date(2017, 11, 5), storage=str(tmp_path))
+    assert str(failure.value) == (
+        "1 day(s) not published:\n2017-11-05: delivery twitter dt=2017-11-05 "
+        "(archives/twitter/dt=2017-11-05/feed.jsonl): row_count_not_collapsing (row_ratio=0.250)"
+    )
+    for day in ("2017-11-01", "2017-11-02", "2017-11-03", "2017-11-04"):
+        assert store.exists(f"reports/daily/dt={day}/manifest.json")
+    assert not store.exists("reports/daily/dt=2017-11-05/manifest.json")
+    marker = json.loads(store.read(layout.failed_marker(date(2017, 11, 5))))
+    assert "row_count_not_collapsing" in marker["reasons"][0]
+    verdict = json.loads(store.read(layout.delivery_record("twitter", "2017-11-05")))
+    assert verdict["facts"]["trailing_median_rows"] == 40 and verdict["failed"] is True
+
+    # The full delivery arrives late (a new object): the day publishes and the marker goes.
+    _put(store, "2017-11-05", _rows("2017-11-05", 15, start=5), name="feed-rest.jsonl")
+    summary = backfill(date(2017, 11, 5), date(2017, 11, 5), storage=str(tmp_path))
+    assert summary["published"] == ["2017-11-05"]
+    assert not store.exists(layout.failed_marker(date(2017, 11, 5)))
+    assert _metrics(store, "2017-11-05")["inbound"] == 20
+
+
+def test_replay_after_a_policy_fix_recovers_quarantined_rows(tmp_path, monkeypatch):
+    store = open_storage(str(tmp_path / "store"))
+    long_post = {"text": "@AcmeHelp " + "so long " * 140}  # 1,130 characters: over Twitter's 1,120
+    rows = _rows("2017-11-01", 30) + _rows("2017-11-01", 1, start=30, **long_post)[:1]
+    _put(store, "2017-11-01", rows)
+    backfill(date(2017, 11, 1), date(2017, 11, 1), storage=store.url)
+    assert _metrics(store, "2017-11-01")["inbound"] == 30
+
+    validation = json.loads(store.read("reports/daily/dt=2017-11-01/validation.json"))
+    (source,) = validation["sources"]
+    assert source["quarantined_by_rule"] == {"text_length_within_limit": 1}
+    assert source["examples"] == [
+        {"source_row": 61, "rule": "text_length_within_limit", "value": "«masked: 1130 characters»"}
+    ]
+    assert {r["rule"] for r in validation["rules"]} >= {"file_parses", "text_length_within_limit", "row_count_not_collapsing"}
+
+    monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables at the terminal width
+    runner = CliRunner()
+    listed = runner.invoke(app, ["quarantine", "list", "--storage", store.url])
+    assert listed.exit_code == 0 and "text_length_within_limit (1)" in listed.output
+
+    policy = json.loads((Path(__file__).parents[1] / "expectations" / "policy.json").read_text())
+    policy["parameters"]["max_text_chars"]["twitter"] = 2000
+    (tmp_path / "policy.json").write_text(json.dumps(policy))
+    monkeypatch.setenv("SPS_POLICY_FILE", str(tmp_path / "policy.json"))
+    replayed = runner.invoke(app, ["quarantine", "replay", "--storage", store.url])
+    assert replayed.exit_code == 0, replayed.output
+
+    assert _metrics(store, "2017-11-01")["inbound"] == 31
+    assert store.keys("quarantine/") == []
+    assert "nothing in quarantine" in runner.invoke(app, ["quarantine", "list", "--storage", store.url]).output
+
+
+def test_a_reply_stamped_before_its_mention_is_reported_and_not_counted(tmp_path):
+    store = open_storage(str(tmp_path))
+    rows = [
+        {"mention_id": "m1", "author_id": "c1", "is_brand_author": False, "created_at": "2017-11-01T10:00:00Z",
+         "text": "@AcmeHelp help", "brand": "AcmeHelp"},
+        {"mention_id": "r1", "author_id": "AcmeHelp", "is_brand_author": True, "created_at": "2017-11-01T09:00:00Z",
+         "text": "@c1 hi", "in_reply_to_id": "m1"},
+    ]
+    _put(store, "2017-11-01", rows)
+    backfill(date(2017, 11, 1), date(2017, 11, 1), storage=str(tmp_path))
+    assert _metrics(store, "2017-11-01")["responded"] == 0
+    validation = json.loads(store.read("reports/daily/dt=2017-11-01/validation.json"))
+    assert validation["response_before_mention"] == [
+        {"mention_id": "m1", "response_id": "r1", "rule": "response_before_mention"}
+    ]
