@@ -34,6 +34,7 @@ from tasks.warehouse import days_with_mentions, load_window, write_parts
 
 START = datetime(2017, 10, 1, tzinfo=UTC)
 TWITTER = "%a %b %d %H:%M:%S +0000 %Y"
+MAX_DELAY_DAYS = 20
 
 
 def synthetic_twcs(mentions: int, days: int, brands: int, seed: int = 7) -> bytes:
@@ -43,7 +44,8 @@ def synthetic_twcs(mentions: int, days: int, brands: int, seed: int = 7) -> byte
     brand_of = rng.zipf(1.6, mentions) % brands
     created_s = int(START.timestamp()) + rng.integers(0, days * 86400, mentions)
     answered = rng.random(mentions) < 0.8
-    delay = np.exp(rng.normal(7.0, 1.6, mentions)).astype(np.int64)  # median ~18 min, long tail
+    # median ~18 min, long tail, capped so every reply precedes the collection day
+    delay = np.minimum(np.exp(rng.normal(7.0, 1.6, mentions)), MAX_DELAY_DAYS * 86400).astype(np.int64)
     ids = np.arange(1, mentions + 1)
     texts = np.array(
         [
@@ -100,7 +102,8 @@ def main() -> None:
     t0 = time.perf_counter()
     data = synthetic_twcs(args.mentions, args.days, args.brands)
     print(f"generated {len(data) / 1e6:.0f} MB CSV in {time.perf_counter() - t0:.1f} s")
-    key = f"archives/twitter/dt={(START.date() + timedelta(days=args.days)).isoformat()}/synthetic.csv"
+    collected = START.date() + timedelta(days=args.days + MAX_DELAY_DAYS)
+    key = f"archives/twitter/dt={collected.isoformat()}/synthetic.csv"
     timings: list[tuple[str, float, float, int]] = []
 
     def stage(name: str, rows: int, fn):
@@ -120,7 +123,7 @@ def main() -> None:
             "validate (GX)",
             rows,
             lambda: run_suite(
-                with_check_columns(parsed, START.date() + timedelta(days=args.days), policy.parameters["max_age_days"]),
+                with_check_columns(parsed, collected, policy.parameters["max_age_days"]),
                 "mentions",
                 {"max_text_chars": policy.text_limit("twitter")},
             ).failures,
@@ -166,7 +169,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as root, in_process():
             open_storage(root).write(key, data)
             start = time.perf_counter()
-            summary = backfill(days[0], days[-1], storage=root)  # same days the stages measured
+            summary = backfill(days[0], max(days[-1], collected), storage=root)  # the days the stages measured
             assert len(summary["published"]) == len(days)
             flow_s = time.perf_counter() - start
         print(f"{'backfill flow':<22}{flow_s:>10.2f}   (Prefect overhead ≈ {flow_s - total:.1f} s)")
