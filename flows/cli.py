@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from importlib import resources
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flows.runtime import configure_environment, in_process
@@ -15,12 +17,15 @@ from flows.runtime import configure_environment, in_process
 configure_environment()
 
 app = typer.Typer(help="Social customer-care metrics and the Social Promoter Score.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Inspect and re-process quarantined data.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
 console = Console(stderr=True)
 
 StorageOption = Annotated[
     str | None,
     typer.Option("--storage", envvar="SPS_STORAGE", help="Local path, file:///path or s3://bucket/prefix."),
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Redo every archive and day, even unchanged ones.")]
 DEMO_ARCHIVE = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 DEMO_RANGE = (date(2017, 10, 1), date(2017, 12, 3))
 
@@ -32,30 +37,59 @@ def _day(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _run(flow_fn, **params) -> dict:
-    from flows.pipeline import PipelineFailed
+def _settings(storage: str | None):
+    from tasks.settings import Settings
 
-    with in_process():
+    return Settings(**({"storage": storage} if storage else {}))
+
+
+def _run(flow_fn, **params) -> dict:
+    """Run a flow in-process with a progress bar, then print the summary table."""
+    from flows import progress
+    from flows.pipeline import PipelineFailed
+    from flows.runners import configured
+
+    settings = _settings(params.get("storage"))
+    started = time.monotonic()
+    bar = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    )
+    task_id = bar.add_task("ingesting", total=None)
+
+    def listen(event: str, value) -> None:
+        if event == "start":
+            bar.update(task_id, description="days", total=value, completed=0)
+        else:
+            bar.update(task_id, advance=1, description=f"days (last: {event} {value})")
+
+    with in_process(), progress.listening(listen), bar:
         try:
-            summary = flow_fn(**params)
+            summary = configured(flow_fn, settings)(**params)
         except PipelineFailed as exc:
+            bar.stop()
             console.print(f"[bold red]run failed[/]: {exc}")
             raise typer.Exit(1) from None
-    _print_summary(summary)
+    _print_summary(summary, time.monotonic() - started)
     return summary
 
 
-def _print_summary(summary: dict) -> None:
+def _print_summary(summary: dict, seconds: float) -> None:
     table = Table(title="sps run")
     table.add_column("what")
     table.add_column("count", justify="right")
+    mentions = sum(d["inbound"] for d in summary["days"])
     for label, value in [
         ("archive objects", summary["archives"]),
         ("ingested (new or changed)", summary["ingested"]),
         ("rows read", summary["rows_read"]),
         ("rows quarantined", summary["rows_quarantined"]),
         ("days published", len(summary["published"])),
-        ("days unchanged", len(summary["unchanged"])),
+        ("days unchanged (same files)", len(summary["unchanged"])),
+        ("days skipped (same inputs)", len(summary["skipped"])),
+        ("days failed", len(summary["failed"])),
+        ("inbound mentions in those days", mentions),
+        ("wall time (s)", f"{seconds:.1f}"),
     ]:
         table.add_row(label, str(value))
     console.print(table)
@@ -77,6 +111,7 @@ def backfill(
     start: Annotated[str, typer.Option("--start", help="First collection day (YYYY-MM-DD).")],
     end: Annotated[str, typer.Option("--end", help="Last collection day (YYYY-MM-DD).")],
     storage: StorageOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Ingest every archive collected in a date range and publish every day in it."""
     from flows.pipeline import backfill as backfill_flow
@@ -84,11 +119,7 @@ def backfill(
     first, last = _day(start), _day(end)
     if first > last:
         raise typer.BadParameter("--start is after --end")
-    _run(backfill_flow, start=first, end=last, storage=storage)
-
-
-quarantine_app = typer.Typer(help="Inspect and re-process quarantined data.", no_args_is_help=True)
-app.add_typer(quarantine_app, name="quarantine")
+    _run(backfill_flow, start=first, end=last, storage=storage, force=force)
 
 
 @quarantine_app.command("list")
@@ -126,10 +157,14 @@ def quarantine_replay(
     _run(replay_quarantine, storage=storage, day=_day(day) if day else None, source=source)
 
 
-def _settings(storage: str | None):
-    from tasks.settings import Settings
+@app.command()
+def serve() -> None:
+    """Serve the `nightly` (cron) and `backfill` (on demand) deployments from this process."""
+    from prefect import serve as prefect_serve
 
-    return Settings(**({"storage": storage} if storage else {}))
+    from infra.deployments import deployments
+
+    prefect_serve(*deployments(_settings(None)))
 
 
 @app.command()
@@ -142,8 +177,8 @@ def demo(storage: StorageOption = None) -> None:
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
     summary = _run(backfill_flow, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)
-    latest = summary["published"][-1] if summary["published"] else None
     console.print(f"storage: [bold]{store.url}[/]")
     console.print(f"busiest day: {store.url}/reports/daily/dt=2017-10-31/report.html")
-    if latest:
-        console.print(f"newest report published this run: dt={latest}")
+    done = summary["published"] + summary["unchanged"] + summary["skipped"]
+    if done:
+        console.print(f"newest report: dt={max(done)}")

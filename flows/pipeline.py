@@ -12,16 +12,22 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
+
+from flows import progress
 
 from tasks import layout
 from tasks.batch_checks import check_delivery
+from tasks.fingerprint import day_fingerprint, window_records
 from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
+from tasks.locks import held
 from tasks.measure import LOOKBACK_DAYS, measure_day, window_for
 from tasks.metrics import report_status
 from tasks.policy import load_policy
-from tasks.publish import publish_report
+from tasks.publish import publish_report, read_manifest
 from tasks.registry import load_registry
 from tasks.report_files import day_files
 from tasks.schema import SCHEMA_VERSION
@@ -84,60 +90,71 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
 
 
 @task(name="measure-and-publish", task_run_name="publish {day}", **_RETRYING)
-def measure_and_publish(storage_url: str, day: date, watermark: datetime, settings: dict, run_id: str) -> str:
+def measure_and_publish(
+    storage_url: str, day: date, watermark: datetime, settings: dict, run_id: str, force: bool = False
+) -> dict:
+    """One report day: skip it if its inputs are unchanged, else measure and publish under its lock."""
     config = Settings(**settings)
     storage = open_storage(storage_url)
     horizon_s = config.reply_horizon_hours * 3600
-    measure = measure_day(
-        load_window(storage, *window_for(day, horizon_s)),
-        day,
-        registry=load_registry(config.brands_file),
-        horizon_s=horizon_s,
-        default_sla_s=config.sla_target_seconds,
-        watermark=watermark,
-    )
-    records = [_record_of(storage, key) for key in measure.sources]
-    status = report_status(day, horizon_s, watermark)
-    deliveries = _deliveries_of(storage, records)
-    validation = day_validation(storage, measure, records, deliveries, load_policy(config.policy_file))
-    manifest = {
-        "schema_version": SCHEMA_VERSION,
-        "run_id": run_id,
-        "code_version": code_version(),
-        "settings_fingerprint": config.fingerprint(),
-        "date": day.isoformat(),
-        "status": status,
-        "watermark": watermark.isoformat(),
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs": [
-            {
-                "key": r.key,
-                "etag": r.etag,
-                "size": r.size,
-                "rows_read": r.rows_read,
-                "rows_accepted": r.rows_accepted,
-                "rows_quarantined": r.rows_quarantined,
-            }
-            for r in records
-        ],
-        "rows": {
+    start, end = window_for(day, horizon_s)
+    records = window_records(storage, start, end)
+    fingerprint = day_fingerprint(records, settings_fingerprint=config.fingerprint(), watermark=watermark)
+    existing = read_manifest(storage, day)
+    if not force and existing and existing.get("input_fingerprint") == fingerprint:
+        storage.delete(layout.failed_marker(day))
+        return {"day": day.isoformat(), "outcome": "skipped", **existing["rows"]}
+    with held(storage, layout.report_lock(day), owner=f"{run_id}/{day}"):
+        measure = measure_day(
+            load_window(storage, start, end),
+            day,
+            registry=load_registry(config.brands_file),
+            horizon_s=horizon_s,
+            default_sla_s=config.sla_target_seconds,
+            watermark=watermark,
+        )
+        status = report_status(day, horizon_s, watermark)
+        validation = day_validation(
+            storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
+        )
+        rows = {
             "inbound": measure.inbound_total,
+            "responded": int(measure.metrics["responded"].sum()),
             "unattributed": measure.unattributed,
             "brands": measure.metrics.height,
-        },
-        "quarantine": [
-            {"source": r.key, "rows": r.rows_quarantined, "by_rule": r.quarantined_by_rule}
-            for r in records
-            if r.rows_quarantined
-        ],
-    }
-    outcome = publish_report(storage, day, day_files(measure, status, validation), manifest)
-    storage.delete(layout.failed_marker(day))
-    return outcome
-
-
-def _record_of(storage, key: str) -> IngestRecord:
-    return IngestRecord.from_json(storage.read(layout.source_record(layout.source_slug(key))))
+        }
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "run_id": run_id,
+            "code_version": code_version(),
+            "settings_fingerprint": config.fingerprint(),
+            "input_fingerprint": fingerprint,
+            "date": day.isoformat(),
+            "status": status,
+            "watermark": watermark.isoformat(),
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "inputs": [
+                {
+                    "key": r.key,
+                    "etag": r.etag,
+                    "size": r.size,
+                    "rows_read": r.rows_read,
+                    "rows_accepted": r.rows_accepted,
+                    "rows_quarantined": r.rows_quarantined,
+                }
+                for r in records
+            ],
+            "rows": rows,
+            "quarantine": [
+                {"source": r.key, "rows": r.rows_quarantined, "by_rule": r.quarantined_by_rule}
+                for r in records
+                if r.rows_quarantined
+            ],
+        }
+        outcome = publish_report(storage, day, day_files(measure, status, validation), manifest)
+        storage.delete(layout.failed_marker(day))
+    get_run_logger().info("day %s: %s (%d inbound mentions)", day, outcome, measure.inbound_total)
+    return {"day": day.isoformat(), "outcome": outcome, **rows}
 
 
 def _deliveries_of(storage, records: list[IngestRecord]) -> list[dict]:
@@ -150,14 +167,6 @@ def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: 
     """Say beside the report why this day's newest inputs were not published."""
     body = {"date": day.isoformat(), "reasons": reasons, "data_docs": sorted(set(data_docs))}
     open_storage(storage_url).write(layout.failed_marker(day), json.dumps(body, indent=2).encode())
-
-
-@flow(name="publish-day", flow_run_name="publish-day {day}")
-def publish_day(storage_url: str, day: date, watermark: datetime, settings: dict, run_id: str) -> str:
-    """The per-day unit both nightly and backfill run: measure, then publish."""
-    outcome = measure_and_publish(storage_url, day, watermark, settings, run_id)
-    get_run_logger().info("day %s: %s", day, outcome)
-    return outcome
 
 
 def archive_watermark(objects: list[ObjectInfo]) -> datetime:
@@ -185,10 +194,16 @@ class _Blocked:
             self.docs.setdefault(day, []).extend(docs)
 
 
+def _retries(settings: dict) -> dict:
+    delays = Settings(**settings).retry_delays
+    return {"retries": len(delays), "retry_delay_seconds": delays}
+
+
 def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict, blocked: _Blocked, force: bool = False):
     """Ingest objects concurrently, then judge each delivery; returns the records."""
     logger = get_run_logger()
-    futures = [ingest_archive.submit(storage_url, obj, settings, force) for obj in objects]
+    ingest = ingest_archive.with_options(**_retries(settings))
+    futures = [ingest.submit(storage_url, obj, settings, force) for obj in objects]
     records: list[IngestRecord] = []
     for obj, future in zip(objects, futures):
         future.wait()
@@ -224,24 +239,40 @@ def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict, blocked
     return records
 
 
-def _publish_days(storage_url: str, days: list[date], blocked: _Blocked, watermark: datetime, settings: dict) -> dict:
+def _publish_days(
+    storage_url: str, days: list[date], blocked: _Blocked, watermark: datetime, settings: dict, force: bool = False
+) -> dict:
+    """Measure and publish days concurrently (the task runner sets how many at once)."""
     run_id = str(flow_run.id or "local")
-    outcome: dict = {"published": [], "unchanged": [], "failed": {}}
+    outcome: dict = {"published": [], "unchanged": [], "skipped": [], "failed": {}, "days": []}
+    todo = [d for d in days if d not in blocked.reasons]
+    progress.started(len(todo) + len(blocked.reasons))
     for day, reasons in sorted(blocked.reasons.items()):
         outcome["failed"][day.isoformat()] = "; ".join(reasons)
         mark_failed_day(storage_url, day, reasons, [d for d in blocked.docs[day] if d])
-    for day in days:
-        if day in blocked.reasons:
-            continue
-        state = publish_day(storage_url, day, watermark, settings, run_id, return_state=True)
-        if state.is_completed():
-            outcome[state.result()].append(day.isoformat())
+        progress.day_done(day.isoformat(), "failed")
+    publish = measure_and_publish.with_options(**_retries(settings))
+    futures = {publish.submit(storage_url, day, watermark, settings, run_id, force): day for day in todo}
+    for future in as_completed(list(futures)):
+        day = futures[future].isoformat()
+        future.wait()  # as_completed can yield before the final state is recorded
+        if future.state.is_completed():
+            result = future.result()
+            label = result["outcome"]
+            outcome[label].append(day)
+            outcome["days"].append(result)
         else:
-            outcome["failed"][day.isoformat()] = str(state.result(raise_on_failure=False))
+            label = "failed"
+            outcome["failed"][day] = str(future.state.result(raise_on_failure=False))
+            get_run_logger().error("day %s failed: %s", day, outcome["failed"][day])
+        progress.day_done(day, label)
+    for key in ("published", "unchanged", "skipped"):
+        outcome[key].sort()
+    outcome["days"].sort(key=lambda r: r["day"])
     return outcome
 
 
-def _finish(records: list[IngestRecord], outcome: dict) -> dict:
+def _finish(storage_url: str, records: list[IngestRecord], outcome: dict) -> dict:
     summary = {
         "archives": len(records),
         "ingested": sum(not r.skipped for r in records),
@@ -250,15 +281,49 @@ def _finish(records: list[IngestRecord], outcome: dict) -> dict:
         **outcome,
     }
     get_run_logger().info(
-        "published %d day(s), %d unchanged, %d failed",
+        "published %d day(s), %d unchanged, %d skipped, %d failed",
         len(summary["published"]),
         len(summary["unchanged"]),
+        len(summary["skipped"]),
         len(summary["failed"]),
     )
+    _artifacts(storage_url, summary)
     if summary["failed"]:
         lines = [f"{day}: {reason}" for day, reason in sorted(summary["failed"].items())]
         raise PipelineFailed(f"{len(lines)} day(s) not published:\n" + "\n".join(lines))
     return summary
+
+
+def _artifacts(storage_url: str, summary: dict) -> None:
+    """What an operator sees on the run's page: a per-day table, a summary, a link."""
+    if summary["days"]:
+        create_table_artifact(
+            key="daily-metrics",
+            table=[
+                {k: r[k] for k in ("day", "outcome", "inbound", "responded", "unattributed", "brands")}
+                for r in summary["days"]
+            ],
+            description="Days this run measured (skipped days show their published numbers).",
+        )
+    failed = "".join(f"\n- {day}: {reason}" for day, reason in sorted(summary["failed"].items()))
+    create_markdown_artifact(
+        key="run-summary",
+        markdown=(
+            f"# sps run\n\n| archives | ingested | rows read | quarantined | published | unchanged | skipped | failed |\n"
+            f"|---|---|---|---|---|---|---|---|\n| {summary['archives']} | {summary['ingested']} | "
+            f"{summary['rows_read']} | {summary['rows_quarantined']} | {len(summary['published'])} | "
+            f"{len(summary['unchanged'])} | {len(summary['skipped'])} | {len(summary['failed'])} |\n"
+            + (f"\n## Failed days{failed}\n" if failed else "")
+        ),
+    )
+    published = summary["published"] + summary["unchanged"] + summary["skipped"]
+    if published:
+        base = storage_url if "://" in storage_url else f"file://{storage_url}"
+        create_link_artifact(
+            key="latest-report",
+            link=f"{base}/{layout.report_folder(date.fromisoformat(max(published)))}report.html",
+            link_text=f"report {max(published)}",
+        )
 
 
 def _settings(storage: str | None) -> Settings:
@@ -266,7 +331,7 @@ def _settings(storage: str | None) -> Settings:
 
 
 @flow(name="backfill", log_prints=True)
-def backfill(start: date, end: date, storage: str | None = None) -> dict:
+def backfill(start: date, end: date, storage: str | None = None, force: bool = False) -> dict:
     """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
     settings = _settings(storage)
     store = open_storage(settings.storage)
@@ -275,10 +340,10 @@ def backfill(start: date, end: date, storage: str | None = None) -> dict:
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
     config = settings.model_dump(mode="json")
     blocked = _Blocked()
-    records = _ingest(store.url, in_range, config, blocked)
+    records = _ingest(store.url, in_range, config, blocked, force)
     days = days_with_mentions(store, start, end)
-    outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config)
-    return _finish(records, outcome)
+    outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config, force)
+    return _finish(store.url, records, outcome)
 
 
 def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
@@ -302,7 +367,7 @@ def nightly(day: date | None = None, storage: str | None = None) -> dict:
     candidates = _affected_days({date.fromisoformat(d) for r in records for d in r.days} | {day}, settings.reply_horizon_hours)
     existing = set(days_with_mentions(store, min(candidates), max(candidates)))
     outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config)
-    return _finish(records, outcome)
+    return _finish(store.url, records, outcome)
 
 
 @flow(name="replay-quarantine", log_prints=True)
@@ -326,5 +391,7 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     touched = {date.fromisoformat(d) for r in chosen + records for d in r.days}
     candidates = _affected_days(touched, settings.reply_horizon_hours) if touched else set()
     existing = set(days_with_mentions(store, min(candidates), max(candidates))) if candidates else set()
-    outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(list(listed.values())), config)
-    return _finish(records, outcome)
+    outcome = _publish_days(
+        store.url, sorted(candidates & existing), blocked, archive_watermark(list(listed.values())), config, True
+    )
+    return _finish(store.url, records, outcome)

@@ -13,6 +13,7 @@ QUARANTINE = "quarantine/"
 DAILY_REPORTS = "reports/daily/"
 LATEST = "reports/latest.json"
 DATA_DOCS = "reports/data_docs/"
+LATEST_LOCK = "locks/reports-latest.json"
 MANIFEST = "manifest.json"
 
 _DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")
@@ -67,3 +68,7 @@ def failed_marker(day: date) -> str:
 def delivery_record(platform: str, collected: str) -> str:
     """Batch-suite verdict for one platform's archives of one collection day."""
     return f"warehouse/_deliveries/{platform}/dt={collected}.json"
+
+
+def report_lock(day: date) -> str:
+    return f"locks/reports-daily-{day.isoformat()}.json"

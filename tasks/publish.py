@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from datetime import date
 from typing import Literal
 
 from tasks import layout
+from tasks.locks import held
 from tasks.storage import Storage
 
 
@@ -36,27 +38,40 @@ def publish_report(
     digests = file_digests(files)
     existing = read_manifest(storage, day)
     if existing is not None and existing.get("files") == digests:
+        if existing.get("input_fingerprint") != manifest.get("input_fingerprint"):
+            # Same bytes from newer inputs: vouch for them under the new fingerprint.
+            storage.write(folder + layout.MANIFEST, _manifest_bytes({**existing, **_provenance(manifest)}, digests))
         return "unchanged"
     storage.delete(folder + layout.MANIFEST)
     for name, data in sorted(files.items()):
         storage.write(folder + name, data)
-    storage.write(
-        folder + layout.MANIFEST,
-        json.dumps({**manifest, "files": digests}, indent=2, sort_keys=True).encode(),
-    )
+    storage.write(folder + layout.MANIFEST, _manifest_bytes(manifest, digests))
     _advance_latest(storage, day)
     return "published"
 
 
+def _provenance(manifest: dict) -> dict:
+    keys = ("input_fingerprint", "inputs", "code_version", "settings_fingerprint", "watermark")
+    return {k: manifest[k] for k in keys if k in manifest}
+
+
+def _manifest_bytes(manifest: dict, digests: dict) -> bytes:
+    return json.dumps({**manifest, "files": digests}, indent=2, sort_keys=True).encode()
+
+
 def _advance_latest(storage: Storage, day: date) -> None:
-    """Point latest.json at `day` unless a newer complete report already holds it."""
-    if storage.exists(layout.LATEST):
-        current = json.loads(storage.read(layout.LATEST))
-        if current.get("date", "") > day.isoformat():
-            return
-    pointer = {
-        "date": day.isoformat(),
-        "path": layout.report_folder(day),
-        "manifest": layout.report_folder(day) + layout.MANIFEST,
-    }
-    storage.write(layout.LATEST, json.dumps(pointer, indent=2, sort_keys=True).encode())
+    """Point latest.json at `day` unless a newer complete report already holds it.
+
+    Days publish concurrently, so the read-compare-write happens under a lock.
+    """
+    with held(storage, layout.LATEST_LOCK, owner=f"{day.isoformat()}-{uuid.uuid4().hex}"):
+        if storage.exists(layout.LATEST):
+            current = json.loads(storage.read(layout.LATEST))
+            if current.get("date", "") > day.isoformat():
+                return
+        pointer = {
+            "date": day.isoformat(),
+            "path": layout.report_folder(day),
+            "manifest": layout.report_folder(day) + layout.MANIFEST,
+        }
+        storage.write(layout.LATEST, json.dumps(pointer, indent=2, sort_keys=True).encode())

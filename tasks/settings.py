@@ -10,9 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+#: Fields that change published numbers; where and how fast a run goes do not.
+_RESULT_FIELDS = {
+    "reply_horizon_hours",
+    "sla_target_seconds",
+    "quarantine_threshold",
+    "brands_file",
+    "policy_file",
+}
 
 
 class Settings(BaseSettings):
@@ -36,6 +47,19 @@ class Settings(BaseSettings):
     brands_file: Path | None = Field(
         default=None, description="Brand registry (TOML); see infra/brands.example.toml."
     )
+    max_concurrent_days: int = Field(default=4, ge=1, description="Days measured and published at once.")
+    task_runner: Literal["threads", "dask"] = Field(
+        default="threads", description="Prefect's thread pool, or a Dask cluster (prefect-dask)."
+    )
+    dask_address: str | None = Field(
+        default=None, description="Scheduler address (tcp://host:8786); none starts a local cluster."
+    )
+    dask_workers: int = Field(default=2, ge=1, description="Worker processes of a local Dask cluster.")
+    retry_delays: list[float] = Field(
+        default=[2.0, 8.0, 30.0], description="Seconds before each retry of a transient storage failure."
+    )
+    nightly_cron: str = Field(default="0 2 * * *", description="When the nightly deployment runs.")
+    nightly_timezone: str = Field(default="UTC", description="Time zone of nightly_cron (IANA name).")
     policy_file: Path | None = Field(
         default=None,
         description="Validation policy (severities, thresholds, limits); default expectations/policy.json.",
@@ -43,7 +67,7 @@ class Settings(BaseSettings):
 
     def fingerprint(self) -> str:
         """Hash of everything that changes published numbers (not where they go)."""
-        relevant = self.model_dump(exclude={"storage"}, mode="json")
+        relevant = self.model_dump(include=_RESULT_FIELDS, mode="json")
         for name in ("brands_file", "policy_file"):
             path = getattr(self, name)
             if path is not None:

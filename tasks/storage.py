@@ -46,6 +46,8 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def create_exclusive(self, key: str, data: bytes) -> bool: ...
+
 
 class LocalStorage:
     """A folder on disk; writes are atomic (temp file + rename)."""
@@ -95,6 +97,18 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def create_exclusive(self, key: str, data: bytes) -> bool:
+        """Write `key` only if it does not exist yet (O_EXCL); False when it does."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return True
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -188,6 +202,17 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self._call("delete", key, self._client.delete_object, Key=self._key(key))
+
+    def create_exclusive(self, key: str, data: bytes) -> bool:
+        """Conditional PUT (If-None-Match: *): False when the object already exists."""
+        try:
+            self._call("put", key, self._client.put_object, Key=self._key(key), Body=data, IfNoneMatch="*")
+        except StorageError as exc:
+            code = getattr(exc.__cause__, "response", {}).get("Error", {}).get("Code", "")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
+            raise
+        return True
 
     def exists(self, key: str) -> bool:
         try:
