@@ -98,13 +98,15 @@ def measure_and_publish(
     storage = open_storage(storage_url)
     horizon_s = config.reply_horizon_hours * 3600
     start, end = window_for(day, horizon_s)
-    records = window_records(storage, start, end)
-    fingerprint = day_fingerprint(records, settings_fingerprint=config.fingerprint(), watermark=watermark)
-    existing = read_manifest(storage, day)
-    if not force and existing and existing.get("input_fingerprint") == fingerprint:
-        storage.delete(layout.failed_marker(day))
-        return {"day": day.isoformat(), "outcome": "skipped", **existing["rows"]}
+    # Everything from the fingerprint on happens under the day's lock: whoever
+    # publishes last has measured the warehouse as it was when it published.
     with held(storage, layout.report_lock(day), owner=f"{run_id}/{day}"):
+        records = window_records(storage, start, end)
+        fingerprint = day_fingerprint(records, settings_fingerprint=config.fingerprint(), watermark=watermark)
+        existing = read_manifest(storage, day)
+        if not force and existing and existing.get("input_fingerprint") == fingerprint:
+            storage.delete(layout.failed_marker(day))
+            return {"day": day.isoformat(), "outcome": "skipped", **existing["rows"]}
         measure = measure_day(
             load_window(storage, start, end),
             day,

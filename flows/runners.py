@@ -13,7 +13,12 @@ def task_runner_for(settings: Settings):
         if settings.dask_address:
             return DaskTaskRunner(address=settings.dask_address)
         return DaskTaskRunner(
-            cluster_kwargs={"n_workers": settings.dask_workers, "processes": True, "threads_per_worker": 1}
+            cluster_kwargs={
+                "n_workers": settings.dask_workers,
+                "processes": True,
+                "threads_per_worker": 1,
+                "dashboard_address": None,
+            }
         )
     from prefect.task_runners import ThreadPoolTaskRunner
 

@@ -231,7 +231,7 @@ def _s3_client(endpoint: str | None, region: str | None):
     from botocore.config import Config
 
     config = Config(
-        retries={"mode": "standard", "max_attempts": 5},
+        retries={"mode": "standard"},  # attempts: AWS_MAX_ATTEMPTS or ~/.aws/config (default 3)
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )
