@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
+from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
+from prefect.logging import get_logger
 from prefect.runtime import flow_run
 
 from flows import progress
@@ -100,7 +102,7 @@ def measure_and_publish(
     start, end = window_for(day, horizon_s)
     # Everything from the fingerprint on happens under the day's lock: whoever
     # publishes last has measured the warehouse as it was when it published.
-    with held(storage, layout.report_lock(day), owner=f"{run_id}/{day}"):
+    with held(storage, layout.report_lock(day), owner=f"{run_id}/{day}", lease_s=config.lock_lease_seconds):
         records = window_records(storage, start, end)
         fingerprint = day_fingerprint(records, settings_fingerprint=config.fingerprint(), watermark=watermark)
         existing = read_manifest(storage, day)
@@ -155,8 +157,16 @@ def measure_and_publish(
         }
         outcome = publish_report(storage, day, day_files(measure, status, validation), manifest)
         storage.delete(layout.failed_marker(day))
-    get_run_logger().info("day %s: %s (%d inbound mentions)", day, outcome, measure.inbound_total)
+    _logger().info("day %s: %s (%d inbound mentions)", day, outcome, measure.inbound_total)
     return {"day": day.isoformat(), "outcome": outcome, **rows}
+
+
+def _logger():
+    """The run's logger; a plain one when a task function is called directly (benchmarks)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return get_logger("sps")
 
 
 def _deliveries_of(storage, records: list[IngestRecord]) -> list[dict]:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     retry_delays: list[float] = Field(
         default=[2.0, 8.0, 30.0], description="Seconds before each retry of a transient storage failure."
     )
+    lock_lease_seconds: float = Field(
+        default=60, gt=0, description="Lease of a report day's lock; renewed while held, lapses if the run dies."
+    )
     nightly_cron: str = Field(default="0 2 * * *", description="When the nightly deployment runs.")
     nightly_timezone: str = Field(default="UTC", description="Time zone of nightly_cron (IANA name).")
     policy_file: Path | None = Field(

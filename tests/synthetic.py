@@ -15,11 +15,11 @@ def archive_days(first: date, days: int, per_day: int = 12) -> dict[str, bytes]:
     for d in range(days):
         day = first + timedelta(days=d)
         for i in range(per_day):
-            created = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=1 + i)
+            created = datetime.combine(day, datetime.min.time(), UTC) + timedelta(seconds=i * 86400 // per_day)
             mention = {"mention_id": f"{day:%Y%m%d}{i:03d}", "author_id": f"c{i % 5}", "is_brand_author": False,
                        "created_at": created.isoformat(), "text": f"@AcmeHelp order {i} still not here",
                        "brand": "AcmeHelp"}
-            delay = timedelta(hours=26) if i % 3 == 0 else timedelta(minutes=5 + 7 * i)
+            delay = timedelta(hours=26) if i % 3 == 0 else timedelta(minutes=5 + 7 * (i % 20))
             reply = {"mention_id": f"{day:%Y%m%d}{i:03d}r", "author_id": "AcmeHelp", "is_brand_author": True,
                      "created_at": (created + delay).isoformat(), "text": "@c sorry, DM us",
                      "in_reply_to_id": mention["mention_id"]}

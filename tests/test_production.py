@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -145,3 +150,49 @@ def test_dask_cluster_with_worker_processes_gives_the_same_files(tmp_path):
     summary = configured(backfill, settings)(FIRST, FIRST + timedelta(days=3), storage=on_dask.url)
     assert len(summary["published"]) == 4
     assert _report_files(on_dask) == _report_files(threads)
+
+
+def test_a_lease_is_renewed_while_its_holder_works(tmp_path):
+    store = open_storage(str(tmp_path))
+    with held(store, "locks/x.json", owner="slow", lease_s=0.6):
+        first = json.loads(store.read("locks/x.json"))["expires"]
+        time.sleep(1.0)  # longer than the lease: only renewal keeps it
+        assert json.loads(store.read("locks/x.json"))["expires"] > first
+        with pytest.raises(LockTimeout):
+            with held(store, "locks/x.json", owner="thief", wait_s=0.5):
+                pass
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_interrupted_backfill_resumes_to_the_files_of_an_uninterrupted_one(tmp_path):
+    days = 8
+    last = FIRST + timedelta(days=days - 1)
+    whole = open_storage(str(tmp_path / "whole"))
+    _seed(whole, days=days)
+    backfill(FIRST, last, storage=whole.url)
+
+    cut = open_storage(str(tmp_path / "cut"))
+    _seed(cut, days=days)
+    env = os.environ | {
+        "SPS_MAX_CONCURRENT_DAYS": "1",
+        "SPS_LOCK_LEASE_SECONDS": "2",
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+    }
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, "-c", "from flows.cli import app; app()", "backfill",
+               "--start", FIRST.isoformat(), "--end", last.isoformat(), "--storage", cut.url]
+    process = subprocess.Popen(command, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while len([k for k in cut.keys(layout.DAILY_REPORTS) if k.endswith("manifest.json")]) < 3:
+        assert process.poll() is None and time.monotonic() < deadline, "backfill ended before it could be cut"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # as a lost machine would
+    process.wait()
+    published_before = len([k for k in cut.keys(layout.DAILY_REPORTS) if k.endswith("manifest.json")])
+    assert 3 <= published_before < days
+
+    summary = backfill(FIRST, last, storage=cut.url)
+    assert len(summary["skipped"]) >= 3 and len(summary["skipped"]) + len(summary["published"]) == days
+    assert _report_files(cut) == _report_files(whole)
+    _assert_complete(cut)
