@@ -30,6 +30,7 @@ class DayMeasure:
     inbound_total: int
     unattributed: int
     sources: list[str]
+    facts: pl.DataFrame  # the day's inbound mentions with their first response (for charts)
 
 
 def window_for(day: date, horizon_s: float) -> tuple[date, date]:
@@ -64,4 +65,7 @@ def measure_day(
         inbound_total=todays.height,
         unattributed=todays.filter(pl.col("brand").is_null()).height,
         sources=sorted(window["source_file"].unique().to_list()),
+        facts=todays.select(
+            "brand", "created_at", "frt_s", (pl.col("frt_s") <= horizon_s).fill_null(False).alias("responded")
+        ),
     )

@@ -13,6 +13,8 @@ import json
 
 import polars as pl
 
+from tasks import charts
+from tasks.columns import schema_of
 from tasks.measure import DayMeasure
 from tasks.schema import SCHEMA_VERSION
 from tasks.warehouse import to_parquet
@@ -36,14 +38,44 @@ def to_csv(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The documented columns, in the documented order (a drift fails loudly here)."""
+    return frame.select(list(schema_of(name)))
+
+
 def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
-    """metrics.parquet, metrics.csv, sps.parquet, report.html, validation.json."""
+    """metrics.parquet, metrics.csv, sps.parquet, summary.json, report.html, validation.json."""
+    metadata = {"sps.schema_version": SCHEMA_VERSION, "sps.date": measure.day.isoformat(), "sps.status": status}
+    metrics, sps = _table(measure.metrics, "metrics.parquet"), _table(measure.sps, "sps.parquet")
     return {
-        "metrics.parquet": to_parquet(measure.metrics),
-        "metrics.csv": to_csv(measure.metrics),
-        "sps.parquet": to_parquet(measure.sps),
+        "metrics.parquet": to_parquet(metrics, metadata | {"sps.table": "metrics"}),
+        "metrics.csv": to_csv(metrics),
+        "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
+        "summary.json": _json(summary(measure, status)),
         "report.html": report_html(measure, status, validation).encode(),
-        "validation.json": json.dumps(validation, indent=2, sort_keys=True).encode(),
+        "validation.json": _json(validation),
+    }
+
+
+def _json(body: dict) -> bytes:
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+
+def summary(measure: DayMeasure, status: str) -> dict:
+    """The day in one small JSON: per-brand headline figures and the totals."""
+    brands = measure.metrics.join(
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high"), on="brand", how="left"
+    ).select(
+        "brand", "inbound", "responded", "response_rate", "frt_median_s", "sla_attainment",
+        "authors", "sps", "sps_ci_low", "sps_ci_high",
+    )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "date": measure.day.isoformat(),
+        "status": status,
+        "inbound": measure.inbound_total,
+        "unattributed": measure.unattributed,
+        "brands": brands.sort("brand").to_dicts(),
     }
 
 
@@ -72,6 +104,9 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.45rem .6rem;text-align:right;border-bottom:1px solid #eef0f4;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}th{background:#fafbfc;font-weight:600}
 .note{color:#5b6577;font-size:.9rem}
+h2{font-size:1.15rem;margin:1.6rem 0 .4rem}.chart{width:100%;height:auto;background:#fff;border:1px solid #dfe3ea;
+border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1rem;grid-template-columns:1fr}
+@media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}ul.sources{font-size:.85rem;color:#5b6577}
 """
 
 
@@ -123,6 +158,8 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 <h1>Customer care report — {day} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
 <p class="note">Inbound customer mentions created on {day} (UTC), answered within the reply horizon.
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
+{_charts(measure, table)}
+<h2>All brands</h2>
 <div class="wrap"><table>
 <thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in headers)}</tr></thead>
 <tbody>
@@ -133,5 +170,27 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 (see validation.json); {len(validation["response_before_mention"])} responses were stamped before their mention and ignored.</p>
 <p class="note">SPS = 100 × (promoters − detractors) / authors; the interval covers sampling error only.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
+<h2>Industry reference points</h2>
+<ul class="sources">
+<li>29% of complainers on Twitter heard back from the company — Maritz Research &amp; evolve24, Twitter study (2011).</li>
+<li>11% average response rate to social messages across brands — Sprout Social Index (2017).</li>
+<li>42% of complainers on social media expect a reply within 60 minutes — Edison Research for Jay Baer, <i>Hug Your Haters</i>.</li>
+<li>Facebook's "very responsive to messages" badge asks for a 90% response rate and a 15-minute response time.</li>
+</ul>
 </main></body></html>
 """
+
+
+def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
+    """Response rate by brand (with reference lines), first-response distribution, hour of week."""
+    if measure.facts.is_empty():
+        return ""
+    top = table.head(15).select("brand", "response_rate").rows()
+    facts = measure.facts.filter(pl.col("brand").is_not_null())
+    answered = facts.filter("responded")["frt_s"]
+    return f"""<h2>Response rate, top brands by volume</h2>
+{charts.response_rates(top)}
+<div class="grid"><div><h2>First response time (answered mentions)</h2>
+{charts.frt_distribution(answered)}</div>
+<div><h2>Inbound mentions by hour (UTC)</h2>
+{charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div>"""

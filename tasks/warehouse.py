@@ -33,10 +33,10 @@ def remove_parts(storage: Storage, slug: str, days: list[str]) -> None:
         storage.delete(layout.warehouse_part(date.fromisoformat(day), slug))
 
 
-def to_parquet(frame: pl.DataFrame) -> bytes:
+def to_parquet(frame: pl.DataFrame, metadata: dict[str, str] | None = None) -> bytes:
     """Deterministic bytes for a frame: same rows in, same file out."""
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="zstd", statistics=True)
+    frame.write_parquet(buffer, compression="zstd", statistics=True, metadata=metadata)
     return buffer.getvalue()
 
 

@@ -1,0 +1,93 @@
+"""Inline SVG charts for the HTML report: no scripts, no network, escaped labels.
+
+Each function returns an <svg> element as text. Sizes use a viewBox so the
+charts scale from a phone to a laptop.
+"""
+
+from __future__ import annotations
+
+import html
+
+import polars as pl
+
+#: First-response buckets (upper bound in seconds, label), as care teams read them.
+FRT_BUCKETS = [
+    (5 * 60, "< 5 min"),
+    (15 * 60, "5–15 min"),
+    (60 * 60, "15–60 min"),
+    (4 * 3600, "1–4 h"),
+    (24 * 3600, "4–24 h"),
+    (72 * 3600, "1–3 days"),
+]
+
+#: Published industry figures drawn as reference lines on response-rate charts.
+REFERENCES = [
+    (0.29, "29% of complainers heard back", "Maritz Research & evolve24, Twitter study, 2011"),
+    (0.11, "11% average brand response rate", "Sprout Social Index, 2017"),
+]
+
+
+def frt_distribution(frt_s: pl.Series) -> str:
+    """Bars: how many responded mentions fell in each first-response bucket."""
+    counts = []
+    lower = 0.0
+    for i, (upper, label) in enumerate(FRT_BUCKETS):
+        below = frt_s <= upper if i == len(FRT_BUCKETS) - 1 else frt_s < upper  # the horizon itself counts
+        counts.append((label, int(((frt_s >= lower) & below).sum())))
+        lower = upper
+    peak = max((n for _, n in counts), default=0) or 1
+    width, height, bar = 600, 220, 600 / len(counts)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="First response time distribution">']
+    for i, (label, n) in enumerate(counts):
+        h = 160 * n / peak
+        x = i * bar + 8
+        parts.append(f'<rect x="{x:.0f}" y="{180 - h:.1f}" width="{bar - 16:.0f}" height="{h:.1f}" fill="#3b6fd8"/>')
+        parts.append(f'<text x="{x + (bar - 16) / 2:.0f}" y="{174 - h:.1f}" text-anchor="middle">{n}</text>')
+        parts.append(f'<text x="{x + (bar - 16) / 2:.0f}" y="200" text-anchor="middle">{html.escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def hour_of_week(created_at: pl.Series, responded: pl.Series) -> str:
+    """7 × 24 heatmap of inbound mentions (UTC), shaded by volume; title shows the response rate."""
+    frame = pl.DataFrame({"at": created_at, "ok": responded}).with_columns(
+        pl.col("at").dt.weekday().alias("wd"), pl.col("at").dt.hour().alias("h")
+    )
+    cells = frame.group_by("wd", "h").agg(pl.len().alias("n"), pl.col("ok").mean().alias("rate"))
+    peak = cells["n"].max() or 1
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    parts = ['<svg class="chart" viewBox="0 0 760 210" role="img" aria-label="Inbound mentions by hour of week">']
+    for h in range(0, 24, 3):
+        parts.append(f'<text x="{48 + h * 29 + 14}" y="12" text-anchor="middle">{h:02d}h</text>')
+    for wd, name in enumerate(days, start=1):
+        parts.append(f'<text x="40" y="{20 + wd * 26 - 8}" text-anchor="end">{name}</text>')
+    for wd, h, n, rate in cells.iter_rows():
+        shade = 0.12 + 0.88 * n / peak
+        title = f"{days[wd - 1]} {h:02d}:00 UTC: {n} mentions, {100 * (rate or 0):.0f}% answered"
+        parts.append(
+            f'<rect x="{48 + h * 29}" y="{wd * 26 - 8}" width="27" height="24" rx="3" '
+            f'fill="rgba(59,111,216,{shade:.2f})"><title>{html.escape(title)}</title></rect>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def response_rates(rates: list[tuple[str, float]]) -> str:
+    """Horizontal bars of response rate per brand, with the industry reference lines."""
+    row, left, span = 22, 150, 420
+    height = 30 + row * len(rates) + 40
+    parts = [f'<svg class="chart" viewBox="0 0 600 {height}" role="img" aria-label="Response rate by brand">']
+    for i, (brand, rate) in enumerate(rates):
+        y = 20 + i * row
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{html.escape(brand)}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{span * rate:.1f}" height="{row - 6}" fill="#3b6fd8"/>')
+        parts.append(f'<text x="{left + span * rate + 4:.1f}" y="{y + 14}">{100 * rate:.0f}%</text>')
+    bottom = 20 + row * len(rates)
+    for i, (value, label, _source) in enumerate(REFERENCES):
+        x = left + span * value
+        parts.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{bottom + 14 + 14 * i}" fill="#c0392b" text-anchor="middle">{html.escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
