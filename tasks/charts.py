@@ -53,7 +53,7 @@ def hour_of_week(created_at: pl.Series, responded: pl.Series) -> str:
     frame = pl.DataFrame({"at": created_at, "ok": responded}).with_columns(
         pl.col("at").dt.weekday().alias("wd"), pl.col("at").dt.hour().alias("h")
     )
-    cells = frame.group_by("wd", "h").agg(pl.len().alias("n"), pl.col("ok").mean().alias("rate"))
+    cells = frame.group_by("wd", "h").agg(pl.len().alias("n"), pl.col("ok").mean().alias("rate")).sort("wd", "h")
     peak = cells["n"].max() or 1
     days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     parts = ['<svg class="chart" viewBox="0 0 760 210" role="img" aria-label="Inbound mentions by hour of week">']
