@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -155,6 +156,95 @@ def quarantine_replay(
     from flows.pipeline import replay_quarantine
 
     _run(replay_quarantine, storage=storage, day=_day(day) if day else None, source=source)
+
+
+reports_app = typer.Typer(help="Find and fetch published reports.", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+FormatOption = Annotated[str, typer.Option("--format", help="parquet, csv, html or all.")]
+
+
+def _folder(store, day: str | None, latest: bool) -> str:
+    from tasks.report_fetch import resolve_folder
+
+    if bool(day) == latest:
+        raise typer.BadParameter("give exactly one of --date D or --latest")
+    try:
+        return resolve_folder(store, _day(day) if day else None)
+    except FileNotFoundError as exc:
+        console.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from None
+
+
+def _format(fmt: str) -> str:
+    from tasks.report_fetch import FORMATS
+
+    if fmt != "all" and fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join([*FORMATS, 'all'])}")
+    return fmt
+
+
+@reports_app.command("list")
+def reports_list(
+    kind: Annotated[str, typer.Option("--kind", help="daily, weekly or monthly.")] = "daily",
+    storage: StorageOption = None,
+) -> None:
+    """Complete reports (with a manifest), newest last."""
+    from tasks.report_fetch import list_reports
+    from tasks.storage import open_storage
+
+    table = Table(title=f"{kind} reports")
+    for column in ("period", "status", "files", "folder"):
+        table.add_column(column)
+    for r in list_reports(open_storage(_settings(storage).storage), kind):
+        table.add_row(r.period, r.status, str(r.files), r.folder)
+    console.print(table)
+
+
+@reports_app.command("download")
+def reports_download(
+    to: Annotated[Path, typer.Option("--to", help="Folder to write the files into.")],
+    day: Annotated[str | None, typer.Option("--date", help="Report day (YYYY-MM-DD).")] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
+    brand: Annotated[str | None, typer.Option("--brand", help="Keep only this brand's rows.")] = None,
+    fmt: FormatOption = "all",
+    storage: StorageOption = None,
+) -> None:
+    """Download a report, verifying every file's SHA-256 against its manifest."""
+    from tasks.report_fetch import ChecksumMismatch, download
+    from tasks.storage import open_storage
+
+    store = open_storage(_settings(storage).storage)
+    folder = _folder(store, day, latest)
+    try:
+        written = download(store, folder, _format(fmt), to, brand)
+    except ChecksumMismatch as exc:
+        console.print(f"[bold red]checksum mismatch[/]: {exc}")
+        raise typer.Exit(2) from None
+    for path in written:
+        console.print(f"verified {path}")
+
+
+@reports_app.command("url")
+def reports_url(
+    day: Annotated[str | None, typer.Option("--date", help="Report day (YYYY-MM-DD).")] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
+    fmt: FormatOption = "all",
+    expires: Annotated[int, typer.Option("--expires", help="Seconds the links stay valid.")] = 3600,
+    storage: StorageOption = None,
+) -> None:
+    """Pre-signed HTTPS links to a report's files (S3 storage)."""
+    from tasks.report_fetch import presigned_urls
+    from tasks.storage import open_storage
+
+    store = open_storage(_settings(storage).storage)
+    try:
+        links = presigned_urls(store, _folder(store, day, latest), _format(fmt), expires)
+    except ValueError as exc:
+        console.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"valid for {expires} s")
+    for name, link in links.items():
+        typer.echo(f"{name}\t{link}")
 
 
 @app.command()

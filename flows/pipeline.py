@@ -26,6 +26,7 @@ from tasks.day_report import mark_failed, publish_day_report
 from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
 from tasks.measure import LOOKBACK_DAYS
 from tasks.policy import load_policy
+from tasks.report_index import publish_index
 from tasks.settings import Settings
 from tasks.storage import ObjectInfo, TransientStorageError, open_storage
 from tasks.warehouse import days_with_mentions
@@ -100,6 +101,11 @@ def _logger():
         return get_run_logger()
     except MissingContextError:
         return get_logger("sps")
+
+
+@task(name="write-index", **_RETRYING)
+def write_index(storage_url: str) -> None:
+    publish_index(open_storage(storage_url))
 
 
 @task(name="mark-failed-day", task_run_name="mark {day} failed", **_RETRYING)
@@ -226,6 +232,7 @@ def _finish(storage_url: str, records: list[IngestRecord], outcome: dict) -> dic
         len(summary["failed"]),
     )
     _artifacts(storage_url, summary)
+    write_index(storage_url)
     if summary["failed"]:
         lines = [f"{day}: {reason}" for day, reason in sorted(summary["failed"].items())]
         raise PipelineFailed(f"{len(lines)} day(s) not published:\n" + "\n".join(lines))

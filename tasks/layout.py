@@ -14,6 +14,7 @@ DAILY_REPORTS = "reports/daily/"
 LATEST = "reports/latest.json"
 DATA_DOCS = "reports/data_docs/"
 LATEST_LOCK = "locks/reports-latest.json"
+REPORTS_INDEX = "reports/index.html"
 MANIFEST = "manifest.json"
 
 _DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")

@@ -203,6 +203,12 @@ class S3Storage:
     def delete(self, key: str) -> None:
         self._call("delete", key, self._client.delete_object, Key=self._key(key))
 
+    def presigned_get(self, key: str, expires_s: int) -> str:
+        """A GET link signed with the caller's credentials, valid for `expires_s` seconds."""
+        return self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": self._key(key)}, ExpiresIn=expires_s
+        )
+
     def create_exclusive(self, key: str, data: bytes) -> bool:
         """Conditional PUT (If-None-Match: *): False when the object already exists."""
         try:
@@ -232,6 +238,7 @@ def _s3_client(endpoint: str | None, region: str | None):
 
     config = Config(
         retries={"mode": "standard"},  # attempts: AWS_MAX_ATTEMPTS or ~/.aws/config (default 3)
+        signature_version="s3v4",  # pre-signed links need SigV4 in every current region
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )

@@ -75,3 +75,21 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=180), in_process():
         yield
+
+
+@pytest.fixture(scope="session")
+def published_sample(tmp_path_factory, twcs_bytes, prefect_harness):
+    """The real sample backfilled once through the CLI, as issue #2's acceptance command."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from tasks.storage import open_storage
+
+    root = tmp_path_factory.mktemp("sample")
+    store = open_storage(str(root))
+    store.write("archives/twitter/dt=2017-12-03/twcs_sample.csv", twcs_bytes)
+    result = CliRunner().invoke(
+        app, ["backfill", "--start", "2017-10-01", "--end", "2017-12-03", "--storage", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    return store

@@ -44,18 +44,9 @@ def _check_hand_numbers(metrics: pl.DataFrame) -> None:
         assert row["status"] == "final" and row["pending"] == 0
 
 
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory, twcs_bytes, request):
-    """The sample backfilled once through the CLI, as the issue's acceptance command."""
-    request.getfixturevalue("prefect_harness")
-    root = tmp_path_factory.mktemp("sample")
-    store = open_storage(str(root))
-    store.write(SAMPLE_KEY, twcs_bytes)
-    result = CliRunner().invoke(
-        app, ["backfill", "--start", "2017-10-01", "--end", "2017-12-03", "--storage", str(root)]
-    )
-    assert result.exit_code == 0, result.output
-    return store
+@pytest.fixture
+def sample_store(published_sample):
+    return published_sample
 
 
 def test_backfill_publishes_the_hand_checked_numbers(sample_store):

@@ -1,0 +1,102 @@
+"""Finding and fetching published reports, checking every byte against its manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from tasks import layout
+from tasks.storage import S3Storage, Storage
+
+FORMATS = {
+    "parquet": ["metrics.parquet", "sps.parquet"],
+    "csv": ["metrics.csv"],
+    "html": ["report.html"],
+}
+KINDS = ("daily", "weekly", "monthly")
+
+
+class ChecksumMismatch(RuntimeError):
+    """A downloaded file is not the one its manifest vouches for."""
+
+
+@dataclass(frozen=True)
+class Published:
+    kind: str
+    period: str
+    status: str
+    files: int
+    folder: str
+
+
+def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
+    """Complete reports (those with a manifest) of one kind, oldest first."""
+    found = []
+    for key in storage.keys(f"reports/{kind}/"):
+        if key.endswith("/" + layout.MANIFEST):
+            manifest = json.loads(storage.read(key))
+            folder = key.removesuffix(layout.MANIFEST)
+            found.append(Published(kind, manifest["date"], manifest["status"], len(manifest["files"]), folder))
+    return sorted(found, key=lambda p: p.period)
+
+
+def resolve_folder(storage: Storage, day: date | None) -> str:
+    """The folder of `day`'s report, or of the newest complete one (latest.json)."""
+    if day is None:
+        if not storage.exists(layout.LATEST):
+            raise FileNotFoundError("no report has been published yet (reports/latest.json is missing)")
+        return json.loads(storage.read(layout.LATEST))["path"]
+    folder = layout.report_folder(day)
+    if not storage.exists(folder + layout.MANIFEST):
+        raise FileNotFoundError(f"no complete report for {day} (no {folder}{layout.MANIFEST})")
+    return folder
+
+
+def wanted_files(manifest: dict, fmt: str) -> list[str]:
+    return sorted(manifest["files"]) if fmt == "all" else FORMATS[fmt]
+
+
+def download(storage: Storage, folder: str, fmt: str, to: Path, brand: str | None = None) -> list[Path]:
+    """Verify each file's SHA-256 against the manifest, then write it (filtered to `brand` if given)."""
+    manifest = json.loads(storage.read(folder + layout.MANIFEST))
+    to.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in wanted_files(manifest, fmt):
+        data = storage.read(folder + name)
+        expected = manifest["files"][name]["sha256"]
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected:
+            raise ChecksumMismatch(f"{folder}{name}: sha256 {actual} does not match the manifest's {expected}")
+        if brand and name.endswith((".parquet", ".csv")):
+            data = _only_brand(data, name, brand)
+        (to / name).write_bytes(data)
+        written.append(to / name)
+    if fmt == "all":
+        (to / layout.MANIFEST).write_bytes(storage.read(folder + layout.MANIFEST))
+        written.append(to / layout.MANIFEST)
+    return written
+
+
+def _only_brand(data: bytes, name: str, brand: str) -> bytes:
+    buffer = io.BytesIO()
+    if name.endswith(".parquet"):
+        pl.read_parquet(io.BytesIO(data)).filter(pl.col("brand") == brand).write_parquet(buffer)
+    else:
+        pl.read_csv(io.BytesIO(data), infer_schema=False).filter(pl.col("brand") == brand).write_csv(buffer)
+    return buffer.getvalue()
+
+
+def presigned_urls(storage: Storage, folder: str, fmt: str, expires_s: int) -> dict[str, str]:
+    """HTTPS links that work without credentials until they expire (S3 storage only)."""
+    if not isinstance(storage, S3Storage):
+        raise ValueError("pre-signed links need S3 storage (s3://bucket/prefix)")
+    manifest = json.loads(storage.read(folder + layout.MANIFEST))
+    return {
+        name: storage.presigned_get(folder + name, expires_s) for name in wanted_files(manifest, fmt)
+    }

@@ -1,0 +1,75 @@
+"""Reports opened in a real browser: Debian's Chromium, headless, no network.
+
+Screenshots go to $SPS_SCREENSHOT_DIR when set (else the test's tmp folder),
+so a person can look at what a manager would see.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.usefixtures("prefect_harness"),
+    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium); .ci/run installs it"),
+]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def _open(browser, path: Path, width: int, height: int, shot: Path):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.route("http*://**", lambda route: (problems.append(f"network: {route.request.url}"), route.abort()))
+    page.goto(path.as_uri())
+    page.screenshot(path=str(shot), full_page=False)
+    return page, problems
+
+
+def _shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SPS_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sample, tmp_path):
+    report = Path(published_sample.url) / "reports/daily/dt=2017-10-31/report.html"
+    shots = _shots(tmp_path)
+    page, problems = _open(browser, report, 1280, 1500, shots / "daily-2017-10-31-laptop.png")
+    assert page.title() == "Customer care report 2017-10-31"
+    assert page.locator("h1").inner_text().startswith("Customer care report — 2017-10-31")
+    assert page.locator("svg.chart").count() == 3
+    assert page.locator("table tbody tr").count() == 65  # one row per attributed brand that day
+    assert page.get_by_text("Maritz Research").count() == 1 and page.get_by_text("Sprout Social Index").count() == 1
+    assert problems == []
+
+    phone, problems = _open(browser, report, 390, 844, shots / "daily-2017-10-31-phone.png")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # the wide table scrolls inside its box, the page does not
+    assert problems == []
+
+
+def test_index_renders_and_links_resolve(browser, published_sample, tmp_path):
+    index = Path(published_sample.url) / "reports/index.html"
+    page, problems = _open(browser, index, 1280, 900, _shots(tmp_path) / "index.png")
+    links = page.locator("a[href$='report.html']")
+    assert links.count() == 55
+    target = links.first.get_attribute("href")
+    assert (index.parent / target).exists()
+    assert problems == []
