@@ -248,6 +248,15 @@ def reports_url(
 
 
 @app.command()
+def schema() -> None:
+    """Every column of every published table: name, type, unit, definition (markdown)."""
+    from tasks.columns import markdown
+    from tasks.schema import SCHEMA_VERSION
+
+    typer.echo(f"# Output schema {SCHEMA_VERSION}\n\n{markdown()}")
+
+
+@app.command()
 def serve() -> None:
     """Serve the `nightly` (cron) and `backfill` (on demand) deployments from this process."""
     from prefect import serve as prefect_serve

@@ -142,3 +142,12 @@ def test_download_of_a_missing_day_says_so(tmp_path):
     assert result.exit_code == 1 and "no complete report for 2017-01-01" in result.output
 
 
+
+
+def test_schema_command_prints_every_documented_column():
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    for table, columns in TABLES.items():
+        assert f"### {table}" in result.output
+        for column in columns:
+            assert f"| {column.name} | {column.dtype} |" in result.output
