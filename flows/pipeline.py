@@ -22,9 +22,10 @@ from prefect.runtime import flow_run
 from flows import progress
 from tasks import layout
 from tasks.batch_checks import check_delivery
-from tasks.day_report import mark_failed, publish_day_report
+from tasks.day_report import mark_failed, publish_period_report
 from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
 from tasks.measure import LOOKBACK_DAYS
+from tasks.periods import Period, period_of, periods_touching
 from tasks.policy import load_policy
 from tasks.report_index import publish_index
 from tasks.settings import Settings
@@ -33,7 +34,7 @@ from tasks.warehouse import days_with_mentions
 
 
 class PipelineFailed(RuntimeError):
-    """Some days were not published; the message lists each with its reason."""
+    """Some reports were not published; the message lists each day or period with its reason."""
 
 
 def _transient_only(task, task_run, state) -> bool:
@@ -83,15 +84,15 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
     return verdicts
 
 
-@task(name="measure-and-publish", task_run_name="publish {day}", **_RETRYING)
+@task(name="measure-and-publish", task_run_name="publish {period.kind} {period.label}", **_RETRYING)
 def measure_and_publish(
-    storage_url: str, day: date, watermark: datetime, settings: dict, run_id: str, force: bool = False
+    storage_url: str, period: Period, watermark: datetime, settings: dict, run_id: str, force: bool = False
 ) -> dict:
-    """One report day: skipped if its inputs are unchanged, else measured and published under its lock."""
-    result = publish_day_report(
-        open_storage(storage_url), day, watermark, Settings(**settings), run_id=run_id, force=force
+    """One report: skipped if its inputs are unchanged, else measured and published under its lock."""
+    result = publish_period_report(
+        open_storage(storage_url), period, watermark, Settings(**settings), run_id=run_id, force=force
     )
-    _logger().info("day %s: %s (%d inbound mentions)", day, result["outcome"], result["inbound"])
+    _logger().info("%s: %s (%d inbound mentions)", result["period"], result["outcome"], result["inbound"])
     return result
 
 
@@ -186,9 +187,10 @@ def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict, blocked
 def _publish_days(
     storage_url: str, days: list[date], blocked: _Blocked, watermark: datetime, settings: dict, force: bool = False
 ) -> dict:
-    """Measure and publish days concurrently (the task runner sets how many at once)."""
+    """Measure and publish days concurrently (the task runner sets how many at once), then
+    the weeks and months they fall in. A period holding a failed day is not published."""
     run_id = str(flow_run.id or "local")
-    outcome: dict = {"published": [], "unchanged": [], "skipped": [], "failed": {}, "days": []}
+    outcome: dict = {"published": [], "unchanged": [], "skipped": [], "failed": {}, "days": [], "periods": []}
     todo = [d for d in days if d not in blocked.reasons]
     progress.started(len(todo) + len(blocked.reasons))
     for day, reasons in sorted(blocked.reasons.items()):
@@ -196,24 +198,44 @@ def _publish_days(
         mark_failed_day(storage_url, day, reasons, [d for d in blocked.docs[day] if d])
         progress.day_done(day.isoformat(), "failed")
     publish = measure_and_publish.with_options(**_retries(settings))
-    futures = {publish.submit(storage_url, day, watermark, settings, run_id, force): day for day in todo}
-    for future in as_completed(list(futures)):
-        day = futures[future].isoformat()
-        future.wait()  # as_completed can yield before the final state is recorded
-        if future.state.is_completed():
-            result = future.result()
-            label = result["outcome"]
+    for day, result in _run_all(publish, storage_url, [period_of("daily", d) for d in todo], watermark, settings,
+                                run_id, force, outcome):
+        label = result["outcome"] if result else "failed"
+        if result:
             outcome[label].append(day)
             outcome["days"].append(result)
-        else:
-            label = "failed"
-            outcome["failed"][day] = str(future.state.result(raise_on_failure=False))
-            get_run_logger().error("day %s failed: %s", day, outcome["failed"][day])
         progress.day_done(day, label)
+    periods = []
+    for kind in ("weekly", "monthly"):
+        for period in periods_touching(days + list(blocked.reasons), kind):
+            bad = sorted(d.isoformat() for d in blocked.reasons if period.start <= d <= period.end)
+            if bad:
+                outcome["failed"][f"{kind}/{period.label}"] = f"holds day(s) not published: {', '.join(bad)}"
+            else:
+                periods.append(period)
+    for _, result in _run_all(publish, storage_url, periods, watermark, settings, run_id, force, outcome):
+        if result:
+            outcome["periods"].append(result)
     for key in ("published", "unchanged", "skipped"):
         outcome[key].sort()
     outcome["days"].sort(key=lambda r: r["day"])
+    outcome["periods"].sort(key=lambda r: r["period"])
     return outcome
+
+
+def _run_all(publish, storage_url: str, periods: list[Period], watermark, settings, run_id, force, outcome):
+    """Submit every period, yield (name, result or None) as each finishes; failures go to outcome."""
+    futures = {publish.submit(storage_url, p, watermark, settings, run_id, force): p for p in periods}
+    for future in as_completed(list(futures)):
+        period = futures[future]
+        name = period.label if period.kind == "daily" else f"{period.kind}/{period.label}"
+        future.wait()  # as_completed can yield before the final state is recorded
+        if future.state.is_completed():
+            yield name, future.result()
+        else:
+            outcome["failed"][name] = str(future.state.result(raise_on_failure=False))
+            get_run_logger().error("%s failed: %s", name, outcome["failed"][name])
+            yield name, None
 
 
 def _finish(storage_url: str, records: list[IngestRecord], outcome: dict) -> dict:
@@ -235,7 +257,7 @@ def _finish(storage_url: str, records: list[IngestRecord], outcome: dict) -> dic
     write_index(storage_url)
     if summary["failed"]:
         lines = [f"{day}: {reason}" for day, reason in sorted(summary["failed"].items())]
-        raise PipelineFailed(f"{len(lines)} day(s) not published:\n" + "\n".join(lines))
+        raise PipelineFailed(f"{len(lines)} report(s) not published:\n" + "\n".join(lines))
     return summary
 
 

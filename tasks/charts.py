@@ -20,6 +20,9 @@ FRT_BUCKETS = [
     (72 * 3600, "1–3 days"),
 ]
 
+TREND_BRANDS = 6
+_PALETTE = ["#3b6fd8", "#d8703b", "#2f9e6e", "#9b59b6", "#c0392b", "#7f8c8d"]
+
 #: Published industry figures drawn as reference lines on response-rate charts.
 REFERENCES = [
     (0.29, "29% of complainers heard back", "Maritz Research & evolve24, Twitter study, 2011"),
@@ -89,5 +92,37 @@ def response_rates(rates: list[tuple[str, float]]) -> str:
         parts.append(
             f'<text x="{x:.1f}" y="{bottom + 14 + 14 * i}" fill="#c0392b" text-anchor="middle">{html.escape(label)}</text>'
         )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str], scale: float = 1.0) -> str:
+    """One line per brand over the days of `trends` (brand, date, column), with a legend."""
+    days = trends["date"].unique().sort().to_list()
+    values = trends.select((pl.col(column) * scale).alias("v"))["v"].drop_nulls()
+    if not days or values.is_empty():
+        return ""
+    low, high = min(0.0, values.min()), max(values.max(), 1e-9)
+    width, height, left, top, plot_w, plot_h = 600, 260, 50, 30, 520, 170
+    span = max((days[-1] - days[0]).days, 1)
+    x_of = {d: left + plot_w * (d - days[0]).days / span for d in days}  # by date: gaps stay gaps
+
+    def y_of(v: float) -> float:
+        return top + plot_h * (1 - (v - low) / (high - low))
+
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
+             f'<text x="{left}" y="18">{html.escape(title)}</text>',
+             f'<text x="{left - 6}" y="{y_of(high) + 4:.0f}" text-anchor="end">{high:.3g}</text>',
+             f'<text x="{left - 6}" y="{y_of(low) + 4:.0f}" text-anchor="end">{low:.3g}</text>',
+             f'<text x="{left}" y="{top + plot_h + 16}">{days[0]}</text>',
+             f'<text x="{left + plot_w}" y="{top + plot_h + 16}" text-anchor="end">{days[-1]}</text>']
+    for i, brand in enumerate(brands):
+        colour = _PALETTE[i % len(_PALETTE)]
+        rows = trends.filter(pl.col("brand") == brand).sort("date").select("date", (pl.col(column) * scale).alias("v"))
+        points = " ".join(f"{x_of[d]:.1f},{y_of(v):.1f}" for d, v in rows.iter_rows() if v is not None)
+        if points:
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<text x="{left + (i % 3) * 175}" y="{top + plot_h + 34 + (i // 3) * 14}" fill="{colour}">'
+                     f"{html.escape(brand)}</text>")
     parts.append("</svg>")
     return "".join(parts)

@@ -1,4 +1,4 @@
-"""One report day, end to end: fingerprint, measure, validate, publish.
+"""One report (a day, a week or a month), end to end: fingerprint, measure, validate, publish.
 
 Runs under the day's lock from the fingerprint on, so whoever publishes last
 has measured the warehouse as it was when it published, and two runs never
@@ -14,7 +14,8 @@ from tasks import layout
 from tasks.fingerprint import day_fingerprint, window_records
 from tasks.ingest import IngestRecord
 from tasks.locks import held
-from tasks.measure import measure_day, window_for
+from tasks.measure import measure_period, window_for
+from tasks.periods import Period
 from tasks.metrics import report_status
 from tasks.policy import load_policy
 from tasks.publish import publish_report, read_manifest
@@ -28,28 +29,32 @@ from tasks.version import code_version
 from tasks.warehouse import load_window
 
 
-def publish_day_report(
-    storage: Storage, day: date, watermark: datetime, config: Settings, *, run_id: str, force: bool = False
+def publish_period_report(
+    storage: Storage, period: Period, watermark: datetime, config: Settings, *, run_id: str, force: bool = False
 ) -> dict:
-    """Returns {day, outcome (published | unchanged | skipped), inbound, responded, unattributed, brands}."""
+    """Returns {day, period, outcome (published | unchanged | skipped), inbound, responded, unattributed, brands}."""
     horizon_s = config.reply_horizon_hours * 3600
-    start, end = window_for(day, horizon_s)
-    with held(storage, layout.report_lock(day), owner=f"{run_id}/{day}", lease_s=config.lock_lease_seconds):
+    start, end = window_for(period, horizon_s)
+    owner = f"{run_id}/{period.kind}/{period.label}"
+    daily = period.kind == "daily"
+    with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
         records = window_records(storage, start, end)
         fingerprint = day_fingerprint(records, settings_fingerprint=config.fingerprint(), watermark=watermark)
-        existing = read_manifest(storage, day)
+        existing = read_manifest(storage, period.folder)
+        head = {"day": period.start.isoformat(), "period": f"{period.kind}/{period.label}"}
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
-            storage.delete(layout.failed_marker(day))
-            return {"day": day.isoformat(), "outcome": "skipped", **existing["rows"]}
-        measure = measure_day(
+            if daily:
+                storage.delete(layout.failed_marker(period.start))
+            return head | {"outcome": "skipped", **existing["rows"]}
+        measure = measure_period(
             load_window(storage, start, end),
-            day,
+            period,
             registry=load_registry(config.brands_file),
             horizon_s=horizon_s,
             default_sla_s=config.sla_target_seconds,
             watermark=watermark,
         )
-        status = report_status(day, horizon_s, watermark)
+        status = report_status(period.end, horizon_s, watermark)
         validation = day_validation(
             storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
         )
@@ -65,7 +70,9 @@ def publish_day_report(
             "code_version": code_version(),
             "settings_fingerprint": config.fingerprint(),
             "input_fingerprint": fingerprint,
-            "date": day.isoformat(),
+            "date": period.start.isoformat(),
+            "period": {"kind": period.kind, "label": period.label, "start": period.start.isoformat(),
+                       "end": period.end.isoformat()},
             "status": status,
             "watermark": watermark.isoformat(),
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -87,9 +94,13 @@ def publish_day_report(
                 if r.rows_quarantined
             ],
         }
-        outcome = publish_report(storage, day, day_files(measure, status, validation), manifest)
-        storage.delete(layout.failed_marker(day))
-    return {"day": day.isoformat(), "outcome": outcome, **rows}
+        outcome = publish_report(
+            storage, period.folder, day_files(measure, status, validation), manifest,
+            latest_day=period.start if daily else None,
+        )
+        if daily:
+            storage.delete(layout.failed_marker(period.start))
+    return head | {"outcome": outcome, **rows}
 
 
 def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:

@@ -53,6 +53,7 @@ def quarantine_object(collected: date, slug: str, name: str) -> str:
 
 
 def report_folder(day: date) -> str:
+    """The daily report folder (tasks.periods.Period.folder covers weeks and months too)."""
     return f"{DAILY_REPORTS}dt={day.isoformat()}/"
 
 
@@ -71,5 +72,6 @@ def delivery_record(platform: str, collected: str) -> str:
     return f"warehouse/_deliveries/{platform}/dt={collected}.json"
 
 
-def report_lock(day: date) -> str:
-    return f"locks/reports-daily-{day.isoformat()}.json"
+def report_lock(period) -> str:
+    """Lock of one report folder (`period` is a tasks.periods.Period)."""
+    return f"locks/reports-{period.kind}-{period.label}.json"

@@ -1,7 +1,9 @@
-"""Everything one report day needs, computed from a window of the warehouse.
+"""Everything one report (a day, a week, a month) needs, from a window of the warehouse.
 
-A day's numbers depend on more than its own partition: replies arrive up to
-the horizon later, and attribution may follow a reply chain back a few days.
+A period's numbers depend on more than its own partitions: replies arrive up
+to the horizon later, and attribution may follow a reply chain back a few
+days. Weekly and monthly figures come from the same per-mention facts as the
+daily ones, so their percentiles are exact, never averages of daily medians.
 """
 
 from __future__ import annotations
@@ -13,59 +15,81 @@ from datetime import date, datetime, timedelta
 import polars as pl
 
 from tasks.attribution import attribute
-from tasks.metrics import daily_metrics, mention_facts
+from tasks.metrics import daily_metrics, mention_facts, report_status
+from tasks.periods import Period
 from tasks.registry import BrandRegistry
 from tasks.sps import daily_sps
 
 #: How far back a reply chain may reach for attribution ("the brand whose post it replies to").
 LOOKBACK_DAYS = 3
+#: Weekly and monthly pages show each brand's last 28 days.
+TREND_DAYS = 28
 
 
 @dataclass(frozen=True)
 class DayMeasure:
-    day: date
+    period: Period
     metrics: pl.DataFrame
     sps: pl.DataFrame
     anomalies: pl.DataFrame
     inbound_total: int
     unattributed: int
     sources: list[str]
-    facts: pl.DataFrame  # the day's inbound mentions with their first response (for charts)
+    facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
+    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (weekly, monthly)
+
+    @property
+    def day(self) -> date:
+        return self.period.start
 
 
-def window_for(day: date, horizon_s: float) -> tuple[date, date]:
-    """The created-day range whose mentions can affect `day`'s numbers."""
-    return day - timedelta(days=LOOKBACK_DAYS), day + timedelta(days=math.ceil(horizon_s / 86400) + 1)
+def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
+    """The created-day range whose mentions can affect the period's numbers (and trends)."""
+    first = period.start if period.kind == "daily" else min(period.start, trend_start(period))
+    return first - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
 
 
-def measure_day(
+def trend_start(period: Period) -> date:
+    return period.end - timedelta(days=TREND_DAYS - 1)
+
+
+def measure_period(
     window: pl.DataFrame,
-    day: date,
+    period: Period,
     *,
     registry: BrandRegistry,
     horizon_s: float,
     default_sla_s: int,
     watermark: datetime,
 ) -> DayMeasure:
-    """Metrics and SPS for one UTC day, from the mentions in its window."""
+    """Metrics and SPS for one period (UTC days), from the mentions in its window.
+
+    Over a week or a month every brand gets one row (`date` = the period's first
+    day) and an author is counted once however often they wrote.
+    """
     facts, anomalies = mention_facts(attribute(window, registry.handles))
-    todays = facts.filter(pl.col("date") == day)
-    anomalies = anomalies.join(todays.select("mention_id"), on="mention_id", how="semi")
-    return DayMeasure(
-        day=day,
-        metrics=daily_metrics(
-            todays,
-            horizon_s=horizon_s,
-            sla_targets=registry.sla_targets,
-            default_sla_s=default_sla_s,
+    inside = facts.filter(pl.col("date").is_between(period.start, period.end))
+    as_one = inside.with_columns(pl.lit(period.start).alias("date"))
+    metrics = daily_metrics(
+        as_one, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s, watermark=watermark
+    ).with_columns(pl.lit(report_status(period.end, horizon_s, watermark)).alias("status"))
+    trends = None
+    if period.kind != "daily":
+        recent = facts.filter(pl.col("date").is_between(trend_start(period), period.end))
+        trends = daily_metrics(
+            recent, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
             watermark=watermark,
-        ),
-        sps=daily_sps(todays),
-        anomalies=anomalies,
-        inbound_total=todays.height,
-        unattributed=todays.filter(pl.col("brand").is_null()).height,
+        ).join(daily_sps(recent).select("brand", "date", "sps"), on=["brand", "date"], how="left")
+    return DayMeasure(
+        period=period,
+        metrics=metrics,
+        sps=daily_sps(as_one),
+        anomalies=anomalies.join(inside.select("mention_id"), on="mention_id", how="semi"),
+        inbound_total=inside.height,
+        unattributed=inside.filter(pl.col("brand").is_null()).height,
         sources=sorted(window["source_file"].unique().to_list()),
-        facts=todays.select(
+        facts=inside.select(
             "brand", "created_at", "frt_s", (pl.col("frt_s") <= horizon_s).fill_null(False).alias("responded")
         ),
+        trends=trends,
     )

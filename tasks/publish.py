@@ -25,18 +25,20 @@ def file_digests(files: dict[str, bytes]) -> dict[str, dict]:
     }
 
 
-def read_manifest(storage: Storage, day: date) -> dict | None:
-    key = layout.report_folder(day) + layout.MANIFEST
+def read_manifest(storage: Storage, folder: str) -> dict | None:
+    key = folder + layout.MANIFEST
     return json.loads(storage.read(key)) if storage.exists(key) else None
 
 
 def publish_report(
-    storage: Storage, day: date, files: dict[str, bytes], manifest: dict
+    storage: Storage, folder: str, files: dict[str, bytes], manifest: dict, *, latest_day: date | None = None
 ) -> Literal["published", "unchanged"]:
-    """Write `files` then `manifest.json`; skip when the published files are already these."""
-    folder = layout.report_folder(day)
+    """Write `files` then `manifest.json` into `folder`; skip when the published files are already these.
+
+    `latest_day` (daily reports) moves reports/latest.json once the manifest exists.
+    """
     digests = file_digests(files)
-    existing = read_manifest(storage, day)
+    existing = read_manifest(storage, folder)
     if existing is not None and existing.get("files") == digests:
         if existing.get("input_fingerprint") != manifest.get("input_fingerprint"):
             # Same bytes from newer inputs: vouch for them under the new fingerprint.
@@ -46,7 +48,8 @@ def publish_report(
     for name, data in sorted(files.items()):
         storage.write(folder + name, data)
     storage.write(folder + layout.MANIFEST, _manifest_bytes(manifest, digests))
-    _advance_latest(storage, day)
+    if latest_day is not None:
+        _advance_latest(storage, latest_day)
     return "published"
 
 

@@ -45,7 +45,12 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
     """metrics.parquet, metrics.csv, sps.parquet, summary.json, report.html, validation.json."""
-    metadata = {"sps.schema_version": SCHEMA_VERSION, "sps.date": measure.day.isoformat(), "sps.status": status}
+    metadata = {
+        "sps.schema_version": SCHEMA_VERSION,
+        "sps.date": measure.day.isoformat(),
+        "sps.period": f"{measure.period.kind}/{measure.period.label}",
+        "sps.status": status,
+    }
     metrics, sps = _table(measure.metrics, "metrics.parquet"), _table(measure.sps, "sps.parquet")
     return {
         "metrics.parquet": to_parquet(metrics, metadata | {"sps.table": "metrics"}),
@@ -72,6 +77,8 @@ def summary(measure: DayMeasure, status: str) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "date": measure.day.isoformat(),
+        "period": {"kind": measure.period.kind, "label": measure.period.label,
+                   "start": measure.period.start.isoformat(), "end": measure.period.end.isoformat()},
         "status": status,
         "inbound": measure.inbound_total,
         "unattributed": measure.unattributed,
@@ -148,17 +155,23 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
         "Authors",
     ]
     quarantined = sum(s["rows_quarantined"] for s in validation["sources"])
-    day = html.escape(measure.day.isoformat())
-    body = "\n".join(rows) or f'<tr><td colspan="{len(headers)}">No attributed mentions this day.</td></tr>'
+    period = measure.period
+    name = html.escape(period.label)
+    kind = {"daily": "", "weekly": "Weekly ", "monthly": "Monthly "}[period.kind]
+    span = html.escape(
+        period.start.isoformat() if period.kind == "daily" else f"{period.start} to {period.end}"
+    )
+    body = "\n".join(rows) or f'<tr><td colspan="{len(headers)}">No attributed mentions in this period.</td></tr>'
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Customer care report {day}</title><style>{_CSS}</style></head>
+<title>{kind}Customer care report {name}</title><style>{_CSS}</style></head>
 <body><main>
-<h1>Customer care report — {day} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
-<p class="note">Inbound customer mentions created on {day} (UTC), answered within the reply horizon.
+<h1>{kind}Customer care report — {name} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
+<p class="note">Inbound customer mentions created {"on" if period.kind == "daily" else "from"} {span} (UTC), answered within the reply horizon.
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
 {_charts(measure, table)}
+{_trends(measure, table)}
 <h2>All brands</h2>
 <div class="wrap"><table>
 <thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in headers)}</tr></thead>
@@ -194,3 +207,15 @@ def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
 {charts.frt_distribution(answered)}</div>
 <div><h2>Inbound mentions by hour (UTC)</h2>
 {charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div>"""
+
+
+def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
+    """Weekly and monthly pages: the busiest brands' last 28 days, one line each."""
+    if measure.trends is None or measure.trends.is_empty():
+        return ""
+    brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
+    trends = measure.trends.filter(pl.col("brand").is_in(brands))
+    return f"""<h2>Last 28 days, busiest brands</h2>
+<div class="grid"><div>{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
+<div>{charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)}</div>
+<div>{charts.trend_lines(trends, "sps", "SPS", brands)}</div></div>"""

@@ -68,8 +68,19 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
 def test_index_renders_and_links_resolve(browser, published_sample, tmp_path):
     index = Path(published_sample.url) / "reports/index.html"
     page, problems = _open(browser, index, 1280, 900, _shots(tmp_path) / "index.png")
-    links = page.locator("a[href$='report.html']")
+    links = page.locator("a[href^='daily/'][href$='report.html']")
     assert links.count() == 55
+    assert page.locator("a[href^='weekly/']").count() == 2 * 9 and page.locator("a[href^='monthly/']").count() == 2 * 3
     target = links.first.get_attribute("href")
     assert (index.parent / target).exists()
+    assert problems == []
+
+
+def test_monthly_report_shows_trends(browser, published_sample, tmp_path):
+    report = Path(published_sample.url) / "reports/monthly/month=2017-10/report.html"
+    page, problems = _open(browser, report, 1280, 1900, _shots(tmp_path) / "monthly-2017-10-laptop.png")
+    assert page.title() == "Monthly Customer care report 2017-10"
+    assert "2017-10-01 to 2017-10-31" in page.locator("p.note").first.inner_text()
+    assert page.locator("svg.chart").count() == 6  # 3 as daily + 3 trend charts
+    assert page.get_by_text("Last 28 days, busiest brands").count() == 1
     assert problems == []

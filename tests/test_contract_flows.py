@@ -54,8 +54,10 @@ def test_a_collapsed_delivery_fails_its_day_and_only_its_day(tmp_path):
     with pytest.raises(PipelineFailed) as failure:
         backfill(date(2017, 11, 1), date(2017, 11, 5), storage=str(tmp_path))
     assert str(failure.value) == (
-        "1 day(s) not published:\n2017-11-05: delivery twitter dt=2017-11-05 "
-        "(archives/twitter/dt=2017-11-05/feed.jsonl): row_count_not_collapsing (row_ratio=0.250)"
+        "3 report(s) not published:\n2017-11-05: delivery twitter dt=2017-11-05 "
+        "(archives/twitter/dt=2017-11-05/feed.jsonl): row_count_not_collapsing (row_ratio=0.250)\n"
+        "monthly/2017-11: holds day(s) not published: 2017-11-05\n"
+        "weekly/2017-W44: holds day(s) not published: 2017-11-05"
     )
     for day in ("2017-11-01", "2017-11-02", "2017-11-03", "2017-11-04"):
         assert store.exists(f"reports/daily/dt={day}/manifest.json")

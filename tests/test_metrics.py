@@ -110,3 +110,38 @@ def test_responses_by_another_account_do_not_count():
         )
     )
     assert facts.row(0, named=True)["frt_s"] is None
+
+
+def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
+    """AcmeHelp, ISO week 2017-W44 (Mon 10-30 .. Sun 11-05), horizon 72 h.
+
+    Mon 10-30: m1 answered in 100 s, m2 in 300 s (daily median 200 s)
+    Tue 10-31: m3 answered in 1000 s              (daily median 1000 s)
+    Week: FRTs 100, 300, 1000 → median 300 s (the mean of daily medians would be 600 s),
+    p90 linear: rank 1.8 → 300 + 0.8 × 700 = 860 s. Author c1 wrote on both days: counted once.
+    """
+    from tasks.measure import measure_period
+    from tasks.periods import period_of
+    from tasks.registry import BrandRegistry
+
+    window = frame(
+        post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp thanks!", brand=ACME),
+        post("r1", ACME, "2017-10-30 10:01:40", "hi", brand_post=True, reply_to="m1"),
+        post("m2", "c2", "2017-10-30 11:00", "@AcmeHelp hello", brand=ACME),
+        post("r2", ACME, "2017-10-30 11:05", "hi", brand_post=True, reply_to="m2"),
+        post("m3", "c1", "2017-10-31 12:00", "@AcmeHelp love it", brand=ACME),
+        post("r3", ACME, "2017-10-31 12:16:40", "hi", brand_post=True, reply_to="m3"),
+    )
+    week = period_of("weekly", date(2017, 11, 1))
+    assert (week.label, week.start, week.end) == ("2017-W44", date(2017, 10, 30), date(2017, 11, 5))
+    m = measure_period(window, week, registry=BrandRegistry(), horizon_s=HORIZON, default_sla_s=3600,
+                       watermark=at("2017-11-20 00:00"))
+    row = m.metrics.row(0, named=True)
+    assert (row["date"], row["inbound"], row["responded"]) == (date(2017, 10, 30), 3, 3)
+    assert row["frt_median_s"] == pytest.approx(300)
+    assert row["frt_p90_s"] == pytest.approx(860)
+    assert row["status"] == "final"
+    sps = m.sps.row(0, named=True)
+    assert (sps["authors"], sps["promoters"], sps["mentions"]) == (2, 1, 3)  # c1 once (+2), c2 passive
+    daily = m.trends.filter(m.trends["brand"] == ACME).sort("date")
+    assert daily["frt_median_s"].to_list() == [pytest.approx(200), pytest.approx(1000)]

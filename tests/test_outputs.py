@@ -58,6 +58,7 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
     assert index.count('href="daily/dt=') == 2 * 55  # report and manifest per day
+    assert index.count('href="monthly/month=') == 2 * 3 and index.count('href="weekly/week=') == 2 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
 
 

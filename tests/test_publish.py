@@ -14,6 +14,7 @@ from tasks.report_files import defuse_csv_cells, to_csv
 from tasks.storage import open_storage
 
 DAY = date(2017, 10, 31)
+FOLDER = layout.report_folder(DAY)
 FILES = {"metrics.csv": b"a,b\n1,2\n", "report.html": b"<html></html>"}
 
 
@@ -36,8 +37,8 @@ class FailingOnWrite:
 
 def test_manifest_lists_every_file_and_latest_points_at_it(tmp_path):
     store = open_storage(str(tmp_path))
-    assert publish_report(store, DAY, FILES, {"run_id": "r1"}) == "published"
-    manifest = read_manifest(store, DAY)
+    assert publish_report(store, FOLDER, FILES, {"run_id": "r1"}, latest_day=DAY) == "published"
+    manifest = read_manifest(store, FOLDER)
     assert manifest["run_id"] == "r1"
     assert sorted(manifest["files"]) == ["metrics.csv", "report.html"]
     # sha256 of b"a,b\n1,2\n", computed with `printf 'a,b\n1,2\n' | sha256sum`
@@ -52,31 +53,31 @@ def test_manifest_lists_every_file_and_latest_points_at_it(tmp_path):
 
 def test_same_files_again_is_a_no_op(tmp_path):
     store = open_storage(str(tmp_path))
-    publish_report(store, DAY, FILES, {"run_id": "r1"})
-    assert publish_report(store, DAY, FILES, {"run_id": "r2"}) == "unchanged"
-    assert read_manifest(store, DAY)["run_id"] == "r1"
+    publish_report(store, FOLDER, FILES, {"run_id": "r1"}, latest_day=DAY)
+    assert publish_report(store, FOLDER, FILES, {"run_id": "r2"}, latest_day=DAY) == "unchanged"
+    assert read_manifest(store, FOLDER)["run_id"] == "r1"
 
 
 def test_latest_never_moves_backwards(tmp_path):
     store = open_storage(str(tmp_path))
-    publish_report(store, date(2017, 11, 1), FILES, {})
-    publish_report(store, DAY, FILES, {})
+    publish_report(store, layout.report_folder(date(2017, 11, 1)), FILES, {}, latest_day=date(2017, 11, 1))
+    publish_report(store, FOLDER, FILES, {}, latest_day=DAY)
     assert json.loads(store.read(layout.LATEST))["date"] == "2017-11-01"
 
 
 @pytest.mark.parametrize("fail_at", [1, 2, 3])
 def test_a_crash_mid_publish_leaves_no_complete_looking_report(tmp_path, fail_at):
     store = open_storage(str(tmp_path))
-    publish_report(store, DAY, FILES, {"run_id": "old"})
+    publish_report(store, FOLDER, FILES, {"run_id": "old"}, latest_day=DAY)
     latest_before = store.read(layout.LATEST)
     changed = {"metrics.csv": b"a,b\n3,4\n", "report.html": b"<html>new</html>"}
     with pytest.raises(OSError, match="disk full"):
         # writes: 1 metrics.csv, 2 report.html, 3 manifest.json
-        publish_report(FailingOnWrite(store, fail_at), DAY, changed, {"run_id": "new"})
-    assert read_manifest(store, DAY) is None  # the old manifest no longer vouches for mixed files
+        publish_report(FailingOnWrite(store, fail_at), FOLDER, changed, {"run_id": "new"}, latest_day=DAY)
+    assert read_manifest(store, FOLDER) is None  # the old manifest no longer vouches for mixed files
     assert store.read(layout.LATEST) == latest_before
-    assert publish_report(store, DAY, changed, {"run_id": "retry"}) == "published"
-    assert read_manifest(store, DAY)["run_id"] == "retry"
+    assert publish_report(store, FOLDER, changed, {"run_id": "retry"}, latest_day=DAY) == "published"
+    assert read_manifest(store, FOLDER)["run_id"] == "retry"
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused():

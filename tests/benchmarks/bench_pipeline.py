@@ -22,7 +22,8 @@ import numpy as np
 import polars as pl
 
 from tasks.adapters import read_archive
-from tasks.measure import measure_day, window_for
+from tasks.measure import measure_period, window_for
+from tasks.periods import period_of
 from tasks.metrics import report_status
 from tasks.publish import publish_report
 from tasks.registry import BrandRegistry
@@ -136,9 +137,9 @@ def main() -> None:
             "measure (all days)",
             rows,
             lambda: [
-                measure_day(
-                    load_window(store, *window_for(day, horizon_s)),
-                    day,
+                measure_period(
+                    load_window(store, *window_for(period_of("daily", day), horizon_s)),
+                    period_of("daily", day),
                     registry=BrandRegistry(),
                     horizon_s=horizon_s,
                     default_sla_s=3600,
@@ -151,7 +152,8 @@ def main() -> None:
         def publish_all() -> None:
             for m in measures:
                 status = report_status(m.day, horizon_s, watermark)
-                publish_report(store, m.day, day_files(m, status, {"sources": [], "response_before_mention": []}), {"run_id": "bench"})
+                files = day_files(m, status, {"sources": [], "response_before_mention": []})
+                publish_report(store, m.period.folder, files, {"run_id": "bench"}, latest_day=m.day)
 
         stage("publish", rows, publish_all)
 
