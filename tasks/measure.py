@@ -19,6 +19,7 @@ from tasks.metrics import daily_metrics, mention_facts, report_status
 from tasks.periods import Period
 from tasks.registry import BrandRegistry
 from tasks.sps import daily_sps
+from tasks.urgent import urgent_unanswered
 
 #: How far back a reply chain may reach for attribution ("the brand whose post it replies to").
 LOOKBACK_DAYS = 3
@@ -37,6 +38,7 @@ class DayMeasure:
     sources: list[str]
     facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
     trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (weekly, monthly)
+    urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
 
     @property
     def day(self) -> date:
@@ -80,6 +82,14 @@ def measure_period(
             recent, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
             watermark=watermark,
         ).join(daily_sps(recent).select("brand", "date", "sps"), on=["brand", "date"], how="left")
+    shown = inside.select(
+        "mention_id",
+        "brand",
+        "created_at",
+        "text",
+        "frt_s",
+        (pl.col("frt_s") <= horizon_s).fill_null(False).alias("responded"),
+    )
     return DayMeasure(
         period=period,
         metrics=metrics,
@@ -88,8 +98,7 @@ def measure_period(
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,
         sources=sorted(window["source_file"].unique().to_list()),
-        facts=inside.select(
-            "brand", "created_at", "frt_s", (pl.col("frt_s") <= horizon_s).fill_null(False).alias("responded")
-        ),
+        facts=shown,
         trends=trends,
+        urgent=urgent_unanswered(shown, watermark),
     )

@@ -83,7 +83,14 @@ def summary(measure: DayMeasure, status: str) -> dict:
         "inbound": measure.inbound_total,
         "unattributed": measure.unattributed,
         "brands": brands.sort("brand").to_dicts(),
+        "urgent_unanswered": _urgent_rows(measure),
     }
+
+
+def _urgent_rows(measure: DayMeasure) -> list[dict]:
+    if measure.urgent is None:
+        return []
+    return measure.urgent.with_columns(pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_dicts()
 
 
 def _fmt_seconds(value: float | None) -> str:
@@ -111,7 +118,7 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.45rem .6rem;text-align:right;border-bottom:1px solid #eef0f4;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}th{background:#fafbfc;font-weight:600}
 .note{color:#5b6577;font-size:.9rem}
-h2{font-size:1.15rem;margin:1.6rem 0 .4rem}.chart{width:100%;height:auto;background:#fff;border:1px solid #dfe3ea;
+td.text{white-space:normal;text-align:left;min-width:16rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}.chart{width:100%;height:auto;background:#fff;border:1px solid #dfe3ea;
 border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1rem;grid-template-columns:1fr}
 @media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}ul.sources{font-size:.85rem;color:#5b6577}
 """
@@ -172,8 +179,9 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
 {_charts(measure, table)}
 {_trends(measure, table)}
+{_urgent(measure)}
 <h2>All brands</h2>
-<div class="wrap"><table>
+<div class="wrap"><table id="brands">
 <thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in headers)}</tr></thead>
 <tbody>
 {body}
@@ -181,6 +189,7 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 <p class="note">{measure.inbound_total} inbound mentions; {measure.unattributed} could not be attributed to a brand.
 {quarantined} rows of the {len(validation["sources"])} contributing archive(s) were quarantined
 (see validation.json); {len(validation["response_before_mention"])} responses were stamped before their mention and ignored.</p>
+{_data_quality(validation)}
 <p class="note">SPS = 100 × (promoters − detractors) / authors; the interval covers sampling error only.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 <h2>Industry reference points</h2>
@@ -219,3 +228,42 @@ def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
 <div class="grid"><div>{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
 <div>{charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)}</div>
 <div>{charts.trend_lines(trends, "sps", "SPS", brands)}</div></div>"""
+
+
+def _urgent(measure: DayMeasure) -> str:
+    """Urgent mentions nobody answered: the only post text a report shows, masked and escaped."""
+    rows = _urgent_rows(measure)
+    if not rows:
+        return '<h2>Unanswered urgent mentions</h2><p class="note">None.</p>'
+    cells = "".join(
+        f"<tr><td>{html.escape(r['mention_id'])}</td><td>{html.escape(r['brand'] or '(unattributed)')}</td>"
+        f"<td>{html.escape(r['created_at'])}</td><td>{r['age_h']:.1f} h</td>"
+        f'<td class="text">{html.escape(r["text"])}</td></tr>'
+        for r in rows
+    )
+    return (
+        f"<h2>Unanswered urgent mentions ({len(rows)})</h2>"
+        '<p class="note">Security, fraud, account, outage or safety words; e-mail addresses, phone and card '
+        "numbers masked.</p>"
+        '<div class="wrap"><table id="urgent"><thead><tr><th>id</th><th>brand</th><th>created (UTC)</th><th>age</th>'
+        f"<th>text</th></tr></thead><tbody>{cells}</tbody></table></div>"
+    )
+
+
+def _data_quality(validation: dict) -> str:
+    """What validation did to the archives behind this report, with links to GX's Data Docs."""
+    rows = "".join(
+        f"<tr><td>{html.escape(s['key'])}</td><td>{s['rows_read']}</td><td>{s['rows_accepted']}</td>"
+        f"<td>{s['rows_quarantined']}</td>"
+        f"<td>{html.escape(', '.join(f'{k} ({v})' for k, v in s.get('quarantined_by_rule', {}).items()) or '–')}</td>"
+        + (f'<td><a href="../../data_docs/{html.escape(s["data_docs"].rsplit("/", 1)[-1])}">Data Docs</a></td>'
+           if s.get("data_docs") else "<td></td>")
+        + "</tr>"
+        for s in validation["sources"]
+    )
+    if not rows:
+        return ""
+    return (
+        "<h2>Data quality</h2><div class=\"wrap\"><table><thead><tr><th>archive</th><th>read</th><th>accepted</th>"
+        f"<th>quarantined</th><th>rules</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )

@@ -65,7 +65,7 @@ def test_index_links_every_published_day(published_sample):
 def test_hostile_text_never_runs_and_personal_data_never_shows(tmp_path):
     store = open_storage(str(tmp_path))
     hostile_brand = '=HYPERLINK("http://evil.example","click")'
-    text = '<script>alert(1)</script> =HYPERLINK("http://x") mail me at jane.doe@example.com or +1 415 555 0100'
+    text = '<script>alert(1)</script> my account was hacked =HYPERLINK("http://x") mail jane.doe@example.com or +1 415 555 0100'
     rows = [
         {"mention_id": "m1", "author_id": "c1", "is_brand_author": False, "created_at": "2017-11-01T10:00:00Z",
          "text": text, "brand": hostile_brand},
@@ -84,7 +84,14 @@ def test_hostile_text_never_runs_and_personal_data_never_shows(tmp_path):
     assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)" in page
     # Defused and quoted: a spreadsheet shows the text '=HYPERLINK(...)', it never runs it.
     assert '\n"\'=HYPERLINK(""http://evil.example"",""click"")",2017-11-01,' in csv
-    assert "jane.doe@example.com" not in everything and "555 0100" not in everything  # post text is never published
+    # Personal data is masked everywhere; the one post shown (urgent, unanswered) is escaped text.
+    assert "jane.doe@example.com" not in everything and "555 0100" not in everything
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; my account was hacked" in page
+    assert "mail [email] or [phone]" in page
+    urgent = json.loads(store.read(folder + "summary.json"))["urgent_unanswered"]
+    assert [(u["mention_id"], u["age_h"]) for u in urgent] == [("m1", 14.0)]  # to the end of 11-01
+    assert urgent[0]["text"].endswith("mail [email] or [phone]")
+    assert "hacked" not in csv
 
 
 def _s3_published(s3_bucket) -> str:
