@@ -88,7 +88,8 @@ def _print_summary(summary: dict, seconds: float) -> None:
         ("days published", len(summary["published"])),
         ("days unchanged (same files)", len(summary["unchanged"])),
         ("days skipped (same inputs)", len(summary["skipped"])),
-        ("days failed", len(summary["failed"])),
+        ("days / periods failed", len(summary["failed"])),
+        ("weekly and monthly reports", len(summary["periods"])),
         ("inbound mentions in those days", mentions),
         ("wall time (s)", f"{seconds:.1f}"),
     ]:

@@ -21,9 +21,9 @@ from tasks.registry import BrandRegistry
 from tasks.sps import daily_sps
 from tasks.urgent import urgent_unanswered
 
-#: How far back a reply chain may reach for attribution ("the brand whose post it replies to").
+#: Days read before a report's first trend day, so reply chains starting there can be followed.
 LOOKBACK_DAYS = 3
-#: Weekly and monthly pages show each brand's last 28 days.
+#: Every page shows each busy brand's last 28 days.
 TREND_DAYS = 28
 
 
@@ -37,7 +37,7 @@ class DayMeasure:
     unattributed: int
     sources: list[str]
     facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
-    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (weekly, monthly)
+    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
 
     @property
@@ -46,9 +46,10 @@ class DayMeasure:
 
 
 def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
-    """The created-day range whose mentions can affect the period's numbers (and trends)."""
-    first = period.start if period.kind == "daily" else min(period.start, trend_start(period))
-    return first - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
+    """The created-day range a report reads: its 28 trend days and a few before (reply
+    chains for attribution), through the reply horizon after its last day."""
+    first = min(period.start, trend_start(period)) - timedelta(days=LOOKBACK_DAYS)
+    return first, period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
 
 
 def trend_start(period: Period) -> date:
@@ -75,13 +76,11 @@ def measure_period(
     metrics = daily_metrics(
         as_one, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s, watermark=watermark
     ).with_columns(pl.lit(report_status(period.end, horizon_s, watermark)).alias("status"))
-    trends = None
-    if period.kind != "daily":
-        recent = facts.filter(pl.col("date").is_between(trend_start(period), period.end))
-        trends = daily_metrics(
-            recent, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
-            watermark=watermark,
-        ).join(daily_sps(recent).select("brand", "date", "sps"), on=["brand", "date"], how="left")
+    recent = facts.filter(pl.col("date").is_between(trend_start(period), period.end))
+    trends = daily_metrics(
+        recent, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
+        watermark=watermark,
+    ).join(daily_sps(recent).select("brand", "date", "sps"), on=["brand", "date"], how="left")
     shown = inside.select(
         "mention_id",
         "brand",
