@@ -219,7 +219,7 @@ def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
 
 
 def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
-    """The busiest brands' last 28 days (ending with the period), one line each."""
+    """Weekly and monthly pages: the busiest brands' last 28 days, one line each."""
     if measure.trends is None or measure.trends.is_empty():
         return ""
     brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
