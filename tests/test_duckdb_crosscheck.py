@@ -1,0 +1,95 @@
+"""An independent second computation: DESIGN.md's metrics in SQL (DuckDB) over the warehouse
+Parquet, compared with what the pipeline published for the busiest day of the real sample."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+duckdb = pytest.importorskip("duckdb")
+
+HORIZON_S = 72 * 3600
+SQL = """
+SET TimeZone = 'UTC';
+WITH m AS (
+    SELECT DISTINCT ON (mention_id) * FROM read_parquet('{glob}') ORDER BY mention_id, source_file
+),
+brands AS (SELECT DISTINCT lower(author_id) AS h, author_id AS brand FROM m WHERE is_brand_author),
+replies AS (
+    SELECT in_reply_to_id AS mid, author_id, created_at FROM m
+    WHERE is_brand_author AND in_reply_to_id IS NOT NULL
+),
+answering AS (SELECT mid, arg_min(author_id, (created_at, author_id)) AS b FROM replies GROUP BY mid),
+parent AS (SELECT mention_id AS pid, author_id AS b FROM m WHERE is_brand_author),
+handles AS (
+    SELECT mention_id, unnest(regexp_extract_all(text, '@(\\w+)', 1)) AS handle,
+           unnest(range(1, len(regexp_extract_all(text, '@(\\w+)', 1)) + 1)) AS pos
+    FROM m
+),
+addressed AS (
+    SELECT mention_id, brand AS b FROM handles JOIN brands ON lower(handles.handle) = brands.h
+    QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY pos) = 1
+),
+inbound AS (
+    SELECT m.mention_id, m.created_at, coalesce(m.brand, a.b, p.b, ad.b) AS brand FROM m
+    LEFT JOIN answering a ON a.mid = m.mention_id
+    LEFT JOIN parent p ON p.pid = m.in_reply_to_id
+    LEFT JOIN addressed ad ON ad.mention_id = m.mention_id
+    WHERE NOT m.is_brand_author
+),
+first_reply AS (
+    SELECT i.mention_id, min(r.created_at) AS at FROM inbound i
+    JOIN replies r ON r.mid = i.mention_id AND lower(r.author_id) = lower(i.brand) AND r.created_at >= i.created_at
+    GROUP BY 1
+),
+facts AS (
+    SELECT i.*, epoch(f.at) - epoch(i.created_at) AS frt FROM inbound i LEFT JOIN first_reply f USING (mention_id)
+)
+SELECT brand,
+       count(*) AS inbound,
+       count(*) FILTER (WHERE frt <= {horizon}) AS responded,
+       median(frt) FILTER (WHERE frt <= {horizon}) AS frt_median_s,
+       quantile_cont(frt, 0.9) FILTER (WHERE frt <= {horizon}) AS frt_p90_s,
+       avg(frt) FILTER (WHERE frt <= {horizon}) AS frt_mean_s,
+       count(*) FILTER (WHERE frt <= 3600) AS sla_met
+FROM facts
+WHERE brand IS NOT NULL AND CAST(created_at AS DATE) = DATE '{day}'
+GROUP BY brand ORDER BY brand
+"""
+
+
+def _both(published_sample) -> tuple[pl.DataFrame, pl.DataFrame]:
+    root = Path(published_sample.url)
+    query = SQL.format(glob=root / "warehouse/mentions/dt=*/*.parquet", horizon=HORIZON_S, day="2017-10-31")
+    con = duckdb.connect()
+    *setup, select = [q for q in query.split(";") if q.strip()]
+    for statement in setup:
+        con.sql(statement)
+    published = pl.read_parquet(io.BytesIO(published_sample.read("reports/daily/dt=2017-10-31/metrics.parquet")))
+    return con.sql(select).pl(), published
+
+
+COLUMNS = ["inbound", "responded", "frt_median_s", "frt_p90_s", "frt_mean_s", "sla_met"]
+
+
+def test_sql_over_the_warehouse_agrees_on_every_published_brand(published_sample):
+    by_sql, published = _both(published_sample)
+    joined = published.select("brand", *COLUMNS).join(by_sql, on="brand", how="left", suffix="_sql")
+    assert joined.height == 65
+    for column in COLUMNS:
+        ours = joined[column].cast(pl.Float64).to_list()
+        theirs = joined[f"{column}_sql"].cast(pl.Float64).to_list()
+        assert ours == pytest.approx(theirs, nan_ok=True), column
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: reports read 3 days before a day for attribution, so an older reply chain is missed; "
+    "mention 4785 (2017-10-31) answers Ask_WellsFargo's post 4784 of 2017-10-02 and stays unattributed",
+)
+def test_sql_and_pipeline_attribute_the_same_brands(published_sample):
+    by_sql, published = _both(published_sample)
+    assert sorted(by_sql["brand"]) == sorted(published["brand"])
