@@ -13,24 +13,27 @@ import polars as pl
 HANDLE = r"@(\w+)"
 
 
-def known_brands(mentions: pl.DataFrame, registry: dict[str, str]) -> dict[str, str]:
+def known_brands(brand_posts: pl.DataFrame, registry: dict[str, str]) -> dict[str, str]:
     """Lower-cased handle or alias → canonical brand handle.
 
     `registry` maps lower-cased handles and aliases to handles; brands seen
     writing (`is_brand_author`) are known too. The registry wins a clash.
     """
-    seen = (
-        mentions.filter(pl.col("is_brand_author"))
-        .select(pl.col("author_id").unique().sort())
-        .to_series()
-        .to_list()
-    )
+    seen = brand_posts.select(pl.col("author_id").unique().sort()).to_series().to_list()
     return {handle.lower(): handle for handle in seen} | registry
 
 
-def attribute(mentions: pl.DataFrame, registry: dict[str, str]) -> pl.DataFrame:
-    """Fill `brand` for customer mentions from the evidence above; keeps every row."""
-    brands = known_brands(mentions, registry)
+def attribute(
+    mentions: pl.DataFrame, registry: dict[str, str], brand_posts: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Fill `brand` for customer mentions from the evidence above; keeps every row.
+
+    `brand_posts` (mention_id, author_id) indexes brand posts beyond `mentions`,
+    so a reply to a brand post of weeks ago still finds its brand.
+    """
+    own = mentions.filter(pl.col("is_brand_author")).select("mention_id", "author_id")
+    index = own if brand_posts is None else pl.concat([own, brand_posts]).unique("mention_id", keep="first", maintain_order=True)
+    brands = known_brands(index, registry)
     replies = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null())
     answering = (
         replies.sort("created_at", "author_id")
@@ -38,9 +41,7 @@ def attribute(mentions: pl.DataFrame, registry: dict[str, str]) -> pl.DataFrame:
         .agg(pl.col("author_id").first().alias("answering_brand"))
         .rename({"in_reply_to_id": "mention_id"})
     )
-    parent = mentions.filter(pl.col("is_brand_author")).select(
-        pl.col("mention_id").alias("in_reply_to_id"), pl.col("author_id").alias("parent_brand")
-    ).unique("in_reply_to_id", keep="first")
+    parent = index.select(pl.col("mention_id").alias("in_reply_to_id"), pl.col("author_id").alias("parent_brand"))
     addressed = (
         mentions.select(
             "mention_id", pl.col("text").str.extract_all(HANDLE).alias("handle")

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from tasks import layout
 from tasks.fingerprint import day_fingerprint, window_records
-from tasks.ingest import IngestRecord
+from tasks.ingest import IngestRecord, read_records
 from tasks.locks import held
 from tasks.measure import measure_period, window_for
 from tasks.periods import Period
@@ -26,7 +26,7 @@ from tasks.settings import Settings
 from tasks.storage import Storage
 from tasks.validation_report import day_validation
 from tasks.version import code_version
-from tasks.warehouse import load_window
+from tasks.warehouse import load_brand_posts, load_window
 
 
 def publish_period_report(
@@ -39,7 +39,10 @@ def publish_period_report(
     daily = period.kind == "daily"
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
         records = window_records(storage, start, end)
-        fingerprint = day_fingerprint(records, settings_fingerprint=config.fingerprint(), watermark=watermark)
+        brand_index = [r for r in read_records(storage) if r.brand_posts]
+        fingerprint = day_fingerprint(
+            records, settings_fingerprint=config.fingerprint(), watermark=watermark, brand_index=brand_index
+        )
         existing = read_manifest(storage, period.folder)
         head = {"day": period.start.isoformat(), "period": f"{period.kind}/{period.label}"}
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
@@ -53,6 +56,7 @@ def publish_period_report(
             horizon_s=horizon_s,
             default_sla_s=config.sla_target_seconds,
             watermark=watermark,
+            brand_posts=load_brand_posts(storage),
         )
         status = report_status(period.end, horizon_s, watermark)
         validation = day_validation(

@@ -1,7 +1,8 @@
 """What a report day was computed from, as one hash: equal hash, equal report.
 
 Inputs are the ingest records of every archive with rows in the day's window
-(their ETag, size and ingest fingerprint), the settings that change numbers,
+(their ETag, size and ingest fingerprint), of every archive with brand posts
+(reply chains are followed however old), the settings that change numbers,
 the code and schema versions, and the watermark. A backfill skips a day whose
 manifest carries the same hash, without reading a single mention.
 """
@@ -30,9 +31,13 @@ def window_records(storage: Storage, start: date, end: date) -> list[IngestRecor
     return [IngestRecord.from_json(storage.read(layout.source_record(slug))) for slug in sorted(slugs)]
 
 
-def day_fingerprint(records: list[IngestRecord], *, settings_fingerprint: str, watermark: datetime) -> str:
+def day_fingerprint(
+    records: list[IngestRecord], *, settings_fingerprint: str, watermark: datetime, brand_index: list[IngestRecord]
+) -> str:
+    """`brand_index`: every archive with brand posts, whose ids attribution may follow."""
     body = {
         "inputs": sorted((r.key, r.etag, r.size, r.fingerprint) for r in records),
+        "brand_index": sorted((r.key, r.etag, r.fingerprint) for r in brand_index),
         "settings": settings_fingerprint,
         "code": code_version(),
         "schema": SCHEMA_VERSION,

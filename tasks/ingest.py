@@ -28,7 +28,7 @@ from tasks.policy import Policy, Severity
 from tasks.storage import ObjectInfo, Storage
 from tasks.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
 from tasks.version import code_version
-from tasks.warehouse import remove_parts, to_parquet, write_parts
+from tasks.warehouse import remove_parts, to_parquet, write_brand_posts, write_parts
 
 ARCHIVE_REJECTED = "archive_rejected"
 
@@ -228,10 +228,11 @@ def _replace(
     record: IngestRecord,
     accepted: pl.DataFrame | None,
 ) -> None:
-    """Swap this source's warehouse parts for the new ones, then write its record."""
+    """Swap this source's warehouse parts (and brand-post index) for the new ones, then write its record."""
     written = write_parts(storage, slug, accepted) if accepted is not None and accepted.height else {}
     stale = [day for day in (previous.days if previous else {}) if day not in written]
     remove_parts(storage, slug, stale)
+    write_brand_posts(storage, slug, accepted)
     storage.write(layout.source_record(slug), record.to_json())
 
 

@@ -9,6 +9,7 @@ from datetime import date
 ARCHIVES = "archives/"
 WAREHOUSE = "warehouse/mentions/"
 SOURCES = "warehouse/_sources/"
+BRAND_POSTS = "warehouse/_brand_posts/"
 QUARANTINE = "quarantine/"
 DAILY_REPORTS = "reports/daily/"
 LATEST = "reports/latest.json"
@@ -75,3 +76,8 @@ def delivery_record(platform: str, collected: str) -> str:
 def report_lock(period) -> str:
     """Lock of one report folder (`period` is a tasks.periods.Period)."""
     return f"locks/reports-{period.kind}-{period.label}.json"
+
+
+def brand_posts(slug: str) -> str:
+    """Ids of one archive's brand posts: followed by attribution however old the chain."""
+    return f"{BRAND_POSTS}{slug}.parquet"

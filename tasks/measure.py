@@ -65,13 +65,14 @@ def measure_period(
     horizon_s: float,
     default_sla_s: int,
     watermark: datetime,
+    brand_posts: pl.DataFrame | None = None,
 ) -> DayMeasure:
     """Metrics and SPS for one period (UTC days), from the mentions in its window.
 
     Over a week or a month every brand gets one row (`date` = the period's first
     day) and an author is counted once however often they wrote.
     """
-    facts, anomalies = mention_facts(attribute(window, registry.handles))
+    facts, anomalies = mention_facts(attribute(window, registry.handles, brand_posts))
     inside = facts.filter(pl.col("date").is_between(period.start, period.end))
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     metrics = daily_metrics(

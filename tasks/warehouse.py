@@ -28,6 +28,31 @@ def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str
     return written
 
 
+def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None) -> None:
+    """Index this archive's brand posts (id → brand), or drop the index when it has none."""
+    posts = (
+        accepted.filter(pl.col("is_brand_author")).select("mention_id", "author_id").sort("mention_id")
+        if accepted is not None
+        else None
+    )
+    if posts is None or posts.is_empty():
+        storage.delete(layout.brand_posts(slug))
+    else:
+        storage.write(layout.brand_posts(slug), to_parquet(posts))
+
+
+def load_brand_posts(storage: Storage) -> pl.DataFrame:
+    """Every brand post ever ingested (mention_id, author_id), each id once."""
+    parts = [
+        pl.read_parquet(io.BytesIO(storage.read(k)))
+        for k in storage.keys(layout.BRAND_POSTS)
+        if k.endswith(".parquet")
+    ]
+    if not parts:
+        return pl.DataFrame(schema={"mention_id": pl.String, "author_id": pl.String})
+    return pl.concat(parts).sort("mention_id", "author_id").unique("mention_id", keep="first", maintain_order=True)
+
+
 def remove_parts(storage: Storage, slug: str, days: list[str]) -> None:
     for day in days:
         storage.delete(layout.warehouse_part(date.fromisoformat(day), slug))

@@ -55,3 +55,11 @@ def test_registry_aliases_map_to_the_handle():
 def test_nothing_reaches_it_stays_unattributed():
     got = brands_of(post("m", "c", "2017-10-31 10:00", "@friend lunch?"))
     assert got["m"] is None
+
+
+def test_a_reply_to_an_old_brand_post_outside_the_frame_follows_the_index():
+    import polars as pl
+
+    index = pl.DataFrame({"mention_id": ["b-old"], "author_id": ["AcmeHelp"]})
+    out = attribute(frame(post("m", "c", "2017-10-31 10:00", "thanks for the follow-up", reply_to="b-old")), {}, index)
+    assert out["brand"].to_list() == ["AcmeHelp"]

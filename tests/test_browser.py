@@ -57,7 +57,7 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
     assert page.locator("h1").inner_text().startswith("Customer care report — 2017-10-31")
     assert page.locator("svg.chart").count() == 3  # rates, distribution, heatmap
     summary = json.loads(published_sample.read("reports/daily/dt=2017-10-31/summary.json"))
-    assert page.locator("#brands tbody tr").count() == len(summary["brands"]) == 65  # one row per brand
+    assert page.locator("#brands tbody tr").count() == len(summary["brands"]) == 66  # one row per brand
     assert page.locator("#urgent tbody tr").count() == len(summary["urgent_unanswered"]) > 0
     assert page.get_by_text("Data quality").count() == 1
     assert page.get_by_text("Maritz Research").count() == 1 and page.get_by_text("Sprout Social Index").count() == 1
