@@ -36,7 +36,6 @@ class DayMeasure:
     anomalies: pl.DataFrame
     inbound_total: int
     unattributed: int
-    sources: list[str]
     facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
     trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (weeks, months)
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
@@ -100,7 +99,6 @@ def measure_period(
         anomalies=anomalies.join(inside.select("mention_id"), on="mention_id", how="semi"),
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,
-        sources=sorted(window["source_file"].unique().to_list()),
         facts=shown,
         trends=trends,
         urgent=urgent_unanswered(shown, watermark),

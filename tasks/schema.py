@@ -24,5 +24,3 @@ MENTION_SCHEMA: dict[str, pl.DataType] = {
 
 #: Lineage kept beside the canonical columns until validation is done.
 SOURCE_ROW = "source_row"
-
-SENTIMENT_LABELS = ("positive", "neutral", "negative")
