@@ -22,9 +22,10 @@ from prefect.runtime import flow_run
 from flows import progress
 from tasks import layout
 from tasks.batch_checks import check_delivery
-from tasks.day_report import mark_failed, publish_period_report
+from tasks.day_report import mark_failed, prepare_day, publish_period_report
 from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
 from tasks.measure import LOOKBACK_DAYS
+from tasks.day_store import TREND_DAYS, trend_days
 from tasks.periods import Period, period_of, periods_touching
 from tasks.policy import load_policy
 from tasks.report_index import publish_index
@@ -102,6 +103,12 @@ def _logger():
         return get_run_logger()
     except MissingContextError:
         return get_logger("sps")
+
+
+@task(name="measure-day", task_run_name="measure {day}", **_RETRYING)
+def measure_day(storage_url: str, day: date, watermark: datetime, settings: dict) -> str:
+    """Measure a day once for every page that shows it (its own and the trend charts of others)."""
+    return prepare_day(open_storage(storage_url), day, watermark, Settings(**settings))
 
 
 @task(name="write-index", **_RETRYING)
@@ -197,14 +204,6 @@ def _publish_days(
         outcome["failed"][day.isoformat()] = "; ".join(reasons)
         mark_failed_day(storage_url, day, reasons, [d for d in blocked.docs[day] if d])
         progress.day_done(day.isoformat(), "failed")
-    publish = measure_and_publish.with_options(**_retries(settings))
-    for day, result in _run_all(publish, storage_url, [period_of("daily", d) for d in todo], watermark, settings,
-                                run_id, force, outcome):
-        label = result["outcome"] if result else "failed"
-        if result:
-            outcome[label].append(day)
-            outcome["days"].append(result)
-        progress.day_done(day, label)
     periods = []
     for kind in ("weekly", "monthly"):
         for period in periods_touching(days + list(blocked.reasons), kind):
@@ -213,6 +212,15 @@ def _publish_days(
                 outcome["failed"][f"{kind}/{period.label}"] = f"holds day(s) not published: {', '.join(bad)}"
             else:
                 periods.append(period)
+    dailies = [period_of("daily", d) for d in todo]
+    _measure_days(storage_url, dailies + periods, watermark, settings)
+    publish = measure_and_publish.with_options(**_retries(settings))
+    for day, result in _run_all(publish, storage_url, dailies, watermark, settings, run_id, force, outcome):
+        label = result["outcome"] if result else "failed"
+        if result:
+            outcome[label].append(day)
+            outcome["days"].append(result)
+        progress.day_done(day, label)
     for _, result in _run_all(publish, storage_url, periods, watermark, settings, run_id, force, outcome):
         if result:
             outcome["periods"].append(result)
@@ -221,6 +229,17 @@ def _publish_days(
     outcome["days"].sort(key=lambda r: r["day"])
     outcome["periods"].sort(key=lambda r: r["period"])
     return outcome
+
+
+def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, settings: dict) -> None:
+    """Measure every day these pages show, each once, before any page runs.
+
+    A day that fails here is measured by the page that needs it, so a failure
+    costs time, not a report."""
+    days = sorted({d for page in pages for d in trend_days(page)})
+    prepare = measure_day.with_options(**_retries(settings))
+    for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
+        future.wait()
 
 
 def _run_all(publish, storage_url: str, periods: list[Period], watermark, settings, run_id, force, outcome):
@@ -316,7 +335,7 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
 def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
     """Days whose numbers new mentions on `touched` days can change (replies, attribution)."""
     horizon_days = math.ceil(horizon_hours / 24)
-    return {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + 1)}
+    return {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
 
 
 @flow(name="nightly", log_prints=True)

@@ -33,6 +33,17 @@ METRICS = [
     Column("sla_target_s", pl.Int64(), "seconds", "The brand's first-response target (registry, else the default)."),
     Column("sla_met", pl.Int64(), "mentions", "Mentions answered within the target."),
     Column("sla_attainment", pl.Float64(), "share 0–1", "sla_met / inbound; unanswered mentions count as misses."),
+    Column("km_frt_median_s", pl.Float64(), "seconds", "Kaplan–Meier median time to first response over all inbound mentions, unanswered ones censored at the horizon or the newest archive; null when fewer than half are answered (not reached)."),
+    Column("km_frt_p90_s", pl.Float64(), "seconds", "Kaplan–Meier 90th percentile time to first response (null when not reached)."),
+    Column("km_answered_1h", pl.Float64(), "share 0–1", "Kaplan–Meier share of inbound mentions answered within 1 hour."),
+    Column("km_answered_24h", pl.Float64(), "share 0–1", "Kaplan–Meier share answered within 24 hours."),
+    Column("km_answered_horizon", pl.Float64(), "share 0–1", "Kaplan–Meier share answered within the reply horizon (equals response_rate once the day is final)."),
+    Column("taken_offline", pl.Int64(), "mentions", "Answered mentions whose first response sends the customer to another channel (DM, phone, e-mail, a web form)."),
+    Column("taken_offline_rate", pl.Float64(), "share 0–1", "taken_offline / responded (null when none answered)."),
+    Column("praise_inbound", pl.Int64(), "mentions", "Inbound mentions with a positive stance (archive label, else the stance model)."),
+    Column("praise_response_rate", pl.Float64(), "share 0–1", "Share of praise answered within the horizon (null when no praise)."),
+    Column("complaint_inbound", pl.Int64(), "mentions", "Inbound mentions with a negative stance."),
+    Column("complaint_response_rate", pl.Float64(), "share 0–1", "Share of complaints answered within the horizon (null when none)."),
     Column("status", pl.String(), "", "'final' once the day's last reply horizon has passed the newest archive, else 'provisional'."),
 ]
 
@@ -50,10 +61,17 @@ SPS = [
     Column("sps_ci_high", pl.Float64(), "points", "Upper end of the 95 % interval (sampling error only)."),
 ]
 
+PLATFORMS = [
+    *METRICS[:2],
+    Column("platform", pl.String(), "", "Platform the mentions were posted on (twitter, facebook, …)."),
+    *METRICS[2:],
+]
+
 #: Published tables and the columns they must have, in order.
 TABLES: dict[str, list[Column]] = {
     "metrics.parquet": METRICS,
     "metrics.csv": METRICS,
+    "platforms.parquet": PLATFORMS,
     "sps.parquet": SPS,
 }
 

@@ -8,14 +8,17 @@ interleave writes to one report folder.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from tasks import layout
-from tasks.fingerprint import day_fingerprint, window_records
+import polars as pl
+
+from tasks import day_store, layout
+from tasks.fingerprint import day_fingerprint, page_fingerprint, window_records
 from tasks.ingest import IngestRecord, read_records
 from tasks.locks import held
-from tasks.measure import measure_period, window_for
-from tasks.periods import Period
+from tasks.measure import DayMeasure, measure_period, window_for
+from tasks.periods import Period, period_of
 from tasks.metrics import report_status
 from tasks.policy import load_policy
 from tasks.publish import publish_report, read_manifest
@@ -34,30 +37,28 @@ def publish_period_report(
 ) -> dict:
     """Returns {day, period, outcome (published | unchanged | skipped), inbound, responded, unattributed, brands}."""
     horizon_s = config.reply_horizon_hours * 3600
-    start, end = window_for(period, horizon_s)
     owner = f"{run_id}/{period.kind}/{period.label}"
     daily = period.kind == "daily"
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
-        records = window_records(storage, start, end)
-        brand_index = [r for r in read_records(storage) if r.brand_posts]
-        fingerprint = day_fingerprint(
-            records, settings_fingerprint=config.fingerprint(), watermark=watermark, brand_index=brand_index
-        )
+        inputs = _Inputs(storage, config, watermark)
+        records, own = inputs.of(period)
+        trend_prints = {
+            d: inputs.of(period_of("daily", d))[1] for d in day_store.trend_days(period) if inputs.has_mentions(d)
+        }
+        fingerprint = page_fingerprint(own, trend_prints)
         existing = read_manifest(storage, period.folder)
         head = {"day": period.start.isoformat(), "period": f"{period.kind}/{period.label}"}
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
             if daily:
                 storage.delete(layout.failed_marker(period.start))
             return head | {"outcome": "skipped", **existing["rows"]}
-        measure = measure_period(
-            load_window(storage, start, end),
-            period,
-            registry=load_registry(config.brands_file),
-            horizon_s=horizon_s,
-            default_sla_s=config.sla_target_seconds,
-            watermark=watermark,
-            brand_posts=load_brand_posts(storage),
-        )
+        measure = day_store.load(storage, period.start, own) if daily else None
+        if measure is None:
+            measure = inputs.measure(period)
+            if daily:
+                day_store.save(storage, own, measure)
+        trends = day_store.trend_rows(storage, trend_prints, lambda d: inputs.measure(period_of("daily", d)))
+        measure = replace(measure, trends=trends)
         status = report_status(period.end, horizon_s, watermark)
         validation = day_validation(
             storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
@@ -105,6 +106,62 @@ def publish_period_report(
         if daily:
             storage.delete(layout.failed_marker(period.start))
     return head | {"outcome": outcome, **rows}
+
+
+class _Inputs:
+    """What one report reads, loaded once per report: ingest records, brand posts, registry."""
+
+    def __init__(self, storage: Storage, config: Settings, watermark: datetime) -> None:
+        self.storage, self.config, self.watermark = storage, config, watermark
+        self.horizon_s = config.reply_horizon_hours * 3600
+        self.records = read_records(storage)
+        self.brand_index = [r for r in self.records if r.brand_posts]
+        self._brand_posts: pl.DataFrame | None = None
+
+    def has_mentions(self, day: date) -> bool:
+        return any(day.isoformat() in r.days for r in self.records if not r.rejected)
+
+    def of(self, period: Period) -> tuple[list[IngestRecord], str]:
+        """The records in a period's window and their fingerprint."""
+        records = window_records(self.records, *window_for(period, self.horizon_s))
+        fingerprint = day_fingerprint(
+            records,
+            settings_fingerprint=self.config.fingerprint(),
+            watermark=self.watermark,
+            brand_index=self.brand_index,
+        )
+        return records, fingerprint
+
+    def measure(self, period: Period) -> DayMeasure:
+        if self._brand_posts is None:
+            self._brand_posts = load_brand_posts(self.storage)
+        return measure_period(
+            load_window(self.storage, *window_for(period, self.horizon_s)),
+            period,
+            registry=load_registry(self.config.brands_file),
+            horizon_s=self.horizon_s,
+            default_sla_s=self.config.sla_target_seconds,
+            watermark=self.watermark,
+            brand_posts=self._brand_posts,
+        )
+
+
+def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settings) -> str:
+    """Measure and store one day unless it is stored for its current inputs already.
+
+    A run prepares every day its pages show before the pages themselves, so
+    pages running side by side find their days measured instead of each
+    measuring them. Returns "measured", "stored already" or "no mentions".
+    """
+    inputs = _Inputs(storage, config, watermark)
+    if not inputs.has_mentions(day):
+        return "no mentions"
+    period = period_of("daily", day)
+    fingerprint = inputs.of(period)[1]
+    if day_store.is_saved(storage, day, fingerprint):
+        return "stored already"
+    day_store.save(storage, fingerprint, inputs.measure(period))
+    return "measured"
 
 
 def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:

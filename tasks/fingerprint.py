@@ -11,24 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from tasks import layout
 from tasks.ingest import IngestRecord
 from tasks.schema import SCHEMA_VERSION
-from tasks.storage import Storage
 from tasks.version import code_version
 
 
-def window_records(storage: Storage, start: date, end: date) -> list[IngestRecord]:
-    """Records of the archives that have warehouse rows in [start, end]."""
-    slugs: set[str] = set()
-    day = start
-    while day <= end:
-        for key in storage.keys(layout.warehouse_day(day)):
-            slugs.add(key.rsplit("/", 1)[-1].removesuffix(".parquet"))
-        day += timedelta(days=1)
-    return [IngestRecord.from_json(storage.read(layout.source_record(slug))) for slug in sorted(slugs)]
+def window_records(records: list[IngestRecord], start: date, end: date) -> list[IngestRecord]:
+    """Records of the archives that have warehouse rows in [start, end] (a rejected
+    archive has none: its parts are removed when it is rejected)."""
+    first, last = start.isoformat(), end.isoformat()
+    chosen = [r for r in records if not r.rejected and any(first <= d <= last for d in r.days)]
+    return sorted(chosen, key=lambda r: r.key)
 
 
 def day_fingerprint(
@@ -43,4 +38,10 @@ def day_fingerprint(
         "schema": SCHEMA_VERSION,
         "watermark": watermark.isoformat(),
     }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def page_fingerprint(own: str, trend_rows: dict[date, str]) -> str:
+    """A report page: its own inputs and those of each trend day it charts."""
+    body = {"own": own, "trends": {d.isoformat(): f for d, f in sorted(trend_rows.items())}}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()

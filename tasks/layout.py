@@ -78,6 +78,15 @@ def report_lock(period) -> str:
     return f"locks/reports-{period.kind}-{period.label}.json"
 
 
+def day_measures(day: date) -> str:
+    return f"warehouse/_day_measures/dt={day.isoformat()}/"
+
+
+def day_measure(day: date, fingerprint: str, name: str) -> str:
+    """One file of a day's stored measure, computed from the inputs `fingerprint` names."""
+    return f"{day_measures(day)}{fingerprint}/{name}"
+
+
 def brand_posts(slug: str) -> str:
     """Ids of one archive's brand posts: followed by attribution however old the chain."""
     return f"{BRAND_POSTS}{slug}.parquet"

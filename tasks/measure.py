@@ -21,23 +21,21 @@ from tasks.registry import BrandRegistry
 from tasks.sps import daily_sps
 from tasks.urgent import urgent_unanswered
 
-#: Days read before a report's first trend day, so reply chains starting there can be followed.
+#: Days read before a report's first day, so reply chains starting there can be followed.
 LOOKBACK_DAYS = 3
-#: Weekly and monthly pages show each busy brand's last 28 days. (Daily pages do not:
-#: re-reading 35 days for every day made a 1M-mention backfill's measure step 7× slower.)
-TREND_DAYS = 28
 
 
 @dataclass(frozen=True)
 class DayMeasure:
     period: Period
     metrics: pl.DataFrame
+    platforms: pl.DataFrame  # the metrics per brand and platform
     sps: pl.DataFrame
     anomalies: pl.DataFrame
     inbound_total: int
     unattributed: int
     facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
-    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (weeks, months)
+    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (tasks.day_store)
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
 
     @property
@@ -46,14 +44,9 @@ class DayMeasure:
 
 
 def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
-    """The created-day range a report reads: its days (and 28 trend days for a week or a
-    month), a few before (reply chains for attribution), through the horizon after."""
-    first = period.start if period.kind == "daily" else min(period.start, trend_start(period))
-    return first - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
-
-
-def trend_start(period: Period) -> date:
-    return period.end - timedelta(days=TREND_DAYS - 1)
+    """The created-day range a report reads: its days, a few before (reply chains for
+    attribution), through the horizon after."""
+    return period.start - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
 
 
 def measure_period(
@@ -74,16 +67,11 @@ def measure_period(
     facts, anomalies = mention_facts(attribute(window, registry.handles, brand_posts))
     inside = facts.filter(pl.col("date").is_between(period.start, period.end))
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
-    metrics = daily_metrics(
-        as_one, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s, watermark=watermark
-    ).with_columns(pl.lit(report_status(period.end, horizon_s, watermark)).alias("status"))
-    trends = None
-    if period.kind != "daily":
-        recent = facts.filter(pl.col("date").is_between(trend_start(period), period.end))
-        trends = daily_metrics(
-            recent, horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
-            watermark=watermark,
-        ).join(daily_sps(recent).select("brand", "date", "sps"), on=["brand", "date"], how="left")
+    status = pl.lit(report_status(period.end, horizon_s, watermark)).alias("status")
+    options = dict(horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
+                   watermark=watermark)
+    metrics = daily_metrics(as_one, **options).with_columns(status)
+    platforms = daily_metrics(as_one, **options, by=("platform",)).with_columns(status)
     shown = inside.select(
         "mention_id",
         "brand",
@@ -95,11 +83,11 @@ def measure_period(
     return DayMeasure(
         period=period,
         metrics=metrics,
+        platforms=platforms,
         sps=daily_sps(as_one),
         anomalies=anomalies.join(inside.select("mention_id"), on="mention_id", how="semi"),
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,
         facts=shown,
-        trends=trends,
         urgent=urgent_unanswered(shown, watermark),
     )

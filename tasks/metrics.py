@@ -12,6 +12,9 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from tasks.care import care_metrics
+from tasks.survival import km_first_response
+
 FACT_COLUMNS = [
     "mention_id",
     "platform",
@@ -23,6 +26,7 @@ FACT_COLUMNS = [
     "sentiment",
     "first_response_at",
     "frt_s",
+    "first_response_text",
 ]
 
 
@@ -39,6 +43,7 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("mention_id").alias("response_id"),
         pl.col("author_id").str.to_lowercase().alias("responder"),
         pl.col("created_at").alias("response_at"),
+        pl.col("text").alias("first_response_text"),
     )
     matched = inbound.select("mention_id", "brand", "created_at").join(
         responses, on="mention_id", how="inner"
@@ -48,8 +53,9 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ).sort("mention_id", "response_id")
     first = (
         matched.filter(pl.col("response_at") >= pl.col("created_at"))
+        .sort("response_at", "response_id")
         .group_by("mention_id")
-        .agg(pl.col("response_at").min().alias("first_response_at"))
+        .agg(pl.col("response_at").first().alias("first_response_at"), pl.col("first_response_text").first())
     )
     facts = (
         inbound.join(first, on="mention_id", how="left")
@@ -70,13 +76,16 @@ def daily_metrics(
     sla_targets: dict[str, int],
     default_sla_s: int,
     watermark: datetime,
+    by: tuple[str, ...] = (),
 ) -> pl.DataFrame:
-    """Per brand and day: volume, response rate, first-response times, SLA, status.
+    """Per brand and day (and `by`, e.g. platform): volume, response rate, first-response
+    times (plain and Kaplan–Meier), SLA, care figures, status.
 
     `watermark` is the end of the newest archive collected: a mention whose
     horizon reaches past it may still be answered (pending), and a day whose
     last mention's horizon reaches past it is provisional.
     """
+    keys = ["brand", "date", *by]
     horizon = timedelta(seconds=horizon_s)
     responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
     sla_target = pl.col("brand").replace_strict(sla_targets, default=default_sla_s, return_dtype=pl.Int64)
@@ -84,7 +93,7 @@ def daily_metrics(
     return (
         facts.filter(pl.col("brand").is_not_null())
         .with_columns(responded.alias("responded"), sla_target.alias("sla_target_s"))
-        .group_by("brand", "date")
+        .group_by(keys)
         .agg(
             pl.len().cast(pl.Int64).alias("inbound"),
             pl.col("responded").sum().cast(pl.Int64).alias("responded"),
@@ -106,9 +115,10 @@ def daily_metrics(
             .otherwise(pl.lit("provisional"))
             .alias("status"),
         )
+        .join(km_first_response(facts, keys=keys, horizon_s=horizon_s, watermark=watermark), on=keys, how="left")
+        .join(care_metrics(facts, keys=keys, horizon_s=horizon_s), on=keys, how="left")
         .select(
-            "brand",
-            "date",
+            *keys,
             "inbound",
             "responded",
             "pending",
@@ -119,9 +129,20 @@ def daily_metrics(
             "sla_target_s",
             "sla_met",
             "sla_attainment",
+            "km_frt_median_s",
+            "km_frt_p90_s",
+            "km_answered_1h",
+            "km_answered_24h",
+            "km_answered_horizon",
+            "taken_offline",
+            "taken_offline_rate",
+            "praise_inbound",
+            "praise_response_rate",
+            "complaint_inbound",
+            "complaint_response_rate",
             "status",
         )
-        .sort("date", "brand")
+        .sort("date", "brand", *by)
     )
 
 

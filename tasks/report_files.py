@@ -44,7 +44,7 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 
 def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
-    """metrics.parquet, metrics.csv, sps.parquet, summary.json, report.html, validation.json."""
+    """metrics (Parquet, CSV), platforms.parquet, sps.parquet, summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -55,6 +55,9 @@ def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, b
     return {
         "metrics.parquet": to_parquet(metrics, metadata | {"sps.table": "metrics"}),
         "metrics.csv": to_csv(metrics),
+        "platforms.parquet": to_parquet(
+            _table(measure.platforms, "platforms.parquet"), metadata | {"sps.table": "platforms"}
+        ),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
         "summary.json": _json(summary(measure, status)),
         "report.html": report_html(measure, status, validation).encode(),
@@ -142,7 +145,12 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
             _fmt_share(r["response_rate"]),
             _fmt_seconds(r["frt_median_s"]),
             _fmt_seconds(r["frt_p90_s"]),
+            _fmt_seconds(r["km_frt_median_s"]) if r["km_frt_median_s"] is not None else "not reached",
+            _fmt_share(r["km_answered_1h"]),
             _fmt_share(r["sla_attainment"]),
+            _fmt_share(r["taken_offline_rate"]),
+            _fmt_share(r["praise_response_rate"]),
+            _fmt_share(r["complaint_response_rate"]),
             _fmt_sps(r["sps"]),
             html.escape(interval),
             str(r["authors"] or 0),
@@ -156,7 +164,12 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
         "Response rate",
         "First response (median)",
         "First response (p90)",
+        "Median, unanswered counted (KM)",
+        "Answered within 1 h (KM)",
         "SLA attainment",
+        "Taken offline",
+        "Praise answered",
+        "Complaints answered",
         "SPS",
         "SPS 95% interval",
         "Authors",
@@ -190,6 +203,11 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 {quarantined} rows of the {len(validation["sources"])} contributing archive(s) were quarantined
 (see validation.json); {len(validation["response_before_mention"])} responses were stamped before their mention and ignored.</p>
 {_data_quality(validation)}
+{_platforms(measure)}
+<p class="note">First response median and p90 are over answered mentions. The Kaplan–Meier (KM) figures count
+every mention, treating an unanswered one as still open until the reply horizon or the newest archive; a KM median
+is "not reached" when fewer than half were answered. "Taken offline": first responses that send the customer to
+DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.</p>
 <p class="note">SPS = 100 × (promoters − detractors) / authors; the interval covers sampling error only.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 <h2>Industry reference points</h2>
@@ -219,7 +237,7 @@ def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
 
 
 def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
-    """Weekly and monthly pages: the busiest brands' last 28 days, one line each."""
+    """Every page: the busiest brands' last 28 days (to the period's end), one line each."""
     if measure.trends is None or measure.trends.is_empty():
         return ""
     brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
@@ -228,6 +246,26 @@ def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
 <div class="grid"><div>{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
 <div>{charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)}</div>
 <div>{charts.trend_lines(trends, "sps", "SPS", brands)}</div></div>"""
+
+
+def _platforms(measure: DayMeasure) -> str:
+    """Volume and responsiveness per platform, all brands together."""
+    if measure.platforms.is_empty():
+        return ""
+    per = (
+        measure.platforms.group_by("platform")
+        .agg(pl.col("inbound").sum(), pl.col("responded").sum(), pl.col("brand").n_unique().alias("brands"))
+        .sort("inbound", "platform", descending=[True, False])
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(p)}</td><td>{b}</td><td>{i}</td><td>{a}</td><td>{_fmt_share(a / i)}</td></tr>"
+        for p, i, a, b in per.select("platform", "inbound", "responded", "brands").iter_rows()
+    )
+    return (
+        '<h2>By platform</h2><div class="wrap"><table id="platforms"><thead><tr><th>Platform</th><th>Brands</th>'
+        f"<th>Inbound</th><th>Answered</th><th>Response rate</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        '<p class="note">Per brand and platform: platforms.parquet.</p>'
+    )
 
 
 def _urgent(measure: DayMeasure) -> str:

@@ -55,7 +55,8 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
     page, problems = _open(browser, report, 1280, 1500, shots / "daily-2017-10-31-laptop.png")
     assert page.title() == "Customer care report 2017-10-31"
     assert page.locator("h1").inner_text().startswith("Customer care report — 2017-10-31")
-    assert page.locator("svg.chart").count() == 3  # rates, distribution, heatmap
+    assert page.locator("svg.chart").count() == 6  # rates, distribution, heatmap + 3 trend charts
+    assert page.get_by_text("Last 28 days, busiest brands").count() == 1
     summary = json.loads(published_sample.read("reports/daily/dt=2017-10-31/summary.json"))
     assert page.locator("#brands tbody tr").count() == len(summary["brands"]) == 66  # one row per brand
     assert page.locator("#urgent tbody tr").count() == len(summary["urgent_unanswered"]) > 0

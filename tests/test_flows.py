@@ -19,7 +19,7 @@ from tasks.publish import file_digests
 from tasks.storage import open_storage
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
-REPORT_FILES = ["metrics.csv", "metrics.parquet", "report.html", "sps.parquet", "summary.json", "validation.json"]
+REPORT_FILES = ["metrics.csv", "metrics.parquet", "platforms.parquet", "report.html", "sps.parquet", "summary.json", "validation.json"]
 
 # Hand check for 2017-10-31, from tests/fixtures/hand_check_twcs.py, which recomputes
 # the DESIGN.md definitions over the CSV with the csv module and statistics.median
@@ -76,7 +76,7 @@ def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_st
             "rows_quarantined": 0,
         }
     ]
-    assert manifest["status"] == "final" and manifest["schema_version"] == "1.0.0"
+    assert manifest["status"] == "final" and manifest["schema_version"] == "1.1.0"
     assert json.loads(sample_store.read(layout.LATEST))["date"] == "2017-12-03"
     validation = json.loads(files["validation.json"])
     assert validation["sources"][0]["rows_read"] == 5000

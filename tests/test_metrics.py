@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from tasks.attribution import attribute
@@ -123,6 +124,7 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     from tasks.measure import measure_period
     from tasks.periods import period_of
     from tasks.registry import BrandRegistry
+    from tasks.day_store import day_row
 
     window = frame(
         post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp thanks!", brand=ACME),
@@ -143,5 +145,68 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     assert row["status"] == "final"
     sps = m.sps.row(0, named=True)
     assert (sps["authors"], sps["promoters"], sps["mentions"]) == (2, 1, 3)  # c1 once (+2), c2 passive
-    daily = m.trends.filter(m.trends["brand"] == ACME).sort("date")
-    assert daily["frt_median_s"].to_list() == [pytest.approx(200), pytest.approx(1000)]
+    measures = [
+        measure_period(window, period_of("daily", d), registry=BrandRegistry(), horizon_s=HORIZON,
+                       default_sla_s=3600, watermark=at("2017-11-20 00:00"))
+        for d in (date(2017, 10, 30), date(2017, 10, 31))
+    ]
+    days = [day_row(m.metrics, m.sps) for m in measures]
+    assert [(r["date"][0], r["frt_median_s"][0], r["sps"][0]) for r in days] == [
+        (date(2017, 10, 30), pytest.approx(200), pytest.approx(50.0)),  # c1 promoter, c2 passive
+        (date(2017, 10, 31), pytest.approx(1000), pytest.approx(100.0)),  # c1 promoter
+    ]
+
+
+def test_kaplan_meier_on_a_final_day_counts_the_unanswered_as_open():
+    """All 3 unanswered (m4b, m5, m6) are censored at the horizon, 259,200 s.
+
+    t=60: 7 at risk → S = 6/7; t=600: 6 → 5/7; t=7200: 5 → 4/7;
+    t=259200: m4 answered, 4 at risk → S = 4/7 × 3/4 = 3/7.
+    Median: first S ≤ 1/2 at 259,200 s (the plain median of answered ones says 3,900 s);
+    p90 never reached → null. Answered within 1 h 2/7, 24 h 3/7, horizon 4/7 (= response rate).
+    """
+    row, _ = metrics_for("2017-11-05 00:00")
+    assert row["km_frt_median_s"] == pytest.approx(259200)
+    assert row["km_frt_p90_s"] is None
+    assert row["km_answered_1h"] == pytest.approx(2 / 7)
+    assert row["km_answered_24h"] == pytest.approx(3 / 7)
+    assert row["km_answered_horizon"] == pytest.approx(4 / 7) == pytest.approx(row["response_rate"])
+
+
+def test_kaplan_meier_censors_pending_mentions_at_the_watermark():
+    """Watermark 11-03 18:00: m6 watched 69 h (248,400 s), m5 70 h (252,000 s), m4b the full horizon.
+
+    S: 6/7, 5/7, 4/7 after the three quick answers; the two censorings leave 2 at risk
+    at 259,200 s, where m4 is answered: S = 4/7 × 1/2 = 2/7. Within the horizon: 5/7,
+    above the plain 4/7, because two of the unanswered could still be answered.
+    """
+    row, _ = metrics_for("2017-11-03 18:00")
+    assert row["km_answered_horizon"] == pytest.approx(5 / 7)
+    assert row["km_answered_24h"] == pytest.approx(3 / 7)
+    assert row["km_frt_median_s"] == pytest.approx(259200)
+
+
+def test_kaplan_meier_quantiles_when_everything_is_answered():
+    """Ten mentions answered after 10, 20, …, 100 s: S = (10 − k)/10 after the k-th.
+
+    KM median = 50 s (S = 0.5), KM p90 = 90 s (S = 0.1); the plain linear p90 is 91 s.
+    """
+    from tasks.survival import km_first_response
+
+    facts = pl.DataFrame(
+        {
+            "brand": [ACME] * 10,
+            "date": [date(2017, 10, 31)] * 10,
+            "created_at": [at("2017-10-31 10:00")] * 10,
+            "frt_s": [10.0 * k for k in range(1, 11)],
+        }
+    )
+    km = km_first_response(facts, keys=["brand"], horizon_s=HORIZON, watermark=at("2017-11-05 00:00"))
+    assert km.row(0, named=True) == {
+        "brand": ACME,
+        "km_frt_median_s": pytest.approx(50),
+        "km_frt_p90_s": pytest.approx(90),
+        "km_answered_1h": pytest.approx(1.0),
+        "km_answered_24h": pytest.approx(1.0),
+        "km_answered_horizon": pytest.approx(1.0),
+    }

@@ -113,7 +113,8 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
                              "--storage", url])
     assert ok.exit_code == 0, ok.output
     got = sorted(p.name for p in (tmp_path / "ok").iterdir())
-    assert got == ["manifest.json", "metrics.csv", "metrics.parquet", "report.html", "sps.parquet",
+    assert got == ["manifest.json", "metrics.csv", "metrics.parquet", "platforms.parquet", "report.html",
+                   "sps.parquet",
                    "summary.json", "validation.json"]
 
     brand = runner.invoke(app, ["reports", "download", "--date", "2017-11-01", "--format", "csv", "--brand",
