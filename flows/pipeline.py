@@ -22,7 +22,7 @@ from prefect.runtime import flow_run
 from flows import progress
 from tasks import layout
 from tasks.batch_checks import check_delivery
-from tasks.day_report import mark_failed, prepare_day, publish_period_report
+from tasks.day_report import mark_failed, prepare_day, publish_period_report, unmeasured_days
 from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
 from tasks.measure import LOOKBACK_DAYS
 from tasks.day_store import TREND_DAYS, trend_days
@@ -236,7 +236,8 @@ def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, se
 
     A day that fails here is measured by the page that needs it, so a failure
     costs time, not a report."""
-    days = sorted({d for page in pages for d in trend_days(page)})
+    shown = sorted({d for page in pages for d in trend_days(page)})
+    days = unmeasured_days(open_storage(storage_url), shown, watermark, Settings(**settings))
     prepare = measure_day.with_options(**_retries(settings))
     for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
         future.wait()

@@ -22,7 +22,7 @@ class Column:
 
 METRICS = [
     Column("brand", pl.String(), "", "Brand handle the inbound mentions are attributed to."),
-    Column("date", pl.Date(), "day (UTC)", "Day the inbound mentions were created."),
+    Column("date", pl.Date(), "day (brand's zone)", "Day the inbound mentions were created, cut at the brand's local midnight (registry time zone; UTC when none). Weeks and months: the period's first day."),
     Column("inbound", pl.Int64(), "mentions", "Customer mentions attributed to the brand, created that day."),
     Column("responded", pl.Int64(), "mentions", "Mentions whose first reply by the brand came within the reply horizon."),
     Column("pending", pl.Int64(), "mentions", "Unanswered mentions whose horizon reaches past the newest collected archive."),
@@ -30,6 +30,8 @@ METRICS = [
     Column("frt_median_s", pl.Float64(), "seconds", "Median first response time over responded mentions (linear interpolation)."),
     Column("frt_p90_s", pl.Float64(), "seconds", "90th percentile first response time over responded mentions (linear)."),
     Column("frt_mean_s", pl.Float64(), "seconds", "Mean first response time over responded mentions."),
+    Column("frt_business_median_s", pl.Float64(), "business seconds", "Median first response time counted in the brand's business hours (registry; around the clock when none), over responded mentions; see tasks/business_time.py for replies sent after hours."),
+    Column("frt_business_p90_s", pl.Float64(), "business seconds", "90th percentile first response time in business hours (linear)."),
     Column("sla_target_s", pl.Int64(), "seconds", "The brand's first-response target (registry, else the default)."),
     Column("sla_met", pl.Int64(), "mentions", "Mentions answered within the target."),
     Column("sla_attainment", pl.Float64(), "share 0–1", "sla_met / inbound; unanswered mentions count as misses."),
@@ -44,6 +46,13 @@ METRICS = [
     Column("praise_response_rate", pl.Float64(), "share 0–1", "Share of praise answered within the horizon (null when no praise)."),
     Column("complaint_inbound", pl.Int64(), "mentions", "Inbound mentions with a negative stance."),
     Column("complaint_response_rate", pl.Float64(), "share 0–1", "Share of complaints answered within the horizon (null when none)."),
+    Column("conversations", pl.Int64(), "threads", "Threads (rebuilt from reply links) whose first customer post was created that day, broadcasts left out."),
+    Column("conversations_answered", pl.Int64(), "threads", "Conversations with at least one reply by the brand after the customer's first post."),
+    Column("conversation_response_rate", pl.Float64(), "share 0–1", "conversations_answered / conversations."),
+    Column("replies_per_conversation", pl.Float64(), "posts", "Mean number of brand replies per conversation."),
+    Column("follow_ups_per_conversation", pl.Float64(), "posts", "Mean number of customer posts after the first, per conversation."),
+    Column("last_word_median_s", pl.Float64(), "seconds", "Median time from the customer's first post to the brand's last reply, over answered conversations."),
+    Column("broadcasts", pl.Int64(), "threads", "Brand posts answered by 10 or more distinct customers: announcements, kept out of the conversation figures."),
     Column("status", pl.String(), "", "'final' once the day's last reply horizon has passed the newest archive, else 'provisional'."),
 ]
 
@@ -67,11 +76,22 @@ PLATFORMS = [
     *METRICS[2:],
 ]
 
+HOURS = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column("weekday", pl.Int8(), "1–7", "Day of the week the mentions were created, 1 = Monday (UTC)."),
+    Column("hour", pl.Int8(), "0–23", "Hour of the day the mentions were created (UTC)."),
+    Column("inbound", pl.Int64(), "mentions", "Customer mentions attributed to the brand in that hour of the week, over the period."),
+    Column("responded", pl.Int64(), "mentions", "Of those, answered within the reply horizon."),
+    Column("frt_median_s", pl.Float64(), "seconds", "Median first response time over the answered ones (linear)."),
+    Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
+]
+
 #: Published tables and the columns they must have, in order.
 TABLES: dict[str, list[Column]] = {
     "metrics.parquet": METRICS,
     "metrics.csv": METRICS,
     "platforms.parquet": PLATFORMS,
+    "hours.parquet": HOURS,
     "sps.parquet": SPS,
 }
 

@@ -17,9 +17,8 @@ from tasks import day_store, layout
 from tasks.fingerprint import day_fingerprint, page_fingerprint, window_records
 from tasks.ingest import IngestRecord, read_records
 from tasks.locks import held
-from tasks.measure import DayMeasure, measure_period, window_for
+from tasks.measure import DayMeasure, measure_period, period_status, window_for
 from tasks.periods import Period, period_of
-from tasks.metrics import report_status
 from tasks.policy import load_policy
 from tasks.publish import publish_report, read_manifest
 from tasks.registry import load_registry
@@ -59,7 +58,7 @@ def publish_period_report(
                 day_store.save(storage, own, measure)
         trends = day_store.trend_rows(storage, trend_prints, lambda d: inputs.measure(period_of("daily", d)))
         measure = replace(measure, trends=trends)
-        status = report_status(period.end, horizon_s, watermark)
+        status = period_status(period, horizon_s, watermark, inputs.registry)
         validation = day_validation(
             storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
         )
@@ -115,7 +114,8 @@ class _Inputs:
         self.storage, self.config, self.watermark = storage, config, watermark
         self.horizon_s = config.reply_horizon_hours * 3600
         self.records = read_records(storage)
-        self.brand_index = [r for r in self.records if r.brand_posts]
+        self.registry = load_registry(config.brands_file)
+        self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
         self._brand_posts: pl.DataFrame | None = None
 
     def has_mentions(self, day: date) -> bool:
@@ -123,12 +123,14 @@ class _Inputs:
 
     def of(self, period: Period) -> tuple[list[IngestRecord], str]:
         """The records in a period's window and their fingerprint."""
-        records = window_records(self.records, *window_for(period, self.horizon_s))
+        start, end = window_for(period, self.horizon_s)
+        records = window_records(self.records, start, end)
+        final = period_status(period, self.horizon_s, self.watermark, self.registry) == "final"
         fingerprint = day_fingerprint(
             records,
             settings_fingerprint=self.config.fingerprint(),
-            watermark=self.watermark,
-            brand_index=self.brand_index,
+            watermark=None if final else self.watermark,
+            brand_index=[r for r in self.brand_index if min(r.days, default="~") <= end.isoformat()],
         )
         return records, fingerprint
 
@@ -138,12 +140,21 @@ class _Inputs:
         return measure_period(
             load_window(self.storage, *window_for(period, self.horizon_s)),
             period,
-            registry=load_registry(self.config.brands_file),
+            registry=self.registry,
             horizon_s=self.horizon_s,
             default_sla_s=self.config.sla_target_seconds,
             watermark=self.watermark,
             brand_posts=self._brand_posts,
         )
+
+
+def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:
+    """The days with mentions whose measure is not stored for their current inputs."""
+    inputs = _Inputs(storage, config, watermark)
+    return [
+        d for d in days
+        if inputs.has_mentions(d) and not day_store.is_saved(storage, d, inputs.of(period_of("daily", d))[1])
+    ]
 
 
 def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settings) -> str:

@@ -26,7 +26,7 @@ from tasks.storage import Storage, StorageError
 from tasks.warehouse import to_parquet
 
 TREND_DAYS = 28
-_FRAMES = ("metrics", "platforms", "sps", "anomalies", "facts", "urgent")
+_FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent")
 
 
 def trend_days(period: Period) -> list[date]:

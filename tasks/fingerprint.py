@@ -3,8 +3,10 @@
 Inputs are the ingest records of every archive with rows in the day's window
 (their ETag, size and ingest fingerprint), of every archive with brand posts
 (reply chains are followed however old), the settings that change numbers,
-the code and schema versions, and the watermark. A backfill skips a day whose
-manifest carries the same hash, without reading a single mention.
+the code and schema versions, and the watermark while the period is still
+provisional. A backfill skips a day whose manifest carries the same hash,
+without reading a single mention; a final day's hash no longer moves with
+each night's new archives.
 """
 
 from __future__ import annotations
@@ -27,16 +29,18 @@ def window_records(records: list[IngestRecord], start: date, end: date) -> list[
 
 
 def day_fingerprint(
-    records: list[IngestRecord], *, settings_fingerprint: str, watermark: datetime, brand_index: list[IngestRecord]
+    records: list[IngestRecord], *, settings_fingerprint: str, watermark: datetime | None, brand_index: list[IngestRecord]
 ) -> str:
-    """`brand_index`: every archive with brand posts, whose ids attribution may follow."""
+    """`brand_index`: the archives whose brand posts attribution may follow (any with posts
+    created before the window ends). `watermark`: None once the period is final — then
+    no later archive can change a number, and the hash stays put night after night."""
     body = {
         "inputs": sorted((r.key, r.etag, r.size, r.fingerprint) for r in records),
         "brand_index": sorted((r.key, r.etag, r.fingerprint) for r in brand_index),
         "settings": settings_fingerprint,
         "code": code_version(),
         "schema": SCHEMA_VERSION,
-        "watermark": watermark.isoformat(),
+        "watermark": watermark.isoformat() if watermark else "final",
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 

@@ -15,10 +15,12 @@ from datetime import date, datetime, timedelta
 import polars as pl
 
 from tasks.attribution import attribute
-from tasks.metrics import daily_metrics, mention_facts, report_status
+from tasks.business_time import local_dates, with_business_frt
+from tasks.conversations import conversation_metrics, conversations
+from tasks.metrics import daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.periods import Period
 from tasks.registry import BrandRegistry
-from tasks.sps import daily_sps
+from tasks.sps import daily_sps, with_stance
 from tasks.urgent import urgent_unanswered
 
 #: Days read before a report's first day, so reply chains starting there can be followed.
@@ -30,6 +32,7 @@ class DayMeasure:
     period: Period
     metrics: pl.DataFrame
     platforms: pl.DataFrame  # the metrics per brand and platform
+    hours: pl.DataFrame  # volume and answers per brand, weekday and hour
     sps: pl.DataFrame
     anomalies: pl.DataFrame
     inbound_total: int
@@ -49,6 +52,18 @@ def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
     return period.start - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
 
 
+def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    counts = ["conversations", "conversations_answered", "broadcasts"]
+    return metrics.join(conversation_metrics(threads, keys=keys), on=keys, how="left").with_columns(
+        pl.col(counts).fill_null(0)
+    )
+
+
+def period_status(period: Period, horizon_s: float, watermark: datetime, registry: BrandRegistry) -> str:
+    """'final' once the horizon of the period's last mention has passed, in every brand's time zone."""
+    return report_status(period.end, horizon_s + registry.day_lag_s, watermark)
+
+
 def measure_period(
     window: pl.DataFrame,
     period: Period,
@@ -64,14 +79,24 @@ def measure_period(
     Over a week or a month every brand gets one row (`date` = the period's first
     day) and an author is counted once however often they wrote.
     """
-    facts, anomalies = mention_facts(attribute(window, registry.handles, brand_posts))
+    attributed = attribute(window, registry.handles, brand_posts)
+    facts, anomalies = mention_facts(attributed)
+    facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
+    threads = (
+        local_dates(conversations(attributed), registry.calendars)
+        .filter(pl.col("date").is_between(period.start, period.end))
+        .with_columns(pl.lit(period.start).alias("date"))
+    )
     inside = facts.filter(pl.col("date").is_between(period.start, period.end))
-    as_one = inside.with_columns(pl.lit(period.start).alias("date"))
-    status = pl.lit(report_status(period.end, horizon_s, watermark)).alias("status")
+    # the stance classifier runs once; metrics, platforms and SPS all read it
+    as_one = with_stance(inside).with_columns(pl.lit(period.start).alias("date"))
+    status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
     options = dict(horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
                    watermark=watermark)
-    metrics = daily_metrics(as_one, **options).with_columns(status)
-    platforms = daily_metrics(as_one, **options, by=("platform",)).with_columns(status)
+    metrics = _with_conversations(daily_metrics(as_one, **options), threads, ["brand", "date"]).with_columns(status)
+    platforms = _with_conversations(
+        daily_metrics(as_one, **options, by=("platform",)), threads, ["brand", "date", "platform"]
+    ).with_columns(status)
     shown = inside.select(
         "mention_id",
         "brand",
@@ -84,10 +109,11 @@ def measure_period(
         period=period,
         metrics=metrics,
         platforms=platforms,
+        hours=hour_of_week(inside, horizon_s=horizon_s),
         sps=daily_sps(as_one),
         anomalies=anomalies.join(inside.select("mention_id"), on="mention_id", how="semi"),
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,
         facts=shown,
-        urgent=urgent_unanswered(shown, watermark),
+        urgent=urgent_unanswered(shown, watermark, horizon_s),
     )

@@ -90,6 +90,9 @@ def daily_metrics(
     responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
     sla_target = pl.col("brand").replace_strict(sla_targets, default=default_sla_s, return_dtype=pl.Int64)
     answered_frt = pl.col("frt_s").filter(responded)
+    # facts from measure_period carry business time; bare facts (tests, SQL checks) count calendar time
+    business = pl.col("frt_business_s") if "frt_business_s" in facts.columns else pl.col("frt_s")
+    business_frt = business.filter(responded & business.is_not_null())
     return (
         facts.filter(pl.col("brand").is_not_null())
         .with_columns(responded.alias("responded"), sla_target.alias("sla_target_s"))
@@ -104,6 +107,8 @@ def daily_metrics(
             answered_frt.median().alias("frt_median_s"),
             answered_frt.quantile(0.9, interpolation="linear").alias("frt_p90_s"),
             answered_frt.mean().alias("frt_mean_s"),
+            business_frt.median().alias("frt_business_median_s"),
+            business_frt.quantile(0.9, interpolation="linear").alias("frt_business_p90_s"),
             pl.col("sla_target_s").first(),
             (pl.col("responded") & (pl.col("frt_s") <= pl.col("sla_target_s"))).sum().cast(pl.Int64).alias("sla_met"),
         )
@@ -126,6 +131,8 @@ def daily_metrics(
             "frt_median_s",
             "frt_p90_s",
             "frt_mean_s",
+            "frt_business_median_s",
+            "frt_business_p90_s",
             "sla_target_s",
             "sla_met",
             "sla_attainment",
@@ -143,6 +150,26 @@ def daily_metrics(
             "status",
         )
         .sort("date", "brand", *by)
+    )
+
+
+def hour_of_week(facts: pl.DataFrame, *, horizon_s: float) -> pl.DataFrame:
+    """Per brand, weekday (1 = Monday) and hour (UTC): volume, answered, median first response."""
+    responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
+    return (
+        facts.filter(pl.col("brand").is_not_null())
+        .group_by(
+            "brand",
+            pl.col("created_at").dt.weekday().cast(pl.Int8).alias("weekday"),
+            pl.col("created_at").dt.hour().cast(pl.Int8).alias("hour"),
+        )
+        .agg(
+            pl.len().cast(pl.Int64).alias("inbound"),
+            responded.sum().cast(pl.Int64).alias("responded"),
+            pl.col("frt_s").filter(responded).median().alias("frt_median_s"),
+        )
+        .with_columns((pl.col("responded") / pl.col("inbound")).alias("response_rate"))
+        .sort("brand", "weekday", "hour")
     )
 
 

@@ -1,15 +1,40 @@
-"""The brand registry: handles, aliases and SLA targets, from a TOML file.
+"""The brand registry: handles, aliases, SLA targets, time zones and business hours, from TOML.
 
-    [brands.AmazonHelp]
-    aliases = ["Amazon", "AmazonUK"]
-    sla_target_seconds = 3600
+    [brands.Tesco]
+    aliases = ["TescoUK"]
+    sla_target_seconds = 7200
+    timezone = "Europe/London"          # days are cut at the brand's local midnight
+    holidays = ["2017-12-25"]           # closed all day
+    after_hours_replies = "clock"       # or "exclude"; see tasks/business_time.py
+    [brands.Tesco.business_hours]       # local times; a day left out is closed
+    mon = "09:00-17:00"
+    sat = "10:00-14:00"
+
+A brand without `business_hours` is open around the clock (business time =
+calendar time); without `timezone` its days are UTC days.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AFTER_HOURS_RULES = ("clock", "exclude")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """When a brand's care team works: local opening hours per weekday (seconds), holidays."""
+
+    timezone: str = "UTC"
+    #: weekday (0 = Monday) → (open, close) in seconds after local midnight; missing = closed
+    hours: dict[int, tuple[int, int]] = field(default_factory=lambda: {d: (0, 86400) for d in range(7)})
+    holidays: tuple[date, ...] = ()
+    after_hours_replies: str = "clock"
 
 
 @dataclass(frozen=True)
@@ -17,6 +42,13 @@ class BrandRegistry:
     sla_targets: dict[str, int] = field(default_factory=dict)
     #: lower-cased handle or alias → canonical handle
     handles: dict[str, str] = field(default_factory=dict)
+    #: brands with a time zone or business hours; the rest are UTC and open 24/7
+    calendars: dict[str, Calendar] = field(default_factory=dict)
+
+    @property
+    def day_lag_s(self) -> int:
+        """How long after UTC midnight a brand's local day may still run (UTC−12 at most)."""
+        return 12 * 3600 if any(c.timezone != "UTC" for c in self.calendars.values()) else 0
 
 
 def load_registry(path: Path | None) -> BrandRegistry:
@@ -25,13 +57,50 @@ def load_registry(path: Path | None) -> BrandRegistry:
         return BrandRegistry()
     try:
         brands = tomllib.loads(path.read_text(encoding="utf-8")).get("brands", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        handles: dict[str, str] = {}
+        sla: dict[str, int] = {}
+        calendars: dict[str, Calendar] = {}
+        for handle, entry in brands.items():
+            for name in [handle, *entry.get("aliases", [])]:
+                handles[name.lower().lstrip("@")] = handle
+            if "sla_target_seconds" in entry:
+                sla[handle] = int(entry["sla_target_seconds"])
+            if {"timezone", "business_hours", "holidays", "after_hours_replies"} & entry.keys():
+                calendars[handle] = _calendar(handle, entry)
+    except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError) as exc:
         raise ValueError(f"brand registry {path}: {exc}") from None
-    handles: dict[str, str] = {}
-    sla: dict[str, int] = {}
-    for handle, entry in brands.items():
-        for name in [handle, *entry.get("aliases", [])]:
-            handles[name.lower().lstrip("@")] = handle
-        if "sla_target_seconds" in entry:
-            sla[handle] = int(entry["sla_target_seconds"])
-    return BrandRegistry(sla_targets=sla, handles=handles)
+    return BrandRegistry(sla_targets=sla, handles=handles, calendars=calendars)
+
+
+def _calendar(handle: str, entry: dict) -> Calendar:
+    timezone = entry.get("timezone", "UTC")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{handle}: unknown time zone {timezone!r}") from None
+    rule = entry.get("after_hours_replies", "clock")
+    if rule not in AFTER_HOURS_RULES:
+        raise ValueError(f"{handle}: after_hours_replies must be one of {AFTER_HOURS_RULES}, not {rule!r}")
+    hours = Calendar().hours
+    if "business_hours" in entry:
+        unknown = set(entry["business_hours"]) - set(WEEKDAYS)
+        if unknown:
+            raise ValueError(f"{handle}: unknown weekday(s) {sorted(unknown)} in business_hours")
+        hours = {WEEKDAYS.index(day): _span(handle, day, text) for day, text in entry["business_hours"].items()}
+    return Calendar(
+        timezone=timezone,
+        hours=hours,
+        holidays=tuple(sorted(date.fromisoformat(d) for d in entry.get("holidays", []))),
+        after_hours_replies=rule,
+    )
+
+
+def _span(handle: str, day: str, text: str) -> tuple[int, int]:
+    """'09:00-17:30' → (32400, 63000)."""
+    try:
+        start, end = (int(h) * 3600 + int(m) * 60 for h, m in (part.split(":") for part in text.split("-")))
+    except ValueError:
+        raise ValueError(f"{handle}: business_hours.{day} = {text!r} is not 'HH:MM-HH:MM'") from None
+    if not 0 <= start < end <= 86400:
+        raise ValueError(f"{handle}: business_hours.{day} = {text!r} does not open before it closes")
+    return start, end

@@ -15,7 +15,7 @@ from tasks import layout
 from tasks.storage import S3Storage, Storage
 
 FORMATS = {
-    "parquet": ["metrics.parquet", "platforms.parquet", "sps.parquet"],
+    "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet"],
     "csv": ["metrics.csv"],
     "html": ["report.html"],
 }

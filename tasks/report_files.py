@@ -44,7 +44,7 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 
 def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
-    """metrics (Parquet, CSV), platforms.parquet, sps.parquet, summary.json, report.html, validation.json."""
+    """metrics (Parquet, CSV), platforms and hours (Parquet), sps.parquet, summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -58,6 +58,7 @@ def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, b
         "platforms.parquet": to_parquet(
             _table(measure.platforms, "platforms.parquet"), metadata | {"sps.table": "platforms"}
         ),
+        "hours.parquet": to_parquet(_table(measure.hours, "hours.parquet"), metadata | {"sps.table": "hours"}),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
         "summary.json": _json(summary(measure, status)),
         "report.html": report_html(measure, status, validation).encode(),
@@ -147,10 +148,12 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
             _fmt_seconds(r["frt_p90_s"]),
             _fmt_seconds(r["km_frt_median_s"]) if r["km_frt_median_s"] is not None else "not reached",
             _fmt_share(r["km_answered_1h"]),
+            _fmt_seconds(r["frt_business_median_s"]),
             _fmt_share(r["sla_attainment"]),
             _fmt_share(r["taken_offline_rate"]),
             _fmt_share(r["praise_response_rate"]),
             _fmt_share(r["complaint_response_rate"]),
+            _fmt_share(r["conversation_response_rate"]),
             _fmt_sps(r["sps"]),
             html.escape(interval),
             str(r["authors"] or 0),
@@ -166,10 +169,12 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
         "First response (p90)",
         "Median, unanswered counted (KM)",
         "Answered within 1 h (KM)",
+        "First response, business hours (median)",
         "SLA attainment",
         "Taken offline",
         "Praise answered",
         "Complaints answered",
+        "Conversations answered",
         "SPS",
         "SPS 95% interval",
         "Authors",
@@ -207,7 +212,9 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 <p class="note">First response median and p90 are over answered mentions. The Kaplan–Meier (KM) figures count
 every mention, treating an unanswered one as still open until the reply horizon or the newest archive; a KM median
 is "not reached" when fewer than half were answered. "Taken offline": first responses that send the customer to
-DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.</p>
+DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.
+Business hours come from the brand registry (around the clock when none is set). A conversation is a thread rebuilt
+from reply links; brand announcements answered by many customers are left out.</p>
 <p class="note">SPS = 100 × (promoters − detractors) / authors; the interval covers sampling error only.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 <h2>Industry reference points</h2>

@@ -17,7 +17,9 @@ Z_95 = 1.959963984540054
 
 
 def with_stance(facts: pl.DataFrame) -> pl.DataFrame:
-    """The archive's own label wins; the classifier decides the rest."""
+    """The archive's own label wins; the classifier decides the rest (once: kept if present)."""
+    if "stance" in facts.columns:
+        return facts
     label = pl.col("sentiment").replace_strict(_LABEL_STANCE, default=None, return_dtype=pl.Int8)
     return facts.with_columns(
         pl.coalesce(label, classify_stance()).alias("stance"),

@@ -31,15 +31,21 @@ def mask_pii(text: pl.Expr) -> pl.Expr:
     return text
 
 
-def urgent_unanswered(facts: pl.DataFrame, watermark: datetime) -> pl.DataFrame:
-    """mention_id, brand, created_at, age_h (to the newest archive), text (masked), oldest first."""
+def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
+    """mention_id, brand, created_at, age_h, text (masked), oldest first.
+
+    age_h: how long it has waited, to the newest archive but at most the reply
+    horizon (after which it counts as unanswered for good), so a final day's
+    list reads the same whenever it is published."""
     return (
         facts.filter(~pl.col("responded") & pl.col("text").str.contains(URGENT))
         .select(
             "mention_id",
             "brand",
             "created_at",
-            ((pl.lit(watermark) - pl.col("created_at")).dt.total_seconds() / 3600).round(1).alias("age_h"),
+            (pl.min_horizontal((pl.lit(watermark) - pl.col("created_at")).dt.total_seconds(), horizon_s) / 3600)
+            .round(1)
+            .alias("age_h"),
             mask_pii(pl.col("text")).alias("text"),
         )
         .sort("created_at", "mention_id")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,21 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=180), in_process():
         yield
+
+
+@pytest.fixture(scope="session")
+def published_month(tmp_path_factory, prefect_harness):
+    """A synthetic month (tests/synthetic.py: a third of replies land the next day) in one backfill."""
+    from flows.pipeline import backfill
+    from tasks.storage import open_storage
+    from tests.synthetic import MONTH_DAYS, MONTH_FIRST, archive_days
+
+    store = open_storage(str(tmp_path_factory.mktemp("month")))
+    for key, data in archive_days(MONTH_FIRST, MONTH_DAYS, per_day=6).items():
+        store.write(key, data)
+    summary = backfill(MONTH_FIRST, MONTH_FIRST + timedelta(days=MONTH_DAYS - 1), storage=store.url)
+    assert len(summary["published"]) == MONTH_DAYS
+    return store
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 
+#: The synthetic month several tests share (the `published_month` fixture backfills it).
+MONTH_FIRST, MONTH_DAYS = date(2018, 1, 1), 30
+
+
 def archive_days(first: date, days: int, per_day: int = 12) -> dict[str, bytes]:
     """{key: NDJSON bytes}, one archive per collection day; a third of replies land a day later.
 

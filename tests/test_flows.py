@@ -19,7 +19,7 @@ from tasks.publish import file_digests
 from tasks.storage import open_storage
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
-REPORT_FILES = ["metrics.csv", "metrics.parquet", "platforms.parquet", "report.html", "sps.parquet", "summary.json", "validation.json"]
+REPORT_FILES = ["hours.parquet", "metrics.csv", "metrics.parquet", "platforms.parquet", "report.html", "sps.parquet", "summary.json", "validation.json"]
 
 # Hand check for 2017-10-31, from tests/fixtures/hand_check_twcs.py, which recomputes
 # the DESIGN.md definitions over the CSV with the csv module and statistics.median

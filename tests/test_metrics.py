@@ -210,3 +210,18 @@ def test_kaplan_meier_quantiles_when_everything_is_answered():
         "km_answered_24h": pytest.approx(1.0),
         "km_answered_horizon": pytest.approx(1.0),
     }
+
+
+def test_hour_of_week_counts_each_mention_in_its_utc_hour():
+    """Tue 10-31: m1 10:00 (60 s), m4 13:00 (exactly 72 h: answered), m4b 14:00 (72 h + 1 s: not);
+    Mon 10-30 23:59: m7 answered at 00:01 (120 s)."""
+    from tasks.metrics import hour_of_week
+
+    facts, _ = mention_facts(attribute(acme_day(), {}))
+    cells = {(r["weekday"], r["hour"]): r for r in hour_of_week(facts, horizon_s=HORIZON).to_dicts()}
+    assert len(cells) == 8  # m1, m2, m3, m4, m4b, m5, m6 on Tuesday, m7 on Monday: each its own hour
+    pick = ("inbound", "responded", "frt_median_s", "response_rate")
+    assert tuple(cells[(2, 10)][k] for k in pick) == (1, 1, 60, 1.0)
+    assert tuple(cells[(2, 13)][k] for k in pick) == (1, 1, 259200, 1.0)
+    assert tuple(cells[(2, 14)][k] for k in pick) == (1, 0, None, 0.0)
+    assert tuple(cells[(1, 23)][k] for k in pick) == (1, 1, 120, 1.0)

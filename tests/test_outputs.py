@@ -113,7 +113,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
                              "--storage", url])
     assert ok.exit_code == 0, ok.output
     got = sorted(p.name for p in (tmp_path / "ok").iterdir())
-    assert got == ["manifest.json", "metrics.csv", "metrics.parquet", "platforms.parquet", "report.html",
+    assert got == ["hours.parquet", "manifest.json", "metrics.csv", "metrics.parquet", "platforms.parquet", "report.html",
                    "sps.parquet",
                    "summary.json", "validation.json"]
 

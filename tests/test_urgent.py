@@ -39,9 +39,9 @@ def test_only_unanswered_urgent_mentions_are_listed_oldest_first():
              "text": ["site is down"], "responded": [True]}
         )
     )
-    got = urgent_unanswered(facts, at("2017-11-02 00:00"))
+    got = urgent_unanswered(facts, at("2017-11-02 00:00"), horizon_s=15 * 3600)
     assert got.select("mention_id", "age_h", "text").rows() == [
-        ("c", 16.0, "fraud on my card!"),
+        ("c", 15.0, "fraud on my card!"),  # waited 16 h: capped at the 15 h horizon
         ("b", 15.0, "app is down again"),
         ("a", 14.0, "my account was hacked, mail me [email]"),
     ]

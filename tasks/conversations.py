@@ -1,0 +1,97 @@
+"""Conversations: threads rebuilt from reply links, measured as the customer lived them.
+
+A mention-level response rate asks "was this post answered?"; a customer
+asks "did they ever get back to me?". A thread is every post reachable by
+reply links from one root (ids are not in time order, so roots are found by
+following links, never by comparing ids). A conversation starts at its first
+customer post and belongs to the brand it is addressed to (the brand whose
+post is the root, else the root's attributed brand).
+
+A brand post that draws replies from many different customers is an
+announcement, not a conversation: such threads (BROADCAST_MIN_REPLIERS or
+more distinct customers replying to the root) are counted as broadcasts and
+kept out of the conversation figures.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+BROADCAST_MIN_REPLIERS = 10
+_MAX_DEPTH_DOUBLINGS = 32  # 2^32 hops: only a reply cycle (bad data) gets this far
+
+
+def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
+    """mention_id → root_id: the oldest ancestor present in `posts` (pointer doubling)."""
+    ids = posts.select("mention_id")
+    up = posts.select(
+        "mention_id",
+        pl.when(pl.col("in_reply_to_id").is_in(ids["mention_id"].implode()))
+        .then(pl.col("in_reply_to_id"))
+        .otherwise(pl.col("mention_id"))
+        .alias("root_id"),
+    )
+    for _ in range(_MAX_DEPTH_DOUBLINGS):
+        hop = up.join(up.rename({"mention_id": "root_id", "root_id": "next"}), on="root_id", how="left")
+        if (hop["next"] == hop["root_id"]).all():
+            break
+        up = hop.select("mention_id", pl.col("next").alias("root_id"))
+    return up
+
+
+def conversations(attributed: pl.DataFrame) -> pl.DataFrame:
+    """One row per thread: brand, platform, created_at (first customer post), answered, replies,
+    follow_ups, last_word_s, broadcast."""
+    posts = attributed.join(thread_roots(attributed), on="mention_id")
+    roots = posts.filter(pl.col("mention_id") == pl.col("root_id")).select(
+        "root_id",
+        pl.col("is_brand_author").alias("root_by_brand"),
+        pl.col("brand").alias("thread_brand"),
+    )
+    repliers = (
+        posts.filter(~pl.col("is_brand_author") & (pl.col("in_reply_to_id") == pl.col("root_id")))
+        .group_by("root_id")
+        .agg(pl.col("author_id").n_unique().alias("repliers"))
+    )
+    threads = posts.join(roots, on="root_id").filter(pl.col("thread_brand").is_not_null())
+    customer = ~pl.col("is_brand_author")
+    opened = pl.col("created_at").filter(customer).min()
+    by_brand = pl.col("is_brand_author") & (
+        pl.col("author_id").str.to_lowercase() == pl.col("thread_brand").str.to_lowercase()
+    )
+    answer_times = pl.col("created_at").filter(by_brand & (pl.col("created_at") >= opened))
+    return (
+        threads.group_by("root_id")
+        .agg(
+            pl.col("thread_brand").first().alias("brand"),
+            pl.col("platform").sort_by("created_at").first(),
+            opened.alias("created_at"),
+            pl.col("root_by_brand").first(),
+            answer_times.len().alias("replies"),
+            (customer.sum() - 1).alias("follow_ups"),
+            ((answer_times.max() - opened).dt.total_microseconds() / 1e6).alias("last_word_s"),
+        )
+        .filter(pl.col("created_at").is_not_null())  # brand posts nobody answered
+        .join(repliers, on="root_id", how="left")
+        .with_columns(
+            (pl.col("replies") > 0).alias("answered"),
+            (pl.col("root_by_brand") & (pl.col("repliers").fill_null(0) >= BROADCAST_MIN_REPLIERS)).alias("broadcast"),
+            pl.col("created_at").dt.date().alias("date"),
+        )
+        .drop("root_by_brand", "repliers")
+        .sort("created_at", "root_id")
+    )
+
+
+def conversation_metrics(threads: pl.DataFrame, *, keys: list[str]) -> pl.DataFrame:
+    """Per `keys`: conversations and how they went; broadcasts only counted."""
+    kept = ~pl.col("broadcast")
+    return threads.group_by(keys).agg(
+        kept.sum().cast(pl.Int64).alias("conversations"),
+        (kept & pl.col("answered")).sum().cast(pl.Int64).alias("conversations_answered"),
+        pl.col("answered").filter(kept).mean().alias("conversation_response_rate"),
+        pl.col("replies").filter(kept).mean().alias("replies_per_conversation"),
+        pl.col("follow_ups").filter(kept).mean().alias("follow_ups_per_conversation"),
+        pl.col("last_word_s").filter(kept & pl.col("answered")).median().alias("last_word_median_s"),
+        pl.col("broadcast").sum().cast(pl.Int64).alias("broadcasts"),
+    )
