@@ -58,16 +58,19 @@ METRICS = [
 
 SPS = [
     Column("brand", pl.String(), "", "Brand handle."),
-    Column("date", pl.Date(), "day (UTC)", "Day the mentions were created."),
-    Column("authors", pl.Int64(), "authors", "Distinct customers who mentioned the brand that day."),
-    Column("promoters", pl.Int64(), "authors", "Authors whose stances sum above zero."),
-    Column("detractors", pl.Int64(), "authors", "Authors whose stances sum below zero."),
-    Column("passives", pl.Int64(), "authors", "Authors whose stances sum to zero."),
+    Column("date", pl.Date(), "day (brand's zone)", "Day the mentions were created (weeks and months: the period's first day)."),
+    Column("authors", pl.Int64(), "authors", "Distinct customers who mentioned the brand in the period (each counted once)."),
+    Column("promoters", pl.Int64(), "authors", "Authors whose stances sum above zero (raw count: archive labels and model verdicts as they are)."),
+    Column("detractors", pl.Int64(), "authors", "Authors whose stances sum below zero (raw count)."),
+    Column("passives", pl.Int64(), "authors", "Authors whose stances sum to zero (raw count)."),
     Column("mentions", pl.Int64(), "mentions", "Inbound mentions behind those authors."),
     Column("labelled_mentions", pl.Int64(), "mentions", "Mentions whose stance came from the archive's own sentiment label."),
-    Column("sps", pl.Float64(), "points −100…100", "100 × (promoters − detractors) / authors."),
-    Column("sps_ci_low", pl.Float64(), "points", "Lower end of the 95 % interval (sampling error only)."),
-    Column("sps_ci_high", pl.Float64(), "points", "Upper end of the 95 % interval (sampling error only)."),
+    Column("labelled_authors", pl.Int64(), "authors", "Authors whose every mention carried an archive label: their verdicts are taken as given; the rest come from the stance model."),
+    Column("sps_raw", pl.Float64(), "points −100…100", "100 × (promoters − detractors) / authors, uncorrected."),
+    Column("sps", pl.Float64(), "points −100…100", "SPS as a prevalence estimate: the model's verdicts corrected for its error rates measured on hand-labelled customer-care tweets (adjusted classify-and-count), archive-labelled authors as they are."),
+    Column("sps_ci_low", pl.Float64(), "points", "Lower end of the 95 % interval (seeded bootstrap over authors and over the model's error rates)."),
+    Column("sps_ci_high", pl.Float64(), "points", "Upper end of the 95 % interval."),
+    Column("readable", pl.Boolean(), "", "authors ≥ 30: below that the report shows the counts but no score."),
 ]
 
 PLATFORMS = [

@@ -73,10 +73,10 @@ def _json(body: dict) -> bytes:
 def summary(measure: DayMeasure, status: str) -> dict:
     """The day in one small JSON: per-brand headline figures and the totals."""
     brands = measure.metrics.join(
-        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high"), on="brand", how="left"
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable"), on="brand", how="left"
     ).select(
         "brand", "inbound", "responded", "response_rate", "frt_median_s", "sla_attainment",
-        "authors", "sps", "sps_ci_low", "sps_ci_high",
+        "authors", "sps", "sps_ci_low", "sps_ci_high", "readable",
     )
     return {
         "schema_version": SCHEMA_VERSION,
@@ -131,13 +131,13 @@ border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1r
 def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
     """A readable, self-contained page: one row per brand, everything escaped."""
     table = measure.metrics.join(
-        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high"), on="brand", how="left"
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable", "labelled_authors"),
+        on="brand", how="left",
     ).sort("inbound", "brand", descending=[True, False])
     rows = []
     for r in table.iter_rows(named=True):
-        interval = (
-            f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if r["sps_ci_low"] is not None else "–"
-        )
+        readable = bool(r["readable"])
+        interval = f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–"
         cells = [
             html.escape(r["brand"]),
             str(r["inbound"]),
@@ -154,7 +154,7 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
             _fmt_share(r["praise_response_rate"]),
             _fmt_share(r["complaint_response_rate"]),
             _fmt_share(r["conversation_response_rate"]),
-            _fmt_sps(r["sps"]),
+            _fmt_sps(r["sps"]) if readable else "too few authors",
             html.escape(interval),
             str(r["authors"] or 0),
         ]
@@ -215,7 +215,10 @@ is "not reached" when fewer than half were answered. "Taken offline": first resp
 DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.
 Business hours come from the brand registry (around the clock when none is set). A conversation is a thread rebuilt
 from reply links; brand announcements answered by many customers are left out.</p>
-<p class="note">SPS = 100 × (promoters − detractors) / authors; the interval covers sampling error only.
+<p class="note">SPS = 100 × (promoters − detractors) / authors, estimated: verdicts of the stance model are
+corrected for its error rates measured on hand-labelled customer-care tweets, archive labels are taken as given
+({int(table["labelled_authors"].fill_null(0).sum())} of {int(table["authors"].fill_null(0).sum())} authors here);
+the 95% interval covers sampling and model error. Fewer than 30 authors: no score is shown.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 <h2>Industry reference points</h2>
 <ul class="sources">

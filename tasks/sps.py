@@ -1,19 +1,24 @@
 """Social Promoter Score per brand and day (DESIGN.md, "SPS").
 
-Each author's mentions get a stance (+1/0/−1); the stances of one author sum
-to a verdict: promoter (>0), detractor (<0) or passive. SPS = 100 × (P − D) /
-authors. The interval is the normal approximation for a difference of two
-multinomial shares: sampling error only (model error comes with issue #4).
+Each author's mentions get a stance (+1/0/−1): the archive's label where it
+has one, else the stance model's. The stances of one author sum to a verdict:
+promoter (>0), detractor (<0) or passive. `sps_raw` = 100 × (P − D) / authors
+counts verdicts as they are; `sps` corrects the model's verdicts for its
+measured error rates (tasks/prevalence.py) and its 95 % interval carries both
+sampling and model uncertainty. Below MIN_AUTHORS the counts are published
+but `readable` is false: the report shows no score.
 """
 
 from __future__ import annotations
 
 import polars as pl
+import polars.selectors as cs
 
-from tasks.stance import classify_stance
+from tasks.prevalence import corrected_sps, shipped_confusion
+from tasks.stance_model import predict
 
 _LABEL_STANCE = {"positive": 1, "neutral": 0, "negative": -1}
-Z_95 = 1.959963984540054
+MIN_AUTHORS = 30
 
 
 def with_stance(facts: pl.DataFrame) -> pl.DataFrame:
@@ -22,42 +27,47 @@ def with_stance(facts: pl.DataFrame) -> pl.DataFrame:
         return facts
     label = pl.col("sentiment").replace_strict(_LABEL_STANCE, default=None, return_dtype=pl.Int8)
     return facts.with_columns(
-        pl.coalesce(label, classify_stance()).alias("stance"),
+        pl.coalesce(label, predict(facts["text"])).alias("stance"),
         label.is_not_null().alias("stance_from_label"),
     )
 
 
-def _share(count: str) -> pl.Expr:
-    return pl.col(count) / pl.col("authors")
-
-
 def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
-    """brand, date, authors, promoters, detractors, passives, sps, interval, label share."""
+    """brand, date, author counts, SPS raw and corrected with its interval, label share, readability."""
     per_author = (
         with_stance(facts.filter(pl.col("brand").is_not_null()))
         .group_by("brand", "date", "author_id")
         .agg(pl.col("stance").sum().alias("score"), pl.col("stance_from_label").sum().alias("labelled"), pl.len())
+        .with_columns((pl.col("labelled") == pl.col("len")).alias("by_label"), pl.col("score").sign().alias("verdict"))
     )
-    promoters, detractors = _share("promoters"), _share("detractors")
-    variance = (promoters + detractors - (promoters - detractors) ** 2) / pl.col("authors")
-    return (
+
+    def count(verdict: int, by_label: bool) -> pl.Expr:
+        return ((pl.col("verdict") == verdict) & (pl.col("by_label") == by_label)).sum().cast(pl.Int64)
+
+    counts = (
         per_author.group_by("brand", "date")
         .agg(
             pl.len().cast(pl.Int64).alias("authors"),
-            (pl.col("score") > 0).sum().cast(pl.Int64).alias("promoters"),
-            (pl.col("score") < 0).sum().cast(pl.Int64).alias("detractors"),
-            (pl.col("score") == 0).sum().cast(pl.Int64).alias("passives"),
+            (pl.col("verdict") > 0).sum().cast(pl.Int64).alias("promoters"),
+            (pl.col("verdict") < 0).sum().cast(pl.Int64).alias("detractors"),
+            (pl.col("verdict") == 0).sum().cast(pl.Int64).alias("passives"),
             pl.col("len").sum().cast(pl.Int64).alias("mentions"),
             pl.col("labelled").sum().cast(pl.Int64).alias("labelled_mentions"),
+            pl.col("by_label").sum().cast(pl.Int64).alias("labelled_authors"),
+            *[count(v, b).alias(f"_{b}_{v}") for v in (-1, 0, 1) for b in (False, True)],
         )
-        .with_columns(
-            (100 * (pl.col("promoters") - pl.col("detractors")) / pl.col("authors")).alias("sps"),
-            (100 * Z_95 * variance.sqrt()).alias("_half_width"),
-        )
-        .with_columns(
-            (pl.col("sps") - pl.col("_half_width")).clip(-100, 100).alias("sps_ci_low"),
-            (pl.col("sps") + pl.col("_half_width")).clip(-100, 100).alias("sps_ci_high"),
-        )
-        .drop("_half_width")
         .sort("date", "brand")
     )
+    confusion = shipped_confusion()
+    estimates = [
+        corrected_sps((r["_False_-1"], r["_False_0"], r["_False_1"]), (r["_True_-1"], r["_True_0"], r["_True_1"]),
+                      confusion)
+        for r in counts.iter_rows(named=True)
+    ]
+    return counts.with_columns(
+        (100 * (pl.col("promoters") - pl.col("detractors")) / pl.col("authors")).alias("sps_raw"),
+        pl.Series("sps", [e[0] for e in estimates], dtype=pl.Float64),
+        pl.Series("sps_ci_low", [e[1] for e in estimates], dtype=pl.Float64),
+        pl.Series("sps_ci_high", [e[2] for e in estimates], dtype=pl.Float64),
+        (pl.col("authors") >= MIN_AUTHORS).alias("readable"),
+    ).drop(cs.starts_with("_"))

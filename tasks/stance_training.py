@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 from pathlib import Path
 
 import polars as pl
 
-from tasks.stance_model import BIAS, CLASSES, features
+from tasks.stance_model import BIAS, CLASSES, features, predict, weights
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 EVAL_SET = ROOT / "tests" / "fixtures" / "stance_eval.csv"
 MODEL = ROOT / "tasks" / "models" / "stance.parquet"
+CONFUSION = ROOT / "tasks" / "models" / "stance_confusion.json"
 TWCS_FIELDS = ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id"]
 APOLOGY = r"(?i)\b(sorry|apologi[sz]e|apologies|frustrat\w*|not the experience|not what we|hate to hear|concern)\b"
 DELIGHT = (
@@ -103,15 +105,17 @@ def train(data: Path, c: float) -> pl.DataFrame:
     )
 
 
-def macro_f1(truth: pl.Series, predicted: pl.Series) -> float:
-    frame = pl.DataFrame({"t": truth, "p": predicted})
-    scores = []
-    for cls in CLASSES.values():
-        tp = frame.filter((pl.col("t") == cls) & (pl.col("p") == cls)).height
-        fp = frame.filter((pl.col("t") != cls) & (pl.col("p") == cls)).height
-        fn = frame.filter((pl.col("t") == cls) & (pl.col("p") != cls)).height
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores)
+def write_confusion(data: Path) -> None:
+    """The new weights' confusion counts on the hand-labelled set: the rates SPS corrects for."""
+    from tasks.stance_evaluation import confusion
+
+    weights.cache_clear()
+    labelled = eval_set(data)
+    counts = confusion(labelled["label"].replace_strict(CLASSES, return_dtype=pl.Int8), predict(labelled["text"]))
+    body = {"rows": "people's label: detractor, neutral, promoter", "columns": "model: same order",
+            "tweets": labelled.height, "counts": counts.astype(int).tolist()}
+    CONFUSION.write_text(json.dumps(body, indent=2) + "\n")
+    print(f"wrote {CONFUSION.relative_to(ROOT)}: {body['counts']}")
 
 
 def main() -> None:
@@ -126,6 +130,7 @@ def main() -> None:
         table.write_parquet(buffer, compression="zstd")
         MODEL.write_bytes(buffer.getvalue())
         print(f"wrote {MODEL.relative_to(ROOT)}: {table.height} features")
+        write_confusion(args.data)
     else:
         from tasks.stance_evaluation import report
 

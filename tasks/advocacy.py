@@ -1,0 +1,68 @@
+"""What NPS only asks about hypothetically: customers who say out loud to recommend a brand, or not to.
+
+Explicit advocacy is rarer and stronger than a positive stance: "highly
+recommend @X" or "stay away from @X". Counted per author (an author who does
+both counts as a critic: the warning is what their followers remember), and
+weighted by reach where the archive carries `author_followers`.
+
+Recovery is the care team's own effect on SPS: of the authors who were
+detractors when the brand answered them, the share whose later mentions of
+the brand read neutral or positive.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+RECOMMENDS = (
+    r"(?i)\b(?:(?:highly|totally|definitely|strongly|would|i|we|100%) recommend(?:ed|ing)?|recommend(?:ing)? (?:@\w+|them|you guys|y'?all)"
+    r"|you (?:guys )?(?:are|r) the best|best (?:customer service|airline|support) (?:ever|around)"
+    r"|(?:go|switch(?:ed)?) (?:with|to) @\w+ (?:you|u) won'?t regret)"
+)
+WARNS = (
+    r"(?i)\b(?:never (?:again|(?:fly|flying|buy|buying|order|ordering|use|using|shop|shopping) (?:with|from|at)?)"
+    r"|(?:don'?t|do not|wouldn'?t|would not|won'?t|will not|can'?t|cannot) recommend|not recommend(?:ed)?"
+    r"|stay away|avoid (?:@\w+|them|this)|switching to|switched to|cancel(?:l?ing|l?ed)? my (?:account|service|membership)"
+    r"|(?:warn|warning) (?:everyone|you all|people|others))"
+)
+
+
+def advocacy(facts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per `keys`: advocates and critics (authors) and the followers they reach."""
+    per_author = (
+        facts.filter(pl.col("brand").is_not_null())
+        .group_by(*keys, "author_id")
+        .agg(
+            pl.col("text").str.contains(WARNS).fill_null(False).any().alias("critic"),
+            pl.col("text").str.contains(RECOMMENDS).fill_null(False).any().alias("recommends"),
+            pl.col("author_followers").max().fill_null(0).alias("followers"),
+        )
+        .with_columns((pl.col("recommends") & ~pl.col("critic")).alias("advocate"))
+    )
+    return per_author.group_by(keys).agg(
+        pl.col("advocate").sum().cast(pl.Int64).alias("advocates"),
+        pl.col("followers").filter(pl.col("advocate")).sum().cast(pl.Int64).alias("advocates_reach"),
+        pl.col("critic").sum().cast(pl.Int64).alias("critics"),
+        pl.col("followers").filter(pl.col("critic")).sum().cast(pl.Int64).alias("critics_reach"),
+    )
+
+
+def recovery(window: pl.DataFrame, inside: pl.Expr) -> pl.DataFrame:
+    """Per brand: authors answered while detractors (a −1 mention selected by `inside`, answered by
+    the brand) and how many of them later wrote to the brand at stance 0 or +1.
+
+    `window` holds the stanced facts of the whole window, so later mentions past the period count."""
+    answered = (
+        window.filter(inside & (pl.col("stance") < 0) & pl.col("first_response_at").is_not_null())
+        .group_by("brand", "author_id")
+        .agg(pl.col("first_response_at").min().alias("answered_at"))
+    )
+    later = window.select("brand", "author_id", pl.col("created_at").alias("later_at"), pl.col("stance").alias("later"))
+    return (
+        answered.join(later, on=["brand", "author_id"], how="left")
+        .group_by("brand", "author_id")
+        .agg(((pl.col("later_at") > pl.col("answered_at")) & (pl.col("later") >= 0)).any().alias("recovered"))
+        .group_by("brand")
+        .agg(pl.len().cast(pl.Int64).alias("answered_detractors"), pl.col("recovered").sum().cast(pl.Int64))
+        .with_columns((pl.col("recovered") / pl.col("answered_detractors")).alias("recovery_rate"))
+    )

@@ -1,0 +1,71 @@
+"""How good is the stance model, and how good is SPS built on it? (`python -m tasks.stance_training evaluate`)
+
+On the hand-labelled customer-care set: macro-F1 and the confusion matrix of
+the model (and of the old lexicon, for comparison), then per brand the SPS
+from people's labels, from the model's raw counts, and corrected for the
+model's error rates. The correction for a brand uses rates measured on the
+*other* brands only (leave one brand out), so no brand is judged with rates
+learnt from its own labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from tasks.prevalence import corrected_sps
+from tasks.stance import classify_stance
+from tasks.stance_model import CLASSES, predict
+
+ORDER = [-1, 0, 1]  # detractor, neutral, promoter
+
+
+def confusion(truth: pl.Series, predicted: pl.Series) -> np.ndarray:
+    frame = pl.DataFrame({"t": truth, "p": predicted})
+    return np.array([[frame.filter((pl.col("t") == t) & (pl.col("p") == p)).height for p in ORDER] for t in ORDER],
+                    dtype=float)
+
+
+def macro_f1(counts: np.ndarray) -> float:
+    tp = np.diag(counts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(tp > 0, 2 * tp / (counts.sum(axis=0) + counts.sum(axis=1)), 0.0)
+    return float(f1.mean())
+
+
+def _sps(stances: pl.Series) -> float:
+    return 100 * ((stances == 1).sum() - (stances == -1).sum()) / len(stances)
+
+
+def per_brand(labelled: pl.DataFrame) -> pl.DataFrame:
+    """brand, authors, human, raw, corrected (+ interval): one author per row in the set."""
+    rows = []
+    for (brand,), group in labelled.sort("brand").group_by("brand", maintain_order=True):
+        others = labelled.filter(pl.col("brand") != brand)
+        rates = confusion(others["truth"], others["model"])
+        counts = tuple(int((group["model"] == s).sum()) for s in ORDER)
+        sps, low, high = corrected_sps(counts, (0, 0, 0), rates)
+        rows.append({"brand": brand, "authors": group.height, "human": _sps(group["truth"]),
+                     "raw": _sps(group["model"]), "corrected": sps, "low": low, "high": high})
+    return pl.DataFrame(rows).with_columns((pl.col("corrected") - pl.col("human")).alias("error"))
+
+
+def report(eval_frame: pl.DataFrame) -> str:
+    truth = eval_frame["label"].replace_strict(CLASSES, return_dtype=pl.Int8)
+    model = predict(eval_frame["text"])
+    lexicon = eval_frame.select(classify_stance().alias("s"))["s"]
+    counts = confusion(truth, model)
+    labelled = pl.DataFrame({"brand": eval_frame["brand"], "truth": truth, "model": model})
+    brands = per_brand(labelled)
+    same_order = brands.sort("human")["brand"].to_list() == brands.sort("corrected")["brand"].to_list()
+    lines = [
+        f"hand-labelled customer-care set: {eval_frame.height} tweets, {brands.height} brands",
+        f"macro-F1  model {macro_f1(counts):.3f}   lexicon {macro_f1(confusion(truth, lexicon)):.3f}",
+        "confusion (rows: people's label detractor/neutral/promoter; columns: model)",
+        *[f"  {row}" for row in counts.astype(int).tolist()],
+        "per brand SPS (corrected with rates from the other brands):",
+        str(brands.with_columns(pl.col(pl.Float64).round(1))),
+        f"largest |error| {brands['error'].abs().max():.1f} points; raw counts: "
+        f"{(brands['raw'] - brands['human']).abs().max():.1f}; brands in the same order: {same_order}",
+    ]
+    return "\n".join(lines)
