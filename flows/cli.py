@@ -249,6 +249,46 @@ def reports_url(
 
 
 @app.command()
+def score(
+    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    brand: Annotated[str | None, typer.Option("--brand", help="One brand handle only.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table.")] = False,
+    storage: StorageOption = None,
+) -> None:
+    """SPS with its interval, counts, advocacy and recovery for any date range (authors counted once)."""
+    import json
+
+    from tasks.score import score_range
+    from tasks.storage import open_storage
+
+    settings = _settings(storage)
+    try:
+        table = score_range(open_storage(settings.storage), _day(start), _day(end), settings, brand)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if brand and table.is_empty():
+        console.print(f"[red]no mentions of {brand} between {start} and {end}[/red]")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(table.to_dicts(), indent=2, ensure_ascii=False))
+        return
+    out = Table(title=f"SPS {start} … {end}")
+    for column in ("brand", "authors", "SPS", "95% interval", "raw", "advocates", "critics", "recovered"):
+        out.add_column(column, justify="left" if column == "brand" else "right")
+    for r in table.iter_rows(named=True):
+        readable = r["readable"]
+        out.add_row(
+            r["brand"], str(r["authors"]),
+            f"{r['sps']:+.0f}" if readable else "too few authors",
+            f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–",
+            f"{r['sps_raw']:+.0f}", str(r["advocates"]), str(r["critics"]),
+            f"{r['recovered']}/{r['answered_detractors']}",
+        )
+    Console().print(out)
+
+
+@app.command()
 def schema() -> None:
     """Every column of every published table: name, type, unit, definition (markdown)."""
     from tasks.columns import markdown

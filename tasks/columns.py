@@ -71,6 +71,13 @@ SPS = [
     Column("sps_ci_low", pl.Float64(), "points", "Lower end of the 95 % interval (seeded bootstrap over authors and over the model's error rates)."),
     Column("sps_ci_high", pl.Float64(), "points", "Upper end of the 95 % interval."),
     Column("readable", pl.Boolean(), "", "authors ≥ 30: below that the report shows the counts but no score."),
+    Column("advocates", pl.Int64(), "authors", "Authors who explicitly recommend the brand ('highly recommend', 'you are the best') and never warn against it."),
+    Column("advocates_reach", pl.Int64(), "followers", "Sum of the advocates' author_followers (0 where the archive has none)."),
+    Column("critics", pl.Int64(), "authors", "Authors who explicitly recommend against the brand ('stay away', 'never again', 'switching to')."),
+    Column("critics_reach", pl.Int64(), "followers", "Sum of the critics' author_followers."),
+    Column("answered_detractors", pl.Int64(), "authors", "Authors with a detractor mention in the period that the brand answered."),
+    Column("recovered", pl.Int64(), "authors", "Of those, authors whose later mentions of the brand (after the answer) read neutral or positive."),
+    Column("recovery_rate", pl.Float64(), "share 0–1", "recovered / answered_detractors (null when none)."),
 ]
 
 PLATFORMS = [

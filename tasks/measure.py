@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from tasks.advocacy import advocacy, recovery
 from tasks.attribution import attribute
 from tasks.business_time import local_dates, with_business_frt
 from tasks.conversations import conversation_metrics, conversations
@@ -59,6 +60,24 @@ def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list
     )
 
 
+def _recovery(facts: pl.DataFrame, inside: pl.DataFrame, in_period: pl.Expr) -> pl.DataFrame:
+    """Recovery needs the later mentions of the period's answered detractors: stance them only."""
+    answered = inside.filter((pl.col("stance") < 0) & pl.col("first_response_at").is_not_null())
+    later = facts.filter(~in_period & pl.col("author_id").is_in(answered["author_id"].implode()))
+    return recovery(pl.concat([inside, with_stance(later)], how="diagonal_relaxed"), in_period)
+
+
+def _sps_table(as_one: pl.DataFrame, recovered: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """SPS with explicit advocacy and recovery beside it, per brand."""
+    counts = ["advocates", "advocates_reach", "critics", "critics_reach", "answered_detractors", "recovered"]
+    return (
+        daily_sps(as_one)
+        .join(advocacy(as_one, ["brand", "date"]), on=["brand", "date"], how="left")
+        .join(recovered.with_columns(pl.lit(period.start).alias("date")), on=["brand", "date"], how="left")
+        .with_columns(pl.col(counts).fill_null(0))
+    )
+
+
 def period_status(period: Period, horizon_s: float, watermark: datetime, registry: BrandRegistry) -> str:
     """'final' once the horizon of the period's last mention has passed, in every brand's time zone."""
     return report_status(period.end, horizon_s + registry.day_lag_s, watermark)
@@ -87,9 +106,10 @@ def measure_period(
         .filter(pl.col("date").is_between(period.start, period.end))
         .with_columns(pl.lit(period.start).alias("date"))
     )
-    inside = facts.filter(pl.col("date").is_between(period.start, period.end))
-    # the stance classifier runs once; metrics, platforms and SPS all read it
-    as_one = with_stance(inside).with_columns(pl.lit(period.start).alias("date"))
+    in_period = pl.col("date").is_between(period.start, period.end)
+    # the stance model runs once on the period; metrics, platforms and SPS all read it
+    inside = with_stance(facts.filter(in_period))
+    as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
     options = dict(horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
                    watermark=watermark)
@@ -110,7 +130,7 @@ def measure_period(
         metrics=metrics,
         platforms=platforms,
         hours=hour_of_week(inside, horizon_s=horizon_s),
-        sps=daily_sps(as_one),
+        sps=_sps_table(as_one, _recovery(facts, inside, in_period), period),
         anomalies=anomalies.join(inside.select("mention_id"), on="mention_id", how="semi"),
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,

@@ -20,6 +20,7 @@ FACT_COLUMNS = [
     "platform",
     "brand",
     "author_id",
+    "author_followers",
     "created_at",
     "date",
     "text",

@@ -131,7 +131,8 @@ border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1r
 def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
     """A readable, self-contained page: one row per brand, everything escaped."""
     table = measure.metrics.join(
-        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable", "labelled_authors"),
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable", "labelled_authors",
+                           "advocates", "critics", "recovered", "answered_detractors"),
         on="brand", how="left",
     ).sort("inbound", "brand", descending=[True, False])
     rows = []
@@ -157,6 +158,8 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
             _fmt_sps(r["sps"]) if readable else "too few authors",
             html.escape(interval),
             str(r["authors"] or 0),
+            f"{r['advocates'] or 0} / {r['critics'] or 0}",
+            f"{r['recovered'] or 0} of {r['answered_detractors'] or 0}",
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     headers = [
@@ -178,6 +181,8 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
         "SPS",
         "SPS 95% interval",
         "Authors",
+        "Advocates / critics",
+        "Detractors recovered",
     ]
     quarantined = sum(s["rows_quarantined"] for s in validation["sources"])
     period = measure.period
@@ -218,7 +223,9 @@ from reply links; brand announcements answered by many customers are left out.</
 <p class="note">SPS = 100 × (promoters − detractors) / authors, estimated: verdicts of the stance model are
 corrected for its error rates measured on hand-labelled customer-care tweets, archive labels are taken as given
 ({int(table["labelled_authors"].fill_null(0).sum())} of {int(table["authors"].fill_null(0).sum())} authors here);
-the 95% interval covers sampling and model error. Fewer than 30 authors: no score is shown.
+the 95% interval covers sampling and model error. Fewer than 30 authors: no score is shown. Advocates and
+critics say outright to recommend the brand or not to; a detractor is recovered when, after the brand answered,
+their next mentions read neutral or positive.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 <h2>Industry reference points</h2>
 <ul class="sources">

@@ -1,0 +1,47 @@
+"""`sps score`: any date range, from the warehouse, with the numbers the reports publish."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tasks.score import SCORE_COLUMNS
+
+
+def _published(store, folder: str, brand: str) -> dict:
+    table = pl.read_parquet(io.BytesIO(store.read(f"{folder}sps.parquet")))
+    return table.filter(pl.col("brand") == brand).select(SCORE_COLUMNS).row(0, named=True)
+
+
+def _score(store, *args: str) -> list[dict]:
+    result = CliRunner().invoke(app, ["score", *args, "--json", "--storage", store.url])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "folder"),
+    [
+        ("2017-10-31", "2017-10-31", "reports/daily/dt=2017-10-31/"),
+        ("2017-10-30", "2017-11-05", "reports/weekly/week=2017-W44/"),  # authors counted once over the week
+    ],
+)
+def test_score_of_a_published_period_equals_its_report(published_sample, start, end, folder):
+    (row,) = _score(published_sample, "--start", start, "--end", end, "--brand", "AmazonHelp")
+    assert row == pytest.approx(_published(published_sample, folder, "AmazonHelp"))
+    assert row["authors"] == row["promoters"] + row["detractors"] + row["passives"]
+
+
+def test_score_refuses_a_backwards_range_and_an_unknown_brand(published_sample):
+    runner = CliRunner()
+    backwards = runner.invoke(app, ["score", "--start", "2017-11-02", "--end", "2017-11-01",
+                                    "--storage", published_sample.url])
+    assert backwards.exit_code == 2 and "before --start" in backwards.output
+    unknown = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "NoSuchBrand",
+                                  "--storage", published_sample.url])
+    assert unknown.exit_code == 1 and "no mentions of NoSuchBrand" in unknown.output
