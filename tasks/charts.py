@@ -96,6 +96,11 @@ def response_rates(rates: list[tuple[str, float]]) -> str:
     return "".join(parts)
 
 
+def _tick(value: float) -> str:
+    """Axis labels people read: 1,100 not 1.1e+03, 0.74 not 0.7412."""
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
+
+
 def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str], scale: float = 1.0) -> str:
     """One line per brand over the days of `trends` (brand, date, column), with a legend."""
     days = trends["date"].unique().sort().to_list()
@@ -112,16 +117,18 @@ def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str]
 
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
              f'<text x="{left}" y="18">{html.escape(title)}</text>',
-             f'<text x="{left - 6}" y="{y_of(high) + 4:.0f}" text-anchor="end">{high:.3g}</text>',
-             f'<text x="{left - 6}" y="{y_of(low) + 4:.0f}" text-anchor="end">{low:.3g}</text>',
+             f'<text x="{left - 6}" y="{y_of(high) + 4:.0f}" text-anchor="end">{_tick(high)}</text>',
+             f'<text x="{left - 6}" y="{y_of(low) + 4:.0f}" text-anchor="end">{_tick(low)}</text>',
              f'<text x="{left}" y="{top + plot_h + 16}">{days[0]}</text>',
              f'<text x="{left + plot_w}" y="{top + plot_h + 16}" text-anchor="end">{days[-1]}</text>']
     for i, brand in enumerate(brands):
         colour = _PALETTE[i % len(_PALETTE)]
         rows = trends.filter(pl.col("brand") == brand).sort("date").select("date", (pl.col(column) * scale).alias("v"))
-        points = " ".join(f"{x_of[d]:.1f},{y_of(v):.1f}" for d, v in rows.iter_rows() if v is not None)
-        if points:
+        xy = [(x_of[d], y_of(v)) for d, v in rows.iter_rows() if v is not None]
+        if len(xy) > 1:
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
             parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in xy]
         parts.append(f'<text x="{left + (i % 3) * 175}" y="{top + plot_h + 34 + (i // 3) * 14}" fill="{colour}">'
                      f"{html.escape(brand)}</text>")
     parts.append("</svg>")

@@ -15,6 +15,8 @@ kept out of the conversation figures.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
 BROADCAST_MIN_REPLIERS = 10
@@ -39,10 +41,15 @@ def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
     return up
 
 
-def conversations(attributed: pl.DataFrame) -> pl.DataFrame:
+def conversations(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None = None
+                  ) -> pl.DataFrame:
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
-    follow_ups, last_word_s, broadcast."""
+    follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
+    post in that span are measured (the caller's period, with room for time zones)."""
     posts = attributed.join(thread_roots(attributed), on="mention_id")
+    if customer_posts_between:
+        touching = posts.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
+        posts = posts.join(touching.select("root_id").unique(), on="root_id", how="semi")
     roots = posts.filter(pl.col("mention_id") == pl.col("root_id")).select(
         "root_id",
         pl.col("is_brand_author").alias("root_by_brand"),

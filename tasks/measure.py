@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
@@ -60,10 +60,20 @@ def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list
     )
 
 
+def _utc_span(period: Period) -> tuple[datetime, datetime]:
+    """Every instant that is inside the period in some time zone (UTC−12 … UTC+14)."""
+    start = datetime.combine(period.start, datetime.min.time(), tzinfo=UTC) - timedelta(hours=14)
+    return start, datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+
+
 def _recovery(facts: pl.DataFrame, inside: pl.DataFrame, in_period: pl.Expr) -> pl.DataFrame:
     """Recovery needs the later mentions of the period's answered detractors: stance them only."""
     answered = inside.filter((pl.col("stance") < 0) & pl.col("first_response_at").is_not_null())
-    later = facts.filter(~in_period & pl.col("author_id").is_in(answered["author_id"].implode()))
+    if answered.is_empty():
+        return recovery(inside, in_period)
+    later = facts.filter(~in_period & (pl.col("created_at") > answered["first_response_at"].min())).join(
+        answered.select("brand", "author_id"), on=["brand", "author_id"], how="semi"
+    )
     return recovery(pl.concat([inside, with_stance(later)], how="diagonal_relaxed"), in_period)
 
 
@@ -102,7 +112,7 @@ def measure_period(
     facts, anomalies = mention_facts(attributed)
     facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
     threads = (
-        local_dates(conversations(attributed), registry.calendars)
+        local_dates(conversations(attributed, _utc_span(period)), registry.calendars)
         .filter(pl.col("date").is_between(period.start, period.end))
         .with_columns(pl.lit(period.start).alias("date"))
     )

@@ -36,26 +36,33 @@ def tokens(text: pl.Expr) -> pl.Expr:
 
 
 def features(texts: pl.Series) -> pl.DataFrame:
-    """(row, feature): each post's words, word pairs, the lexicon's verdict and the bias, once each."""
+    """(row, feature): each post's words, word pairs, the lexicon's verdict and the bias, once each
+    (in no particular order: scores are integer sums)."""
     words = (
         pl.DataFrame({"text": texts})
         .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), tokens(pl.col("text")).alias("feature"))
         .explode("feature")
         .drop_nulls("feature")
     )
-    pairs = words.with_columns(
-        (pl.col("feature") + " " + pl.col("feature").shift(-1).over("row")).alias("feature")
+    next_in_post = pl.col("row") == pl.col("row").shift(-1)  # explode keeps each post's words together, in order
+    pairs = words.select(
+        "row", pl.when(next_in_post).then(pl.col("feature") + " " + pl.col("feature").shift(-1)).alias("feature")
     ).drop_nulls("feature")
     rows = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
     bias = rows.select("row", pl.lit(BIAS).alias("feature"))
     lexicon = rows.select("row", ("_lexicon_" + classify_stance().cast(pl.String)).alias("feature"))
-    return pl.concat([words, pairs, bias, lexicon]).unique(maintain_order=True)
+    return pl.concat([words, pairs, bias, lexicon]).unique()
+
+
+#: Weights are summed as integers (micro-units), so a score never depends on summation order.
+SCALE = 1_000_000
 
 
 @cache
 def weights() -> pl.DataFrame:
-    """feature → one weight per class (read once per process)."""
-    return pl.read_parquet(io.BytesIO((resources.files("tasks") / "models" / "stance.parquet").read_bytes()))
+    """feature → one integer weight per class (read once per process)."""
+    table = pl.read_parquet(io.BytesIO((resources.files("tasks") / "models" / "stance.parquet").read_bytes()))
+    return table.with_columns((pl.col(name) * SCALE).round().cast(pl.Int64) for name in CLASSES)
 
 
 def predict(texts: pl.Series) -> pl.Series:

@@ -93,7 +93,7 @@ def train(data: Path, c: float) -> pl.DataFrame:
     counts = pairs.group_by("feature").agg(pl.col("row").n_unique().alias("docs"))
     vocab = counts.filter((pl.col("docs") >= 2) | (pl.col("feature") == BIAS)).sort("feature")["feature"]
     index = pl.DataFrame({"feature": vocab, "col": pl.arange(0, len(vocab), dtype=pl.UInt32, eager=True)})
-    cells = pairs.join(index, on="feature", how="inner")
+    cells = pairs.join(index, on="feature", how="inner").sort("row", "col")  # features() has no order
     matrix = csr_matrix(
         (np.ones(cells.height), (cells["row"].to_numpy(), cells["col"].to_numpy())), shape=(frame.height, len(vocab))
     )

@@ -155,7 +155,7 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
         (date(2017, 10, 30), pytest.approx(200)),
         (date(2017, 10, 31), pytest.approx(1000)),
     ]
-    assert [d["sps"][0] for d in days] == [m.sps["sps"][0] for m in measures]  # trend rows carry the estimate
+    assert [d["sps"][0] for d in days] == [None, None]  # 2 and 1 authors: too few to chart an SPS
     assert [m.sps["sps_raw"][0] for m in measures] == [pytest.approx(50.0), pytest.approx(100.0)]  # c2 passive
 
 
@@ -227,3 +227,13 @@ def test_hour_of_week_counts_each_mention_in_its_utc_hour():
     assert tuple(cells[(2, 13)][k] for k in pick) == (1, 1, 259200, 1.0)
     assert tuple(cells[(2, 14)][k] for k in pick) == (1, 0, None, 0.0)
     assert tuple(cells[(1, 23)][k] for k in pick) == (1, 1, 120, 1.0)
+
+
+def test_trend_rows_chart_sps_only_where_it_is_readable():
+    from tasks.day_store import day_row
+
+    metrics = pl.DataFrame({"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "inbound": [40, 3],
+                            "status": ["final"] * 2})
+    sps = pl.DataFrame({"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "sps": [-12.5, -100.0],
+                        "readable": [True, False]})
+    assert day_row(metrics, sps).select("brand", "inbound", "sps").rows() == [("A", 40, -12.5), ("B", 3, None)]
