@@ -237,3 +237,19 @@ def test_trend_rows_chart_sps_only_where_it_is_readable():
     sps = pl.DataFrame({"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "sps": [-12.5, -100.0],
                         "readable": [True, False]})
     assert day_row(metrics, sps).select("brand", "inbound", "sps").rows() == [("A", 40, -12.5), ("B", 3, None)]
+
+
+def test_platform_breakdown_splits_the_day_by_platform():
+    """The hand day is all Twitter; move m1 (answered in 60 s) and m5 (unanswered) to Facebook.
+    Facebook: 2 inbound, 1 answered, median 60 s; Twitter: the other 5, 3 answered (600, 7200, 259200 s),
+    median 7,200 s. Together they are the day's 7 and 4."""
+    day = acme_day().with_columns(
+        pl.when(pl.col("mention_id").is_in(["m1", "m5"])).then(pl.lit("facebook")).otherwise(pl.col("platform"))
+        .alias("platform")
+    )
+    facts, _ = mention_facts(attribute(day, {}))
+    table = daily_metrics(facts, horizon_s=HORIZON, sla_targets={}, default_sla_s=3600,
+                          watermark=at("2017-11-05 00:00"), by=("platform",))
+    rows = {r["platform"]: r for r in table.filter(table["date"] == date(2017, 10, 31)).to_dicts()}
+    assert (rows["facebook"]["inbound"], rows["facebook"]["responded"], rows["facebook"]["frt_median_s"]) == (2, 1, 60)
+    assert (rows["twitter"]["inbound"], rows["twitter"]["responded"], rows["twitter"]["frt_median_s"]) == (5, 3, 7200)
