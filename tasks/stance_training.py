@@ -11,7 +11,10 @@ Training data, all from `../shared/data/` (or `--data`):
   labelling them neutral taught the model that every complaint is neutral
   (macro-F1 0.36 on the hand-labelled set, against 0.65 without them);
 - 240 customer tweets labelled by hand for training (tests/fixtures/stance_train.csv),
-  from brands that are not in the evaluation set, weighted 5×.
+  from brands that are not in the evaluation set, weighted 30×.
+The weight and the regularisation (C = 0.25) were chosen by 5-fold cross-validation
+on the hand training set alone (out-of-fold macro-F1 0.777, against 0.695 for C = 0.5
+and weight 5), never on the evaluation set.
 The hand-labelled evaluation set (tests/fixtures/stance_eval.csv) is never
 trained on: its ids (and the training set's) are dropped from the reply-labelled part.
 
@@ -44,7 +47,7 @@ DELIGHT = (
     r"\benjoy\b|you're welcome|awesome|\bwoo|appreciate the love)"
 )
 IN_DOMAIN_WEIGHT = 3.0
-HAND_WEIGHT = 5.0
+HAND_WEIGHT = 30.0
 
 
 def twcs(data: Path) -> pl.DataFrame:
@@ -131,7 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["train", "evaluate"])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=0.25, help="inverse regularisation strength")
     args = parser.parse_args()
     if args.command == "train":
         table = train(args.data, args.c)
