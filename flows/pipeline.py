@@ -25,6 +25,7 @@ from tasks.batch_checks import check_delivery
 from tasks.day_report import mark_failed, prepare_day, publish_period_report, unmeasured_days
 from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
 from tasks.measure import LOOKBACK_DAYS
+from tasks.metrics import watermark_after
 from tasks.day_store import TREND_DAYS, trend_days
 from tasks.periods import Period, period_of, periods_touching
 from tasks.policy import load_policy
@@ -123,9 +124,7 @@ def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: 
 
 def archive_watermark(objects: list[ObjectInfo]) -> datetime:
     """End of the newest collection day: replies after it cannot have been seen yet."""
-    days = [d for d in (layout.partition_day(o.key) for o in objects) if d is not None]
-    newest = max(days, default=date(1970, 1, 1))
-    return datetime.combine(newest + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return watermark_after([d for d in (layout.partition_day(o.key) for o in objects) if d is not None])
 
 
 def _archives(storage) -> list[ObjectInfo]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from tasks.answered import answered_within
 from tasks.sps import with_stance
 
 #: A first response that moves the conversation elsewhere (matched case-insensitively).
@@ -24,7 +25,7 @@ OFFLINE = (
 
 def care_metrics(facts: pl.DataFrame, *, keys: list[str], horizon_s: float) -> pl.DataFrame:
     """Per `keys`: first responses taken offline, and response rates to praise and to complaints."""
-    responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
+    responded = answered_within(horizon_s)
     offline = responded & pl.col("first_response_text").str.contains(OFFLINE).fill_null(False)
     praise, complaint = pl.col("stance") > 0, pl.col("stance") < 0
     return (

@@ -18,6 +18,7 @@ from tasks.fingerprint import day_fingerprint, page_fingerprint, window_records
 from tasks.ingest import IngestRecord, read_records
 from tasks.locks import held
 from tasks.measure import DayMeasure, measure_period, period_status, window_for
+from tasks.metrics import watermark_after
 from tasks.periods import Period, period_of
 from tasks.policy import load_policy
 from tasks.publish import publish_report, read_manifest
@@ -35,15 +36,12 @@ def publish_period_report(
     storage: Storage, period: Period, watermark: datetime, config: Settings, *, run_id: str, force: bool = False
 ) -> dict:
     """Returns {day, period, outcome (published | unchanged | skipped), inbound, responded, unattributed, brands}."""
-    horizon_s = config.reply_horizon_hours * 3600
     owner = f"{run_id}/{period.kind}/{period.label}"
     daily = period.kind == "daily"
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
-        inputs = _Inputs(storage, config, watermark)
+        inputs = ReportInputs(storage, config, watermark)
         records, own = inputs.of(period)
-        trend_prints = {
-            d: inputs.of(period_of("daily", d))[1] for d in day_store.trend_days(period) if inputs.has_mentions(d)
-        }
+        trend_prints = {d: f for d in day_store.trend_days(period) if (f := inputs.day_fingerprint(d))}
         fingerprint = page_fingerprint(own, trend_prints)
         existing = read_manifest(storage, period.folder)
         head = {"day": period.start.isoformat(), "period": f"{period.kind}/{period.label}"}
@@ -58,7 +56,7 @@ def publish_period_report(
                 day_store.save(storage, own, measure)
         trends = day_store.trend_rows(storage, trend_prints, lambda d: inputs.measure(period_of("daily", d)))
         measure = replace(measure, trends=trends)
-        status = period_status(period, horizon_s, watermark, inputs.registry)
+        status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
         validation = day_validation(
             storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
         )
@@ -107,19 +105,24 @@ def publish_period_report(
     return head | {"outcome": outcome, **rows}
 
 
-class _Inputs:
-    """What one report reads, loaded once per report: ingest records, brand posts, registry."""
+class ReportInputs:
+    """What a report (or `sps score`) reads, loaded once: ingest records, brand posts, registry."""
 
-    def __init__(self, storage: Storage, config: Settings, watermark: datetime) -> None:
-        self.storage, self.config, self.watermark = storage, config, watermark
+    def __init__(self, storage: Storage, config: Settings, watermark: datetime | None = None) -> None:
+        """`watermark`: the run's (from the archive listing); by default the newest ingested collection day's end."""
+        self.storage, self.config = storage, config
         self.horizon_s = config.reply_horizon_hours * 3600
         self.records = read_records(storage)
+        self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
         self.registry = load_registry(config.brands_file)
         self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
         self._brand_posts: pl.DataFrame | None = None
 
-    def has_mentions(self, day: date) -> bool:
-        return any(day.isoformat() in r.days for r in self.records if not r.rejected)
+    def day_fingerprint(self, day: date) -> str | None:
+        """The fingerprint of one day's inputs, or None when no archive has mentions created that day."""
+        if not any(day.isoformat() in r.days for r in self.records if not r.rejected):
+            return None
+        return self.of(period_of("daily", day))[1]
 
     def of(self, period: Period) -> tuple[list[IngestRecord], str]:
         """The records in a period's window and their fingerprint."""
@@ -150,11 +153,8 @@ class _Inputs:
 
 def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:
     """The days with mentions whose measure is not stored for their current inputs."""
-    inputs = _Inputs(storage, config, watermark)
-    return [
-        d for d in days
-        if inputs.has_mentions(d) and not day_store.is_saved(storage, d, inputs.of(period_of("daily", d))[1])
-    ]
+    inputs = ReportInputs(storage, config, watermark)
+    return [d for d in days if (f := inputs.day_fingerprint(d)) and not day_store.is_saved(storage, d, f)]
 
 
 def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settings) -> str:
@@ -164,14 +164,13 @@ def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settin
     pages running side by side find their days measured instead of each
     measuring them. Returns "measured", "stored already" or "no mentions".
     """
-    inputs = _Inputs(storage, config, watermark)
-    if not inputs.has_mentions(day):
+    inputs = ReportInputs(storage, config, watermark)
+    fingerprint = inputs.day_fingerprint(day)
+    if fingerprint is None:
         return "no mentions"
-    period = period_of("daily", day)
-    fingerprint = inputs.of(period)[1]
     if day_store.is_saved(storage, day, fingerprint):
         return "stored already"
-    day_store.save(storage, fingerprint, inputs.measure(period))
+    day_store.save(storage, fingerprint, inputs.measure(period_of("daily", day)))
     return "measured"
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from tasks.advocacy import advocacy, recovery
+from tasks.answered import answered_within
 from tasks.attribution import attribute
 from tasks.business_time import local_dates, with_business_frt
 from tasks.conversations import conversation_metrics, conversations
@@ -111,12 +112,12 @@ def measure_period(
     attributed = attribute(window, registry.handles, brand_posts)
     facts, anomalies = mention_facts(attributed)
     facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
+    in_period = pl.col("date").is_between(period.start, period.end)
     threads = (
         local_dates(conversations(attributed, _utc_span(period)), registry.calendars)
-        .filter(pl.col("date").is_between(period.start, period.end))
+        .filter(in_period)
         .with_columns(pl.lit(period.start).alias("date"))
     )
-    in_period = pl.col("date").is_between(period.start, period.end)
     # the stance model runs once on the period; metrics, platforms and SPS all read it
     inside = with_stance(facts.filter(in_period))
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
@@ -133,7 +134,7 @@ def measure_period(
         "created_at",
         "text",
         "frt_s",
-        (pl.col("frt_s") <= horizon_s).fill_null(False).alias("responded"),
+        answered_within(horizon_s).alias("responded"),
     )
     return DayMeasure(
         period=period,

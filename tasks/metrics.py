@@ -8,10 +8,11 @@ figures be computed from the same rows, never from averages of averages.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
+from tasks.answered import answered_within
 from tasks.care import care_metrics
 from tasks.survival import km_first_response
 
@@ -88,7 +89,7 @@ def daily_metrics(
     """
     keys = ["brand", "date", *by]
     horizon = timedelta(seconds=horizon_s)
-    responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
+    responded = answered_within(horizon_s)
     sla_target = pl.col("brand").replace_strict(sla_targets, default=default_sla_s, return_dtype=pl.Int64)
     answered_frt = pl.col("frt_s").filter(responded)
     # facts from measure_period carry business time; bare facts (tests, SQL checks) count calendar time
@@ -156,7 +157,7 @@ def daily_metrics(
 
 def hour_of_week(facts: pl.DataFrame, *, horizon_s: float) -> pl.DataFrame:
     """Per brand, weekday (1 = Monday) and hour (UTC): volume, answered, median first response."""
-    responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
+    responded = answered_within(horizon_s)
     return (
         facts.filter(pl.col("brand").is_not_null())
         .group_by(
@@ -178,6 +179,12 @@ def day_is_final(day: pl.Expr, horizon: timedelta, watermark: datetime) -> pl.Ex
     """A day is final once the horizon of its last possible mention has passed."""
     day_end = day.cast(pl.Datetime("us", "UTC")) + timedelta(days=1)
     return day_end + horizon <= watermark
+
+
+def watermark_after(collected: list[date]) -> datetime:
+    """End of the newest collection day: replies after it cannot have been seen yet."""
+    newest = max(collected, default=date(1970, 1, 1))
+    return datetime.combine(newest + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
 
 def report_status(day: date, horizon_s: float, watermark: datetime) -> str:

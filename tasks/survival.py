@@ -14,6 +14,8 @@ from datetime import datetime
 
 import polars as pl
 
+from tasks.answered import answered_within
+
 #: Shares answered within these times (seconds); the horizon is added per run.
 WITHIN = {"km_answered_1h": 3600, "km_answered_24h": 86400}
 _EPS = 1e-12  # survival products like 0.75 × 2/3 land a hair off 0.5
@@ -21,7 +23,7 @@ _EPS = 1e-12  # survival products like 0.75 × 2/3 land a hair off 0.5
 
 def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float, watermark: datetime) -> pl.DataFrame:
     """Per `keys`: KM median and p90 time to first response, and shares answered within 1 h, 24 h, the horizon."""
-    responded = pl.col("frt_s").is_not_null() & (pl.col("frt_s") <= horizon_s)
+    responded = answered_within(horizon_s)
     watched_s = (pl.lit(watermark) - pl.col("created_at")).dt.total_microseconds() / 1e6
     steps = (
         facts.filter(pl.col("brand").is_not_null())
@@ -39,12 +41,12 @@ def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float,
     event_at = pl.col("t").filter(pl.col("events") > 0)
     survival = pl.col("survival").filter(pl.col("events") > 0)
 
-    def answered_within(seconds: float) -> pl.Expr:
+    def share_by(seconds: float) -> pl.Expr:
         return (1 - pl.col("survival").filter(pl.col("t") <= seconds).last()).fill_null(0.0)
 
     return steps.group_by(keys).agg(
         event_at.filter(survival <= 0.5 + _EPS).min().alias("km_frt_median_s"),
         event_at.filter(survival <= 0.1 + _EPS).min().alias("km_frt_p90_s"),
-        *[answered_within(s).alias(name) for name, s in WITHIN.items()],
-        answered_within(horizon_s).alias("km_answered_horizon"),
+        *[share_by(s).alias(name) for name, s in WITHIN.items()],
+        share_by(horizon_s).alias("km_answered_horizon"),
     )
