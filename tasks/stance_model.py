@@ -58,18 +58,24 @@ def features(texts: pl.Series) -> pl.DataFrame:
 SCALE = 1_000_000
 
 
-@cache
-def weights() -> pl.DataFrame:
-    """feature → one integer weight per class (read once per process)."""
-    table = pl.read_parquet(io.BytesIO((resources.files("tasks") / "models" / "stance.parquet").read_bytes()))
+def integer_weights(table: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns((pl.col(name) * SCALE).round().cast(pl.Int64) for name in CLASSES)
 
 
-def predict(texts: pl.Series) -> pl.Series:
-    """Stance per text: +1 promoter, 0 neutral, −1 detractor (null text: neutral)."""
+@cache
+def weights() -> pl.DataFrame:
+    """feature → one integer weight per class (the shipped model, read once per process)."""
+    return integer_weights(
+        pl.read_parquet(io.BytesIO((resources.files("tasks") / "models" / "stance.parquet").read_bytes()))
+    )
+
+
+def predict(texts: pl.Series, table: pl.DataFrame | None = None) -> pl.Series:
+    """Stance per text: +1 promoter, 0 neutral, −1 detractor (null text: neutral); by the shipped
+    model, or by a freshly fitted weights `table` (cross-validation)."""
     scores = (
         features(texts.fill_null(""))
-        .join(weights(), on="feature", how="inner")
+        .join(weights() if table is None else integer_weights(table), on="feature", how="inner")
         .group_by("row")
         .agg(pl.col(name).sum() for name in CLASSES)
     )

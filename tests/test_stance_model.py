@@ -6,17 +6,32 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tasks.prevalence import shipped_confusion
+from tasks.prevalence import shipped_confusion, training_confusion
 from tasks.stance_evaluation import confusion, macro_f1, report
-from tasks.stance_model import CLASSES, predict
-from tasks.stance_training import DATA, eval_set
+from tasks.stance_model import CLASSES, predict, weights
+from tasks.stance_power import goal_chance, symmetric_rates
+from tasks.stance_training import C, DATA, TRAIN_SET, eval_set, hand_labelled, out_of_fold, train
 
 
-def test_shipped_confusion_is_the_shipped_model_on_the_hand_labelled_set():
+def test_shipped_confusion_is_the_shipped_model_on_the_evaluation_set_plus_the_training_set_out_of_fold():
     labelled = eval_set(DATA)
     assert labelled.height == 296 and labelled["text"].null_count() == 0  # every id found in the sample
+    assert hand_labelled(TRAIN_SET, DATA)["text"].null_count() == 0
     truth = labelled["label"].replace_strict(CLASSES, return_dtype=pl.Int8)
-    assert (confusion(truth, predict(labelled["text"])) == shipped_confusion()).all()
+    on_evaluation = confusion(truth, predict(labelled["text"]))
+    assert training_confusion().sum() == 560
+    assert (on_evaluation + training_confusion() == shipped_confusion()).all()
+
+
+def test_the_training_script_reproduces_the_shipped_model_and_its_out_of_fold_counts():
+    """Same data, same weights (to the micro-unit the model sums in), same held-out judgements."""
+    pytest.importorskip("sklearn")
+    retrained = train(DATA, C).sort("feature")
+    shipped = weights().sort("feature")
+    assert retrained["feature"].equals(shipped["feature"])
+    for name in CLASSES:
+        assert np.abs((retrained[name] * 1_000_000).round().cast(pl.Int64) - shipped[name]).max() <= 1
+    assert (confusion(*out_of_fold(DATA, C)) == training_confusion()).all()
 
 
 def test_macro_f1_by_hand():
@@ -28,4 +43,21 @@ def test_macro_f1_by_hand():
 
 def test_evaluation_report_names_its_figures():
     text = report(eval_set(DATA))
-    assert "macro-F1  model 0.667" in text and "brands in the same order" in text
+    assert "macro-F1  model 0.680" in text and "brands in the same order" in text
+    assert "inside the 95 % interval: 6 of 6 brands" in text
+
+
+def test_goal_chance_by_hand():
+    """One brand, one tweet, a detractor; the model calls a detractor a detractor 80 % of the time and
+    neutral otherwise, and its rates are known (a huge labelled set). Called detractor: corrected SPS
+    −100, error 0. Called neutral: corrected 0, error 100. So P(within 10) = 0.8."""
+    rates = np.array([[0.8, 0.2, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]) * 1e9
+    close, every, order = goal_chance(np.array([[1.0, 0.0, 0.0]]), rates)
+    assert close[0] == pytest.approx(0.8, abs=0.02) and every == close[0] and order == 1.0
+
+
+def test_goal_chance_is_certain_for_a_perfect_model_and_grows_with_the_authors():
+    people = np.array([[30.0, 15.0, 5.0], [10.0, 15.0, 25.0], [20.0, 20.0, 10.0]])
+    assert goal_chance(people, symmetric_rates(1.0, 900)) == (pytest.approx([1, 1, 1]), 1.0, 1.0)
+    rates = symmetric_rates(0.8, 900)
+    assert goal_chance(people, rates)[1] < goal_chance(people, rates, scale=10)[1]

@@ -1,0 +1,54 @@
+"""How often could *any* check on a small labelled set find every brand within 10 points?
+
+A brand's corrected SPS on a labelled set differs from the people's SPS even
+when the correction is right on average: which of its 50 tweets the model
+gets wrong is chance, and so are the error rates measured on a few hundred
+labelled tweets. This module measures that chance by simulation, under the
+kindest assumption (the model's error rates are the same for every brand):
+each draw lets the model err afresh on the brands' own tweets (people's labels
+kept as they are), measures the rates again on a labelled set as large as
+ours, corrects, and compares. Seeded, so the figures repeat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tasks.prevalence import corrected_shares
+
+DRAWS = 4000
+SEED = 20171031
+WITHIN = 10.0
+
+
+def _sps(shares: np.ndarray) -> np.ndarray:
+    return 100 * (shares[..., 2] - shares[..., 0])
+
+
+def goal_chance(
+    people: np.ndarray, rates: np.ndarray, *, scale: int = 1, draws: int = DRAWS, within: float = WITHIN
+) -> tuple[np.ndarray, float, float]:
+    """people: (brands, 3) counts of people's labels (detractor, neutral, promoter); rates: (3, 3)
+    confusion counts taken as the truth. `scale` multiplies every brand's authors (same shares).
+
+    Returns (per brand P(|error| ≤ within), P(every brand within), P(corrected SPS in people's order))."""
+    rng = np.random.default_rng(SEED)
+    people = people * scale
+    truth_rates = rates / rates.sum(axis=1, keepdims=True)
+    predicted = sum(  # (draws, brands, 3): the model's verdicts on each brand's tweets of true class c
+        np.stack([rng.multinomial(int(n), truth_rates[c], size=draws) for n in people[:, c]], axis=1)
+        for c in range(3)
+    ).astype(float)
+    measured = np.stack([rng.multinomial(int(rates[c].sum()), truth_rates[c], size=draws) for c in range(3)], axis=1)
+    corrected = _sps(corrected_shares(predicted, measured[:, None].astype(float)))
+    human = _sps(people / people.sum(axis=1, keepdims=True))
+    close = np.abs(corrected - human) <= within
+    same_order = (np.argsort(corrected, axis=1) == np.argsort(human)).all(axis=1)
+    return close.mean(axis=0), float(close.all(axis=1).mean()), float(same_order.mean())
+
+
+def symmetric_rates(accuracy: float, labelled: int) -> np.ndarray:
+    """Confusion counts of a model right `accuracy` of the time on every class, errors split evenly."""
+    rates = np.full((3, 3), (1 - accuracy) / 2)
+    np.fill_diagonal(rates, accuracy)
+    return rates * labelled / 3
