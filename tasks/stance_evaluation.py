@@ -17,7 +17,7 @@ import polars as pl
 from tasks.prevalence import corrected_sps, training_confusion
 from tasks.stance import classify_stance
 from tasks.stance_model import CLASSES, predict
-from tasks.stance_power import WITHIN, goal_chance, symmetric_rates
+from tasks.stance_power import WITHIN, goal_chance, simulated_errors, symmetric_rates
 
 ORDER = [-1, 0, 1]  # detractor, neutral, promoter
 
@@ -58,16 +58,20 @@ def people_counts(labelled: pl.DataFrame) -> np.ndarray:
     return np.array([[int((group["truth"] == s).sum()) for s in ORDER] for group in by_brand], dtype=float)
 
 
-def goal_lines(labelled: pl.DataFrame, rates: np.ndarray) -> list[str]:
-    """How often the goal (every brand within 10 points, brands in order) could be met on a set like this one."""
+def goal_lines(labelled: pl.DataFrame, rates: np.ndarray, largest_error: float) -> list[str]:
+    """How often the goal (every brand within 10 points, brands in order) could be met on a set like this one,
+    and whether the errors seen are more than chance would give."""
     people = people_counts(labelled)
     close, every, order = goal_chance(people, rates)
+    as_large = float((np.abs(simulated_errors(people, rates)).max(axis=1) >= largest_error).mean())
     names = labelled["brand"].unique().sort().to_list()
     lines = [
         f"could a set this size show every brand within {WITHIN:.0f} points? Simulated, with the model's error rates "
         f"the same for every brand and measured again on {int(rates.sum())} labelled tweets each time:",
         "  each brand within: " + ", ".join(f"{n} {p:.0%}" for n, p in zip(names, close, strict=True)),
         f"  every brand within: {every:.1%}; brands in people's order: {order:.1%}",
+        f"  a largest error of {largest_error:.1f} points or more: {as_large:.1%} of the simulations "
+        "(small: the model errs differently on some brand; large: chance alone explains it)",
     ]
     for scale in (4, 20):
         _, every, order = goal_chance(people, rates, scale=scale)
@@ -98,6 +102,6 @@ def report(eval_frame: pl.DataFrame) -> str:
         f"largest |error| {brands['error'].abs().max():.1f} points; raw counts: "
         f"{(brands['raw'] - brands['human']).abs().max():.1f}; brands in the same order: {same_order}",
         f"people's SPS inside the 95 % interval: {covered} of {brands.height} brands",
-        *goal_lines(labelled, counts + training_confusion()),
+        *goal_lines(labelled, counts + training_confusion(), float(brands["error"].abs().max())),
     ]
     return "\n".join(lines)

@@ -25,13 +25,12 @@ def _sps(shares: np.ndarray) -> np.ndarray:
     return 100 * (shares[..., 2] - shares[..., 0])
 
 
-def goal_chance(
-    people: np.ndarray, rates: np.ndarray, *, scale: int = 1, draws: int = DRAWS, within: float = WITHIN
-) -> tuple[np.ndarray, float, float]:
-    """people: (brands, 3) counts of people's labels (detractor, neutral, promoter); rates: (3, 3)
-    confusion counts taken as the truth. `scale` multiplies every brand's authors (same shares).
+def simulated_errors(people: np.ndarray, rates: np.ndarray, *, scale: int = 1, draws: int = DRAWS) -> np.ndarray:
+    """(draws, brands): corrected minus people's SPS when the model errs at `rates` on every brand.
 
-    Returns (per brand P(|error| ≤ within), P(every brand within), P(corrected SPS in people's order))."""
+    people: (brands, 3) counts of people's labels (detractor, neutral, promoter); rates: (3, 3)
+    confusion counts taken as the truth and re-measured, each draw, on as many labelled tweets.
+    `scale` multiplies every brand's authors (same shares)."""
     rng = np.random.default_rng(SEED)
     people = people * scale
     truth_rates = rates / rates.sum(axis=1, keepdims=True)
@@ -41,9 +40,17 @@ def goal_chance(
     ).astype(float)
     measured = np.stack([rng.multinomial(int(rates[c].sum()), truth_rates[c], size=draws) for c in range(3)], axis=1)
     corrected = _sps(corrected_shares(predicted, measured[:, None].astype(float)))
+    return corrected - _sps(people / people.sum(axis=1, keepdims=True))
+
+
+def goal_chance(
+    people: np.ndarray, rates: np.ndarray, *, scale: int = 1, draws: int = DRAWS, within: float = WITHIN
+) -> tuple[np.ndarray, float, float]:
+    """(per brand P(|error| ≤ within), P(every brand within), P(corrected SPS in people's order))."""
+    errors = simulated_errors(people, rates, scale=scale, draws=draws)
     human = _sps(people / people.sum(axis=1, keepdims=True))
-    close = np.abs(corrected - human) <= within
-    same_order = (np.argsort(corrected, axis=1) == np.argsort(human)).all(axis=1)
+    close = np.abs(errors) <= within
+    same_order = (np.argsort(human + errors, axis=1) == np.argsort(human)).all(axis=1)
     return close.mean(axis=0), float(close.all(axis=1).mean()), float(same_order.mean())
 
 

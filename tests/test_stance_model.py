@@ -9,7 +9,7 @@ import pytest
 from tasks.prevalence import shipped_confusion, training_confusion
 from tasks.stance_evaluation import confusion, macro_f1, report
 from tasks.stance_model import CLASSES, predict, weights
-from tasks.stance_power import goal_chance, symmetric_rates
+from tasks.stance_power import goal_chance, simulated_errors, symmetric_rates
 from tasks.stance_training import C, DATA, TRAIN_SET, eval_set, hand_labelled, out_of_fold, train
 
 
@@ -45,6 +45,7 @@ def test_evaluation_report_names_its_figures():
     text = report(eval_set(DATA))
     assert "macro-F1  model 0.680" in text and "brands in the same order" in text
     assert "inside the 95 % interval: 6 of 6 brands" in text
+    assert "every brand within: 1.8%" in text and "a largest error of 18.3 points or more: 73.8%" in text
 
 
 def test_goal_chance_by_hand():
@@ -52,7 +53,11 @@ def test_goal_chance_by_hand():
     neutral otherwise, and its rates are known (a huge labelled set). Called detractor: corrected SPS
     −100, error 0. Called neutral: corrected 0, error 100. So P(within 10) = 0.8."""
     rates = np.array([[0.8, 0.2, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]) * 1e9
-    close, every, order = goal_chance(np.array([[1.0, 0.0, 0.0]]), rates)
+    people = np.array([[1.0, 0.0, 0.0]])
+    errors = simulated_errors(people, rates)
+    assert set(np.unique(errors.round(6))) == {0.0, 100.0}
+    assert (errors == 100).mean() == pytest.approx(0.2, abs=0.02)
+    close, every, order = goal_chance(people, rates)
     assert close[0] == pytest.approx(0.8, abs=0.02) and every == close[0] and order == 1.0
 
 
