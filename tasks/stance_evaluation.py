@@ -17,7 +17,7 @@ import polars as pl
 from tasks.prevalence import corrected_sps, training_confusion
 from tasks.stance import classify_stance
 from tasks.stance_model import CLASSES, predict
-from tasks.stance_power import WITHIN, goal_chance, simulated_errors, symmetric_rates
+from tasks.stance_power import WITHIN, goal_chance, interval_coverage, simulated_errors, symmetric_rates
 
 ORDER = [-1, 0, 1]  # detractor, neutral, promoter
 
@@ -72,6 +72,8 @@ def goal_lines(labelled: pl.DataFrame, rates: np.ndarray, largest_error: float) 
         f"  every brand within: {every:.1%}; brands in people's order: {order:.1%}",
         f"  a largest error of {largest_error:.1f} points or more: {as_large:.1%} of the simulations "
         "(small: the model errs differently on some brand; large: chance alone explains it)",
+        "  the 95 % interval holds people's SPS: "
+        + ", ".join(f"{n} {p:.0%}" for n, p in zip(names, interval_coverage(people, rates), strict=True)),
     ]
     for scale in (4, 20):
         _, every, order = goal_chance(people, rates, scale=scale)

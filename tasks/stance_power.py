@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.prevalence import corrected_shares
+from tasks.prevalence import corrected_shares, corrected_sps
 
 DRAWS = 4000
 SEED = 20171031
@@ -25,22 +25,40 @@ def _sps(shares: np.ndarray) -> np.ndarray:
     return 100 * (shares[..., 2] - shares[..., 0])
 
 
+def _simulate(people: np.ndarray, rates: np.ndarray, draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """(draws, brands, 3) the model's verdicts on each brand's tweets, and (draws, 3, 3) the rates as
+    measured again on as many labelled tweets as `rates` holds."""
+    rng = np.random.default_rng(SEED)
+    truth_rates = rates / rates.sum(axis=1, keepdims=True)
+    predicted = sum(  # the model's verdicts on each brand's tweets of true class c
+        np.stack([rng.multinomial(int(n), truth_rates[c], size=draws) for n in people[:, c]], axis=1)
+        for c in range(3)
+    ).astype(float)
+    measured = np.stack([rng.multinomial(int(rates[c].sum()), truth_rates[c], size=draws) for c in range(3)], axis=1)
+    return predicted, measured.astype(float)
+
+
 def simulated_errors(people: np.ndarray, rates: np.ndarray, *, scale: int = 1, draws: int = DRAWS) -> np.ndarray:
     """(draws, brands): corrected minus people's SPS when the model errs at `rates` on every brand.
 
     people: (brands, 3) counts of people's labels (detractor, neutral, promoter); rates: (3, 3)
     confusion counts taken as the truth and re-measured, each draw, on as many labelled tweets.
     `scale` multiplies every brand's authors (same shares)."""
-    rng = np.random.default_rng(SEED)
     people = people * scale
-    truth_rates = rates / rates.sum(axis=1, keepdims=True)
-    predicted = sum(  # (draws, brands, 3): the model's verdicts on each brand's tweets of true class c
-        np.stack([rng.multinomial(int(n), truth_rates[c], size=draws) for n in people[:, c]], axis=1)
-        for c in range(3)
-    ).astype(float)
-    measured = np.stack([rng.multinomial(int(rates[c].sum()), truth_rates[c], size=draws) for c in range(3)], axis=1)
-    corrected = _sps(corrected_shares(predicted, measured[:, None].astype(float)))
-    return corrected - _sps(people / people.sum(axis=1, keepdims=True))
+    predicted, measured = _simulate(people, rates, draws)
+    return _sps(corrected_shares(predicted, measured[:, None])) - _sps(people / people.sum(axis=1, keepdims=True))
+
+
+def interval_coverage(people: np.ndarray, rates: np.ndarray, *, draws: int = 300) -> np.ndarray:
+    """Per brand, how often the published 95 % interval (tasks/prevalence.py) holds people's SPS."""
+    predicted, measured = _simulate(people, rates, draws)
+    human = _sps(people / people.sum(axis=1, keepdims=True))
+    covered = np.zeros(people.shape[0])
+    for draw in range(draws):
+        for brand in range(people.shape[0]):
+            _, low, high = corrected_sps(tuple(predicted[draw, brand].astype(int)), (0, 0, 0), measured[draw])
+            covered[brand] += low <= human[brand] <= high
+    return covered / draws
 
 
 def goal_chance(

@@ -9,7 +9,7 @@ import pytest
 from tasks.prevalence import shipped_confusion, training_confusion
 from tasks.stance_evaluation import confusion, macro_f1, report
 from tasks.stance_model import CLASSES, predict, weights
-from tasks.stance_power import goal_chance, simulated_errors, symmetric_rates
+from tasks.stance_power import goal_chance, interval_coverage, simulated_errors, symmetric_rates
 from tasks.stance_training import C, DATA, TRAIN_SET, eval_set, hand_labelled, out_of_fold, train
 
 
@@ -45,6 +45,7 @@ def test_evaluation_report_names_its_figures():
     text = report(eval_set(DATA))
     assert "macro-F1  model 0.680" in text and "brands in the same order" in text
     assert "inside the 95 % interval: 6 of 6 brands" in text
+    assert "holds people's SPS: AmazonHelp 99%" in text
     assert "every brand within: 1.8%" in text and "a largest error of 18.3 points or more: 73.8%" in text
 
 
@@ -64,5 +65,6 @@ def test_goal_chance_by_hand():
 def test_goal_chance_is_certain_for_a_perfect_model_and_grows_with_the_authors():
     people = np.array([[30.0, 15.0, 5.0], [10.0, 15.0, 25.0], [20.0, 20.0, 10.0]])
     assert goal_chance(people, symmetric_rates(1.0, 900)) == (pytest.approx([1, 1, 1]), 1.0, 1.0)
+    assert interval_coverage(people, symmetric_rates(1.0, 900), draws=5).tolist() == [1.0, 1.0, 1.0]
     rates = symmetric_rates(0.8, 900)
     assert goal_chance(people, rates)[1] < goal_chance(people, rates, scale=10)[1]
