@@ -28,10 +28,6 @@ def _local(column: str, timezone: str) -> pl.Expr:
     return pl.col(column).dt.convert_time_zone(timezone).dt.replace_time_zone(None)
 
 
-def _brand_is(brands: list[str]) -> pl.Expr:
-    return pl.col("brand").is_in(brands)
-
-
 def local_dates(facts: pl.DataFrame, calendars: dict[str, Calendar]) -> pl.DataFrame:
     """`date` becomes the day each mention was created in its brand's time zone (UTC by default)."""
     by_zone: dict[str, list[str]] = {}
@@ -40,7 +36,7 @@ def local_dates(facts: pl.DataFrame, calendars: dict[str, Calendar]) -> pl.DataF
             by_zone.setdefault(calendar.timezone, []).append(brand)
     day = pl.col("date")
     for zone, brands in sorted(by_zone.items()):
-        day = pl.when(_brand_is(brands)).then(_local("created_at", zone).dt.date()).otherwise(day)
+        day = pl.when(pl.col("brand").is_in(brands)).then(_local("created_at", zone).dt.date()).otherwise(day)
     return facts.with_columns(day.alias("date"))
 
 

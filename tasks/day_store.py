@@ -67,9 +67,7 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
         }
     except StorageError:
         return None
-    empty = pl.DataFrame()
-    return DayMeasure(period=period_of("daily", day), **{n: frames.get(n, empty) for n in _FRAMES if n != "urgent"},
-                      urgent=frames.get("urgent"), **counts)
+    return DayMeasure(period=period_of("daily", day), **{n: frames.get(n, pl.DataFrame()) for n in _FRAMES}, **counts)
 
 
 def trend_rows(

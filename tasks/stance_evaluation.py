@@ -17,7 +17,7 @@ import polars as pl
 from tasks.prevalence import corrected_sps, training_confusion
 from tasks.stance import classify_stance
 from tasks.stance_model import CLASSES, predict
-from tasks.stance_power import WITHIN, goal_chance, interval_coverage, simulated_errors, symmetric_rates
+from tasks.stance_power import WITHIN, goal_chance, interval_coverage, symmetric_rates
 
 ORDER = [-1, 0, 1]  # detractor, neutral, promoter
 
@@ -62,8 +62,8 @@ def goal_lines(labelled: pl.DataFrame, rates: np.ndarray, largest_error: float) 
     """How often the goal (every brand within 10 points, brands in order) could be met on a set like this one,
     and whether the errors seen are more than chance would give."""
     people = people_counts(labelled)
-    close, every, order = goal_chance(people, rates)
-    as_large = float((np.abs(simulated_errors(people, rates)).max(axis=1) >= largest_error).mean())
+    close, every, order, largest = goal_chance(people, rates)
+    as_large = float((largest >= largest_error).mean())
     names = labelled["brand"].unique().sort().to_list()
     lines = [
         f"could a set this size show every brand within {WITHIN:.0f} points? Simulated, with the model's error rates "
@@ -76,10 +76,10 @@ def goal_lines(labelled: pl.DataFrame, rates: np.ndarray, largest_error: float) 
         + ", ".join(f"{n} {p:.0%}" for n, p in zip(names, interval_coverage(people, rates), strict=True)),
     ]
     for scale in (4, 20):
-        _, every, order = goal_chance(people, rates, scale=scale)
+        _, every, order, _ = goal_chance(people, rates, scale=scale)
         lines.append(f"  with {scale}x the authors per brand: every brand within {every:.1%}, in order {order:.1%}")
     for accuracy in (0.8, 0.9, 0.95):
-        _, every, order = goal_chance(people, symmetric_rates(accuracy, int(rates.sum())))
+        _, every, order, _ = goal_chance(people, symmetric_rates(accuracy, int(rates.sum())))
         lines.append(f"  a model right {accuracy:.0%} of the time on every class, these authors: "
                      f"every brand within {every:.1%}, in order {order:.1%}")
     return lines

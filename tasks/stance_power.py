@@ -12,6 +12,8 @@ ours, corrects, and compares. Seeded, so the figures repeat.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from tasks.prevalence import corrected_shares, corrected_sps
@@ -61,15 +63,23 @@ def interval_coverage(people: np.ndarray, rates: np.ndarray, *, draws: int = 300
     return covered / draws
 
 
+class Chance(NamedTuple):
+    close: np.ndarray  # per brand, P(|error| ≤ within)
+    every: float  # P(every brand within)
+    order: float  # P(corrected SPS in people's order)
+    largest: np.ndarray  # per draw, the largest |error| over the brands
+
+
 def goal_chance(
     people: np.ndarray, rates: np.ndarray, *, scale: int = 1, draws: int = DRAWS, within: float = WITHIN
-) -> tuple[np.ndarray, float, float]:
-    """(per brand P(|error| ≤ within), P(every brand within), P(corrected SPS in people's order))."""
+) -> Chance:
+    """How often a set like `people` (see simulated_errors) meets the goal, from one simulation."""
     errors = simulated_errors(people, rates, scale=scale, draws=draws)
     human = _sps(people / people.sum(axis=1, keepdims=True))
     close = np.abs(errors) <= within
     same_order = (np.argsort(human + errors, axis=1) == np.argsort(human)).all(axis=1)
-    return close.mean(axis=0), float(close.all(axis=1).mean()), float(same_order.mean())
+    return Chance(close.mean(axis=0), float(close.all(axis=1).mean()), float(same_order.mean()),
+                  np.abs(errors).max(axis=1))
 
 
 def symmetric_rates(accuracy: float, labelled: int) -> np.ndarray:

@@ -58,13 +58,15 @@ def test_goal_chance_by_hand():
     errors = simulated_errors(people, rates)
     assert set(np.unique(errors.round(6))) == {0.0, 100.0}
     assert (errors == 100).mean() == pytest.approx(0.2, abs=0.02)
-    close, every, order = goal_chance(people, rates)
+    close, every, order, _ = goal_chance(people, rates)
     assert close[0] == pytest.approx(0.8, abs=0.02) and every == close[0] and order == 1.0
 
 
 def test_goal_chance_is_certain_for_a_perfect_model_and_grows_with_the_authors():
     people = np.array([[30.0, 15.0, 5.0], [10.0, 15.0, 25.0], [20.0, 20.0, 10.0]])
-    assert goal_chance(people, symmetric_rates(1.0, 900)) == (pytest.approx([1, 1, 1]), 1.0, 1.0)
+    close, every, order, largest = goal_chance(people, symmetric_rates(1.0, 900))
+    assert (close.tolist(), every, order) == ([1.0, 1.0, 1.0], 1.0, 1.0)
+    assert largest.max() == pytest.approx(0.0, abs=1e-9)  # a perfect model misses by rounding only
     assert interval_coverage(people, symmetric_rates(1.0, 900), draws=5).tolist() == [1.0, 1.0, 1.0]
     rates = symmetric_rates(0.8, 900)
-    assert goal_chance(people, rates)[1] < goal_chance(people, rates, scale=10)[1]
+    assert goal_chance(people, rates).every < goal_chance(people, rates, scale=10).every
