@@ -28,24 +28,26 @@ def attribute(
 ) -> pl.DataFrame:
     """Fill `brand` for customer mentions from the evidence above; keeps every row.
 
-    `brand_posts` (mention_id, author_id) indexes brand posts beyond `mentions`,
-    so a reply to a brand post of weeks ago still finds its brand.
+    `brand_posts` (platform, mention_id, author_id) indexes brand posts beyond
+    `mentions`, so a reply to a brand post of weeks ago still finds its brand.
+    Ids are unique only within a platform: every match is on (platform, id).
     """
-    own = mentions.filter(pl.col("is_brand_author")).select("mention_id", "author_id")
-    index = own if brand_posts is None else pl.concat([own, brand_posts]).unique("mention_id", keep="first", maintain_order=True)
+    post_id = ["platform", "mention_id"]
+    own = mentions.filter(pl.col("is_brand_author")).select(*post_id, "author_id")
+    index = own if brand_posts is None else pl.concat([own, brand_posts]).unique(post_id, keep="first", maintain_order=True)
     brands = known_brands(index, registry)
     replies = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null())
     answering = (
         replies.sort("created_at", "author_id")
-        .group_by("in_reply_to_id", maintain_order=True)
+        .group_by("platform", "in_reply_to_id", maintain_order=True)
         .agg(pl.col("author_id").first().alias("answering_brand"))
         .rename({"in_reply_to_id": "mention_id"})
     )
-    parent = index.select(pl.col("mention_id").alias("in_reply_to_id"), pl.col("author_id").alias("parent_brand"))
+    parent = index.select(
+        "platform", pl.col("mention_id").alias("in_reply_to_id"), pl.col("author_id").alias("parent_brand")
+    )
     addressed = (
-        mentions.select(
-            "mention_id", pl.col("text").str.extract_all(HANDLE).alias("handle")
-        )
+        mentions.select(*post_id, pl.col("text").str.extract_all(HANDLE).alias("handle"))
         .explode("handle")
         .with_columns(
             pl.col("handle")
@@ -55,14 +57,14 @@ def attribute(
             .alias("addressed_brand")
         )
         .filter(pl.col("addressed_brand").is_not_null())
-        .unique("mention_id", keep="first", maintain_order=True)
-        .select("mention_id", "addressed_brand")
+        .unique(post_id, keep="first", maintain_order=True)
+        .select(*post_id, "addressed_brand")
     )
     customer_brand = pl.coalesce("brand", "answering_brand", "parent_brand", "addressed_brand")
     return (
-        mentions.join(answering, on="mention_id", how="left")
-        .join(parent, on="in_reply_to_id", how="left")
-        .join(addressed, on="mention_id", how="left")
+        mentions.join(answering, on=post_id, how="left")
+        .join(parent, on=["platform", "in_reply_to_id"], how="left")
+        .join(addressed, on=post_id, how="left")
         .with_columns(
             pl.when(pl.col("is_brand_author"))
             .then(pl.col("author_id"))

@@ -24,20 +24,26 @@ _MAX_DEPTH_DOUBLINGS = 32  # 2^32 hops: only a reply cycle (bad data) gets this 
 
 
 def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
-    """mention_id → root_id: the oldest ancestor present in `posts` (pointer doubling)."""
-    ids = posts.select("mention_id")
-    up = posts.select(
-        "mention_id",
-        pl.when(pl.col("in_reply_to_id").is_in(ids["mention_id"].implode()))
-        .then(pl.col("in_reply_to_id"))
-        .otherwise(pl.col("mention_id"))
-        .alias("root_id"),
+    """(platform, mention_id) → root_id: the oldest ancestor present in `posts` (pointer doubling).
+
+    Ids are only unique within a platform, so every hop stays on its own platform."""
+    present = posts.select("platform", pl.col("mention_id").alias("in_reply_to_id"), pl.lit(True).alias("_present"))
+    up = (
+        posts.select("platform", "mention_id", "in_reply_to_id")
+        .join(present.unique(), on=["platform", "in_reply_to_id"], how="left")
+        .select(
+            "platform",
+            "mention_id",
+            pl.when(pl.col("_present")).then(pl.col("in_reply_to_id")).otherwise(pl.col("mention_id")).alias("root_id"),
+        )
     )
     for _ in range(_MAX_DEPTH_DOUBLINGS):
-        hop = up.join(up.rename({"mention_id": "root_id", "root_id": "next"}), on="root_id", how="left")
+        hop = up.join(
+            up.rename({"mention_id": "root_id", "root_id": "next"}), on=["platform", "root_id"], how="left"
+        )
         if (hop["next"] == hop["root_id"]).all():
             break
-        up = hop.select("mention_id", pl.col("next").alias("root_id"))
+        up = hop.select("platform", "mention_id", pl.col("next").alias("root_id"))
     return up
 
 
@@ -46,21 +52,22 @@ def conversations(attributed: pl.DataFrame, customer_posts_between: tuple[dateti
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
     follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
     post in that span are measured (the caller's period, with room for time zones)."""
-    posts = attributed.join(thread_roots(attributed), on="mention_id")
+    posts = attributed.join(thread_roots(attributed), on=["platform", "mention_id"])
     if customer_posts_between:
         touching = posts.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
-        posts = posts.join(touching.select("root_id").unique(), on="root_id", how="semi")
+        posts = posts.join(touching.select("platform", "root_id").unique(), on=["platform", "root_id"], how="semi")
     roots = posts.filter(pl.col("mention_id") == pl.col("root_id")).select(
+        "platform",
         "root_id",
         pl.col("is_brand_author").alias("root_by_brand"),
         pl.col("brand").alias("thread_brand"),
     )
     repliers = (
         posts.filter(~pl.col("is_brand_author") & (pl.col("in_reply_to_id") == pl.col("root_id")))
-        .group_by("root_id")
+        .group_by("platform", "root_id")
         .agg(pl.col("author_id").n_unique().alias("repliers"))
     )
-    threads = posts.join(roots, on="root_id").filter(pl.col("thread_brand").is_not_null())
+    threads = posts.join(roots, on=["platform", "root_id"]).filter(pl.col("thread_brand").is_not_null())
     customer = ~pl.col("is_brand_author")
     opened = pl.col("created_at").filter(customer).min()
     by_brand = pl.col("is_brand_author") & (
@@ -68,10 +75,9 @@ def conversations(attributed: pl.DataFrame, customer_posts_between: tuple[dateti
     )
     answer_times = pl.col("created_at").filter(by_brand & (pl.col("created_at") >= opened))
     return (
-        threads.group_by("root_id")
+        threads.group_by("platform", "root_id")
         .agg(
             pl.col("thread_brand").first().alias("brand"),
-            pl.col("platform").sort_by("created_at").first(),
             opened.alias("created_at"),
             pl.col("root_by_brand").first(),
             answer_times.len().alias("replies"),
@@ -79,14 +85,14 @@ def conversations(attributed: pl.DataFrame, customer_posts_between: tuple[dateti
             ((answer_times.max() - opened).dt.total_microseconds() / 1e6).alias("last_word_s"),
         )
         .filter(pl.col("created_at").is_not_null())  # brand posts nobody answered
-        .join(repliers, on="root_id", how="left")
+        .join(repliers, on=["platform", "root_id"], how="left")
         .with_columns(
             (pl.col("replies") > 0).alias("answered"),
             (pl.col("root_by_brand") & (pl.col("repliers").fill_null(0) >= BROADCAST_MIN_REPLIERS)).alias("broadcast"),
             pl.col("created_at").dt.date().alias("date"),
         )
         .drop("root_by_brand", "repliers")
-        .sort("created_at", "root_id")
+        .sort("created_at", "platform", "root_id")
     )
 
 

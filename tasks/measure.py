@@ -142,7 +142,7 @@ def measure_period(
         platforms=platforms,
         hours=hour_of_week(inside, horizon_s=horizon_s),
         sps=_sps_table(as_one, _recovery(facts, inside, in_period), period),
-        anomalies=anomalies.join(inside.select("mention_id"), on="mention_id", how="semi"),
+        anomalies=anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi"),
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,
         facts=shown,

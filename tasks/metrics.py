@@ -41,32 +41,33 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     inbound = mentions.filter(~pl.col("is_brand_author"))
     responses = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null()).select(
+        "platform",
         pl.col("in_reply_to_id").alias("mention_id"),
         pl.col("mention_id").alias("response_id"),
         pl.col("author_id").str.to_lowercase().alias("responder"),
         pl.col("created_at").alias("response_at"),
         pl.col("text").alias("first_response_text"),
     )
-    matched = inbound.select("mention_id", "brand", "created_at").join(
-        responses, on="mention_id", how="inner"
+    matched = inbound.select("platform", "mention_id", "brand", "created_at").join(
+        responses, on=["platform", "mention_id"], how="inner"
     ).filter(pl.col("responder") == pl.col("brand").str.to_lowercase())
     anomalies = matched.filter(pl.col("response_at") < pl.col("created_at")).select(
-        "mention_id", "response_id", pl.lit("response_before_mention").alias("rule")
-    ).sort("mention_id", "response_id")
+        "platform", "mention_id", "response_id", pl.lit("response_before_mention").alias("rule")
+    ).sort("platform", "mention_id", "response_id")
     first = (
         matched.filter(pl.col("response_at") >= pl.col("created_at"))
         .sort("response_at", "response_id")
-        .group_by("mention_id")
+        .group_by("platform", "mention_id")
         .agg(pl.col("response_at").first().alias("first_response_at"), pl.col("first_response_text").first())
     )
     facts = (
-        inbound.join(first, on="mention_id", how="left")
+        inbound.join(first, on=["platform", "mention_id"], how="left")
         .with_columns(
             pl.col("created_at").dt.date().alias("date"),
             ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
         )
         .select(FACT_COLUMNS)
-        .sort("created_at", "mention_id")
+        .sort("created_at", "platform", "mention_id")
     )
     return facts, anomalies
 

@@ -3,7 +3,9 @@
 One file per source and day means concurrent ingests never write the same
 object, and re-ingesting an archive replaces exactly its own rows. Duplicates
 across archives are resolved on read (first `source_file` in name order wins),
-so every reader sees each `mention_id` once and the choice is deterministic.
+so every reader sees each (platform, mention_id) once and the choice is
+deterministic. Ids are unique only within a platform: the same id on twitter
+and facebook is two mentions.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str
 
 
 def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None) -> None:
-    """Index this archive's brand posts (id → brand), or drop the index when it has none."""
+    """Index this archive's brand posts ((platform, id) → brand), or drop the index when it has none."""
     posts = (
-        accepted.filter(pl.col("is_brand_author")).select("mention_id", "author_id").sort("mention_id")
+        accepted.filter(pl.col("is_brand_author"))
+        .select("platform", "mention_id", "author_id")
+        .sort("platform", "mention_id")
         if accepted is not None
         else None
     )
@@ -41,16 +45,24 @@ def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None
         storage.write(layout.brand_posts(slug), to_parquet(posts))
 
 
+_BRAND_POST_SCHEMA = {"platform": pl.String, "mention_id": pl.String, "author_id": pl.String}
+
+
 def load_brand_posts(storage: Storage) -> pl.DataFrame:
-    """Every brand post ever ingested (mention_id, author_id), each id once."""
-    parts = [
-        pl.read_parquet(io.BytesIO(storage.read(k)))
-        for k in storage.keys(layout.BRAND_POSTS)
-        if k.endswith(".parquet")
-    ]
+    """Every brand post ever ingested (platform, mention_id, author_id), each (platform, id) once."""
+    parts = [_brand_post_part(storage, k) for k in storage.keys(layout.BRAND_POSTS) if k.endswith(".parquet")]
     if not parts:
-        return pl.DataFrame(schema={"mention_id": pl.String, "author_id": pl.String})
-    return pl.concat(parts).sort("mention_id", "author_id").unique("mention_id", keep="first", maintain_order=True)
+        return pl.DataFrame(schema=_BRAND_POST_SCHEMA)
+    key = ["platform", "mention_id"]
+    return pl.concat(parts).sort(*key, "author_id").unique(key, keep="first", maintain_order=True)
+
+
+def _brand_post_part(storage: Storage, key: str) -> pl.DataFrame:
+    """One archive's index; parts written before ids were per platform take it from their name."""
+    part = pl.read_parquet(io.BytesIO(storage.read(key)))
+    if "platform" not in part.columns:  # `<platform>_dt=YYYY-MM-DD_…` (layout.source_slug)
+        part = part.with_columns(pl.lit(key.removeprefix(layout.BRAND_POSTS).split("_dt=")[0]).alias("platform"))
+    return part.select(list(_BRAND_POST_SCHEMA))
 
 
 def remove_parts(storage: Storage, slug: str, days: list[str]) -> None:
@@ -71,7 +83,7 @@ def days_with_mentions(storage: Storage, start: date, end: date) -> list[date]:
 
 
 def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
-    """All mentions created in [start, end], each mention_id once."""
+    """All mentions created in [start, end], each (platform, mention_id) once."""
     parts = []
     day = start
     while day <= end:
@@ -83,6 +95,6 @@ def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
         return pl.DataFrame(schema=MENTION_SCHEMA)
     return (
         pl.concat(parts)
-        .sort("mention_id", "source_file")
-        .unique("mention_id", keep="first", maintain_order=True)
+        .sort("platform", "mention_id", "source_file")
+        .unique(["platform", "mention_id"], keep="first", maintain_order=True)
     )

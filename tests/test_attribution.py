@@ -60,6 +60,6 @@ def test_nothing_reaches_it_stays_unattributed():
 def test_a_reply_to_an_old_brand_post_outside_the_frame_follows_the_index():
     import polars as pl
 
-    index = pl.DataFrame({"mention_id": ["b-old"], "author_id": ["AcmeHelp"]})
+    index = pl.DataFrame({"platform": ["twitter"], "mention_id": ["b-old"], "author_id": ["AcmeHelp"]})
     out = attribute(frame(post("m", "c", "2017-10-31 10:00", "thanks for the follow-up", reply_to="b-old")), {}, index)
     assert out["brand"].to_list() == ["AcmeHelp"]

@@ -88,7 +88,9 @@ def test_day_turns_final_exactly_when_its_last_horizon_has_passed():
 
 def test_a_response_before_its_mention_is_reported_not_counted():
     _, anomalies = metrics_for("2017-11-05 00:00")
-    assert anomalies.to_dicts() == [{"mention_id": "m6", "response_id": "r6", "rule": "response_before_mention"}]
+    assert anomalies.to_dicts() == [
+        {"platform": "twitter", "mention_id": "m6", "response_id": "r6", "rule": "response_before_mention"}
+    ]
 
 
 def test_per_brand_sla_target_applies():
@@ -240,11 +242,12 @@ def test_trend_rows_chart_sps_only_where_it_is_readable():
 
 
 def test_platform_breakdown_splits_the_day_by_platform():
-    """The hand day is all Twitter; move m1 (answered in 60 s) and m5 (unanswered) to Facebook.
+    """The hand day is all Twitter; move m1 (answered in 60 s, with its answers r1 and r1b: a reply
+    answers on its own platform) and m5 (unanswered) to Facebook.
     Facebook: 2 inbound, 1 answered, median 60 s; Twitter: the other 5, 3 answered (600, 7200, 259200 s),
     median 7,200 s. Together they are the day's 7 and 4."""
     day = acme_day().with_columns(
-        pl.when(pl.col("mention_id").is_in(["m1", "m5"])).then(pl.lit("facebook")).otherwise(pl.col("platform"))
+        pl.when(pl.col("mention_id").is_in(["m1", "r1", "r1b", "m5"])).then(pl.lit("facebook")).otherwise(pl.col("platform"))
         .alias("platform")
     )
     facts, _ = mention_facts(attribute(day, {}))
