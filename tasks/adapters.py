@@ -8,6 +8,7 @@ in a `raw_*` column, so validation can quarantine the row and say what it saw.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -45,6 +46,18 @@ class ArchiveError(ValueError):
         self.key, self.rule, self.detail = key, rule, detail
 
 
+@dataclass(frozen=True)
+class ReadLimits:
+    """How far reading may go before an object is judged too big (policy.json's parameters)."""
+
+    max_decompressed_bytes: int = 1 << 30
+    max_line_bytes: int = 16 << 20
+
+    @classmethod
+    def of(cls, parameters: dict) -> ReadLimits:
+        return cls(int(parameters["max_decompressed_bytes"]), int(parameters["max_line_bytes"]))
+
+
 @dataclass
 class Inspection:
     """File-level facts for the file suite, and the parsed rows when there are any."""
@@ -58,6 +71,7 @@ class Inspection:
 FACT_OF_RULE = {
     "file_format_known": "format_known",
     "file_decompresses": "decompresses",
+    "file_inflates_within_limit": "inflates_within_limit",
     "file_is_utf8": "utf8",
     "file_parses": "parses",
     "file_has_required_fields": "has_required_fields",
@@ -69,11 +83,11 @@ def unread_facts(size: int, **known: bool) -> dict[str, object]:
     return {"size_bytes": size} | {fact: None for fact in FACT_OF_RULE.values()} | known
 
 
-def inspect_archive(data: bytes, key: str, platform: str) -> Inspection:
+def inspect_archive(data: bytes, key: str, platform: str, limits: ReadLimits) -> Inspection:
     """Read an object as far as it goes, recording each file-level fact on the way."""
     inspection = Inspection(facts=unread_facts(len(data)))
     try:
-        inspection.frame = read_archive(data, key, platform, facts=inspection.facts)
+        inspection.frame = read_archive(data, key, platform, facts=inspection.facts, limits=limits)
     except ArchiveError as exc:
         inspection.error = exc
         if exc.rule in FACT_OF_RULE:
@@ -90,7 +104,9 @@ def archive_format(key: str) -> str | None:
     return None
 
 
-def read_archive(data: bytes, key: str, platform: str, facts: dict | None = None) -> pl.DataFrame:
+def read_archive(
+    data: bytes, key: str, platform: str, facts: dict | None = None, limits: ReadLimits = ReadLimits()
+) -> pl.DataFrame:
     """Parse one archive object into canonical columns plus lineage and raw values.
 
     Each reading step that succeeds sets its fact in `facts` (when given) to True.
@@ -103,15 +119,24 @@ def read_archive(data: bytes, key: str, platform: str, facts: dict | None = None
     if not data:
         raise ArchiveError(key, "file_not_empty", "the object is empty (0 bytes)")
     if key.lower().endswith(".gz"):
-        data = _gunzip(data, key)
+        data = _gunzip(data, key, limits.max_decompressed_bytes)
     facts["decompresses"] = True
+    if len(data) > limits.max_decompressed_bytes:
+        raise ArchiveError(
+            key, "file_inflates_within_limit", f"holds more than max_decompressed_bytes ({limits.max_decompressed_bytes})"
+        )
+    facts["inflates_within_limit"] = True
     if fmt != "parquet":
-        _decode(data, key)
+        _check_utf8(data, key)
     facts["utf8"] = True
     if not data.strip():
         raise ArchiveError(key, "file_not_empty", "the object holds no records")
-    readers = {"csv": _read_csv, "jsonl": _read_ndjson, "ndjson": _read_ndjson, "parquet": _read_parquet}
-    texts = readers[fmt](data, key)
+    if fmt == "parquet":
+        texts = _read_parquet(data, key)
+    elif fmt == "csv":
+        texts = _read_csv(data, key)
+    else:
+        texts = _read_ndjson(data, key, limits.max_line_bytes)
     facts["parses"] = True
     missing = [f for f in REQUIRED_FIELDS if f not in texts.columns]
     if missing:
@@ -120,18 +145,34 @@ def read_archive(data: bytes, key: str, platform: str, facts: dict | None = None
     return to_canonical(texts, platform=platform, source_file=key)
 
 
-def _gunzip(data: bytes, key: str) -> bytes:
+def _gunzip(data: bytes, key: str, limit: int) -> bytes:
+    """Inflate at most `limit` + 1 bytes: enough to know a bomb is one, never more."""
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            inflated = stream.read(limit + 1)
     except (OSError, EOFError, zlib.error) as exc:
         raise ArchiveError(key, "file_decompresses", f"not a readable gzip stream ({exc})") from None
+    if len(inflated) > limit:
+        raise ArchiveError(
+            key, "file_inflates_within_limit", f"inflates past max_decompressed_bytes ({limit}): a decompression bomb?"
+        )
+    return inflated
 
 
-def _decode(data: bytes, key: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(key, "file_is_utf8", f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+_UTF8_CHUNK = 1 << 24
+
+
+def _check_utf8(data: bytes, key: str) -> None:
+    """Validate in chunks: a whole-object `decode` would hold a second copy of the archive."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), _UTF8_CHUNK):
+        try:
+            decoder.decode(view[start : start + _UTF8_CHUNK], final=start + _UTF8_CHUNK >= len(data))
+        except UnicodeDecodeError as exc:
+            raise ArchiveError(
+                key, "file_is_utf8", f"not UTF-8 text (byte {start + exc.start}: {exc.reason})"
+            ) from None
 
 
 def _read_csv(data: bytes, key: str) -> pl.DataFrame:
@@ -209,19 +250,43 @@ def _from_twcs(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _read_ndjson(data: bytes, key: str) -> pl.DataFrame:
-    """One JSON object per line; each field is taken as its literal JSON text."""
-    lines = pl.Series("line", _decode(data, key).split("\n"), dtype=pl.String)
-    frame = pl.DataFrame(lines).with_row_index(SOURCE_ROW, offset=1)
-    frame = frame.filter(pl.col("line").str.strip_chars() != "")
+def _read_ndjson(data: bytes, key: str, max_line_bytes: int) -> pl.DataFrame:
+    """One JSON object per line; each field is taken as its literal JSON text.
+
+    A line over `max_line_bytes` is not parsed (it becomes a malformed record);
+    a field holding an object or array is malformed too, not JSON text; a
+    numeric id keeps its literal digits (JSON parsers turn ids past 2^64 into floats).
+    """
+    lines = pl.DataFrame(pl.Series("line", data.split(b"\n"), dtype=pl.Binary)).with_row_index(SOURCE_ROW, offset=1)
+    too_long = pl.col("line").bin.size() > max_line_bytes
+    frame = lines.select(
+        SOURCE_ROW,
+        too_long.alias("too_long"),
+        pl.when(too_long).then(pl.lit(b"", pl.Binary)).otherwise(pl.col("line")).cast(pl.String).alias("line"),
+        pl.when(too_long).then(pl.format("a line of {} bytes, over max_line_bytes", pl.col("line").bin.size())).alias("long"),
+    ).filter(pl.col("too_long") | (pl.col("line").str.strip_chars() != ""))
     is_object = pl.col("line").str.strip_chars().str.starts_with("{") & pl.col("line").str.json_path_match("$").is_not_null()
-    fields = [pl.col("line").str.json_path_match(f"$.{name}").alias(name) for name in TEXT_FIELDS]
+    nested = pl.any_horizontal(
+        pl.col("line").str.contains(rf'"{name}"\s*:\s*[\[{{]') for name in TEXT_FIELDS
+    )
+    well_formed = is_object & ~nested
+    fields = [
+        (
+            pl.coalesce(pl.col("line").str.extract(rf'"{name}"\s*:\s*(-?\d+)\s*[,}}]'), pl.col("line").str.json_path_match(f"$.{name}"))
+            if name in _ID_FIELDS
+            else pl.col("line").str.json_path_match(f"$.{name}")
+        ).alias(name)
+        for name in TEXT_FIELDS
+    ]
     return frame.select(
         SOURCE_ROW,
-        is_object.alias("fields_complete"),
-        pl.when(~is_object).then(pl.col("line").str.slice(0, 2000)).alias("raw_line"),
+        well_formed.alias("fields_complete"),
+        pl.coalesce("long", pl.when(~well_formed).then(pl.col("line").str.slice(0, 2000))).alias("raw_line"),
         *fields,
     )
+
+
+_ID_FIELDS = ("mention_id", "author_id", "in_reply_to_id", "conversation_id", "author_followers")
 
 
 def _read_parquet(data: bytes, key: str) -> pl.DataFrame:
@@ -231,15 +296,21 @@ def _read_parquet(data: bytes, key: str) -> pl.DataFrame:
         raise ArchiveError(key, "file_parses", f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     frame = frame.with_row_index(SOURCE_ROW, offset=1)
     kept = [c for c in TEXT_FIELDS if c in frame.columns]
-    return frame.select(
-        SOURCE_ROW,
-        *[
-            pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
-            if isinstance(frame.schema[c], pl.Datetime) and frame.schema[c].time_zone
-            else pl.col(c).cast(pl.String)
-            for c in kept
-        ],
-    )
+    nested = [f"{c} ({frame.schema[c]})" for c in kept if frame.schema[c].is_nested()]
+    if nested:
+        raise ArchiveError(key, "file_parses", f"column(s) of lists or structs where one value is expected: {', '.join(nested)}")
+    try:
+        return frame.select(
+            SOURCE_ROW,
+            *[
+                pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+                if isinstance(frame.schema[c], pl.Datetime) and frame.schema[c].time_zone
+                else pl.col(c).cast(pl.String)
+                for c in kept
+            ],
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ArchiveError(key, "file_parses", f"a column cannot be read as text ({str(exc).splitlines()[0]})") from None
 
 
 def parse_timestamp(col: pl.Expr) -> pl.Expr:

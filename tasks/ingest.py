@@ -20,6 +20,7 @@ from tasks.adapters import (
     TEXT_FIELDS,
     ArchiveError,
     Inspection,
+    ReadLimits,
     inspect_archive,
     platform_from_key,
     unread_facts,
@@ -131,7 +132,7 @@ def _inspect(
         record.platform = platform_from_key(obj.key)
     except ArchiveError as exc:
         return raw, Inspection(facts=unread_facts(len(raw), format_known=False), error=exc)
-    return raw, inspect_archive(raw, obj.key, record.platform)
+    return raw, inspect_archive(raw, obj.key, record.platform, ReadLimits.of(policy.parameters))
 
 
 def _split(

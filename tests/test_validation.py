@@ -102,7 +102,7 @@ def test_text_limit_is_per_platform():
 
 def test_file_suite_judges_facts_and_skips_the_unknown():
     facts = pl.DataFrame(
-        [{"format_known": True, "size_bytes": 10, "decompresses": True, "utf8": False, "parses": None,
+        [{"format_known": True, "size_bytes": 10, "decompresses": True, "inflates_within_limit": True, "utf8": False, "parses": None,
           "has_required_fields": None}]
     ).with_row_index(ROW)
     run = run_suite(facts, "file", POLICY.parameters)
