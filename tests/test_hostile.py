@@ -166,7 +166,7 @@ def test_objects_and_arrays_in_text_fields_are_malformed_records(tmp_path):
               good=60),
     )
     assert (record.rows_read, record.rows_accepted) == (63, 61)
-    assert record.quarantined_by_rule == {"record_well_formed": 2}
+    assert record.quarantined_by_rule == {"record_well_formed": 2, "sentiment_label_known": 1}
 
 
 def test_a_parquet_column_of_lists_is_a_recorded_rejection(tmp_path):
