@@ -6,10 +6,13 @@ pipeline code runs against a laptop folder, MinIO, moto or AWS.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -48,6 +51,12 @@ class Storage(Protocol):
 
     def create_exclusive(self, key: str, data: bytes) -> bool: ...
 
+    def read_tagged(self, key: str) -> tuple[bytes, str]: ...
+
+    def replace_if(self, key: str, etag: str, data: bytes) -> bool: ...
+
+    def delete_if(self, key: str, etag: str) -> bool: ...
+
 
 class LocalStorage:
     """A folder on disk; writes are atomic (temp file + rename)."""
@@ -85,30 +94,82 @@ class LocalStorage:
 
     def write(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        os.replace(self._staged(key, path, data), path)
+
+    def _staged(self, key: str, path: Path, data: bytes) -> str:
+        """`data` in a temporary file beside `path`; nothing is left behind if writing fails (disk full)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError as exc:
+            raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
             raise
+        return tmp
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
     def create_exclusive(self, key: str, data: bytes) -> bool:
-        """Write `key` only if it does not exist yet (O_EXCL); False when it does."""
+        """Write `key` only if it does not exist yet; False when it does.
+
+        The whole body is written aside first and then linked into place, so the
+        key never exists half-written or empty (a full disk leaves no key at all)."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._staged(key, path, data)
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            os.link(tmp, path)
         except FileExistsError:
             return False
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         return True
+
+    def read_tagged(self, key: str) -> tuple[bytes, str]:
+        data = self.read(key)
+        return data, hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+    @contextlib.contextmanager
+    def _guard(self, path: Path) -> Iterator[None]:
+        """Serialise compare-and-swap in one folder (flock on the folder: processes and threads alike)."""
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _is(self, path: Path, etag: str) -> bool:
+        return path.is_file() and _md5_file(path) == etag
+
+    def replace_if(self, key: str, etag: str, data: bytes) -> bool:
+        """Write `key` only if its content is still the one `etag` names."""
+        path = self._path(key)
+        tmp = self._staged(key, path, data)
+        try:
+            with self._guard(path):
+                if not self._is(path, etag):
+                    return False
+                os.replace(tmp, path)
+                return True
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def delete_if(self, key: str, etag: str) -> bool:
+        path = self._path(key)
+        if not path.parent.is_dir():
+            return False
+        with self._guard(path):
+            if not self._is(path, etag):
+                return False
+            path.unlink()
+            return True
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -157,6 +218,7 @@ class S3Storage:
         from botocore.exceptions import (
             ClientError,
             ConnectionError as BotoConnectionError,
+            HTTPClientError,
             ReadTimeoutError,
         )
 
@@ -169,7 +231,7 @@ class S3Storage:
             if code in _TRANSIENT_CODES or status >= 500:
                 raise TransientStorageError(message) from exc
             raise StorageError(message) from exc
-        except (BotoConnectionError, ReadTimeoutError) as exc:
+        except (BotoConnectionError, HTTPClientError, ReadTimeoutError) as exc:
             raise TransientStorageError(
                 f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}: {type(exc).__name__}"
             ) from exc
@@ -192,10 +254,17 @@ class S3Storage:
         return [info.key for info in self.list(prefix)]
 
     def read(self, key: str) -> bytes:
+        return self.read_tagged(key)[0]
+
+    def read_tagged(self, key: str) -> tuple[bytes, str]:
         # One GET per object: ranged multipart downloads cost moto (and small
-        # objects) far more than they save.
-        response = self._call("get", key, self._client.get_object, Key=self._key(key))
-        return response["Body"].read()
+        # objects) far more than they save. The body is read inside the retry
+        # wrapper: a connection dropped mid-body is as transient as one dropped before.
+        def get(**kwargs):
+            response = self._client.get_object(**kwargs)
+            return response["Body"].read(), response["ETag"].strip('"')
+
+        return self._call("get", key, get, Key=self._key(key))
 
     def write(self, key: str, data: bytes) -> None:
         self._call("put", key, self._client.put_object, Key=self._key(key), Body=data)
@@ -211,11 +280,21 @@ class S3Storage:
 
     def create_exclusive(self, key: str, data: bytes) -> bool:
         """Conditional PUT (If-None-Match: *): False when the object already exists."""
+        return self._conditional("put", key, self._client.put_object, Body=data, IfNoneMatch="*")
+
+    def replace_if(self, key: str, etag: str, data: bytes) -> bool:
+        """Conditional PUT (If-Match): False when the object changed since `etag` was read."""
+        return self._conditional("put", key, self._client.put_object, Body=data, IfMatch=etag)
+
+    def delete_if(self, key: str, etag: str) -> bool:
+        return self._conditional("delete", key, self._client.delete_object, IfMatch=etag)
+
+    def _conditional(self, what: str, key: str, fn, **kwargs) -> bool:
         try:
-            self._call("put", key, self._client.put_object, Key=self._key(key), Body=data, IfNoneMatch="*")
+            self._call(what, key, fn, Key=self._key(key), **kwargs)
         except StorageError as exc:
             code = getattr(exc.__cause__, "response", {}).get("Error", {}).get("Code", "")
-            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
+            if code in ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "404"):
                 return False
             raise
         return True

@@ -181,3 +181,111 @@ def test_a_parquet_column_of_lists_is_a_recorded_rejection(tmp_path):
     assert (record.rejected, record.failed_rules) == (True, ["file_parses"])
     assert "text (List(String))" in record.error
     assert store.exists(f"quarantine/dt={DAY}/{__import__('tasks.layout').layout.source_slug(key)}/a.parquet")
+
+
+# 3 and 10. Locks: a full disk leaves none behind, a takeover has one winner, a restart is not kept waiting.
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KiB tmpfs mounted for the test: a disk that really fills."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def test_a_full_disk_leaves_no_lock_that_outlives_its_lease(tiny_disk):
+    from tasks.locks import held
+    from tasks.storage import StorageError
+
+    store = open_storage(str(tiny_disk / "store"))
+    filler = tiny_disk / "filler"
+    with filler.open("wb", buffering=0) as fh, pytest.raises(OSError):
+        while True:
+            fh.write(b"\0" * 4096)
+    with pytest.raises(StorageError, match="cannot write locks/day.json: No space left on device"):
+        with held(store, "locks/day.json", owner="run", wait_s=1):
+            pass
+    assert [p.name for p in (tiny_disk / "store" / "locks").iterdir()] == []  # no empty lock, no temp file
+    filler.unlink()  # space is back: the next run takes the lock at once
+    with held(store, "locks/day.json", owner="run", wait_s=0.5):
+        assert json.loads(store.read("locks/day.json"))["owner"] == "run"
+
+
+def test_an_empty_lock_left_by_an_older_version_is_taken_over(tmp_path):
+    from tasks.locks import held
+
+    store = open_storage(str(tmp_path))
+    store.write("locks/day.json", b"")
+    with held(store, "locks/day.json", owner="run", wait_s=0.5):
+        pass
+    assert not store.exists("locks/day.json")
+
+
+def test_of_six_waiters_on_an_expired_lock_exactly_one_holds_it_at_a_time(tmp_path):
+    """30 trials of six threads on a lock whose lease ran out; each holds it 5 ms."""
+    import threading
+
+    from tasks.locks import held
+
+    store = open_storage(str(tmp_path))
+    expired = json.dumps({"owner": "dead", "expires": "2000-01-01T00:00:00+00:00"}).encode()
+    for _ in range(30):
+        store.write("locks/day.json", expired)
+        inside, most, guard = [0], [0], threading.Lock()
+
+        def hold():
+            with held(store, "locks/day.json", owner="t", wait_s=30, poll_s=0.001):
+                with guard:
+                    inside[0] += 1
+                    most[0] = max(most[0], inside[0])
+                __import__("time").sleep(0.005)
+                with guard:
+                    inside[0] -= 1
+
+        threads = [threading.Thread(target=hold) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert most[0] == 1
+
+
+def test_a_restart_on_the_same_host_takes_its_dead_runs_lock_at_once(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tasks.locks import held
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    store = open_storage(str(tmp_path))
+    body = {"owner": "killed", "expires": "2999-01-01T00:00:00+00:00", "host": socket.gethostname(),
+            "pid": int(dead.stdout)}
+    store.write("locks/day.json", json.dumps(body).encode())
+    started = time.monotonic()
+    with held(store, "locks/day.json", owner="restart", wait_s=5):
+        waited = time.monotonic() - started
+    assert waited < 1  # not the lease (centuries) nor the 5 s wait
+    store.write("locks/day.json", json.dumps(body | {"host": "another-host"}).encode())
+    with pytest.raises(__import__("tasks.locks").locks.LockTimeout):  # elsewhere, the lease decides
+        with held(store, "locks/day.json", owner="restart", wait_s=0.3):
+            pass
+
+
+def test_s3_takeover_is_conditional_on_the_body_that_was_read(s3_bucket):
+    store = open_storage(f"s3://{s3_bucket}/sps")
+    store.write("locks/day.json", b"old")
+    _, etag = store.read_tagged("locks/day.json")
+    assert store.replace_if("locks/day.json", etag, b"first taker")
+    assert not store.replace_if("locks/day.json", etag, b"second taker")  # it read the old body too
+    assert not store.delete_if("locks/day.json", etag)
+    assert store.read("locks/day.json") == b"first taker"
+    assert store.delete_if("locks/day.json", store.read_tagged("locks/day.json")[1])
+    assert not store.exists("locks/day.json")
