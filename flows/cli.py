@@ -211,7 +211,7 @@ def reports_download(
     storage: StorageOption = None,
 ) -> None:
     """Download a report, verifying every file's SHA-256 against its manifest."""
-    from tasks.report_fetch import ChecksumMismatch, download
+    from tasks.report_fetch import ChecksumMismatch, UnsafeManifest, download
     from tasks.storage import open_storage
 
     store = open_storage(_settings(storage).storage)
@@ -219,7 +219,10 @@ def reports_download(
     try:
         written = download(store, folder, _format(fmt), to, brand)
     except ChecksumMismatch as exc:
-        console.print(f"[bold red]checksum mismatch[/]: {exc}")
+        console.print(f"[bold red]checksum mismatch[/]: {exc}; nothing was written")
+        raise typer.Exit(2) from None
+    except UnsafeManifest as exc:
+        console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")
         raise typer.Exit(2) from None
     for path in written:
         console.print(f"verified {path}")
@@ -230,7 +233,9 @@ def reports_url(
     day: Annotated[str | None, typer.Option("--date", help="Report day (YYYY-MM-DD).")] = None,
     latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
     fmt: FormatOption = "all",
-    expires: Annotated[int, typer.Option("--expires", help="Seconds the links stay valid.")] = 3600,
+    expires: Annotated[
+        int, typer.Option("--expires", min=1, max=604_800, help="Seconds the links stay valid (S3 allows 1 s to 7 days).")
+    ] = 3600,
     storage: StorageOption = None,
 ) -> None:
     """Pre-signed HTTPS links to a report's files (S3 storage)."""

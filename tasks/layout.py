@@ -17,6 +17,11 @@ DATA_DOCS = "reports/data_docs/"
 LATEST_LOCK = "locks/reports-latest.json"
 REPORTS_INDEX = "reports/index.html"
 MANIFEST = "manifest.json"
+#: Every file a report folder may hold besides its manifest: downloads fetch no other name.
+REPORT_FILES = frozenset(
+    {"metrics.parquet", "metrics.csv", "platforms.parquet", "hours.parquet", "sps.parquet", "summary.json",
+     "report.html", "validation.json"}
+)
 
 _DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")
 

@@ -1,16 +1,16 @@
 """Publishing a report folder so that no reader ever sees a half-written report.
 
-Order matters: the old manifest goes first (the folder now reads as
-incomplete), then the data files, then the new manifest, and only then does
-`reports/latest.json` move. A crash anywhere leaves a folder without a
-manifest, which consumers ignore by contract.
+Order matters: if `reports/latest.json` points at the folder it is taken
+away first, then the old manifest goes (the folder now reads as incomplete),
+then the data files, then the new manifest, and only then does latest.json
+move. A crash anywhere leaves a folder without a manifest, which consumers
+ignore by contract, and never a pointer to one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from datetime import date
 from typing import Literal
 
@@ -44,6 +44,7 @@ def publish_report(
             # Same bytes from newer inputs: vouch for them under the new fingerprint.
             storage.write(folder + layout.MANIFEST, _manifest_bytes({**existing, **_provenance(manifest)}, digests))
         return "unchanged"
+    _withdraw_latest(storage, folder)
     storage.delete(folder + layout.MANIFEST)
     for name, data in sorted(files.items()):
         storage.write(folder + name, data)
@@ -62,12 +63,25 @@ def _manifest_bytes(manifest: dict, digests: dict) -> bytes:
     return json.dumps({**manifest, "files": digests}, indent=2, sort_keys=True).encode()
 
 
+def _withdraw_latest(storage: Storage, folder: str) -> None:
+    """Remove latest.json while it points at `folder`: it must never name an incomplete report."""
+    if not _points_at(storage, folder):  # the common case needs no lock
+        return
+    with held(storage, layout.LATEST_LOCK, owner="withdraw-latest"):
+        if _points_at(storage, folder):
+            storage.delete(layout.LATEST)
+
+
+def _points_at(storage: Storage, folder: str) -> bool:
+    return storage.exists(layout.LATEST) and json.loads(storage.read(layout.LATEST)).get("path") == folder
+
+
 def _advance_latest(storage: Storage, day: date) -> None:
     """Point latest.json at `day` unless a newer complete report already holds it.
 
     Days publish concurrently, so the read-compare-write happens under a lock.
     """
-    with held(storage, layout.LATEST_LOCK, owner=f"{day.isoformat()}-{uuid.uuid4().hex}"):
+    with held(storage, layout.LATEST_LOCK, owner=f"advance-latest-{day.isoformat()}"):
         if storage.exists(layout.LATEST):
             current = json.loads(storage.read(layout.LATEST))
             if current.get("date", "") > day.isoformat():

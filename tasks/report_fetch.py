@@ -26,6 +26,10 @@ class ChecksumMismatch(RuntimeError):
     """A downloaded file is not the one its manifest vouches for."""
 
 
+class UnsafeManifest(RuntimeError):
+    """A manifest names a file no report holds (a path, `..`, an unknown name): nothing is written."""
+
+
 @dataclass(frozen=True)
 class Published:
     kind: str
@@ -47,11 +51,19 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
 
 
 def resolve_folder(storage: Storage, day: date | None) -> str:
-    """The folder of `day`'s report, or of the newest complete one (latest.json)."""
+    """The folder of `day`'s report, or of the newest complete one.
+
+    latest.json names the newest; while that report is being republished the
+    pointer is away, and the newest folder with a manifest is the answer."""
     if day is None:
-        if not storage.exists(layout.LATEST):
-            raise FileNotFoundError("no report has been published yet (reports/latest.json is missing)")
-        return json.loads(storage.read(layout.LATEST))["path"]
+        if storage.exists(layout.LATEST):
+            folder = json.loads(storage.read(layout.LATEST))["path"]
+            if storage.exists(folder + layout.MANIFEST):
+                return folder
+        complete = list_reports(storage, "daily")
+        if not complete:
+            raise FileNotFoundError("no report has been published yet (no daily folder has a manifest)")
+        return complete[-1].folder
     folder = layout.report_folder(day)
     if not storage.exists(folder + layout.MANIFEST):
         raise FileNotFoundError(f"no complete report for {day} (no {folder}{layout.MANIFEST})")
@@ -59,28 +71,34 @@ def resolve_folder(storage: Storage, day: date | None) -> str:
 
 
 def wanted_files(manifest: dict, fmt: str) -> list[str]:
-    return sorted(manifest["files"]) if fmt == "all" else FORMATS[fmt]
+    names = sorted(manifest["files"]) if fmt == "all" else FORMATS[fmt]
+    unsafe = [n for n in names if n not in layout.REPORT_FILES]
+    if unsafe:
+        raise UnsafeManifest(f"the manifest names files no report holds: {', '.join(map(repr, unsafe[:5]))}")
+    return names
 
 
 def download(storage: Storage, folder: str, fmt: str, to: Path, brand: str | None = None) -> list[Path]:
-    """Verify each file's SHA-256 against the manifest, then write it (filtered to `brand` if given)."""
-    manifest = json.loads(storage.read(folder + layout.MANIFEST))
-    to.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Verify every file's SHA-256 against the manifest first, then write them all (filtered to `brand` if given).
+
+    Only the plain names a report holds are fetched, so a crafted manifest cannot
+    write outside `to`; a mismatch anywhere writes nothing."""
+    manifest_bytes = storage.read(folder + layout.MANIFEST)
+    manifest = json.loads(manifest_bytes)
+    fetched: dict[str, bytes] = {}
     for name in wanted_files(manifest, fmt):
         data = storage.read(folder + name)
         expected = manifest["files"][name]["sha256"]
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
             raise ChecksumMismatch(f"{folder}{name}: sha256 {actual} does not match the manifest's {expected}")
-        if brand and name.endswith((".parquet", ".csv")):
-            data = _only_brand(data, name, brand)
-        (to / name).write_bytes(data)
-        written.append(to / name)
+        fetched[name] = _only_brand(data, name, brand) if brand and name.endswith((".parquet", ".csv")) else data
     if fmt == "all":
-        (to / layout.MANIFEST).write_bytes(storage.read(folder + layout.MANIFEST))
-        written.append(to / layout.MANIFEST)
-    return written
+        fetched[layout.MANIFEST] = manifest_bytes
+    to.mkdir(parents=True, exist_ok=True)
+    for name, data in fetched.items():
+        (to / name).write_bytes(data)
+    return [to / name for name in fetched]
 
 
 def _only_brand(data: bytes, name: str, brand: str) -> bytes:

@@ -289,3 +289,97 @@ def test_s3_takeover_is_conditional_on_the_body_that_was_read(s3_bucket):
     assert store.read("locks/day.json") == b"first taker"
     assert store.delete_if("locks/day.json", store.read_tagged("locks/day.json")[1])
     assert not store.exists("locks/day.json")
+
+
+# 4. A crafted manifest cannot write outside --to.
+
+
+def _published(store, day: date, files: dict[str, bytes]) -> str:
+    from tasks import layout
+    from tasks.publish import publish_report
+
+    publish_report(store, layout.report_folder(day), files, {"date": day.isoformat(), "status": "final"},
+                   latest_day=day)
+    return layout.report_folder(day)
+
+
+@pytest.mark.parametrize("name", ["../../evil.sh", "/tmp/evil.sh", "sub/evil.sh", "..", "evil.sh"])
+def test_download_refuses_a_manifest_naming_any_other_file(tmp_path, name):
+    import hashlib
+
+    from tasks import layout
+    from tasks.report_fetch import UnsafeManifest, download
+
+    store = open_storage(str(tmp_path / "store"))
+    folder = _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n"})
+    manifest = json.loads(store.read(folder + layout.MANIFEST))
+    manifest["files"][name] = {"sha256": hashlib.sha256(b"#!/bin/sh\n").hexdigest(), "bytes": 10}
+    store.write(folder + layout.MANIFEST, json.dumps(manifest).encode())
+    to = tmp_path / "a" / "b" / "to"
+    with pytest.raises(UnsafeManifest, match="names files no report holds"):
+        download(store, folder, "all", to)
+    assert not (tmp_path / "a").exists()  # nothing written anywhere, not even the folder
+
+
+def test_the_names_downloads_accept_are_exactly_the_files_a_report_publishes(published_sample):
+    from tasks import layout
+
+    manifest = json.loads(published_sample.read(layout.report_folder(date(2017, 10, 31)) + layout.MANIFEST))
+    assert set(manifest["files"]) == layout.REPORT_FILES
+
+
+def test_download_writes_nothing_when_one_checksum_fails(tmp_path):
+    from tasks.report_fetch import ChecksumMismatch, download
+
+    store = open_storage(str(tmp_path / "store"))
+    folder = _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n", "report.html": b"<p>x</p>"})
+    store.write(folder + "report.html", b"<p>tampered</p>")
+    with pytest.raises(ChecksumMismatch, match="report.html"):
+        download(store, folder, "all", tmp_path / "to")
+    assert not (tmp_path / "to").exists()
+
+
+# 7. latest.json never points at a folder without a manifest.
+
+
+def test_latest_is_withdrawn_while_its_report_is_republished_and_readers_fall_back(tmp_path):
+    from tasks import layout
+    from tasks.report_fetch import resolve_folder
+
+    store = open_storage(str(tmp_path))
+    older = _published(store, date(2017, 10, 31), {"metrics.csv": b"brand\nA\n"})
+    newest = _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n"})
+    assert resolve_folder(store, None) == newest
+
+    class DiesOnTheFirstFile:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def write(self, key, data):
+            if key.endswith("metrics.csv"):
+                raise OSError("killed")
+            self.inner.write(key, data)
+
+    from tasks.publish import publish_report
+
+    with pytest.raises(OSError, match="killed"):
+        publish_report(DiesOnTheFirstFile(store), newest, {"metrics.csv": b"brand\nB\n"}, {}, latest_day=date(2017, 11, 1))
+    assert not store.exists(layout.LATEST)
+    assert resolve_folder(store, None) == older  # --latest still answers, with the newest complete report
+
+
+# 11. `--expires` within what S3 allows.
+
+
+@pytest.mark.parametrize("expires", ["0", "-5", "604801", "1000000000"])
+def test_presigned_link_lifetime_outside_1_s_to_7_days_is_refused(tmp_path, expires):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["reports", "url", "--latest", "--expires", expires, "--storage", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--expires" in result.output and "Traceback" not in result.output

@@ -75,9 +75,10 @@ def test_a_crash_mid_publish_leaves_no_complete_looking_report(tmp_path, fail_at
         # writes: 1 metrics.csv, 2 report.html, 3 manifest.json
         publish_report(FailingOnWrite(store, fail_at), FOLDER, changed, {"run_id": "new"}, latest_day=DAY)
     assert read_manifest(store, FOLDER) is None  # the old manifest no longer vouches for mixed files
-    assert store.read(layout.LATEST) == latest_before
+    assert not store.exists(layout.LATEST)  # never a pointer to a folder without a manifest
     assert publish_report(store, FOLDER, changed, {"run_id": "retry"}, latest_day=DAY) == "published"
     assert read_manifest(store, FOLDER)["run_id"] == "retry"
+    assert store.read(layout.LATEST) == latest_before  # back once the folder is complete again
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
