@@ -17,6 +17,8 @@ from importlib import resources
 
 import polars as pl
 
+from tasks.masking import shown
+
 ROW = "_row"
 
 
@@ -160,9 +162,35 @@ def _with_values(frame: pl.DataFrame, broken: list[pl.DataFrame], rules: list[Ru
     )
 
 
+_QUOTED = (
+    "partial_unexpected_list",
+    "unexpected_list",
+    "partial_unexpected_counts",
+    "partial_unexpected_index_list",
+    "unexpected_index_list",
+    "details",
+)
+
+
 def data_docs_page(result: object) -> bytes:
-    """GX's own Data Docs page for one validation result (rendered without a file context)."""
+    """GX's own Data Docs page for one validation result (rendered without a file context).
+
+    GX puts unexpected values into the page unescaped; they are archive text (markup,
+    personal data), so each is replaced by what tasks/masking.py allows first."""
     from great_expectations.render.renderer import ValidationResultsPageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
 
+    for outcome in result.results:
+        for name in _QUOTED:
+            if name in outcome.result:
+                outcome.result[name] = _masked(outcome.result[name])
     return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result)).encode()
+
+
+def _masked(value):
+    """Every leaf value of GX's result structure through `masking.shown`, keys and counts kept."""
+    if isinstance(value, dict):
+        return {k: (v if k == "count" else _masked(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return shown(value)

@@ -3,7 +3,8 @@
 Rules with their severity and reason, per-archive counts (rows read =
 accepted + quarantined), a few examples per rule, the delivery checks, and
 the responses stamped before their mention. Post text is never copied here:
-values of text-bearing rules are replaced by their length.
+values of text-bearing rules are replaced by their length, and any other
+value only appears when it is a plain token (tasks/masking.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import polars as pl
 
 from tasks import layout
 from tasks.ingest import IngestRecord
+from tasks.masking import example_value
 from tasks.measure import DayMeasure
 from tasks.policy import Policy
 from tasks.storage import Storage
@@ -42,7 +44,7 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
     text_rules = {r.name for s in ("mentions",) for r in suite_rules(load_suite(s)) if r.value_column in _TEXT_COLUMNS}
     masked = pl.when(pl.col("rule").str.split("; ").list.first().is_in(list(text_rules))).then(
         pl.format("«masked: {} characters»", pl.col("value").str.len_chars().fill_null(0))
-    ).otherwise(pl.col("value"))
+    ).otherwise(example_value(pl.col("value")))
     return (
         rows.with_columns(masked.alias("value"))
         .group_by("rule", maintain_order=True)

@@ -383,3 +383,46 @@ def test_presigned_link_lifetime_outside_1_s_to_7_days_is_refused(tmp_path, expi
     result = CliRunner().invoke(app, ["reports", "url", "--latest", "--expires", expires, "--storage", str(tmp_path)])
     assert result.exit_code == 2
     assert "--expires" in result.output and "Traceback" not in result.output
+
+
+# 5 and 8. Archive text in Data Docs and validation.json: no markup, no personal data.
+
+_XSS = "<img src=x onerror=alert(7)>"
+_PII = "call +1 555 123 4567 or bob@example.com"
+
+
+def test_data_docs_and_validation_examples_carry_no_markup_and_no_personal_data(tmp_path):
+    from tasks.validation_report import masked_examples
+
+    store = open_storage(str(tmp_path))
+    record = _ingest(
+        store, f"archives/twitter/dt={DAY}/a.jsonl",
+        jsonl(jsonl_row(101, mention_id=_XSS), jsonl_row(102, sentiment=_XSS), jsonl_row(103, mention_id=_PII),
+              jsonl_row(104, sentiment="Positive!"), good=100),
+    )
+    assert record.quarantined_by_rule == {"mention_id_well_formed": 2, "sentiment_label_known": 2}
+    page = store.read(record.data_docs).decode()
+    for leak in (_XSS, "onerror", "alert(7)", "555 123", "bob@example.com"):
+        assert leak not in page
+    assert "«masked: 28 characters»" in page  # the value is withheld, its length is said
+    examples = {(e["source_row"], e["value"]) for e in masked_examples(store, record)}
+    assert examples == {
+        (101, "«masked: 28 characters»"),
+        (102, "«masked: 28 characters»"),
+        (103, "«masked: 39 characters»"),
+        (104, "«masked: 9 characters»"),  # not a plain token: has "!"
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "shown_as"),
+    [("12345abc", "12345abc"), ("posititve", "posititve"), ("1.5e+18", "1.5e+18"), ("bob@example.com", "«masked: 15 characters»"),
+     ("+15551234567", "«masked: 12 characters»"), ("a b", "«masked: 3 characters»"), ("x" * 41, "«masked: 41 characters»"),
+     (7, 7), (None, None)],
+)
+def test_an_example_value_is_shown_only_when_it_is_a_plain_token(value, shown_as):
+    from tasks.masking import example_value, shown
+
+    assert shown(value) == shown_as
+    if isinstance(value, str):
+        assert pl.select(example_value(pl.lit(value))).item() == shown_as

@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tasks.urgent import mask_pii, urgent_unanswered
+from tasks.masking import mask_pii
+from tasks.urgent import urgent_unanswered
 from tests.frames import at
 
 
