@@ -130,7 +130,7 @@ def quarantine_list(
     storage: StorageOption = None,
 ) -> None:
     """Archives with quarantined rows or rejected whole, with counts per rule."""
-    from tasks.ingest import read_records
+    from tasks.ingest import read_misplaced, read_records
     from tasks.storage import open_storage
 
     store = open_storage(_settings(storage).storage)
@@ -139,7 +139,8 @@ def quarantine_list(
     for column in ("collected", "archive", "read", "accepted", "quarantined", "rules"):
         table.add_column(column, justify="right" if column in ("read", "accepted", "quarantined") else "left")
     shown = 0
-    for r in sorted(read_records(store), key=lambda r: (r.collected, r.key)):
+    records = read_records(store) + ([] if wanted else read_misplaced(store))
+    for r in sorted(records, key=lambda r: (r.collected, r.key)):
         if (r.rows_quarantined or r.rejected) and wanted in (None, r.collected):
             rules = ", ".join(f"{k} ({v})" for k, v in r.quarantined_by_rule.items()) or (r.error or "")
             table.add_row(r.collected, r.key, str(r.rows_read), str(r.rows_accepted), str(r.rows_quarantined), rules)

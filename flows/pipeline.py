@@ -23,7 +23,8 @@ from flows import progress
 from tasks import layout
 from tasks.batch_checks import check_delivery
 from tasks.day_report import mark_failed, prepare_day, publish_period_report, unmeasured_days
-from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records
+from tasks.adapters import archive_format
+from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records, set_aside_misplaced
 from tasks.measure import LOOKBACK_DAYS
 from tasks.metrics import watermark_after
 from tasks.day_store import TREND_DAYS, trend_days
@@ -31,7 +32,7 @@ from tasks.periods import Period, period_of, periods_touching
 from tasks.policy import load_policy
 from tasks.report_index import publish_index
 from tasks.settings import Settings
-from tasks.storage import ObjectInfo, TransientStorageError, open_storage
+from tasks.storage import ObjectInfo, StorageError, TransientStorageError, open_storage
 from tasks.warehouse import days_with_mentions
 
 
@@ -124,12 +125,24 @@ def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: 
 
 def archive_watermark(objects: list[ObjectInfo]) -> datetime:
     """End of the newest collection day: replies after it cannot have been seen yet."""
-    return watermark_after([d for d in (layout.partition_day(o.key) for o in objects) if d is not None])
+    return watermark_after([d for d in (layout.archive_day(o.key) for o in objects) if d is not None])
 
 
-def _archives(storage) -> list[ObjectInfo]:
+@task(name="list-archives", **_RETRYING)
+def list_archives(storage_url: str) -> list[ObjectInfo]:
     """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not skipped."""
-    return [o for o in storage.list(layout.ARCHIVES) if not o.key.rsplit("/", 1)[-1].startswith(("_", "."))]
+    return [
+        o
+        for o in open_storage(storage_url).list(layout.ARCHIVES)
+        if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
+    ]
+
+
+@task(name="set-aside-misplaced", **_RETRYING)
+def set_aside(storage_url: str, archives: list[ObjectInfo], settings: dict) -> list[IngestRecord]:
+    """Objects outside archives/<platform>/dt=YYYY-MM-DD/: recorded, copied to quarantine, reported."""
+    misplaced = [o for o in archives if layout.misplacement(o.key)]
+    return set_aside_misplaced(open_storage(storage_url), misplaced, load_policy(Settings(**settings).policy_file))
 
 
 class _Blocked:
@@ -257,7 +270,9 @@ def _run_all(publish, storage_url: str, periods: list[Period], watermark, settin
             yield name, None
 
 
-def _finish(storage_url: str, records: list[IngestRecord], outcome: dict) -> dict:
+def _finish(storage_url: str, records: list[IngestRecord], outcome: dict, misplaced: list[IngestRecord]) -> dict:
+    for record in misplaced:
+        outcome["failed"][record.key] = record.error or record.key
     summary = {
         "archives": len(records),
         "ingested": sum(not r.skipped for r in records),
@@ -273,7 +288,10 @@ def _finish(storage_url: str, records: list[IngestRecord], outcome: dict) -> dic
         len(summary["failed"]),
     )
     _artifacts(storage_url, summary)
-    write_index(storage_url)
+    try:
+        write_index(storage_url)
+    except StorageError as exc:
+        summary["failed"][layout.REPORTS_INDEX] = str(exc)
     if summary["failed"]:
         lines = [f"{day}: {reason}" for day, reason in sorted(summary["failed"].items())]
         raise PipelineFailed(f"{len(lines)} report(s) not published:\n" + "\n".join(lines))
@@ -321,15 +339,16 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
     settings = _settings(storage)
     store = open_storage(settings.storage)
-    archives = _archives(store)
-    in_range = [o for o in archives if start <= (layout.partition_day(o.key) or date.min) <= end]
-    get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
     config = settings.model_dump(mode="json")
+    archives = list_archives(store.url)
+    misplaced = set_aside(store.url, archives, config)
+    in_range = [o for o in archives if start <= (layout.archive_day(o.key) or date.min) <= end]
+    get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
     blocked = _Blocked()
     records = _ingest(store.url, in_range, config, blocked, force)
     days = days_with_mentions(store, start, end)
     outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config, force)
-    return _finish(store.url, records, outcome)
+    return _finish(store.url, records, outcome, misplaced)
 
 
 def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
@@ -344,16 +363,17 @@ def nightly(day: date | None = None, storage: str | None = None) -> dict:
     settings = _settings(storage)
     day = day or (datetime.now(UTC).date() - timedelta(days=1))
     store = open_storage(settings.storage)
-    archives = _archives(store)
-    todays = [o for o in archives if layout.partition_day(o.key) == day]
-    get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     config = settings.model_dump(mode="json")
+    archives = list_archives(store.url)
+    misplaced = set_aside(store.url, archives, config)
+    todays = [o for o in archives if layout.archive_day(o.key) == day]
+    get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     blocked = _Blocked()
     records = _ingest(store.url, todays, config, blocked)
     candidates = _affected_days({date.fromisoformat(d) for r in records for d in r.days} | {day}, settings.reply_horizon_hours)
     existing = set(days_with_mentions(store, min(candidates), max(candidates)))
     outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config)
-    return _finish(store.url, records, outcome)
+    return _finish(store.url, records, outcome, misplaced)
 
 
 @flow(name="replay-quarantine", log_prints=True)
@@ -368,16 +388,18 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
         and (day is None or r.collected == day.isoformat())
         and (source is None or r.key == source)
     ]
-    listed = {o.key: o for o in _archives(store)}
+    config = settings.model_dump(mode="json")
+    archives = list_archives(store.url)
+    misplaced = set_aside(store.url, archives, config)
+    listed = {o.key: o for o in archives}
     objects = [listed[r.key] for r in chosen if r.key in listed]
     get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))
-    config = settings.model_dump(mode="json")
     blocked = _Blocked()
     records = _ingest(store.url, objects, config, blocked, force=True)
     touched = {date.fromisoformat(d) for r in chosen + records for d in r.days}
     candidates = _affected_days(touched, settings.reply_horizon_hours) if touched else set()
     existing = set(days_with_mentions(store, min(candidates), max(candidates))) if candidates else set()
     outcome = _publish_days(
-        store.url, sorted(candidates & existing), blocked, archive_watermark(list(listed.values())), config, True
+        store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config, True
     )
-    return _finish(store.url, records, outcome)
+    return _finish(store.url, records, outcome, misplaced)

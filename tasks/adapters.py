@@ -190,6 +190,9 @@ def _read_csv(data: bytes, key: str) -> pl.DataFrame:
         # Ragged rows make the fast reader give up on the whole file; read it row by
         # row instead so only the broken rows are quarantined.
         frame = _read_ragged_csv(data.decode("utf-8"), columns, key)
+    # A blank line is no record (trailing newlines, spacing between blocks): not a row of nulls.
+    blank = pl.all_horizontal(pl.col(c).str.strip_chars().fill_null("") == "" for c in columns)
+    frame = frame.filter(~blank)
     if "tweet_id" not in columns:
         return frame
     missing = [c for c in TWCS_COLUMNS if c not in columns]

@@ -237,6 +237,40 @@ def _replace(
     storage.write(layout.source_record(slug), record.to_json())
 
 
+MISPLACED_RULE = "file_location_known"
+
+
+def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Policy) -> list[IngestRecord]:
+    """Objects under archives/ but outside archives/<platform>/dt=YYYY-MM-DD/, each recorded as rejected.
+
+    Each is copied to quarantine once (same etag: not again) and reported by every run
+    until it is moved or removed; then its record and copy go too."""
+    listed = {layout.misplaced_record(layout.source_slug(o.key)): o for o in objects}
+    for stale in set(storage.keys(layout.MISPLACED)) - set(listed):
+        storage.delete(layout.quarantine_misplaced(stale.removeprefix(layout.MISPLACED).removesuffix(".json")))
+        storage.delete(stale)
+    records = []
+    for key, obj in sorted(listed.items()):
+        previous = IngestRecord.from_json(storage.read(key)) if storage.exists(key) else None
+        if previous and (previous.etag, previous.size) == (obj.etag, obj.size):
+            previous.skipped = True
+            records.append(previous)
+            continue
+        where = layout.misplacement(obj.key)
+        record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint="", collected="", rejected=True,
+                              failed_rules=[MISPLACED_RULE],
+                              error=f"{obj.key}: {MISPLACED_RULE}: {where}; move it into a platform's dt= folder")
+        if obj.size <= policy.parameters["max_object_bytes"]:
+            storage.write(layout.quarantine_misplaced(layout.source_slug(obj.key)), storage.read(obj.key))
+        storage.write(key, record.to_json())
+        records.append(record)
+    return records
+
+
+def read_misplaced(storage: Storage) -> list[IngestRecord]:
+    return [IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.MISPLACED) if k.endswith(".json")]
+
+
 def read_records(storage: Storage) -> list[IngestRecord]:
     """Every ingest record, for batch checks, manifests and the quarantine commands."""
     return [

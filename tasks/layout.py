@@ -23,13 +23,34 @@ REPORT_FILES = frozenset(
      "report.html", "validation.json"}
 )
 
+MISPLACED = "warehouse/_misplaced/"
+
 _DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")
+_ARCHIVE_PLACE = re.compile(r"archives/([^/]+)/dt=([^/]*)/(.*[^/])")
 
 
 def partition_day(key: str) -> date | None:
-    """The `dt=YYYY-MM-DD` partition a key sits in, if any."""
+    """The `dt=YYYY-MM-DD` partition a key sits in, if any (an impossible date is none)."""
     match = _DT.search(key)
-    return date.fromisoformat(match.group(1)) if match else None
+    try:
+        return date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
+def archive_day(key: str) -> date | None:
+    """The collection day of an archive in its right place; None for any other key."""
+    return None if misplacement(key) else partition_day(key)
+
+
+def misplacement(key: str) -> str | None:
+    """Why an object under archives/ is not where an archive must be, or None when it is."""
+    match = _ARCHIVE_PLACE.fullmatch(key)
+    if not match or match.group(1).startswith("dt="):
+        return "not under archives/<platform>/dt=YYYY-MM-DD/"
+    if partition_day(f"dt={match.group(2)}/") is None:
+        return f"dt={match.group(2)} is not a calendar date (YYYY-MM-DD)"
+    return None
 
 
 def source_slug(key: str) -> str:
@@ -52,6 +73,15 @@ def source_record(slug: str) -> str:
 
 def quarantine_rows(collected: date, slug: str) -> str:
     return f"{QUARANTINE}dt={collected.isoformat()}/{slug}.parquet"
+
+
+def misplaced_record(slug: str) -> str:
+    return f"{MISPLACED}{slug}.json"
+
+
+def quarantine_misplaced(slug: str) -> str:
+    """A copy of an object found outside any archive partition."""
+    return f"{QUARANTINE}misplaced/{slug}"
 
 
 def quarantine_object(collected: date, slug: str, name: str) -> str:

@@ -74,6 +74,12 @@ def prefect_harness():
 
     from flows.runtime import in_process
 
+    from prefect.logging.configuration import setup_logging
+
+    # Prefect sets up logging at its first flow run and binds its console to the
+    # sys.stderr of that moment: if that run is inside CliRunner, later runs would
+    # write to CliRunner's closed stream. Set it up now, on the real stderr.
+    setup_logging()
     with prefect_test_harness(server_startup_timeout=180), in_process():
         yield
 

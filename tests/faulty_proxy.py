@@ -1,8 +1,10 @@
 """An HTTP proxy on 127.0.0.1 in front of the S3 server that injects transient failures.
 
-Requests whose method and path match a rule get `503 SlowDown` (S3's own
-throttling answer) until that rule's budget is spent; everything else is
-forwarded unchanged. Every request is counted, so tests can assert retries.
+Requests whose method and path match a rule fail until that rule's budget is
+spent: `503 SlowDown` (S3's own throttling answer), a connection closed with
+no answer ("drop"), or an answer cut off half-way through its body ("cut").
+Everything else is forwarded unchanged. Every request is counted, so tests can
+assert retries.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ SLOW_DOWN = (
 class FaultyProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = urlparse(upstream)
-        self.failures: dict[tuple[str, str], int] = {}
+        self.failures: dict[tuple[str, str], tuple[int, str]] = {}
         self.seen: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -33,9 +35,11 @@ class FaultyProxy:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def fail(self, method: str, path_suffix: str, times: int) -> None:
-        """Answer 503 to the next `times` requests of `method` whose path ends with `path_suffix`."""
-        self.failures[(method, path_suffix)] = times
+    def fail(self, method: str, path_suffix: str, times: int, how: str = "slowdown") -> None:
+        """Fail the next `times` requests of `method` whose path ends with `path_suffix`.
+
+        `how`: "slowdown" (503), "drop" (close, no answer) or "cut" (half the body, then close)."""
+        self.failures[(method, path_suffix)] = (times, how)
 
     def count(self, method: str, path_suffix: str) -> int:
         return sum(n for (m, p), n in self.seen.items() if m == method and p.endswith(path_suffix))
@@ -48,14 +52,14 @@ class FaultyProxy:
         self._server.shutdown()
         self._server.server_close()
 
-    def _should_fail(self, method: str, path: str) -> bool:
+    def _failure(self, method: str, path: str) -> str | None:
         with self._lock:
             self.seen[(method, path)] += 1
-            for (m, suffix), left in self.failures.items():
+            for (m, suffix), (left, how) in self.failures.items():
                 if m == method and path.endswith(suffix) and left > 0:
-                    self.failures[(m, suffix)] = left - 1
-                    return True
-        return False
+                    self.failures[(m, suffix)] = (left - 1, how)
+                    return how
+        return None
 
     def _handler(self):
         proxy = self
@@ -70,7 +74,11 @@ class FaultyProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 path = unquote(self.path.split("?", 1)[0])
-                if proxy._should_fail(self.command, path):
+                how = proxy._failure(self.command, path)
+                if how == "drop":
+                    self.close_connection = True
+                    return
+                if how == "slowdown":
                     self.send_response(503)
                     self.send_header("Content-Type", "application/xml")
                     self.send_header("Content-Length", str(len(SLOW_DOWN)))
@@ -88,7 +96,10 @@ class FaultyProxy:
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                if self.command != "HEAD":
+                if how == "cut":
+                    self.wfile.write(data[: len(data) // 2])
+                    self.close_connection = True
+                elif self.command != "HEAD":
                     self.wfile.write(data)
                 upstream.close()
 

@@ -17,7 +17,7 @@ from tasks.ingest import ingest_object
 from tasks.policy import load_policy
 from tasks.storage import open_storage
 from tasks.warehouse import load_window
-from tests.test_bad_inputs import DAY, jsonl, jsonl_row
+from tests.test_bad_inputs import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 
 def _ingest(store, key: str, data: bytes):
@@ -426,3 +426,97 @@ def test_an_example_value_is_shown_only_when_it_is_a_plain_token(value, shown_as
     assert shown(value) == shown_as
     if isinstance(value, str):
         assert pl.select(example_value(pl.lit(value))).item() == shown_as
+
+
+# 9. Dropped connections are transient, a body cut mid-way too, and the first listing is retried.
+
+
+@pytest.mark.parametrize("how", ["drop", "cut"])
+def test_a_dropped_or_cut_connection_is_a_transient_error_naming_the_object(s3_bucket, s3_endpoint, monkeypatch, how):
+    from tasks.storage import TransientStorageError
+    from tests.faulty_proxy import FaultyProxy
+
+    open_storage(f"s3://{s3_bucket}/sps").write("archives/a.jsonl", b"x" * 100_000)
+    with FaultyProxy(s3_endpoint) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        store = open_storage(f"s3://{s3_bucket}/sps")
+        proxy.fail("GET", "archives/a.jsonl", times=1, how=how)
+        with pytest.raises(TransientStorageError, match=f"s3://{s3_bucket}/sps/archives/a.jsonl"):
+            store.read("archives/a.jsonl")
+        assert store.read("archives/a.jsonl") == b"x" * 100_000  # the next attempt is fine
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_first_archive_listing_of_a_flow_is_retried(s3_bucket, s3_endpoint, monkeypatch):
+    from flows.pipeline import backfill
+    from tests.faulty_proxy import FaultyProxy
+
+    url = f"s3://{s3_bucket}/sps"
+    open_storage(url).write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
+    with FaultyProxy(s3_endpoint) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
+        monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+        proxy.fail("GET", f"/{s3_bucket}", times=2, how="drop")  # list_objects_v2: GET /bucket?list-type=2
+        summary = backfill(date(2017, 11, 1), date(2017, 11, 1), storage=url)
+    assert summary["published"] == ["2017-11-01"]
+    assert proxy.count("GET", f"/{s3_bucket}") >= 3  # two dropped, then the listing went through
+
+
+# 6 and 11. Every object under archives/ is ingested or reported; a bad key takes nothing else down.
+
+_MISPLACED = [
+    "archives/twitter/dt=2017-02-30/a.jsonl",
+    "archives/twitter/dt=notadate/a.jsonl",
+    "archives/x.jsonl",
+    "archives/twitter/y.jsonl",
+    "archives/dt=2017-11-01/y.jsonl",
+]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_path):
+    from flows.pipeline import PipelineFailed, backfill, nightly
+    from tasks import layout
+    from tasks.ingest import read_misplaced
+
+    store = open_storage(str(tmp_path))
+    store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
+    store.write(f"archives/twitter/dt={DAY}/..jsonl", jsonl(good=40))  # an odd name, but a real archive
+    store.write(f"archives/twitter/dt={DAY}/_SUCCESS", b"")  # a marker: not an archive
+    for key in _MISPLACED:
+        store.write(key, jsonl())
+    for run in (lambda: backfill(date(2017, 11, 1), date(2017, 11, 1), storage=store.url),
+                lambda: nightly(day=date(2017, 11, 1), storage=store.url)):
+        with pytest.raises(PipelineFailed) as failure:
+            run()
+        for key in _MISPLACED:
+            assert f"{key}: {key}: file_location_known" in str(failure.value)
+        assert "dt=2017-02-30 is not a calendar date" in str(failure.value)
+        assert store.exists(layout.report_folder(date(2017, 11, 1)) + layout.MANIFEST)
+    assert sorted(r.key for r in read_misplaced(store)) == sorted(_MISPLACED)
+    assert len(store.keys("quarantine/misplaced/")) == len(_MISPLACED)
+    assert load_window(store, date(2017, 11, 1), date(2017, 11, 1)).height == 40  # a.jsonl's 30 ids are among ..jsonl's 40
+
+    for key in _MISPLACED:
+        store.delete(key)
+    backfill(date(2017, 11, 1), date(2017, 11, 1), storage=store.url)  # clean again: no failure
+    assert read_misplaced(store) == [] and store.keys("quarantine/misplaced/") == []
+
+
+@pytest.mark.parametrize(
+    ("data", "quarantined"),
+    [
+        (lambda: twcs() + b"\n", {}),  # one trailing blank line
+        (lambda: twcs() + b"\n \n\r\n", {}),  # several, one with a space, one CRLF
+        (lambda: (TWCS_HEADER + "".join(twcs_row(i) + ("\n" if i == 10 else "") for i in range(1, 31))).encode(), {}),
+        (lambda: (TWCS_HEADER + "".join(twcs_row(i) for i in range(1, 31)) + "\n"
+                  + '31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"hi",,,EXTRA\n').encode(),
+         {"record_well_formed": 1}),  # the row-by-row reader too
+    ],
+    ids=["trailing", "several trailing", "between rows", "ragged file"],
+)
+def test_blank_lines_in_a_csv_are_not_rows(tmp_path, data, quarantined):
+    record = _ingest(open_storage(str(tmp_path)), f"archives/twitter/dt={DAY}/a.csv", data())
+    assert (record.rows_read, record.rows_accepted, record.rejected) == (30 + len(quarantined), 30, False)
+    assert record.quarantined_by_rule == quarantined
