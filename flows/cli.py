@@ -27,6 +27,9 @@ StorageOption = Annotated[
     typer.Option("--storage", envvar="SPS_STORAGE", help="Local path, file:///path or s3://bucket/prefix."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Redo every archive and day, even unchanged ones.")]
+#: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
+#: download, 3 storage that could not be reached or written.
+EXIT_STORAGE = 3
 DEMO_ARCHIVE = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 DEMO_RANGE = (date(2017, 10, 1), date(2017, 12, 3))
 
@@ -49,6 +52,7 @@ def _run(flow_fn, **params) -> dict:
     from flows import progress
     from flows.pipeline import PipelineFailed
     from flows.runners import configured
+    from tasks.storage import StorageError
 
     settings = _settings(params.get("storage"))
     started = time.monotonic()
@@ -71,6 +75,13 @@ def _run(flow_fn, **params) -> dict:
             bar.stop()
             console.print(f"[bold red]run failed[/]: {exc}")
             raise typer.Exit(1) from None
+        except StorageError as exc:
+            bar.stop()
+            console.print(
+                f"[bold red]storage failed[/]: {exc}. Check --storage / SPS_STORAGE, the endpoint and the "
+                "credentials, then run again: what was published stays as it was."
+            )
+            raise typer.Exit(EXIT_STORAGE) from None
     _print_summary(summary, time.monotonic() - started)
     return summary
 

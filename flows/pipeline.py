@@ -145,6 +145,12 @@ def set_aside(storage_url: str, archives: list[ObjectInfo], settings: dict) -> l
     return set_aside_misplaced(open_storage(storage_url), misplaced, load_policy(Settings(**settings).policy_file))
 
 
+def _listed(storage_url: str, settings: dict) -> tuple[list[ObjectInfo], list[IngestRecord]]:
+    """The archive objects, and the records of those not where an archive must be."""
+    archives = list_archives.with_options(**_retries(settings))(storage_url)
+    return archives, set_aside.with_options(**_retries(settings))(storage_url, archives, settings)
+
+
 class _Blocked:
     """Days not to publish this run, each with its reasons and Data Docs pages."""
 
@@ -340,8 +346,7 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     settings = _settings(storage)
     store = open_storage(settings.storage)
     config = settings.model_dump(mode="json")
-    archives = list_archives(store.url)
-    misplaced = set_aside(store.url, archives, config)
+    archives, misplaced = _listed(store.url, config)
     in_range = [o for o in archives if start <= (layout.archive_day(o.key) or date.min) <= end]
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
     blocked = _Blocked()
@@ -364,8 +369,7 @@ def nightly(day: date | None = None, storage: str | None = None) -> dict:
     day = day or (datetime.now(UTC).date() - timedelta(days=1))
     store = open_storage(settings.storage)
     config = settings.model_dump(mode="json")
-    archives = list_archives(store.url)
-    misplaced = set_aside(store.url, archives, config)
+    archives, misplaced = _listed(store.url, config)
     todays = [o for o in archives if layout.archive_day(o.key) == day]
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     blocked = _Blocked()
@@ -389,8 +393,7 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
         and (source is None or r.key == source)
     ]
     config = settings.model_dump(mode="json")
-    archives = list_archives(store.url)
-    misplaced = set_aside(store.url, archives, config)
+    archives, misplaced = _listed(store.url, config)
     listed = {o.key: o for o in archives}
     objects = [listed[r.key] for r in chosen if r.key in listed]
     get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))

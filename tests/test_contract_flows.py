@@ -121,5 +121,5 @@ def test_a_reply_stamped_before_its_mention_is_reported_and_not_counted(tmp_path
     assert _metrics(store, "2017-11-01")["responded"] == 0
     validation = json.loads(store.read("reports/daily/dt=2017-11-01/validation.json"))
     assert validation["response_before_mention"] == [
-        {"mention_id": "m1", "response_id": "r1", "rule": "response_before_mention"}
+        {"platform": "twitter", "mention_id": "m1", "response_id": "r1", "rule": "response_before_mention"}
     ]
