@@ -278,7 +278,7 @@ def _run_all(publish, storage_url: str, periods: list[Period], watermark, settin
 
 def _finish(storage_url: str, records: list[IngestRecord], outcome: dict, misplaced: list[IngestRecord]) -> dict:
     for record in misplaced:
-        outcome["failed"][record.key] = record.error or record.key
+        outcome["failed"][record.key] = (record.error or "").removeprefix(f"{record.key}: ")
     summary = {
         "archives": len(records),
         "ingested": sum(not r.skipped for r in records),

@@ -11,8 +11,10 @@ PREFECT_FLOWS_HEARTBEAT_FREQUENCY (deployments keep Prefect's default).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 _DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -25,6 +27,28 @@ def configure_environment() -> None:
     """Set defaults the user has not set; call before Prefect is imported."""
     for name, value in _DEFAULTS.items():
         os.environ.setdefault(name, value)
+    os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(Path(__file__).with_name("logging.yml")))
+
+
+class OneLineFailures(logging.Filter):
+    """Console records lose their traceback and all but their first line (unless SPS_TRACEBACKS=1).
+
+    An expected failure (bad data, storage down) is told once, in full, in the
+    run's summary; a traceback under every failed task buries it. Runs a Prefect
+    API handler sees first (flow and task loggers) keep everything there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if os.environ.get("SPS_TRACEBACKS") == "1":
+            return True
+        if record.exc_info and type(record.exc_info[1]).__name__ == "PipelineFailed":
+            return False  # the command prints that list itself
+        message = record.getMessage()
+        if record.exc_info:
+            message = f"{message} ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        lines = message.replace("\\n", "\n").splitlines() or [""]  # a state's repr escapes its newlines
+        record.msg = lines[0] + (f" (+{len(lines) - 1} more lines)" if len(lines) > 1 else "")
+        record.args, record.exc_info, record.exc_text = None, None, None
+        return True
 
 
 @contextlib.contextmanager

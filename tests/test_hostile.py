@@ -491,7 +491,7 @@ def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_p
         with pytest.raises(PipelineFailed) as failure:
             run()
         for key in _MISPLACED:
-            assert f"{key}: {key}: file_location_known" in str(failure.value)
+            assert f"\n{key}: file_location_known: " in str(failure.value)
         assert "dt=2017-02-30 is not a calendar date" in str(failure.value)
         assert store.exists(layout.report_folder(date(2017, 11, 1)) + layout.MANIFEST)
     assert sorted(r.key for r in read_misplaced(store)) == sorted(_MISPLACED)
@@ -563,3 +563,44 @@ def test_iam_policies_match_the_compose_storage_and_the_layout():
         "s3:DeleteObject": owned,
     }
     assert grants("iam-policy-reader.json") == {"s3:ListBucket": {"reports/"}, "s3:GetObject": {"reports/"}}
+
+
+# 9 and 11. What a person at the terminal sees: one sentence per failure, no traceback.
+
+
+def _sps(*args: str, env: dict | None = None, home) -> "subprocess.CompletedProcess[str]":
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = os.environ | {"PREFECT_HOME": str(home), "COLUMNS": "200"} | (env or {})
+    environment.pop("PREFECT_API_URL", None)
+    return subprocess.run([sys.executable, "-c", "from flows.cli import app; app()", *args], env=environment,
+                          capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=300)
+
+
+def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
+    import socket
+
+    store = open_storage(str(tmp_path / "store"))
+    store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
+    store.write(f"archives/twitter/dt={DAY}/b.jsonl.gz", b"not gzip")
+    store.write("archives/twitter/dt=2017-02-30/a.jsonl", jsonl())
+    bad_data = _sps("backfill", "--start", DAY, "--end", DAY, "--storage", store.url, home=tmp_path / "home")
+    output = bad_data.stdout + bad_data.stderr
+    assert bad_data.returncode == 1, output
+    assert "Traceback" not in output and "Error flushing" not in output
+    assert output.count("b.jsonl.gz: file_decompresses") == 2  # the rejection as it happens, then the summary
+    assert output.count("dt=2017-02-30/a.jsonl: file_location_known") == 1
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    unreachable = _sps("run", "--date", DAY, "--storage", "s3://nowhere/sps", home=tmp_path / "home", env={
+        "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{closed}", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1", "SPS_RETRY_DELAYS": "[0.1]"})
+    output = unreachable.stdout + unreachable.stderr
+    assert unreachable.returncode == 3, output
+    assert "Traceback" not in output
+    assert "storage failed: S3 list failed for s3://nowhere/sps/archives/" in " ".join(output.split())
