@@ -78,8 +78,8 @@ def _run(flow_fn, **params) -> dict:
         except StorageError as exc:
             bar.stop()
             console.print(
-                f"[bold red]storage failed[/]: {exc}. Check --storage / SPS_STORAGE, the endpoint and the "
-                "credentials, then run again: what was published stays as it was."
+                f"[bold red]storage failed[/]: {exc}. Check that --storage / SPS_STORAGE is reachable with "
+                "these credentials, writable and not full, then run again: what was published stays as it was."
             )
             raise typer.Exit(EXIT_STORAGE) from None
     _print_summary(summary, time.monotonic() - started)

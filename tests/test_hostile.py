@@ -604,3 +604,17 @@ def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     assert unreachable.returncode == 3, output
     assert "Traceback" not in output
     assert "storage failed: S3 list failed for s3://nowhere/sps/archives/" in " ".join(output.split())
+
+
+def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tmp_path):
+    store = open_storage(str(tiny_disk / "store"))
+    store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
+    with (tiny_disk / "filler").open("wb", buffering=0) as fh, pytest.raises(OSError):
+        while True:
+            fh.write(b"\0" * 1024)
+    run = _sps("backfill", "--start", DAY, "--end", DAY, "--storage", store.url, home=tmp_path / "home")
+    output = run.stdout + run.stderr
+    assert run.returncode == 3, output
+    assert "Traceback" not in output
+    assert "storage failed: cannot write " in output and "No space left on device" in output
+    assert not [p for p in (tiny_disk / "store").rglob("*") if p.is_file() and p.stat().st_size == 0]  # no torn files
