@@ -95,6 +95,7 @@ def _print_summary(summary: dict, seconds: float) -> None:
         ("archive objects", summary["archives"]),
         ("ingested (new or changed)", summary["ingested"]),
         ("rows read", summary["rows_read"]),
+        ("exact duplicate rows dropped", summary["duplicates_dropped"]),
         ("rows quarantined", summary["rows_quarantined"]),
         ("days published", len(summary["published"])),
         ("days unchanged (same files)", len(summary["unchanged"])),

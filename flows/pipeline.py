@@ -283,6 +283,7 @@ def _finish(storage_url: str, records: list[IngestRecord], outcome: dict, mispla
         "archives": len(records),
         "ingested": sum(not r.skipped for r in records),
         "rows_read": sum(r.rows_read for r in records),
+        "duplicates_dropped": sum(r.duplicates_dropped for r in records),
         "rows_quarantined": sum(r.rows_quarantined for r in records),
         **outcome,
     }

@@ -85,6 +85,7 @@ def publish_period_report(
                     "size": r.size,
                     "rows_read": r.rows_read,
                     "rows_accepted": r.rows_accepted,
+                    "duplicates_dropped": r.duplicates_dropped,
                     "rows_quarantined": r.rows_quarantined,
                 }
                 for r in records

@@ -1,7 +1,9 @@
 """Ingest one archive object: inspect → file suite → row suite → split → warehouse.
 
-Nothing is lost: every row read ends in the warehouse or in quarantine with
-its rule, and the per-object record says so (rows_read = rows_accepted +
+Nothing is lost: every row read ends in the warehouse, in quarantine with its
+rule, or is an exact repeat of a row kept (the same id and the same value in
+every field: paginated exports and re-deliveries repeat rows), and the
+per-object record says so (rows_read = rows_accepted + duplicates_dropped +
 rows_quarantined). An object that cannot be read is copied to quarantine as
 it was. The raw archive itself is only ever read.
 """
@@ -47,6 +49,7 @@ class IngestRecord:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
+    duplicates_dropped: int = 0
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
     warned_by_rule: dict[str, int] = field(default_factory=dict)
     brand_posts: int = 0
@@ -113,12 +116,23 @@ def ingest_object(
         _replace(storage, slug, previous, record, accepted=None)
         return record
 
-    parsed = inspection.frame
+    parsed, record.duplicates_dropped = drop_exact_duplicates(inspection.frame)
     checked = with_check_columns(parsed, collected, policy.parameters["max_age_days"])
     row_run = run_suite(checked, "mentions", {"max_text_chars": policy.text_limit(record.platform)})
     storage.write(record.data_docs, data_docs_page(row_run.result))
     _split(storage, slug, collected, previous, record, checked, row_run.failures, policy, quarantine_threshold)
     return record
+
+
+#: What two rows must share to be one row delivered twice: every field as parsed and as read.
+_SAME_ROW = [c for c in TEXT_FIELDS] + ["raw_created_at", "raw_is_brand_author", "raw_author_followers", "raw_line"]
+
+
+def drop_exact_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep the first of rows that repeat one another exactly; the same id with other content stays (a conflict)."""
+    repeat = ~pl.struct(_SAME_ROW).is_first_distinct() & pl.col("mention_id").is_not_null()
+    kept = parsed.filter(~repeat)
+    return kept, parsed.height - kept.height
 
 
 def _inspect(
@@ -151,7 +165,7 @@ def _split(
     warned = failures.filter(severity == Severity.WARN.value)
     blocking = failures.filter(severity != Severity.WARN.value)
     rows = checked.height
-    record.rows_read = rows
+    record.rows_read = rows + record.duplicates_dropped
     record.warned_by_rule = _counts(warned)
     record.quarantined_by_rule = _counts(blocking)
     record.unattributable = record.warned_by_rule.get("brand_attributable", 0)

@@ -309,7 +309,7 @@ def _data_quality(validation: dict) -> str:
     """What validation did to the archives behind this report, with links to GX's Data Docs."""
     rows = "".join(
         f"<tr><td>{html.escape(s['key'])}</td><td>{s['rows_read']}</td><td>{s['rows_accepted']}</td>"
-        f"<td>{s['rows_quarantined']}</td>"
+        f"<td>{s.get('duplicates_dropped', 0)}</td><td>{s['rows_quarantined']}</td>"
         f"<td>{html.escape(', '.join(f'{k} ({v})' for k, v in s.get('quarantined_by_rule', {}).items()) or '–')}</td>"
         + (f'<td><a href="../../data_docs/{html.escape(s["data_docs"].rsplit("/", 1)[-1])}">Data Docs</a></td>'
            if s.get("data_docs") else "<td></td>")
@@ -320,5 +320,6 @@ def _data_quality(validation: dict) -> str:
         return ""
     return (
         "<h2>Data quality</h2><div class=\"wrap\"><table><thead><tr><th>archive</th><th>read</th><th>accepted</th>"
-        f"<th>quarantined</th><th>rules</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>"
+        f"<th>exact duplicates dropped</th><th>quarantined</th><th>rules</th><th></th></tr></thead><tbody>{rows}"
+        "</tbody></table></div>"
     )

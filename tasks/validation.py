@@ -58,6 +58,7 @@ def with_check_columns(frame: pl.DataFrame, collected: date, max_age_days: int) 
     return frame.with_row_index(ROW).with_columns(
         pl.col("text").str.len_chars().alias("text_chars"),
         (~pl.col("mention_id").is_first_distinct() & pl.col("mention_id").is_not_null()).alias("dup_in_batch"),
+        _conflicting_fields().alias("conflicting_fields"),
         (pl.col("in_reply_to_id") == pl.col("mention_id")).fill_null(False).alias("replies_to_self"),
         (pl.col("created_at") >= latest).fill_null(False).alias("created_after_collection"),
         (pl.col("created_at") < oldest).fill_null(False).alias("created_too_old"),
@@ -75,6 +76,18 @@ def with_check_columns(frame: pl.DataFrame, collected: date, max_age_days: int) 
             | pl.col("text").str.contains(r"@\w").fill_null(False)
         ).alias("attributable"),
     )
+
+
+#: Fields two rows with one id are compared on (exact repeats were dropped before).
+_COMPARED = ["platform", "brand", "author_id", "is_brand_author", "created_at", "text", "in_reply_to_id",
+             "conversation_id", "author_followers", "sentiment"]
+
+
+def _conflicting_fields() -> pl.Expr:
+    """For a later row with an id seen before: the fields in which it differs from the first (`author_id,text`)."""
+    later = ~pl.col("mention_id").is_first_distinct() & pl.col("mention_id").is_not_null()
+    differs = [pl.when(pl.col(c).ne_missing(pl.col(c).first().over("mention_id"))).then(pl.lit(c)) for c in _COMPARED]
+    return pl.when(later).then(pl.concat_str(differs, separator=",", ignore_nulls=True))
 
 
 def _gx_context():

@@ -23,6 +23,7 @@ from tasks.validation import load_suite, suite_rules
 
 EXAMPLES_PER_RULE = 3
 _TEXT_COLUMNS = {"text", "raw_line"}
+_DERIVED = {"conflicting_fields"}  # written by the pipeline (field names), not by the archive
 
 
 def rule_catalogue(policy: Policy) -> list[dict]:
@@ -42,9 +43,15 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
         return []
     rows = pl.read_parquet(io.BytesIO(storage.read(key)), columns=["source_row", "rule", "value"])
     text_rules = {r.name for s in ("mentions",) for r in suite_rules(load_suite(s)) if r.value_column in _TEXT_COLUMNS}
-    masked = pl.when(pl.col("rule").str.split("; ").list.first().is_in(list(text_rules))).then(
-        pl.format("«masked: {} characters»", pl.col("value").str.len_chars().fill_null(0))
-    ).otherwise(example_value(pl.col("value")))
+    ours = {r.name for r in suite_rules(load_suite("mentions")) if r.value_column in _DERIVED}
+    rule = pl.col("rule").str.split("; ").list.first()
+    masked = (
+        pl.when(rule.is_in(list(text_rules)))
+        .then(pl.format("«masked: {} characters»", pl.col("value").str.len_chars().fill_null(0)))
+        .when(rule.is_in(list(ours)))
+        .then(pl.col("value"))
+        .otherwise(example_value(pl.col("value")))
+    )
     return (
         rows.with_columns(masked.alias("value"))
         .group_by("rule", maintain_order=True)
@@ -55,7 +62,8 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
 
 
 def source_summary(storage: Storage, record: IngestRecord) -> dict:
-    fields = ("key", "etag", "size", "rows_read", "rows_accepted", "rows_quarantined", "quarantined_by_rule",
+    fields = ("key", "etag", "size", "rows_read", "rows_accepted", "duplicates_dropped", "rows_quarantined",
+              "quarantined_by_rule",
               "warned_by_rule", "rejected", "failed_rules", "error", "data_docs")
     return {f: getattr(record, f) for f in fields} | {"examples": masked_examples(storage, record)}
 

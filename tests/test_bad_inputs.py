@@ -3,7 +3,7 @@
 Every case goes through `ingest_object` (the code the flows run) on a real
 local store. Row-level cases hide one bad row among 30 good ones, so the
 archive stays under the 5 % threshold and only that row is quarantined.
-Whatever happens, rows_read == rows_accepted + rows_quarantined.
+Whatever happens, rows_read == rows_accepted + duplicates_dropped + rows_quarantined.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class Case:
     accepted: int
     quarantined: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)  # file-level or fail rules: whole object rejected
+    duplicates: int = 0  # exact repeats of a row kept: dropped and counted, never a rejection
 
 
 CASES = [
@@ -81,6 +82,10 @@ CASES = [
          63, 60, {"is_brand_author_boolean": 1, "author_followers_integer": 1, "created_at_parsed_with_zone": 1}),
     Case("duplicate ids inside an archive", "a.jsonl", jsonl(jsonl_row(5, author_id="someone-else")), 31, 30,
          {"mention_id_unique_in_archive": 1}),
+    Case("rows repeated exactly (a re-delivered page)", "a.jsonl",
+         jsonl(*[jsonl_row(i) for i in range(1, 11)], good=30), 40, 30, duplicates=10),
+    Case("repeats and a conflict", "a.csv", twcs(twcs_row(1), twcs_row(1), twcs_row(2, "@AcmeHelp other text")),
+         33, 30, {"mention_id_unique_in_archive": 1}, duplicates=2),
     Case("timestamp without a zone", "a.jsonl", jsonl(jsonl_row(31, created_at=f"{DAY}T10:00:00")), 31, 30,
          {"created_at_parsed_with_zone": 1}),
     Case("future timestamp", "a.jsonl", jsonl(jsonl_row(31, created_at="2017-11-05T10:00:00Z")), 31, 30,
@@ -105,7 +110,8 @@ def test_bad_input_outcome(tmp_path, case: Case):
     )
     assert record.rows_read == case.read
     assert record.rows_accepted == case.accepted
-    assert record.rows_read == record.rows_accepted + record.rows_quarantined  # nothing lost
+    assert record.duplicates_dropped == case.duplicates
+    assert record.rows_read == record.rows_accepted + record.duplicates_dropped + record.rows_quarantined  # nothing lost
     assert record.quarantined_by_rule == case.quarantined
     assert record.failed_rules == case.failed
     assert record.rejected == bool(case.failed)
@@ -161,3 +167,16 @@ def test_object_over_the_size_limit_is_not_even_read(tmp_path):
     )
     assert record.failed_rules == ["file_within_size_limit"]
     assert store.keys("quarantine/") == []  # nothing was read, so nothing is copied
+
+
+def test_a_conflict_is_quarantined_with_the_fields_that_differ(tmp_path):
+    store = open_storage(str(tmp_path))
+    key = f"archives/twitter/dt={DAY}/a.jsonl"
+    store.write(key, jsonl(jsonl_row(5, author_id="someone-else", text="@AcmeHelp changed")))
+    record = ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+    rows = pl.read_parquet(io.BytesIO(store.read(layout.quarantine_rows(date(2017, 11, 1), layout.source_slug(key)))))
+    assert rows.select("source_row", "rule", "value", "author_id").rows() == [
+        (31, "mention_id_unique_in_archive", "author_id,text", "someone-else")
+    ]
+    kept = load_window(store, date(2017, 11, 1), date(2017, 11, 1)).filter(pl.col("mention_id") == "5")
+    assert kept["author_id"].to_list() == ["c5"]  # the first version, deterministically

@@ -66,7 +66,7 @@ def test_each_broken_rule_is_reported_with_row_and_raw_value():
     )
     assert got == {
         (1, "mention_id_present"): None,
-        (2, "mention_id_unique_in_archive"): "1",
+        (2, "mention_id_unique_in_archive"): "author_id",  # the fields in which it differs from row 0
         (3, "is_brand_author_boolean"): "yes",
         (4, "created_at_parsed_with_zone"): "2017-10-31 10:00",
         (5, "text_length_within_limit"): "",
