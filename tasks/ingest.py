@@ -27,6 +27,7 @@ from tasks.adapters import (
     platform_from_key,
     unread_facts,
 )
+from tasks.evidence import share_above_limit
 from tasks.policy import Policy, Severity
 from tasks.storage import ObjectInfo, Storage
 from tasks.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
@@ -172,17 +173,19 @@ def _split(
     bad_rows = blocking.group_by(ROW).agg(
         pl.col("rule").sort().str.join("; ").alias("rule"), pl.col("value").sort_by("rule").first()
     )
+    alpha = policy.parameters["rejection_false_alarm_rate"]
     failed_rules = sorted(
         {r for r in record.quarantined_by_rule if policy.severity(r) == Severity.FAIL}
-        | {r for r, n in record.quarantined_by_rule.items() if rows and n / rows > policy.max_shares.get(r, 1.0)}
+        | {r for r, n in record.quarantined_by_rule.items()
+           if share_above_limit(n, rows, policy.max_shares.get(r, 1.0), alpha)}
     )
-    over_threshold = rows > 0 and bad_rows.height / rows > quarantine_threshold
+    over_threshold = share_above_limit(bad_rows.height, rows, quarantine_threshold, alpha)
     if failed_rules or over_threshold:
         record.rejected = True
         record.failed_rules = failed_rules or sorted(record.quarantined_by_rule)
         record.error = (
-            f"{record.key}: {bad_rows.height} of {rows} rows broke the suite "
-            f"(threshold {quarantine_threshold:.1%}); rules: "
+            f"{record.key}: {bad_rows.height} of {rows} rows broke the suite, evidence that more than "
+            f"{quarantine_threshold:.1%} are bad (false-alarm rate {alpha:g}); rules: "
             + ", ".join(f"{rule} ({n})" for rule, n in record.quarantined_by_rule.items())
         )
         bad_rows = checked.select(pl.col(ROW).cast(pl.UInt32)).join(bad_rows, on=ROW, how="left").with_columns(

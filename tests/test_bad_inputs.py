@@ -1,8 +1,9 @@
 """A corpus of broken archives, each with its exact outcome.
 
 Every case goes through `ingest_object` (the code the flows run) on a real
-local store. Row-level cases hide one bad row among 30 good ones, so the
-archive stays under the 5 % threshold and only that row is quarantined.
+local store. Row-level cases hide one bad row among 30 good ones; one bad row
+is never evidence that an archive is broken (tasks/evidence.py), so only that
+row is quarantined.
 Whatever happens, rows_read == rows_accepted + duplicates_dropped + rows_quarantined.
 """
 
@@ -94,6 +95,8 @@ CASES = [
          {"text_length_within_limit": 1}),
     Case("named like Parquet but is not", "a.parquet", b"PAR1 this is a CSV really", 0, 0, failed=["file_parses"]),
     Case("unknown format", "a.xlsx", b"PK\x03\x04", 0, 0, failed=["file_format_known"]),
+    Case("one bad row in a 3-row archive: no evidence the archive is broken", "a.jsonl",
+         jsonl(jsonl_row(3, text=""), good=2), 3, 2, {"text_length_within_limit": 1}),
     Case("mostly bad: over the threshold", "a.jsonl", jsonl(*[jsonl_row(100 + i, text="") for i in range(5)], good=5),
          10, 0, {"text_length_within_limit": 5},
          failed=["text_length_within_limit"]),

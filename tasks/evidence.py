@@ -1,0 +1,54 @@
+"""The statistics behind the contract's verdicts: reject on evidence, not on one sample's habits.
+
+A share of bad rows rejects an archive only when a one-sided binomial test says
+the archive's true bad share is above the limit: the chance that an archive
+whose bad share is exactly at the limit gets rejected is at most
+`false_alarm_rate` (policy.json), whatever its size. So one bad row in 3 is
+quarantined, not a reason to drop the other 2, while 5 of 10 still rejects.
+
+A delivery's row count is judged against what the platform's history predicts
+(same weekday over trailing weeks) under a negative binomial: Poisson counting
+noise plus day-to-day variation of at least `volume_min_cv`. Small expected
+counts need strong evidence by construction; below `volume_min_expected` the
+count is not judged.
+"""
+
+from __future__ import annotations
+
+from scipy import stats
+
+
+def share_above_limit(bad: int, rows: int, limit: float, false_alarm_rate: float) -> bool:
+    """Evidence at `false_alarm_rate` that the true share of bad rows exceeds `limit`."""
+    if rows == 0 or bad == 0 or limit >= 1.0:
+        return False
+    return float(stats.binom.sf(bad - 1, rows, limit)) < false_alarm_rate  # P(X >= bad | share = limit)
+
+
+def low_count_p(observed: int, expected: float, history: list[int], min_cv: float) -> float:
+    """P(a count this low or lower) under a negative binomial with mean `expected`.
+
+    Its variance is the larger of what `history` shows and expected + (min_cv·expected)²."""
+    if expected <= 0:
+        return 1.0
+    spread = (min_cv * expected) ** 2
+    if len(history) >= 2:
+        mean = sum(history) / len(history)
+        sample_var = sum((h - mean) ** 2 for h in history) / (len(history) - 1)
+        spread = max(spread, sample_var - mean)
+    if spread <= 0:
+        return float(stats.poisson.cdf(observed, expected))
+    size = expected**2 / spread  # NB: var = mean + mean² / size
+    return float(stats.nbinom.cdf(observed, size, size / (size + expected)))
+
+
+def weekday_expectation(history_by_day: dict[int, int], weeks: int, fallback_days: int) -> tuple[float, list[int]] | None:
+    """Expected rows from the same weekday over `weeks` trailing weeks (at least 2 of them),
+    else the trailing `fallback_days` days (at least 3); `history_by_day` maps days-ago → rows."""
+    same_weekday = [history_by_day[7 * w] for w in range(1, weeks + 1) if 7 * w in history_by_day]
+    if len(same_weekday) >= 2:
+        return sum(same_weekday) / len(same_weekday), same_weekday
+    recent = [history_by_day[d] for d in range(1, fallback_days + 1) if d in history_by_day]
+    if len(recent) >= 3:
+        return sum(recent) / len(recent), recent
+    return None
