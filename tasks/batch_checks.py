@@ -1,26 +1,27 @@
 """Batch-level checks: one delivery (a platform's archives of one collection day).
 
-What no row shows: a delivery far smaller than the platform's usual days (the
-half-delivered archive), one whose customer posts name no brand, one with no
-brand replies at all. Facts come from the ingest records, so the check costs
-no re-reading; GX judges them with expectations/batch.json.
+What no row shows: a delivery far smaller than the platform's history predicts
+(the half-delivered archive: tasks/evidence.py says how sure a verdict must
+be), one whose customer posts name no brand, one with no brand replies at all.
+Facts come from the ingest records, so the check costs no re-reading; GX
+judges them with expectations/batch.json.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
 
+from tasks.evidence import low_count_p, weekday_expectation
 from tasks.ingest import IngestRecord
 from tasks.policy import Policy, Severity
 from tasks.validation import ROW, run_suite
 
-HISTORY_DAYS = 7
-MIN_HISTORY = 3
+HISTORY_WEEKS = 4
+FALLBACK_DAYS = 7
 
 
 @dataclass
@@ -40,43 +41,56 @@ class DeliveryCheck:
         return f"delivery {self.platform} dt={self.collected} ({', '.join(self.objects)}): {rules}"
 
     def facts_for(self, rule: str) -> str:
-        column = {"row_count_not_collapsing": "row_ratio", "unattributable_share_within_limit": "unattributable_share",
+        column = {"row_count_not_collapsing": "collapse_p", "row_count_plausible": "volume_p",
+                  "unattributable_share_within_limit": "unattributable_share",
                   "brand_post_share_plausible": "brand_post_share"}[rule]
         value = self.facts.get(column)
-        return f"{column}={value:.3f}" if isinstance(value, float) else f"{column}={value}"
+        shown = f"{value:.3g}" if isinstance(value, float) else f"{value}"
+        expected = self.facts.get("expected_rows")
+        context = f", {self.facts['rows']:.0f} rows where {expected:.1f} were expected" if column.endswith("_p") else ""
+        return f"{column}={shown}{context}"
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self) | {"failed": self.failed}, indent=2, sort_keys=True).encode()
 
 
-def delivery_facts(records: list[IngestRecord], platform: str, collected: date) -> dict:
-    """Row count against the trailing median, and the shares the batch suite judges."""
+def delivery_facts(records: list[IngestRecord], platform: str, collected: date, parameters: dict) -> dict:
+    """Rows against what the platform's history predicts, and the shares the batch suite judges."""
     by_day: dict[str, int] = {}
     for r in records:
         if r.platform == platform:
-            by_day[r.collected] = by_day.get(r.collected, 0) + r.rows_read
+            by_day[r.collected] = by_day.get(r.collected, 0) + r.rows_read - r.duplicates_dropped
     todays = [r for r in records if r.platform == platform and r.collected == collected.isoformat()]
-    rows = sum(r.rows_read for r in todays)
-    history = [
-        by_day[d.isoformat()]
-        for d in (collected - timedelta(days=n) for n in range(1, HISTORY_DAYS + 1))
-        if d.isoformat() in by_day
-    ]
-    median = statistics.median(history) if len(history) >= MIN_HISTORY else None
+    rows = sum(r.rows_read - r.duplicates_dropped for r in todays)
+    history = {
+        n: by_day[d]
+        for n in range(1, 7 * HISTORY_WEEKS + 1)
+        if (d := (collected - timedelta(days=n)).isoformat()) in by_day
+    }
+    expectation = weekday_expectation(history, HISTORY_WEEKS, FALLBACK_DAYS)
+    expected, volume_p, collapse_p = None, None, None
+    if expectation and expectation[0] >= parameters["volume_min_expected"]:
+        expected = expectation[0]
+        volume_p = low_count_p(rows, expected, expectation[1], parameters["volume_min_cv"])
+        if expected >= parameters["collapse_min_expected"] and rows < expected * parameters["collapse_max_ratio"]:
+            collapse_p = volume_p
+    elif expectation:
+        expected = expectation[0]
     accepted = sum(r.rows_accepted for r in todays)
     brand = sum(r.brand_posts for r in todays)
     customers = max(rows - brand, 0)
     return {
         "rows": rows,
-        "trailing_median_rows": median,
-        "row_ratio": rows / median if median else None,
+        "expected_rows": expected,
+        "volume_p": volume_p,
+        "collapse_p": collapse_p,
         "unattributable_share": sum(r.unattributable for r in todays) / customers if customers else None,
         "brand_post_share": brand / accepted if accepted else None,
     }
 
 
 def check_delivery(records: list[IngestRecord], platform: str, collected: date, policy: Policy) -> DeliveryCheck:
-    facts = delivery_facts(records, platform, collected)
+    facts = delivery_facts(records, platform, collected, policy.parameters)
     frame = pl.DataFrame([facts], schema={k: pl.Float64 for k in facts}).with_row_index(ROW)
     failures = run_suite(frame, "batch", policy.parameters).failures
     objects = sorted(r.key for r in records if r.platform == platform and r.collected == collected.isoformat())

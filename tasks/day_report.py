@@ -76,6 +76,7 @@ def publish_period_report(
             "period": {"kind": period.kind, "label": period.label, "start": period.start.isoformat(),
                        "end": period.end.isoformat()},
             "status": status,
+            "data_warnings": validation["data_warnings"],
             "watermark": watermark.isoformat(),
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": [

@@ -37,6 +37,7 @@ class Published:
     status: str
     files: int
     folder: str
+    data_warnings: tuple[str, ...] = ()
 
 
 def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
@@ -46,7 +47,8 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
         if key.endswith("/" + layout.MANIFEST):
             manifest = json.loads(storage.read(key))
             folder = key.removesuffix(layout.MANIFEST)
-            found.append(Published(kind, manifest["date"], manifest["status"], len(manifest["files"]), folder))
+            found.append(Published(kind, manifest["date"], manifest["status"], len(manifest["files"]), folder,
+                                   tuple(manifest.get("data_warnings", []))))
     return sorted(found, key=lambda p: p.period)
 
 

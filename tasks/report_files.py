@@ -117,6 +117,7 @@ body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;
 main{max-width:1100px;margin:0 auto;padding:1.2rem}
 h1{font-size:1.5rem;margin:.2rem 0}.status{display:inline-block;padding:.1rem .5rem;border-radius:1rem;
 font-size:.8rem;background:#e6eefc;color:#1f4fa8}.status.provisional{background:#fff4d6;color:#8a5a00}
+.data-warning{background:#fff4d6;border-left:4px solid #c98a00;padding:.4rem .7rem;margin:.4rem 0}
 .wrap{overflow-x:auto;background:#fff;border:1px solid #dfe3ea;border-radius:8px;margin:1rem 0}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.45rem .6rem;text-align:right;border-bottom:1px solid #eef0f4;white-space:nowrap}
@@ -198,6 +199,7 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
 <title>{kind}Customer care report {name}</title><style>{_CSS}</style></head>
 <body><main>
 <h1>{kind}Customer care report — {name} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
+{_warnings(validation)}
 <p class="note">Inbound customer mentions created {"on" if period.kind == "daily" else "from"} {span} (UTC), answered within the reply horizon.
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
 {_charts(measure, table)}
@@ -303,6 +305,15 @@ def _urgent(measure: DayMeasure) -> str:
         '<div class="wrap"><table id="urgent"><thead><tr><th>id</th><th>brand</th><th>created (UTC)</th><th>age</th>'
         f"<th>text</th></tr></thead><tbody>{cells}</tbody></table></div>"
     )
+
+
+def _warnings(validation: dict) -> str:
+    """A visible badge when the data behind the page looked unusual but not broken."""
+    items = validation.get("data_warnings", [])
+    if not items:
+        return ""
+    listed = "; ".join(html.escape(w) for w in items)
+    return f'<p class="data-warning"><strong>data warning</strong>: {listed} (see Data quality below).</p>'
 
 
 def _data_quality(validation: dict) -> str:

@@ -14,6 +14,7 @@ _CSS = (
     "body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2430}"
     "main{max-width:900px;margin:0 auto;padding:1.2rem}table{border-collapse:collapse;width:100%;background:#fff}"
     "th,td{padding:.4rem .6rem;border-bottom:1px solid #eef0f4;text-align:left}.failed{color:#a02b1f}"
+    ".warning{background:#fff4d6;color:#8a5a00;border-radius:1rem;padding:0 .4rem;font-size:.85em}"
 )
 
 
@@ -25,7 +26,10 @@ def index_html(storage: Storage) -> bytes:
             continue
         rows = "".join(
             f'<tr><td><a href="{html.escape(r.folder.removeprefix("reports/"))}report.html">{html.escape(r.period)}</a></td>'
-            f"<td>{html.escape(r.status)}</td>"
+            f"<td>{html.escape(r.status)}"
+            + (f' <span class="warning" title="{html.escape("; ".join(r.data_warnings))}">data warning</span>'
+               if r.data_warnings else "")
+            + "</td>"
             f'<td><a href="{html.escape(r.folder.removeprefix("reports/"))}manifest.json">manifest</a></td></tr>'
             for r in reversed(reports)
         )

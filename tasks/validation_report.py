@@ -68,6 +68,16 @@ def source_summary(storage: Storage, record: IngestRecord) -> dict:
     return {f: getattr(record, f) for f in fields} | {"examples": masked_examples(storage, record)}
 
 
+def data_warnings(deliveries: list[dict]) -> list[str]:
+    """What a reader should know before trusting the numbers: each warned batch rule of a delivery that published
+    (the caller passes the deliveries collected within the page's period)."""
+    return [
+        f"delivery {d['platform']} dt={d['collected']}: {', '.join(sorted(d['broken']))}"
+        for d in deliveries
+        if d.get("broken") and not d.get("failed")
+    ]
+
+
 def day_validation(
     storage: Storage, measure: DayMeasure, records: list[IngestRecord], deliveries: list[dict], policy: Policy
 ) -> dict:
@@ -77,6 +87,9 @@ def day_validation(
         "rules": rule_catalogue(policy),
         "sources": [source_summary(storage, r) for r in records],
         "deliveries": deliveries,
+        "data_warnings": data_warnings(
+            [d for d in deliveries if measure.period.start.isoformat() <= d["collected"] <= measure.period.end.isoformat()]
+        ),
         "response_before_mention": measure.anomalies.to_dicts(),
         "unattributed_inbound": measure.unattributed,
     }

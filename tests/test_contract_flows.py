@@ -46,16 +46,25 @@ def _metrics(store, day: str) -> dict:
 
 
 def test_a_collapsed_delivery_fails_its_day_and_only_its_day(tmp_path):
+    """200 rows a day for four days, then 10: expected 200 (the trailing week's mean, no
+    same weekday yet), fewer than a tenth delivered, and P(X <= 10) under the negative
+    binomial with mean 200 and spread (0.15 · 200)² = 900 (size 200² / 900) far below 1e-6."""
+    from scipy import stats
+
     store = open_storage(str(tmp_path))
     for day in ("2017-11-01", "2017-11-02", "2017-11-03", "2017-11-04"):
-        _put(store, day, _rows(day, 20))  # 40 rows a day
-    _put(store, "2017-11-05", _rows("2017-11-05", 5))  # 10 rows: a quarter of the median
+        _put(store, day, _rows(day, 100))  # 200 rows a day
+    _put(store, "2017-11-05", _rows("2017-11-05", 5))  # 10 rows
 
     with pytest.raises(PipelineFailed) as failure:
         backfill(date(2017, 11, 1), date(2017, 11, 5), storage=str(tmp_path))
+    size = 200**2 / 900
+    p = stats.nbinom.cdf(10, size, size / (size + 200))
+    assert p < 1e-6
     assert str(failure.value) == (
         "3 report(s) not published:\n2017-11-05: delivery twitter dt=2017-11-05 "
-        "(archives/twitter/dt=2017-11-05/feed.jsonl): row_count_not_collapsing (row_ratio=0.250)\n"
+        f"(archives/twitter/dt=2017-11-05/feed.jsonl): row_count_not_collapsing (collapse_p={p:.3g}, 10 rows where "
+        f"200.0 were expected), row_count_plausible (volume_p={p:.3g}, 10 rows where 200.0 were expected)\n"
         "monthly/2017-11: holds day(s) not published: 2017-11-05\n"
         "weekly/2017-W44: holds day(s) not published: 2017-11-05"
     )
@@ -65,14 +74,34 @@ def test_a_collapsed_delivery_fails_its_day_and_only_its_day(tmp_path):
     marker = json.loads(store.read(layout.failed_marker(date(2017, 11, 5))))
     assert "row_count_not_collapsing" in marker["reasons"][0]
     verdict = json.loads(store.read(layout.delivery_record("twitter", "2017-11-05")))
-    assert verdict["facts"]["trailing_median_rows"] == 40 and verdict["failed"] is True
+    assert verdict["facts"]["expected_rows"] == 200 and verdict["failed"] is True
 
     # The full delivery arrives late (a new object): the day publishes and the marker goes.
-    _put(store, "2017-11-05", _rows("2017-11-05", 15, start=5), name="feed-rest.jsonl")
+    _put(store, "2017-11-05", _rows("2017-11-05", 95, start=5), name="feed-rest.jsonl")
     summary = backfill(date(2017, 11, 5), date(2017, 11, 5), storage=str(tmp_path))
     assert summary["published"] == ["2017-11-05"]
     assert not store.exists(layout.failed_marker(date(2017, 11, 5)))
-    assert _metrics(store, "2017-11-05")["inbound"] == 20
+    assert _metrics(store, "2017-11-05")["inbound"] == 100
+
+
+def test_a_small_feeds_quiet_day_publishes_with_a_data_warning(tmp_path):
+    """40 rows a day, then 10: expected 40 is under collapse_min_expected (100), so no
+    rejection; P(X <= 10) under the model is tiny, so the day carries a warning."""
+    store = open_storage(str(tmp_path))
+    for day in ("2017-11-01", "2017-11-02", "2017-11-03", "2017-11-04"):
+        _put(store, day, _rows(day, 20))
+    _put(store, "2017-11-05", _rows("2017-11-05", 5))
+    summary = backfill(date(2017, 11, 1), date(2017, 11, 5), storage=str(tmp_path))
+    assert summary["published"][-1] == "2017-11-05"
+    verdict = json.loads(store.read(layout.delivery_record("twitter", "2017-11-05")))
+    assert (verdict["failed"], verdict["broken"]) == (False, {"row_count_plausible": "warn"})
+    validation = json.loads(store.read("reports/daily/dt=2017-11-05/validation.json"))
+    assert {d["collected"]: d["broken"] for d in validation["deliveries"]}["2017-11-05"] == {"row_count_plausible": "warn"}
+    manifest = json.loads(store.read("reports/daily/dt=2017-11-05/manifest.json"))
+    assert manifest["data_warnings"] == ["delivery twitter dt=2017-11-05: row_count_plausible"]
+    assert "data warning" in store.read("reports/daily/dt=2017-11-05/report.html").decode()
+    assert "data warning" in store.read(layout.REPORTS_INDEX).decode()
+    assert json.loads(store.read("reports/daily/dt=2017-11-04/manifest.json"))["data_warnings"] == []
 
 
 def test_replay_after_a_policy_fix_recovers_quarantined_rows(tmp_path, monkeypatch):
