@@ -28,7 +28,8 @@ def share_above_limit(bad: int, rows: int, limit: float, false_alarm_rate: float
 def low_count_p(observed: int, expected: float, history: list[int], min_cv: float) -> float:
     """P(a count this low or lower) under a negative binomial with mean `expected`.
 
-    Its variance is the larger of what `history` shows and expected + (min_cv·expected)²."""
+    The day's variance is the larger of what `history` shows and expected + (min_cv·expected)²;
+    the prediction's adds the uncertainty of `expected`, a mean of the history's nights."""
     if expected <= 0:
         return 1.0
     spread = (min_cv * expected) ** 2
@@ -36,6 +37,8 @@ def low_count_p(observed: int, expected: float, history: list[int], min_cv: floa
         mean = sum(history) / len(history)
         sample_var = sum((h - mean) ** 2 for h in history) / (len(history) - 1)
         spread = max(spread, sample_var - mean)
+    if history:  # `expected` is itself a mean of len(history) nights: predict with its uncertainty too
+        spread = (expected + spread) * (1 + 1 / len(history)) - expected
     if spread <= 0:
         return float(stats.poisson.cdf(observed, expected))
     size = expected**2 / spread  # NB: var = mean + mean² / size

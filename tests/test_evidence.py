@@ -58,6 +58,77 @@ def test_low_count_p_by_hand():
 
     assert low_count_p(30, 100.0, [], min_cv=0.5) == pytest.approx(stats.nbinom.cdf(30, 4, 4 / 104))
     # history more spread than the floor widens the model: 50 and 150 → sample var 5000, less the
-    # Poisson part (their mean, 100) = 4900 > (0.1·100)²; size = 100² / 4900
-    size = 10_000 / 4_900
+    # Poisson part (their mean, 100) = 4900 > (0.1·100)²; the mean of 2 nights adds half the day's
+    # variance: (100 + 4900) · 1.5 - 100 = 7400; size = 100² / 7400
+    size = 10_000 / 7_400
     assert low_count_p(30, 100.0, [50, 150], min_cv=0.1) == pytest.approx(stats.nbinom.cdf(30, size, size / (size + 100)))
+
+
+WEEKDAY = [1.0, 1.1, 1.05, 1.0, 0.95, 0.6, 0.5]  # Monday … Sunday
+PARAMETERS = load_policy().parameters
+
+
+def _year_of_records(base: float, rng, *, burst_every: int = 0, last_day_rows: int | None = None):
+    """365 nights of one feed: weekday seasonality, Poisson noise, 1–10 % exact duplicate rows."""
+    from datetime import date, timedelta
+
+    from tasks.ingest import IngestRecord
+
+    first = date(2017, 1, 2)  # a Monday
+    records = []
+    for n in range(365):
+        day = first + timedelta(days=n)
+        rows = int(rng.poisson(base * WEEKDAY[day.weekday()]))
+        if burst_every and n % burst_every == burst_every // 2:
+            rows *= 5  # a viral day
+        if last_day_rows is not None and n == 364:
+            rows = last_day_rows
+        dups = int(rng.binomial(rows, rng.uniform(0.01, 0.10)))
+        records.append(IngestRecord(f"archives/feed/dt={day}/a.csv", "e", 1, "f", day.isoformat(), platform="feed",
+                                    rows_read=rows + dups, rows_accepted=rows, duplicates_dropped=dups))
+    return records
+
+
+def _verdicts(records) -> tuple[int, int]:
+    """(rejections, warnings) over every night with enough history."""
+    from datetime import date
+
+    from tasks.batch_checks import delivery_facts
+
+    rejected = warned = 0
+    for r in records:
+        facts = delivery_facts(records, "feed", date.fromisoformat(r.collected), PARAMETERS)
+        rejected += facts["collapse_p"] is not None and facts["collapse_p"] < PARAMETERS["collapse_p_value"]
+        warned += facts["volume_p"] is not None and facts["volume_p"] < PARAMETERS["volume_false_alarm_rate"]
+    return rejected, warned
+
+
+@pytest.mark.parametrize("base", [1, 5, 30, 300, 2_000, 5_000])
+def test_a_year_of_clean_nights_rejects_no_day(base):
+    """Six feeds from 1 to 5,000 mentions a day, each also with a viral day (5×) every five weeks.
+    The promise: no rejection; warnings at most at the stated rate (0.001 a night, so
+    over 365 nights 0.365 expected: at most 2 allowed, P(Poisson(0.365) > 2) < 0.6 %)."""
+    rng = np.random.default_rng(base)
+    for burst in (0, 35):
+        rejected, warned = _verdicts(_year_of_records(base, rng, burst_every=burst))
+        assert rejected == 0
+        assert warned <= 2
+
+
+@pytest.mark.parametrize(("base", "delivered", "rejected", "warned"), [
+    (5_000, 0.5, False, True),   # half a delivery at high volume: published, with a data warning
+    (2_000, 0.02, True, True),   # a collapse: rejected
+    (300, 0.05, True, True),     # a collapse of a mid-sized feed: rejected
+    (30, 0.0, False, True),      # an empty day of a small feed: too few to reject, enough to warn
+])
+def test_breakage_is_still_caught(base, delivered, rejected, warned):
+    """The year's last night (2018-01-01, a Monday) delivers only a share of a Monday's rows."""
+    from datetime import date
+
+    from tasks.batch_checks import delivery_facts
+
+    records = _year_of_records(base, np.random.default_rng(1), last_day_rows=int(base * WEEKDAY[0] * delivered))
+    assert records[-1].collected == "2018-01-01"
+    facts = delivery_facts(records, "feed", date(2018, 1, 1), PARAMETERS)
+    assert (facts["collapse_p"] is not None and facts["collapse_p"] < PARAMETERS["collapse_p_value"]) is rejected
+    assert (facts["volume_p"] < PARAMETERS["volume_false_alarm_rate"]) is warned
