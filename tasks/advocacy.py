@@ -30,7 +30,7 @@ WARNS = (
 def advocacy(facts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Per `keys`: advocates and critics (authors) and the followers they reach."""
     per_author = (
-        facts.filter(pl.col("brand").is_not_null())
+        facts.filter(pl.col("brand").is_not_null() & pl.col("author_id").is_not_null())
         .group_by(*keys, "author_id")
         .agg(
             pl.col("text").str.contains(WARNS).fill_null(False).any().alias("critic"),
@@ -53,7 +53,9 @@ def recovery(window: pl.DataFrame, inside: pl.Expr) -> pl.DataFrame:
 
     `window` holds the stanced facts of the whole window, so later mentions past the period count."""
     answered = (
-        window.filter(inside & (pl.col("stance") < 0) & pl.col("first_response_at").is_not_null())
+        window.filter(
+            inside & (pl.col("stance") < 0) & pl.col("first_response_at").is_not_null() & pl.col("author_id").is_not_null()
+        )
         .group_by("brand", "author_id")
         .agg(pl.col("first_response_at").min().alias("answered_at"))
     )

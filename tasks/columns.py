@@ -60,6 +60,7 @@ SPS = [
     Column("brand", pl.String(), "", "Brand handle."),
     Column("date", pl.Date(), "day (brand's zone)", "Day the mentions were created (weeks and months: the period's first day)."),
     Column("authors", pl.Int64(), "authors", "Distinct customers who mentioned the brand in the period (each counted once)."),
+    Column("authorless", pl.Int64(), "mentions", "Mentions of the brand whose archive names no author: counted in the response metrics, left out of every author count."),
     Column("promoters", pl.Int64(), "authors", "Authors whose stances sum above zero (raw count: archive labels and model verdicts as they are)."),
     Column("detractors", pl.Int64(), "authors", "Authors whose stances sum below zero (raw count)."),
     Column("passives", pl.Int64(), "authors", "Authors whose stances sum to zero (raw count)."),

@@ -3,7 +3,8 @@
 Each author's mentions get a stance (+1/0/−1): the archive's label where it
 has one, else the stance model's. The stances of one author sum to a verdict:
 promoter (>0), detractor (<0) or passive. `sps_raw` = 100 × (P − D) / authors
-counts verdicts as they are; `sps` corrects the model's verdicts for its
+counts verdicts as they are (mentions without an author are counted as
+`authorless`, not as authors); `sps` corrects the model's verdicts for its
 measured error rates (tasks/prevalence.py) and its 95 % interval carries both
 sampling and model uncertainty. Below MIN_AUTHORS the counts are published
 but `readable` is false: the report shows no score.
@@ -34,8 +35,13 @@ def with_stance(facts: pl.DataFrame) -> pl.DataFrame:
 
 def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
     """brand, date, author counts, SPS raw and corrected with its interval, label share, readability."""
+    stanced = with_stance(facts.filter(pl.col("brand").is_not_null()))
+    # A mention without an author was posted (response metrics count it) but cannot be counted once.
+    authorless = (
+        stanced.filter(pl.col("author_id").is_null()).group_by("brand", "date").agg(pl.len().cast(pl.Int64).alias("authorless"))
+    )
     per_author = (
-        with_stance(facts.filter(pl.col("brand").is_not_null()))
+        stanced.filter(pl.col("author_id").is_not_null())
         .group_by("brand", "date", "author_id")
         .agg(pl.col("stance").sum().alias("score"), pl.col("stance_from_label").sum().alias("labelled"), pl.len())
         .with_columns((pl.col("labelled") == pl.col("len")).alias("by_label"), pl.col("score").sign().alias("verdict"))
@@ -56,6 +62,8 @@ def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
             pl.col("by_label").sum().cast(pl.Int64).alias("labelled_authors"),
             *[count(v, b).alias(f"_{b}_{v}") for v in (-1, 0, 1) for b in (False, True)],
         )
+        .join(authorless, on=["brand", "date"], how="left")
+        .with_columns(pl.col("authorless").fill_null(0))
         .sort("date", "brand")
     )
     confusion = shipped_confusion()

@@ -89,7 +89,8 @@ def day_validation(
         "deliveries": deliveries,
         "data_warnings": data_warnings(
             [d for d in deliveries if measure.period.start.isoformat() <= d["collected"] <= measure.period.end.isoformat()]
-        ),
+        ) + [f"{r.key}: {n} mention(s) without an author, left out of SPS"
+             for r in records if (n := r.warned_by_rule.get("author_id_present"))],
         "response_before_mention": measure.anomalies.to_dicts(),
         "unattributed_inbound": measure.unattributed,
     }

@@ -75,7 +75,7 @@ CASES = [
          failed=["file_parses"]),
     Case("NUL byte", "a.csv", twcs(twcs_row(31, "@AcmeHelp bad\x00byte")), 31, 30, {"no_nul_bytes": 1}),
     Case("JSON line that is not JSON", "a.jsonl", jsonl("{not json"), 31, 30,
-         {"record_well_formed": 1, "mention_id_present": 1, "author_id_present": 1, "is_brand_author_boolean": 1,
+         {"record_well_formed": 1, "mention_id_present": 1, "is_brand_author_boolean": 1,
           "created_at_parsed_with_zone": 1, "text_present": 1}),
     Case("fields of the wrong type", "a.jsonl",
          jsonl(jsonl_row(61, is_brand_author="yes"), jsonl_row(62, author_followers="many"),
@@ -95,6 +95,7 @@ CASES = [
          {"text_length_within_limit": 1}),
     Case("named like Parquet but is not", "a.parquet", b"PAR1 this is a CSV really", 0, 0, failed=["file_parses"]),
     Case("unknown format", "a.xlsx", b"PK\x03\x04", 0, 0, failed=["file_format_known"]),
+    Case("a mention without an author: kept, warned", "a.jsonl", jsonl(jsonl_row(31, author_id=None)), 31, 31),
     Case("one bad row in a 3-row archive: no evidence the archive is broken", "a.jsonl",
          jsonl(jsonl_row(3, text=""), good=2), 3, 2, {"text_length_within_limit": 1}),
     Case("mostly bad: over the threshold", "a.jsonl", jsonl(*[jsonl_row(100 + i, text="") for i in range(5)], good=5),
@@ -183,3 +184,13 @@ def test_a_conflict_is_quarantined_with_the_fields_that_differ(tmp_path):
     ]
     kept = load_window(store, date(2017, 11, 1), date(2017, 11, 1)).filter(pl.col("mention_id") == "5")
     assert kept["author_id"].to_list() == ["c5"]  # the first version, deterministically
+
+
+def test_a_mention_without_an_author_is_kept_and_warned(tmp_path):
+    store = open_storage(str(tmp_path))
+    key = f"archives/twitter/dt={DAY}/a.jsonl"
+    store.write(key, jsonl(jsonl_row(31, author_id=None)))
+    record = ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+    assert record.warned_by_rule == {"author_id_present": 1}
+    kept = load_window(store, date(2017, 11, 1), date(2017, 11, 1)).filter(pl.col("mention_id") == "31")
+    assert kept["author_id"].to_list() == [None]

@@ -39,6 +39,27 @@ def test_labelled_authors_are_counted_as_labelled():
     assert row["readable"] is False
 
 
+def test_mentions_without_an_author_are_counted_apart_from_authors():
+    """The same day plus two labelled-negative mentions with no author: they would have made one
+    extra "author" (a detractor); instead authors stay 5, SPS stays −20, authorless = 2,
+    and both still count as inbound mentions for the response metrics."""
+    rows = [
+        post("1", "a1", "2017-10-31 09:00", "@AcmeHelp thanks so much", brand="AcmeHelp", sentiment="positive"),
+        post("2", "a1", "2017-10-31 10:00", "@AcmeHelp refund?", brand="AcmeHelp", sentiment="negative"),
+        post("3", "a2", "2017-10-31 11:00", "@AcmeHelp thank you", brand="AcmeHelp", sentiment="negative"),
+        post("4", "a3", "2017-10-31 12:00", "@AcmeHelp love it", brand="AcmeHelp", sentiment="positive"),
+        post("5", "a4", "2017-10-31 13:00", "@AcmeHelp where is my order", brand="AcmeHelp", sentiment="neutral"),
+        post("6", "a5", "2017-10-31 14:00", "@AcmeHelp worst service ever", brand="AcmeHelp", sentiment="negative"),
+        post("7", None, "2017-10-31 15:00", "@AcmeHelp broken again", brand="AcmeHelp", sentiment="negative"),
+        post("8", None, "2017-10-31 16:00", "@AcmeHelp still broken", brand="AcmeHelp", sentiment="negative"),
+    ]
+    facts, _ = mention_facts(attribute(frame(*rows), {}))
+    assert facts.height == 8
+    row = daily_sps(facts).row(0, named=True)
+    assert (row["authors"], row["detractors"], row["authorless"], row["mentions"]) == (5, 2, 2, 6)
+    assert row["sps_raw"] == pytest.approx(-20.0)
+
+
 def test_adjusted_classify_and_count_recovers_the_true_shares():
     """True shares π = (.5, .3, .2). Predicted: q = Mᵀπ = (.8·.5 + .1·.3, .2·.5 + .8·.3 + .2·.2, .1·.3 + .8·.2)
     = (.43, .38, .19). Correcting 43/38/19 predicted verdicts gives π back: SPS −30, not the raw −24."""
