@@ -28,8 +28,9 @@ StorageOption = Annotated[
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Redo every archive and day, even unchanged ones.")]
 #: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
-#: download, 3 storage that could not be reached or written.
+#: download, 3 storage that could not be reached or written, 4 a nightly with no data.
 EXIT_STORAGE = 3
+EXIT_NO_DATA = 4
 DEMO_ARCHIVE = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 DEMO_RANGE = (date(2017, 10, 1), date(2017, 12, 3))
 
@@ -50,7 +51,7 @@ def _settings(storage: str | None):
 def _run(flow_fn, **params) -> dict:
     """Run a flow in-process with a progress bar, then print the summary table."""
     from flows import progress
-    from flows.pipeline import PipelineFailed
+    from flows.pipeline import NoData, PipelineFailed
     from flows.runners import configured
     from tasks.storage import StorageError
 
@@ -75,6 +76,12 @@ def _run(flow_fn, **params) -> dict:
             bar.stop()
             console.print(f"[bold red]run failed[/]: {exc}")
             raise typer.Exit(1) from None
+        except NoData as exc:
+            bar.stop()
+            console.print(
+                f"[bold red]{exc}[/]. Is the feed delivering? For a day known to be quiet, run again with --allow-empty."
+            )
+            raise typer.Exit(EXIT_NO_DATA) from None
         except StorageError as exc:
             bar.stop()
             console.print(
@@ -113,11 +120,14 @@ def _print_summary(summary: dict, seconds: float) -> None:
 def run(
     day: Annotated[str | None, typer.Option("--date", help="Collection day (default: yesterday, UTC).")] = None,
     storage: StorageOption = None,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="A day without archives is expected (else exit code 4).")
+    ] = False,
 ) -> None:
     """The nightly job: ingest one day's archives and republish the days they change."""
     from flows.pipeline import nightly
 
-    _run(nightly, day=_day(day) if day else None, storage=storage)
+    _run(nightly, day=_day(day) if day else None, storage=storage, allow_empty=allow_empty)
 
 
 @app.command()

@@ -22,9 +22,16 @@ from prefect.runtime import flow_run
 from flows import progress
 from tasks import layout
 from tasks.batch_checks import check_delivery
-from tasks.day_report import mark_failed, prepare_day, publish_period_report, unmeasured_days
+from tasks.day_report import clear_failed, mark_failed, prepare_day, publish_period_report, unmeasured_days
 from tasks.adapters import archive_format
-from tasks.ingest import IngestRecord, ingest_fingerprint, ingest_object, read_records, set_aside_misplaced
+from tasks.ingest import (
+    IngestRecord,
+    forget_removed,
+    ingest_fingerprint,
+    ingest_object,
+    read_records,
+    set_aside_misplaced,
+)
 from tasks.measure import LOOKBACK_DAYS
 from tasks.metrics import watermark_after
 from tasks.day_store import TREND_DAYS, trend_days
@@ -32,12 +39,16 @@ from tasks.periods import Period, period_of, periods_touching
 from tasks.policy import load_policy
 from tasks.report_index import publish_index
 from tasks.settings import Settings
-from tasks.storage import ObjectInfo, StorageError, TransientStorageError, open_storage
+from tasks.storage import ObjectInfo, StorageError, TransientStorageError, open_storage, require_root
 from tasks.warehouse import days_with_mentions
 
 
 class PipelineFailed(RuntimeError):
     """Some reports were not published; the message lists each day or period with its reason."""
+
+
+class NoData(RuntimeError):
+    """A nightly found no archive for its day: a broken feed until someone says the day was quiet."""
 
 
 def _transient_only(task, task_run, state) -> bool:
@@ -131,9 +142,11 @@ def archive_watermark(objects: list[ObjectInfo]) -> datetime:
 @task(name="list-archives", **_RETRYING)
 def list_archives(storage_url: str) -> list[ObjectInfo]:
     """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not skipped."""
+    storage = open_storage(storage_url)
+    require_root(storage)
     return [
         o
-        for o in open_storage(storage_url).list(layout.ARCHIVES)
+        for o in storage.list(layout.ARCHIVES)
         if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
     ]
 
@@ -149,6 +162,18 @@ def _listed(storage_url: str, settings: dict) -> tuple[list[ObjectInfo], list[In
     """The archive objects, and the records of those not where an archive must be."""
     archives = list_archives.with_options(**_retries(settings))(storage_url)
     return archives, set_aside.with_options(**_retries(settings))(storage_url, archives, settings)
+
+
+@task(name="forget-removed", **_RETRYING)
+def forget(storage_url: str, listed: list[str], start: date, end: date) -> list[date]:
+    """Drop what archives collected in [start, end] that no longer exist left behind; returns the days they touched."""
+    gone = forget_removed(open_storage(storage_url), set(listed), start, end)
+    return sorted({date.fromisoformat(d) for r in gone for d in r.days} | {date.fromisoformat(r.collected) for r in gone})
+
+
+@task(name="clear-failed-days", **_RETRYING)
+def clear_failed_days(storage_url: str, days: list[date]) -> None:
+    clear_failed(open_storage(storage_url), days)
 
 
 class _Blocked:
@@ -350,11 +375,20 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     archives, misplaced = _listed(store.url, config)
     in_range = [o for o in archives if start <= (layout.archive_day(o.key) or date.min) <= end]
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
+    forgotten = set(forget.with_options(**_retries(config))(store.url, [o.key for o in archives], start, end))
     blocked = _Blocked()
     records = _ingest(store.url, in_range, config, blocked, force)
     days = days_with_mentions(store, start, end)
+    days = sorted(set(days) | (forgotten & set(days_with_mentions(store, min(forgotten, default=start), end))))
     outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config, force)
+    _clear_unblocked(store.url, forgotten - set(days), blocked)
     return _finish(store.url, records, outcome, misplaced)
+
+
+def _clear_unblocked(storage_url: str, days: set[date], blocked: _Blocked) -> None:
+    """Days whose only archives were removed: nothing is wrong with them any more."""
+    if cleared := sorted(d for d in days if d not in blocked.reasons):
+        clear_failed_days(storage_url, cleared)
 
 
 def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
@@ -364,8 +398,10 @@ def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
 
 
 @flow(name="nightly", log_prints=True)
-def nightly(day: date | None = None, storage: str | None = None) -> dict:
-    """Ingest one collection day's archives (yesterday, UTC, by default) and republish what changed."""
+def nightly(day: date | None = None, storage: str | None = None, allow_empty: bool = False) -> dict:
+    """Ingest one collection day's archives (yesterday, UTC, by default) and republish what changed.
+
+    No archive for the day fails the run (NoData) unless `allow_empty` says a quiet day is expected."""
     settings = _settings(storage)
     day = day or (datetime.now(UTC).date() - timedelta(days=1))
     store = open_storage(settings.storage)
@@ -373,11 +409,16 @@ def nightly(day: date | None = None, storage: str | None = None) -> dict:
     archives, misplaced = _listed(store.url, config)
     todays = [o for o in archives if layout.archive_day(o.key) == day]
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
+    forgotten = set(forget.with_options(**_retries(config))(store.url, [o.key for o in archives], day, day))
+    if not todays and not forgotten and not allow_empty:
+        raise NoData(f"no data for {day}: no archive under archives/<platform>/dt={day}/")
     blocked = _Blocked()
     records = _ingest(store.url, todays, config, blocked)
-    candidates = _affected_days({date.fromisoformat(d) for r in records for d in r.days} | {day}, settings.reply_horizon_hours)
+    touched = {date.fromisoformat(d) for r in records for d in r.days} | {day} | forgotten
+    candidates = _affected_days(touched, settings.reply_horizon_hours)
     existing = set(days_with_mentions(store, min(candidates), max(candidates)))
     outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config)
+    _clear_unblocked(store.url, forgotten - existing, blocked)
     return _finish(store.url, records, outcome, misplaced)
 
 

@@ -181,6 +181,12 @@ def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:
     return [json.loads(storage.read(k)) for k in keys if storage.exists(k)]
 
 
+def clear_failed(storage: Storage, days: list[date]) -> None:
+    """Take back 'not published' for days nothing blocks any more (their bad archive was removed)."""
+    for day in days:
+        storage.delete(layout.failed_marker(day))
+
+
 def mark_failed(storage: Storage, day: date, reasons: list[str], data_docs: list[str]) -> None:
     """Say beside the report why this day's newest inputs were not published."""
     body = {"date": day.isoformat(), "reasons": reasons, "data_docs": sorted(set(data_docs))}

@@ -284,6 +284,21 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
     return records
 
 
+def forget_removed(storage: Storage, listed: set[str], start: date, end: date) -> list[IngestRecord]:
+    """Records of archives collected in [start, end] whose object is gone: their warehouse rows
+    and brand-post index go with them (quarantined copies stay). Returns the forgotten records."""
+    gone = [
+        r for r in read_records(storage)
+        if r.key not in listed and start.isoformat() <= r.collected <= end.isoformat()
+    ]
+    for record in gone:
+        slug = layout.source_slug(record.key)
+        remove_parts(storage, slug, list(record.days))
+        write_brand_posts(storage, slug, None)
+        storage.delete(layout.source_record(slug))
+    return gone
+
+
 def read_misplaced(storage: Storage) -> list[IngestRecord]:
     return [IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.MISPLACED) if k.endswith(".json")]
 

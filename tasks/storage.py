@@ -324,6 +324,12 @@ def _s3_client(endpoint: str | None, region: str | None):
     return boto3.client("s3", config=config)
 
 
+def require_root(storage: Storage) -> None:
+    """A run reads archives from the root: a local root that does not exist is a wrong path, not an empty feed."""
+    if isinstance(storage, LocalStorage) and not storage.root.is_dir():
+        raise StorageError(f"storage root {storage.root} does not exist")
+
+
 def open_storage(url: str) -> Storage:
     """Build the backend a storage URL names (`/path`, `file:///path`, `s3://bucket/prefix`)."""
     parsed = urlparse(url)

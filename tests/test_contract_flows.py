@@ -153,3 +153,36 @@ def test_a_reply_stamped_before_its_mention_is_reported_and_not_counted(tmp_path
     assert validation["response_before_mention"] == [
         {"platform": "twitter", "mention_id": "m1", "response_id": "r1", "rule": "response_before_mention"}
     ]
+
+
+def test_a_nightly_without_data_says_so_and_a_missing_root_is_not_an_empty_feed(tmp_path):
+    store = open_storage(str(tmp_path / "store"))
+    _put(store, "2017-11-01", _rows("2017-11-01", 3))
+    runner = CliRunner()
+    quiet = runner.invoke(app, ["run", "--date", "2017-11-02", "--storage", store.url])
+    assert quiet.exit_code == 4
+    assert "no data for 2017-11-02" in quiet.output and "--allow-empty" in " ".join(quiet.output.split())
+    allowed = runner.invoke(app, ["run", "--date", "2017-11-02", "--allow-empty", "--storage", store.url])
+    assert allowed.exit_code == 0, allowed.output
+    missing = runner.invoke(app, ["run", "--date", "2017-11-02", "--storage", str(tmp_path / "typo")])
+    assert missing.exit_code == 3
+    assert f"storage root {tmp_path / 'typo'} does not exist" in " ".join(missing.output.split())
+    assert not (tmp_path / "typo").exists()
+
+
+def test_removing_a_bad_archive_clears_its_failed_day(tmp_path):
+    store = open_storage(str(tmp_path))
+    _put(store, "2017-11-01", _rows("2017-11-01", 3))
+    bad = "archives/twitter/dt=2017-11-02/broken.jsonl.gz"
+    store.write(bad, b"not gzip")
+    with pytest.raises(PipelineFailed, match="broken.jsonl.gz: file_decompresses"):
+        backfill(date(2017, 11, 1), date(2017, 11, 2), storage=store.url)
+    assert store.exists(layout.failed_marker(date(2017, 11, 2)))
+    assert "Days not published" in store.read(layout.REPORTS_INDEX).decode()
+
+    store.delete(bad)  # the feed owner removes it
+    summary = backfill(date(2017, 11, 1), date(2017, 11, 2), storage=store.url)
+    assert summary["failed"] == {}
+    assert not store.exists(layout.failed_marker(date(2017, 11, 2)))
+    assert "Days not published" not in store.read(layout.REPORTS_INDEX).decode()
+    assert not any(r.key == bad for r in __import__("tasks.ingest").ingest.read_records(store))
