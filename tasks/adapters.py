@@ -18,17 +18,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from tasks.mapping import IDS, ColumnMapping, shipped
 from tasks.schema import MENTION_SCHEMA, SOURCE_ROW
 
-TWCS_COLUMNS = [
-    "tweet_id",
-    "author_id",
-    "inbound",
-    "created_at",
-    "text",
-    "response_tweet_id",
-    "in_response_to_tweet_id",
-]
 #: Fields an archive must carry; the rest of the canonical schema may be absent.
 REQUIRED_FIELDS = ["mention_id", "author_id", "is_brand_author", "created_at", "text"]
 TEXT_FIELDS = [c for c in MENTION_SCHEMA if c not in ("platform", "source_file")]
@@ -83,11 +75,13 @@ def unread_facts(size: int, **known: bool) -> dict[str, object]:
     return {"size_bytes": size} | {fact: None for fact in FACT_OF_RULE.values()} | known
 
 
-def inspect_archive(data: bytes, key: str, platform: str, limits: ReadLimits) -> Inspection:
+def inspect_archive(
+    data: bytes, key: str, platform: str, limits: ReadLimits, mapping: ColumnMapping | None = None
+) -> Inspection:
     """Read an object as far as it goes, recording each file-level fact on the way."""
     inspection = Inspection(facts=unread_facts(len(data)))
     try:
-        inspection.frame = read_archive(data, key, platform, facts=inspection.facts, limits=limits)
+        inspection.frame = read_archive(data, key, platform, facts=inspection.facts, limits=limits, mapping=mapping)
     except ArchiveError as exc:
         inspection.error = exc
         if exc.rule in FACT_OF_RULE:
@@ -105,11 +99,19 @@ def archive_format(key: str) -> str | None:
 
 
 def read_archive(
-    data: bytes, key: str, platform: str, facts: dict | None = None, limits: ReadLimits = ReadLimits()
+    data: bytes,
+    key: str,
+    platform: str,
+    facts: dict | None = None,
+    limits: ReadLimits = ReadLimits(),
+    mapping: ColumnMapping | None = None,
 ) -> pl.DataFrame:
     """Parse one archive object into canonical columns plus lineage and raw values.
 
-    Each reading step that succeeds sets its fact in `facts` (when given) to True.
+    `mapping` renames another tool's columns (tasks/mapping.py); without one, a CSV
+    with twcs's header is read through the shipped twcs mapping and anything else
+    must already use the canonical names. Each reading step that succeeds sets its
+    fact in `facts` (when given) to True.
     """
     facts = {} if facts is None else facts
     fmt = archive_format(key)
@@ -131,13 +133,24 @@ def read_archive(
     facts["utf8"] = True
     if not data.strip():
         raise ArchiveError(key, "file_not_empty", "the object holds no records")
+    names = mapping.export_columns if mapping else TEXT_FIELDS
     if fmt == "parquet":
-        texts = _read_parquet(data, key)
+        texts = _read_parquet(data, key, names)
     elif fmt == "csv":
         texts = _read_csv(data, key)
+        if mapping is None and "tweet_id" in texts.columns:
+            mapping = shipped("twcs")
     else:
-        texts = _read_ndjson(data, key, limits.max_line_bytes)
+        ids = [mapping.columns[c] for c in (*IDS, "author_followers") if c in mapping.columns] if mapping else _ID_FIELDS
+        texts = _read_ndjson(data, key, limits.max_line_bytes, names, ids)
     facts["parses"] = True
+    if mapping is not None:
+        absent = [c for c in mapping.export_columns if c not in texts.columns]
+        if absent and fmt in ("csv", "parquet"):  # a JSON line without a key is judged row by row
+            raise ArchiveError(
+                key, "file_has_required_fields", f"missing column(s) {', '.join(absent)} that mapping {mapping.name} reads"
+            )
+        texts = mapping.apply(texts.with_columns(pl.lit(None, pl.String).alias(c) for c in absent))
     missing = [f for f in REQUIRED_FIELDS if f not in texts.columns]
     if missing:
         raise ArchiveError(key, "file_has_required_fields", f"missing required field(s) {', '.join(missing)}")
@@ -176,7 +189,7 @@ def _check_utf8(data: bytes, key: str) -> None:
 
 
 def _read_csv(data: bytes, key: str) -> pl.DataFrame:
-    """The twcs layout, or a CSV already in canonical column names."""
+    """Every column as text, under the export's own names, with record numbers and completeness."""
     header = data.split(b"\n", 1)[0].decode("utf-8").strip().lstrip("\ufeff")
     columns = [c.strip().strip('"') for c in header.split(",")]
     if len(set(columns)) != len(columns):
@@ -192,15 +205,7 @@ def _read_csv(data: bytes, key: str) -> pl.DataFrame:
         frame = _read_ragged_csv(data.decode("utf-8"), columns, key)
     # A blank line is no record (trailing newlines, spacing between blocks): not a row of nulls.
     blank = pl.all_horizontal(pl.col(c).str.strip_chars().fill_null("") == "" for c in columns)
-    frame = frame.filter(~blank)
-    if "tweet_id" not in columns:
-        return frame
-    missing = [c for c in TWCS_COLUMNS if c not in columns]
-    if missing:
-        raise ArchiveError(
-            key, "file_has_required_fields", f"missing required field(s) {', '.join(missing)} of the twcs layout"
-        )
-    return _from_twcs(frame)
+    return frame.filter(~blank)
 
 
 def _read_ragged_csv(text: str, columns: list[str], key: str) -> pl.DataFrame:
@@ -224,36 +229,7 @@ def _read_ragged_csv(text: str, columns: list[str], key: str) -> pl.DataFrame:
     )
 
 
-def _from_twcs(frame: pl.DataFrame) -> pl.DataFrame:
-    """Customer Support on Twitter → canonical names; `inbound == False` is the brand."""
-    inbound = pl.col("inbound").str.strip_chars().str.to_lowercase()
-    reply_to = (
-        pl.col("in_response_to_tweet_id")
-        .str.split(",")
-        .list.first()
-        .str.strip_chars()
-        .str.replace(r"\.0$", "")  # pandas-written exports turn ids into floats
-    )
-    return frame.select(
-        SOURCE_ROW,
-        "fields_complete",
-        "raw_line",
-        pl.col("tweet_id").str.strip_chars().alias("mention_id"),
-        pl.col("author_id").str.strip_chars(),
-        pl.when(inbound == "true")
-        .then(pl.lit("false"))
-        .when(inbound == "false")
-        .then(pl.lit("true"))
-        .otherwise(pl.col("inbound"))
-        .alias("is_brand_author"),
-        "created_at",
-        "text",
-        pl.when(reply_to != "").then(reply_to).alias("in_reply_to_id"),
-        pl.col("response_tweet_id").alias("raw_response_ids"),
-    )
-
-
-def _read_ndjson(data: bytes, key: str, max_line_bytes: int) -> pl.DataFrame:
+def _read_ndjson(data: bytes, key: str, max_line_bytes: int, names, ids) -> pl.DataFrame:
     """One JSON object per line; each field is taken as its literal JSON text.
 
     A line over `max_line_bytes` is not parsed (it becomes a malformed record);
@@ -270,16 +246,16 @@ def _read_ndjson(data: bytes, key: str, max_line_bytes: int) -> pl.DataFrame:
     ).filter(pl.col("too_long") | (pl.col("line").str.strip_chars() != ""))
     is_object = pl.col("line").str.strip_chars().str.starts_with("{") & pl.col("line").str.json_path_match("$").is_not_null()
     nested = pl.any_horizontal(
-        pl.col("line").str.contains(rf'"{name}"\s*:\s*[\[{{]') for name in TEXT_FIELDS
+        pl.col("line").str.contains(rf'"{re.escape(name)}"\s*:\s*[\[{{]') for name in names
     )
     well_formed = is_object & ~nested
     fields = [
         (
-            pl.coalesce(pl.col("line").str.extract(rf'"{name}"\s*:\s*(-?\d+)\s*[,}}]'), pl.col("line").str.json_path_match(f"$.{name}"))
-            if name in _ID_FIELDS
-            else pl.col("line").str.json_path_match(f"$.{name}")
+            pl.coalesce(pl.col("line").str.extract(rf'"{re.escape(name)}"\s*:\s*(-?\d+)\s*[,}}]'), _json_field(name))
+            if name in ids
+            else _json_field(name)
         ).alias(name)
-        for name in TEXT_FIELDS
+        for name in names
     ]
     return frame.select(
         SOURCE_ROW,
@@ -292,13 +268,18 @@ def _read_ndjson(data: bytes, key: str, max_line_bytes: int) -> pl.DataFrame:
 _ID_FIELDS = ("mention_id", "author_id", "in_reply_to_id", "conversation_id", "author_followers")
 
 
-def _read_parquet(data: bytes, key: str) -> pl.DataFrame:
+def _json_field(name: str) -> pl.Expr:
+    """A top-level field's literal JSON text; bracket notation takes any export's key (spaces, dots)."""
+    return pl.col("line").str.json_path_match(f"$['{name}']" if not name.isidentifier() else f"$.{name}")
+
+
+def _read_parquet(data: bytes, key: str, names) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise ArchiveError(key, "file_parses", f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     frame = frame.with_row_index(SOURCE_ROW, offset=1)
-    kept = [c for c in TEXT_FIELDS if c in frame.columns]
+    kept = [c for c in names if c in frame.columns]
     nested = [f"{c} ({frame.schema[c]})" for c in kept if frame.schema[c].is_nested()]
     if nested:
         raise ArchiveError(key, "file_parses", f"column(s) of lists or structs where one value is expected: {', '.join(nested)}")
@@ -332,7 +313,7 @@ def to_canonical(texts: pl.DataFrame, platform: str, source_file: str) -> pl.Dat
             texts = texts.with_columns(pl.lit(None, pl.String).alias(name))
     if "fields_complete" not in texts.columns:
         texts = texts.with_columns(pl.lit(True).alias("fields_complete"), pl.lit(None, pl.String).alias("raw_line"))
-    if "raw_response_ids" not in texts.columns:  # only the twcs layout lists a post's answers
+    if "raw_response_ids" not in texts.columns:  # only some exports list a post's answers (twcs)
         texts = texts.with_columns(pl.lit(None, pl.String).alias("raw_response_ids"))
     flag = pl.col("is_brand_author").str.strip_chars().str.to_lowercase()
     brand = pl.col("brand").str.strip_chars().str.strip_prefix("@")

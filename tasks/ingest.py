@@ -28,6 +28,7 @@ from tasks.adapters import (
     unread_facts,
 )
 from tasks.evidence import share_above_limit
+from tasks.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.policy import Policy, Severity
 from tasks.storage import ObjectInfo, Storage
 from tasks.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
@@ -92,6 +93,9 @@ def ingest_object(
     collected = layout.partition_day(obj.key)
     if collected is None:
         raise ArchiveError(obj.key, "file_format_known", "not in a dt=YYYY-MM-DD partition")
+    mapping = _mapping_for(storage, obj.key)
+    if isinstance(mapping, ColumnMapping):  # a changed mapping reads the archive again
+        fingerprint = f"{fingerprint}+{mapping.digest}"
     previous = _previous_record(storage, slug)
     if not force and previous and (previous.etag, previous.size, previous.fingerprint) == (
         obj.etag,
@@ -102,7 +106,7 @@ def ingest_object(
         return previous
 
     record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint, collected.isoformat())
-    raw, inspection = _inspect(storage, obj, policy, record)
+    raw, inspection = _inspect(storage, obj, policy, record, mapping)
     file_run = run_suite(pl.DataFrame([inspection.facts]).with_row_index(ROW), "file", policy.parameters)
     record.data_docs = layout.data_docs(slug)
     if file_run.failures.height or inspection.frame is None:
@@ -136,8 +140,23 @@ def drop_exact_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return kept, parsed.height - kept.height
 
 
+def _mapping_for(storage: Storage, key: str) -> ColumnMapping | ArchiveError | None:
+    """The platform's column mapping (archives/<platform>/_mapping.toml), if it has one."""
+    try:
+        where = layout.mapping_file(platform_from_key(key))
+    except ArchiveError:
+        return None
+    if not storage.exists(where):
+        return None
+    try:
+        return parse_mapping(storage.read(where).decode("utf-8", errors="replace"), where)
+    except MappingError as exc:
+        return ArchiveError(key, "file_format_known", str(exc))
+
+
 def _inspect(
-    storage: Storage, obj: ObjectInfo, policy: Policy, record: IngestRecord
+    storage: Storage, obj: ObjectInfo, policy: Policy, record: IngestRecord,
+    mapping: ColumnMapping | ArchiveError | None,
 ) -> tuple[bytes | None, Inspection]:
     """Read and parse the object, unless its listed size is already over the limit."""
     if obj.size > policy.parameters["max_object_bytes"]:
@@ -147,7 +166,9 @@ def _inspect(
         record.platform = platform_from_key(obj.key)
     except ArchiveError as exc:
         return raw, Inspection(facts=unread_facts(len(raw), format_known=False), error=exc)
-    return raw, inspect_archive(raw, obj.key, record.platform, ReadLimits.of(policy.parameters))
+    if isinstance(mapping, ArchiveError):  # the mapping itself cannot be used
+        return raw, Inspection(facts=unread_facts(len(raw), format_known=False), error=mapping)
+    return raw, inspect_archive(raw, obj.key, record.platform, ReadLimits.of(policy.parameters), mapping)
 
 
 def _split(

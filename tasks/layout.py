@@ -75,6 +75,11 @@ def quarantine_rows(collected: date, slug: str) -> str:
     return f"{QUARANTINE}dt={collected.isoformat()}/{slug}.parquet"
 
 
+def mapping_file(platform: str) -> str:
+    """The column mapping for a platform's exports (tasks/mapping.py); not an archive itself."""
+    return f"{ARCHIVES}{platform}/_mapping.toml"
+
+
 def misplaced_record(slug: str) -> str:
     return f"{MISPLACED}{slug}.json"
 

@@ -125,7 +125,9 @@ def test_parquet_with_integer_ids_and_zoned_timestamps():
         ("archives/x/dt=2017-10-31/a.csv.gz", b"\x1f\x8b\x08\x00garbage", "not a readable gzip stream"),
         ("archives/x/dt=2017-10-31/a.csv", b"tweet_id,author_id\n\xff\xfe,1\n", "not UTF-8 text"),
         ("archives/x/dt=2017-10-31/a.parquet", b"PAR1 not really", "not a readable Parquet file"),
-        ("archives/x/dt=2017-10-31/a.csv", b"tweet_id,author_id,text\n1,2,hi\n", "missing required field"),
+        ("archives/x/dt=2017-10-31/a.csv", b"tweet_id,author_id,text\n1,2,hi\n",
+         r"missing column\(s\) created_at, in_response_to_tweet_id, inbound, response_tweet_id that mapping "
+         r"tasks/mappings/twcs.toml reads"),
         ("archives/x/dt=2017-10-31/a.csv", b"mention_id,text\n1,hi\n", "missing required field"),
         ("archives/x/dt=2017-10-31/a.txt", b"hello", "not an archive format"),
     ],
