@@ -73,6 +73,7 @@ def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_st
             "size": 861507,
             "rows_read": 5000,
             "rows_accepted": 5000,
+            "duplicates_dropped": 0,
             "rows_quarantined": 0,
         }
     ]
@@ -140,20 +141,23 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
     store = open_storage(str(tmp_path))
     good = [_mention(i, "2017-11-01") for i in range(20)] + [_mention(99, "2017-11-01", created_at="tomorrow")]
     store.write("archives/twitter/dt=2017-11-01/good.jsonl", _jsonl(good))
-    bad = [_mention(1, "2017-11-02"), _mention(2, "2017-11-02", text=""), _mention(3, "2017-11-02", is_brand_author="?")]
+    # 4 of 5 rows broken: P(4 or more of 5 | a true bad share of 5 %) = 3.0e-5, evidence beyond the
+    # policy's 0.001 that the archive is broken (2 of 3 would be 0.0073: quarantined rows only)
+    bad = [_mention(1, "2017-11-02"), _mention(2, "2017-11-02", text=""), _mention(3, "2017-11-02", is_brand_author="?"),
+           _mention(4, "2017-11-02", text=""), _mention(5, "2017-11-02", is_brand_author="?")]
     store.write("archives/twitter/dt=2017-11-02/bad.jsonl", _jsonl(bad))
 
     with pytest.raises(PipelineFailed) as failure:
         backfill(date(2017, 11, 1), date(2017, 11, 2), storage=str(tmp_path))
     message = str(failure.value)
-    assert "2017-11-02: archives/twitter/dt=2017-11-02/bad.jsonl: 2 of 3 rows broke the suite" in message
-    assert "is_brand_author_boolean (1)" in message and "text_length_within_limit (1)" in message
+    assert "2017-11-02: archives/twitter/dt=2017-11-02/bad.jsonl: 4 of 5 rows broke the suite" in message
+    assert "is_brand_author_boolean (2)" in message and "text_length_within_limit (2)" in message
 
     # The good day is published, quarantine accounted for; the bad day is not published.
     assert store.exists("reports/daily/dt=2017-11-01/manifest.json")
     assert store.keys("reports/daily/dt=2017-11-02/") == ["reports/daily/dt=2017-11-02/FAILED.json"]
     failed = json.loads(store.read("reports/daily/dt=2017-11-02/FAILED.json"))
-    assert failed["reasons"][0].startswith("archives/twitter/dt=2017-11-02/bad.jsonl: 2 of 3 rows")
+    assert failed["reasons"][0].startswith("archives/twitter/dt=2017-11-02/bad.jsonl: 4 of 5 rows")
     (docs,) = failed["data_docs"]
     assert docs.startswith("reports/data_docs/") and b"is_brand_author" in store.read(docs)
     good_validation = json.loads(store.read("reports/daily/dt=2017-11-01/validation.json"))
@@ -170,6 +174,8 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
         (1, "archive_rejected"),
         (2, "text_length_within_limit"),
         (3, "is_brand_author_boolean"),
+        (4, "text_length_within_limit"),
+        (5, "is_brand_author_boolean"),
     ]
     assert store.keys("warehouse/mentions/dt=2017-11-02/") == []  # nothing of a rejected archive goes on
 
