@@ -16,7 +16,7 @@ from typing import Literal
 
 from tasks import layout
 from tasks.locks import held
-from tasks.storage import Storage
+from tasks.storage import Storage, StorageError
 
 
 def file_digests(files: dict[str, bytes]) -> dict[str, dict]:
@@ -73,7 +73,10 @@ def _withdraw_latest(storage: Storage, folder: str) -> None:
 
 
 def _points_at(storage: Storage, folder: str) -> bool:
-    return storage.exists(layout.LATEST) and json.loads(storage.read(layout.LATEST)).get("path") == folder
+    try:  # read without the lock first: another day may take the pointer away meanwhile
+        return json.loads(storage.read(layout.LATEST)).get("path") == folder
+    except StorageError:
+        return False
 
 
 def _advance_latest(storage: Storage, day: date) -> None:
