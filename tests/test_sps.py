@@ -18,20 +18,23 @@ from tests.frames import frame, post
 CONFUSION = np.array([[8, 2, 0], [1, 8, 1], [0, 2, 8]], dtype=float)
 
 
-def test_labelled_authors_are_counted_as_labelled():
-    """Every stance from the archive (no model, no correction), AcmeHelp 2017-10-31:
-    a1 positive + negative → 0, passive; a2 negative; a3 positive; a4 neutral; a5 negative.
-    P = 1, D = 2, passives 2, authors 5 → SPS = 100 × (1 − 2) / 5 = −20; 5 < 30 authors: not readable.
-    """
-    mentions = frame(
+def _labelled_day() -> list[dict]:
+    return [
         post("1", "a1", "2017-10-31 09:00", "@AcmeHelp thanks so much", brand="AcmeHelp", sentiment="positive"),
         post("2", "a1", "2017-10-31 10:00", "@AcmeHelp refund?", brand="AcmeHelp", sentiment="negative"),
         post("3", "a2", "2017-10-31 11:00", "@AcmeHelp thank you", brand="AcmeHelp", sentiment="negative"),
         post("4", "a3", "2017-10-31 12:00", "@AcmeHelp love it", brand="AcmeHelp", sentiment="positive"),
         post("5", "a4", "2017-10-31 13:00", "@AcmeHelp where is my order", brand="AcmeHelp", sentiment="neutral"),
         post("6", "a5", "2017-10-31 14:00", "@AcmeHelp worst service ever", brand="AcmeHelp", sentiment="negative"),
-    )
-    facts, _ = mention_facts(attribute(mentions, {}))
+    ]
+
+
+def test_labelled_authors_are_counted_as_labelled():
+    """Every stance from the archive (no model, no correction), AcmeHelp 2017-10-31:
+    a1 positive + negative → 0, passive; a2 negative; a3 positive; a4 neutral; a5 negative.
+    P = 1, D = 2, passives 2, authors 5 → SPS = 100 × (1 − 2) / 5 = −20; 5 < 30 authors: not readable.
+    """
+    facts, _ = mention_facts(attribute(frame(*_labelled_day()), {}))
     row = daily_sps(facts).row(0, named=True)
     assert (row["authors"], row["promoters"], row["detractors"], row["passives"]) == (5, 1, 2, 2)
     assert (row["mentions"], row["labelled_mentions"], row["labelled_authors"]) == (6, 6, 5)
@@ -44,12 +47,7 @@ def test_mentions_without_an_author_are_counted_apart_from_authors():
     extra "author" (a detractor); instead authors stay 5, SPS stays −20, authorless = 2,
     and both still count as inbound mentions for the response metrics."""
     rows = [
-        post("1", "a1", "2017-10-31 09:00", "@AcmeHelp thanks so much", brand="AcmeHelp", sentiment="positive"),
-        post("2", "a1", "2017-10-31 10:00", "@AcmeHelp refund?", brand="AcmeHelp", sentiment="negative"),
-        post("3", "a2", "2017-10-31 11:00", "@AcmeHelp thank you", brand="AcmeHelp", sentiment="negative"),
-        post("4", "a3", "2017-10-31 12:00", "@AcmeHelp love it", brand="AcmeHelp", sentiment="positive"),
-        post("5", "a4", "2017-10-31 13:00", "@AcmeHelp where is my order", brand="AcmeHelp", sentiment="neutral"),
-        post("6", "a5", "2017-10-31 14:00", "@AcmeHelp worst service ever", brand="AcmeHelp", sentiment="negative"),
+        *_labelled_day(),
         post("7", None, "2017-10-31 15:00", "@AcmeHelp broken again", brand="AcmeHelp", sentiment="negative"),
         post("8", None, "2017-10-31 16:00", "@AcmeHelp still broken", brand="AcmeHelp", sentiment="negative"),
     ]
