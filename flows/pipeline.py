@@ -378,8 +378,10 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     forgotten = set(forget.with_options(**_retries(config))(store.url, [o.key for o in archives], start, end))
     blocked = _Blocked()
     records = _ingest(store.url, in_range, config, blocked, force)
-    days = days_with_mentions(store, start, end)
-    days = sorted(set(days) | (forgotten & set(days_with_mentions(store, min(forgotten, default=start), end))))
+    days = set(days_with_mentions(store, start, end))
+    if forgotten:  # days a removed archive fed, also outside the range, are measured again
+        days |= forgotten & set(days_with_mentions(store, min(forgotten), max(forgotten)))
+    days = sorted(days)
     outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config, force)
     _clear_unblocked(store.url, forgotten - set(days), blocked)
     return _finish(store.url, records, outcome, misplaced)
