@@ -74,7 +74,7 @@ def _run(flow_fn, **params) -> dict:
             summary = configured(flow_fn, settings)(**params)
         except PipelineFailed as exc:
             bar.stop()
-            console.print(f"[bold red]run failed[/]: {exc}")
+            _print_failures(exc.failed)
             raise typer.Exit(1) from None
         except NoData as exc:
             bar.stop()
@@ -91,6 +91,37 @@ def _run(flow_fn, **params) -> dict:
             raise typer.Exit(EXIT_STORAGE) from None
     _print_summary(summary, time.monotonic() - started)
     return summary
+
+
+#: What to do about a failure, by the first of these words its reason holds.
+_ADVICE = [
+    ("file_location_known", "move the object into archives/<platform>/dt=YYYY-MM-DD/, or remove it"),
+    ("row_count_not_collapsing", "check the feed delivered the whole day; a late delivery publishes on the next run"),
+    ("holds day(s) not published", "publishes once those days do"),
+    ("file_", "replace or remove the archive; `sps quarantine list` shows what was kept"),
+    ("rows broke the suite", "fix the export, then `sps quarantine replay`; `sps quarantine list` shows the rows"),
+    ("mapping", "fix archives/<platform>/_mapping.toml; the next run reads the archives again"),
+]
+
+
+def _print_failures(failed: dict[str, str]) -> None:
+    """Printed once: what was not published, why, and what to do. A table on a terminal;
+    one line each in a log (a nightly's output is grepped, not read at 80 columns)."""
+    rows = [
+        (where, reason, next((a for word, a in _ADVICE if word in reason), "run again; if it fails the same way, see the log"))
+        for where, reason in failed.items()
+    ]
+    title = f"run failed: {len(failed)} report(s) not published"
+    if not console.is_terminal:
+        console.print(title, *[f"{where}: {why} → what to do: {advice}" for where, why, advice in rows],
+                      sep="\n", markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=title, title_style="bold red", show_lines=True)
+    for column in ("day or object", "why", "what to do"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 def _print_summary(summary: dict, seconds: float) -> None:

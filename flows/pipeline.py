@@ -46,6 +46,11 @@ from tasks.warehouse import days_with_mentions
 class PipelineFailed(RuntimeError):
     """Some reports were not published; the message lists each day or period with its reason."""
 
+    def __init__(self, failed: dict[str, str]) -> None:
+        lines = [f"{where}: {reason}" for where, reason in sorted(failed.items())]
+        super().__init__(f"{len(lines)} report(s) not published:\n" + "\n".join(lines))
+        self.failed = dict(sorted(failed.items()))
+
 
 class NoData(RuntimeError):
     """A nightly found no archive for its day: a broken feed until someone says the day was quiet."""
@@ -325,8 +330,7 @@ def _finish(storage_url: str, records: list[IngestRecord], outcome: dict, mispla
     except StorageError as exc:
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
     if summary["failed"]:
-        lines = [f"{day}: {reason}" for day, reason in sorted(summary["failed"].items())]
-        raise PipelineFailed(f"{len(lines)} report(s) not published:\n" + "\n".join(lines))
+        raise PipelineFailed(summary["failed"])
     return summary
 
 

@@ -297,7 +297,7 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
         where = layout.misplacement(obj.key)
         record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint="", collected="", rejected=True,
                               failed_rules=[MISPLACED_RULE],
-                              error=f"{obj.key}: {MISPLACED_RULE}: {where}; move it into a platform's dt= folder")
+                              error=f"{obj.key}: {MISPLACED_RULE}: {where}")
         if obj.size <= policy.parameters["max_object_bytes"]:
             storage.write(layout.quarantine_misplaced(layout.source_slug(obj.key)), storage.read(obj.key))
         storage.write(key, record.to_json())

@@ -592,7 +592,9 @@ def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     assert bad_data.returncode == 1, output
     assert "Traceback" not in output and "Error flushing" not in output
     assert output.count("b.jsonl.gz: file_decompresses") == 2  # the rejection as it happens, then the summary
-    assert output.count("dt=2017-02-30/a.jsonl: file_location_known") == 1
+    assert output.count("dt=2017-02-30/a.jsonl") == 1  # named once, in the table: day or object, why, what to do
+    assert "what to do" in output and "move the object into archives/<platform>/dt=YYYY-MM-DD/" in output
+    assert "replace or remove the archive" in output
 
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
