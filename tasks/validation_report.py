@@ -69,12 +69,25 @@ def source_summary(storage: Storage, record: IngestRecord) -> dict:
 
 
 def data_warnings(deliveries: list[dict]) -> list[str]:
-    """What a reader should know before trusting the numbers: each warned batch rule of a delivery that published
-    (the caller passes the deliveries collected within the page's period)."""
+    """What a reader should know before trusting the numbers, in words: each warned batch rule of a
+    delivery that published (the caller passes the deliveries collected within the page's period)."""
+    said = {
+        "row_count_plausible": lambda f: (
+            f"{f['rows']:.0f} posts arrived where about {f['expected_rows']:.0f} were expected; some may be missing"
+        ),
+        "unattributable_share_within_limit": lambda f: (
+            f"{f['unattributable_share']:.0%} of customer posts name no brand and are left out"
+        ),
+        "brand_post_share_plausible": lambda f: (
+            f"brand replies are {f['brand_post_share']:.0%} of posts: the export may lack one side of the conversations"
+        ),
+    }
     return [
-        f"delivery {d['platform']} dt={d['collected']}: {', '.join(sorted(d['broken']))}"
+        f"{d['platform']} {d['collected']}: {said[rule](d['facts'])}"
         for d in deliveries
-        if d.get("broken") and not d.get("failed")
+        if not d.get("failed")
+        for rule in sorted(d.get("broken", {}))
+        if rule in said
     ]
 
 
@@ -89,7 +102,7 @@ def day_validation(
         "deliveries": deliveries,
         "data_warnings": data_warnings(
             [d for d in deliveries if measure.period.start.isoformat() <= d["collected"] <= measure.period.end.isoformat()]
-        ) + [f"{r.key}: {n} mention(s) without an author, left out of SPS"
+        ) + [f"{r.key}: {n} mention(s) have no author: counted in the response metrics, not in SPS"
              for r in records if (n := r.warned_by_rule.get("author_id_present"))],
         "response_before_mention": measure.anomalies.to_dicts(),
         "unattributed_inbound": measure.unattributed,

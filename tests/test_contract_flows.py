@@ -99,7 +99,9 @@ def test_a_small_feeds_quiet_day_publishes_with_a_data_warning(tmp_path):
     validation = json.loads(store.read("reports/daily/dt=2017-11-05/validation.json"))
     assert {d["collected"]: d["broken"] for d in validation["deliveries"]}["2017-11-05"] == {"row_count_plausible": "warn"}
     manifest = json.loads(store.read("reports/daily/dt=2017-11-05/manifest.json"))
-    assert manifest["data_warnings"] == ["delivery twitter dt=2017-11-05: row_count_plausible"]
+    assert manifest["data_warnings"] == [
+        "twitter 2017-11-05: 10 posts arrived where about 40 were expected; some may be missing"
+    ]
     assert "data warning" in store.read("reports/daily/dt=2017-11-05/report.html").decode()
     assert "data warning" in store.read(layout.REPORTS_INDEX).decode()
     assert json.loads(store.read("reports/daily/dt=2017-11-04/manifest.json"))["data_warnings"] == []
