@@ -43,9 +43,19 @@ def _day(value: str) -> date:
 
 
 def _settings(storage: str | None):
+    """The settings, or one sentence naming each bad SPS_* value (exit 2), never a traceback."""
+    from pydantic import ValidationError
+
     from tasks.settings import Settings
 
-    return Settings(**({"storage": storage} if storage else {}))
+    try:
+        return Settings.for_storage(storage)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = f"SPS_{'_'.join(str(p) for p in error['loc']).upper()}"
+            console.print(f"[bold red]bad setting[/] {name}={error.get('input')!r}: {error['msg']}", markup=True)
+        console.print("Fix the environment variable (or the --storage option) and run again.")
+        raise typer.Exit(2) from None
 
 
 def _run(flow_fn, **params) -> dict:

@@ -67,10 +67,11 @@ def _transient_only(task, task_run, state) -> bool:
     return False
 
 
+_DEFAULT_DELAYS = Settings.model_fields["retry_delays"].default  # a run replaces them with its own (_retrying)
 _RETRYING = dict(
     cache_policy=NONE,
-    retries=3,
-    retry_delay_seconds=[2, 8, 30],
+    retries=len(_DEFAULT_DELAYS),
+    retry_delay_seconds=_DEFAULT_DELAYS,
     retry_jitter_factor=0.5,
     retry_condition_fn=_transient_only,
 )
@@ -165,8 +166,8 @@ def set_aside(storage_url: str, archives: list[ObjectInfo], settings: dict) -> l
 
 def _listed(storage_url: str, settings: dict) -> tuple[list[ObjectInfo], list[IngestRecord]]:
     """The archive objects, and the records of those not where an archive must be."""
-    archives = list_archives.with_options(**_retries(settings))(storage_url)
-    return archives, set_aside.with_options(**_retries(settings))(storage_url, archives, settings)
+    archives = _retrying(list_archives, settings)(storage_url)
+    return archives, _retrying(set_aside, settings)(storage_url, archives, settings)
 
 
 @task(name="forget-removed", **_RETRYING)
@@ -194,15 +195,16 @@ class _Blocked:
             self.docs.setdefault(day, []).extend(docs)
 
 
-def _retries(settings: dict) -> dict:
+def _retrying(task_fn, settings: dict):
+    """`task_fn` retrying transient failures with the run's SPS_RETRY_DELAYS (every task goes through here)."""
     delays = Settings(**settings).retry_delays
-    return {"retries": len(delays), "retry_delay_seconds": delays}
+    return task_fn.with_options(retries=len(delays), retry_delay_seconds=delays)
 
 
 def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict, blocked: _Blocked, force: bool = False):
     """Ingest objects concurrently, then judge each delivery; returns the records."""
     logger = get_run_logger()
-    ingest = ingest_archive.with_options(**_retries(settings))
+    ingest = _retrying(ingest_archive, settings)
     futures = [ingest.submit(storage_url, obj, settings, force) for obj in objects]
     records: list[IngestRecord] = []
     for obj, future in zip(objects, futures):
@@ -229,7 +231,7 @@ def _ingest(storage_url: str, objects: list[ObjectInfo], settings: dict, blocked
             collected = layout.partition_day(obj.key)
             blocked.add([collected] if collected else [], f"{obj.key}: {error}", [])
     deliveries = sorted({(r.platform, r.collected) for r in records if r.platform})
-    for verdict in check_deliveries(storage_url, deliveries, settings) if deliveries else []:
+    for verdict in _retrying(check_deliveries, settings)(storage_url, deliveries, settings) if deliveries else []:
         if verdict["broken"]:
             (logger.error if verdict["failed"] else logger.warning)(verdict["message"])
         if verdict["failed"]:
@@ -250,7 +252,7 @@ def _publish_days(
     progress.started(len(todo) + len(blocked.reasons))
     for day, reasons in sorted(blocked.reasons.items()):
         outcome["failed"][day.isoformat()] = "; ".join(reasons)
-        mark_failed_day(storage_url, day, reasons, [d for d in blocked.docs[day] if d])
+        _retrying(mark_failed_day, settings)(storage_url, day, reasons, [d for d in blocked.docs[day] if d])
         progress.day_done(day.isoformat(), "failed")
     periods = []
     for kind in ("weekly", "monthly"):
@@ -262,7 +264,7 @@ def _publish_days(
                 periods.append(period)
     dailies = [period_of("daily", d) for d in todo]
     _measure_days(storage_url, dailies + periods, watermark, settings)
-    publish = measure_and_publish.with_options(**_retries(settings))
+    publish = _retrying(measure_and_publish, settings)
     for day, result in _run_all(publish, storage_url, dailies, watermark, settings, run_id, force, outcome):
         label = result["outcome"] if result else "failed"
         if result:
@@ -286,7 +288,7 @@ def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, se
     costs time, not a report."""
     shown = sorted({d for page in pages for d in trend_days(page)})
     days = unmeasured_days(open_storage(storage_url), shown, watermark, Settings(**settings))
-    prepare = measure_day.with_options(**_retries(settings))
+    prepare = _retrying(measure_day, settings)
     for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
         future.wait()
 
@@ -306,7 +308,9 @@ def _run_all(publish, storage_url: str, periods: list[Period], watermark, settin
             yield name, None
 
 
-def _finish(storage_url: str, records: list[IngestRecord], outcome: dict, misplaced: list[IngestRecord]) -> dict:
+def _finish(
+    storage_url: str, records: list[IngestRecord], outcome: dict, misplaced: list[IngestRecord], settings: dict
+) -> dict:
     for record in misplaced:
         outcome["failed"][record.key] = (record.error or "").removeprefix(f"{record.key}: ")
     summary = {
@@ -326,7 +330,7 @@ def _finish(storage_url: str, records: list[IngestRecord], outcome: dict, mispla
     )
     _artifacts(storage_url, summary)
     try:
-        write_index(storage_url)
+        _retrying(write_index, settings)(storage_url)
     except StorageError as exc:
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
     if summary["failed"]:
@@ -366,20 +370,16 @@ def _artifacts(storage_url: str, summary: dict) -> None:
         )
 
 
-def _settings(storage: str | None) -> Settings:
-    return Settings(**({"storage": storage} if storage else {}))
-
-
 @flow(name="backfill", log_prints=True)
 def backfill(start: date, end: date, storage: str | None = None, force: bool = False) -> dict:
     """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
-    settings = _settings(storage)
+    settings = Settings.for_storage(storage)
     store = open_storage(settings.storage)
     config = settings.model_dump(mode="json")
     archives, misplaced = _listed(store.url, config)
     in_range = [o for o in archives if start <= (layout.archive_day(o.key) or date.min) <= end]
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
-    forgotten = set(forget.with_options(**_retries(config))(store.url, [o.key for o in archives], start, end))
+    forgotten = set(_retrying(forget, config)(store.url, [o.key for o in archives], start, end))
     blocked = _Blocked()
     records = _ingest(store.url, in_range, config, blocked, force)
     days = set(days_with_mentions(store, start, end))
@@ -387,14 +387,14 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
         days |= forgotten & set(days_with_mentions(store, min(forgotten), max(forgotten)))
     days = sorted(days)
     outcome = _publish_days(store.url, days, blocked, archive_watermark(archives), config, force)
-    _clear_unblocked(store.url, forgotten - set(days), blocked)
-    return _finish(store.url, records, outcome, misplaced)
+    _clear_unblocked(store.url, forgotten - set(days), blocked, config)
+    return _finish(store.url, records, outcome, misplaced, config)
 
 
-def _clear_unblocked(storage_url: str, days: set[date], blocked: _Blocked) -> None:
+def _clear_unblocked(storage_url: str, days: set[date], blocked: _Blocked, settings: dict) -> None:
     """Days whose only archives were removed: nothing is wrong with them any more."""
     if cleared := sorted(d for d in days if d not in blocked.reasons):
-        clear_failed_days(storage_url, cleared)
+        _retrying(clear_failed_days, settings)(storage_url, cleared)
 
 
 def _affected_days(touched: set[date], horizon_hours: float) -> set[date]:
@@ -408,14 +408,14 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     """Ingest one collection day's archives (yesterday, UTC, by default) and republish what changed.
 
     No archive for the day fails the run (NoData) unless `allow_empty` says a quiet day is expected."""
-    settings = _settings(storage)
+    settings = Settings.for_storage(storage)
     day = day or (datetime.now(UTC).date() - timedelta(days=1))
     store = open_storage(settings.storage)
     config = settings.model_dump(mode="json")
     archives, misplaced = _listed(store.url, config)
     todays = [o for o in archives if layout.archive_day(o.key) == day]
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
-    forgotten = set(forget.with_options(**_retries(config))(store.url, [o.key for o in archives], day, day))
+    forgotten = set(_retrying(forget, config)(store.url, [o.key for o in archives], day, day))
     if not todays and not forgotten and not allow_empty:
         raise NoData(f"no data for {day}: no archive under archives/<platform>/dt={day}/")
     blocked = _Blocked()
@@ -424,14 +424,14 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     candidates = _affected_days(touched, settings.reply_horizon_hours)
     existing = set(days_with_mentions(store, min(candidates), max(candidates)))
     outcome = _publish_days(store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config)
-    _clear_unblocked(store.url, forgotten - existing, blocked)
-    return _finish(store.url, records, outcome, misplaced)
+    _clear_unblocked(store.url, forgotten - existing, blocked, config)
+    return _finish(store.url, records, outcome, misplaced, config)
 
 
 @flow(name="replay-quarantine", log_prints=True)
 def replay_quarantine(storage: str | None = None, day: date | None = None, source: str | None = None) -> dict:
     """Re-ingest archives that had quarantined rows (or were rejected) after a fix, and republish their days."""
-    settings = _settings(storage)
+    settings = Settings.for_storage(storage)
     store = open_storage(settings.storage)
     chosen = [
         r
@@ -453,4 +453,4 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     outcome = _publish_days(
         store.url, sorted(candidates & existing), blocked, archive_watermark(archives), config, True
     )
-    return _finish(store.url, records, outcome, misplaced)
+    return _finish(store.url, records, outcome, misplaced, config)

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         description="Validation policy (severities, thresholds, limits); default expectations/policy.json.",
     )
 
+    @classmethod
+    def for_storage(cls, storage: str | None) -> Settings:
+        """The environment's settings, with `storage` (a --storage option) in place of SPS_STORAGE when given."""
+        return cls(**({"storage": storage} if storage else {}))
+
     def fingerprint(self) -> str:
         """Hash of everything that changes published numbers (not where they go)."""
         relevant = self.model_dump(include=_RESULT_FIELDS, mode="json")

@@ -620,3 +620,15 @@ def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tm
     assert "Traceback" not in output
     assert "storage failed: cannot write " in output and "No space left on device" in output
     assert not [p for p in (tiny_disk / "store").rglob("*") if p.is_file() and p.stat().st_size == 0]  # no torn files
+
+
+def test_a_bad_setting_is_named_in_one_sentence(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("SPS_SLA_TARGET_SECONDS", "abc")
+    result = CliRunner().invoke(app, ["reports", "list", "--storage", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "bad setting SPS_SLA_TARGET_SECONDS='abc': Input should be a valid integer" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
