@@ -22,6 +22,19 @@ SAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "sample" / "twcs_sample
 SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "twcs_sample.csv"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the marks
+def pytest_collection_modifyitems(items) -> None:
+    """Tiers, so the unit tier runs alone in seconds (`pytest -m unit`): `browser` (test_browser.py),
+    `flow` (runs Prefect flows, or the CLI as a process: marked by hand), `unit` (everything else)."""
+    for item in items:
+        if item.path.name == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
+        elif "prefect_harness" in item.fixturenames:
+            item.add_marker(pytest.mark.flow)
+        if not any(item.get_closest_marker(name) for name in ("browser", "flow")):
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(scope="session")
 def twcs_bytes() -> bytes:
     """The real sample; the shared copy when it is beside the repo, else the bundled one."""

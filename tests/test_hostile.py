@@ -580,6 +580,7 @@ def _sps(*args: str, env: dict | None = None, home) -> "subprocess.CompletedProc
                           capture_output=True, text=True, cwd=Path(__file__).parents[1], timeout=300)
 
 
+@pytest.mark.flow
 def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     import socket
 
@@ -608,6 +609,7 @@ def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     assert "storage failed: S3 list failed for s3://nowhere/sps/archives/" in " ".join(output.split())
 
 
+@pytest.mark.flow
 def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tmp_path):
     store = open_storage(str(tiny_disk / "store"))
     store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
