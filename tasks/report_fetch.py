@@ -19,7 +19,6 @@ FORMATS = {
     "csv": ["metrics.csv"],
     "html": ["report.html"],
 }
-KINDS = ("daily", "weekly", "monthly")
 
 
 class ChecksumMismatch(RuntimeError):

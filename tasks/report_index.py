@@ -7,7 +7,8 @@ import json
 
 from tasks import layout
 from tasks.locks import held
-from tasks.report_fetch import KINDS, list_reports
+from tasks.periods import KINDS
+from tasks.report_fetch import list_reports
 from tasks.storage import Storage
 
 _CSS = (

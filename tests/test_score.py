@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 import json
 
 import polars as pl
@@ -45,3 +46,10 @@ def test_score_refuses_a_backwards_range_and_an_unknown_brand(published_sample):
     unknown = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "NoSuchBrand",
                                   "--storage", published_sample.url])
     assert unknown.exit_code == 1 and "no mentions of NoSuchBrand" in unknown.output
+
+
+def test_a_range_is_measured_but_has_no_report_folder():
+    from tasks.periods import Period
+
+    with pytest.raises(ValueError, match="a range of days \\(2017-10-30..2017-11-05\\) has no report folder"):
+        Period("range", date(2017, 10, 30), date(2017, 11, 5)).folder
