@@ -229,12 +229,17 @@ FormatOption = Annotated[str, typer.Option("--format", help="parquet, csv, html 
 
 
 def _folder(store, day: str | None, latest: bool) -> str:
+    from tasks.periods import parse_period
     from tasks.report_fetch import resolve_folder
 
     if bool(day) == latest:
         raise typer.BadParameter("give exactly one of --date D or --latest")
     try:
-        return resolve_folder(store, _day(day) if day else None)
+        period = parse_period(day) if day else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    try:
+        return resolve_folder(store, period)
     except FileNotFoundError as exc:
         console.print(f"[bold red]{exc}[/]")
         raise typer.Exit(1) from None
@@ -268,7 +273,7 @@ def reports_list(
 @reports_app.command("download")
 def reports_download(
     to: Annotated[Path, typer.Option("--to", help="Folder to write the files into.")],
-    day: Annotated[str | None, typer.Option("--date", help="Report day (YYYY-MM-DD).")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")] = None,
     latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
     brand: Annotated[str | None, typer.Option("--brand", help="Keep only this brand's rows.")] = None,
     fmt: FormatOption = "all",
@@ -294,7 +299,7 @@ def reports_download(
 
 @reports_app.command("url")
 def reports_url(
-    day: Annotated[str | None, typer.Option("--date", help="Report day (YYYY-MM-DD).")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")] = None,
     latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
     fmt: FormatOption = "all",
     expires: Annotated[

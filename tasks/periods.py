@@ -4,6 +4,7 @@ any range of days, which `sps score` measures but nothing publishes."""
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, get_args
@@ -48,3 +49,18 @@ def period_of(kind: PublishedKind, day: date) -> Period:
 def periods_touching(days: list[date], kind: PublishedKind) -> list[Period]:
     """Every period of `kind` that contains at least one of `days`."""
     return sorted({period_of(kind, d) for d in days})
+
+
+def parse_period(text: str) -> Period:
+    """`2017-10-31` a day, `2017-W44` an ISO week, `2017-10` a month: how a reader names a report."""
+    value = text.strip()
+    try:
+        if match := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            return period_of("weekly", date.fromisocalendar(int(match[1]), int(match[2]), 1))
+        if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            return period_of("monthly", date(int(match[1]), int(match[2]), 1))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return period_of("daily", date.fromisoformat(value))
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a day (2017-10-31), an ISO week (2017-W44) or a month (2017-10)")

@@ -6,12 +6,12 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from tasks import layout
+from tasks.periods import Period
 from tasks.storage import S3Storage, Storage
 
 FORMATS = {
@@ -51,12 +51,12 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
     return sorted(found, key=lambda p: p.period)
 
 
-def resolve_folder(storage: Storage, day: date | None) -> str:
-    """The folder of `day`'s report, or of the newest complete one.
+def resolve_folder(storage: Storage, period: Period | None) -> str:
+    """The folder of `period`'s report (a day, week or month), or of the newest complete daily one.
 
     latest.json names the newest; while that report is being republished the
     pointer is away, and the newest folder with a manifest is the answer."""
-    if day is None:
+    if period is None:
         if storage.exists(layout.LATEST):
             folder = json.loads(storage.read(layout.LATEST))["path"]
             if storage.exists(folder + layout.MANIFEST):
@@ -65,9 +65,9 @@ def resolve_folder(storage: Storage, day: date | None) -> str:
         if not complete:
             raise FileNotFoundError("no report has been published yet (no daily folder has a manifest)")
         return complete[-1].folder
-    folder = layout.report_folder(day)
+    folder = period.folder
     if not storage.exists(folder + layout.MANIFEST):
-        raise FileNotFoundError(f"no complete report for {day} (no {folder}{layout.MANIFEST})")
+        raise FileNotFoundError(f"no complete {period.kind} report for {period.label} (no {folder}{layout.MANIFEST})")
     return folder
 
 

@@ -122,6 +122,16 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     assert brand.exit_code == 0
     assert set(pl.read_csv(tmp_path / "brand" / "metrics.csv")["brand"]) == {"AcmeHelp"}
 
+    # 2017-11-01 and 02 fall in ISO week 44 of 2017 and in November: both can be fetched by name
+    for spec, folder in (("2017-W44", "weekly/week=2017-W44"), ("2017-11", "monthly/month=2017-11")):
+        period = runner.invoke(app, ["reports", "download", "--date", spec, "--format", "csv",
+                                     "--to", str(tmp_path / spec), "--storage", url])
+        assert period.exit_code == 0, period.output
+        with (tmp_path / spec / "metrics.csv").open("rb") as got_csv:
+            expected = boto3.client("s3", endpoint_url=s3_endpoint).get_object(
+                Bucket=s3_bucket, Key=f"sps/reports/{folder}/metrics.csv")["Body"].read()
+            assert got_csv.read() == expected
+
     boto3.client("s3", endpoint_url=s3_endpoint).put_object(
         Bucket=s3_bucket, Key="sps/reports/daily/dt=2017-11-02/metrics.csv", Body=b"brand,inbound\nAcmeHelp,9999\n"
     )
@@ -148,7 +158,7 @@ def test_presigned_links_expire_and_fetch_the_file(s3_bucket, tmp_path):
 def test_download_of_a_missing_day_says_so(tmp_path):
     result = CliRunner().invoke(app, ["reports", "download", "--date", "2017-01-01", "--to", str(tmp_path / "x"),
                                       "--storage", str(tmp_path)])
-    assert result.exit_code == 1 and "no complete report for 2017-01-01" in result.output
+    assert result.exit_code == 1 and "no complete daily report for 2017-01-01" in result.output
 
 
 
