@@ -280,7 +280,7 @@ def reports_download(
     storage: StorageOption = None,
 ) -> None:
     """Download a report, verifying every file's SHA-256 against its manifest."""
-    from tasks.report_fetch import ChecksumMismatch, UnsafeManifest, download
+    from tasks.report_fetch import ChecksumMismatch, UnknownBrand, UnsafeManifest, download
     from tasks.storage import open_storage
 
     store = open_storage(_settings(storage).storage)
@@ -289,6 +289,9 @@ def reports_download(
         written = download(store, folder, _format(fmt), to, brand)
     except ChecksumMismatch as exc:
         console.print(f"[bold red]checksum mismatch[/]: {exc}; nothing was written")
+        raise typer.Exit(2) from None
+    except UnknownBrand as exc:
+        console.print(f"[bold red]{exc}[/] Nothing was written.")
         raise typer.Exit(2) from None
     except UnsafeManifest as exc:
         console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")

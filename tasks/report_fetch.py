@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import json
@@ -23,6 +24,15 @@ FORMATS = {
 
 class ChecksumMismatch(RuntimeError):
     """A downloaded file is not the one its manifest vouches for."""
+
+
+class UnknownBrand(ValueError):
+    """`--brand` names no brand of the report: says which ones come close."""
+
+    def __init__(self, brand: str, brands: list[str]) -> None:
+        close = [b for b in brands if b.lower() == brand.lower()] or difflib.get_close_matches(brand, brands, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(brands)} brands in it)"
+        super().__init__(f"no brand {brand!r} in this report{hint}")
 
 
 class UnsafeManifest(RuntimeError):
@@ -86,6 +96,11 @@ def download(storage: Storage, folder: str, fmt: str, to: Path, brand: str | Non
     write outside `to`; a mismatch anywhere writes nothing."""
     manifest_bytes = storage.read(folder + layout.MANIFEST)
     manifest = json.loads(manifest_bytes)
+    if brand:
+        metrics = pl.read_parquet(io.BytesIO(storage.read(folder + "metrics.parquet")), columns=["brand"])
+        brands = sorted(metrics["brand"].drop_nulls().unique().to_list())
+        if brand not in brands:  # an empty file would look like a quiet brand
+            raise UnknownBrand(brand, brands)
     fetched: dict[str, bytes] = {}
     for name in wanted_files(manifest, fmt):
         data = storage.read(folder + name)

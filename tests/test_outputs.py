@@ -121,6 +121,15 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
                                 "AcmeHelp", "--to", str(tmp_path / "brand"), "--storage", url])
     assert brand.exit_code == 0
     assert set(pl.read_csv(tmp_path / "brand" / "metrics.csv")["brand"]) == {"AcmeHelp"}
+    day_brands = pl.read_parquet(io.BytesIO(boto3.client("s3", endpoint_url=s3_endpoint).get_object(
+        Bucket=s3_bucket, Key="sps/reports/daily/dt=2017-11-01/metrics.parquet")["Body"].read()))["brand"].n_unique()
+    for typed, hint in (("acmehelp", "did you mean AcmeHelp?"), ("AcmeHelpp", "did you mean AcmeHelp?"),
+                        ("Zzz", f"({day_brands} brands in it)")):
+        unknown = runner.invoke(app, ["reports", "download", "--date", "2017-11-01", "--format", "csv", "--brand",
+                                      typed, "--to", str(tmp_path / typed), "--storage", url])
+        assert unknown.exit_code == 2
+        assert f"no brand '{typed}' in this report" in unknown.output and hint in unknown.output
+        assert not (tmp_path / typed).exists()
 
     # 2017-11-01 and 02 fall in ISO week 44 of 2017 and in November: both can be fetched by name
     for spec, folder in (("2017-W44", "weekly/week=2017-W44"), ("2017-11", "monthly/month=2017-11")):
