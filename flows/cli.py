@@ -336,6 +336,7 @@ def score(
     """SPS with its interval, counts, advocacy and recovery for any date range (authors counted once)."""
     import json
 
+    from tasks.report_fetch import close_brands
     from tasks.score import score_range
     from tasks.storage import open_storage
 
@@ -345,7 +346,10 @@ def score(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if brand and table.is_empty():
-        console.print(f"[red]no mentions of {brand} between {start} and {end}[/red]")
+        close = close_brands(brand, score_range(open_storage(settings.storage), _day(start), _day(end), settings)[
+            "brand"].drop_nulls().to_list())
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        console.print(f"[red]no mentions of {brand} between {start} and {end}{hint}[/red]")
         raise typer.Exit(1)
     if as_json:
         typer.echo(json.dumps(table.to_dicts(), indent=2, ensure_ascii=False))

@@ -30,9 +30,14 @@ class UnknownBrand(ValueError):
     """`--brand` names no brand of the report: says which ones come close."""
 
     def __init__(self, brand: str, brands: list[str]) -> None:
-        close = [b for b in brands if b.lower() == brand.lower()] or difflib.get_close_matches(brand, brands, n=3)
+        close = close_brands(brand, brands)
         hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(brands)} brands in it)"
         super().__init__(f"no brand {brand!r} in this report{hint}")
+
+
+def close_brands(brand: str, brands: list[str]) -> list[str]:
+    """Brands a mistyped handle probably meant: the same but for case, else the nearest spellings."""
+    return [b for b in brands if b.lower() == brand.lower()] or difflib.get_close_matches(brand, brands, n=3)
 
 
 class UnsafeManifest(RuntimeError):

@@ -46,6 +46,11 @@ def test_score_refuses_a_backwards_range_and_an_unknown_brand(published_sample):
     unknown = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "NoSuchBrand",
                                   "--storage", published_sample.url])
     assert unknown.exit_code == 1 and "no mentions of NoSuchBrand" in unknown.output
+    lower = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "amazonhelp",
+                                "--storage", published_sample.url])
+    assert lower.exit_code == 1
+    assert "no mentions of amazonhelp between 2017-10-31 and 2017-10-31; did you mean AmazonHelp?" in " ".join(
+        lower.output.split())
 
 
 def test_a_range_is_measured_but_has_no_report_folder():
