@@ -275,23 +275,29 @@ def reports_download(
     to: Annotated[Path, typer.Option("--to", help="Folder to write the files into.")],
     day: Annotated[str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")] = None,
     latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
-    brand: Annotated[str | None, typer.Option("--brand", help="Keep only this brand's rows.")] = None,
+    brand: Annotated[
+        str | None, typer.Option("--brand", help="Only the tables, cut to this brand's rows (with their own manifest).")
+    ] = None,
     fmt: FormatOption = "all",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace files already in --to.")] = False,
     storage: StorageOption = None,
 ) -> None:
     """Download a report, verifying every file's SHA-256 against its manifest."""
-    from tasks.report_fetch import ChecksumMismatch, UnknownBrand, UnsafeManifest, download
+    from tasks.report_fetch import ChecksumMismatch, UnsafeManifest, download
     from tasks.storage import open_storage
 
     store = open_storage(_settings(storage).storage)
     folder = _folder(store, day, latest)
     try:
-        written = download(store, folder, _format(fmt), to, brand)
+        written = download(store, folder, _format(fmt), to, brand, overwrite)
+    except (FileExistsError, NotADirectoryError) as exc:
+        console.print(f"[bold red]{exc}[/]; nothing was written.")
+        raise typer.Exit(2) from None
     except ChecksumMismatch as exc:
         console.print(f"[bold red]checksum mismatch[/]: {exc}; nothing was written")
         raise typer.Exit(2) from None
-    except UnknownBrand as exc:
-        console.print(f"[bold red]{exc}[/] Nothing was written.")
+    except ValueError as exc:  # an unknown brand, or --brand with the page only
+        console.print(f"[bold red]{exc}[/]. Nothing was written.")
         raise typer.Exit(2) from None
     except UnsafeManifest as exc:
         console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")

@@ -13,6 +13,7 @@ import polars as pl
 
 from tasks import layout
 from tasks.periods import Period
+from tasks.publish import file_digests
 from tasks.storage import S3Storage, Storage
 
 FORMATS = {
@@ -94,32 +95,51 @@ def wanted_files(manifest: dict, fmt: str) -> list[str]:
     return names
 
 
-def download(storage: Storage, folder: str, fmt: str, to: Path, brand: str | None = None) -> list[Path]:
-    """Verify every file's SHA-256 against the manifest first, then write them all (filtered to `brand` if given).
+def download(
+    storage: Storage, folder: str, fmt: str, to: Path, brand: str | None = None, overwrite: bool = False
+) -> list[Path]:
+    """Verify every file's SHA-256 against the manifest first, then write them all.
 
     Only the plain names a report holds are fetched, so a crafted manifest cannot
-    write outside `to`; a mismatch anywhere writes nothing."""
+    write outside `to`; a mismatch anywhere, or a file already in `to` (unless
+    `overwrite`), writes nothing. With `brand`, only the tables are fetched, cut
+    to that brand (the page and summary cover every brand), and the manifest
+    written beside them vouches for the cut files."""
     manifest_bytes = storage.read(folder + layout.MANIFEST)
     manifest = json.loads(manifest_bytes)
+    names = wanted_files(manifest, fmt)
     if brand:
+        names = [n for n in names if n.endswith(_TABLES)]
+        if not names:
+            raise ValueError("--brand cuts the tables (parquet, csv); the page covers every brand")
         metrics = pl.read_parquet(io.BytesIO(storage.read(folder + "metrics.parquet")), columns=["brand"])
         brands = sorted(metrics["brand"].drop_nulls().unique().to_list())
         if brand not in brands:  # an empty file would look like a quiet brand
             raise UnknownBrand(brand, brands)
     fetched: dict[str, bytes] = {}
-    for name in wanted_files(manifest, fmt):
+    for name in names:
         data = storage.read(folder + name)
         expected = manifest["files"][name]["sha256"]
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
             raise ChecksumMismatch(f"{folder}{name}: sha256 {actual} does not match the manifest's {expected}")
-        fetched[name] = _only_brand(data, name, brand) if brand and name.endswith((".parquet", ".csv")) else data
+        fetched[name] = _only_brand(data, name, brand) if brand else data
     if fmt == "all":
-        fetched[layout.MANIFEST] = manifest_bytes
+        fetched[layout.MANIFEST] = manifest_bytes if not brand else json.dumps(
+            {**manifest, "files": file_digests(fetched), "brand": brand,
+             "source_manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()},
+            indent=2, sort_keys=True,
+        ).encode()
+    present = sorted(name for name in fetched if (to / name).exists())
+    if present and not overwrite:
+        raise FileExistsError(f"{to} already holds {', '.join(present)}: use --overwrite to replace them")
     to.mkdir(parents=True, exist_ok=True)
     for name, data in fetched.items():
         (to / name).write_bytes(data)
     return [to / name for name in fetched]
+
+
+_TABLES = (".parquet", ".csv")
 
 
 def _only_brand(data: bytes, name: str, brand: str) -> bytes:

@@ -634,3 +634,54 @@ def test_a_bad_setting_is_named_in_one_sentence(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "bad setting SPS_SLA_TARGET_SECONDS='abc': Input should be a valid integer" in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+# Issue 15, in part: what a download leaves on an analyst's disk is what its manifest says.
+
+
+def test_a_brand_download_holds_only_its_tables_and_a_manifest_that_vouches_for_them(tmp_path):
+    import hashlib
+
+    import polars as pl
+
+    from tasks import layout
+    from tasks.report_fetch import download
+
+    store = open_storage(str(tmp_path / "store"))
+    table = pl.DataFrame({"brand": ["AcmeHelp", "OtherCo"], "inbound": [3, 4]})
+    buffer = __import__("io").BytesIO()
+    table.write_parquet(buffer)
+    folder = _published(store, date(2017, 11, 1), {
+        "metrics.parquet": buffer.getvalue(), "metrics.csv": b"brand,inbound\nAcmeHelp,3\nOtherCo,4\n",
+        "report.html": b"<p>every brand</p>"})
+    written = download(store, folder, "all", tmp_path / "to", brand="AcmeHelp")
+    assert sorted(p.name for p in written) == ["manifest.json", "metrics.csv", "metrics.parquet"]
+    manifest = json.loads((tmp_path / "to" / layout.MANIFEST).read_bytes())
+    assert manifest["brand"] == "AcmeHelp"
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((tmp_path / "to" / name).read_bytes()).hexdigest() == entry["sha256"]
+    assert (tmp_path / "to" / "metrics.csv").read_text() == "brand,inbound\nAcmeHelp,3\n"
+
+
+def test_a_download_never_silently_overwrites(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    store = open_storage(str(tmp_path / "store"))
+    _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n"})
+    to = tmp_path / "to"
+    to.mkdir()
+    (to / "metrics.csv").write_text("my edits")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["reports", "download", "--latest", "--to", str(to), "--storage", store.url])
+    assert refused.exit_code == 2 and "already holds metrics.csv: use --overwrite to replace them" in " ".join(
+        refused.output.split())
+    assert (to / "metrics.csv").read_text() == "my edits" and not (to / "manifest.json").exists()
+    replaced = runner.invoke(app, ["reports", "download", "--latest", "--overwrite", "--to", str(to),
+                                   "--storage", store.url])
+    assert replaced.exit_code == 0 and (to / "metrics.csv").read_text() == "brand\nA\n"
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    onto_file = runner.invoke(app, ["reports", "download", "--latest", "--to", str(a_file), "--storage", store.url])
+    assert onto_file.exit_code == 2 and "Traceback" not in onto_file.output and a_file.read_text() == "x"
