@@ -46,12 +46,22 @@ def low_count_p(observed: int, expected: float, history: list[int], min_cv: floa
 
 
 def weekday_expectation(history_by_day: dict[int, int], weeks: int, fallback_days: int) -> tuple[float, list[int]] | None:
-    """Expected rows from the same weekday over `weeks` trailing weeks (at least 2 of them),
-    else the trailing `fallback_days` days (at least 3); `history_by_day` maps days-ago → rows."""
+    """Expected rows and the nights behind them: the same weekday over `weeks` trailing weeks
+    (at least 2 of them), else the trailing `fallback_days` days (at least 3), busiest night
+    left out; `history_by_day` maps days-ago → rows."""
     same_weekday = [history_by_day[7 * w] for w in range(1, weeks + 1) if 7 * w in history_by_day]
-    if len(same_weekday) >= 2:
-        return sum(same_weekday) / len(same_weekday), same_weekday
     recent = [history_by_day[d] for d in range(1, fallback_days + 1) if d in history_by_day]
-    if len(recent) >= 3:
-        return sum(recent) / len(recent), recent
+    for nights, least in ((same_weekday, 2), (recent, 3)):
+        if len(nights) >= least:
+            kept = _without_the_busiest(nights)
+            return sum(kept) / len(kept), kept
     return None
+
+
+def _without_the_busiest(nights: list[int]) -> list[int]:
+    """Drop the single busiest night of three or more: a viral day must not hide a lost delivery
+    (it would raise the baseline and widen the model for weeks); a lost day is low, so kept."""
+    if len(nights) < 3:
+        return nights
+    busiest = nights.index(max(nights))
+    return nights[:busiest] + nights[busiest + 1 :]

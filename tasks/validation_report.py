@@ -95,15 +95,19 @@ def day_validation(
     storage: Storage, measure: DayMeasure, records: list[IngestRecord], deliveries: list[dict], policy: Policy
 ) -> dict:
     """The whole validation.json for one report day."""
+
+    def in_period(collected: str) -> bool:
+        return measure.period.start.isoformat() <= collected <= measure.period.end.isoformat()
+
     return {
         "date": measure.day.isoformat(),
         "rules": rule_catalogue(policy),
         "sources": [source_summary(storage, r) for r in records],
         "deliveries": deliveries,
-        "data_warnings": data_warnings(
-            [d for d in deliveries if measure.period.start.isoformat() <= d["collected"] <= measure.period.end.isoformat()]
-        ) + [f"{r.key}: {n} mention(s) have no author: counted in the response metrics, not in SPS"
-             for r in records if (n := r.warned_by_rule.get("author_id_present"))],
+        # warnings about what was collected in the period, not the neighbours its window reads
+        "data_warnings": data_warnings([d for d in deliveries if in_period(d["collected"])])
+        + [f"{r.key}: {n} mention(s) have no author: counted in the response metrics, not in SPS"
+           for r in records if in_period(r.collected) and (n := r.warned_by_rule.get("author_id_present"))],
         "response_before_mention": measure.anomalies.to_dicts(),
         "unattributed_inbound": measure.unattributed,
     }

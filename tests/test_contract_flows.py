@@ -47,9 +47,10 @@ def _metrics(store, day: str) -> dict:
 
 def test_a_collapsed_delivery_fails_its_day_and_only_its_day(tmp_path):
     """200 rows a day for four days, then 10: expected 200 (the trailing week's mean, no
-    same weekday yet), fewer than a tenth delivered, and P(X <= 10) under the negative
-    binomial far below 1e-6: mean 200, the day's spread (0.15 · 200)² = 900, and the
-    uncertainty of a 4-night mean: (200 + 900) · 1.25 - 200 = 1175 (size 200² / 1175)."""
+    same weekday yet, one of the four left out as the busiest), fewer than a tenth delivered,
+    and P(X <= 10) under the negative binomial far below 1e-6: mean 200, the day's spread
+    (0.15 · 200)² = 900, and the uncertainty of a 3-night mean: (200 + 900) · 4/3 - 200
+    (size 200² / that)."""
     from scipy import stats
 
     store = open_storage(str(tmp_path))
@@ -59,7 +60,7 @@ def test_a_collapsed_delivery_fails_its_day_and_only_its_day(tmp_path):
 
     with pytest.raises(PipelineFailed) as failure:
         backfill(date(2017, 11, 1), date(2017, 11, 5), storage=str(tmp_path))
-    size = 200**2 / 1175
+    size = 200**2 / ((200 + 900) * 4 / 3 - 200)
     p = stats.nbinom.cdf(10, size, size / (size + 200))
     assert p < 1e-6
     assert str(failure.value) == (

@@ -43,10 +43,12 @@ def test_a_source_well_over_the_limit_is_caught():
 
 
 def test_weekday_expectation_by_hand():
-    # same weekday 1, 2, 3 weeks ago: 70, 80, 90 → mean 80
-    assert weekday_expectation({7: 70, 14: 80, 21: 90, 1: 5}, weeks=4, fallback_days=7) == (80.0, [70, 80, 90])
-    # one same weekday only: the trailing week (days 1..7) instead: 10, 20, 30, 70 → 32.5
-    assert weekday_expectation({1: 10, 2: 20, 3: 30, 7: 70}, weeks=4, fallback_days=7) == (32.5, [10, 20, 30, 70])
+    # same weekday 1, 2, 3 weeks ago: 70, 80, 90; the busiest (90) left out → mean 75
+    assert weekday_expectation({7: 70, 14: 80, 21: 90, 1: 5}, weeks=4, fallback_days=7) == (75.0, [70, 80])
+    # two same weekdays are kept both: 70, 700 → 385
+    assert weekday_expectation({7: 70, 14: 700}, weeks=4, fallback_days=7) == (385.0, [70, 700])
+    # one same weekday only: the trailing week (days 1..7) instead: 10, 20, 30, 70, less 70 → 20
+    assert weekday_expectation({1: 10, 2: 20, 3: 30, 7: 70}, weeks=4, fallback_days=7) == (20.0, [10, 20, 30])
     assert weekday_expectation({1: 10, 2: 20}, weeks=4, fallback_days=7) is None
 
 
@@ -132,3 +134,12 @@ def test_breakage_is_still_caught(base, delivered, rejected, warned):
     facts = delivery_facts(records, "feed", date(2018, 1, 1), PARAMETERS)
     assert (facts["collapse_p"] is not None and facts["collapse_p"] < PARAMETERS["collapse_p_value"]) is rejected
     assert (facts["volume_p"] < PARAMETERS["volume_false_alarm_rate"]) is warned
+
+
+def test_a_viral_day_does_not_hide_a_lost_delivery():
+    """~500 posts a day, one day of 5,000, then a day of 3: the busiest night is left out of the
+    baseline, so 3 of an expected ~500 is a collapse, not noise beside a burst."""
+    history = {1: 480, 2: 5000, 3: 510, 4: 495, 5: 505, 6: 490}
+    expected, nights = weekday_expectation(history, weeks=4, fallback_days=7)
+    assert (expected, nights) == (496.0, [480, 510, 495, 505, 490])
+    assert low_count_p(3, expected, nights, min_cv=0.15) < 1e-6

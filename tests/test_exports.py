@@ -189,4 +189,10 @@ def test_the_sanders_corpus_one_archive_a_day_publishes_every_day(tmp_path):
     assert sum(r.rows_accepted for r in read_records(store)) == 5113
     _assert_every_row_accounted(store)
     metrics = pl.read_parquet(io.BytesIO(store.read(f"reports/daily/dt={days[-1]}/metrics.parquet")))
-    assert int(metrics["inbound"].sum()) == corpus.filter(day == days[-1]).height
+    last = corpus.filter(day == days[-1]).height
+    assert int(metrics["inbound"].sum()) == last
+    # the page warns about its own day's archive, not the neighbours its window reads
+    warnings = json.loads(store.read(f"reports/daily/dt={days[-1]}/manifest.json"))["data_warnings"]
+    assert [w for w in warnings if "no author" in w] == [
+        f"archives/twitter/dt={days[-1]}/sanders.csv: {last} mention(s) have no author: counted in the response "
+        "metrics, not in SPS"]
