@@ -112,10 +112,6 @@ def download(
         names = [n for n in names if n.endswith(_TABLES)]
         if not names:
             raise ValueError("--brand cuts the tables (parquet, csv); the page covers every brand")
-        metrics = pl.read_parquet(io.BytesIO(storage.read(folder + "metrics.parquet")), columns=["brand"])
-        brands = sorted(metrics["brand"].drop_nulls().unique().to_list())
-        if brand not in brands:  # an empty file would look like a quiet brand
-            raise UnknownBrand(brand, brands)
     fetched: dict[str, bytes] = {}
     for name in names:
         data = storage.read(folder + name)
@@ -123,7 +119,12 @@ def download(
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
             raise ChecksumMismatch(f"{folder}{name}: sha256 {actual} does not match the manifest's {expected}")
-        fetched[name] = _only_brand(data, name, brand) if brand else data
+        fetched[name] = data
+    if brand:
+        brands = sorted(_brands(fetched))
+        if brand not in brands:  # an empty file would look like a quiet brand
+            raise UnknownBrand(brand, brands)
+        fetched = {name: _only_brand(data, name, brand) for name, data in fetched.items()}
     if fmt == "all":
         fetched[layout.MANIFEST] = manifest_bytes if not brand else json.dumps(
             {**manifest, "files": file_digests(fetched), "brand": brand,
@@ -140,6 +141,14 @@ def download(
 
 
 _TABLES = (".parquet", ".csv")
+
+
+def _brands(tables: dict[str, bytes]) -> set[str]:
+    """Every brand of the report, from its metrics table (parquet or csv: whichever was fetched)."""
+    name = next(n for n in tables if n.startswith("metrics."))
+    data = tables[name]
+    read = pl.read_parquet if name.endswith(".parquet") else lambda b, columns: pl.read_csv(b, columns=columns, infer_schema=False)
+    return set(read(io.BytesIO(data), columns=["brand"])["brand"].drop_nulls().to_list())
 
 
 def _only_brand(data: bytes, name: str, brand: str) -> bytes:

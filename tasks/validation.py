@@ -18,6 +18,7 @@ from importlib import resources
 import polars as pl
 
 from tasks.masking import shown
+from tasks.schema import MENTION_SCHEMA
 
 ROW = "_row"
 
@@ -79,8 +80,7 @@ def with_check_columns(frame: pl.DataFrame, collected: date, max_age_days: int) 
 
 
 #: Fields two rows with one id are compared on (exact repeats were dropped before).
-_COMPARED = ["platform", "brand", "author_id", "is_brand_author", "created_at", "text", "in_reply_to_id",
-             "conversation_id", "author_followers", "sentiment"]
+_COMPARED = [c for c in MENTION_SCHEMA if c not in ("mention_id", "source_file")]
 
 
 def _conflicting_fields() -> pl.Expr:

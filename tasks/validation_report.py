@@ -42,8 +42,9 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
     if not storage.exists(key):
         return []
     rows = pl.read_parquet(io.BytesIO(storage.read(key)), columns=["source_row", "rule", "value"])
-    text_rules = {r.name for s in ("mentions",) for r in suite_rules(load_suite(s)) if r.value_column in _TEXT_COLUMNS}
-    ours = {r.name for r in suite_rules(load_suite("mentions")) if r.value_column in _DERIVED}
+    rules = suite_rules(load_suite("mentions"))
+    text_rules = {r.name for r in rules if r.value_column in _TEXT_COLUMNS}
+    ours = {r.name for r in rules if r.value_column in _DERIVED}
     rule = pl.col("rule").str.split("; ").list.first()
     masked = (
         pl.when(rule.is_in(list(text_rules)))
@@ -53,9 +54,9 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
         .otherwise(example_value(pl.col("value")))
     )
     return (
-        rows.with_columns(masked.alias("value"))
-        .group_by("rule", maintain_order=True)
-        .head(EXAMPLES_PER_RULE)
+        rows.group_by("rule", maintain_order=True)
+        .head(EXAMPLES_PER_RULE)  # mask only what is shown
+        .with_columns(masked.alias("value"))
         .sort("rule", "source_row")
         .to_dicts()
     )
