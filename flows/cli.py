@@ -63,7 +63,7 @@ def _run(flow_fn, **params) -> dict:
     from flows import progress
     from flows.pipeline import NoData, PipelineFailed
     from flows.runners import configured
-    from tasks.storage import StorageError
+    from tasks.storage.backends import StorageError
 
     settings = _settings(params.get("storage"))
     started = time.monotonic()
@@ -193,8 +193,8 @@ def quarantine_list(
     storage: StorageOption = None,
 ) -> None:
     """Archives with quarantined rows or rejected whole, with counts per rule."""
-    from tasks.ingest import read_misplaced, read_records
-    from tasks.storage import open_storage
+    from tasks.ingest.archive import read_misplaced, read_records
+    from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
     wanted = _day(day).isoformat() if day else None
@@ -229,8 +229,8 @@ FormatOption = Annotated[str, typer.Option("--format", help="parquet, csv, html 
 
 
 def _folder(store, day: str | None, latest: bool) -> str:
-    from tasks.periods import parse_period
-    from tasks.report_fetch import resolve_folder
+    from tasks.reports.periods import parse_period
+    from tasks.reports.fetch import resolve_folder
 
     if bool(day) == latest:
         raise typer.BadParameter("give exactly one of --date D or --latest")
@@ -246,7 +246,7 @@ def _folder(store, day: str | None, latest: bool) -> str:
 
 
 def _format(fmt: str) -> str:
-    from tasks.report_fetch import FORMATS
+    from tasks.reports.fetch import FORMATS
 
     if fmt != "all" and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join([*FORMATS, 'all'])}")
@@ -259,8 +259,8 @@ def reports_list(
     storage: StorageOption = None,
 ) -> None:
     """Complete reports (with a manifest), newest last."""
-    from tasks.report_fetch import list_reports
-    from tasks.storage import open_storage
+    from tasks.reports.fetch import list_reports
+    from tasks.storage.backends import open_storage
 
     table = Table(title=f"{kind} reports")
     for column in ("period", "status", "files", "folder"):
@@ -283,8 +283,8 @@ def reports_download(
     storage: StorageOption = None,
 ) -> None:
     """Download a report, verifying every file's SHA-256 against its manifest."""
-    from tasks.report_fetch import ChecksumMismatch, UnsafeManifest, download
-    from tasks.storage import open_storage
+    from tasks.reports.fetch import ChecksumMismatch, UnsafeManifest, download
+    from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
     folder = _folder(store, day, latest)
@@ -317,8 +317,8 @@ def reports_url(
     storage: StorageOption = None,
 ) -> None:
     """Pre-signed HTTPS links to a report's files (S3 storage)."""
-    from tasks.report_fetch import presigned_urls
-    from tasks.storage import open_storage
+    from tasks.reports.fetch import presigned_urls
+    from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
     try:
@@ -342,9 +342,9 @@ def score(
     """SPS with its interval, counts, advocacy and recovery for any date range (authors counted once)."""
     import json
 
-    from tasks.report_fetch import close_brands
-    from tasks.score import score_range
-    from tasks.storage import open_storage
+    from tasks.reports.fetch import close_brands
+    from tasks.reports.range_score import score_range
+    from tasks.storage.backends import open_storage
 
     settings = _settings(storage)
     try:
@@ -378,8 +378,8 @@ def score(
 @app.command()
 def schema() -> None:
     """Every column of every published table: name, type, unit, definition (markdown)."""
-    from tasks.columns import markdown
-    from tasks.schema import SCHEMA_VERSION
+    from tasks.reports.columns import markdown
+    from tasks.ingest.schema import SCHEMA_VERSION
 
     typer.echo(f"# Output schema {SCHEMA_VERSION}\n\n{markdown()}")
 
@@ -398,7 +398,7 @@ def serve() -> None:
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
     from flows.pipeline import backfill as backfill_flow
-    from tasks.storage import open_storage
+    from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
     if not store.exists(DEMO_ARCHIVE):

@@ -20,11 +20,11 @@ from prefect.logging import get_logger
 from prefect.runtime import flow_run
 
 from flows import progress
-from tasks import layout
-from tasks.batch_checks import check_delivery
-from tasks.day_report import clear_failed, mark_failed, prepare_day, publish_period_report, unmeasured_days
-from tasks.adapters import archive_format
-from tasks.ingest import (
+from tasks.storage import layout
+from tasks.ingest.batch_checks import check_delivery
+from tasks.reports.period_report import clear_failed, mark_failed, prepare_day, publish_period_report, unmeasured_days
+from tasks.ingest.adapters import archive_format
+from tasks.ingest.archive import (
     IngestRecord,
     forget_removed,
     ingest_fingerprint,
@@ -32,15 +32,15 @@ from tasks.ingest import (
     read_records,
     set_aside_misplaced,
 )
-from tasks.measure import LOOKBACK_DAYS
-from tasks.metrics import watermark_after
-from tasks.day_store import TREND_DAYS, trend_days
-from tasks.periods import Period, period_of, periods_touching
-from tasks.policy import load_policy
-from tasks.report_index import publish_index
+from tasks.reports.measure import LOOKBACK_DAYS
+from tasks.metrics.definitions import watermark_after
+from tasks.reports.measure_store import TREND_DAYS, trend_days
+from tasks.reports.periods import Period, period_of, periods_touching
+from tasks.ingest.policy import load_policy
+from tasks.reports.index import publish_index
 from tasks.settings import Settings
-from tasks.storage import ObjectInfo, StorageError, TransientStorageError, open_storage, require_root
-from tasks.warehouse import days_with_mentions
+from tasks.storage.backends import ObjectInfo, StorageError, TransientStorageError, open_storage, require_root
+from tasks.ingest.warehouse import days_with_mentions
 
 
 class PipelineFailed(RuntimeError):

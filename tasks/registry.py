@@ -5,7 +5,7 @@
     sla_target_seconds = 7200
     timezone = "Europe/London"          # days are cut at the brand's local midnight
     holidays = ["2017-12-25"]           # closed all day
-    after_hours_replies = "clock"       # or "exclude"; see tasks/business_time.py
+    after_hours_replies = "clock"       # or "exclude"; see tasks/metrics/business_time.py
     [brands.Tesco.business_hours]       # local times; a day left out is closed
     mon = "09:00-17:00"
     sat = "10:00-14:00"

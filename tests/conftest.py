@@ -101,7 +101,7 @@ def prefect_harness():
 def published_month(tmp_path_factory, prefect_harness):
     """A synthetic month (tests/synthetic.py: a third of replies land the next day) in one backfill."""
     from flows.pipeline import backfill
-    from tasks.storage import open_storage
+    from tasks.storage.backends import open_storage
     from tests.synthetic import MONTH_DAYS, MONTH_FIRST, archive_days
 
     store = open_storage(str(tmp_path_factory.mktemp("month")))
@@ -118,7 +118,7 @@ def published_sample(tmp_path_factory, twcs_bytes, prefect_harness):
     from typer.testing import CliRunner
 
     from flows.cli import app
-    from tasks.storage import open_storage
+    from tasks.storage.backends import open_storage
 
     root = tmp_path_factory.mktemp("sample")
     store = open_storage(str(root))

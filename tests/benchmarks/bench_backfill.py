@@ -18,9 +18,9 @@ from datetime import date, timedelta
 from flows.pipeline import archive_watermark, backfill, ingest_archive, measure_and_publish
 from flows.runners import configured
 from flows.runtime import in_process
-from tasks.layout import ARCHIVES
+from tasks.storage.layout import ARCHIVES
 from tasks.settings import Settings
-from tasks.storage import open_storage
+from tasks.storage.backends import open_storage
 from tests.synthetic import archive_days
 
 FIRST = date(2017, 10, 1)

@@ -21,17 +21,17 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from tasks.adapters import read_archive
-from tasks.measure import measure_period, window_for
-from tasks.periods import period_of
-from tasks.metrics import report_status
-from tasks.publish import publish_report
+from tasks.ingest.adapters import read_archive
+from tasks.reports.measure import measure_period, window_for
+from tasks.reports.periods import period_of
+from tasks.metrics.definitions import report_status
+from tasks.reports.publish import publish_report
 from tasks.registry import BrandRegistry
-from tasks.report_files import day_files
-from tasks.storage import open_storage
-from tasks.policy import load_policy
-from tasks.validation import run_suite, with_check_columns
-from tasks.warehouse import days_with_mentions, load_window, write_parts
+from tasks.reports.files import day_files
+from tasks.storage.backends import open_storage
+from tasks.ingest.policy import load_policy
+from tasks.ingest.validation import run_suite, with_check_columns
+from tasks.ingest.warehouse import days_with_mentions, load_window, write_parts
 
 START = datetime(2017, 10, 1, tzinfo=UTC)
 TWITTER = "%a %b %d %H:%M:%S +0000 %Y"

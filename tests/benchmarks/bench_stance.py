@@ -12,9 +12,9 @@ import time
 
 import polars as pl
 
-from tasks.stance import classify_stance
-from tasks.stance_model import predict, weights
-from tasks.stance_training import DATA, twcs
+from tasks.sps.lexicon import classify_stance
+from tasks.sps.stance_model import predict, weights
+from tests.research.stance_training import DATA, twcs
 
 
 def main() -> None:

@@ -1,0 +1,331 @@
+"""Ingest one archive object: inspect → file suite → row suite → split → warehouse.
+
+Nothing is lost: every row read ends in the warehouse, in quarantine with its
+rule, or is an exact repeat of a row kept (the same id and the same value in
+every field: paginated exports and re-deliveries repeat rows), and the
+per-object record says so (rows_read = rows_accepted + duplicates_dropped +
+rows_quarantined). An object that cannot be read is copied to quarantine as
+it was. The raw archive itself is only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import polars as pl
+
+from tasks.storage import layout
+from tasks.ingest.adapters import (
+    TEXT_FIELDS,
+    ArchiveError,
+    Inspection,
+    ReadLimits,
+    inspect_archive,
+    platform_from_key,
+    unread_facts,
+)
+from tasks.ingest.evidence import share_above_limit
+from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
+from tasks.ingest.policy import Policy, Severity
+from tasks.storage.backends import ObjectInfo, Storage
+from tasks.ingest.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
+from tasks.version import code_version
+from tasks.ingest.warehouse import remove_parts, to_parquet, write_brand_posts, write_parts
+
+ARCHIVE_REJECTED = "archive_rejected"
+
+
+@dataclass
+class IngestRecord:
+    """What happened to one archive object; stored beside the warehouse as JSON."""
+
+    key: str
+    etag: str
+    size: int
+    fingerprint: str
+    collected: str
+    platform: str = ""
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    duplicates_dropped: int = 0
+    quarantined_by_rule: dict[str, int] = field(default_factory=dict)
+    warned_by_rule: dict[str, int] = field(default_factory=dict)
+    brand_posts: int = 0
+    unattributable: int = 0
+    days: dict[str, int] = field(default_factory=dict)
+    rejected: bool = False
+    failed_rules: list[str] = field(default_factory=list)
+    error: str | None = None
+    data_docs: str | None = None
+    skipped: bool = False
+
+    def to_json(self) -> bytes:
+        body = asdict(self)
+        body.pop("skipped")
+        return json.dumps(body, indent=2, sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> IngestRecord:
+        return cls(**json.loads(data))
+
+
+def ingest_fingerprint(settings_fingerprint: str) -> str:
+    """Changes when the code, a suite or the settings could change the result."""
+    suites = json.dumps([load_suite(n) for n in ("file", "mentions", "batch")], sort_keys=True)
+    return hashlib.sha256(f"{code_version()}|{suites}|{settings_fingerprint}".encode()).hexdigest()[:16]
+
+
+def ingest_object(
+    storage: Storage,
+    obj: ObjectInfo,
+    *,
+    policy: Policy,
+    quarantine_threshold: float,
+    fingerprint: str,
+    force: bool = False,
+) -> IngestRecord:
+    """Ingest `obj` unless the same bytes were already ingested by the same code and config."""
+    slug = layout.source_slug(obj.key)
+    collected = layout.partition_day(obj.key)
+    if collected is None:
+        raise ArchiveError(obj.key, "file_format_known", "not in a dt=YYYY-MM-DD partition")
+    mapping = _mapping_for(storage, obj.key)
+    if isinstance(mapping, ColumnMapping):  # a changed mapping reads the archive again
+        fingerprint = f"{fingerprint}+{mapping.digest}"
+    previous = _previous_record(storage, slug)
+    if not force and previous and (previous.etag, previous.size, previous.fingerprint) == (
+        obj.etag,
+        obj.size,
+        fingerprint,
+    ):
+        previous.skipped = True
+        return previous
+
+    record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint, collected.isoformat())
+    raw, inspection = _inspect(storage, obj, policy, record, mapping)
+    file_run = run_suite(pl.DataFrame([inspection.facts]).with_row_index(ROW), "file", policy.parameters)
+    record.data_docs = layout.data_docs(slug)
+    if file_run.failures.height or inspection.frame is None:
+        storage.write(record.data_docs, data_docs_page(file_run.result))
+        rules = file_run.failures["rule"].to_list() or [inspection.error.rule]
+        detail = inspection.error.detail if inspection.error else f"broke {', '.join(rules)}"
+        if raw is not None:  # keep the object itself: there are no rows to keep
+            storage.write(layout.quarantine_object(collected, slug, obj.key.rsplit("/", 1)[-1]), raw)
+        storage.delete(layout.quarantine_rows(collected, slug))
+        record.rejected, record.failed_rules = True, rules
+        record.error = f"{obj.key}: {', '.join(rules)}: {detail}"
+        _replace(storage, slug, previous, record, accepted=None)
+        return record
+
+    parsed, record.duplicates_dropped = drop_exact_duplicates(inspection.frame)
+    checked = with_check_columns(parsed, collected, policy.parameters["max_age_days"])
+    row_run = run_suite(checked, "mentions", {"max_text_chars": policy.text_limit(record.platform)})
+    storage.write(record.data_docs, data_docs_page(row_run.result))
+    _split(storage, slug, collected, previous, record, checked, row_run.failures, policy, quarantine_threshold)
+    return record
+
+
+#: What two rows must share to be one row delivered twice: every field as parsed and as read.
+_SAME_ROW = [c for c in TEXT_FIELDS] + ["raw_created_at", "raw_is_brand_author", "raw_author_followers", "raw_line"]
+
+
+def drop_exact_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep the first of rows that repeat one another exactly; the same id with other content stays (a conflict)."""
+    repeat = ~pl.struct(_SAME_ROW).is_first_distinct() & pl.col("mention_id").is_not_null()
+    kept = parsed.filter(~repeat)
+    return kept, parsed.height - kept.height
+
+
+def _mapping_for(storage: Storage, key: str) -> ColumnMapping | ArchiveError | None:
+    """The platform's column mapping (archives/<platform>/_mapping.toml), if it has one."""
+    try:
+        where = layout.mapping_file(platform_from_key(key))
+    except ArchiveError:
+        return None
+    if not storage.exists(where):
+        return None
+    try:
+        return parse_mapping(storage.read(where).decode("utf-8", errors="replace"), where)
+    except MappingError as exc:
+        return ArchiveError(key, "file_format_known", str(exc))
+
+
+def _inspect(
+    storage: Storage, obj: ObjectInfo, policy: Policy, record: IngestRecord,
+    mapping: ColumnMapping | ArchiveError | None,
+) -> tuple[bytes | None, Inspection]:
+    """Read and parse the object, unless its listed size is already over the limit."""
+    if obj.size > policy.parameters["max_object_bytes"]:
+        return None, Inspection(facts=unread_facts(obj.size))
+    raw = storage.read(obj.key)
+    try:
+        record.platform = platform_from_key(obj.key)
+    except ArchiveError as exc:
+        return raw, Inspection(facts=unread_facts(len(raw), format_known=False), error=exc)
+    if isinstance(mapping, ArchiveError):  # the mapping itself cannot be used
+        return raw, Inspection(facts=unread_facts(len(raw), format_known=False), error=mapping)
+    return raw, inspect_archive(raw, obj.key, record.platform, ReadLimits.of(policy.parameters), mapping)
+
+
+def _split(
+    storage: Storage,
+    slug: str,
+    collected: date,
+    previous: IngestRecord | None,
+    record: IngestRecord,
+    checked: pl.DataFrame,
+    failures: pl.DataFrame,
+    policy: Policy,
+    quarantine_threshold: float,
+) -> None:
+    """Apply each broken rule's severity: warn (count), quarantine (row), fail (archive)."""
+    severity = pl.col("rule").replace_strict(policy.severities, default=Severity.QUARANTINE.value)
+    warned = failures.filter(severity == Severity.WARN.value)
+    blocking = failures.filter(severity != Severity.WARN.value)
+    rows = checked.height
+    record.rows_read = rows + record.duplicates_dropped
+    record.warned_by_rule = _counts(warned)
+    record.quarantined_by_rule = _counts(blocking)
+    record.unattributable = record.warned_by_rule.get("brand_attributable", 0)
+    bad_rows = blocking.group_by(ROW).agg(
+        pl.col("rule").sort().str.join("; ").alias("rule"), pl.col("value").sort_by("rule").first()
+    )
+    alpha = policy.parameters["rejection_false_alarm_rate"]
+    failed_rules = sorted(
+        {r for r in record.quarantined_by_rule if policy.severity(r) == Severity.FAIL}
+        | {r for r, n in record.quarantined_by_rule.items()
+           if share_above_limit(n, rows, policy.max_shares.get(r, 1.0), alpha)}
+    )
+    over_threshold = share_above_limit(bad_rows.height, rows, quarantine_threshold, alpha)
+    if failed_rules or over_threshold:
+        record.rejected = True
+        record.failed_rules = failed_rules or sorted(record.quarantined_by_rule)
+        record.error = (
+            f"{record.key}: {bad_rows.height} of {rows} rows broke the suite, evidence that more than "
+            f"{quarantine_threshold:.1%} are bad (false-alarm rate {alpha:g}); rules: "
+            + ", ".join(f"{rule} ({n})" for rule, n in record.quarantined_by_rule.items())
+        )
+        bad_rows = checked.select(pl.col(ROW).cast(pl.UInt32)).join(bad_rows, on=ROW, how="left").with_columns(
+            pl.col("rule").fill_null(ARCHIVE_REJECTED)
+        )
+    keyed = checked.with_columns(pl.col(ROW).cast(pl.UInt32))
+    quarantined = keyed.join(bad_rows, on=ROW, how="inner")
+    accepted = keyed.join(bad_rows, on=ROW, how="anti")
+    if quarantined.height:
+        storage.write(layout.quarantine_rows(collected, slug), to_parquet(_quarantine_frame(quarantined)))
+    else:
+        storage.delete(layout.quarantine_rows(collected, slug))
+    record.rows_quarantined = quarantined.height
+    record.rows_accepted = 0 if record.rejected else accepted.height
+    record.brand_posts = int(accepted["is_brand_author"].sum())
+    # Days the archive speaks about, even when rejected: those days must not be published.
+    record.days = _day_counts(checked if record.rejected else accepted)
+    _replace(storage, slug, previous, record, accepted=None if record.rejected else accepted)
+
+
+def _counts(failures: pl.DataFrame) -> dict[str, int]:
+    return dict(sorted(failures.group_by("rule").len().iter_rows()))
+
+
+def _day_counts(frame: pl.DataFrame) -> dict[str, int]:
+    counts = (
+        frame.filter(pl.col("created_at").is_not_null())
+        .group_by(pl.col("created_at").dt.date().cast(pl.String).alias("day"))
+        .len()
+        .sort("day")
+    )
+    return dict(counts.iter_rows())
+
+
+_QUARANTINE_LEAD = ["source_file", "source_row", "rule", "value"]
+
+
+def _quarantine_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rejected rows with their reason; every original field kept, as text."""
+    originals = [c for c in TEXT_FIELDS if c not in _QUARANTINE_LEAD] + [
+        "raw_created_at",
+        "raw_is_brand_author",
+        "raw_author_followers",
+        "raw_line",
+    ]
+    return rows.select(*_QUARANTINE_LEAD, *[pl.col(c).cast(pl.String) for c in originals]).sort("source_row")
+
+
+def _previous_record(storage: Storage, slug: str) -> IngestRecord | None:
+    key = layout.source_record(slug)
+    return IngestRecord.from_json(storage.read(key)) if storage.exists(key) else None
+
+
+def _replace(
+    storage: Storage,
+    slug: str,
+    previous: IngestRecord | None,
+    record: IngestRecord,
+    accepted: pl.DataFrame | None,
+) -> None:
+    """Swap this source's warehouse parts (and brand-post index) for the new ones, then write its record."""
+    written = write_parts(storage, slug, accepted) if accepted is not None and accepted.height else {}
+    stale = [day for day in (previous.days if previous else {}) if day not in written]
+    remove_parts(storage, slug, stale)
+    write_brand_posts(storage, slug, accepted)
+    storage.write(layout.source_record(slug), record.to_json())
+
+
+MISPLACED_RULE = "file_location_known"
+
+
+def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Policy) -> list[IngestRecord]:
+    """Objects under archives/ but outside archives/<platform>/dt=YYYY-MM-DD/, each recorded as rejected.
+
+    Each is copied to quarantine once (same etag: not again) and reported by every run
+    until it is moved or removed; then its record and copy go too."""
+    listed = {layout.misplaced_record(layout.source_slug(o.key)): o for o in objects}
+    for stale in set(storage.keys(layout.MISPLACED)) - set(listed):
+        storage.delete(layout.quarantine_misplaced(stale.removeprefix(layout.MISPLACED).removesuffix(".json")))
+        storage.delete(stale)
+    records = []
+    for key, obj in sorted(listed.items()):
+        previous = IngestRecord.from_json(storage.read(key)) if storage.exists(key) else None
+        if previous and (previous.etag, previous.size) == (obj.etag, obj.size):
+            previous.skipped = True
+            records.append(previous)
+            continue
+        where = layout.misplacement(obj.key)
+        record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint="", collected="", rejected=True,
+                              failed_rules=[MISPLACED_RULE],
+                              error=f"{obj.key}: {MISPLACED_RULE}: {where}")
+        if obj.size <= policy.parameters["max_object_bytes"]:
+            storage.write(layout.quarantine_misplaced(layout.source_slug(obj.key)), storage.read(obj.key))
+        storage.write(key, record.to_json())
+        records.append(record)
+    return records
+
+
+def forget_removed(storage: Storage, listed: set[str], start: date, end: date) -> list[IngestRecord]:
+    """Records of archives collected in [start, end] whose object is gone: their warehouse rows
+    and brand-post index go with them (quarantined copies stay). Returns the forgotten records."""
+    gone = [
+        r for r in read_records(storage)
+        if r.key not in listed and start.isoformat() <= r.collected <= end.isoformat()
+    ]
+    for record in gone:
+        slug = layout.source_slug(record.key)
+        remove_parts(storage, slug, list(record.days))
+        write_brand_posts(storage, slug, None)
+        storage.delete(layout.source_record(slug))
+    return gone
+
+
+def read_misplaced(storage: Storage) -> list[IngestRecord]:
+    return [IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.MISPLACED) if k.endswith(".json")]
+
+
+def read_records(storage: Storage) -> list[IngestRecord]:
+    """Every ingest record, for batch checks, manifests and the quarantine commands."""
+    return [
+        IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.SOURCES) if k.endswith(".json")
+    ]

@@ -1,0 +1,209 @@
+"""Validation with Great Expectations: file, row and batch suites, one runner.
+
+GX 1.x validates pandas, so only the columns a suite reads are converted.
+Checks that need more than one row or column (duplicates, self-replies, dates
+against the collection day) are derived as boolean columns in polars first;
+GX then judges them like any other column, so GX's unexpected-row report is
+the single source of truth for what is quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+from tasks.masking import shown
+from tasks.ingest.schema import MENTION_SCHEMA
+
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    value_column: str
+    why: str
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """GX's verdict: one row per broken rule per row, and the raw GX result."""
+
+    failures: pl.DataFrame  # _row, rule, value
+    result: object  # ExpectationSuiteValidationResult, for Data Docs
+
+
+@cache
+def load_suite(name: str = "mentions") -> dict:
+    """The reviewed suite from expectations/<name>.json."""
+    return json.loads(resources.files("expectations").joinpath(f"{name}.json").read_text())
+
+
+def suite_rules(suite: dict) -> list[Rule]:
+    return [
+        Rule(e["meta"]["rule"], e["meta"]["value_column"], e["meta"]["why"]) for e in suite["expectations"]
+    ]
+
+
+def with_check_columns(frame: pl.DataFrame, collected: date, max_age_days: int) -> pl.DataFrame:
+    """Add the derived columns the row suite judges, and a row position for GX to report."""
+    day_start = datetime.combine(collected, time(), tzinfo=timezone.utc)
+    latest = day_start + timedelta(days=2)  # end of the collection day, plus one day of tolerance
+    oldest = day_start - timedelta(days=max_age_days)
+    strings = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_row_index(ROW).with_columns(
+        pl.col("text").str.len_chars().alias("text_chars"),
+        (~pl.col("mention_id").is_first_distinct() & pl.col("mention_id").is_not_null()).alias("dup_in_batch"),
+        _conflicting_fields().alias("conflicting_fields"),
+        (pl.col("in_reply_to_id") == pl.col("mention_id")).fill_null(False).alias("replies_to_self"),
+        (pl.col("created_at") >= latest).fill_null(False).alias("created_after_collection"),
+        (pl.col("created_at") < oldest).fill_null(False).alias("created_too_old"),
+        pl.any_horizontal([pl.col(c).str.contains("\x00", literal=True).fill_null(False) for c in strings]).alias(
+            "has_nul"
+        ),
+        (pl.col("raw_author_followers").is_not_null() & pl.col("author_followers").is_null()).alias(
+            "followers_unparsable"
+        ),
+        (
+            pl.col("is_brand_author").fill_null(False)
+            | pl.col("brand").is_not_null()
+            | pl.col("in_reply_to_id").is_not_null()
+            | pl.col("raw_response_ids").is_not_null()
+            | pl.col("text").str.contains(r"@\w").fill_null(False)
+        ).alias("attributable"),
+    )
+
+
+#: Fields two rows with one id are compared on (exact repeats were dropped before).
+_COMPARED = [c for c in MENTION_SCHEMA if c not in ("mention_id", "source_file")]
+
+
+def _conflicting_fields() -> pl.Expr:
+    """For a later row with an id seen before: the fields in which it differs from the first (`author_id,text`)."""
+    later = ~pl.col("mention_id").is_first_distinct() & pl.col("mention_id").is_not_null()
+    differs = [pl.when(pl.col(c).ne_missing(pl.col(c).first().over("mention_id"))).then(pl.lit(c)) for c in _COMPARED]
+    return pl.when(later).then(pl.concat_str(differs, separator=",", ignore_nulls=True))
+
+
+def _gx_context():
+    """A fresh in-memory context per validation: GX contexts are not thread-safe."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def run_suite(frame: pl.DataFrame, suite_name: str, parameters: dict | None = None) -> SuiteRun:
+    """Validate `frame` (which has a `_row` column) against expectations/<suite_name>.json."""
+    from great_expectations.core import ExpectationSuite
+
+    suite = load_suite(suite_name)
+    rules = suite_rules(suite)
+    needed = sorted({e["kwargs"]["column"] for e in suite["expectations"]} | {ROW})
+    batch = (
+        _gx_context()
+        .data_sources.add_pandas("archive")
+        .add_dataframe_asset(suite_name)
+        .add_batch_definition_whole_dataframe("whole")
+        .get_batch(batch_parameters={"dataframe": frame.select(needed).to_pandas()})
+    )
+    result = batch.validate(
+        ExpectationSuite(name=suite["name"], expectations=_resolve(suite["expectations"], parameters or {})),
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [ROW],
+            "return_unexpected_index_query": False,
+        },
+    )
+    by_name = {r.name: r for r in rules}
+    broken: list[pl.DataFrame] = []
+    for outcome in result.results:
+        rule = by_name[outcome.expectation_config.meta["rule"]]
+        if outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(
+                f"expectation {rule.name} could not run: {outcome.exception_info.get('exception_message')}"
+            )
+        if outcome.success:
+            continue
+        rows = [int(item[ROW]) for item in outcome.result.get("unexpected_index_list") or []]
+        broken.append(pl.DataFrame({ROW: rows, "rule": rule.name}, schema={ROW: pl.UInt32, "rule": pl.String}))
+    return SuiteRun(_with_values(frame, broken, rules), result)
+
+
+def _resolve(value, parameters: dict):
+    """Substitute `{"$PARAMETER": name}` ourselves: GX's parser is not thread-safe."""
+    if isinstance(value, dict):
+        if set(value) == {"$PARAMETER"}:
+            return parameters[value["$PARAMETER"]]
+        return {k: _resolve(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, parameters) for v in value]
+    return value
+
+
+def _with_values(frame: pl.DataFrame, broken: list[pl.DataFrame], rules: list[Rule]) -> pl.DataFrame:
+    """Attach the offending raw value (as text) of each broken rule."""
+    if not broken:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "rule": pl.String, "value": pl.String})
+    value_of = {r.name: r.value_column for r in rules}
+    values = frame.select(pl.col(ROW).cast(pl.UInt32), *[pl.col(c).cast(pl.String) for c in sorted(set(value_of.values()))])
+    return (
+        pl.concat(broken)
+        .join(values, on=ROW, how="left")
+        .select(
+            ROW,
+            "rule",
+            pl.coalesce(
+                [pl.when(pl.col("rule") == name).then(pl.col(column)) for name, column in value_of.items()]
+            ).alias("value"),
+        )
+        .sort(ROW, "rule")
+    )
+
+
+_QUOTED = (
+    "partial_unexpected_list",
+    "unexpected_list",
+    "partial_unexpected_counts",
+    "partial_unexpected_index_list",
+    "unexpected_index_list",
+    "details",
+)
+
+
+def data_docs_page(result: object) -> bytes:
+    """GX's own Data Docs page for one validation result (rendered without a file context).
+
+    GX puts unexpected values into the page unescaped; they are archive text (markup,
+    personal data), so each is replaced by what tasks/masking.py allows first."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    for outcome in result.results:
+        for name in _QUOTED:
+            if name in outcome.result:
+                outcome.result[name] = _masked(outcome.result[name])
+    return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result)).encode()
+
+
+def _masked(value):
+    """Every leaf value of GX's result structure through `masking.shown`, keys and counts kept."""
+    if isinstance(value, dict):
+        return {k: (v if k == "count" else _masked(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return shown(value)

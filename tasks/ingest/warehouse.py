@@ -1,0 +1,100 @@
+"""The validated-mentions layer: Parquet per (created day, source archive).
+
+One file per source and day means concurrent ingests never write the same
+object, and re-ingesting an archive replaces exactly its own rows. Duplicates
+across archives are resolved on read (first `source_file` in name order wins),
+so every reader sees each (platform, mention_id) once and the choice is
+deterministic. Ids are unique only within a platform: the same id on twitter
+and facebook is two mentions.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import polars as pl
+
+from tasks.storage import layout
+from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.storage.backends import Storage
+
+
+def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
+    """Write one Parquet per created day; returns {day: rows}."""
+    written: dict[str, int] = {}
+    with_day = mentions.select(list(MENTION_SCHEMA)).with_columns(pl.col("created_at").dt.date().alias("_day"))
+    for (day,), part in with_day.sort("_day").group_by("_day", maintain_order=True):
+        storage.write(layout.warehouse_part(day, slug), to_parquet(part.drop("_day").sort("mention_id")))
+        written[day.isoformat()] = part.height
+    return written
+
+
+def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None) -> None:
+    """Index this archive's brand posts ((platform, id) → brand), or drop the index when it has none."""
+    posts = (
+        accepted.filter(pl.col("is_brand_author"))
+        .select("platform", "mention_id", "author_id")
+        .sort("platform", "mention_id")
+        if accepted is not None
+        else None
+    )
+    if posts is None or posts.is_empty():
+        storage.delete(layout.brand_posts(slug))
+    else:
+        storage.write(layout.brand_posts(slug), to_parquet(posts))
+
+
+_BRAND_POST_SCHEMA = {"platform": pl.String, "mention_id": pl.String, "author_id": pl.String}
+
+
+def load_brand_posts(storage: Storage) -> pl.DataFrame:
+    """Every brand post ever ingested (platform, mention_id, author_id), each (platform, id) once."""
+    parts = [_brand_post_part(storage, k) for k in storage.keys(layout.BRAND_POSTS) if k.endswith(".parquet")]
+    if not parts:
+        return pl.DataFrame(schema=_BRAND_POST_SCHEMA)
+    key = ["platform", "mention_id"]
+    return pl.concat(parts).sort(*key, "author_id").unique(key, keep="first", maintain_order=True)
+
+
+def _brand_post_part(storage: Storage, key: str) -> pl.DataFrame:
+    """One archive's index; parts written before ids were per platform take it from their name."""
+    part = pl.read_parquet(io.BytesIO(storage.read(key)))
+    if "platform" not in part.columns:  # `<platform>_dt=YYYY-MM-DD_…` (layout.source_slug)
+        part = part.with_columns(pl.lit(key.removeprefix(layout.BRAND_POSTS).split("_dt=")[0]).alias("platform"))
+    return part.select(list(_BRAND_POST_SCHEMA))
+
+
+def remove_parts(storage: Storage, slug: str, days: list[str]) -> None:
+    for day in days:
+        storage.delete(layout.warehouse_part(date.fromisoformat(day), slug))
+
+
+def to_parquet(frame: pl.DataFrame, metadata: dict[str, str] | None = None) -> bytes:
+    """Deterministic bytes for a frame: same rows in, same file out."""
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="zstd", statistics=True, metadata=metadata)
+    return buffer.getvalue()
+
+
+def days_with_mentions(storage: Storage, start: date, end: date) -> list[date]:
+    days = {layout.partition_day(k) for k in storage.keys(layout.WAREHOUSE)}
+    return sorted(d for d in days if d is not None and start <= d <= end)
+
+
+def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
+    """All mentions created in [start, end], each (platform, mention_id) once."""
+    parts = []
+    day = start
+    while day <= end:
+        for key in storage.keys(layout.warehouse_day(day)):
+            if key.endswith(".parquet"):
+                parts.append(pl.read_parquet(io.BytesIO(storage.read(key)), schema=MENTION_SCHEMA))
+        day += timedelta(days=1)
+    if not parts:
+        return pl.DataFrame(schema=MENTION_SCHEMA)
+    return (
+        pl.concat(parts)
+        .sort("platform", "mention_id", "source_file")
+        .unique(["platform", "mention_id"], keep="first", maintain_order=True)
+    )

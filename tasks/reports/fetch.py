@@ -1,0 +1,170 @@
+"""Finding and fetching published reports, checking every byte against its manifest."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from tasks.storage import layout
+from tasks.reports.periods import Period
+from tasks.reports.publish import file_digests
+from tasks.storage.backends import S3Storage, Storage
+
+FORMATS = {
+    "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet"],
+    "csv": ["metrics.csv"],
+    "html": ["report.html"],
+}
+
+
+class ChecksumMismatch(RuntimeError):
+    """A downloaded file is not the one its manifest vouches for."""
+
+
+class UnknownBrand(ValueError):
+    """`--brand` names no brand of the report: says which ones come close."""
+
+    def __init__(self, brand: str, brands: list[str]) -> None:
+        close = close_brands(brand, brands)
+        hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(brands)} brands in it)"
+        super().__init__(f"no brand {brand!r} in this report{hint}")
+
+
+def close_brands(brand: str, brands: list[str]) -> list[str]:
+    """Brands a mistyped handle probably meant: the same but for case, else the nearest spellings."""
+    return [b for b in brands if b.lower() == brand.lower()] or difflib.get_close_matches(brand, brands, n=3)
+
+
+class UnsafeManifest(RuntimeError):
+    """A manifest names a file no report holds (a path, `..`, an unknown name): nothing is written."""
+
+
+@dataclass(frozen=True)
+class Published:
+    kind: str
+    period: str
+    status: str
+    files: int
+    folder: str
+    data_warnings: tuple[str, ...] = ()
+
+
+def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
+    """Complete reports (those with a manifest) of one kind, oldest first."""
+    found = []
+    for key in storage.keys(f"reports/{kind}/"):
+        if key.endswith("/" + layout.MANIFEST):
+            manifest = json.loads(storage.read(key))
+            folder = key.removesuffix(layout.MANIFEST)
+            found.append(Published(kind, manifest["date"], manifest["status"], len(manifest["files"]), folder,
+                                   tuple(manifest.get("data_warnings", []))))
+    return sorted(found, key=lambda p: p.period)
+
+
+def resolve_folder(storage: Storage, period: Period | None) -> str:
+    """The folder of `period`'s report (a day, week or month), or of the newest complete daily one.
+
+    latest.json names the newest; while that report is being republished the
+    pointer is away, and the newest folder with a manifest is the answer."""
+    if period is None:
+        if storage.exists(layout.LATEST):
+            folder = json.loads(storage.read(layout.LATEST))["path"]
+            if storage.exists(folder + layout.MANIFEST):
+                return folder
+        complete = list_reports(storage, "daily")
+        if not complete:
+            raise FileNotFoundError("no report has been published yet (no daily folder has a manifest)")
+        return complete[-1].folder
+    folder = period.folder
+    if not storage.exists(folder + layout.MANIFEST):
+        raise FileNotFoundError(f"no complete {period.kind} report for {period.label} (no {folder}{layout.MANIFEST})")
+    return folder
+
+
+def wanted_files(manifest: dict, fmt: str) -> list[str]:
+    names = sorted(manifest["files"]) if fmt == "all" else FORMATS[fmt]
+    unsafe = [n for n in names if n not in layout.REPORT_FILES]
+    if unsafe:
+        raise UnsafeManifest(f"the manifest names files no report holds: {', '.join(map(repr, unsafe[:5]))}")
+    return names
+
+
+def download(
+    storage: Storage, folder: str, fmt: str, to: Path, brand: str | None = None, overwrite: bool = False
+) -> list[Path]:
+    """Verify every file's SHA-256 against the manifest first, then write them all.
+
+    Only the plain names a report holds are fetched, so a crafted manifest cannot
+    write outside `to`; a mismatch anywhere, or a file already in `to` (unless
+    `overwrite`), writes nothing. With `brand`, only the tables are fetched, cut
+    to that brand (the page and summary cover every brand), and the manifest
+    written beside them vouches for the cut files."""
+    manifest_bytes = storage.read(folder + layout.MANIFEST)
+    manifest = json.loads(manifest_bytes)
+    names = wanted_files(manifest, fmt)
+    if brand:
+        names = [n for n in names if n.endswith(_TABLES)]
+        if not names:
+            raise ValueError("--brand cuts the tables (parquet, csv); the page covers every brand")
+    fetched: dict[str, bytes] = {}
+    for name in names:
+        data = storage.read(folder + name)
+        expected = manifest["files"][name]["sha256"]
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected:
+            raise ChecksumMismatch(f"{folder}{name}: sha256 {actual} does not match the manifest's {expected}")
+        fetched[name] = data
+    if brand:
+        brands = sorted(_brands(fetched))
+        if brand not in brands:  # an empty file would look like a quiet brand
+            raise UnknownBrand(brand, brands)
+        fetched = {name: _only_brand(data, name, brand) for name, data in fetched.items()}
+    if fmt == "all":
+        fetched[layout.MANIFEST] = manifest_bytes if not brand else json.dumps(
+            {**manifest, "files": file_digests(fetched), "brand": brand,
+             "source_manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()},
+            indent=2, sort_keys=True,
+        ).encode()
+    present = sorted(name for name in fetched if (to / name).exists())
+    if present and not overwrite:
+        raise FileExistsError(f"{to} already holds {', '.join(present)}: use --overwrite to replace them")
+    to.mkdir(parents=True, exist_ok=True)
+    for name, data in fetched.items():
+        (to / name).write_bytes(data)
+    return [to / name for name in fetched]
+
+
+_TABLES = (".parquet", ".csv")
+
+
+def _brands(tables: dict[str, bytes]) -> set[str]:
+    """Every brand of the report, from its metrics table (parquet or csv: whichever was fetched)."""
+    name = next(n for n in tables if n.startswith("metrics."))
+    data = tables[name]
+    read = pl.read_parquet if name.endswith(".parquet") else lambda b, columns: pl.read_csv(b, columns=columns, infer_schema=False)
+    return set(read(io.BytesIO(data), columns=["brand"])["brand"].drop_nulls().to_list())
+
+
+def _only_brand(data: bytes, name: str, brand: str) -> bytes:
+    buffer = io.BytesIO()
+    if name.endswith(".parquet"):
+        pl.read_parquet(io.BytesIO(data)).filter(pl.col("brand") == brand).write_parquet(buffer)
+    else:
+        pl.read_csv(io.BytesIO(data), infer_schema=False).filter(pl.col("brand") == brand).write_csv(buffer)
+    return buffer.getvalue()
+
+
+def presigned_urls(storage: Storage, folder: str, fmt: str, expires_s: int) -> dict[str, str]:
+    """HTTPS links that work without credentials until they expire (S3 storage only)."""
+    if not isinstance(storage, S3Storage):
+        raise ValueError("pre-signed links need S3 storage (s3://bucket/prefix)")
+    manifest = json.loads(storage.read(folder + layout.MANIFEST))
+    return {
+        name: storage.presigned_get(folder + name, expires_s) for name in wanted_files(manifest, fmt)
+    }

@@ -1,0 +1,336 @@
+"""Bytes of the files a daily report folder holds (everything but the manifest).
+
+Text from the wild is data, never markup: every value placed in HTML is
+escaped, and every CSV cell a spreadsheet could run as a formula is defused.
+Nothing here stamps times or run ids, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+
+import polars as pl
+
+from tasks.reports import charts
+from tasks.reports.columns import schema_of
+from tasks.reports.measure import DayMeasure
+from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.ingest.warehouse import to_parquet
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_csv_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix a quote to text cells a spreadsheet would read as a formula (OWASP)."""
+    risky = "^[" + "".join("\\" + c if c in "-+" else c for c in _FORMULA_START) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(risky)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def to_csv(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    defuse_csv_cells(frame).write_csv(buffer, date_format="%Y-%m-%d", float_precision=6)
+    return buffer.getvalue()
+
+
+def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The documented columns, in the documented order (a drift fails loudly here)."""
+    return frame.select(list(schema_of(name)))
+
+
+def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
+    """metrics (Parquet, CSV), platforms and hours (Parquet), sps.parquet, summary.json, report.html, validation.json."""
+    metadata = {
+        "sps.schema_version": SCHEMA_VERSION,
+        "sps.date": measure.day.isoformat(),
+        "sps.period": f"{measure.period.kind}/{measure.period.label}",
+        "sps.status": status,
+    }
+    metrics, sps = _table(measure.metrics, "metrics.parquet"), _table(measure.sps, "sps.parquet")
+    return {
+        "metrics.parquet": to_parquet(metrics, metadata | {"sps.table": "metrics"}),
+        "metrics.csv": to_csv(metrics),
+        "platforms.parquet": to_parquet(
+            _table(measure.platforms, "platforms.parquet"), metadata | {"sps.table": "platforms"}
+        ),
+        "hours.parquet": to_parquet(_table(measure.hours, "hours.parquet"), metadata | {"sps.table": "hours"}),
+        "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
+        "summary.json": _json(summary(measure, status)),
+        "report.html": report_html(measure, status, validation).encode(),
+        "validation.json": _json(validation),
+    }
+
+
+def _json(body: dict) -> bytes:
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+
+def summary(measure: DayMeasure, status: str) -> dict:
+    """The day in one small JSON: per-brand headline figures and the totals."""
+    brands = measure.metrics.join(
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable"), on="brand", how="left"
+    ).select(
+        "brand", "inbound", "responded", "response_rate", "frt_median_s", "sla_attainment",
+        "authors", "sps", "sps_ci_low", "sps_ci_high", "readable",
+    )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "date": measure.day.isoformat(),
+        "period": {"kind": measure.period.kind, "label": measure.period.label,
+                   "start": measure.period.start.isoformat(), "end": measure.period.end.isoformat()},
+        "status": status,
+        "inbound": measure.inbound_total,
+        "unattributed": measure.unattributed,
+        "brands": brands.sort("brand").to_dicts(),
+        "urgent_unanswered": _urgent_rows(measure),
+    }
+
+
+def _urgent_rows(measure: DayMeasure) -> list[dict]:
+    if measure.urgent is None:
+        return []
+    return measure.urgent.with_columns(pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_dicts()
+
+
+def _fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    minutes = round(value / 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{value / 60:.1f} min"
+
+
+def _fmt_share(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _fmt_sps(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.0f}"
+
+
+_CSS = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
+main{max-width:1100px;margin:0 auto;padding:1.2rem}
+h1{font-size:1.5rem;margin:.2rem 0}.status{display:inline-block;padding:.1rem .5rem;border-radius:1rem;
+font-size:.8rem;background:#e6eefc;color:#1f4fa8}.status.provisional{background:#fff4d6;color:#8a5a00}
+.data-warning{background:#fff4d6;border-left:4px solid #c98a00;padding:.4rem .7rem;margin:.4rem 0}
+.wrap{overflow-x:auto;background:#fff;border:1px solid #dfe3ea;border-radius:8px;margin:1rem 0}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{padding:.45rem .6rem;text-align:right;border-bottom:1px solid #eef0f4;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}th{background:#fafbfc;font-weight:600}
+.note{color:#5b6577;font-size:.9rem}
+td.text{white-space:normal;text-align:left;min-width:16rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}.chart{width:100%;height:auto;background:#fff;border:1px solid #dfe3ea;
+border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1rem;grid-template-columns:1fr}
+@media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}ul.sources{font-size:.85rem;color:#5b6577}
+"""
+
+
+def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
+    """A readable, self-contained page: one row per brand, everything escaped."""
+    table = measure.metrics.join(
+        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable", "labelled_authors",
+                           "advocates", "critics", "recovered", "answered_detractors"),
+        on="brand", how="left",
+    ).sort("inbound", "brand", descending=[True, False])
+    rows = []
+    for r in table.iter_rows(named=True):
+        readable = bool(r["readable"])
+        interval = f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–"
+        cells = [
+            html.escape(r["brand"]),
+            str(r["inbound"]),
+            str(r["responded"]),
+            str(r["pending"]),
+            _fmt_share(r["response_rate"]),
+            _fmt_seconds(r["frt_median_s"]),
+            _fmt_seconds(r["frt_p90_s"]),
+            _fmt_seconds(r["km_frt_median_s"]) if r["km_frt_median_s"] is not None else "not reached",
+            _fmt_share(r["km_answered_1h"]),
+            _fmt_seconds(r["frt_business_median_s"]),
+            _fmt_share(r["sla_attainment"]),
+            _fmt_share(r["taken_offline_rate"]),
+            _fmt_share(r["praise_response_rate"]),
+            _fmt_share(r["complaint_response_rate"]),
+            _fmt_share(r["conversation_response_rate"]),
+            _fmt_sps(r["sps"]) if readable else "too few authors",
+            html.escape(interval),
+            str(r["authors"] or 0),
+            f"{r['advocates'] or 0} / {r['critics'] or 0}",
+            f"{r['recovered'] or 0} of {r['answered_detractors'] or 0}",
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    headers = [
+        "Brand",
+        "Inbound",
+        "Answered",
+        "Pending",
+        "Response rate",
+        "First response (median)",
+        "First response (p90)",
+        "Median, unanswered counted (KM)",
+        "Answered within 1 h (KM)",
+        "First response, business hours (median)",
+        "SLA attainment",
+        "Taken offline",
+        "Praise answered",
+        "Complaints answered",
+        "Conversations answered",
+        "SPS",
+        "SPS 95% interval",
+        "Authors",
+        "Advocates / critics",
+        "Detractors recovered",
+    ]
+    quarantined = sum(s["rows_quarantined"] for s in validation["sources"])
+    period = measure.period
+    name = html.escape(period.label)
+    kind = {"daily": "", "weekly": "Weekly ", "monthly": "Monthly "}[period.kind]
+    span = html.escape(
+        period.start.isoformat() if period.kind == "daily" else f"{period.start} to {period.end}"
+    )
+    body = "\n".join(rows) or f'<tr><td colspan="{len(headers)}">No attributed mentions in this period.</td></tr>'
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{kind}Customer care report {name}</title><style>{_CSS}</style></head>
+<body><main>
+<h1>{kind}Customer care report — {name} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
+{_warnings(validation)}
+<p class="note">Inbound customer mentions created {"on" if period.kind == "daily" else "from"} {span} (UTC), answered within the reply horizon.
+{"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
+{_charts(measure, table)}
+{_trends(measure, table)}
+{_urgent(measure)}
+<h2>All brands</h2>
+<div class="wrap"><table id="brands">
+<thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in headers)}</tr></thead>
+<tbody>
+{body}
+</tbody></table></div>
+<p class="note">{measure.inbound_total} inbound mentions; {measure.unattributed} could not be attributed to a brand.
+{quarantined} rows of the {len(validation["sources"])} contributing archive(s) were quarantined
+(see validation.json); {len(validation["response_before_mention"])} responses were stamped before their mention and ignored.</p>
+{_data_quality(validation)}
+{_platforms(measure)}
+<p class="note">First response median and p90 are over answered mentions. The Kaplan–Meier (KM) figures count
+every mention, treating an unanswered one as still open until the reply horizon or the newest archive; a KM median
+is "not reached" when fewer than half were answered. "Taken offline": first responses that send the customer to
+DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.
+Business hours come from the brand registry (around the clock when none is set). A conversation is a thread rebuilt
+from reply links; brand announcements answered by many customers are left out.</p>
+<p class="note">SPS = 100 × (promoters − detractors) / authors, estimated: verdicts of the stance model are
+corrected for its error rates measured on hand-labelled customer-care tweets, archive labels are taken as given
+({int(table["labelled_authors"].fill_null(0).sum())} of {int(table["authors"].fill_null(0).sum())} authors here);
+the 95% interval covers sampling and model error. Fewer than 30 authors: no score is shown. Advocates and
+critics say outright to recommend the brand or not to; a detractor is recovered when, after the brand answered,
+their next mentions read neutral or positive.
+Schema version {html.escape(SCHEMA_VERSION)}.</p>
+<h2>Industry reference points</h2>
+<ul class="sources">
+<li>29% of complainers on Twitter heard back from the company — Maritz Research &amp; evolve24, Twitter study (2011).</li>
+<li>11% average response rate to social messages across brands — Sprout Social Index (2017).</li>
+<li>42% of complainers on social media expect a reply within 60 minutes — Edison Research for Jay Baer, <i>Hug Your Haters</i>.</li>
+<li>Facebook's "very responsive to messages" badge asks for a 90% response rate and a 15-minute response time.</li>
+</ul>
+</main></body></html>
+"""
+
+
+def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
+    """Response rate by brand (with reference lines), first-response distribution, hour of week."""
+    if measure.facts.is_empty():
+        return ""
+    top = table.head(15).select("brand", "response_rate").rows()
+    facts = measure.facts.filter(pl.col("brand").is_not_null())
+    answered = facts.filter("responded")["frt_s"]
+    return f"""<h2>Response rate, top brands by volume</h2>
+{charts.response_rates(top)}
+<div class="grid"><div><h2>First response time (answered mentions)</h2>
+{charts.frt_distribution(answered)}</div>
+<div><h2>Inbound mentions by hour (UTC)</h2>
+{charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div>"""
+
+
+def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
+    """Every page: the busiest brands' last 28 days (to the period's end), one line each."""
+    if measure.trends is None or measure.trends.is_empty():
+        return ""
+    brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
+    trends = measure.trends.filter(pl.col("brand").is_in(brands))
+    return f"""<h2>Last 28 days, busiest brands</h2>
+<div class="grid"><div>{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
+<div>{charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)}</div>
+<div>{charts.trend_lines(trends, "sps", "SPS", brands)}</div></div>"""
+
+
+def _platforms(measure: DayMeasure) -> str:
+    """Volume and responsiveness per platform, all brands together."""
+    if measure.platforms.is_empty():
+        return ""
+    per = (
+        measure.platforms.group_by("platform")
+        .agg(pl.col("inbound").sum(), pl.col("responded").sum(), pl.col("brand").n_unique().alias("brands"))
+        .sort("inbound", "platform", descending=[True, False])
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(p)}</td><td>{b}</td><td>{i}</td><td>{a}</td><td>{_fmt_share(a / i)}</td></tr>"
+        for p, i, a, b in per.select("platform", "inbound", "responded", "brands").iter_rows()
+    )
+    return (
+        '<h2>By platform</h2><div class="wrap"><table id="platforms"><thead><tr><th>Platform</th><th>Brands</th>'
+        f"<th>Inbound</th><th>Answered</th><th>Response rate</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        '<p class="note">Per brand and platform: platforms.parquet.</p>'
+    )
+
+
+def _urgent(measure: DayMeasure) -> str:
+    """Urgent mentions nobody answered: the only post text a report shows, masked and escaped."""
+    rows = _urgent_rows(measure)
+    if not rows:
+        return '<h2>Unanswered urgent mentions</h2><p class="note">None.</p>'
+    cells = "".join(
+        f"<tr><td>{html.escape(r['mention_id'])}</td><td>{html.escape(r['brand'] or '(unattributed)')}</td>"
+        f"<td>{html.escape(r['created_at'])}</td><td>{r['age_h']:.1f} h</td>"
+        f'<td class="text">{html.escape(r["text"])}</td></tr>'
+        for r in rows
+    )
+    return (
+        f"<h2>Unanswered urgent mentions ({len(rows)})</h2>"
+        '<p class="note">Security, fraud, account, outage or safety words; e-mail addresses, phone and card '
+        "numbers masked.</p>"
+        '<div class="wrap"><table id="urgent"><thead><tr><th>id</th><th>brand</th><th>created (UTC)</th><th>age</th>'
+        f"<th>text</th></tr></thead><tbody>{cells}</tbody></table></div>"
+    )
+
+
+def _warnings(validation: dict) -> str:
+    """A visible badge when the data behind the page looked unusual but not broken."""
+    items = validation.get("data_warnings", [])
+    if not items:
+        return ""
+    listed = "; ".join(html.escape(w) for w in items)
+    return f'<p class="data-warning"><strong>data warning</strong>: {listed} (see Data quality below).</p>'
+
+
+def _data_quality(validation: dict) -> str:
+    """What validation did to the archives behind this report, with links to GX's Data Docs."""
+    rows = "".join(
+        f"<tr><td>{html.escape(s['key'])}</td><td>{s['rows_read']}</td><td>{s['rows_accepted']}</td>"
+        f"<td>{s.get('duplicates_dropped', 0)}</td><td>{s['rows_quarantined']}</td>"
+        f"<td>{html.escape(', '.join(f'{k} ({v})' for k, v in s.get('quarantined_by_rule', {}).items()) or '–')}</td>"
+        + (f'<td><a href="../../data_docs/{html.escape(s["data_docs"].rsplit("/", 1)[-1])}">Data Docs</a></td>'
+           if s.get("data_docs") else "<td></td>")
+        + "</tr>"
+        for s in validation["sources"]
+    )
+    if not rows:
+        return ""
+    return (
+        "<h2>Data quality</h2><div class=\"wrap\"><table><thead><tr><th>archive</th><th>read</th><th>accepted</th>"
+        f"<th>exact duplicates dropped</th><th>quarantined</th><th>rules</th><th></th></tr></thead><tbody>{rows}"
+        "</tbody></table></div>"
+    )

@@ -1,0 +1,150 @@
+"""Everything one report (a day, a week, a month) needs, from a window of the warehouse.
+
+A period's numbers depend on more than its own partitions: replies arrive up
+to the horizon later, and attribution may follow a reply chain back a few
+days. Weekly and monthly figures come from the same per-mention facts as the
+daily ones, so their percentiles are exact, never averages of daily medians.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import polars as pl
+
+from tasks.sps.advocacy import advocacy, recovery
+from tasks.metrics.answered import answered_within
+from tasks.metrics.attribution import attribute
+from tasks.metrics.business_time import local_dates, with_business_frt
+from tasks.metrics.conversations import conversation_metrics, conversations
+from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
+from tasks.reports.periods import Period
+from tasks.registry import BrandRegistry
+from tasks.sps.score import daily_sps, with_stance
+from tasks.metrics.urgent import urgent_unanswered
+
+#: Days read before a report's first day, so reply chains starting there can be followed.
+LOOKBACK_DAYS = 3
+
+
+@dataclass(frozen=True)
+class DayMeasure:
+    period: Period
+    metrics: pl.DataFrame
+    platforms: pl.DataFrame  # the metrics per brand and platform
+    hours: pl.DataFrame  # volume and answers per brand, weekday and hour
+    sps: pl.DataFrame
+    anomalies: pl.DataFrame
+    inbound_total: int
+    unattributed: int
+    facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
+    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (tasks.reports.measure_store)
+    urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
+
+    @property
+    def day(self) -> date:
+        return self.period.start
+
+
+def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
+    """The created-day range a report reads: its days, a few before (reply chains for
+    attribution), through the horizon after."""
+    return period.start - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
+
+
+def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    counts = ["conversations", "conversations_answered", "broadcasts"]
+    return metrics.join(conversation_metrics(threads, keys=keys), on=keys, how="left").with_columns(
+        pl.col(counts).fill_null(0)
+    )
+
+
+def _utc_span(period: Period) -> tuple[datetime, datetime]:
+    """Every instant that is inside the period in some time zone (UTC−12 … UTC+14)."""
+    start = datetime.combine(period.start, datetime.min.time(), tzinfo=UTC) - timedelta(hours=14)
+    return start, datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+
+
+def _recovery(facts: pl.DataFrame, inside: pl.DataFrame, in_period: pl.Expr) -> pl.DataFrame:
+    """Recovery needs the later mentions of the period's answered detractors: stance them only."""
+    answered = inside.filter((pl.col("stance") < 0) & pl.col("first_response_at").is_not_null())
+    if answered.is_empty():
+        return recovery(inside, in_period)
+    later = facts.filter(~in_period & (pl.col("created_at") > answered["first_response_at"].min())).join(
+        answered.select("brand", "author_id"), on=["brand", "author_id"], how="semi"
+    )
+    return recovery(pl.concat([inside, with_stance(later)], how="diagonal_relaxed"), in_period)
+
+
+def _sps_table(as_one: pl.DataFrame, recovered: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """SPS with explicit advocacy and recovery beside it, per brand."""
+    counts = ["advocates", "advocates_reach", "critics", "critics_reach", "answered_detractors", "recovered"]
+    return (
+        daily_sps(as_one)
+        .join(advocacy(as_one, ["brand", "date"]), on=["brand", "date"], how="left")
+        .join(recovered.with_columns(pl.lit(period.start).alias("date")), on=["brand", "date"], how="left")
+        .with_columns(pl.col(counts).fill_null(0))
+    )
+
+
+def period_status(period: Period, horizon_s: float, watermark: datetime, registry: BrandRegistry) -> str:
+    """'final' once the horizon of the period's last mention has passed, in every brand's time zone."""
+    return report_status(period.end, horizon_s + registry.day_lag_s, watermark)
+
+
+def measure_period(
+    window: pl.DataFrame,
+    period: Period,
+    *,
+    registry: BrandRegistry,
+    horizon_s: float,
+    default_sla_s: int,
+    watermark: datetime,
+    brand_posts: pl.DataFrame | None = None,
+) -> DayMeasure:
+    """Metrics and SPS for one period (UTC days), from the mentions in its window.
+
+    Over a week or a month every brand gets one row (`date` = the period's first
+    day) and an author is counted once however often they wrote.
+    """
+    attributed = attribute(window, registry.handles, brand_posts)
+    facts, anomalies = mention_facts(attributed)
+    facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
+    in_period = pl.col("date").is_between(period.start, period.end)
+    threads = (
+        local_dates(conversations(attributed, _utc_span(period)), registry.calendars)
+        .filter(in_period)
+        .with_columns(pl.lit(period.start).alias("date"))
+    )
+    # the stance model runs once on the period; metrics, platforms and SPS all read it
+    inside = with_stance(facts.filter(in_period))
+    as_one = inside.with_columns(pl.lit(period.start).alias("date"))
+    status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
+    options = dict(horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
+                   watermark=watermark)
+    metrics = _with_conversations(daily_metrics(as_one, **options), threads, ["brand", "date"]).with_columns(status)
+    platforms = _with_conversations(
+        daily_metrics(as_one, **options, by=("platform",)), threads, ["brand", "date", "platform"]
+    ).with_columns(status)
+    shown = inside.select(
+        "mention_id",
+        "brand",
+        "created_at",
+        "text",
+        "frt_s",
+        answered_within(horizon_s).alias("responded"),
+    )
+    return DayMeasure(
+        period=period,
+        metrics=metrics,
+        platforms=platforms,
+        hours=hour_of_week(inside, horizon_s=horizon_s),
+        sps=_sps_table(as_one, _recovery(facts, inside, in_period), period),
+        anomalies=anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi"),
+        inbound_total=inside.height,
+        unattributed=inside.filter(pl.col("brand").is_null()).height,
+        facts=shown,
+        urgent=urgent_unanswered(shown, watermark, horizon_s),
+    )

@@ -1,0 +1,194 @@
+"""One report (a day, a week or a month), end to end: fingerprint, measure, validate, publish.
+
+Runs under the day's lock from the fingerprint on, so whoever publishes last
+has measured the warehouse as it was when it published, and two runs never
+interleave writes to one report folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import polars as pl
+
+from tasks.reports import measure_store
+from tasks.storage import layout
+from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
+from tasks.ingest.archive import IngestRecord, read_records
+from tasks.storage.locks import held
+from tasks.reports.measure import DayMeasure, measure_period, period_status, window_for
+from tasks.metrics.definitions import watermark_after
+from tasks.reports.periods import Period, period_of
+from tasks.ingest.policy import load_policy
+from tasks.reports.publish import publish_report, read_manifest
+from tasks.registry import load_registry
+from tasks.reports.files import day_files
+from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.settings import Settings
+from tasks.storage.backends import Storage
+from tasks.reports.validation_summary import day_validation
+from tasks.version import code_version
+from tasks.ingest.warehouse import load_brand_posts, load_window
+
+
+def publish_period_report(
+    storage: Storage, period: Period, watermark: datetime, config: Settings, *, run_id: str, force: bool = False
+) -> dict:
+    """Returns {day, period, outcome (published | unchanged | skipped), inbound, responded, unattributed, brands}."""
+    owner = f"{run_id}/{period.kind}/{period.label}"
+    daily = period.kind == "daily"
+    with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
+        inputs = ReportInputs(storage, config, watermark)
+        records, own = inputs.of(period)
+        trend_prints = {d: f for d in measure_store.trend_days(period) if (f := inputs.day_fingerprint(d))}
+        fingerprint = page_fingerprint(own, trend_prints)
+        existing = read_manifest(storage, period.folder)
+        head = {"day": period.start.isoformat(), "period": f"{period.kind}/{period.label}"}
+        if not force and existing and existing.get("input_fingerprint") == fingerprint:
+            if daily:
+                storage.delete(layout.failed_marker(period.start))
+            return head | {"outcome": "skipped", **existing["rows"]}
+        measure = measure_store.load(storage, period.start, own) if daily else None
+        if measure is None:
+            measure = inputs.measure(period)
+            if daily:
+                measure_store.save(storage, own, measure)
+        trends = measure_store.trend_rows(storage, trend_prints, lambda d: inputs.measure(period_of("daily", d)))
+        measure = replace(measure, trends=trends)
+        status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
+        validation = day_validation(
+            storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
+        )
+        rows = {
+            "inbound": measure.inbound_total,
+            "responded": int(measure.metrics["responded"].sum()),
+            "unattributed": measure.unattributed,
+            "brands": measure.metrics.height,
+        }
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "run_id": run_id,
+            "code_version": code_version(),
+            "settings_fingerprint": config.fingerprint(),
+            "input_fingerprint": fingerprint,
+            "date": period.start.isoformat(),
+            "period": {"kind": period.kind, "label": period.label, "start": period.start.isoformat(),
+                       "end": period.end.isoformat()},
+            "status": status,
+            "data_warnings": validation["data_warnings"],
+            "watermark": watermark.isoformat(),
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "inputs": [
+                {
+                    "key": r.key,
+                    "etag": r.etag,
+                    "size": r.size,
+                    "rows_read": r.rows_read,
+                    "rows_accepted": r.rows_accepted,
+                    "duplicates_dropped": r.duplicates_dropped,
+                    "rows_quarantined": r.rows_quarantined,
+                }
+                for r in records
+            ],
+            "rows": rows,
+            "quarantine": [
+                {"source": r.key, "rows": r.rows_quarantined, "by_rule": r.quarantined_by_rule}
+                for r in records
+                if r.rows_quarantined
+            ],
+        }
+        outcome = publish_report(
+            storage, period.folder, day_files(measure, status, validation), manifest,
+            latest_day=period.start if daily else None,
+        )
+        if daily:
+            storage.delete(layout.failed_marker(period.start))
+    return head | {"outcome": outcome, **rows}
+
+
+class ReportInputs:
+    """What a report (or `sps score`) reads, loaded once: ingest records, brand posts, registry."""
+
+    def __init__(self, storage: Storage, config: Settings, watermark: datetime | None = None) -> None:
+        """`watermark`: the run's (from the archive listing); by default the newest ingested collection day's end."""
+        self.storage, self.config = storage, config
+        self.horizon_s = config.reply_horizon_hours * 3600
+        self.records = read_records(storage)
+        self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
+        self.registry = load_registry(config.brands_file)
+        self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
+        self._brand_posts: pl.DataFrame | None = None
+
+    def day_fingerprint(self, day: date) -> str | None:
+        """The fingerprint of one day's inputs, or None when no archive has mentions created that day."""
+        if not any(day.isoformat() in r.days for r in self.records if not r.rejected):
+            return None
+        return self.of(period_of("daily", day))[1]
+
+    def of(self, period: Period) -> tuple[list[IngestRecord], str]:
+        """The records in a period's window and their fingerprint."""
+        start, end = window_for(period, self.horizon_s)
+        records = window_records(self.records, start, end)
+        final = period_status(period, self.horizon_s, self.watermark, self.registry) == "final"
+        fingerprint = day_fingerprint(
+            records,
+            settings_fingerprint=self.config.fingerprint(),
+            watermark=None if final else self.watermark,
+            brand_index=[r for r in self.brand_index if min(r.days, default="~") <= end.isoformat()],
+        )
+        return records, fingerprint
+
+    def measure(self, period: Period) -> DayMeasure:
+        if self._brand_posts is None:
+            self._brand_posts = load_brand_posts(self.storage)
+        return measure_period(
+            load_window(self.storage, *window_for(period, self.horizon_s)),
+            period,
+            registry=self.registry,
+            horizon_s=self.horizon_s,
+            default_sla_s=self.config.sla_target_seconds,
+            watermark=self.watermark,
+            brand_posts=self._brand_posts,
+        )
+
+
+def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:
+    """The days with mentions whose measure is not stored for their current inputs."""
+    inputs = ReportInputs(storage, config, watermark)
+    return [d for d in days if (f := inputs.day_fingerprint(d)) and not measure_store.is_saved(storage, d, f)]
+
+
+def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settings) -> str:
+    """Measure and store one day unless it is stored for its current inputs already.
+
+    A run prepares every day its pages show before the pages themselves, so
+    pages running side by side find their days measured instead of each
+    measuring them. Returns "measured", "stored already" or "no mentions".
+    """
+    inputs = ReportInputs(storage, config, watermark)
+    fingerprint = inputs.day_fingerprint(day)
+    if fingerprint is None:
+        return "no mentions"
+    if measure_store.is_saved(storage, day, fingerprint):
+        return "stored already"
+    measure_store.save(storage, fingerprint, inputs.measure(period_of("daily", day)))
+    return "measured"
+
+
+def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:
+    keys = sorted({layout.delivery_record(r.platform, r.collected) for r in records})
+    return [json.loads(storage.read(k)) for k in keys if storage.exists(k)]
+
+
+def clear_failed(storage: Storage, days: list[date]) -> None:
+    """Take back 'not published' for days nothing blocks any more (their bad archive was removed)."""
+    for day in days:
+        storage.delete(layout.failed_marker(day))
+
+
+def mark_failed(storage: Storage, day: date, reasons: list[str], data_docs: list[str]) -> None:
+    """Say beside the report why this day's newest inputs were not published."""
+    body = {"date": day.isoformat(), "reasons": reasons, "data_docs": sorted(set(data_docs))}
+    storage.write(layout.failed_marker(day), json.dumps(body, indent=2).encode())

@@ -1,0 +1,93 @@
+"""The customer-care stance model at run time: a linear model over words and word pairs.
+
+Weights ship in the package (`tasks/sps/models/stance.parquet`, trained by
+`python -m tests.research.stance_training train`), so classifying needs no download and
+no training library: tokens are joined to their weights and summed per post in
+polars, and the largest class score wins (ties: neutral, then detractor).
+Deterministic, and tens of thousands of posts per second on one core.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+from tasks.sps.lexicon import classify_stance
+
+CLASSES = {"detractor": -1, "neutral": 0, "promoter": 1}
+BIAS = "_bias_"
+
+
+def tokens(text: pl.Expr) -> pl.Expr:
+    """Lower-cased words (links, handles and digits folded) and single symbols such as emoji."""
+    cleaned = (
+        text.str.to_lowercase()
+        .str.replace_all(r"https?://\S+", " _url_ ")
+        .str.replace_all(r"@\w+", " _user_ ")
+        .str.replace_all("&amp;", "&", literal=True)
+        .str.replace_all("&gt;", ">", literal=True)
+        .str.replace_all("&lt;", "<", literal=True)
+        .str.replace_all(r"\d+", "0")
+    )
+    return cleaned.str.extract_all(r"[\w']+|[^\s\w]")
+
+
+def features(texts: pl.Series) -> pl.DataFrame:
+    """(row, feature): each post's words, word pairs, the lexicon's verdict and the bias, once each
+    (in no particular order: scores are integer sums)."""
+    words = (
+        pl.DataFrame({"text": texts})
+        .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), tokens(pl.col("text")).alias("feature"))
+        .explode("feature")
+        .drop_nulls("feature")
+    )
+    next_in_post = pl.col("row") == pl.col("row").shift(-1)  # explode keeps each post's words together, in order
+    pairs = words.select(
+        "row", pl.when(next_in_post).then(pl.col("feature") + " " + pl.col("feature").shift(-1)).alias("feature")
+    ).drop_nulls("feature")
+    rows = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
+    bias = rows.select("row", pl.lit(BIAS).alias("feature"))
+    lexicon = rows.select("row", ("_lexicon_" + classify_stance().cast(pl.String)).alias("feature"))
+    return pl.concat([words, pairs, bias, lexicon]).unique()
+
+
+#: Weights are summed as integers (micro-units), so a score never depends on summation order.
+SCALE = 1_000_000
+
+
+def integer_weights(table: pl.DataFrame) -> pl.DataFrame:
+    return table.with_columns((pl.col(name) * SCALE).round().cast(pl.Int64) for name in CLASSES)
+
+
+@cache
+def weights() -> pl.DataFrame:
+    """feature → one integer weight per class (the shipped model, read once per process)."""
+    return integer_weights(
+        pl.read_parquet(io.BytesIO((resources.files("tasks.sps") / "models" / "stance.parquet").read_bytes()))
+    )
+
+
+def predict(texts: pl.Series, table: pl.DataFrame | None = None) -> pl.Series:
+    """Stance per text: +1 promoter, 0 neutral, −1 detractor (null text: neutral); by the shipped
+    model, or by a freshly fitted weights `table` (cross-validation)."""
+    scores = (
+        features(texts.fill_null(""))
+        .join(weights() if table is None else integer_weights(table), on="feature", how="inner")
+        .group_by("row")
+        .agg(pl.col(name).sum() for name in CLASSES)
+    )
+    best = (
+        pl.when((pl.col("neutral") >= pl.col("detractor")) & (pl.col("neutral") >= pl.col("promoter")))
+        .then(0)
+        .when(pl.col("detractor") >= pl.col("promoter"))
+        .then(-1)
+        .otherwise(1)
+        .cast(pl.Int8)
+    )
+    every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True)})
+    return every.join(scores.select("row", best.alias("stance")), on="row", how="left").sort("row")[
+        "stance"
+    ].fill_null(0)

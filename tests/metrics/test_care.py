@@ -1,0 +1,75 @@
+"""Taken-offline rate and response rates to praise and to complaints, on a hand-made day."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tasks.metrics.attribution import attribute
+from tasks.metrics.care import OFFLINE
+from tasks.metrics.definitions import daily_metrics, mention_facts
+from tests.frames import at, frame, post
+
+ACME = "AcmeHelp"
+
+
+def test_care_metrics_match_the_hand_count():
+    """Labelled mentions (the archive's label decides the stance):
+
+    m1 positive, answered "Glad we could help!"          → answered, in public
+    m2 positive, unanswered                               → praise left without a reply
+    m3 negative, answered "Sorry! Please DM us …"         → taken offline
+    m4 negative, answered "Please call us on 0800 …"      → taken offline
+    m5 negative, unanswered
+    m6 neutral,  answered "It is on its way."             → in public
+    responded 4; taken offline 2 → 2/4; praise 2, 1 answered → 1/2; complaints 3, 2 answered → 2/3.
+    """
+    day = frame(
+        post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp thanks", sentiment="positive"),
+        post("r1", ACME, "2017-10-31 10:05", "Glad we could help!", brand_post=True, reply_to="m1"),
+        post("m2", "c2", "2017-10-31 10:10", "@AcmeHelp love it", sentiment="positive"),
+        post("m3", "c3", "2017-10-31 11:00", "@AcmeHelp parcel lost", sentiment="negative"),
+        post("r3", ACME, "2017-10-31 11:30", "Sorry! Please DM us your order number", brand_post=True, reply_to="m3"),
+        post("r3b", ACME, "2017-10-31 11:40", "Here is the answer", brand_post=True, reply_to="m3"),
+        post("m4", "c4", "2017-10-31 12:00", "@AcmeHelp still broken", sentiment="negative"),
+        post("r4", ACME, "2017-10-31 12:01", "Please call us on 0800 123", brand_post=True, reply_to="m4"),
+        post("m5", "c5", "2017-10-31 13:00", "@AcmeHelp awful", sentiment="negative"),
+        post("m6", "c6", "2017-10-31 14:00", "@AcmeHelp where is it?", sentiment="neutral"),
+        post("r6", ACME, "2017-10-31 15:00", "It is on its way.", brand_post=True, reply_to="m6"),
+    )
+    facts, _ = mention_facts(attribute(day, {}))
+    row = daily_metrics(facts, horizon_s=72 * 3600, sla_targets={}, default_sla_s=3600,
+                        watermark=at("2017-11-05 00:00")).row(0, named=True)
+    assert row["responded"] == 4
+    assert (row["taken_offline"], row["taken_offline_rate"]) == (2, pytest.approx(0.5))
+    assert (row["praise_inbound"], row["praise_response_rate"]) == (2, pytest.approx(1 / 2))
+    assert (row["complaint_inbound"], row["complaint_response_rate"]) == (3, pytest.approx(2 / 3))
+    # only the first response counts: m3's later public answer does not undo the DM
+    assert facts.filter(pl.col("mention_id") == "m3")["first_response_text"].item().startswith("Sorry! Please DM")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [  # first responses from the twcs sample
+        "Please send me a DM and I can help you further. ^GA",
+        "We'd like to take a further look into this with you! Please reach us by phone or chat here: https://t.co/x",
+        "Here to help. Send us a note at https://t.co/QsI1vsvcif so our team can connect.",
+        "Oh no! We're sorry about that! Please direct message us and we'll inform you",
+        "Hi Stephen, follow and DM us more info along with your mum's contact details. ^Helen",
+    ],
+)
+def test_replies_that_move_the_customer_elsewhere_are_offline(reply):
+    assert pl.select(pl.lit(reply).str.contains(OFFLINE)).item()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "We should have a couple of those available. -Becky",
+        "Let's take a look. Have you had a chance to run a tracert? ^RMD",
+        "I admit the admin page is slow; it is fixed now.",  # 'dm' inside words does not count
+        "Congrats on getting married! That's a fantastic deal!",
+    ],
+)
+def test_answers_in_public_are_not_offline(reply):
+    assert not pl.select(pl.lit(reply).str.contains(OFFLINE)).item()

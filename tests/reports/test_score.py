@@ -1,0 +1,80 @@
+"""`sps score`: any date range, from the warehouse, with the numbers the reports publish."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+import json
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tasks.reports.range_score import SCORE_COLUMNS
+
+
+def _published(store, folder: str, brand: str) -> dict:
+    table = pl.read_parquet(io.BytesIO(store.read(f"{folder}sps.parquet")))
+    return table.filter(pl.col("brand") == brand).select(SCORE_COLUMNS).row(0, named=True)
+
+
+def _score(store, *args: str) -> list[dict]:
+    result = CliRunner().invoke(app, ["score", *args, "--json", "--storage", store.url])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "folder"),
+    [
+        ("2017-10-31", "2017-10-31", "reports/daily/dt=2017-10-31/"),
+        ("2017-10-30", "2017-11-05", "reports/weekly/week=2017-W44/"),  # authors counted once over the week
+    ],
+)
+def test_score_of_a_published_period_equals_its_report(published_sample, start, end, folder):
+    (row,) = _score(published_sample, "--start", start, "--end", end, "--brand", "AmazonHelp")
+    assert row == pytest.approx(_published(published_sample, folder, "AmazonHelp"))
+    assert row["authors"] == row["promoters"] + row["detractors"] + row["passives"]
+
+
+def test_score_refuses_a_backwards_range_and_an_unknown_brand(published_sample):
+    runner = CliRunner()
+    backwards = runner.invoke(app, ["score", "--start", "2017-11-02", "--end", "2017-11-01",
+                                    "--storage", published_sample.url])
+    assert backwards.exit_code == 2 and "before --start" in backwards.output
+    unknown = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "NoSuchBrand",
+                                  "--storage", published_sample.url])
+    assert unknown.exit_code == 1 and "no mentions of NoSuchBrand" in unknown.output
+    lower = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "amazonhelp",
+                                "--storage", published_sample.url])
+    assert lower.exit_code == 1
+    assert "no mentions of amazonhelp between 2017-10-31 and 2017-10-31; did you mean AmazonHelp?" in " ".join(
+        lower.output.split())
+
+
+def test_a_range_is_measured_but_has_no_report_folder():
+    from tasks.reports.periods import Period
+
+    with pytest.raises(ValueError, match="a range of days \\(2017-10-30..2017-11-05\\) has no report folder"):
+        Period("range", date(2017, 10, 30), date(2017, 11, 5)).folder
+
+
+@pytest.mark.parametrize(("text", "kind", "start", "end"), [
+    ("2017-10-31", "daily", date(2017, 10, 31), date(2017, 10, 31)),
+    ("2017-W44", "weekly", date(2017, 10, 30), date(2017, 11, 5)),  # ISO week 44 of 2017: Monday 30 Oct
+    ("2017-10", "monthly", date(2017, 10, 1), date(2017, 10, 31)),
+    ("2016-02", "monthly", date(2016, 2, 1), date(2016, 2, 29)),
+])
+def test_a_report_is_named_by_day_week_or_month(text, kind, start, end):
+    from tasks.reports.periods import Period, parse_period
+
+    assert parse_period(text) == Period(kind, start, end)
+
+
+@pytest.mark.parametrize("text", ["2017-W54", "2017-13", "2017-02-30", "W44", "yesterday"])
+def test_a_name_that_is_no_report_period_is_refused(text):
+    from tasks.reports.periods import parse_period
+
+    with pytest.raises(ValueError, match="is not a day \\(2017-10-31\\), an ISO week \\(2017-W44\\) or a month"):
+        parse_period(text)

@@ -1,0 +1,72 @@
+"""The shipped stance model: its recorded error rates are its own, and the evaluation arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from tasks.sps.correction import shipped_confusion, training_confusion
+from tests.research.stance_evaluation import confusion, macro_f1, report
+from tasks.sps.stance_model import CLASSES, predict, weights
+from tests.research.stance_power import goal_chance, interval_coverage, simulated_errors, symmetric_rates
+from tests.research.stance_training import C, DATA, TRAIN_SET, eval_set, hand_labelled, out_of_fold, train
+
+
+def test_shipped_confusion_is_the_shipped_model_on_the_evaluation_set_plus_the_training_set_out_of_fold():
+    labelled = eval_set(DATA)
+    assert labelled.height == 296 and labelled["text"].null_count() == 0  # every id found in the sample
+    assert hand_labelled(TRAIN_SET, DATA)["text"].null_count() == 0
+    truth = labelled["label"].replace_strict(CLASSES, return_dtype=pl.Int8)
+    on_evaluation = confusion(truth, predict(labelled["text"]))
+    assert training_confusion().sum() == 560
+    assert (on_evaluation + training_confusion() == shipped_confusion()).all()
+
+
+def test_the_training_script_reproduces_the_shipped_model_and_its_out_of_fold_counts():
+    """Same data, same weights (to the micro-unit the model sums in), same held-out judgements."""
+    pytest.importorskip("sklearn")
+    retrained = train(DATA, C).sort("feature")
+    shipped = weights().sort("feature")
+    assert retrained["feature"].equals(shipped["feature"])
+    for name in CLASSES:
+        assert np.abs((retrained[name] * 1_000_000).round().cast(pl.Int64) - shipped[name]).max() <= 1
+    assert (confusion(*out_of_fold(DATA, C)) == training_confusion()).all()
+
+
+def test_macro_f1_by_hand():
+    """Rows truth, columns predicted: F1 = 2·tp / (row + column):
+    detractor 4/5, neutral 2/4, promoter 6/7 → mean 0.719048."""
+    counts = np.array([[2, 1, 0], [0, 1, 1], [0, 0, 3]], dtype=float)
+    assert macro_f1(counts) == pytest.approx((0.8 + 0.5 + 6 / 7) / 3)
+
+
+def test_evaluation_report_names_its_figures():
+    text = report(eval_set(DATA))
+    assert "macro-F1  model 0.680" in text and "brands in the same order" in text
+    assert "inside the 95 % interval: 6 of 6 brands" in text
+    assert "holds people's SPS: AmazonHelp 99%" in text
+    assert "every brand within: 1.8%" in text and "a largest error of 18.3 points or more: 73.8%" in text
+
+
+def test_goal_chance_by_hand():
+    """One brand, one tweet, a detractor; the model calls a detractor a detractor 80 % of the time and
+    neutral otherwise, and its rates are known (a huge labelled set). Called detractor: corrected SPS
+    −100, error 0. Called neutral: corrected 0, error 100. So P(within 10) = 0.8."""
+    rates = np.array([[0.8, 0.2, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]) * 1e9
+    people = np.array([[1.0, 0.0, 0.0]])
+    errors = simulated_errors(people, rates)
+    assert set(np.unique(errors.round(6))) == {0.0, 100.0}
+    assert (errors == 100).mean() == pytest.approx(0.2, abs=0.02)
+    close, every, order, _ = goal_chance(people, rates)
+    assert close[0] == pytest.approx(0.8, abs=0.02) and every == close[0] and order == 1.0
+
+
+def test_goal_chance_is_certain_for_a_perfect_model_and_grows_with_the_authors():
+    people = np.array([[30.0, 15.0, 5.0], [10.0, 15.0, 25.0], [20.0, 20.0, 10.0]])
+    close, every, order, largest = goal_chance(people, symmetric_rates(1.0, 900))
+    assert (close.tolist(), every, order) == ([1.0, 1.0, 1.0], 1.0, 1.0)
+    assert largest.max() == pytest.approx(0.0, abs=1e-9)  # a perfect model misses by rounding only
+    assert interval_coverage(people, symmetric_rates(1.0, 900), draws=5).tolist() == [1.0, 1.0, 1.0]
+    rates = symmetric_rates(0.8, 900)
+    assert goal_chance(people, rates).every < goal_chance(people, rates, scale=10).every
