@@ -389,7 +389,7 @@ def serve() -> None:
     """Serve the `nightly` (cron) and `backfill` (on demand) deployments from this process."""
     from prefect import serve as prefect_serve
 
-    from infra.deployments import deployments
+    from flows.deployments import deployments
 
     prefect_serve(*deployments(_settings(None)))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Literal, TypedDict
 
 import polars as pl
 
@@ -25,18 +26,29 @@ from tasks.ingest.policy import load_policy
 from tasks.reports.publish import publish_report, read_manifest
 from tasks.registry import load_registry
 from tasks.reports.files import day_files
-from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.reports.manifest import build_manifest
 from tasks.settings import Settings
 from tasks.storage.backends import Storage
 from tasks.reports.validation_summary import day_validation
-from tasks.version import code_version
 from tasks.ingest.warehouse import load_brand_posts, load_window
+
+
+class ReportOutcome(TypedDict):
+    """One page's fate: published, unchanged (same bytes) or skipped (same inputs), and its counts."""
+
+    day: str  # the period's first day
+    period: str  # kind/label
+    outcome: Literal["published", "unchanged", "skipped"]
+    inbound: int
+    responded: int
+    unattributed: int
+    brands: int
 
 
 def publish_period_report(
     storage: Storage, period: Period, watermark: datetime, config: Settings, *, run_id: str, force: bool = False
-) -> dict:
-    """Returns {day, period, outcome (published | unchanged | skipped), inbound, responded, unattributed, brands}."""
+) -> ReportOutcome:
+    """What became of one page, with the counts a run's summary shows."""
     owner = f"{run_id}/{period.kind}/{period.label}"
     daily = period.kind == "daily"
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
@@ -45,11 +57,10 @@ def publish_period_report(
         trend_prints = {d: f for d in measure_store.trend_days(period) if (f := inputs.day_fingerprint(d))}
         fingerprint = page_fingerprint(own, trend_prints)
         existing = read_manifest(storage, period.folder)
-        head = {"day": period.start.isoformat(), "period": f"{period.kind}/{period.label}"}
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
             if daily:
                 storage.delete(layout.failed_marker(period.start))
-            return head | {"outcome": "skipped", **existing["rows"]}
+            return _outcome(period, "skipped", existing["rows"])
         measure = measure_store.load(storage, period.start, own) if daily else None
         if measure is None:
             measure = inputs.measure(period)
@@ -67,45 +78,30 @@ def publish_period_report(
             "unattributed": measure.unattributed,
             "brands": measure.metrics.height,
         }
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "run_id": run_id,
-            "code_version": code_version(),
-            "settings_fingerprint": config.fingerprint(),
-            "input_fingerprint": fingerprint,
-            "date": period.start.isoformat(),
-            "period": {"kind": period.kind, "label": period.label, "start": period.start.isoformat(),
-                       "end": period.end.isoformat()},
-            "status": status,
-            "data_warnings": validation["data_warnings"],
-            "watermark": watermark.isoformat(),
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "inputs": [
-                {
-                    "key": r.key,
-                    "etag": r.etag,
-                    "size": r.size,
-                    "rows_read": r.rows_read,
-                    "rows_accepted": r.rows_accepted,
-                    "duplicates_dropped": r.duplicates_dropped,
-                    "rows_quarantined": r.rows_quarantined,
-                }
-                for r in records
-            ],
-            "rows": rows,
-            "quarantine": [
-                {"source": r.key, "rows": r.rows_quarantined, "by_rule": r.quarantined_by_rule}
-                for r in records
-                if r.rows_quarantined
-            ],
-        }
+        manifest = build_manifest(
+            period, records, rows, status=status, data_warnings=validation["data_warnings"],
+            input_fingerprint=fingerprint, settings_fingerprint=config.fingerprint(), watermark=watermark,
+            run_id=run_id, generated_at=datetime.now(UTC),
+        )
         outcome = publish_report(
             storage, period.folder, day_files(measure, status, validation), manifest,
             latest_day=period.start if daily else None,
         )
         if daily:
             storage.delete(layout.failed_marker(period.start))
-    return head | {"outcome": outcome, **rows}
+    return _outcome(period, outcome, rows)
+
+
+def _outcome(period: Period, outcome: Literal["published", "unchanged", "skipped"], rows: dict) -> ReportOutcome:
+    return ReportOutcome(
+        day=period.start.isoformat(),
+        period=f"{period.kind}/{period.label}",
+        outcome=outcome,
+        inbound=rows["inbound"],
+        responded=rows["responded"],
+        unattributed=rows["unattributed"],
+        brands=rows["brands"],
+    )
 
 
 class ReportInputs:

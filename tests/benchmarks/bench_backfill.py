@@ -15,9 +15,12 @@ import tempfile
 import time
 from datetime import date, timedelta
 
-from flows.pipeline import archive_watermark, backfill, ingest_archive, measure_and_publish
+from flows.pipeline import backfill
+from flows.plan import archive_watermark
+from flows.steps import ingest_archive, measure_and_publish
 from flows.runners import configured
 from flows.runtime import in_process
+from tasks.reports.periods import period_of
 from tasks.storage.layout import ARCHIVES
 from tasks.settings import Settings
 from tasks.storage.backends import open_storage
@@ -35,7 +38,7 @@ def seeded(root: str, days: int, per_day: int) -> str:
 
 def direct(url: str, last: date) -> float:
     """The same ingest and per-day work, called as plain functions, one after another."""
-    settings = Settings(storage=url).model_dump(mode="json")
+    settings = Settings(storage=url)
     store = open_storage(url)
     start = time.perf_counter()
     objects = store.list(ARCHIVES)
@@ -44,7 +47,7 @@ def direct(url: str, last: date) -> float:
     watermark = archive_watermark(objects)
     day = FIRST
     while day <= last:
-        measure_and_publish.fn(url, day, watermark, settings, "bench")
+        measure_and_publish.fn(url, period_of("daily", day), watermark, settings, "bench")
         day += timedelta(days=1)
     return time.perf_counter() - start
 

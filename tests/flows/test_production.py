@@ -17,7 +17,7 @@ import pytest
 
 from flows.pipeline import PipelineFailed, backfill, nightly
 from flows.runners import configured
-from infra.deployments import deployments
+from flows.deployments import deployments
 from tasks.storage import layout
 from tasks.storage.locks import LockTimeout, held
 from tasks.reports.publish import file_digests

@@ -1,7 +1,7 @@
 """The two deployments: `nightly` on a cron schedule and `backfill` on demand.
 
 `sps serve` serves both from one process (no work pool needed); for a work
-pool, `prefect.yaml` beside this file declares the same two deployments.
+pool, `infra/prefect.yaml` declares the same two deployments.
 """
 
 from __future__ import annotations

@@ -1,0 +1,116 @@
+"""What a run may publish: the rules the flows follow, as pure functions of dates and records.
+
+Three questions decide a run, and the data answers them: which days new
+archives can change, which days a rejected archive or delivery blocks, and
+which weeks and months may publish. Kept free of Prefect and storage so tests
+pin them on hand-made dates; the flows only carry the answers out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from tasks.ingest.archive import IngestRecord
+from tasks.metrics.definitions import watermark_after
+from tasks.reports.measure import LOOKBACK_DAYS
+from tasks.reports.measure_store import TREND_DAYS
+from tasks.reports.periods import Period, period_of, periods_touching
+from tasks.storage import layout
+from tasks.storage.backends import ObjectInfo
+
+
+@dataclass
+class Blocked:
+    """Days not to publish this run, each with its reasons and Data Docs pages."""
+
+    reasons: dict[date, list[str]] = field(default_factory=dict)
+    docs: dict[date, list[str]] = field(default_factory=dict)
+
+    def add(self, days: Iterable[date], reason: str, docs: Iterable[str]) -> None:
+        for day in days:
+            self.reasons.setdefault(day, []).append(reason)
+            self.docs.setdefault(day, []).extend(d for d in docs if d)
+
+    def rejected(self, record: IngestRecord) -> None:
+        """A rejected archive blocks every day it held rows for, else its collection day."""
+        touched = [date.fromisoformat(d) for d in record.days] or [date.fromisoformat(record.collected)]
+        self.add(touched, record.error or record.key, [record.data_docs or ""])
+
+    def not_ingested(self, key: str, error: str) -> None:
+        """An object that could not be read at all blocks the collection day its key names."""
+        collected = layout.partition_day(key)
+        self.add([collected] if collected else [], f"{key}: {error}", [])
+
+    def delivery_failed(self, message: str, members: list[IngestRecord]) -> None:
+        """A failed delivery (batch) check blocks every day its archives fed."""
+        touched = sorted({date.fromisoformat(d) for r in members for d in r.days})
+        self.add(touched, message, [r.data_docs or "" for r in members])
+
+
+def page_name(period: Period) -> str:
+    """How a run names a page: the day for a daily report, else kind/label."""
+    return period.label if period.kind == "daily" else f"{period.kind}/{period.label}"
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """The pages a run publishes, and those it refuses with their reasons."""
+
+    dailies: list[Period]
+    periods: list[Period]  # the weeks and months the days fall in
+    refused: dict[str, str]
+
+
+def plan_publish(days: Iterable[date], blocked: Blocked) -> PublishPlan:
+    """Unblocked days publish; a week or month holding a blocked day does not publish at all."""
+    days = sorted(set(days))
+    refused = {d.isoformat(): "; ".join(reasons) for d, reasons in sorted(blocked.reasons.items())}
+    periods = []
+    for kind in ("weekly", "monthly"):
+        for period in periods_touching(days + list(blocked.reasons), kind):
+            bad = sorted(d.isoformat() for d in blocked.reasons if period.start <= d <= period.end)
+            if bad:
+                refused[page_name(period)] = f"holds day(s) not published: {', '.join(bad)}"
+            else:
+                periods.append(period)
+    dailies = [period_of("daily", d) for d in days if d not in blocked.reasons]
+    return PublishPlan(dailies, periods, refused)
+
+
+def affected_days(touched: Iterable[date], horizon_hours: float) -> set[date]:
+    """Days whose numbers new mentions on `touched` days can change.
+
+    A reply within the horizon changes the day before its mention's day too
+    (a mention just before midnight); a day's measure reads LOOKBACK_DAYS
+    back for brand posts, and pages chart TREND_DAYS of history."""
+    horizon_days = math.ceil(horizon_hours / 24)
+    return {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
+
+
+def touched_days(records: Iterable[IngestRecord]) -> set[date]:
+    """The created days the records' archives held rows for."""
+    return {date.fromisoformat(d) for r in records for d in r.days}
+
+
+def archive_watermark(objects: Iterable[ObjectInfo]) -> datetime:
+    """End of the newest collection day: replies after it cannot have been seen yet."""
+    return watermark_after([d for d in (layout.archive_day(o.key) for o in objects) if d is not None])
+
+
+def in_collection_range(objects: Iterable[ObjectInfo], start: date, end: date) -> list[ObjectInfo]:
+    """The archives collected in [start, end]; misplaced objects have no collection day."""
+    return [o for o in objects if (day := layout.archive_day(o.key)) is not None and start <= day <= end]
+
+
+def to_replay(records: Iterable[IngestRecord], day: date | None, source: str | None) -> list[IngestRecord]:
+    """Archives with quarantined rows or a rejection, narrowed to one collection day or one key."""
+    return [
+        r
+        for r in records
+        if (r.rows_quarantined or r.rejected)
+        and (day is None or r.collected == day.isoformat())
+        and (source is None or r.key == source)
+    ]

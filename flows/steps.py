@@ -1,0 +1,152 @@
+"""The Prefect tasks: each a thin wrapper that opens storage and calls one function in `tasks/`.
+
+Tasks receive a storage URL, keys and the frozen Settings, never frames or
+clients, so they serialise to a Dask worker and assume no shared disk. Every
+task retries storage hiccups (never bad data) on the run's SPS_RETRY_DELAYS:
+the flows get them through `retrying`, the one place retry options are built.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.exceptions import MissingContextError
+from prefect.logging import get_logger
+
+from tasks.ingest.adapters import archive_format
+from tasks.ingest.archive import (
+    IngestRecord,
+    forget_removed,
+    ingest_fingerprint,
+    ingest_object,
+    read_records,
+    set_aside_misplaced,
+)
+from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
+from tasks.ingest.policy import load_policy
+from tasks.reports.index import publish_index
+from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
+from tasks.reports.periods import Period
+from tasks.settings import Settings
+from tasks.storage import layout
+from tasks.storage.backends import ObjectInfo, TransientStorageError, open_storage, require_root
+
+
+def _transient_only(task, task_run, state) -> bool:
+    """Retry storage hiccups, never bad data: retrying a bad file cannot fix it."""
+    try:
+        state.result()
+    except TransientStorageError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def retrying(task_fn: Any, settings: Settings) -> Any:
+    """`task_fn` retrying transient failures with the run's SPS_RETRY_DELAYS."""
+    delays = settings.retry_delays
+    return task_fn.with_options(retries=len(delays), retry_delay_seconds=delays)
+
+
+_STEP = dict(cache_policy=NONE, retry_jitter_factor=0.5, retry_condition_fn=_transient_only)
+
+
+def _logger():
+    """The run's logger; a plain one when a task function is called directly (benchmarks)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return get_logger("sps")
+
+
+@task(name="list-archives", **_STEP)
+def list_archives(storage_url: str) -> list[ObjectInfo]:
+    """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not skipped."""
+    storage = open_storage(storage_url)
+    require_root(storage)
+    return [
+        o
+        for o in storage.list(layout.ARCHIVES)
+        if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
+    ]
+
+
+@task(name="set-aside-misplaced", **_STEP)
+def set_aside(storage_url: str, archives: list[ObjectInfo], settings: Settings) -> list[IngestRecord]:
+    """Objects outside archives/<platform>/dt=YYYY-MM-DD/: recorded, copied to quarantine, reported."""
+    misplaced = [o for o in archives if layout.misplacement(o.key)]
+    return set_aside_misplaced(open_storage(storage_url), misplaced, load_policy(settings.policy_file))
+
+
+@task(name="read-ingest-records", **_STEP)
+def ingest_records(storage_url: str) -> list[IngestRecord]:
+    """What every ingest so far recorded, one record per archive object."""
+    return read_records(open_storage(storage_url))
+
+
+@task(name="forget-removed", **_STEP)
+def forget(storage_url: str, listed: list[str], start: date, end: date) -> list[date]:
+    """Drop what archives collected in [start, end] that no longer exist left behind; returns the days they touched."""
+    gone = forget_removed(open_storage(storage_url), set(listed), start, end)
+    return sorted({date.fromisoformat(d) for r in gone for d in r.days} | {date.fromisoformat(r.collected) for r in gone})
+
+
+@task(name="ingest-archive", task_run_name="ingest {obj.key}", **_STEP)
+def ingest_archive(storage_url: str, obj: ObjectInfo, settings: Settings, force: bool = False) -> IngestRecord:
+    return ingest_object(
+        open_storage(storage_url),
+        obj,
+        policy=load_policy(settings.policy_file),
+        quarantine_threshold=settings.quarantine_threshold,
+        fingerprint=ingest_fingerprint(settings.fingerprint()),
+        force=force,
+    )
+
+
+@task(name="check-deliveries", **_STEP)
+def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settings: Settings) -> list[DeliveryCheck]:
+    """Run the batch suite on each (platform, collection day) and store its verdict."""
+    storage = open_storage(storage_url)
+    policy = load_policy(settings.policy_file)
+    records = read_records(storage)
+    checks = []
+    for platform, collected in deliveries:
+        check = check_delivery(records, platform, date.fromisoformat(collected), policy)
+        storage.write(layout.delivery_record(platform, collected), check.to_json())
+        checks.append(check)
+    return checks
+
+
+@task(name="measure-day", task_run_name="measure {day}", **_STEP)
+def measure_day(storage_url: str, day: date, watermark: datetime, settings: Settings) -> str:
+    """Measure a day once for every page that shows it (its own and the trend charts of others)."""
+    return prepare_day(open_storage(storage_url), day, watermark, settings)
+
+
+@task(name="measure-and-publish", task_run_name="publish {period.kind} {period.label}", **_STEP)
+def measure_and_publish(
+    storage_url: str, period: Period, watermark: datetime, settings: Settings, run_id: str, force: bool = False
+) -> ReportOutcome:
+    """One report: skipped if its inputs are unchanged, else measured and published under its lock."""
+    result = publish_period_report(open_storage(storage_url), period, watermark, settings, run_id=run_id, force=force)
+    _logger().info("%s: %s (%d inbound mentions)", result["period"], result["outcome"], result["inbound"])
+    return result
+
+
+@task(name="mark-failed-day", task_run_name="mark {day} failed", **_STEP)
+def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: list[str]) -> None:
+    mark_failed(open_storage(storage_url), day, reasons, data_docs)
+
+
+@task(name="clear-failed-days", **_STEP)
+def clear_failed_days(storage_url: str, days: list[date]) -> None:
+    clear_failed(open_storage(storage_url), days)
+
+
+@task(name="write-index", **_STEP)
+def write_index(storage_url: str) -> None:
+    publish_index(open_storage(storage_url))
