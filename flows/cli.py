@@ -68,8 +68,12 @@ def _run(flow_fn, **params) -> dict:
     settings = _settings(params.get("storage"))
     started = time.monotonic()
     bar = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     )
     task_id = bar.add_task("ingesting", total=None)
 
@@ -89,7 +93,8 @@ def _run(flow_fn, **params) -> dict:
         except NoData as exc:
             bar.stop()
             console.print(
-                f"[bold red]{exc}[/]. Is the feed delivering? For a day known to be quiet, run again with --allow-empty."
+                f"[bold red]{exc}[/]. Is the feed delivering? "
+                "For a day known to be quiet, run again with --allow-empty."
             )
             raise typer.Exit(EXIT_NO_DATA) from None
         except StorageError as exc:
@@ -118,13 +123,23 @@ def _print_failures(failed: dict[str, str]) -> None:
     """Printed once: what was not published, why, and what to do. A table on a terminal;
     one line each in a log (a nightly's output is grepped, not read at 80 columns)."""
     rows = [
-        (where, reason, next((a for word, a in _ADVICE if word in reason), "run again; if it fails the same way, see the log"))
+        (
+            where,
+            reason,
+            next((a for word, a in _ADVICE if word in reason), "run again; if it fails the same way, see the log"),
+        )
         for where, reason in failed.items()
     ]
     title = f"run failed: {len(failed)} report(s) not published"
     if not console.is_terminal:
-        console.print(title, *[f"{where}: {why} → what to do: {advice}" for where, why, advice in rows],
-                      sep="\n", markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            title,
+            *[f"{where}: {why} → what to do: {advice}" for where, why, advice in rows],
+            sep="\n",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         return
     table = Table(title=title, title_style="bold red", show_lines=True)
     for column in ("day or object", "why", "what to do"):
@@ -229,8 +244,8 @@ FormatOption = Annotated[str, typer.Option("--format", help="parquet, csv, html 
 
 
 def _folder(store, day: str | None, latest: bool) -> str:
-    from tasks.reports.periods import parse_period
     from tasks.reports.fetch import resolve_folder
+    from tasks.reports.periods import parse_period
 
     if bool(day) == latest:
         raise typer.BadParameter("give exactly one of --date D or --latest")
@@ -273,7 +288,9 @@ def reports_list(
 @reports_app.command("download")
 def reports_download(
     to: Annotated[Path, typer.Option("--to", help="Folder to write the files into.")],
-    day: Annotated[str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")
+    ] = None,
     latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
     brand: Annotated[
         str | None, typer.Option("--brand", help="Only the tables, cut to this brand's rows (with their own manifest).")
@@ -308,11 +325,14 @@ def reports_download(
 
 @reports_app.command("url")
 def reports_url(
-    day: Annotated[str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Report day (2017-10-31), ISO week (2017-W44) or month (2017-10).")
+    ] = None,
     latest: Annotated[bool, typer.Option("--latest", help="The newest complete report.")] = False,
     fmt: FormatOption = "all",
     expires: Annotated[
-        int, typer.Option("--expires", min=1, max=604_800, help="Seconds the links stay valid (S3 allows 1 s to 7 days).")
+        int,
+        typer.Option("--expires", min=1, max=604_800, help="Seconds the links stay valid (S3 allows 1 s to 7 days)."),
     ] = 3600,
     storage: StorageOption = None,
 ) -> None:
@@ -352,8 +372,12 @@ def score(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if brand and table.is_empty():
-        close = close_brands(brand, score_range(open_storage(settings.storage), _day(start), _day(end), settings)[
-            "brand"].drop_nulls().to_list())
+        close = close_brands(
+            brand,
+            score_range(open_storage(settings.storage), _day(start), _day(end), settings)["brand"]
+            .drop_nulls()
+            .to_list(),
+        )
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         console.print(f"[red]no mentions of {brand} between {start} and {end}{hint}[/red]")
         raise typer.Exit(1)
@@ -366,10 +390,13 @@ def score(
     for r in table.iter_rows(named=True):
         readable = r["readable"]
         out.add_row(
-            r["brand"], str(r["authors"]),
+            r["brand"],
+            str(r["authors"]),
             f"{r['sps']:+.0f}" if readable else "too few authors",
             f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–",
-            f"{r['sps_raw']:+.0f}", str(r["advocates"]), str(r["critics"]),
+            f"{r['sps_raw']:+.0f}",
+            str(r["advocates"]),
+            str(r["critics"]),
             f"{r['recovered']}/{r['answered_detractors']}",
         )
     Console().print(out)
@@ -378,8 +405,8 @@ def score(
 @app.command()
 def schema() -> None:
     """Every column of every published table: name, type, unit, definition (markdown)."""
-    from tasks.reports.columns import markdown
     from tasks.ingest.schema import SCHEMA_VERSION
+    from tasks.reports.columns import markdown
 
     typer.echo(f"# Output schema {SCHEMA_VERSION}\n\n{markdown()}")
 

@@ -52,7 +52,16 @@ def retrying(task_fn: Any, settings: Settings) -> Any:
     return task_fn.with_options(retries=len(delays), retry_delay_seconds=delays)
 
 
-_STEP = dict(cache_policy=NONE, retry_jitter_factor=0.5, retry_condition_fn=_transient_only)
+def _step(name: str, run_name: str | None = None) -> Any:
+    """@task with what every step shares: no result cache (inputs are keys, outputs live in storage),
+    jittered retries of transient storage errors only."""
+    return task(
+        name=name,
+        task_run_name=run_name,
+        cache_policy=NONE,
+        retry_jitter_factor=0.5,
+        retry_condition_fn=_transient_only,
+    )
 
 
 def _logger():
@@ -63,7 +72,7 @@ def _logger():
         return get_logger("sps")
 
 
-@task(name="list-archives", **_STEP)
+@_step("list-archives")
 def list_archives(storage_url: str) -> list[ObjectInfo]:
     """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not skipped."""
     storage = open_storage(storage_url)
@@ -75,27 +84,29 @@ def list_archives(storage_url: str) -> list[ObjectInfo]:
     ]
 
 
-@task(name="set-aside-misplaced", **_STEP)
+@_step("set-aside-misplaced")
 def set_aside(storage_url: str, archives: list[ObjectInfo], settings: Settings) -> list[IngestRecord]:
     """Objects outside archives/<platform>/dt=YYYY-MM-DD/: recorded, copied to quarantine, reported."""
     misplaced = [o for o in archives if layout.misplacement(o.key)]
     return set_aside_misplaced(open_storage(storage_url), misplaced, load_policy(settings.policy_file))
 
 
-@task(name="read-ingest-records", **_STEP)
+@_step("read-ingest-records")
 def ingest_records(storage_url: str) -> list[IngestRecord]:
     """What every ingest so far recorded, one record per archive object."""
     return read_records(open_storage(storage_url))
 
 
-@task(name="forget-removed", **_STEP)
+@_step("forget-removed")
 def forget(storage_url: str, listed: list[str], start: date, end: date) -> list[date]:
     """Drop what archives collected in [start, end] that no longer exist left behind; returns the days they touched."""
     gone = forget_removed(open_storage(storage_url), set(listed), start, end)
-    return sorted({date.fromisoformat(d) for r in gone for d in r.days} | {date.fromisoformat(r.collected) for r in gone})
+    return sorted(
+        {date.fromisoformat(d) for r in gone for d in r.days} | {date.fromisoformat(r.collected) for r in gone}
+    )
 
 
-@task(name="ingest-archive", task_run_name="ingest {obj.key}", **_STEP)
+@_step("ingest-archive", "ingest {obj.key}")
 def ingest_archive(storage_url: str, obj: ObjectInfo, settings: Settings, force: bool = False) -> IngestRecord:
     return ingest_object(
         open_storage(storage_url),
@@ -107,7 +118,7 @@ def ingest_archive(storage_url: str, obj: ObjectInfo, settings: Settings, force:
     )
 
 
-@task(name="check-deliveries", **_STEP)
+@_step("check-deliveries")
 def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settings: Settings) -> list[DeliveryCheck]:
     """Run the batch suite on each (platform, collection day) and store its verdict."""
     storage = open_storage(storage_url)
@@ -121,13 +132,13 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
     return checks
 
 
-@task(name="measure-day", task_run_name="measure {day}", **_STEP)
+@_step("measure-day", "measure {day}")
 def measure_day(storage_url: str, day: date, watermark: datetime, settings: Settings) -> str:
     """Measure a day once for every page that shows it (its own and the trend charts of others)."""
     return prepare_day(open_storage(storage_url), day, watermark, settings)
 
 
-@task(name="measure-and-publish", task_run_name="publish {period.kind} {period.label}", **_STEP)
+@_step("measure-and-publish", "publish {period.kind} {period.label}")
 def measure_and_publish(
     storage_url: str, period: Period, watermark: datetime, settings: Settings, run_id: str, force: bool = False
 ) -> ReportOutcome:
@@ -137,16 +148,16 @@ def measure_and_publish(
     return result
 
 
-@task(name="mark-failed-day", task_run_name="mark {day} failed", **_STEP)
+@_step("mark-failed-day", "mark {day} failed")
 def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: list[str]) -> None:
     mark_failed(open_storage(storage_url), day, reasons, data_docs)
 
 
-@task(name="clear-failed-days", **_STEP)
+@_step("clear-failed-days")
 def clear_failed_days(storage_url: str, days: list[date]) -> None:
     clear_failed(open_storage(storage_url), days)
 
 
-@task(name="write-index", **_STEP)
+@_step("write-index")
 def write_index(storage_url: str) -> None:
     publish_index(open_storage(storage_url))

@@ -97,7 +97,8 @@ def publish_artifacts(storage_url: str, summary: RunSummary) -> None:
     create_markdown_artifact(
         key="run-summary",
         markdown=(
-            f"# sps run\n\n| archives | ingested | rows read | quarantined | published | unchanged | skipped | failed |\n"
+            "# sps run\n\n"
+            "| archives | ingested | rows read | quarantined | published | unchanged | skipped | failed |\n"
             f"|---|---|---|---|---|---|---|---|\n| {summary['archives']} | {summary['ingested']} | "
             f"{summary['rows_read']} | {summary['rows_quarantined']} | {len(summary['published'])} | "
             f"{len(summary['unchanged'])} | {len(summary['skipped'])} | {len(summary['failed'])} |\n"

@@ -15,7 +15,6 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 #: Fields that change published numbers; where and how fast a run goes do not.
 _RESULT_FIELDS = {
     "reply_horizon_hours",
@@ -44,9 +43,7 @@ class Settings(BaseSettings):
         description="Largest share of an archive's rows that may be quarantined "
         "before the whole archive is rejected and its days are not published.",
     )
-    brands_file: Path | None = Field(
-        default=None, description="Brand registry (TOML); see infra/brands.example.toml."
-    )
+    brands_file: Path | None = Field(default=None, description="Brand registry (TOML); see infra/brands.example.toml.")
     max_concurrent_days: int = Field(default=4, ge=1, description="Days measured and published at once.")
     task_runner: Literal["threads", "dask"] = Field(
         default="threads", description="Prefect's thread pool, or a Dask cluster (prefect-dask)."
@@ -71,7 +68,7 @@ class Settings(BaseSettings):
     @classmethod
     def for_storage(cls, storage: str | None) -> Settings:
         """The environment's settings, with `storage` (a --storage option) in place of SPS_STORAGE when given."""
-        return cls(**({"storage": storage} if storage else {}))
+        return cls(storage=storage) if storage else cls()
 
     def fingerprint(self) -> str:
         """Hash of everything that changes published numbers (not where they go)."""

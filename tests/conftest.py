@@ -83,11 +83,10 @@ def s3_bucket(s3_endpoint) -> str:
 
 @pytest.fixture(scope="session")
 def prefect_harness():
+    from prefect.logging.configuration import setup_logging
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.runtime import in_process
-
-    from prefect.logging.configuration import setup_logging
 
     # Prefect sets up logging at its first flow run and binds its console to the
     # sys.stderr of that moment: if that run is inside CliRunner, later runs would

@@ -50,6 +50,9 @@ class ReadLimits:
         return cls(int(parameters["max_decompressed_bytes"]), int(parameters["max_line_bytes"]))
 
 
+DEFAULT_LIMITS = ReadLimits()
+
+
 @dataclass
 class Inspection:
     """File-level facts for the file suite, and the parsed rows when there are any."""
@@ -72,7 +75,8 @@ FACT_OF_RULE = {
 
 def unread_facts(size: int, **known: bool) -> dict[str, object]:
     """File facts before reading: only the size is known (and what the caller adds)."""
-    return {"size_bytes": size} | {fact: None for fact in FACT_OF_RULE.values()} | known
+    facts: dict[str, object] = {"size_bytes": size}
+    return facts | dict.fromkeys(FACT_OF_RULE.values()) | known
 
 
 def inspect_archive(
@@ -103,7 +107,7 @@ def read_archive(
     key: str,
     platform: str,
     facts: dict | None = None,
-    limits: ReadLimits = ReadLimits(),
+    limits: ReadLimits = DEFAULT_LIMITS,
     mapping: ColumnMapping | None = None,
 ) -> pl.DataFrame:
     """Parse one archive object into canonical columns plus lineage and raw values.
@@ -116,7 +120,9 @@ def read_archive(
     facts = {} if facts is None else facts
     fmt = archive_format(key)
     if fmt is None:
-        raise ArchiveError(key, "file_format_known", f"not an archive format this pipeline reads ({', '.join(_FORMATS)})")
+        raise ArchiveError(
+            key, "file_format_known", f"not an archive format this pipeline reads ({', '.join(_FORMATS)})"
+        )
     facts["format_known"] = True
     if not data:
         raise ArchiveError(key, "file_not_empty", "the object is empty (0 bytes)")
@@ -125,7 +131,9 @@ def read_archive(
     facts["decompresses"] = True
     if len(data) > limits.max_decompressed_bytes:
         raise ArchiveError(
-            key, "file_inflates_within_limit", f"holds more than max_decompressed_bytes ({limits.max_decompressed_bytes})"
+            key,
+            "file_inflates_within_limit",
+            f"holds more than max_decompressed_bytes ({limits.max_decompressed_bytes})",
         )
     facts["inflates_within_limit"] = True
     if fmt != "parquet":
@@ -141,14 +149,18 @@ def read_archive(
         if mapping is None and "tweet_id" in texts.columns:
             mapping = shipped("twcs")
     else:
-        ids = [mapping.columns[c] for c in (*IDS, "author_followers") if c in mapping.columns] if mapping else _ID_FIELDS
+        ids = (
+            [mapping.columns[c] for c in (*IDS, "author_followers") if c in mapping.columns] if mapping else _ID_FIELDS
+        )
         texts = _read_ndjson(data, key, limits.max_line_bytes, names, ids)
     facts["parses"] = True
     if mapping is not None:
         absent = [c for c in mapping.export_columns if c not in texts.columns]
         if absent and fmt in ("csv", "parquet"):  # a JSON line without a key is judged row by row
             raise ArchiveError(
-                key, "file_has_required_fields", f"missing column(s) {', '.join(absent)} that mapping {mapping.name} reads"
+                key,
+                "file_has_required_fields",
+                f"missing column(s) {', '.join(absent)} that mapping {mapping.name} reads",
             )
         texts = mapping.apply(texts.with_columns(pl.lit(None, pl.String).alias(c) for c in absent))
     missing = [f for f in REQUIRED_FIELDS if f not in texts.columns]
@@ -242,12 +254,14 @@ def _read_ndjson(data: bytes, key: str, max_line_bytes: int, names, ids) -> pl.D
         SOURCE_ROW,
         too_long.alias("too_long"),
         pl.when(too_long).then(pl.lit(b"", pl.Binary)).otherwise(pl.col("line")).cast(pl.String).alias("line"),
-        pl.when(too_long).then(pl.format("a line of {} bytes, over max_line_bytes", pl.col("line").bin.size())).alias("long"),
+        pl.when(too_long)
+        .then(pl.format("a line of {} bytes, over max_line_bytes", pl.col("line").bin.size()))
+        .alias("long"),
     ).filter(pl.col("too_long") | (pl.col("line").str.strip_chars() != ""))
-    is_object = pl.col("line").str.strip_chars().str.starts_with("{") & pl.col("line").str.json_path_match("$").is_not_null()
-    nested = pl.any_horizontal(
-        pl.col("line").str.contains(rf'"{re.escape(name)}"\s*:\s*[\[{{]') for name in names
+    is_object = (
+        pl.col("line").str.strip_chars().str.starts_with("{") & pl.col("line").str.json_path_match("$").is_not_null()
     )
+    nested = pl.any_horizontal(pl.col("line").str.contains(rf'"{re.escape(name)}"\s*:\s*[\[{{]') for name in names)
     well_formed = is_object & ~nested
     fields = [
         (
@@ -282,19 +296,23 @@ def _read_parquet(data: bytes, key: str, names) -> pl.DataFrame:
     kept = [c for c in names if c in frame.columns]
     nested = [f"{c} ({frame.schema[c]})" for c in kept if frame.schema[c].is_nested()]
     if nested:
-        raise ArchiveError(key, "file_parses", f"column(s) of lists or structs where one value is expected: {', '.join(nested)}")
+        raise ArchiveError(
+            key, "file_parses", f"column(s) of lists or structs where one value is expected: {', '.join(nested)}"
+        )
     try:
         return frame.select(
             SOURCE_ROW,
             *[
                 pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
-                if isinstance(frame.schema[c], pl.Datetime) and frame.schema[c].time_zone
+                if isinstance(dtype := frame.schema[c], pl.Datetime) and dtype.time_zone
                 else pl.col(c).cast(pl.String)
                 for c in kept
             ],
         )
     except pl.exceptions.PolarsError as exc:
-        raise ArchiveError(key, "file_parses", f"a column cannot be read as text ({str(exc).splitlines()[0]})") from None
+        raise ArchiveError(
+            key, "file_parses", f"a column cannot be read as text ({str(exc).splitlines()[0]})"
+        ) from None
 
 
 def parse_timestamp(col: pl.Expr) -> pl.Expr:

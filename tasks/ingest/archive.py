@@ -17,7 +17,6 @@ from datetime import date
 
 import polars as pl
 
-from tasks.storage import layout
 from tasks.ingest.adapters import (
     TEXT_FIELDS,
     ArchiveError,
@@ -30,10 +29,11 @@ from tasks.ingest.adapters import (
 from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
-from tasks.storage.backends import ObjectInfo, Storage
 from tasks.ingest.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
-from tasks.version import code_version
 from tasks.ingest.warehouse import remove_parts, to_parquet, write_brand_posts, write_parts
+from tasks.storage import layout
+from tasks.storage.backends import ObjectInfo, Storage
+from tasks.version import code_version
 
 ARCHIVE_REJECTED = "archive_rejected"
 
@@ -97,10 +97,15 @@ def ingest_object(
     if isinstance(mapping, ColumnMapping):  # a changed mapping reads the archive again
         fingerprint = f"{fingerprint}+{mapping.digest}"
     previous = _previous_record(storage, slug)
-    if not force and previous and (previous.etag, previous.size, previous.fingerprint) == (
-        obj.etag,
-        obj.size,
-        fingerprint,
+    if (
+        not force
+        and previous
+        and (previous.etag, previous.size, previous.fingerprint)
+        == (
+            obj.etag,
+            obj.size,
+            fingerprint,
+        )
     ):
         previous.skipped = True
         return previous
@@ -111,7 +116,7 @@ def ingest_object(
     record.data_docs = layout.data_docs(slug)
     if file_run.failures.height or inspection.frame is None:
         storage.write(record.data_docs, data_docs_page(file_run.result))
-        rules = file_run.failures["rule"].to_list() or [inspection.error.rule]
+        rules = file_run.failures["rule"].to_list() or ([inspection.error.rule] if inspection.error else [])
         detail = inspection.error.detail if inspection.error else f"broke {', '.join(rules)}"
         if raw is not None:  # keep the object itself: there are no rows to keep
             storage.write(layout.quarantine_object(collected, slug, obj.key.rsplit("/", 1)[-1]), raw)
@@ -155,7 +160,10 @@ def _mapping_for(storage: Storage, key: str) -> ColumnMapping | ArchiveError | N
 
 
 def _inspect(
-    storage: Storage, obj: ObjectInfo, policy: Policy, record: IngestRecord,
+    storage: Storage,
+    obj: ObjectInfo,
+    policy: Policy,
+    record: IngestRecord,
     mapping: ColumnMapping | ArchiveError | None,
 ) -> tuple[bytes | None, Inspection]:
     """Read and parse the object, unless its listed size is already over the limit."""
@@ -197,8 +205,11 @@ def _split(
     alpha = policy.parameters["rejection_false_alarm_rate"]
     failed_rules = sorted(
         {r for r in record.quarantined_by_rule if policy.severity(r) == Severity.FAIL}
-        | {r for r, n in record.quarantined_by_rule.items()
-           if share_above_limit(n, rows, policy.max_shares.get(r, 1.0), alpha)}
+        | {
+            r
+            for r, n in record.quarantined_by_rule.items()
+            if share_above_limit(n, rows, policy.max_shares.get(r, 1.0), alpha)
+        }
     )
     over_threshold = share_above_limit(bad_rows.height, rows, quarantine_threshold, alpha)
     if failed_rules or over_threshold:
@@ -209,8 +220,10 @@ def _split(
             f"{quarantine_threshold:.1%} are bad (false-alarm rate {alpha:g}); rules: "
             + ", ".join(f"{rule} ({n})" for rule, n in record.quarantined_by_rule.items())
         )
-        bad_rows = checked.select(pl.col(ROW).cast(pl.UInt32)).join(bad_rows, on=ROW, how="left").with_columns(
-            pl.col("rule").fill_null(ARCHIVE_REJECTED)
+        bad_rows = (
+            checked.select(pl.col(ROW).cast(pl.UInt32))
+            .join(bad_rows, on=ROW, how="left")
+            .with_columns(pl.col("rule").fill_null(ARCHIVE_REJECTED))
         )
     keyed = checked.with_columns(pl.col(ROW).cast(pl.UInt32))
     quarantined = keyed.join(bad_rows, on=ROW, how="inner")
@@ -295,9 +308,16 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
             records.append(previous)
             continue
         where = layout.misplacement(obj.key)
-        record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint="", collected="", rejected=True,
-                              failed_rules=[MISPLACED_RULE],
-                              error=f"{obj.key}: {MISPLACED_RULE}: {where}")
+        record = IngestRecord(
+            obj.key,
+            obj.etag,
+            obj.size,
+            fingerprint="",
+            collected="",
+            rejected=True,
+            failed_rules=[MISPLACED_RULE],
+            error=f"{obj.key}: {MISPLACED_RULE}: {where}",
+        )
         if obj.size <= policy.parameters["max_object_bytes"]:
             storage.write(layout.quarantine_misplaced(layout.source_slug(obj.key)), storage.read(obj.key))
         storage.write(key, record.to_json())
@@ -309,8 +329,7 @@ def forget_removed(storage: Storage, listed: set[str], start: date, end: date) -
     """Records of archives collected in [start, end] whose object is gone: their warehouse rows
     and brand-post index go with them (quarantined copies stay). Returns the forgotten records."""
     gone = [
-        r for r in read_records(storage)
-        if r.key not in listed and start.isoformat() <= r.collected <= end.isoformat()
+        r for r in read_records(storage) if r.key not in listed and start.isoformat() <= r.collected <= end.isoformat()
     ]
     for record in gone:
         slug = layout.source_slug(record.key)
@@ -326,6 +345,4 @@ def read_misplaced(storage: Storage) -> list[IngestRecord]:
 
 def read_records(storage: Storage) -> list[IngestRecord]:
     """Every ingest record, for batch checks, manifests and the quarantine commands."""
-    return [
-        IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.SOURCES) if k.endswith(".json")
-    ]
+    return [IngestRecord.from_json(storage.read(k)) for k in storage.keys(layout.SOURCES) if k.endswith(".json")]

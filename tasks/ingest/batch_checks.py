@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from tasks.ingest.evidence import low_count_p, weekday_expectation
 from tasks.ingest.archive import IngestRecord
+from tasks.ingest.evidence import low_count_p, weekday_expectation
 from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, run_suite
 
@@ -41,9 +41,12 @@ class DeliveryCheck:
         return f"delivery {self.platform} dt={self.collected} ({', '.join(self.objects)}): {rules}"
 
     def facts_for(self, rule: str) -> str:
-        column = {"row_count_not_collapsing": "collapse_p", "row_count_plausible": "volume_p",
-                  "unattributable_share_within_limit": "unattributable_share",
-                  "brand_post_share_plausible": "brand_post_share"}[rule]
+        column = {
+            "row_count_not_collapsing": "collapse_p",
+            "row_count_plausible": "volume_p",
+            "unattributable_share_within_limit": "unattributable_share",
+            "brand_post_share_plausible": "brand_post_share",
+        }[rule]
         value = self.facts.get(column)
         shown = f"{value:.3g}" if isinstance(value, float) else f"{value}"
         expected = self.facts.get("expected_rows")

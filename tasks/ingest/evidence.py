@@ -45,7 +45,9 @@ def low_count_p(observed: int, expected: float, history: list[int], min_cv: floa
     return float(stats.nbinom.cdf(observed, size, size / (size + expected)))
 
 
-def weekday_expectation(history_by_day: dict[int, int], weeks: int, fallback_days: int) -> tuple[float, list[int]] | None:
+def weekday_expectation(
+    history_by_day: dict[int, int], weeks: int, fallback_days: int
+) -> tuple[float, list[int]] | None:
     """Expected rows and the nights behind them: the same weekday over `weeks` trailing weeks
     (at least 2 of them), else the trailing `fallback_days` days (at least 3), busiest night
     left out; `history_by_day` maps days-ago → rows."""

@@ -23,8 +23,17 @@ from importlib import resources
 import polars as pl
 
 #: Canonical fields a mapping may fill, and the two it must.
-MAPPABLE = ("mention_id", "author_id", "created_at", "text", "in_reply_to_id", "brand", "conversation_id",
-            "author_followers", "sentiment")
+MAPPABLE = (
+    "mention_id",
+    "author_id",
+    "created_at",
+    "text",
+    "in_reply_to_id",
+    "brand",
+    "conversation_id",
+    "author_followers",
+    "sentiment",
+)
 MUST_MAP = ("mention_id", "created_at", "text")
 IDS = ("mention_id", "author_id", "in_reply_to_id", "conversation_id")
 
@@ -84,7 +93,7 @@ class ColumnMapping:
     def _timestamp(self, value: pl.Expr) -> pl.Expr:
         """The export's own format → ISO 8601 with an offset; what does not parse stays as written."""
         parsed = value.str.strip_chars().str.to_datetime(self.time_format, strict=False, time_unit="us")
-        zoned = parsed if "%z" in self.time_format else parsed.dt.replace_time_zone(self.time_zone)
+        zoned = parsed if "%z" in (self.time_format or "") else parsed.dt.replace_time_zone(self.time_zone)
         return pl.coalesce(zoned.dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.f+00:00"), value)
 
     def _brand_post(self) -> pl.Expr:
@@ -99,9 +108,11 @@ class ColumnMapping:
             )
         if self.brand_authors and "author_id" in self.columns:
             handles = [h.lower() for h in self.brand_authors]
-            return pl.when(pl.col(self.columns["author_id"]).str.strip_chars().str.to_lowercase().is_in(handles)).then(
-                pl.lit("true")
-            ).otherwise(pl.lit("false"))
+            return (
+                pl.when(pl.col(self.columns["author_id"]).str.strip_chars().str.to_lowercase().is_in(handles))
+                .then(pl.lit("true"))
+                .otherwise(pl.lit("false"))
+            )
         return pl.lit("false")  # an export of customers' posts only
 
 
@@ -123,7 +134,9 @@ def parse_mapping(text: str, name: str) -> ColumnMapping:
     brand = body.get("brand_post", {})
     values = {k: {str(a).lower(): str(b) for a, b in v.items()} for k, v in body.get("values", {}).items()}
     if set(values) - set(columns):
-        raise MappingError(f"{name}: [values.{sorted(set(values) - set(columns))[0]}] maps a field [columns] does not name")
+        raise MappingError(
+            f"{name}: [values.{sorted(set(values) - set(columns))[0]}] maps a field [columns] does not name"
+        )
     time = body.get("created_at", {})
     return ColumnMapping(
         name=name,

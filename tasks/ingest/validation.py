@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from tasks.masking import shown
 from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.masking import shown
+
+if TYPE_CHECKING:  # GX's import takes seconds: only the type checker pays it here
+    from great_expectations.core import ExpectationSuiteValidationResult
 
 ROW = "_row"
 
@@ -35,7 +39,7 @@ class SuiteRun:
     """GX's verdict: one row per broken rule per row, and the raw GX result."""
 
     failures: pl.DataFrame  # _row, rule, value
-    result: object  # ExpectationSuiteValidationResult, for Data Docs
+    result: ExpectationSuiteValidationResult  # for Data Docs
 
 
 @cache
@@ -45,14 +49,12 @@ def load_suite(name: str = "mentions") -> dict:
 
 
 def suite_rules(suite: dict) -> list[Rule]:
-    return [
-        Rule(e["meta"]["rule"], e["meta"]["value_column"], e["meta"]["why"]) for e in suite["expectations"]
-    ]
+    return [Rule(e["meta"]["rule"], e["meta"]["value_column"], e["meta"]["why"]) for e in suite["expectations"]]
 
 
 def with_check_columns(frame: pl.DataFrame, collected: date, max_age_days: int) -> pl.DataFrame:
     """Add the derived columns the row suite judges, and a row position for GX to report."""
-    day_start = datetime.combine(collected, time(), tzinfo=timezone.utc)
+    day_start = datetime.combine(collected, time(), tzinfo=UTC)
     latest = day_start + timedelta(days=2)  # end of the collection day, plus one day of tolerance
     oldest = day_start - timedelta(days=max_age_days)
     strings = [c for c, t in frame.schema.items() if t == pl.String]
@@ -160,7 +162,9 @@ def _with_values(frame: pl.DataFrame, broken: list[pl.DataFrame], rules: list[Ru
     if not broken:
         return pl.DataFrame(schema={ROW: pl.UInt32, "rule": pl.String, "value": pl.String})
     value_of = {r.name: r.value_column for r in rules}
-    values = frame.select(pl.col(ROW).cast(pl.UInt32), *[pl.col(c).cast(pl.String) for c in sorted(set(value_of.values()))])
+    values = frame.select(
+        pl.col(ROW).cast(pl.UInt32), *[pl.col(c).cast(pl.String) for c in sorted(set(value_of.values()))]
+    )
     return (
         pl.concat(broken)
         .join(values, on=ROW, how="left")
@@ -185,7 +189,7 @@ _QUOTED = (
 )
 
 
-def data_docs_page(result: object) -> bytes:
+def data_docs_page(result: ExpectationSuiteValidationResult) -> bytes:
     """GX's own Data Docs page for one validation result (rendered without a file context).
 
     GX puts unexpected values into the page unescaped; they are archive text (markup,

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from tasks.storage import layout
 from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.storage import layout
 from tasks.storage.backends import Storage
 
 

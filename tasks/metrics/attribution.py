@@ -34,7 +34,9 @@ def attribute(
     """
     post_id = ["platform", "mention_id"]
     own = mentions.filter(pl.col("is_brand_author")).select(*post_id, "author_id")
-    index = own if brand_posts is None else pl.concat([own, brand_posts]).unique(post_id, keep="first", maintain_order=True)
+    index = (
+        own if brand_posts is None else pl.concat([own, brand_posts]).unique(post_id, keep="first", maintain_order=True)
+    )
     brands = known_brands(index, registry)
     replies = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null())
     answering = (
@@ -66,10 +68,7 @@ def attribute(
         .join(parent, on=["platform", "in_reply_to_id"], how="left")
         .join(addressed, on=post_id, how="left")
         .with_columns(
-            pl.when(pl.col("is_brand_author"))
-            .then(pl.col("author_id"))
-            .otherwise(customer_brand)
-            .alias("brand")
+            pl.when(pl.col("is_brand_author")).then(pl.col("author_id")).otherwise(customer_brand).alias("brand")
         )
         .drop("answering_brand", "parent_brand", "addressed_brand")
     )

@@ -38,17 +38,16 @@ def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
         )
     )
     for _ in range(_MAX_DEPTH_DOUBLINGS):
-        hop = up.join(
-            up.rename({"mention_id": "root_id", "root_id": "next"}), on=["platform", "root_id"], how="left"
-        )
+        hop = up.join(up.rename({"mention_id": "root_id", "root_id": "next"}), on=["platform", "root_id"], how="left")
         if (hop["next"] == hop["root_id"]).all():
             break
         up = hop.select("platform", "mention_id", pl.col("next").alias("root_id"))
     return up
 
 
-def conversations(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None = None
-                  ) -> pl.DataFrame:
+def conversations(
+    attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None = None
+) -> pl.DataFrame:
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
     follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
     post in that span are measured (the caller's period, with room for time zones)."""

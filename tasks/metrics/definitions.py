@@ -48,12 +48,16 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("created_at").alias("response_at"),
         pl.col("text").alias("first_response_text"),
     )
-    matched = inbound.select("platform", "mention_id", "brand", "created_at").join(
-        responses, on=["platform", "mention_id"], how="inner"
-    ).filter(pl.col("responder") == pl.col("brand").str.to_lowercase())
-    anomalies = matched.filter(pl.col("response_at") < pl.col("created_at")).select(
-        "platform", "mention_id", "response_id", pl.lit("response_before_mention").alias("rule")
-    ).sort("platform", "mention_id", "response_id")
+    matched = (
+        inbound.select("platform", "mention_id", "brand", "created_at")
+        .join(responses, on=["platform", "mention_id"], how="inner")
+        .filter(pl.col("responder") == pl.col("brand").str.to_lowercase())
+    )
+    anomalies = (
+        matched.filter(pl.col("response_at") < pl.col("created_at"))
+        .select("platform", "mention_id", "response_id", pl.lit("response_before_mention").alias("rule"))
+        .sort("platform", "mention_id", "response_id")
+    )
     first = (
         matched.filter(pl.col("response_at") >= pl.col("created_at"))
         .sort("response_at", "response_id")
@@ -103,10 +107,7 @@ def daily_metrics(
         .agg(
             pl.len().cast(pl.Int64).alias("inbound"),
             pl.col("responded").sum().cast(pl.Int64).alias("responded"),
-            (~pl.col("responded") & (pl.col("created_at") + horizon > watermark))
-            .sum()
-            .cast(pl.Int64)
-            .alias("pending"),
+            (~pl.col("responded") & (pl.col("created_at") + horizon > watermark)).sum().cast(pl.Int64).alias("pending"),
             answered_frt.median().alias("frt_median_s"),
             answered_frt.quantile(0.9, interpolation="linear").alias("frt_p90_s"),
             answered_frt.mean().alias("frt_mean_s"),

@@ -7,6 +7,7 @@ charts scale from a phone to a laptop.
 from __future__ import annotations
 
 import html
+from typing import cast
 
 import polars as pl
 
@@ -40,7 +41,9 @@ def frt_distribution(frt_s: pl.Series) -> str:
         lower = upper
     peak = max((n for _, n in counts), default=0) or 1
     width, height, bar = 600, 220, 600 / len(counts)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="First response time distribution">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="First response time distribution">'
+    ]
     for i, (label, n) in enumerate(counts):
         h = 160 * n / peak
         x = i * bar + 8
@@ -90,7 +93,8 @@ def response_rates(rates: list[tuple[str, float]]) -> str:
         x = left + span * value
         parts.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{bottom + 14 + 14 * i}" fill="#c0392b" text-anchor="middle">{html.escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{bottom + 14 + 14 * i}" fill="#c0392b" text-anchor="middle">'
+            f"{html.escape(label)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -107,7 +111,7 @@ def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str]
     values = trends.select((pl.col(column) * scale).alias("v"))["v"].drop_nulls()
     if not days or values.is_empty():
         return ""
-    low, high = min(0.0, values.min()), max(values.max(), 1e-9)
+    low, high = min(0.0, cast(float, values.min())), max(cast(float, values.max()), 1e-9)
     width, height, left, top, plot_w, plot_h = 600, 260, 50, 30, 520, 170
     span = max((days[-1] - days[0]).days, 1)
     x_of = {d: left + plot_w * (d - days[0]).days / span for d in days}  # by date: gaps stay gaps
@@ -115,12 +119,14 @@ def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str]
     def y_of(v: float) -> float:
         return top + plot_h * (1 - (v - low) / (high - low))
 
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
-             f'<text x="{left}" y="18">{html.escape(title)}</text>',
-             f'<text x="{left - 6}" y="{y_of(high) + 4:.0f}" text-anchor="end">{_tick(high)}</text>',
-             f'<text x="{left - 6}" y="{y_of(low) + 4:.0f}" text-anchor="end">{_tick(low)}</text>',
-             f'<text x="{left}" y="{top + plot_h + 16}">{days[0]}</text>',
-             f'<text x="{left + plot_w}" y="{top + plot_h + 16}" text-anchor="end">{days[-1]}</text>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
+        f'<text x="{left}" y="18">{html.escape(title)}</text>',
+        f'<text x="{left - 6}" y="{y_of(high) + 4:.0f}" text-anchor="end">{_tick(high)}</text>',
+        f'<text x="{left - 6}" y="{y_of(low) + 4:.0f}" text-anchor="end">{_tick(low)}</text>',
+        f'<text x="{left}" y="{top + plot_h + 16}">{days[0]}</text>',
+        f'<text x="{left + plot_w}" y="{top + plot_h + 16}" text-anchor="end">{days[-1]}</text>',
+    ]
     for i, brand in enumerate(brands):
         colour = _PALETTE[i % len(_PALETTE)]
         rows = trends.filter(pl.col("brand") == brand).sort("date").select("date", (pl.col(column) * scale).alias("v"))
@@ -129,7 +135,9 @@ def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str]
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
             parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
         parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in xy]
-        parts.append(f'<text x="{left + (i % 3) * 175}" y="{top + plot_h + 34 + (i // 3) * 14}" fill="{colour}">'
-                     f"{html.escape(brand)}</text>")
+        parts.append(
+            f'<text x="{left + (i % 3) * 175}" y="{top + plot_h + 34 + (i // 3) * 14}" fill="{colour}">'
+            f"{html.escape(brand)}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -22,62 +22,245 @@ class Column:
 
 METRICS = [
     Column("brand", pl.String(), "", "Brand handle the inbound mentions are attributed to."),
-    Column("date", pl.Date(), "day (brand's zone)", "Day the inbound mentions were created, cut at the brand's local midnight (registry time zone; UTC when none). Weeks and months: the period's first day."),
+    Column(
+        "date",
+        pl.Date(),
+        "day (brand's zone)",
+        (
+            "Day the inbound mentions were created, cut at the brand's local midnight (registry time zone; UTC "
+            "when none). Weeks and months: the period's first day."
+        ),
+    ),
     Column("inbound", pl.Int64(), "mentions", "Customer mentions attributed to the brand, created that day."),
-    Column("responded", pl.Int64(), "mentions", "Mentions whose first reply by the brand came within the reply horizon."),
-    Column("pending", pl.Int64(), "mentions", "Unanswered mentions whose horizon reaches past the newest collected archive."),
+    Column(
+        "responded", pl.Int64(), "mentions", "Mentions whose first reply by the brand came within the reply horizon."
+    ),
+    Column(
+        "pending",
+        pl.Int64(),
+        "mentions",
+        "Unanswered mentions whose horizon reaches past the newest collected archive.",
+    ),
     Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
-    Column("frt_median_s", pl.Float64(), "seconds", "Median first response time over responded mentions (linear interpolation)."),
-    Column("frt_p90_s", pl.Float64(), "seconds", "90th percentile first response time over responded mentions (linear)."),
+    Column(
+        "frt_median_s",
+        pl.Float64(),
+        "seconds",
+        "Median first response time over responded mentions (linear interpolation).",
+    ),
+    Column(
+        "frt_p90_s", pl.Float64(), "seconds", "90th percentile first response time over responded mentions (linear)."
+    ),
     Column("frt_mean_s", pl.Float64(), "seconds", "Mean first response time over responded mentions."),
-    Column("frt_business_median_s", pl.Float64(), "business seconds", "Median first response time counted in the brand's business hours (registry; around the clock when none), over responded mentions; see tasks/metrics/business_time.py for replies sent after hours."),
-    Column("frt_business_p90_s", pl.Float64(), "business seconds", "90th percentile first response time in business hours (linear)."),
+    Column(
+        "frt_business_median_s",
+        pl.Float64(),
+        "business seconds",
+        (
+            "Median first response time counted in the brand's business hours (registry; around the clock when "
+            "none), over responded mentions; see tasks/metrics/business_time.py for replies sent after hours."
+        ),
+    ),
+    Column(
+        "frt_business_p90_s",
+        pl.Float64(),
+        "business seconds",
+        "90th percentile first response time in business hours (linear).",
+    ),
     Column("sla_target_s", pl.Int64(), "seconds", "The brand's first-response target (registry, else the default)."),
     Column("sla_met", pl.Int64(), "mentions", "Mentions answered within the target."),
     Column("sla_attainment", pl.Float64(), "share 0–1", "sla_met / inbound; unanswered mentions count as misses."),
-    Column("km_frt_median_s", pl.Float64(), "seconds", "Kaplan–Meier median time to first response over all inbound mentions, unanswered ones censored at the horizon or the newest archive; null when fewer than half are answered (not reached)."),
-    Column("km_frt_p90_s", pl.Float64(), "seconds", "Kaplan–Meier 90th percentile time to first response (null when not reached)."),
-    Column("km_answered_1h", pl.Float64(), "share 0–1", "Kaplan–Meier share of inbound mentions answered within 1 hour."),
+    Column(
+        "km_frt_median_s",
+        pl.Float64(),
+        "seconds",
+        (
+            "Kaplan–Meier median time to first response over all inbound mentions, unanswered ones censored at "
+            "the horizon or the newest archive; null when fewer than half are answered (not reached)."
+        ),
+    ),
+    Column(
+        "km_frt_p90_s",
+        pl.Float64(),
+        "seconds",
+        "Kaplan–Meier 90th percentile time to first response (null when not reached).",
+    ),
+    Column(
+        "km_answered_1h", pl.Float64(), "share 0–1", "Kaplan–Meier share of inbound mentions answered within 1 hour."
+    ),
     Column("km_answered_24h", pl.Float64(), "share 0–1", "Kaplan–Meier share answered within 24 hours."),
-    Column("km_answered_horizon", pl.Float64(), "share 0–1", "Kaplan–Meier share answered within the reply horizon (equals response_rate once the day is final)."),
-    Column("taken_offline", pl.Int64(), "mentions", "Answered mentions whose first response sends the customer to another channel (DM, phone, e-mail, a web form)."),
+    Column(
+        "km_answered_horizon",
+        pl.Float64(),
+        "share 0–1",
+        "Kaplan–Meier share answered within the reply horizon (equals response_rate once the day is final).",
+    ),
+    Column(
+        "taken_offline",
+        pl.Int64(),
+        "mentions",
+        "Answered mentions whose first response sends the customer to another channel (DM, phone, e-mail, a web form).",
+    ),
     Column("taken_offline_rate", pl.Float64(), "share 0–1", "taken_offline / responded (null when none answered)."),
-    Column("praise_inbound", pl.Int64(), "mentions", "Inbound mentions with a positive stance (archive label, else the stance model)."),
-    Column("praise_response_rate", pl.Float64(), "share 0–1", "Share of praise answered within the horizon (null when no praise)."),
+    Column(
+        "praise_inbound",
+        pl.Int64(),
+        "mentions",
+        "Inbound mentions with a positive stance (archive label, else the stance model).",
+    ),
+    Column(
+        "praise_response_rate",
+        pl.Float64(),
+        "share 0–1",
+        "Share of praise answered within the horizon (null when no praise).",
+    ),
     Column("complaint_inbound", pl.Int64(), "mentions", "Inbound mentions with a negative stance."),
-    Column("complaint_response_rate", pl.Float64(), "share 0–1", "Share of complaints answered within the horizon (null when none)."),
-    Column("conversations", pl.Int64(), "threads", "Threads (rebuilt from reply links) whose first customer post was created that day, broadcasts left out."),
-    Column("conversations_answered", pl.Int64(), "threads", "Conversations with at least one reply by the brand after the customer's first post."),
+    Column(
+        "complaint_response_rate",
+        pl.Float64(),
+        "share 0–1",
+        "Share of complaints answered within the horizon (null when none).",
+    ),
+    Column(
+        "conversations",
+        pl.Int64(),
+        "threads",
+        "Threads (rebuilt from reply links) whose first customer post was created that day, broadcasts left out.",
+    ),
+    Column(
+        "conversations_answered",
+        pl.Int64(),
+        "threads",
+        "Conversations with at least one reply by the brand after the customer's first post.",
+    ),
     Column("conversation_response_rate", pl.Float64(), "share 0–1", "conversations_answered / conversations."),
     Column("replies_per_conversation", pl.Float64(), "posts", "Mean number of brand replies per conversation."),
-    Column("follow_ups_per_conversation", pl.Float64(), "posts", "Mean number of customer posts after the first, per conversation."),
-    Column("last_word_median_s", pl.Float64(), "seconds", "Median time from the customer's first post to the brand's last reply, over answered conversations."),
-    Column("broadcasts", pl.Int64(), "threads", "Brand posts answered by 10 or more distinct customers: announcements, kept out of the conversation figures."),
-    Column("status", pl.String(), "", "'final' once the day's last reply horizon has passed the newest archive, else 'provisional'."),
+    Column(
+        "follow_ups_per_conversation",
+        pl.Float64(),
+        "posts",
+        "Mean number of customer posts after the first, per conversation.",
+    ),
+    Column(
+        "last_word_median_s",
+        pl.Float64(),
+        "seconds",
+        "Median time from the customer's first post to the brand's last reply, over answered conversations.",
+    ),
+    Column(
+        "broadcasts",
+        pl.Int64(),
+        "threads",
+        "Brand posts answered by 10 or more distinct customers: announcements, kept out of the conversation figures.",
+    ),
+    Column(
+        "status",
+        pl.String(),
+        "",
+        "'final' once the day's last reply horizon has passed the newest archive, else 'provisional'.",
+    ),
 ]
 
 SPS = [
     Column("brand", pl.String(), "", "Brand handle."),
-    Column("date", pl.Date(), "day (brand's zone)", "Day the mentions were created (weeks and months: the period's first day)."),
-    Column("authors", pl.Int64(), "authors", "Distinct customers who mentioned the brand in the period (each counted once)."),
-    Column("authorless", pl.Int64(), "mentions", "Mentions of the brand whose archive names no author: counted in the response metrics, left out of every author count."),
-    Column("promoters", pl.Int64(), "authors", "Authors whose stances sum above zero (raw count: archive labels and model verdicts as they are)."),
+    Column(
+        "date",
+        pl.Date(),
+        "day (brand's zone)",
+        "Day the mentions were created (weeks and months: the period's first day).",
+    ),
+    Column(
+        "authors",
+        pl.Int64(),
+        "authors",
+        "Distinct customers who mentioned the brand in the period (each counted once).",
+    ),
+    Column(
+        "authorless",
+        pl.Int64(),
+        "mentions",
+        (
+            "Mentions of the brand whose archive names no author: counted in the response metrics, left out of "
+            "every author count."
+        ),
+    ),
+    Column(
+        "promoters",
+        pl.Int64(),
+        "authors",
+        "Authors whose stances sum above zero (raw count: archive labels and model verdicts as they are).",
+    ),
     Column("detractors", pl.Int64(), "authors", "Authors whose stances sum below zero (raw count)."),
     Column("passives", pl.Int64(), "authors", "Authors whose stances sum to zero (raw count)."),
     Column("mentions", pl.Int64(), "mentions", "Inbound mentions behind those authors."),
-    Column("labelled_mentions", pl.Int64(), "mentions", "Mentions whose stance came from the archive's own sentiment label."),
-    Column("labelled_authors", pl.Int64(), "authors", "Authors whose every mention carried an archive label: their verdicts are taken as given; the rest come from the stance model."),
+    Column(
+        "labelled_mentions",
+        pl.Int64(),
+        "mentions",
+        "Mentions whose stance came from the archive's own sentiment label.",
+    ),
+    Column(
+        "labelled_authors",
+        pl.Int64(),
+        "authors",
+        (
+            "Authors whose every mention carried an archive label: their verdicts are taken as given; the rest "
+            "come from the stance model."
+        ),
+    ),
     Column("sps_raw", pl.Float64(), "points −100…100", "100 × (promoters − detractors) / authors, uncorrected."),
-    Column("sps", pl.Float64(), "points −100…100", "SPS as a prevalence estimate: the model's verdicts corrected for its error rates measured on hand-labelled customer-care tweets (adjusted classify-and-count), archive-labelled authors as they are."),
-    Column("sps_ci_low", pl.Float64(), "points", "Lower end of the 95 % interval (seeded bootstrap over authors and over the model's error rates)."),
+    Column(
+        "sps",
+        pl.Float64(),
+        "points −100…100",
+        (
+            "SPS as a prevalence estimate: the model's verdicts corrected for its error rates measured on "
+            "hand-labelled customer-care tweets (adjusted classify-and-count), archive-labelled authors as they "
+            "are."
+        ),
+    ),
+    Column(
+        "sps_ci_low",
+        pl.Float64(),
+        "points",
+        "Lower end of the 95 % interval (seeded bootstrap over authors and over the model's error rates).",
+    ),
     Column("sps_ci_high", pl.Float64(), "points", "Upper end of the 95 % interval."),
     Column("readable", pl.Boolean(), "", "authors ≥ 30: below that the report shows the counts but no score."),
-    Column("advocates", pl.Int64(), "authors", "Authors who explicitly recommend the brand ('highly recommend', 'you are the best') and never warn against it."),
-    Column("advocates_reach", pl.Int64(), "followers", "Sum of the advocates' author_followers (0 where the archive has none)."),
-    Column("critics", pl.Int64(), "authors", "Authors who explicitly recommend against the brand ('stay away', 'never again', 'switching to')."),
+    Column(
+        "advocates",
+        pl.Int64(),
+        "authors",
+        (
+            "Authors who explicitly recommend the brand ('highly recommend', 'you are the best') and never warn "
+            "against it."
+        ),
+    ),
+    Column(
+        "advocates_reach",
+        pl.Int64(),
+        "followers",
+        "Sum of the advocates' author_followers (0 where the archive has none).",
+    ),
+    Column(
+        "critics",
+        pl.Int64(),
+        "authors",
+        "Authors who explicitly recommend against the brand ('stay away', 'never again', 'switching to').",
+    ),
     Column("critics_reach", pl.Int64(), "followers", "Sum of the critics' author_followers."),
-    Column("answered_detractors", pl.Int64(), "authors", "Authors with a detractor mention in the period that the brand answered."),
-    Column("recovered", pl.Int64(), "authors", "Of those, authors whose later mentions of the brand (after the answer) read neutral or positive."),
+    Column(
+        "answered_detractors",
+        pl.Int64(),
+        "authors",
+        "Authors with a detractor mention in the period that the brand answered.",
+    ),
+    Column(
+        "recovered",
+        pl.Int64(),
+        "authors",
+        "Of those, authors whose later mentions of the brand (after the answer) read neutral or positive.",
+    ),
     Column("recovery_rate", pl.Float64(), "share 0–1", "recovered / answered_detractors (null when none)."),
 ]
 
@@ -91,7 +274,12 @@ HOURS = [
     Column("brand", pl.String(), "", "Brand handle."),
     Column("weekday", pl.Int8(), "1–7", "Day of the week the mentions were created, 1 = Monday (UTC)."),
     Column("hour", pl.Int8(), "0–23", "Hour of the day the mentions were created (UTC)."),
-    Column("inbound", pl.Int64(), "mentions", "Customer mentions attributed to the brand in that hour of the week, over the period."),
+    Column(
+        "inbound",
+        pl.Int64(),
+        "mentions",
+        "Customer mentions attributed to the brand in that hour of the week, over the period.",
+    ),
     Column("responded", pl.Int64(), "mentions", "Of those, answered within the reply horizon."),
     Column("frt_median_s", pl.Float64(), "seconds", "Median first response time over the answered ones (linear)."),
     Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),

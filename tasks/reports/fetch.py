@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-from tasks.storage import layout
 from tasks.reports.periods import Period
 from tasks.reports.publish import file_digests
+from tasks.storage import layout
 from tasks.storage.backends import S3Storage, Storage
 
 FORMATS = {
@@ -62,8 +62,16 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
         if key.endswith("/" + layout.MANIFEST):
             manifest = json.loads(storage.read(key))
             folder = key.removesuffix(layout.MANIFEST)
-            found.append(Published(kind, manifest["date"], manifest["status"], len(manifest["files"]), folder,
-                                   tuple(manifest.get("data_warnings", []))))
+            found.append(
+                Published(
+                    kind,
+                    manifest["date"],
+                    manifest["status"],
+                    len(manifest["files"]),
+                    folder,
+                    tuple(manifest.get("data_warnings", [])),
+                )
+            )
     return sorted(found, key=lambda p: p.period)
 
 
@@ -126,11 +134,20 @@ def download(
             raise UnknownBrand(brand, brands)
         fetched = {name: _only_brand(data, name, brand) for name, data in fetched.items()}
     if fmt == "all":
-        fetched[layout.MANIFEST] = manifest_bytes if not brand else json.dumps(
-            {**manifest, "files": file_digests(fetched), "brand": brand,
-             "source_manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()},
-            indent=2, sort_keys=True,
-        ).encode()
+        fetched[layout.MANIFEST] = (
+            manifest_bytes
+            if not brand
+            else json.dumps(
+                {
+                    **manifest,
+                    "files": file_digests(fetched),
+                    "brand": brand,
+                    "source_manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+                },
+                indent=2,
+                sort_keys=True,
+            ).encode()
+        )
     present = sorted(name for name in fetched if (to / name).exists())
     if present and not overwrite:
         raise FileExistsError(f"{to} already holds {', '.join(present)}: use --overwrite to replace them")
@@ -147,8 +164,11 @@ def _brands(tables: dict[str, bytes]) -> set[str]:
     """Every brand of the report, from its metrics table (parquet or csv: whichever was fetched)."""
     name = next(n for n in tables if n.startswith("metrics."))
     data = tables[name]
-    read = pl.read_parquet if name.endswith(".parquet") else lambda b, columns: pl.read_csv(b, columns=columns, infer_schema=False)
-    return set(read(io.BytesIO(data), columns=["brand"])["brand"].drop_nulls().to_list())
+    if name.endswith(".parquet"):
+        brands = pl.read_parquet(io.BytesIO(data), columns=["brand"])
+    else:
+        brands = pl.read_csv(io.BytesIO(data), columns=["brand"], infer_schema=False)
+    return set(brands["brand"].drop_nulls().to_list())
 
 
 def _only_brand(data: bytes, name: str, brand: str) -> bytes:
@@ -165,6 +185,4 @@ def presigned_urls(storage: Storage, folder: str, fmt: str, expires_s: int) -> d
     if not isinstance(storage, S3Storage):
         raise ValueError("pre-signed links need S3 storage (s3://bucket/prefix)")
     manifest = json.loads(storage.read(folder + layout.MANIFEST))
-    return {
-        name: storage.presigned_get(folder + name, expires_s) for name in wanted_files(manifest, fmt)
-    }
+    return {name: storage.presigned_get(folder + name, expires_s) for name in wanted_files(manifest, fmt)}

@@ -13,11 +13,11 @@ import json
 
 import polars as pl
 
-from tasks.reports import charts
-from tasks.reports.columns import schema_of
-from tasks.reports.measure import DayMeasure
 from tasks.ingest.schema import SCHEMA_VERSION
 from tasks.ingest.warehouse import to_parquet
+from tasks.reports import charts
+from tasks.reports.columns import schema_of
+from tasks.reports.measure import PeriodMeasure
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,8 +43,9 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return frame.select(list(schema_of(name)))
 
 
-def day_files(measure: DayMeasure, status: str, validation: dict) -> dict[str, bytes]:
-    """metrics (Parquet, CSV), platforms and hours (Parquet), sps.parquet, summary.json, report.html, validation.json."""
+def day_files(measure: PeriodMeasure, status: str, validation: dict) -> dict[str, bytes]:
+    """metrics (Parquet, CSV), platforms and hours (Parquet), sps.parquet, summary.json, report.html,
+    validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -70,19 +71,32 @@ def _json(body: dict) -> bytes:
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False).encode()
 
 
-def summary(measure: DayMeasure, status: str) -> dict:
+def summary(measure: PeriodMeasure, status: str) -> dict:
     """The day in one small JSON: per-brand headline figures and the totals."""
     brands = measure.metrics.join(
         measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable"), on="brand", how="left"
     ).select(
-        "brand", "inbound", "responded", "response_rate", "frt_median_s", "sla_attainment",
-        "authors", "sps", "sps_ci_low", "sps_ci_high", "readable",
+        "brand",
+        "inbound",
+        "responded",
+        "response_rate",
+        "frt_median_s",
+        "sla_attainment",
+        "authors",
+        "sps",
+        "sps_ci_low",
+        "sps_ci_high",
+        "readable",
     )
     return {
         "schema_version": SCHEMA_VERSION,
         "date": measure.day.isoformat(),
-        "period": {"kind": measure.period.kind, "label": measure.period.label,
-                   "start": measure.period.start.isoformat(), "end": measure.period.end.isoformat()},
+        "period": {
+            "kind": measure.period.kind,
+            "label": measure.period.label,
+            "start": measure.period.start.isoformat(),
+            "end": measure.period.end.isoformat(),
+        },
         "status": status,
         "inbound": measure.inbound_total,
         "unattributed": measure.unattributed,
@@ -91,7 +105,7 @@ def summary(measure: DayMeasure, status: str) -> dict:
     }
 
 
-def _urgent_rows(measure: DayMeasure) -> list[dict]:
+def _urgent_rows(measure: PeriodMeasure) -> list[dict]:
     if measure.urgent is None:
         return []
     return measure.urgent.with_columns(pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_dicts()
@@ -129,12 +143,24 @@ border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1r
 """
 
 
-def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
+def report_html(measure: PeriodMeasure, status: str, validation: dict) -> str:
     """A readable, self-contained page: one row per brand, everything escaped."""
     table = measure.metrics.join(
-        measure.sps.select("brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable", "labelled_authors",
-                           "advocates", "critics", "recovered", "answered_detractors"),
-        on="brand", how="left",
+        measure.sps.select(
+            "brand",
+            "authors",
+            "sps",
+            "sps_ci_low",
+            "sps_ci_high",
+            "readable",
+            "labelled_authors",
+            "advocates",
+            "critics",
+            "recovered",
+            "answered_detractors",
+        ),
+        on="brand",
+        how="left",
     ).sort("inbound", "brand", descending=[True, False])
     rows = []
     for r in table.iter_rows(named=True):
@@ -189,9 +215,7 @@ def report_html(measure: DayMeasure, status: str, validation: dict) -> str:
     period = measure.period
     name = html.escape(period.label)
     kind = {"daily": "", "weekly": "Weekly ", "monthly": "Monthly "}[period.kind]
-    span = html.escape(
-        period.start.isoformat() if period.kind == "daily" else f"{period.start} to {period.end}"
-    )
+    span = html.escape(period.start.isoformat() if period.kind == "daily" else f"{period.start} to {period.end}")
     body = "\n".join(rows) or f'<tr><td colspan="{len(headers)}">No attributed mentions in this period.</td></tr>'
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -240,7 +264,7 @@ Schema version {html.escape(SCHEMA_VERSION)}.</p>
 """
 
 
-def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
+def _charts(measure: PeriodMeasure, table: pl.DataFrame) -> str:
     """Response rate by brand (with reference lines), first-response distribution, hour of week."""
     if measure.facts.is_empty():
         return ""
@@ -255,7 +279,7 @@ def _charts(measure: DayMeasure, table: pl.DataFrame) -> str:
 {charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div>"""
 
 
-def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
+def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
     """Every page: the busiest brands' last 28 days (to the period's end), one line each."""
     if measure.trends is None or measure.trends.is_empty():
         return ""
@@ -267,7 +291,7 @@ def _trends(measure: DayMeasure, table: pl.DataFrame) -> str:
 <div>{charts.trend_lines(trends, "sps", "SPS", brands)}</div></div>"""
 
 
-def _platforms(measure: DayMeasure) -> str:
+def _platforms(measure: PeriodMeasure) -> str:
     """Volume and responsiveness per platform, all brands together."""
     if measure.platforms.is_empty():
         return ""
@@ -287,7 +311,7 @@ def _platforms(measure: DayMeasure) -> str:
     )
 
 
-def _urgent(measure: DayMeasure) -> str:
+def _urgent(measure: PeriodMeasure) -> str:
     """Urgent mentions nobody answered: the only post text a report shows, masked and escaped."""
     rows = _urgent_rows(measure)
     if not rows:
@@ -322,15 +346,18 @@ def _data_quality(validation: dict) -> str:
         f"<tr><td>{html.escape(s['key'])}</td><td>{s['rows_read']}</td><td>{s['rows_accepted']}</td>"
         f"<td>{s.get('duplicates_dropped', 0)}</td><td>{s['rows_quarantined']}</td>"
         f"<td>{html.escape(', '.join(f'{k} ({v})' for k, v in s.get('quarantined_by_rule', {}).items()) or '–')}</td>"
-        + (f'<td><a href="../../data_docs/{html.escape(s["data_docs"].rsplit("/", 1)[-1])}">Data Docs</a></td>'
-           if s.get("data_docs") else "<td></td>")
+        + (
+            f'<td><a href="../../data_docs/{html.escape(s["data_docs"].rsplit("/", 1)[-1])}">Data Docs</a></td>'
+            if s.get("data_docs")
+            else "<td></td>"
+        )
         + "</tr>"
         for s in validation["sources"]
     )
     if not rows:
         return ""
     return (
-        "<h2>Data quality</h2><div class=\"wrap\"><table><thead><tr><th>archive</th><th>read</th><th>accepted</th>"
+        '<h2>Data quality</h2><div class="wrap"><table><thead><tr><th>archive</th><th>read</th><th>accepted</th>'
         f"<th>exact duplicates dropped</th><th>quarantined</th><th>rules</th><th></th></tr></thead><tbody>{rows}"
         "</tbody></table></div>"
     )

@@ -29,7 +29,11 @@ def window_records(records: list[IngestRecord], start: date, end: date) -> list[
 
 
 def day_fingerprint(
-    records: list[IngestRecord], *, settings_fingerprint: str, watermark: datetime | None, brand_index: list[IngestRecord]
+    records: list[IngestRecord],
+    *,
+    settings_fingerprint: str,
+    watermark: datetime | None,
+    brand_index: list[IngestRecord],
 ) -> str:
     """`brand_index`: the archives whose brand posts attribution may follow (any with posts
     created before the window ends). `watermark`: None once the period is final — then

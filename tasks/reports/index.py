@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 import json
 
-from tasks.storage import layout
-from tasks.storage.locks import held
-from tasks.reports.periods import KINDS
 from tasks.reports.fetch import list_reports
+from tasks.reports.periods import KINDS
+from tasks.storage import layout
 from tasks.storage.backends import Storage
+from tasks.storage.locks import held
 
 _CSS = (
     "body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2430}"
@@ -26,10 +26,14 @@ def index_html(storage: Storage) -> bytes:
         if not reports:
             continue
         rows = "".join(
-            f'<tr><td><a href="{html.escape(r.folder.removeprefix("reports/"))}report.html">{html.escape(r.period)}</a></td>'
+            f'<tr><td><a href="{html.escape(r.folder.removeprefix("reports/"))}report.html">'
+            f"{html.escape(r.period)}</a></td>"
             f"<td>{html.escape(r.status)}"
-            + (f' <span class="warning" title="{html.escape("; ".join(r.data_warnings))}">data warning</span>'
-               if r.data_warnings else "")
+            + (
+                f' <span class="warning" title="{html.escape("; ".join(r.data_warnings))}">data warning</span>'
+                if r.data_warnings
+                else ""
+            )
             + "</td>"
             f'<td><a href="{html.escape(r.folder.removeprefix("reports/"))}manifest.json">manifest</a></td></tr>'
             for r in reversed(reports)
@@ -45,7 +49,9 @@ def index_html(storage: Storage) -> bytes:
             failed.append(f'<tr class="failed"><td>{html.escape(marker["date"])}</td><td>{reasons}</td></tr>')
     if failed:
         sections.append(
-            "<h2>Days not published (validation)</h2><table><tr><th>day</th><th>why</th></tr>" + "".join(failed) + "</table>"
+            "<h2>Days not published (validation)</h2><table><tr><th>day</th><th>why</th></tr>"
+            + "".join(failed)
+            + "</table>"
         )
     body = "\n".join(sections) or "<p>No report has been published yet.</p>"
     return (

@@ -11,26 +11,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import polars as pl
 
-from tasks.sps.advocacy import advocacy, recovery
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.conversations import conversation_metrics, conversations
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
-from tasks.reports.periods import Period
-from tasks.registry import BrandRegistry
-from tasks.sps.score import daily_sps, with_stance
 from tasks.metrics.urgent import urgent_unanswered
+from tasks.registry import BrandRegistry
+from tasks.reports.periods import Period
+from tasks.sps.advocacy import advocacy, recovery
+from tasks.sps.score import daily_sps, with_stance
 
 #: Days read before a report's first day, so reply chains starting there can be followed.
 LOOKBACK_DAYS = 3
 
 
 @dataclass(frozen=True)
-class DayMeasure:
+class PeriodMeasure:
     period: Period
     metrics: pl.DataFrame
     platforms: pl.DataFrame  # the metrics per brand and platform
@@ -64,7 +65,9 @@ def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list
 def _utc_span(period: Period) -> tuple[datetime, datetime]:
     """Every instant that is inside the period in some time zone (UTC−12 … UTC+14)."""
     start = datetime.combine(period.start, datetime.min.time(), tzinfo=UTC) - timedelta(hours=14)
-    return start, datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    return start, datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC) + timedelta(
+        hours=12
+    )
 
 
 def _recovery(facts: pl.DataFrame, inside: pl.DataFrame, in_period: pl.Expr) -> pl.DataFrame:
@@ -103,7 +106,7 @@ def measure_period(
     default_sla_s: int,
     watermark: datetime,
     brand_posts: pl.DataFrame | None = None,
-) -> DayMeasure:
+) -> PeriodMeasure:
     """Metrics and SPS for one period (UTC days), from the mentions in its window.
 
     Over a week or a month every brand gets one row (`date` = the period's first
@@ -122,11 +125,16 @@ def measure_period(
     inside = with_stance(facts.filter(in_period))
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
-    options = dict(horizon_s=horizon_s, sla_targets=registry.sla_targets, default_sla_s=default_sla_s,
-                   watermark=watermark)
-    metrics = _with_conversations(daily_metrics(as_one, **options), threads, ["brand", "date"]).with_columns(status)
+    metrics_of = partial(
+        daily_metrics,
+        horizon_s=horizon_s,
+        sla_targets=registry.sla_targets,
+        default_sla_s=default_sla_s,
+        watermark=watermark,
+    )
+    metrics = _with_conversations(metrics_of(as_one), threads, ["brand", "date"]).with_columns(status)
     platforms = _with_conversations(
-        daily_metrics(as_one, **options, by=("platform",)), threads, ["brand", "date", "platform"]
+        metrics_of(as_one, by=("platform",)), threads, ["brand", "date", "platform"]
     ).with_columns(status)
     shown = inside.select(
         "mention_id",
@@ -136,7 +144,7 @@ def measure_period(
         "frt_s",
         answered_within(horizon_s).alias("responded"),
     )
-    return DayMeasure(
+    return PeriodMeasure(
         period=period,
         metrics=metrics,
         platforms=platforms,

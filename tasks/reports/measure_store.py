@@ -16,14 +16,15 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 
-from tasks.storage import layout
-from tasks.reports.measure import DayMeasure
-from tasks.reports.periods import Period, period_of
-from tasks.storage.backends import Storage, StorageError
 from tasks.ingest.warehouse import to_parquet
+from tasks.reports.measure import PeriodMeasure
+from tasks.reports.periods import Period, period_of
+from tasks.storage import layout
+from tasks.storage.backends import Storage, StorageError
 
 TREND_DAYS = 28
 _FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent")
@@ -41,7 +42,7 @@ def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
     return metrics.drop("status").join(sps.select("brand", "date", readable_sps), on=["brand", "date"], how="left")
 
 
-def save(storage: Storage, fingerprint: str, measure: DayMeasure) -> None:
+def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
     """Frames first, counts last: a measure without its counts file is incomplete and never read."""
     day = measure.day
     for name in _FRAMES:
@@ -57,7 +58,7 @@ def is_saved(storage: Storage, day: date, fingerprint: str) -> bool:
     return storage.exists(layout.day_measure(day, fingerprint, "counts.json"))
 
 
-def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] = _FRAMES) -> DayMeasure | None:
+def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] = _FRAMES) -> PeriodMeasure | None:
     """The stored measure (only the frames in `names`), or None when it is not (or no longer) there."""
     try:
         counts = json.loads(storage.read(layout.day_measure(day, fingerprint, "counts.json")))
@@ -67,11 +68,12 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
         }
     except StorageError:
         return None
-    return DayMeasure(period=period_of("daily", day), **{n: frames.get(n, pl.DataFrame()) for n in _FRAMES}, **counts)
+    fields: dict[str, Any] = {n: frames.get(n, pl.DataFrame()) for n in _FRAMES} | counts
+    return PeriodMeasure(period=period_of("daily", day), **fields)
 
 
 def trend_rows(
-    storage: Storage, fingerprints: dict[date, str], measure_day: Callable[[date], DayMeasure]
+    storage: Storage, fingerprints: dict[date, str], measure_day: Callable[[date], PeriodMeasure]
 ) -> pl.DataFrame | None:
     """Each day's metric row, from its stored measure or measured (and stored) now."""
     rows = []

@@ -14,23 +14,23 @@ from typing import Literal, TypedDict
 
 import polars as pl
 
-from tasks.reports import measure_store
-from tasks.storage import layout
-from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
 from tasks.ingest.archive import IngestRecord, read_records
-from tasks.storage.locks import held
-from tasks.reports.measure import DayMeasure, measure_period, period_status, window_for
-from tasks.metrics.definitions import watermark_after
-from tasks.reports.periods import Period, period_of
 from tasks.ingest.policy import load_policy
-from tasks.reports.publish import publish_report, read_manifest
-from tasks.registry import load_registry
-from tasks.reports.files import day_files
-from tasks.reports.manifest import build_manifest
-from tasks.settings import Settings
-from tasks.storage.backends import Storage
-from tasks.reports.validation_summary import day_validation
 from tasks.ingest.warehouse import load_brand_posts, load_window
+from tasks.metrics.definitions import watermark_after
+from tasks.registry import load_registry
+from tasks.reports import measure_store
+from tasks.reports.files import day_files
+from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
+from tasks.reports.manifest import build_manifest
+from tasks.reports.measure import PeriodMeasure, measure_period, period_status, window_for
+from tasks.reports.periods import Period, period_of
+from tasks.reports.publish import publish_report, read_manifest
+from tasks.reports.validation_summary import day_validation
+from tasks.settings import Settings
+from tasks.storage import layout
+from tasks.storage.backends import Storage
+from tasks.storage.locks import held
 
 
 class ReportOutcome(TypedDict):
@@ -79,12 +79,22 @@ def publish_period_report(
             "brands": measure.metrics.height,
         }
         manifest = build_manifest(
-            period, records, rows, status=status, data_warnings=validation["data_warnings"],
-            input_fingerprint=fingerprint, settings_fingerprint=config.fingerprint(), watermark=watermark,
-            run_id=run_id, generated_at=datetime.now(UTC),
+            period,
+            records,
+            rows,
+            status=status,
+            data_warnings=validation["data_warnings"],
+            input_fingerprint=fingerprint,
+            settings_fingerprint=config.fingerprint(),
+            watermark=watermark,
+            run_id=run_id,
+            generated_at=datetime.now(UTC),
         )
         outcome = publish_report(
-            storage, period.folder, day_files(measure, status, validation), manifest,
+            storage,
+            period.folder,
+            day_files(measure, status, validation),
+            manifest,
             latest_day=period.start if daily else None,
         )
         if daily:
@@ -136,7 +146,7 @@ class ReportInputs:
         )
         return records, fingerprint
 
-    def measure(self, period: Period) -> DayMeasure:
+    def measure(self, period: Period) -> PeriodMeasure:
         if self._brand_posts is None:
             self._brand_posts = load_brand_posts(self.storage)
         return measure_period(

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Literal
 
 from tasks.storage import layout
-from tasks.storage.locks import held
 from tasks.storage.backends import Storage, StorageError
+from tasks.storage.locks import held
 
 
 def file_digests(files: dict[str, bytes]) -> dict[str, dict]:

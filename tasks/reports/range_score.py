@@ -16,9 +16,24 @@ from tasks.settings import Settings
 from tasks.storage.backends import Storage
 
 SCORE_COLUMNS = [
-    "brand", "authors", "sps", "sps_ci_low", "sps_ci_high", "readable", "sps_raw", "promoters", "detractors",
-    "passives", "labelled_authors", "advocates", "advocates_reach", "critics", "critics_reach",
-    "answered_detractors", "recovered", "recovery_rate",
+    "brand",
+    "authors",
+    "sps",
+    "sps_ci_low",
+    "sps_ci_high",
+    "readable",
+    "sps_raw",
+    "promoters",
+    "detractors",
+    "passives",
+    "labelled_authors",
+    "advocates",
+    "advocates_reach",
+    "critics",
+    "critics_reach",
+    "answered_detractors",
+    "recovered",
+    "recovery_rate",
 ]
 
 

@@ -13,13 +13,13 @@ import io
 
 import polars as pl
 
-from tasks.storage import layout
 from tasks.ingest.archive import IngestRecord
-from tasks.masking import example_value
-from tasks.reports.measure import DayMeasure
 from tasks.ingest.policy import Policy
-from tasks.storage.backends import Storage
 from tasks.ingest.validation import load_suite, suite_rules
+from tasks.masking import example_value
+from tasks.reports.measure import PeriodMeasure
+from tasks.storage import layout
+from tasks.storage.backends import Storage
 
 EXAMPLES_PER_RULE = 3
 _TEXT_COLUMNS = {"text", "raw_line"}
@@ -36,9 +36,10 @@ def rule_catalogue(policy: Policy) -> list[dict]:
 
 def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
     """Up to three quarantined rows per rule, with text-bearing values masked."""
-    if not record.rows_quarantined:
+    collected = layout.partition_day(record.key)
+    if not record.rows_quarantined or collected is None:
         return []
-    key = layout.quarantine_rows(layout.partition_day(record.key), layout.source_slug(record.key))
+    key = layout.quarantine_rows(collected, layout.source_slug(record.key))
     if not storage.exists(key):
         return []
     rows = pl.read_parquet(io.BytesIO(storage.read(key)), columns=["source_row", "rule", "value"])
@@ -63,9 +64,21 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
 
 
 def source_summary(storage: Storage, record: IngestRecord) -> dict:
-    fields = ("key", "etag", "size", "rows_read", "rows_accepted", "duplicates_dropped", "rows_quarantined",
-              "quarantined_by_rule",
-              "warned_by_rule", "rejected", "failed_rules", "error", "data_docs")
+    fields = (
+        "key",
+        "etag",
+        "size",
+        "rows_read",
+        "rows_accepted",
+        "duplicates_dropped",
+        "rows_quarantined",
+        "quarantined_by_rule",
+        "warned_by_rule",
+        "rejected",
+        "failed_rules",
+        "error",
+        "data_docs",
+    )
     return {f: getattr(record, f) for f in fields} | {"examples": masked_examples(storage, record)}
 
 
@@ -93,7 +106,7 @@ def data_warnings(deliveries: list[dict]) -> list[str]:
 
 
 def day_validation(
-    storage: Storage, measure: DayMeasure, records: list[IngestRecord], deliveries: list[dict], policy: Policy
+    storage: Storage, measure: PeriodMeasure, records: list[IngestRecord], deliveries: list[dict], policy: Policy
 ) -> dict:
     """The whole validation.json for one report day."""
 
@@ -107,8 +120,11 @@ def day_validation(
         "deliveries": deliveries,
         # warnings about what was collected in the period, not the neighbours its window reads
         "data_warnings": data_warnings([d for d in deliveries if in_period(d["collected"])])
-        + [f"{r.key}: {n} mention(s) have no author: counted in the response metrics, not in SPS"
-           for r in records if in_period(r.collected) and (n := r.warned_by_rule.get("author_id_present"))],
+        + [
+            f"{r.key}: {n} mention(s) have no author: counted in the response metrics, not in SPS"
+            for r in records
+            if in_period(r.collected) and (n := r.warned_by_rule.get("author_id_present"))
+        ],
         "response_before_mention": measure.anomalies.to_dicts(),
         "unattributed_inbound": measure.unattributed,
     }

@@ -15,14 +15,16 @@ from __future__ import annotations
 import polars as pl
 
 RECOMMENDS = (
-    r"(?i)\b(?:(?:highly|totally|definitely|strongly|would|i|we|100%) recommend(?:ed|ing)?|recommend(?:ing)? (?:@\w+|them|you guys|y'?all)"
+    r"(?i)\b(?:(?:highly|totally|definitely|strongly|would|i|we|100%) recommend(?:ed|ing)?"
+    r"|recommend(?:ing)? (?:@\w+|them|you guys|y'?all)"
     r"|you (?:guys )?(?:are|r) the best|best (?:customer service|airline|support) (?:ever|around)"
     r"|(?:go|switch(?:ed)?) (?:with|to) @\w+ (?:you|u) won'?t regret)"
 )
 WARNS = (
     r"(?i)\b(?:never (?:again|(?:fly|flying|buy|buying|order|ordering|use|using|shop|shopping) (?:with|from|at)?)"
     r"|(?:don'?t|do not|wouldn'?t|would not|won'?t|will not|can'?t|cannot) recommend|not recommend(?:ed)?"
-    r"|stay away|avoid (?:@\w+|them|this)|switching to|switched to|cancel(?:l?ing|l?ed)? my (?:account|service|membership)"
+    r"|stay away|avoid (?:@\w+|them|this)|switching to|switched to"
+    r"|cancel(?:l?ing|l?ed)? my (?:account|service|membership)"
     r"|(?:warn|warning) (?:everyone|you all|people|others))"
 )
 
@@ -54,7 +56,10 @@ def recovery(window: pl.DataFrame, inside: pl.Expr) -> pl.DataFrame:
     `window` holds the stanced facts of the whole window, so later mentions past the period count."""
     answered = (
         window.filter(
-            inside & (pl.col("stance") < 0) & pl.col("first_response_at").is_not_null() & pl.col("author_id").is_not_null()
+            inside
+            & (pl.col("stance") < 0)
+            & pl.col("first_response_at").is_not_null()
+            & pl.col("author_id").is_not_null()
         )
         .group_by("brand", "author_id")
         .agg(pl.col("first_response_at").min().alias("answered_at"))

@@ -38,7 +38,9 @@ def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
     stanced = with_stance(facts.filter(pl.col("brand").is_not_null()))
     # A mention without an author was posted (response metrics count it) but cannot be counted once.
     authorless = (
-        stanced.filter(pl.col("author_id").is_null()).group_by("brand", "date").agg(pl.len().cast(pl.Int64).alias("authorless"))
+        stanced.filter(pl.col("author_id").is_null())
+        .group_by("brand", "date")
+        .agg(pl.len().cast(pl.Int64).alias("authorless"))
     )
     per_author = (
         stanced.filter(pl.col("author_id").is_not_null())
@@ -68,8 +70,9 @@ def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
     )
     confusion = shipped_confusion()
     estimates = [
-        corrected_sps((r["_False_-1"], r["_False_0"], r["_False_1"]), (r["_True_-1"], r["_True_0"], r["_True_1"]),
-                      confusion)
+        corrected_sps(
+            (r["_False_-1"], r["_False_0"], r["_False_1"]), (r["_True_-1"], r["_True_0"], r["_True_1"]), confusion
+        )
         for r in counts.iter_rows(named=True)
     ]
     return counts.with_columns(

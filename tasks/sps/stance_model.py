@@ -88,6 +88,6 @@ def predict(texts: pl.Series, table: pl.DataFrame | None = None) -> pl.Series:
         .cast(pl.Int8)
     )
     every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True)})
-    return every.join(scores.select("row", best.alias("stance")), on="row", how="left").sort("row")[
-        "stance"
-    ].fill_null(0)
+    return (
+        every.join(scores.select("row", best.alias("stance")), on="row", how="left").sort("row")["stance"].fill_null(0)
+    )

@@ -6,6 +6,7 @@ pipeline code runs against a laptop folder, MinIO, moto or AWS.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import fcntl
 import functools
@@ -37,9 +38,9 @@ class ObjectInfo:
 class Storage(Protocol):
     url: str
 
-    def list(self, prefix: str) -> list[ObjectInfo]: ...
+    def list(self, prefix: str) -> builtins.list[ObjectInfo]: ...
 
-    def keys(self, prefix: str) -> list[str]: ...
+    def keys(self, prefix: str) -> builtins.list[str]: ...
 
     def read(self, key: str) -> bytes: ...
 
@@ -71,7 +72,7 @@ class LocalStorage:
             raise StorageError(f"key escapes the storage root: {key!r}")
         return path
 
-    def keys(self, prefix: str) -> list[str]:
+    def keys(self, prefix: str) -> builtins.list[str]:
         # Walk only the deepest folder the prefix names, not the whole root.
         folder = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
         if not folder.is_dir():
@@ -79,7 +80,7 @@ class LocalStorage:
         found = (p.relative_to(self.root).as_posix() for p in folder.rglob("*") if p.is_file())
         return sorted(k for k in found if k.startswith(prefix) and "/.tmp-" not in f"/{k}")
 
-    def list(self, prefix: str) -> list[ObjectInfo]:
+    def list(self, prefix: str) -> builtins.list[ObjectInfo]:
         infos = []
         for key in self.keys(prefix):
             path = self._path(key)
@@ -217,9 +218,11 @@ class S3Storage:
     def _call(self, what: str, key: str, fn, **kwargs):
         from botocore.exceptions import (
             ClientError,
-            ConnectionError as BotoConnectionError,
             HTTPClientError,
             ReadTimeoutError,
+        )
+        from botocore.exceptions import (
+            ConnectionError as BotoConnectionError,
         )
 
         try:
@@ -236,10 +239,10 @@ class S3Storage:
                 f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}: {type(exc).__name__}"
             ) from exc
 
-    def list(self, prefix: str) -> list[ObjectInfo]:
+    def list(self, prefix: str) -> builtins.list[ObjectInfo]:
         full = self._key(prefix)
         strip = len(self.prefix) + 1 if self.prefix else 0
-        infos: list[ObjectInfo] = []
+        infos: builtins.list[ObjectInfo] = []
         token: dict[str, str] = {}
         while True:
             page = self._call("list", prefix, self._client.list_objects_v2, Prefix=full, **token)
@@ -250,7 +253,7 @@ class S3Storage:
             token = {"ContinuationToken": page["NextContinuationToken"]}
         return sorted(infos, key=lambda info: info.key)
 
-    def keys(self, prefix: str) -> list[str]:
+    def keys(self, prefix: str) -> builtins.list[str]:
         return [info.key for info in self.list(prefix)]
 
     def read(self, key: str) -> bytes:

@@ -19,8 +19,16 @@ REPORTS_INDEX = "reports/index.html"
 MANIFEST = "manifest.json"
 #: Every file a report folder may hold besides its manifest: downloads fetch no other name.
 REPORT_FILES = frozenset(
-    {"metrics.parquet", "metrics.csv", "platforms.parquet", "hours.parquet", "sps.parquet", "summary.json",
-     "report.html", "validation.json"}
+    {
+        "metrics.parquet",
+        "metrics.csv",
+        "platforms.parquet",
+        "hours.parquet",
+        "sps.parquet",
+        "summary.json",
+        "report.html",
+        "validation.json",
+    }
 )
 
 MISPLACED = "warehouse/_misplaced/"

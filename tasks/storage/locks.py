@@ -40,8 +40,13 @@ class _Holding:
     def body(self) -> bytes:
         expires = datetime.now(UTC) + timedelta(seconds=self.lease_s)
         return json.dumps(
-            {"owner": self.owner, "token": self.token, "expires": expires.isoformat(),
-             "host": socket.gethostname(), "pid": os.getpid()}
+            {
+                "owner": self.owner,
+                "token": self.token,
+                "expires": expires.isoformat(),
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+            }
         ).encode()
 
     def etag_if_mine(self, storage: Storage, key: str) -> str | None:

@@ -17,13 +17,13 @@ from datetime import date, timedelta
 
 from flows.pipeline import backfill
 from flows.plan import archive_watermark
-from flows.steps import ingest_archive, measure_and_publish
 from flows.runners import configured
 from flows.runtime import in_process
+from flows.steps import ingest_archive, measure_and_publish
 from tasks.reports.periods import period_of
-from tasks.storage.layout import ARCHIVES
 from tasks.settings import Settings
 from tasks.storage.backends import open_storage
+from tasks.storage.layout import ARCHIVES
 from tests.synthetic import archive_days
 
 FIRST = date(2017, 10, 1)

@@ -22,16 +22,16 @@ import numpy as np
 import polars as pl
 
 from tasks.ingest.adapters import read_archive
-from tasks.reports.measure import measure_period, window_for
-from tasks.reports.periods import period_of
-from tasks.metrics.definitions import report_status
-from tasks.reports.publish import publish_report
-from tasks.registry import BrandRegistry
-from tasks.reports.files import day_files
-from tasks.storage.backends import open_storage
 from tasks.ingest.policy import load_policy
 from tasks.ingest.validation import run_suite, with_check_columns
 from tasks.ingest.warehouse import days_with_mentions, load_window, write_parts
+from tasks.metrics.definitions import report_status
+from tasks.registry import BrandRegistry
+from tasks.reports.files import day_files
+from tasks.reports.measure import measure_period, window_for
+from tasks.reports.periods import period_of
+from tasks.reports.publish import publish_report
+from tasks.storage.backends import open_storage
 
 START = datetime(2017, 10, 1, tzinfo=UTC)
 TWITTER = "%a %b %d %H:%M:%S +0000 %Y"
@@ -63,7 +63,7 @@ def synthetic_twcs(mentions: int, days: int, brands: int, seed: int = 7) -> byte
             "author_id": (rng.integers(100_000, 100_000 + mentions // 3, mentions)).astype(str),
             "inbound": "True",
             "created_at": pl.from_epoch(pl.Series(created_s), time_unit="s"),
-            "text": [texts[t].format(b=handles[b]) for t, b in zip(text_choice, brand_of)],
+            "text": [texts[t].format(b=handles[b]) for t, b in zip(text_choice, brand_of, strict=False)],
             "response_tweet_id": None,
             "in_response_to_tweet_id": None,
         },
@@ -82,9 +82,7 @@ def synthetic_twcs(mentions: int, days: int, brands: int, seed: int = 7) -> byte
         },
         schema_overrides={"response_tweet_id": pl.String},
     )
-    frame = pl.concat([inbound, replies]).with_columns(
-        pl.col("created_at").dt.strftime(TWITTER)
-    )
+    frame = pl.concat([inbound, replies]).with_columns(pl.col("created_at").dt.strftime(TWITTER))
     return frame.write_csv().encode()
 
 
@@ -165,8 +163,8 @@ def main() -> None:
     print(f"{'total':<22}{total:>10.2f}")
 
     if args.flow:
-        from flows.runtime import in_process
         from flows.pipeline import backfill
+        from flows.runtime import in_process
 
         with tempfile.TemporaryDirectory() as root, in_process():
             open_storage(root).write(key, data)

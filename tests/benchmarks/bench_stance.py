@@ -24,8 +24,10 @@ def main() -> None:
     inbound = twcs(DATA).filter(pl.col("inbound") == "True")["text"]
     texts = pl.concat([inbound] * (args.mentions // inbound.len() + 1))[: args.mentions]
     weights()  # load once, as a worker would
-    print(f"{texts.len():,} mentions, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS', 'all')}, "
-          f"polars threads {pl.thread_pool_size()}")
+    print(
+        f"{texts.len():,} mentions, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS', 'all')}, "
+        f"polars threads {pl.thread_pool_size()}"
+    )
     for name, run in [
         ("stance model", lambda: predict(texts)),
         ("lexicon", lambda: pl.DataFrame({"text": texts}).select(classify_stance())),

@@ -24,13 +24,25 @@ def _rows(day: str, n: int, start: int = 0, **extra) -> list[dict]:
     rows = []
     for i in range(start, start + n):
         rows.append(
-            {"mention_id": f"{day}-{i}", "author_id": f"c{i}", "is_brand_author": False,
-             "created_at": f"{day}T10:{i % 60:02d}:00Z", "text": "@AcmeHelp where is my parcel", "brand": "AcmeHelp"}
+            {
+                "mention_id": f"{day}-{i}",
+                "author_id": f"c{i}",
+                "is_brand_author": False,
+                "created_at": f"{day}T10:{i % 60:02d}:00Z",
+                "text": "@AcmeHelp where is my parcel",
+                "brand": "AcmeHelp",
+            }
             | extra
         )
         rows.append(
-            {"mention_id": f"{day}-r{i}", "author_id": "AcmeHelp", "is_brand_author": True,
-             "created_at": f"{day}T11:{i % 60:02d}:00Z", "text": "@c sorry, DM us", "in_reply_to_id": f"{day}-{i}"}
+            {
+                "mention_id": f"{day}-r{i}",
+                "author_id": "AcmeHelp",
+                "is_brand_author": True,
+                "created_at": f"{day}T11:{i % 60:02d}:00Z",
+                "text": "@c sorry, DM us",
+                "in_reply_to_id": f"{day}-{i}",
+            }
         )
     return rows
 
@@ -99,7 +111,9 @@ def test_a_small_feeds_quiet_day_publishes_with_a_data_warning(tmp_path):
     verdict = json.loads(store.read(layout.delivery_record("twitter", "2017-11-05")))
     assert (verdict["failed"], verdict["broken"]) == (False, {"row_count_plausible": "warn"})
     validation = json.loads(store.read("reports/daily/dt=2017-11-05/validation.json"))
-    assert {d["collected"]: d["broken"] for d in validation["deliveries"]}["2017-11-05"] == {"row_count_plausible": "warn"}
+    assert {d["collected"]: d["broken"] for d in validation["deliveries"]}["2017-11-05"] == {
+        "row_count_plausible": "warn"
+    }
     manifest = json.loads(store.read("reports/daily/dt=2017-11-05/manifest.json"))
     assert manifest["data_warnings"] == [
         "twitter 2017-11-05: 10 posts arrived where about 40 were expected; some may be missing"
@@ -123,7 +137,11 @@ def test_replay_after_a_policy_fix_recovers_quarantined_rows(tmp_path, monkeypat
     assert source["examples"] == [
         {"source_row": 61, "rule": "text_length_within_limit", "value": "«masked: 1130 characters»"}
     ]
-    assert {r["rule"] for r in validation["rules"]} >= {"file_parses", "text_length_within_limit", "row_count_not_collapsing"}
+    assert {r["rule"] for r in validation["rules"]} >= {
+        "file_parses",
+        "text_length_within_limit",
+        "row_count_not_collapsing",
+    }
 
     monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables at the terminal width
     runner = CliRunner()
@@ -145,10 +163,22 @@ def test_replay_after_a_policy_fix_recovers_quarantined_rows(tmp_path, monkeypat
 def test_a_reply_stamped_before_its_mention_is_reported_and_not_counted(tmp_path):
     store = open_storage(str(tmp_path))
     rows = [
-        {"mention_id": "m1", "author_id": "c1", "is_brand_author": False, "created_at": "2017-11-01T10:00:00Z",
-         "text": "@AcmeHelp help", "brand": "AcmeHelp"},
-        {"mention_id": "r1", "author_id": "AcmeHelp", "is_brand_author": True, "created_at": "2017-11-01T09:00:00Z",
-         "text": "@c1 hi", "in_reply_to_id": "m1"},
+        {
+            "mention_id": "m1",
+            "author_id": "c1",
+            "is_brand_author": False,
+            "created_at": "2017-11-01T10:00:00Z",
+            "text": "@AcmeHelp help",
+            "brand": "AcmeHelp",
+        },
+        {
+            "mention_id": "r1",
+            "author_id": "AcmeHelp",
+            "is_brand_author": True,
+            "created_at": "2017-11-01T09:00:00Z",
+            "text": "@c1 hi",
+            "in_reply_to_id": "m1",
+        },
     ]
     _put(store, "2017-11-01", rows)
     backfill(date(2017, 11, 1), date(2017, 11, 1), storage=str(tmp_path))

@@ -14,12 +14,21 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.pipeline import PipelineFailed, backfill, nightly
-from tasks.storage import layout
 from tasks.reports.publish import file_digests
+from tasks.storage import layout
 from tasks.storage.backends import open_storage
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
-REPORT_FILES = ["hours.parquet", "metrics.csv", "metrics.parquet", "platforms.parquet", "report.html", "sps.parquet", "summary.json", "validation.json"]
+REPORT_FILES = [
+    "hours.parquet",
+    "metrics.csv",
+    "metrics.parquet",
+    "platforms.parquet",
+    "report.html",
+    "sps.parquet",
+    "summary.json",
+    "validation.json",
+]
 
 # Hand check for 2017-10-31, from tests/fixtures/hand_check_twcs.py, which recomputes
 # the DESIGN.md definitions over the CSV with the csv module and statistics.median
@@ -112,9 +121,9 @@ def test_nightly_then_backfill_on_s3_read_back_with_boto3(s3_bucket, s3_endpoint
     metrics = pl.read_parquet(io.BytesIO(fetch("reports/daily/dt=2017-10-31/metrics.parquet")))
     _check_hand_numbers(metrics)
     manifest = json.loads(fetch("reports/daily/dt=2017-10-31/manifest.json"))
-    assert manifest["inputs"][0]["etag"] == client.head_object(Bucket=s3_bucket, Key=f"sps/{SAMPLE_KEY}")[
-        "ETag"
-    ].strip('"')
+    assert manifest["inputs"][0]["etag"] == client.head_object(Bucket=s3_bucket, Key=f"sps/{SAMPLE_KEY}")["ETag"].strip(
+        '"'
+    )
     assert json.loads(fetch("reports/latest.json"))["date"] == "2017-12-03"
 
     # A backfill over the same data publishes nothing new: nightly already produced its bytes.
@@ -143,8 +152,13 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
     store.write("archives/twitter/dt=2017-11-01/good.jsonl", _jsonl(good))
     # 4 of 5 rows broken: P(4 or more of 5 | a true bad share of 5 %) = 3.0e-5, evidence beyond the
     # policy's 0.001 that the archive is broken (2 of 3 would be 0.0073: quarantined rows only)
-    bad = [_mention(1, "2017-11-02"), _mention(2, "2017-11-02", text=""), _mention(3, "2017-11-02", is_brand_author="?"),
-           _mention(4, "2017-11-02", text=""), _mention(5, "2017-11-02", is_brand_author="?")]
+    bad = [
+        _mention(1, "2017-11-02"),
+        _mention(2, "2017-11-02", text=""),
+        _mention(3, "2017-11-02", is_brand_author="?"),
+        _mention(4, "2017-11-02", text=""),
+        _mention(5, "2017-11-02", is_brand_author="?"),
+    ]
     store.write("archives/twitter/dt=2017-11-02/bad.jsonl", _jsonl(bad))
 
     with pytest.raises(PipelineFailed) as failure:
@@ -167,9 +181,25 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
     metrics = pl.read_parquet(io.BytesIO(store.read("reports/daily/dt=2017-11-01/metrics.parquet")))
     assert metrics.select("brand", "inbound").rows() == [("AcmeHelp", 20)]
 
-    q_good = pl.read_parquet(io.BytesIO(store.read(layout.quarantine_rows(date(2017, 11, 1), layout.source_slug("archives/twitter/dt=2017-11-01/good.jsonl")))))
+    q_good = pl.read_parquet(
+        io.BytesIO(
+            store.read(
+                layout.quarantine_rows(
+                    date(2017, 11, 1), layout.source_slug("archives/twitter/dt=2017-11-01/good.jsonl")
+                )
+            )
+        )
+    )
     assert q_good.select("source_row", "rule", "value").rows() == [(21, "created_at_parsed_with_zone", "tomorrow")]
-    q_bad = pl.read_parquet(io.BytesIO(store.read(layout.quarantine_rows(date(2017, 11, 2), layout.source_slug("archives/twitter/dt=2017-11-02/bad.jsonl")))))
+    q_bad = pl.read_parquet(
+        io.BytesIO(
+            store.read(
+                layout.quarantine_rows(
+                    date(2017, 11, 2), layout.source_slug("archives/twitter/dt=2017-11-02/bad.jsonl")
+                )
+            )
+        )
+    )
     assert q_bad.select("source_row", "rule").rows() == [
         (1, "archive_rejected"),
         (2, "text_length_within_limit"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import subprocess
 import time
 from datetime import date
 
@@ -18,10 +19,10 @@ import pytest
 
 from tasks.ingest.archive import ingest_object
 from tasks.ingest.policy import load_policy
-from tasks.storage import layout
-from tasks.storage.locks import LockTimeout
-from tasks.storage.backends import open_storage
 from tasks.ingest.warehouse import load_window
+from tasks.storage import layout
+from tasks.storage.backends import open_storage
+from tasks.storage.locks import LockTimeout
 from tests.ingest.test_bad_inputs import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 
@@ -97,7 +98,10 @@ def _peak_of_ingest(tmp_path, name: str, data: bytes, policy_file) -> dict:
     open_storage(str(root)).write(f"archives/twitter/dt={DAY}/{name}", data)
     done = subprocess.run(
         [sys.executable, "-c", _INGEST_AND_REPORT_PEAK, str(root), str(policy_file)],
-        capture_output=True, text=True, cwd=Path(__file__).parents[2], check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -155,8 +159,10 @@ def test_a_json_line_over_the_line_limit_is_quarantined_unread(tmp_path):
 
 def test_json_number_ids_past_2_64_keep_their_digits(tmp_path):
     big = "123456789012345678901234567890"
-    line = f'{{"mention_id": {big}, "author_id": 98765432109876543210987, "is_brand_author": false, ' \
-           f'"created_at": "{DAY}T10:00:00Z", "text": "@AcmeHelp hi"}}'
+    line = (
+        f'{{"mention_id": {big}, "author_id": 98765432109876543210987, "is_brand_author": false, '
+        f'"created_at": "{DAY}T10:00:00Z", "text": "@AcmeHelp hi"}}'
+    )
     store = open_storage(str(tmp_path))
     assert _ingest(store, f"archives/twitter/dt={DAY}/a.jsonl", jsonl(line)).rows_accepted == 31
     row = load_window(store, date(2017, 11, 1), date(2017, 11, 1)).filter(pl.col("mention_id") == big)
@@ -166,9 +172,14 @@ def test_json_number_ids_past_2_64_keep_their_digits(tmp_path):
 def test_objects_and_arrays_in_text_fields_are_malformed_records(tmp_path):
     store = open_storage(str(tmp_path))
     record = _ingest(
-        store, f"archives/twitter/dt={DAY}/a.jsonl",
-        jsonl(jsonl_row(61, text={"html": "<b>hi</b>"}), jsonl_row(62, sentiment=["positive"]), jsonl_row(63, text="{fine}"),
-              good=60),
+        store,
+        f"archives/twitter/dt={DAY}/a.jsonl",
+        jsonl(
+            jsonl_row(61, text={"html": "<b>hi</b>"}),
+            jsonl_row(62, sentiment=["positive"]),
+            jsonl_row(63, text="{fine}"),
+            good=60,
+        ),
     )
     assert (record.rows_read, record.rows_accepted) == (63, 61)
     assert record.quarantined_by_rule == {"record_well_formed": 2, "sentiment_label_known": 1}
@@ -178,8 +189,15 @@ def test_a_parquet_column_of_lists_is_a_recorded_rejection(tmp_path):
     import io
 
     buffer = io.BytesIO()
-    pl.DataFrame({"mention_id": ["1"], "author_id": ["c"], "is_brand_author": [False],
-                  "created_at": [f"{DAY}T10:00:00Z"], "text": [["a", "list"]]}).write_parquet(buffer)
+    pl.DataFrame(
+        {
+            "mention_id": ["1"],
+            "author_id": ["c"],
+            "is_brand_author": [False],
+            "created_at": [f"{DAY}T10:00:00Z"],
+            "text": [["a", "list"]],
+        }
+    ).write_parquet(buffer)
     store = open_storage(str(tmp_path))
     key = f"archives/twitter/dt={DAY}/a.parquet"
     record = _ingest(store, key, buffer.getvalue())
@@ -205,8 +223,8 @@ def tiny_disk(tmp_path):
 
 
 def test_a_full_disk_leaves_no_lock_that_outlives_its_lease(tiny_disk):
-    from tasks.storage.locks import held
     from tasks.storage.backends import StorageError
+    from tasks.storage.locks import held
 
     store = open_storage(str(tiny_disk / "store"))
     filler = tiny_disk / "filler"
@@ -244,7 +262,7 @@ def test_of_six_waiters_on_an_expired_lock_exactly_one_holds_it_at_a_time(tmp_pa
         store.write("locks/day.json", expired)
         inside, most, guard = [0], [0], threading.Lock()
 
-        def hold():
+        def hold(inside=inside, most=most, guard=guard):
             with held(store, "locks/day.json", owner="t", wait_s=30, poll_s=0.001):
                 with guard:
                     inside[0] += 1
@@ -271,8 +289,12 @@ def test_a_restart_on_the_same_host_takes_its_dead_runs_lock_at_once(tmp_path):
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     store = open_storage(str(tmp_path))
-    body = {"owner": "killed", "expires": "2999-01-01T00:00:00+00:00", "host": socket.gethostname(),
-            "pid": int(dead.stdout)}
+    body = {
+        "owner": "killed",
+        "expires": "2999-01-01T00:00:00+00:00",
+        "host": socket.gethostname(),
+        "pid": int(dead.stdout),
+    }
     store.write("locks/day.json", json.dumps(body).encode())
     started = time.monotonic()
     with held(store, "locks/day.json", owner="restart", wait_s=5):
@@ -302,8 +324,9 @@ def test_s3_takeover_is_conditional_on_the_body_that_was_read(s3_bucket):
 def _published(store, day: date, files: dict[str, bytes]) -> str:
     from tasks.reports.publish import publish_report
 
-    publish_report(store, layout.report_folder(day), files, {"date": day.isoformat(), "status": "final"},
-                   latest_day=day)
+    publish_report(
+        store, layout.report_folder(day), files, {"date": day.isoformat(), "status": "final"}, latest_day=day
+    )
     return layout.report_folder(day)
 
 
@@ -325,7 +348,6 @@ def test_download_refuses_a_manifest_naming_any_other_file(tmp_path, name):
 
 
 def test_the_names_downloads_accept_are_exactly_the_files_a_report_publishes(published_sample):
-
     manifest = json.loads(published_sample.read(layout.report_folder(date(2017, 10, 31)) + layout.MANIFEST))
     assert set(manifest["files"]) == layout.REPORT_FILES
 
@@ -367,7 +389,9 @@ def test_latest_is_withdrawn_while_its_report_is_republished_and_readers_fall_ba
     from tasks.reports.publish import publish_report
 
     with pytest.raises(OSError, match="killed"):
-        publish_report(DiesOnTheFirstFile(store), newest, {"metrics.csv": b"brand\nB\n"}, {}, latest_day=date(2017, 11, 1))
+        publish_report(
+            DiesOnTheFirstFile(store), newest, {"metrics.csv": b"brand\nB\n"}, {}, latest_day=date(2017, 11, 1)
+        )
     assert not store.exists(layout.LATEST)
     assert resolve_folder(store, None) == older  # --latest still answers, with the newest complete report
 
@@ -397,9 +421,15 @@ def test_data_docs_and_validation_examples_carry_no_markup_and_no_personal_data(
 
     store = open_storage(str(tmp_path))
     record = _ingest(
-        store, f"archives/twitter/dt={DAY}/a.jsonl",
-        jsonl(jsonl_row(101, mention_id=_XSS), jsonl_row(102, sentiment=_XSS), jsonl_row(103, mention_id=_PII),
-              jsonl_row(104, sentiment="Positive!"), good=100),
+        store,
+        f"archives/twitter/dt={DAY}/a.jsonl",
+        jsonl(
+            jsonl_row(101, mention_id=_XSS),
+            jsonl_row(102, sentiment=_XSS),
+            jsonl_row(103, mention_id=_PII),
+            jsonl_row(104, sentiment="Positive!"),
+            good=100,
+        ),
     )
     assert record.quarantined_by_rule == {"mention_id_well_formed": 2, "sentiment_label_known": 2}
     page = store.read(record.data_docs).decode()
@@ -417,9 +447,17 @@ def test_data_docs_and_validation_examples_carry_no_markup_and_no_personal_data(
 
 @pytest.mark.parametrize(
     ("value", "shown_as"),
-    [("12345abc", "12345abc"), ("posititve", "posititve"), ("1.5e+18", "1.5e+18"), ("bob@example.com", "«masked: 15 characters»"),
-     ("+15551234567", "«masked: 12 characters»"), ("a b", "«masked: 3 characters»"), ("x" * 41, "«masked: 41 characters»"),
-     (7, 7), (None, None)],
+    [
+        ("12345abc", "12345abc"),
+        ("posititve", "posititve"),
+        ("1.5e+18", "1.5e+18"),
+        ("bob@example.com", "«masked: 15 characters»"),
+        ("+15551234567", "«masked: 12 characters»"),
+        ("a b", "«masked: 3 characters»"),
+        ("x" * 41, "«masked: 41 characters»"),
+        (7, 7),
+        (None, None),
+    ],
 )
 def test_an_example_value_is_shown_only_when_it_is_a_plain_token(value, shown_as):
     from tasks.masking import example_value, shown
@@ -486,8 +524,10 @@ def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_p
     store.write(f"archives/twitter/dt={DAY}/_SUCCESS", b"")  # a marker: not an archive
     for key in _MISPLACED:
         store.write(key, jsonl())
-    for run in (lambda: backfill(date(2017, 11, 1), date(2017, 11, 1), storage=store.url),
-                lambda: nightly(day=date(2017, 11, 1), storage=store.url)):
+    for run in (
+        lambda: backfill(date(2017, 11, 1), date(2017, 11, 1), storage=store.url),
+        lambda: nightly(day=date(2017, 11, 1), storage=store.url),
+    ):
         with pytest.raises(PipelineFailed) as failure:
             run()
         for key in _MISPLACED:
@@ -496,7 +536,9 @@ def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_p
         assert store.exists(layout.report_folder(date(2017, 11, 1)) + layout.MANIFEST)
     assert sorted(r.key for r in read_misplaced(store)) == sorted(_MISPLACED)
     assert len(store.keys("quarantine/misplaced/")) == len(_MISPLACED)
-    assert load_window(store, date(2017, 11, 1), date(2017, 11, 1)).height == 40  # a.jsonl's 30 ids are among ..jsonl's 40
+    assert (
+        load_window(store, date(2017, 11, 1), date(2017, 11, 1)).height == 40
+    )  # a.jsonl's 30 ids are among ..jsonl's 40
 
     for key in _MISPLACED:
         store.delete(key)
@@ -510,9 +552,15 @@ def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_p
         (lambda: twcs() + b"\n", {}),  # one trailing blank line
         (lambda: twcs() + b"\n \n\r\n", {}),  # several, one with a space, one CRLF
         (lambda: (TWCS_HEADER + "".join(twcs_row(i) + ("\n" if i == 10 else "") for i in range(1, 31))).encode(), {}),
-        (lambda: (TWCS_HEADER + "".join(twcs_row(i) for i in range(1, 31)) + "\n"
-                  + '31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"hi",,,EXTRA\n').encode(),
-         {"record_well_formed": 1}),  # the row-by-row reader too
+        (
+            lambda: (
+                TWCS_HEADER
+                + "".join(twcs_row(i) for i in range(1, 31))
+                + "\n"
+                + '31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"hi",,,EXTRA\n'
+            ).encode(),
+            {"record_well_formed": 1},
+        ),  # the row-by-row reader too
     ],
     ids=["trailing", "several trailing", "between rows", "ragged file"],
 )
@@ -528,7 +576,6 @@ def test_blank_lines_in_a_csv_are_not_rows(tmp_path, data, quarantined):
 def test_iam_policies_match_the_compose_storage_and_the_layout():
     import re
     from pathlib import Path
-
 
     infra = Path(__file__).parents[2] / "infra"
     storage = re.search(r"SPS_STORAGE: s3://([^/\s]+)/(\S+)", (infra / "docker-compose.yml").read_text())
@@ -552,8 +599,16 @@ def test_iam_policies_match_the_compose_storage_and_the_layout():
         return out
 
     owned = {"warehouse/", layout.QUARANTINE, "reports/", "locks/"}
-    for written in (layout.WAREHOUSE, layout.SOURCES, layout.MISPLACED, layout.BRAND_POSTS, layout.DAILY_REPORTS,
-                    layout.DATA_DOCS, layout.LATEST_LOCK, layout.QUARANTINE):
+    for written in (
+        layout.WAREHOUSE,
+        layout.SOURCES,
+        layout.MISPLACED,
+        layout.BRAND_POSTS,
+        layout.DAILY_REPORTS,
+        layout.DATA_DOCS,
+        layout.LATEST_LOCK,
+        layout.QUARANTINE,
+    ):
         assert any(written.startswith(p) for p in owned), written  # every place the pipeline writes is granted
     assert grants("iam-policy.json") == {
         "s3:ListBucket": {""},
@@ -567,7 +622,7 @@ def test_iam_policies_match_the_compose_storage_and_the_layout():
 # 9 and 11. What a person at the terminal sees: one sentence per failure, no traceback.
 
 
-def _sps(*args: str, env: dict | None = None, home) -> "subprocess.CompletedProcess[str]":
+def _sps(*args: str, env: dict | None = None, home) -> subprocess.CompletedProcess[str]:
     import os
     import subprocess
     import sys
@@ -575,8 +630,14 @@ def _sps(*args: str, env: dict | None = None, home) -> "subprocess.CompletedProc
 
     environment = os.environ | {"PREFECT_HOME": str(home), "COLUMNS": "200"} | (env or {})
     environment.pop("PREFECT_API_URL", None)
-    return subprocess.run([sys.executable, "-c", "from flows.cli import app; app()", *args], env=environment,
-                          capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "from flows.cli import app; app()", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=300,
+    )
 
 
 @pytest.mark.flow
@@ -599,9 +660,22 @@ def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    unreachable = _sps("run", "--date", DAY, "--storage", "s3://nowhere/sps", home=tmp_path / "home", env={
-        "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{closed}", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y",
-        "AWS_DEFAULT_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1", "SPS_RETRY_DELAYS": "[0.1]"})
+    unreachable = _sps(
+        "run",
+        "--date",
+        DAY,
+        "--storage",
+        "s3://nowhere/sps",
+        home=tmp_path / "home",
+        env={
+            "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{closed}",
+            "AWS_ACCESS_KEY_ID": "x",
+            "AWS_SECRET_ACCESS_KEY": "y",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_MAX_ATTEMPTS": "1",
+            "SPS_RETRY_DELAYS": "[0.1]",
+        },
+    )
     output = unreachable.stdout + unreachable.stderr
     assert unreachable.returncode == 3, output
     assert "Traceback" not in output
@@ -631,7 +705,9 @@ def test_a_bad_setting_is_named_in_one_sentence(tmp_path, monkeypatch):
     monkeypatch.setenv("SPS_SLA_TARGET_SECONDS", "abc")
     result = CliRunner().invoke(app, ["reports", "list", "--storage", str(tmp_path)])
     assert result.exit_code == 2
-    assert "bad setting SPS_SLA_TARGET_SECONDS='abc': Input should be a valid integer" in " ".join(result.output.split())
+    assert "bad setting SPS_SLA_TARGET_SECONDS='abc': Input should be a valid integer" in " ".join(
+        result.output.split()
+    )
     assert "Traceback" not in result.output
 
 
@@ -649,9 +725,15 @@ def test_a_brand_download_holds_only_its_tables_and_a_manifest_that_vouches_for_
     table = pl.DataFrame({"brand": ["AcmeHelp", "OtherCo"], "inbound": [3, 4]})
     buffer = io.BytesIO()
     table.write_parquet(buffer)
-    folder = _published(store, date(2017, 11, 1), {
-        "metrics.parquet": buffer.getvalue(), "metrics.csv": b"brand,inbound\nAcmeHelp,3\nOtherCo,4\n",
-        "report.html": b"<p>every brand</p>"})
+    folder = _published(
+        store,
+        date(2017, 11, 1),
+        {
+            "metrics.parquet": buffer.getvalue(),
+            "metrics.csv": b"brand,inbound\nAcmeHelp,3\nOtherCo,4\n",
+            "report.html": b"<p>every brand</p>",
+        },
+    )
     written = download(store, folder, "all", tmp_path / "to", brand="AcmeHelp")
     assert sorted(p.name for p in written) == ["manifest.json", "metrics.csv", "metrics.parquet"]
     manifest = json.loads((tmp_path / "to" / layout.MANIFEST).read_bytes())
@@ -674,10 +756,12 @@ def test_a_download_never_silently_overwrites(tmp_path):
     runner = CliRunner()
     refused = runner.invoke(app, ["reports", "download", "--latest", "--to", str(to), "--storage", store.url])
     assert refused.exit_code == 2 and "already holds metrics.csv: use --overwrite to replace them" in " ".join(
-        refused.output.split())
+        refused.output.split()
+    )
     assert (to / "metrics.csv").read_text() == "my edits" and not (to / "manifest.json").exists()
-    replaced = runner.invoke(app, ["reports", "download", "--latest", "--overwrite", "--to", str(to),
-                                   "--storage", store.url])
+    replaced = runner.invoke(
+        app, ["reports", "download", "--latest", "--overwrite", "--to", str(to), "--storage", store.url]
+    )
     assert replaced.exit_code == 0 and (to / "metrics.csv").read_text() == "brand\nA\n"
     a_file = tmp_path / "a-file"
     a_file.write_text("x")

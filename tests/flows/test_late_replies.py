@@ -45,8 +45,7 @@ def test_nightly_night_by_night_equals_one_backfill_byte_for_byte(tmp_path, publ
         if night == 0:
             # 6 mentions at 00:00, 04:00, … 20:00; those at 00:00 and 12:00 are answered 26 h later.
             first = _metrics(nights, FIRST)
-            assert (first["inbound"], first["responded"], first["pending"], first["status"]) == (
-                6, 4, 2, "provisional")
+            assert (first["inbound"], first["responded"], first["pending"], first["status"]) == (6, 4, 2, "provisional")
         if night == 1:  # the late replies arrived: they count on the day of their mention
             first = _metrics(nights, FIRST)
             assert (first["responded"], first["pending"], first["status"]) == (6, 0, "provisional")

@@ -67,8 +67,13 @@ def test_a_rejected_archive_blocks_the_days_it_held_else_its_collection_day():
     blocked = Blocked()
     blocked.rejected(record("archives/twitter/dt=2017-10-02/a.csv", "2017-10-02", rejected=True, error="bad"))
     blocked.rejected(
-        record("archives/twitter/dt=2017-10-03/b.csv", "2017-10-03", days={"2017-10-01": 5, "2017-10-03": 1},
-               error="worse", data_docs="docs/b.html")
+        record(
+            "archives/twitter/dt=2017-10-03/b.csv",
+            "2017-10-03",
+            days={"2017-10-01": 5, "2017-10-03": 1},
+            error="worse",
+            data_docs="docs/b.html",
+        )
     )
     assert blocked.reasons == {
         date(2017, 10, 2): ["bad"],

@@ -15,14 +15,14 @@ from datetime import date, timedelta
 import boto3
 import pytest
 
+from flows.deployments import deployments
 from flows.pipeline import PipelineFailed, backfill, nightly
 from flows.runners import configured
-from flows.deployments import deployments
-from tasks.storage import layout
-from tasks.storage.locks import LockTimeout, held
 from tasks.reports.publish import file_digests
 from tasks.settings import Settings
+from tasks.storage import layout
 from tasks.storage.backends import open_storage
+from tasks.storage.locks import LockTimeout, held
 from tests.faulty_proxy import FaultyProxy
 from tests.synthetic import archive_days
 
@@ -179,10 +179,21 @@ def test_an_interrupted_backfill_resumes_to_the_files_of_an_uninterrupted_one(tm
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
     }
     env.pop("PREFECT_API_URL", None)
-    command = [sys.executable, "-c", "from flows.cli import app; app()", "backfill",
-               "--start", FIRST.isoformat(), "--end", last.isoformat(), "--storage", cut.url]
-    process = subprocess.Popen(command, env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-c",
+        "from flows.cli import app; app()",
+        "backfill",
+        "--start",
+        FIRST.isoformat(),
+        "--end",
+        last.isoformat(),
+        "--storage",
+        cut.url,
+    ]
+    process = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 180
     while len([k for k in cut.keys(layout.DAILY_REPORTS) if k.endswith("manifest.json")]) < 3:
         assert process.poll() is None and time.monotonic() < deadline, "backfill ended before it could be cut"

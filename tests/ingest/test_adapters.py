@@ -55,9 +55,9 @@ def test_twcs_counts_brand_and_customer_posts(twcs):
 
 def test_twcs_float_formatted_and_multi_id_reply_fields():
     data = (
-        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
-        '10,AcmeHelp,False,Tue Oct 31 22:10:47 +0000 2017,hi,"11,12",9.0\n'
-    ).encode()
+        b"tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        b'10,AcmeHelp,False,Tue Oct 31 22:10:47 +0000 2017,hi,"11,12",9.0\n'
+    )
     row = read_archive(data, "archives/twitter/dt=2017-10-31/x.csv", "twitter").row(0, named=True)
     assert row["in_reply_to_id"] == "9"
 
@@ -71,9 +71,16 @@ def test_ndjson_keeps_ids_beyond_2_to_the_53_exact_and_converts_offsets():
         '{"mention_id": 927000000000000001, "author_id": 42, "is_brand_author": false, '
         '"created_at": "2017-10-31T23:30:00-02:00", "text": "hi @AcmeHelp", "author_followers": 1200}',
         "",
-        {"mention_id": "x2", "author_id": "AcmeHelp", "brand": "AcmeHelp", "is_brand_author": True,
-         "created_at": "2017-11-01T02:00:00Z", "text": "hello", "in_reply_to_id": "927000000000000001",
-         "sentiment": "Positive"},
+        {
+            "mention_id": "x2",
+            "author_id": "AcmeHelp",
+            "brand": "AcmeHelp",
+            "is_brand_author": True,
+            "created_at": "2017-11-01T02:00:00Z",
+            "text": "hello",
+            "in_reply_to_id": "927000000000000001",
+            "sentiment": "Positive",
+        },
     )
     frame = read_archive(data, "archives/facebook/dt=2017-11-01/a.jsonl", "facebook")
     first, second = frame.row(0, named=True), frame.row(1, named=True)
@@ -89,8 +96,13 @@ def test_ndjson_keeps_ids_beyond_2_to_the_53_exact_and_converts_offsets():
 
 def test_ndjson_gz_and_unparsable_values_keep_their_raw_text():
     data = _ndjson(
-        {"mention_id": "1", "author_id": "a", "is_brand_author": "maybe", "created_at": "2017-10-31 10:00:00",
-         "text": "t"},
+        {
+            "mention_id": "1",
+            "author_id": "a",
+            "is_brand_author": "maybe",
+            "created_at": "2017-10-31 10:00:00",
+            "text": "t",
+        },
         "this is not json",
     )
     frame = read_archive(gzip.compress(data), "archives/x/dt=2017-10-31/a.ndjson.gz", "x")
@@ -125,9 +137,12 @@ def test_parquet_with_integer_ids_and_zoned_timestamps():
         ("archives/x/dt=2017-10-31/a.csv.gz", b"\x1f\x8b\x08\x00garbage", "not a readable gzip stream"),
         ("archives/x/dt=2017-10-31/a.csv", b"tweet_id,author_id\n\xff\xfe,1\n", "not UTF-8 text"),
         ("archives/x/dt=2017-10-31/a.parquet", b"PAR1 not really", "not a readable Parquet file"),
-        ("archives/x/dt=2017-10-31/a.csv", b"tweet_id,author_id,text\n1,2,hi\n",
-         r"missing column\(s\) created_at, in_response_to_tweet_id, inbound, response_tweet_id that mapping "
-         r"tasks/ingest/mappings/twcs.toml reads"),
+        (
+            "archives/x/dt=2017-10-31/a.csv",
+            b"tweet_id,author_id,text\n1,2,hi\n",
+            r"missing column\(s\) created_at, in_response_to_tweet_id, inbound, response_tweet_id that mapping "
+            r"tasks/ingest/mappings/twcs.toml reads",
+        ),
         ("archives/x/dt=2017-10-31/a.csv", b"mention_id,text\n1,hi\n", "missing required field"),
         ("archives/x/dt=2017-10-31/a.txt", b"hello", "not an archive format"),
     ],

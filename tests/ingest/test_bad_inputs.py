@@ -19,11 +19,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tasks.storage import layout
 from tasks.ingest.archive import ingest_object
 from tasks.ingest.policy import load_policy
-from tasks.storage.backends import open_storage
 from tasks.ingest.warehouse import load_window
+from tasks.storage import layout
+from tasks.storage.backends import open_storage
 
 DAY = "2017-11-01"
 TWCS_HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
@@ -38,8 +38,13 @@ def twcs(*extra: str, good: int = 30) -> bytes:
 
 
 def jsonl_row(i: int, **fields) -> str:
-    base = {"mention_id": str(i), "author_id": f"c{i}", "is_brand_author": False,
-            "created_at": f"{DAY}T10:{i % 60:02d}:00Z", "text": "@AcmeHelp where is my parcel"}
+    base = {
+        "mention_id": str(i),
+        "author_id": f"c{i}",
+        "is_brand_author": False,
+        "created_at": f"{DAY}T10:{i % 60:02d}:00Z",
+        "text": "@AcmeHelp where is my parcel",
+    }
     return json.dumps(base | fields)
 
 
@@ -61,46 +66,143 @@ class Case:
 
 CASES = [
     Case("truncated gzip", "a.csv.gz", gzip.compress(twcs())[:-20], 0, 0, failed=["file_decompresses"]),
-    Case("invalid UTF-8", "a.csv", twcs() + b"99,c,True,Wed Nov 01 10:00:00 +0000 2017,caf\xe9,,\n", 0, 0,
-         failed=["file_is_utf8"]),
+    Case(
+        "invalid UTF-8",
+        "a.csv",
+        twcs() + b"99,c,True,Wed Nov 01 10:00:00 +0000 2017,caf\xe9,,\n",
+        0,
+        0,
+        failed=["file_is_utf8"],
+    ),
     Case("0-byte object", "a.jsonl", b"", 0, 0, failed=["file_not_empty"]),
-    Case("CSV missing a column", "a.csv", TWCS_HEADER.replace(",text", "").encode() + b"1,c,True,x,,\n", 0, 0,
-         failed=["file_has_required_fields"]),
-    Case("CSV extra column in the header", "a.csv",
-         (TWCS_HEADER.strip() + ",lang\n" + "".join(twcs_row(i).strip() + ",en\n" for i in range(1, 31))).encode(),
-         30, 30),
-    Case("CSV row with an extra field", "a.csv", twcs('31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"hi @AcmeHelp",,,EXTRA\n'),
-         31, 30, {"record_well_formed": 1}),
-    Case("unterminated quote", "a.csv", twcs('31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"never closed,,\n'), 0, 0,
-         failed=["file_parses"]),
+    Case(
+        "CSV missing a column",
+        "a.csv",
+        TWCS_HEADER.replace(",text", "").encode() + b"1,c,True,x,,\n",
+        0,
+        0,
+        failed=["file_has_required_fields"],
+    ),
+    Case(
+        "CSV extra column in the header",
+        "a.csv",
+        (TWCS_HEADER.strip() + ",lang\n" + "".join(twcs_row(i).strip() + ",en\n" for i in range(1, 31))).encode(),
+        30,
+        30,
+    ),
+    Case(
+        "CSV row with an extra field",
+        "a.csv",
+        twcs('31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"hi @AcmeHelp",,,EXTRA\n'),
+        31,
+        30,
+        {"record_well_formed": 1},
+    ),
+    Case(
+        "unterminated quote",
+        "a.csv",
+        twcs('31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"never closed,,\n'),
+        0,
+        0,
+        failed=["file_parses"],
+    ),
     Case("NUL byte", "a.csv", twcs(twcs_row(31, "@AcmeHelp bad\x00byte")), 31, 30, {"no_nul_bytes": 1}),
-    Case("JSON line that is not JSON", "a.jsonl", jsonl("{not json"), 31, 30,
-         {"record_well_formed": 1, "mention_id_present": 1, "is_brand_author_boolean": 1,
-          "created_at_parsed_with_zone": 1, "text_present": 1}),
-    Case("fields of the wrong type", "a.jsonl",
-         jsonl(jsonl_row(61, is_brand_author="yes"), jsonl_row(62, author_followers="many"),
-               jsonl_row(63, created_at=1509530400), good=60),
-         63, 60, {"is_brand_author_boolean": 1, "author_followers_integer": 1, "created_at_parsed_with_zone": 1}),
-    Case("duplicate ids inside an archive", "a.jsonl", jsonl(jsonl_row(5, author_id="someone-else")), 31, 30,
-         {"mention_id_unique_in_archive": 1}),
-    Case("rows repeated exactly (a re-delivered page)", "a.jsonl",
-         jsonl(*[jsonl_row(i) for i in range(1, 11)], good=30), 40, 30, duplicates=10),
-    Case("repeats and a conflict", "a.csv", twcs(twcs_row(1), twcs_row(1), twcs_row(2, "@AcmeHelp other text")),
-         33, 30, {"mention_id_unique_in_archive": 1}, duplicates=2),
-    Case("timestamp without a zone", "a.jsonl", jsonl(jsonl_row(31, created_at=f"{DAY}T10:00:00")), 31, 30,
-         {"created_at_parsed_with_zone": 1}),
-    Case("future timestamp", "a.jsonl", jsonl(jsonl_row(31, created_at="2017-11-05T10:00:00Z")), 31, 30,
-         {"created_at_not_after_collection": 1}),
-    Case("10 MB text field", "a.jsonl", jsonl(jsonl_row(31, text="@AcmeHelp " + "x" * 10_000_000)), 31, 30,
-         {"text_length_within_limit": 1}),
+    Case(
+        "JSON line that is not JSON",
+        "a.jsonl",
+        jsonl("{not json"),
+        31,
+        30,
+        {
+            "record_well_formed": 1,
+            "mention_id_present": 1,
+            "is_brand_author_boolean": 1,
+            "created_at_parsed_with_zone": 1,
+            "text_present": 1,
+        },
+    ),
+    Case(
+        "fields of the wrong type",
+        "a.jsonl",
+        jsonl(
+            jsonl_row(61, is_brand_author="yes"),
+            jsonl_row(62, author_followers="many"),
+            jsonl_row(63, created_at=1509530400),
+            good=60,
+        ),
+        63,
+        60,
+        {"is_brand_author_boolean": 1, "author_followers_integer": 1, "created_at_parsed_with_zone": 1},
+    ),
+    Case(
+        "duplicate ids inside an archive",
+        "a.jsonl",
+        jsonl(jsonl_row(5, author_id="someone-else")),
+        31,
+        30,
+        {"mention_id_unique_in_archive": 1},
+    ),
+    Case(
+        "rows repeated exactly (a re-delivered page)",
+        "a.jsonl",
+        jsonl(*[jsonl_row(i) for i in range(1, 11)], good=30),
+        40,
+        30,
+        duplicates=10,
+    ),
+    Case(
+        "repeats and a conflict",
+        "a.csv",
+        twcs(twcs_row(1), twcs_row(1), twcs_row(2, "@AcmeHelp other text")),
+        33,
+        30,
+        {"mention_id_unique_in_archive": 1},
+        duplicates=2,
+    ),
+    Case(
+        "timestamp without a zone",
+        "a.jsonl",
+        jsonl(jsonl_row(31, created_at=f"{DAY}T10:00:00")),
+        31,
+        30,
+        {"created_at_parsed_with_zone": 1},
+    ),
+    Case(
+        "future timestamp",
+        "a.jsonl",
+        jsonl(jsonl_row(31, created_at="2017-11-05T10:00:00Z")),
+        31,
+        30,
+        {"created_at_not_after_collection": 1},
+    ),
+    Case(
+        "10 MB text field",
+        "a.jsonl",
+        jsonl(jsonl_row(31, text="@AcmeHelp " + "x" * 10_000_000)),
+        31,
+        30,
+        {"text_length_within_limit": 1},
+    ),
     Case("named like Parquet but is not", "a.parquet", b"PAR1 this is a CSV really", 0, 0, failed=["file_parses"]),
     Case("unknown format", "a.xlsx", b"PK\x03\x04", 0, 0, failed=["file_format_known"]),
     Case("a mention without an author: kept, warned", "a.jsonl", jsonl(jsonl_row(31, author_id=None)), 31, 31),
-    Case("one bad row in a 3-row archive: no evidence the archive is broken", "a.jsonl",
-         jsonl(jsonl_row(3, text=""), good=2), 3, 2, {"text_length_within_limit": 1}),
-    Case("mostly bad: over the threshold", "a.jsonl", jsonl(*[jsonl_row(100 + i, text="") for i in range(5)], good=5),
-         10, 0, {"text_length_within_limit": 5},
-         failed=["text_length_within_limit"]),
+    Case(
+        "one bad row in a 3-row archive: no evidence the archive is broken",
+        "a.jsonl",
+        jsonl(jsonl_row(3, text=""), good=2),
+        3,
+        2,
+        {"text_length_within_limit": 1},
+    ),
+    Case(
+        "mostly bad: over the threshold",
+        "a.jsonl",
+        jsonl(*[jsonl_row(100 + i, text="") for i in range(5)], good=5),
+        10,
+        0,
+        {"text_length_within_limit": 5},
+        failed=["text_length_within_limit"],
+    ),
 ]
 
 
@@ -115,7 +217,9 @@ def test_bad_input_outcome(tmp_path, case: Case):
     assert record.rows_read == case.read
     assert record.rows_accepted == case.accepted
     assert record.duplicates_dropped == case.duplicates
-    assert record.rows_read == record.rows_accepted + record.duplicates_dropped + record.rows_quarantined  # nothing lost
+    assert (
+        record.rows_read == record.rows_accepted + record.duplicates_dropped + record.rows_quarantined
+    )  # nothing lost
     assert record.quarantined_by_rule == case.quarantined
     assert record.failed_rules == case.failed
     assert record.rejected == bool(case.failed)
@@ -151,7 +255,9 @@ def test_duplicate_ids_across_archives_count_once(tmp_path):
     for name in ("a.jsonl", "b.jsonl"):
         key = f"archives/twitter/dt={DAY}/{name}"
         store.write(key, jsonl(good=30))
-        record = ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+        record = ingest_object(
+            store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t"
+        )
         assert record.rows_accepted == 30  # each archive on its own is fine
     window = load_window(store, date(2017, 11, 1), date(2017, 11, 1))
     assert window.height == 30
@@ -177,7 +283,7 @@ def test_a_conflict_is_quarantined_with_the_fields_that_differ(tmp_path):
     store = open_storage(str(tmp_path))
     key = f"archives/twitter/dt={DAY}/a.jsonl"
     store.write(key, jsonl(jsonl_row(5, author_id="someone-else", text="@AcmeHelp changed")))
-    record = ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+    ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
     rows = pl.read_parquet(io.BytesIO(store.read(layout.quarantine_rows(date(2017, 11, 1), layout.source_slug(key)))))
     assert rows.select("source_row", "rule", "value", "author_id").rows() == [
         (31, "mention_id_unique_in_archive", "author_id,text", "someone-else")

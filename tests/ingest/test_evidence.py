@@ -31,7 +31,7 @@ def test_archives_exactly_at_the_limit_are_rejected_at_most_at_the_promised_rate
     rng = np.random.default_rng(rows)
     bad = rng.binomial(rows, 0.05, size=20_000)
     values, counts = np.unique(bad, return_counts=True)
-    rejected = sum(int(n) for b, n in zip(values, counts) if share_above_limit(int(b), rows, 0.05, ALPHA))
+    rejected = sum(int(n) for b, n in zip(values, counts, strict=False) if share_above_limit(int(b), rows, 0.05, ALPHA))
     slack = 3 * (ALPHA * (1 - ALPHA) / 20_000) ** 0.5
     assert rejected / 20_000 <= ALPHA + slack
 
@@ -63,7 +63,9 @@ def test_low_count_p_by_hand():
     # Poisson part (their mean, 100) = 4900 > (0.1·100)²; the mean of 2 nights adds half the day's
     # variance: (100 + 4900) · 1.5 - 100 = 7400; size = 100² / 7400
     size = 10_000 / 7_400
-    assert low_count_p(30, 100.0, [50, 150], min_cv=0.1) == pytest.approx(stats.nbinom.cdf(30, size, size / (size + 100)))
+    assert low_count_p(30, 100.0, [50, 150], min_cv=0.1) == pytest.approx(
+        stats.nbinom.cdf(30, size, size / (size + 100))
+    )
 
 
 WEEKDAY = [1.0, 1.1, 1.05, 1.0, 0.95, 0.6, 0.5]  # Monday … Sunday
@@ -86,8 +88,19 @@ def _year_of_records(base: float, rng, *, burst_every: int = 0, last_day_rows: i
         if last_day_rows is not None and n == 364:
             rows = last_day_rows
         dups = int(rng.binomial(rows, rng.uniform(0.01, 0.10)))
-        records.append(IngestRecord(f"archives/feed/dt={day}/a.csv", "e", 1, "f", day.isoformat(), platform="feed",
-                                    rows_read=rows + dups, rows_accepted=rows, duplicates_dropped=dups))
+        records.append(
+            IngestRecord(
+                f"archives/feed/dt={day}/a.csv",
+                "e",
+                1,
+                "f",
+                day.isoformat(),
+                platform="feed",
+                rows_read=rows + dups,
+                rows_accepted=rows,
+                duplicates_dropped=dups,
+            )
+        )
     return records
 
 
@@ -117,12 +130,15 @@ def test_a_year_of_clean_nights_rejects_no_day(base):
         assert warned <= 2
 
 
-@pytest.mark.parametrize(("base", "delivered", "rejected", "warned"), [
-    (5_000, 0.5, False, True),   # half a delivery at high volume: published, with a data warning
-    (2_000, 0.02, True, True),   # a collapse: rejected
-    (300, 0.05, True, True),     # a collapse of a mid-sized feed: rejected
-    (30, 0.0, False, True),      # an empty day of a small feed: too few to reject, enough to warn
-])
+@pytest.mark.parametrize(
+    ("base", "delivered", "rejected", "warned"),
+    [
+        (5_000, 0.5, False, True),  # half a delivery at high volume: published, with a data warning
+        (2_000, 0.02, True, True),  # a collapse: rejected
+        (300, 0.05, True, True),  # a collapse of a mid-sized feed: rejected
+        (30, 0.0, False, True),  # an empty day of a small feed: too few to reject, enough to warn
+    ],
+)
 def test_breakage_is_still_caught(base, delivered, rejected, warned):
     """The year's last night (2018-01-01, a Monday) delivers only a share of a Monday's rows."""
     from datetime import date

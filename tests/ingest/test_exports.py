@@ -12,13 +12,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tasks.storage import layout
 from tasks.ingest.adapters import read_archive
 from tasks.ingest.archive import ingest_object, read_records
 from tasks.ingest.mapping import MappingError, parse_mapping, shipped
 from tasks.ingest.policy import load_policy
-from tasks.storage.backends import open_storage
 from tasks.ingest.warehouse import load_window
+from tasks.storage import layout
+from tasks.storage.backends import open_storage
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SANDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "labelled" / "sanders_brand_sentiment.csv"
@@ -27,19 +27,35 @@ SANDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "labelled" /
 def test_the_sanders_slice_reads_through_its_mapping():
     """32 rows pinned from the corpus: 2 of each topic × label. Hand-read first row:
     "apple","positive","126415614616154112","Tue Oct 18 21:53:25 +0000 2011","Now all @Apple…"."""
-    frame = read_archive((FIXTURES / "sanders_slice.csv").read_bytes(), "archives/twitter/dt=2011-10-18/s.csv",
-                         "twitter", mapping=shipped("sanders"))
+    frame = read_archive(
+        (FIXTURES / "sanders_slice.csv").read_bytes(),
+        "archives/twitter/dt=2011-10-18/s.csv",
+        "twitter",
+        mapping=shipped("sanders"),
+    )
     first = frame.row(0, named=True)
     assert first["mention_id"] == "126415614616154112"
     assert first["created_at"] == datetime(2011, 10, 18, 21, 53, 25, tzinfo=UTC)
     assert (first["brand"], first["sentiment"], first["author_id"], first["is_brand_author"]) == (
-        "Apple", "positive", None, False)
+        "Apple",
+        "positive",
+        None,
+        False,
+    )
     assert first["text"].startswith("Now all @Apple has to do")
     assert frame["brand"].value_counts().sort("brand").rows() == [
-        ("Apple", 8), ("Google", 8), ("Microsoft", 8), ("Twitter", 8)]
+        ("Apple", 8),
+        ("Google", 8),
+        ("Microsoft", 8),
+        ("Twitter", 8),
+    ]
     # "irrelevant" is no stance: null, not an unknown label
     assert frame["sentiment"].value_counts().sort("sentiment").rows() == [
-        (None, 8), ("negative", 8), ("neutral", 8), ("positive", 8)]
+        (None, 8),
+        ("negative", 8),
+        ("neutral", 8),
+        ("positive", 8),
+    ]
 
 
 SPROUT_LIKE = """\
@@ -69,10 +85,21 @@ authors = ["AcmeHelp"]
 
 def test_another_tools_csv_needs_only_a_mapping():
     """11/01/2017 09:30 AM in New York (EDT, UTC−4) is 13:30 UTC; 11:00 PM is 03:00 UTC the next day."""
-    frame = read_archive(SPROUT_LIKE.encode(), "archives/sprout/dt=2017-11-02/x.csv", "sprout",
-                         mapping=parse_mapping(SPROUT_MAPPING, "sprout.toml"))
-    rows = frame.select("mention_id", "author_id", "is_brand_author", "created_at", "in_reply_to_id",
-                        "author_followers", "raw_author_followers").rows()
+    frame = read_archive(
+        SPROUT_LIKE.encode(),
+        "archives/sprout/dt=2017-11-02/x.csv",
+        "sprout",
+        mapping=parse_mapping(SPROUT_MAPPING, "sprout.toml"),
+    )
+    rows = frame.select(
+        "mention_id",
+        "author_id",
+        "is_brand_author",
+        "created_at",
+        "in_reply_to_id",
+        "author_followers",
+        "raw_author_followers",
+    ).rows()
     assert rows == [
         ("5001", "jane_doe", False, datetime(2017, 11, 1, 13, 30, tzinfo=UTC), None, 1200, "1200"),
         ("5002", "AcmeHelp", True, datetime(2017, 11, 1, 13, 45, tzinfo=UTC), "5001", 90000, "90000"),
@@ -81,20 +108,39 @@ def test_another_tools_csv_needs_only_a_mapping():
 
 
 def test_a_json_lines_export_with_spaced_keys_needs_only_a_mapping():
-    lines = [{"Message ID": 98765432109876543210, "Profile": "AcmeHelp", "From": "jane",
-              "Sent (local)": "11/01/2017 09:30 AM", "Message": "@AcmeHelp hi", "Followers": 3}]
-    frame = read_archive("\n".join(json.dumps(r) for r in lines).encode(), "archives/sprout/dt=2017-11-02/x.jsonl",
-                         "sprout", mapping=parse_mapping(SPROUT_MAPPING, "sprout.toml"))
+    lines = [
+        {
+            "Message ID": 98765432109876543210,
+            "Profile": "AcmeHelp",
+            "From": "jane",
+            "Sent (local)": "11/01/2017 09:30 AM",
+            "Message": "@AcmeHelp hi",
+            "Followers": 3,
+        }
+    ]
+    frame = read_archive(
+        "\n".join(json.dumps(r) for r in lines).encode(),
+        "archives/sprout/dt=2017-11-02/x.jsonl",
+        "sprout",
+        mapping=parse_mapping(SPROUT_MAPPING, "sprout.toml"),
+    )
     assert frame.select("mention_id", "brand", "author_id", "author_followers").rows() == [
-        ("98765432109876543210", "AcmeHelp", "jane", 3)]
+        ("98765432109876543210", "AcmeHelp", "jane", 3)
+    ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[columns]\nmention_id = 'id'\n", "sprout.toml: [columns] must name the export's created_at, text"),
-    ("[columns]\nmention_id='a'\ncreated_at='b'\ntext='c'\nlikes='d'\n", "sprout.toml: [columns] likes: not a canonical"),
-    ("use = 'nosuch'\n", "no shipped mapping named 'nosuch'"),
-    ("[columns\n", "sprout.toml: not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[columns]\nmention_id = 'id'\n", "sprout.toml: [columns] must name the export's created_at, text"),
+        (
+            "[columns]\nmention_id='a'\ncreated_at='b'\ntext='c'\nlikes='d'\n",
+            "sprout.toml: [columns] likes: not a canonical",
+        ),
+        ("use = 'nosuch'\n", "no shipped mapping named 'nosuch'"),
+        ("[columns\n", "sprout.toml: not valid TOML"),
+    ],
+)
 def test_a_bad_mapping_names_its_file_and_key(text, message):
     with pytest.raises(MappingError, match=message.replace("(", r"\(").replace("[", r"\[")):
         parse_mapping(text, "sprout.toml")
@@ -110,7 +156,11 @@ def test_a_mapping_beside_the_exports_is_used_and_a_changed_one_reads_them_again
     store.write(key, SPROUT_LIKE.encode())
     store.write(layout.mapping_file("sprout"), SPROUT_MAPPING.encode())
     record = _ingest(store, key)
-    assert (record.rows_read, record.rows_accepted, record.quarantined_by_rule) == (3, 2, {"author_followers_integer": 1})
+    assert (record.rows_read, record.rows_accepted, record.quarantined_by_rule) == (
+        3,
+        2,
+        {"author_followers_integer": 1},
+    )
     assert _ingest(store, key).skipped
     store.write(layout.mapping_file("sprout"), SPROUT_MAPPING.replace('"Followers"', '"Profile"').encode())
     again = _ingest(store, key)
@@ -148,7 +198,8 @@ def _assert_every_row_accounted(store) -> None:
     for folder in {k.rsplit("/", 1)[0] for k in store.keys(layout.DAILY_REPORTS) if k.endswith("manifest.json")}:
         for source in json.loads(store.read(f"{folder}/manifest.json"))["inputs"]:
             assert source["rows_read"] == (
-                source["rows_accepted"] + source["duplicates_dropped"] + source["rows_quarantined"]), source
+                source["rows_accepted"] + source["duplicates_dropped"] + source["rows_quarantined"]
+            ), source
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -164,7 +215,11 @@ def test_the_twcs_sample_with_a_tenth_of_its_rows_repeated_publishes_every_day(t
     assert result.exit_code == 0, result.output
     (record,) = read_records(store)
     assert (record.rows_read, record.duplicates_dropped, record.rows_accepted, record.rows_quarantined) == (
-        5500, 500, 5000, 0)
+        5500,
+        500,
+        5000,
+        0,
+    )
     assert len(store.keys(layout.DAILY_REPORTS)) > 0 and not [k for k in store.keys("reports/") if "FAILED" in k]
     _assert_every_row_accounted(store)
 
@@ -195,4 +250,5 @@ def test_the_sanders_corpus_one_archive_a_day_publishes_every_day(tmp_path):
     warnings = json.loads(store.read(f"reports/daily/dt={days[-1]}/manifest.json"))["data_warnings"]
     assert [w for w in warnings if "no author" in w] == [
         f"archives/twitter/dt={days[-1]}/sanders.csv: {last} mention(s) have no author: counted in the response "
-        "metrics, not in SPS"]
+        "metrics, not in SPS"
+    ]

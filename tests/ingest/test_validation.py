@@ -24,8 +24,13 @@ def check(lines: list[str], platform: str = "x") -> dict[tuple[int, str], str | 
 
 
 def line(**fields) -> str:
-    base = {"mention_id": "1", "author_id": "a", "is_brand_author": False, "created_at": "2017-10-31T10:00:00Z",
-            "text": "@AcmeHelp hi"}
+    base = {
+        "mention_id": "1",
+        "author_id": "a",
+        "is_brand_author": False,
+        "created_at": "2017-10-31T10:00:00Z",
+        "text": "@AcmeHelp hi",
+    }
     return json.dumps(base | fields)
 
 
@@ -102,8 +107,17 @@ def test_text_limit_is_per_platform():
 
 def test_file_suite_judges_facts_and_skips_the_unknown():
     facts = pl.DataFrame(
-        [{"format_known": True, "size_bytes": 10, "decompresses": True, "inflates_within_limit": True, "utf8": False, "parses": None,
-          "has_required_fields": None}]
+        [
+            {
+                "format_known": True,
+                "size_bytes": 10,
+                "decompresses": True,
+                "inflates_within_limit": True,
+                "utf8": False,
+                "parses": None,
+                "has_required_fields": None,
+            }
+        ]
     ).with_row_index(ROW)
     run = run_suite(facts, "file", POLICY.parameters)
     assert run.failures.select("rule", "value").rows() == [("file_is_utf8", "false")]

@@ -8,7 +8,7 @@ from tests.frames import frame, post
 
 def brands_of(*posts, registry=None) -> dict[str, str | None]:
     out = attribute(frame(*posts), registry or {})
-    return dict(zip(out["mention_id"].to_list(), out["brand"].to_list()))
+    return dict(zip(out["mention_id"].to_list(), out["brand"].to_list(), strict=False))
 
 
 def test_archive_brand_wins_over_everything():

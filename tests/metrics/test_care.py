@@ -38,8 +38,9 @@ def test_care_metrics_match_the_hand_count():
         post("r6", ACME, "2017-10-31 15:00", "It is on its way.", brand_post=True, reply_to="m6"),
     )
     facts, _ = mention_facts(attribute(day, {}))
-    row = daily_metrics(facts, horizon_s=72 * 3600, sla_targets={}, default_sla_s=3600,
-                        watermark=at("2017-11-05 00:00")).row(0, named=True)
+    row = daily_metrics(
+        facts, horizon_s=72 * 3600, sla_targets={}, default_sla_s=3600, watermark=at("2017-11-05 00:00")
+    ).row(0, named=True)
     assert row["responded"] == 4
     assert (row["taken_offline"], row["taken_offline_rate"]) == (2, pytest.approx(0.5))
     assert (row["praise_inbound"], row["praise_response_rate"]) == (2, pytest.approx(1 / 2))

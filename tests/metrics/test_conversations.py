@@ -45,7 +45,15 @@ def _day():
 def test_roots_are_found_by_following_links_not_by_id_order():
     roots = dict(thread_roots(_day()).select("mention_id", "root_id").iter_rows())
     assert [roots[i] for i in ("300", "200", "100", "900", "150", "705", "799", "620")] == [
-        "900", "900", "900", "900", "800", "700", "700", "600"]
+        "900",
+        "900",
+        "900",
+        "900",
+        "800",
+        "700",
+        "700",
+        "600",
+    ]
 
 
 def test_conversation_figures_match_the_hand_count():

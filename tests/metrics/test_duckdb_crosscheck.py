@@ -70,8 +70,9 @@ GROUP BY brand ORDER BY brand
 
 def _both(store, day: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     root = Path(store.url)
-    query = SQL.format(glob=root / "warehouse/mentions/dt=*/*.parquet", horizon=HORIZON_S, day=day,
-                       offline=OFFLINE.replace("'", "''"))
+    query = SQL.format(
+        glob=root / "warehouse/mentions/dt=*/*.parquet", horizon=HORIZON_S, day=day, offline=OFFLINE.replace("'", "''")
+    )
     con = duckdb.connect()
     *setup, select = [q for q in query.split(";") if q.strip()]
     for statement in setup:

@@ -123,10 +123,10 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     Week: FRTs 100, 300, 1000 → median 300 s (the mean of daily medians would be 600 s),
     p90 linear: rank 1.8 → 300 + 0.8 × 700 = 860 s. Author c1 wrote on both days: counted once.
     """
-    from tasks.reports.measure import measure_period
-    from tasks.reports.periods import period_of
     from tasks.registry import BrandRegistry
+    from tasks.reports.measure import measure_period
     from tasks.reports.measure_store import day_row
+    from tasks.reports.periods import period_of
 
     window = frame(
         post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp thanks!", brand=ACME),
@@ -138,8 +138,9 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     )
     week = period_of("weekly", date(2017, 11, 1))
     assert (week.label, week.start, week.end) == ("2017-W44", date(2017, 10, 30), date(2017, 11, 5))
-    m = measure_period(window, week, registry=BrandRegistry(), horizon_s=HORIZON, default_sla_s=3600,
-                       watermark=at("2017-11-20 00:00"))
+    m = measure_period(
+        window, week, registry=BrandRegistry(), horizon_s=HORIZON, default_sla_s=3600, watermark=at("2017-11-20 00:00")
+    )
     row = m.metrics.row(0, named=True)
     assert (row["date"], row["inbound"], row["responded"]) == (date(2017, 10, 30), 3, 3)
     assert row["frt_median_s"] == pytest.approx(300)
@@ -148,8 +149,14 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     sps = m.sps.row(0, named=True)
     assert (sps["authors"], sps["promoters"], sps["mentions"]) == (2, 1, 3)  # c1 once (+2), c2 passive
     measures = [
-        measure_period(window, period_of("daily", d), registry=BrandRegistry(), horizon_s=HORIZON,
-                       default_sla_s=3600, watermark=at("2017-11-20 00:00"))
+        measure_period(
+            window,
+            period_of("daily", d),
+            registry=BrandRegistry(),
+            horizon_s=HORIZON,
+            default_sla_s=3600,
+            watermark=at("2017-11-20 00:00"),
+        )
         for d in (date(2017, 10, 30), date(2017, 10, 31))
     ]
     days = [day_row(m.metrics, m.sps) for m in measures]
@@ -234,10 +241,12 @@ def test_hour_of_week_counts_each_mention_in_its_utc_hour():
 def test_trend_rows_chart_sps_only_where_it_is_readable():
     from tasks.reports.measure_store import day_row
 
-    metrics = pl.DataFrame({"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "inbound": [40, 3],
-                            "status": ["final"] * 2})
-    sps = pl.DataFrame({"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "sps": [-12.5, -100.0],
-                        "readable": [True, False]})
+    metrics = pl.DataFrame(
+        {"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "inbound": [40, 3], "status": ["final"] * 2}
+    )
+    sps = pl.DataFrame(
+        {"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "sps": [-12.5, -100.0], "readable": [True, False]}
+    )
     assert day_row(metrics, sps).select("brand", "inbound", "sps").rows() == [("A", 40, -12.5), ("B", 3, None)]
 
 
@@ -247,12 +256,15 @@ def test_platform_breakdown_splits_the_day_by_platform():
     Facebook: 2 inbound, 1 answered, median 60 s; Twitter: the other 5, 3 answered (600, 7200, 259200 s),
     median 7,200 s. Together they are the day's 7 and 4."""
     day = acme_day().with_columns(
-        pl.when(pl.col("mention_id").is_in(["m1", "r1", "r1b", "m5"])).then(pl.lit("facebook")).otherwise(pl.col("platform"))
+        pl.when(pl.col("mention_id").is_in(["m1", "r1", "r1b", "m5"]))
+        .then(pl.lit("facebook"))
+        .otherwise(pl.col("platform"))
         .alias("platform")
     )
     facts, _ = mention_facts(attribute(day, {}))
-    table = daily_metrics(facts, horizon_s=HORIZON, sla_targets={}, default_sla_s=3600,
-                          watermark=at("2017-11-05 00:00"), by=("platform",))
+    table = daily_metrics(
+        facts, horizon_s=HORIZON, sla_targets={}, default_sla_s=3600, watermark=at("2017-11-05 00:00"), by=("platform",)
+    )
     rows = {r["platform"]: r for r in table.filter(table["date"] == date(2017, 10, 31)).to_dicts()}
     assert (rows["facebook"]["inbound"], rows["facebook"]["responded"], rows["facebook"]["frt_median_s"]) == (2, 1, 60)
     assert (rows["twitter"]["inbound"], rows["twitter"]["responded"], rows["twitter"]["frt_median_s"]) == (5, 3, 7200)

@@ -30,14 +30,24 @@ def test_only_unanswered_urgent_mentions_are_listed_oldest_first():
         {
             "mention_id": ["a", "b", "c", "d"],
             "brand": ["AcmeHelp", "AcmeHelp", None, "AcmeHelp"],
-            "created_at": [at("2017-11-01 10:00"), at("2017-11-01 09:00"), at("2017-11-01 08:00"), at("2017-11-01 07:00")],
+            "created_at": [
+                at("2017-11-01 10:00"),
+                at("2017-11-01 09:00"),
+                at("2017-11-01 08:00"),
+                at("2017-11-01 07:00"),
+            ],
             "text": ["my account was hacked, mail me x@y.com", "app is down again", "fraud on my card!", "thanks"],
             "responded": [False, False, False, False],
         }
     ).vstack(
         pl.DataFrame(
-            {"mention_id": ["e"], "brand": ["AcmeHelp"], "created_at": [at("2017-11-01 06:00")],
-             "text": ["site is down"], "responded": [True]}
+            {
+                "mention_id": ["e"],
+                "brand": ["AcmeHelp"],
+                "created_at": [at("2017-11-01 06:00")],
+                "text": ["site is down"],
+                "responded": [True],
+            }
         )
     )
     got = urgent_unanswered(facts, at("2017-11-02 00:00"), horizon_s=15 * 3600)

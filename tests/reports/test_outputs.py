@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.pipeline import backfill
-from tasks.reports.columns import TABLES, schema_of
 from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.reports.columns import TABLES, schema_of
 from tasks.storage.backends import open_storage
 from tests.synthetic import archive_days
 
@@ -65,19 +65,37 @@ def test_index_links_every_published_day(published_sample):
 def test_hostile_text_never_runs_and_personal_data_never_shows(tmp_path):
     store = open_storage(str(tmp_path))
     hostile_brand = '=HYPERLINK("http://evil.example","click")'
-    text = '<script>alert(1)</script> my account was hacked =HYPERLINK("http://x") mail jane.doe@example.com or +1 415 555 0100'
+    text = (
+        '<script>alert(1)</script> my account was hacked =HYPERLINK("http://x") '
+        "mail jane.doe@example.com or +1 415 555 0100"
+    )
     rows = [
-        {"mention_id": "m1", "author_id": "c1", "is_brand_author": False, "created_at": "2017-11-01T10:00:00Z",
-         "text": text, "brand": hostile_brand},
-        {"mention_id": "m2", "author_id": "c2", "is_brand_author": False, "created_at": "2017-11-01T11:00:00Z",
-         "text": "@<b>AcmeHelp</b> hi", "brand": "<img src=x onerror=alert(1)>"},
+        {
+            "mention_id": "m1",
+            "author_id": "c1",
+            "is_brand_author": False,
+            "created_at": "2017-11-01T10:00:00Z",
+            "text": text,
+            "brand": hostile_brand,
+        },
+        {
+            "mention_id": "m2",
+            "author_id": "c2",
+            "is_brand_author": False,
+            "created_at": "2017-11-01T11:00:00Z",
+            "text": "@<b>AcmeHelp</b> hi",
+            "brand": "<img src=x onerror=alert(1)>",
+        },
     ]
     store.write("archives/twitter/dt=2017-11-01/a.jsonl", "\n".join(json.dumps(r) for r in rows).encode())
     backfill(date(2017, 11, 1), date(2017, 11, 1), storage=str(tmp_path))
     folder = "reports/daily/dt=2017-11-01/"
     page = store.read(folder + "report.html").decode()
     csv = store.read(folder + "metrics.csv").decode()
-    everything = "".join(store.read(folder + n).decode("utf-8", "replace") for n in ("report.html", "metrics.csv", "summary.json", "validation.json"))
+    everything = "".join(
+        store.read(folder + n).decode("utf-8", "replace")
+        for n in ("report.html", "metrics.csv", "summary.json", "validation.json")
+    )
 
     assert "<script>" not in page and "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as text
@@ -109,51 +127,105 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     listed = runner.invoke(app, ["reports", "list", "--storage", url])
     assert listed.exit_code == 0 and "2017-11-02" in listed.output
 
-    ok = runner.invoke(app, ["reports", "download", "--latest", "--format", "all", "--to", str(tmp_path / "ok"),
-                             "--storage", url])
+    ok = runner.invoke(
+        app, ["reports", "download", "--latest", "--format", "all", "--to", str(tmp_path / "ok"), "--storage", url]
+    )
     assert ok.exit_code == 0, ok.output
     got = sorted(p.name for p in (tmp_path / "ok").iterdir())
-    assert got == ["hours.parquet", "manifest.json", "metrics.csv", "metrics.parquet", "platforms.parquet", "report.html",
-                   "sps.parquet",
-                   "summary.json", "validation.json"]
+    assert got == [
+        "hours.parquet",
+        "manifest.json",
+        "metrics.csv",
+        "metrics.parquet",
+        "platforms.parquet",
+        "report.html",
+        "sps.parquet",
+        "summary.json",
+        "validation.json",
+    ]
 
-    brand = runner.invoke(app, ["reports", "download", "--date", "2017-11-01", "--format", "csv", "--brand",
-                                "AcmeHelp", "--to", str(tmp_path / "brand"), "--storage", url])
+    brand = runner.invoke(
+        app,
+        [
+            "reports",
+            "download",
+            "--date",
+            "2017-11-01",
+            "--format",
+            "csv",
+            "--brand",
+            "AcmeHelp",
+            "--to",
+            str(tmp_path / "brand"),
+            "--storage",
+            url,
+        ],
+    )
     assert brand.exit_code == 0
     assert set(pl.read_csv(tmp_path / "brand" / "metrics.csv")["brand"]) == {"AcmeHelp"}
-    day_brands = pl.read_parquet(io.BytesIO(boto3.client("s3", endpoint_url=s3_endpoint).get_object(
-        Bucket=s3_bucket, Key="sps/reports/daily/dt=2017-11-01/metrics.parquet")["Body"].read()))["brand"].n_unique()
-    for typed, hint in (("acmehelp", "did you mean AcmeHelp?"), ("AcmeHelpp", "did you mean AcmeHelp?"),
-                        ("Zzz", f"({day_brands} brands in it)")):
-        unknown = runner.invoke(app, ["reports", "download", "--date", "2017-11-01", "--format", "csv", "--brand",
-                                      typed, "--to", str(tmp_path / typed), "--storage", url])
+    day_brands = pl.read_parquet(
+        io.BytesIO(
+            boto3.client("s3", endpoint_url=s3_endpoint)
+            .get_object(Bucket=s3_bucket, Key="sps/reports/daily/dt=2017-11-01/metrics.parquet")["Body"]
+            .read()
+        )
+    )["brand"].n_unique()
+    for typed, hint in (
+        ("acmehelp", "did you mean AcmeHelp?"),
+        ("AcmeHelpp", "did you mean AcmeHelp?"),
+        ("Zzz", f"({day_brands} brands in it)"),
+    ):
+        unknown = runner.invoke(
+            app,
+            [
+                "reports",
+                "download",
+                "--date",
+                "2017-11-01",
+                "--format",
+                "csv",
+                "--brand",
+                typed,
+                "--to",
+                str(tmp_path / typed),
+                "--storage",
+                url,
+            ],
+        )
         assert unknown.exit_code == 2
         assert f"no brand '{typed}' in this report" in unknown.output and hint in unknown.output
         assert not (tmp_path / typed).exists()
 
     # 2017-11-01 and 02 fall in ISO week 44 of 2017 and in November: both can be fetched by name
     for spec, folder in (("2017-W44", "weekly/week=2017-W44"), ("2017-11", "monthly/month=2017-11")):
-        period = runner.invoke(app, ["reports", "download", "--date", spec, "--format", "csv",
-                                     "--to", str(tmp_path / spec), "--storage", url])
+        period = runner.invoke(
+            app,
+            ["reports", "download", "--date", spec, "--format", "csv", "--to", str(tmp_path / spec), "--storage", url],
+        )
         assert period.exit_code == 0, period.output
         with (tmp_path / spec / "metrics.csv").open("rb") as got_csv:
-            expected = boto3.client("s3", endpoint_url=s3_endpoint).get_object(
-                Bucket=s3_bucket, Key=f"sps/reports/{folder}/metrics.csv")["Body"].read()
+            expected = (
+                boto3.client("s3", endpoint_url=s3_endpoint)
+                .get_object(Bucket=s3_bucket, Key=f"sps/reports/{folder}/metrics.csv")["Body"]
+                .read()
+            )
             assert got_csv.read() == expected
 
     boto3.client("s3", endpoint_url=s3_endpoint).put_object(
         Bucket=s3_bucket, Key="sps/reports/daily/dt=2017-11-02/metrics.csv", Body=b"brand,inbound\nAcmeHelp,9999\n"
     )
-    bad = runner.invoke(app, ["reports", "download", "--latest", "--format", "all", "--to", str(tmp_path / "bad"),
-                              "--storage", url])
+    bad = runner.invoke(
+        app, ["reports", "download", "--latest", "--format", "all", "--to", str(tmp_path / "bad"), "--storage", url]
+    )
     assert bad.exit_code == 2
     assert "reports/daily/dt=2017-11-02/metrics.csv: sha256" in " ".join(bad.output.split())
 
 
 def test_presigned_links_expire_and_fetch_the_file(s3_bucket, tmp_path):
     url = _s3_published(s3_bucket)
-    result = CliRunner().invoke(app, ["reports", "url", "--latest", "--format", "csv", "--expires", "600",
-                                      "--storage", url])
+    result = CliRunner().invoke(
+        app, ["reports", "url", "--latest", "--format", "csv", "--expires", "600", "--storage", url]
+    )
     assert result.exit_code == 0, result.output
     name, link = result.stdout.strip().splitlines()[-1].split("\t")
     assert name == "metrics.csv" and "X-Amz-Expires=600" in link
@@ -165,11 +237,10 @@ def test_presigned_links_expire_and_fetch_the_file(s3_bucket, tmp_path):
 
 
 def test_download_of_a_missing_day_says_so(tmp_path):
-    result = CliRunner().invoke(app, ["reports", "download", "--date", "2017-01-01", "--to", str(tmp_path / "x"),
-                                      "--storage", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["reports", "download", "--date", "2017-01-01", "--to", str(tmp_path / "x"), "--storage", str(tmp_path)]
+    )
     assert result.exit_code == 1 and "no complete daily report for 2017-01-01" in result.output
-
-
 
 
 def test_schema_command_prints_every_documented_column():

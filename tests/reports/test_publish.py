@@ -8,9 +8,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.storage import layout
-from tasks.reports.publish import publish_report, read_manifest
 from tasks.reports.files import defuse_csv_cells, to_csv
+from tasks.reports.publish import publish_report, read_manifest
+from tasks.storage import layout
 from tasks.storage.backends import open_storage
 
 DAY = date(2017, 10, 31)
@@ -42,7 +42,10 @@ def test_manifest_lists_every_file_and_latest_points_at_it(tmp_path):
     assert manifest["run_id"] == "r1"
     assert sorted(manifest["files"]) == ["metrics.csv", "report.html"]
     # sha256 of b"a,b\n1,2\n", computed with `printf 'a,b\n1,2\n' | sha256sum`
-    assert manifest["files"]["metrics.csv"] == {"sha256": "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470", "bytes": 8}
+    assert manifest["files"]["metrics.csv"] == {
+        "sha256": "492d5ea496056f1a6a6592241032fab764c321596317930b4fa0e1e8bc3b7470",
+        "bytes": 8,
+    }
     latest = json.loads(store.read(layout.LATEST))
     assert latest == {
         "date": "2017-10-31",
@@ -84,12 +87,12 @@ def test_a_crash_mid_publish_leaves_no_complete_looking_report(tmp_path, fail_at
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
     frame = pl.DataFrame(
         {
-            "brand": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "AcmeHelp"],
+            "brand": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "AcmeHelp"],
             "n": [1, 2, 3, 4, 5, 6, -7],
         }
     )
     assert defuse_csv_cells(frame)["brand"].to_list() == [
-        "'=HYPERLINK(\"http://x\")",
+        '\'=HYPERLINK("http://x")',
         "'+1",
         "'-2",
         "'@SUM(A1)",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 import json
+from datetime import date
 
 import polars as pl
 import pytest
@@ -40,32 +40,61 @@ def test_score_of_a_published_period_equals_its_report(published_sample, start, 
 
 def test_score_refuses_a_backwards_range_and_an_unknown_brand(published_sample):
     runner = CliRunner()
-    backwards = runner.invoke(app, ["score", "--start", "2017-11-02", "--end", "2017-11-01",
-                                    "--storage", published_sample.url])
+    backwards = runner.invoke(
+        app, ["score", "--start", "2017-11-02", "--end", "2017-11-01", "--storage", published_sample.url]
+    )
     assert backwards.exit_code == 2 and "before --start" in backwards.output
-    unknown = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "NoSuchBrand",
-                                  "--storage", published_sample.url])
+    unknown = runner.invoke(
+        app,
+        [
+            "score",
+            "--start",
+            "2017-10-31",
+            "--end",
+            "2017-10-31",
+            "--brand",
+            "NoSuchBrand",
+            "--storage",
+            published_sample.url,
+        ],
+    )
     assert unknown.exit_code == 1 and "no mentions of NoSuchBrand" in unknown.output
-    lower = runner.invoke(app, ["score", "--start", "2017-10-31", "--end", "2017-10-31", "--brand", "amazonhelp",
-                                "--storage", published_sample.url])
+    lower = runner.invoke(
+        app,
+        [
+            "score",
+            "--start",
+            "2017-10-31",
+            "--end",
+            "2017-10-31",
+            "--brand",
+            "amazonhelp",
+            "--storage",
+            published_sample.url,
+        ],
+    )
     assert lower.exit_code == 1
     assert "no mentions of amazonhelp between 2017-10-31 and 2017-10-31; did you mean AmazonHelp?" in " ".join(
-        lower.output.split())
+        lower.output.split()
+    )
 
 
 def test_a_range_is_measured_but_has_no_report_folder():
     from tasks.reports.periods import Period
 
     with pytest.raises(ValueError, match="a range of days \\(2017-10-30..2017-11-05\\) has no report folder"):
-        Period("range", date(2017, 10, 30), date(2017, 11, 5)).folder
+        _ = Period("range", date(2017, 10, 30), date(2017, 11, 5)).folder
 
 
-@pytest.mark.parametrize(("text", "kind", "start", "end"), [
-    ("2017-10-31", "daily", date(2017, 10, 31), date(2017, 10, 31)),
-    ("2017-W44", "weekly", date(2017, 10, 30), date(2017, 11, 5)),  # ISO week 44 of 2017: Monday 30 Oct
-    ("2017-10", "monthly", date(2017, 10, 1), date(2017, 10, 31)),
-    ("2016-02", "monthly", date(2016, 2, 1), date(2016, 2, 29)),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "end"),
+    [
+        ("2017-10-31", "daily", date(2017, 10, 31), date(2017, 10, 31)),
+        ("2017-W44", "weekly", date(2017, 10, 30), date(2017, 11, 5)),  # ISO week 44 of 2017: Monday 30 Oct
+        ("2017-10", "monthly", date(2017, 10, 1), date(2017, 10, 31)),
+        ("2016-02", "monthly", date(2016, 2, 1), date(2016, 2, 29)),
+    ],
+)
 def test_a_report_is_named_by_day_week_or_month(text, kind, start, end):
     from tasks.reports.periods import Period, parse_period
 

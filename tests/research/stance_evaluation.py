@@ -24,8 +24,9 @@ ORDER = [-1, 0, 1]  # detractor, neutral, promoter
 
 def confusion(truth: pl.Series, predicted: pl.Series) -> np.ndarray:
     frame = pl.DataFrame({"t": truth, "p": predicted})
-    return np.array([[frame.filter((pl.col("t") == t) & (pl.col("p") == p)).height for p in ORDER] for t in ORDER],
-                    dtype=float)
+    return np.array(
+        [[frame.filter((pl.col("t") == t) & (pl.col("p") == p)).height for p in ORDER] for t in ORDER], dtype=float
+    )
 
 
 def macro_f1(counts: np.ndarray) -> float:
@@ -47,8 +48,17 @@ def per_brand(labelled: pl.DataFrame) -> pl.DataFrame:
         rates = confusion(others["truth"], others["model"]) + training_confusion()
         counts = tuple(int((group["model"] == s).sum()) for s in ORDER)
         sps, low, high = corrected_sps(counts, (0, 0, 0), rates)
-        rows.append({"brand": brand, "authors": group.height, "human": _sps(group["truth"]),
-                     "raw": _sps(group["model"]), "corrected": sps, "low": low, "high": high})
+        rows.append(
+            {
+                "brand": brand,
+                "authors": group.height,
+                "human": _sps(group["truth"]),
+                "raw": _sps(group["model"]),
+                "corrected": sps,
+                "low": low,
+                "high": high,
+            }
+        )
     return pl.DataFrame(rows).with_columns((pl.col("corrected") - pl.col("human")).alias("error"))
 
 
@@ -80,8 +90,10 @@ def goal_lines(labelled: pl.DataFrame, rates: np.ndarray, largest_error: float) 
         lines.append(f"  with {scale}x the authors per brand: every brand within {every:.1%}, in order {order:.1%}")
     for accuracy in (0.8, 0.9, 0.95):
         _, every, order, _ = goal_chance(people, symmetric_rates(accuracy, int(rates.sum())))
-        lines.append(f"  a model right {accuracy:.0%} of the time on every class, these authors: "
-                     f"every brand within {every:.1%}, in order {order:.1%}")
+        lines.append(
+            f"  a model right {accuracy:.0%} of the time on every class, these authors: "
+            f"every brand within {every:.1%}, in order {order:.1%}"
+        )
     return lines
 
 

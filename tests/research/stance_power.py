@@ -33,8 +33,7 @@ def _simulate(people: np.ndarray, rates: np.ndarray, draws: int) -> tuple[np.nda
     rng = np.random.default_rng(SEED)
     truth_rates = rates / rates.sum(axis=1, keepdims=True)
     predicted = sum(  # the model's verdicts on each brand's tweets of true class c
-        np.stack([rng.multinomial(int(n), truth_rates[c], size=draws) for n in people[:, c]], axis=1)
-        for c in range(3)
+        np.stack([rng.multinomial(int(n), truth_rates[c], size=draws) for n in people[:, c]], axis=1) for c in range(3)
     ).astype(float)
     measured = np.stack([rng.multinomial(int(rates[c].sum()), truth_rates[c], size=draws) for c in range(3)], axis=1)
     return predicted, measured.astype(float)
@@ -78,8 +77,9 @@ def goal_chance(
     human = _sps(people / people.sum(axis=1, keepdims=True))
     close = np.abs(errors) <= within
     same_order = (np.argsort(human + errors, axis=1) == np.argsort(human)).all(axis=1)
-    return Chance(close.mean(axis=0), float(close.all(axis=1).mean()), float(same_order.mean()),
-                  np.abs(errors).max(axis=1))
+    return Chance(
+        close.mean(axis=0), float(close.all(axis=1).mean()), float(same_order.mean()), np.abs(errors).max(axis=1)
+    )
 
 
 def symmetric_rates(accuracy: float, labelled: int) -> np.ndarray:

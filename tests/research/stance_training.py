@@ -61,8 +61,9 @@ def twcs(data: Path) -> pl.DataFrame:
 
 def hand_labelled(path: Path, data: Path) -> pl.DataFrame:
     """tweet_id, brand, label, text: hand labels joined to the sample's text."""
-    labels = pl.read_csv(path, comment_prefix="#", schema={"tweet_id": pl.String, "brand": pl.String,
-                                                          "label": pl.String})
+    labels = pl.read_csv(
+        path, comment_prefix="#", schema={"tweet_id": pl.String, "brand": pl.String, "label": pl.String}
+    )
     return labels.join(twcs(data).select("tweet_id", "text"), on="tweet_id", how="left")
 
 
@@ -76,20 +77,27 @@ def training_frame(data: Path, hand_weight: float = HAND_WEIGHT, train_ids: pl.S
     for split in ("val", "test"):
         texts = (data / "tweeteval_sentiment" / f"{split}_text.txt").read_text(encoding="utf-8").splitlines()
         labels = (data / "tweeteval_sentiment" / f"{split}_labels.txt").read_text().split()
-        parts.append(pl.DataFrame({"text": texts, "label": [("detractor", "neutral", "promoter")[int(x)] for x in labels]}))
+        parts.append(
+            pl.DataFrame({"text": texts, "label": [("detractor", "neutral", "promoter")[int(x)] for x in labels]})
+        )
     general = pl.concat(parts).with_columns(pl.lit(1.0).alias("weight"))
     tweets = twcs(data)
     held_out = pl.concat([eval_set(data), hand_labelled(TRAIN_SET, data)])["tweet_id"].implode()
-    replies = tweets.filter(pl.col("inbound") == "False").select(
-        pl.col("in_response_to_tweet_id").alias("tweet_id"), pl.col("text").alias("reply")
-    ).drop_nulls("tweet_id").unique("tweet_id", keep="first", maintain_order=True)
+    replies = (
+        tweets.filter(pl.col("inbound") == "False")
+        .select(pl.col("in_response_to_tweet_id").alias("tweet_id"), pl.col("text").alias("reply"))
+        .drop_nulls("tweet_id")
+        .unique("tweet_id", keep="first", maintain_order=True)
+    )
     care = (
         tweets.filter((pl.col("inbound") == "True") & ~pl.col("tweet_id").is_in(held_out))
         .join(replies, on="tweet_id", how="inner")
         .select(
             "text",
-            pl.when(pl.col("reply").str.contains(APOLOGY)).then(pl.lit("detractor"))
-            .when(pl.col("reply").str.contains(DELIGHT)).then(pl.lit("promoter"))
+            pl.when(pl.col("reply").str.contains(APOLOGY))
+            .then(pl.lit("detractor"))
+            .when(pl.col("reply").str.contains(DELIGHT))
+            .then(pl.lit("promoter"))
             .alias("label"),
             pl.lit(IN_DOMAIN_WEIGHT).alias("weight"),
         )
@@ -156,11 +164,17 @@ def write_confusion(data: Path, c: float) -> None:
         "rows": "people's label: detractor, neutral, promoter",
         "columns": "model: same order",
         "evaluation": {"tweets": labelled.height, "counts": evaluation.astype(int).tolist()},
-        "training_out_of_fold": {"tweets": int(training.sum()), "folds": FOLDS, "counts": training.astype(int).tolist()},
+        "training_out_of_fold": {
+            "tweets": int(training.sum()),
+            "folds": FOLDS,
+            "counts": training.astype(int).tolist(),
+        },
     }
     CONFUSION.write_text(json.dumps(body, indent=2) + "\n")
-    print(f"wrote {CONFUSION.relative_to(ROOT)}: evaluation {body['evaluation']['counts']}, "
-          f"training out of fold {body['training_out_of_fold']['counts']}")
+    print(
+        f"wrote {CONFUSION.relative_to(ROOT)}: evaluation {body['evaluation']['counts']}, "
+        f"training out of fold {body['training_out_of_fold']['counts']}"
+    )
 
 
 def tune(data: Path) -> None:

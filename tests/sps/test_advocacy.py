@@ -22,8 +22,13 @@ def test_advocates_and_critics_are_authors_weighted_by_reach():
             "brand": [ACME] * 5,
             "date": [date(2017, 10, 31)] * 5,
             "author_id": ["a1", "a1", "a2", "a3", "a4"],
-            "text": ["I highly recommend @AcmeHelp", "love it", "never again, switching to @Rival",
-                     "I recommend them but stay away from the app", "where is my parcel"],
+            "text": [
+                "I highly recommend @AcmeHelp",
+                "love it",
+                "never again, switching to @Rival",
+                "I recommend them but stay away from the app",
+                "where is my parcel",
+            ],
             "author_followers": [100, 100, 50, 10, None],
         }
     )

@@ -9,8 +9,8 @@ import pytest
 from tasks.metrics.attribution import attribute
 from tasks.metrics.definitions import mention_facts
 from tasks.sps.correction import corrected_shares, corrected_sps
-from tasks.sps.score import daily_sps
 from tasks.sps.lexicon import classify_stance
+from tasks.sps.score import daily_sps
 from tasks.sps.stance_model import predict
 from tests.frames import frame, post
 

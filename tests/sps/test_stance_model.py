@@ -7,10 +7,10 @@ import polars as pl
 import pytest
 
 from tasks.sps.correction import shipped_confusion, training_confusion
-from tests.research.stance_evaluation import confusion, macro_f1, report
 from tasks.sps.stance_model import CLASSES, predict, weights
+from tests.research.stance_evaluation import confusion, macro_f1, report
 from tests.research.stance_power import goal_chance, interval_coverage, simulated_errors, symmetric_rates
-from tests.research.stance_training import C, DATA, TRAIN_SET, eval_set, hand_labelled, out_of_fold, train
+from tests.research.stance_training import DATA, TRAIN_SET, C, eval_set, hand_labelled, out_of_fold, train
 
 
 def test_shipped_confusion_is_the_shipped_model_on_the_evaluation_set_plus_the_training_set_out_of_fold():
