@@ -208,21 +208,21 @@ def quarantine_list(
     storage: StorageOption = None,
 ) -> None:
     """Archives with quarantined rows or rejected whole, with counts per rule."""
+    from flows.plan import to_replay
     from tasks.ingest.archive import read_misplaced, read_records
     from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
-    wanted = _day(day).isoformat() if day else None
+    wanted = _day(day) if day else None
     table = Table(title="quarantine")
     for column in ("collected", "archive", "read", "accepted", "quarantined", "rules"):
         table.add_column(column, justify="right" if column in ("read", "accepted", "quarantined") else "left")
     shown = 0
     records = read_records(store) + ([] if wanted else read_misplaced(store))
-    for r in sorted(records, key=lambda r: (r.collected, r.key)):
-        if (r.rows_quarantined or r.rejected) and wanted in (None, r.collected):
-            rules = ", ".join(f"{k} ({v})" for k, v in r.quarantined_by_rule.items()) or (r.error or "")
-            table.add_row(r.collected, r.key, str(r.rows_read), str(r.rows_accepted), str(r.rows_quarantined), rules)
-            shown += 1
+    for r in sorted(to_replay(records, wanted, None), key=lambda r: (r.collected, r.key)):
+        rules = ", ".join(f"{k} ({v})" for k, v in r.quarantined_by_rule.items()) or (r.error or "")
+        table.add_row(r.collected, r.key, str(r.rows_read), str(r.rows_accepted), str(r.rows_quarantined), rules)
+        shown += 1
     console.print(table if shown else "nothing in quarantine")
 
 

@@ -20,6 +20,7 @@ import polars as pl
 
 from tasks.ingest.mapping import IDS, ColumnMapping, shipped
 from tasks.ingest.schema import MENTION_SCHEMA, SOURCE_ROW
+from tasks.storage.codecs import parquet_frame
 
 #: Fields an archive must carry; the rest of the canonical schema may be absent.
 REQUIRED_FIELDS = ["mention_id", "author_id", "is_brand_author", "created_at", "text"]
@@ -289,7 +290,7 @@ def _json_field(name: str) -> pl.Expr:
 
 def _read_parquet(data: bytes, key: str, names) -> pl.DataFrame:
     try:
-        frame = pl.read_parquet(io.BytesIO(data))
+        frame = parquet_frame(data)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise ArchiveError(key, "file_parses", f"not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     frame = frame.with_row_index(SOURCE_ROW, offset=1)

@@ -30,9 +30,10 @@ from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
-from tasks.ingest.warehouse import remove_parts, to_parquet, write_brand_posts, write_parts
+from tasks.ingest.warehouse import remove_parts, write_brand_posts, write_parts
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, Storage
+from tasks.storage.codecs import to_parquet
 from tasks.version import code_version
 
 ARCHIVE_REJECTED = "archive_rejected"

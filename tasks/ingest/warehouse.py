@@ -10,7 +10,6 @@ and facebook is two mentions.
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import polars as pl
@@ -18,6 +17,7 @@ import polars as pl
 from tasks.ingest.schema import MENTION_SCHEMA
 from tasks.storage import layout
 from tasks.storage.backends import Storage
+from tasks.storage.codecs import read_frame, to_parquet
 
 
 def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
@@ -59,7 +59,7 @@ def load_brand_posts(storage: Storage) -> pl.DataFrame:
 
 def _brand_post_part(storage: Storage, key: str) -> pl.DataFrame:
     """One archive's index; parts written before ids were per platform take it from their name."""
-    part = pl.read_parquet(io.BytesIO(storage.read(key)))
+    part = read_frame(storage, key)
     if "platform" not in part.columns:  # `<platform>_dt=YYYY-MM-DD_…` (layout.source_slug)
         part = part.with_columns(pl.lit(key.removeprefix(layout.BRAND_POSTS).split("_dt=")[0]).alias("platform"))
     return part.select(list(_BRAND_POST_SCHEMA))
@@ -68,13 +68,6 @@ def _brand_post_part(storage: Storage, key: str) -> pl.DataFrame:
 def remove_parts(storage: Storage, slug: str, days: list[str]) -> None:
     for day in days:
         storage.delete(layout.warehouse_part(date.fromisoformat(day), slug))
-
-
-def to_parquet(frame: pl.DataFrame, metadata: dict[str, str] | None = None) -> bytes:
-    """Deterministic bytes for a frame: same rows in, same file out."""
-    buffer = io.BytesIO()
-    frame.write_parquet(buffer, compression="zstd", statistics=True, metadata=metadata)
-    return buffer.getvalue()
 
 
 def days_with_mentions(storage: Storage, start: date, end: date) -> list[date]:
@@ -89,7 +82,7 @@ def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
     while day <= end:
         for key in storage.keys(layout.warehouse_day(day)):
             if key.endswith(".parquet"):
-                parts.append(pl.read_parquet(io.BytesIO(storage.read(key)), schema=MENTION_SCHEMA))
+                parts.append(read_frame(storage, key, schema=MENTION_SCHEMA))
         day += timedelta(days=1)
     if not parts:
         return pl.DataFrame(schema=MENTION_SCHEMA)

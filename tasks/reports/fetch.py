@@ -15,6 +15,7 @@ from tasks.reports.periods import Period
 from tasks.reports.publish import file_digests
 from tasks.storage import layout
 from tasks.storage.backends import S3Storage, Storage
+from tasks.storage.codecs import parquet_frame, read_json
 
 FORMATS = {
     "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet"],
@@ -60,7 +61,7 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
     found = []
     for key in storage.keys(f"reports/{kind}/"):
         if key.endswith("/" + layout.MANIFEST):
-            manifest = json.loads(storage.read(key))
+            manifest = read_json(storage, key)
             folder = key.removesuffix(layout.MANIFEST)
             found.append(
                 Published(
@@ -82,7 +83,7 @@ def resolve_folder(storage: Storage, period: Period | None) -> str:
     pointer is away, and the newest folder with a manifest is the answer."""
     if period is None:
         if storage.exists(layout.LATEST):
-            folder = json.loads(storage.read(layout.LATEST))["path"]
+            folder = read_json(storage, layout.LATEST)["path"]
             if storage.exists(folder + layout.MANIFEST):
                 return folder
         complete = list_reports(storage, "daily")
@@ -165,7 +166,7 @@ def _brands(tables: dict[str, bytes]) -> set[str]:
     name = next(n for n in tables if n.startswith("metrics."))
     data = tables[name]
     if name.endswith(".parquet"):
-        brands = pl.read_parquet(io.BytesIO(data), columns=["brand"])
+        brands = parquet_frame(data, columns=["brand"])
     else:
         brands = pl.read_csv(io.BytesIO(data), columns=["brand"], infer_schema=False)
     return set(brands["brand"].drop_nulls().to_list())
@@ -174,7 +175,7 @@ def _brands(tables: dict[str, bytes]) -> set[str]:
 def _only_brand(data: bytes, name: str, brand: str) -> bytes:
     buffer = io.BytesIO()
     if name.endswith(".parquet"):
-        pl.read_parquet(io.BytesIO(data)).filter(pl.col("brand") == brand).write_parquet(buffer)
+        parquet_frame(data).filter(pl.col("brand") == brand).write_parquet(buffer)
     else:
         pl.read_csv(io.BytesIO(data), infer_schema=False).filter(pl.col("brand") == brand).write_csv(buffer)
     return buffer.getvalue()
@@ -184,5 +185,5 @@ def presigned_urls(storage: Storage, folder: str, fmt: str, expires_s: int) -> d
     """HTTPS links that work without credentials until they expire (S3 storage only)."""
     if not isinstance(storage, S3Storage):
         raise ValueError("pre-signed links need S3 storage (s3://bucket/prefix)")
-    manifest = json.loads(storage.read(folder + layout.MANIFEST))
+    manifest = read_json(storage, folder + layout.MANIFEST)
     return {name: storage.presigned_get(folder + name, expires_s) for name in wanted_files(manifest, fmt)}

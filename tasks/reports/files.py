@@ -14,10 +14,10 @@ import json
 import polars as pl
 
 from tasks.ingest.schema import SCHEMA_VERSION
-from tasks.ingest.warehouse import to_parquet
 from tasks.reports import charts
 from tasks.reports.columns import schema_of
 from tasks.reports.measure import PeriodMeasure
+from tasks.storage.codecs import to_parquet
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import json
 
 from tasks.reports.fetch import list_reports
 from tasks.reports.periods import KINDS
 from tasks.storage import layout
 from tasks.storage.backends import Storage
+from tasks.storage.codecs import read_json
 from tasks.storage.locks import held
 
 _CSS = (
@@ -44,7 +44,7 @@ def index_html(storage: Storage) -> bytes:
     failed = []
     for key in storage.keys(layout.DAILY_REPORTS):
         if key.endswith("/FAILED.json"):
-            marker = json.loads(storage.read(key))
+            marker = read_json(storage, key)
             reasons = "<br>".join(html.escape(r) for r in marker["reasons"])
             failed.append(f'<tr class="failed"><td>{html.escape(marker["date"])}</td><td>{reasons}</td></tr>')
     if failed:

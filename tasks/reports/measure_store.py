@@ -12,7 +12,6 @@ the order in which days ran — only on the warehouse.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -20,11 +19,11 @@ from typing import Any
 
 import polars as pl
 
-from tasks.ingest.warehouse import to_parquet
 from tasks.reports.measure import PeriodMeasure
 from tasks.reports.periods import Period, period_of
 from tasks.storage import layout
 from tasks.storage.backends import Storage, StorageError
+from tasks.storage.codecs import read_frame, read_json, to_parquet
 
 TREND_DAYS = 28
 _FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent")
@@ -61,11 +60,8 @@ def is_saved(storage: Storage, day: date, fingerprint: str) -> bool:
 def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] = _FRAMES) -> PeriodMeasure | None:
     """The stored measure (only the frames in `names`), or None when it is not (or no longer) there."""
     try:
-        counts = json.loads(storage.read(layout.day_measure(day, fingerprint, "counts.json")))
-        frames = {
-            n: pl.read_parquet(io.BytesIO(storage.read(layout.day_measure(day, fingerprint, f"{n}.parquet"))))
-            for n in names
-        }
+        counts = read_json(storage, layout.day_measure(day, fingerprint, "counts.json"))
+        frames = {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in names}
     except StorageError:
         return None
     fields: dict[str, Any] = {n: frames.get(n, pl.DataFrame()) for n in _FRAMES} | counts

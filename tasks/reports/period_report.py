@@ -30,6 +30,7 @@ from tasks.reports.validation_summary import day_validation
 from tasks.settings import Settings
 from tasks.storage import layout
 from tasks.storage.backends import Storage
+from tasks.storage.codecs import read_json
 from tasks.storage.locks import held
 
 
@@ -185,7 +186,7 @@ def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settin
 
 def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:
     keys = sorted({layout.delivery_record(r.platform, r.collected) for r in records})
-    return [json.loads(storage.read(k)) for k in keys if storage.exists(k)]
+    return [read_json(storage, k) for k in keys if storage.exists(k)]
 
 
 def clear_failed(storage: Storage, days: list[date]) -> None:

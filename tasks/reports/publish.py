@@ -16,6 +16,7 @@ from typing import Literal
 
 from tasks.storage import layout
 from tasks.storage.backends import Storage, StorageError
+from tasks.storage.codecs import read_json
 from tasks.storage.locks import held
 
 
@@ -27,7 +28,7 @@ def file_digests(files: dict[str, bytes]) -> dict[str, dict]:
 
 def read_manifest(storage: Storage, folder: str) -> dict | None:
     key = folder + layout.MANIFEST
-    return json.loads(storage.read(key)) if storage.exists(key) else None
+    return read_json(storage, key) if storage.exists(key) else None
 
 
 def publish_report(
@@ -74,7 +75,7 @@ def _withdraw_latest(storage: Storage, folder: str) -> None:
 
 def _points_at(storage: Storage, folder: str) -> bool:
     try:  # read without the lock first: another day may take the pointer away meanwhile
-        return json.loads(storage.read(layout.LATEST)).get("path") == folder
+        return read_json(storage, layout.LATEST).get("path") == folder
     except StorageError:
         return False
 
@@ -86,7 +87,7 @@ def _advance_latest(storage: Storage, day: date) -> None:
     """
     with held(storage, layout.LATEST_LOCK, owner=f"advance-latest-{day.isoformat()}"):
         if storage.exists(layout.LATEST):
-            current = json.loads(storage.read(layout.LATEST))
+            current = read_json(storage, layout.LATEST)
             if current.get("date", "") > day.isoformat():
                 return
         pointer = {

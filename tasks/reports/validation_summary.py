@@ -9,8 +9,6 @@ value only appears when it is a plain token (tasks/masking.py).
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 
 from tasks.ingest.archive import IngestRecord
@@ -20,6 +18,7 @@ from tasks.masking import example_value
 from tasks.reports.measure import PeriodMeasure
 from tasks.storage import layout
 from tasks.storage.backends import Storage
+from tasks.storage.codecs import read_frame
 
 EXAMPLES_PER_RULE = 3
 _TEXT_COLUMNS = {"text", "raw_line"}
@@ -42,7 +41,7 @@ def masked_examples(storage: Storage, record: IngestRecord) -> list[dict]:
     key = layout.quarantine_rows(collected, layout.source_slug(record.key))
     if not storage.exists(key):
         return []
-    rows = pl.read_parquet(io.BytesIO(storage.read(key)), columns=["source_row", "rule", "value"])
+    rows = read_frame(storage, key, columns=["source_row", "rule", "value"])
     rules = suite_rules(load_suite("mentions"))
     text_rules = {r.name for r in rules if r.value_column in _TEXT_COLUMNS}
     ours = {r.name for r in rules if r.value_column in _DERIVED}
