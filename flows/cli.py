@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from datetime import date
 from importlib import resources
@@ -17,7 +19,29 @@ from flows.runtime import configure_environment, in_process
 
 configure_environment()
 
-app = typer.Typer(help="Social customer-care metrics and the Social Promoter Score.", no_args_is_help=True)
+#: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
+#: download, 3 storage that could not be reached or written, 4 a nightly with no data,
+#: 130 stopped with Ctrl-C.
+EXIT_STORAGE = 3
+EXIT_NO_DATA = 4
+EXIT_INTERRUPTED = 130
+
+
+class _Sps(typer.Typer):
+    """The `sps` command: storage that cannot be reached, read or written ends any command in one
+    sentence saying what to check, and exit code 3, never a traceback."""
+
+    def __call__(self, *args, **kwargs):
+        from tasks.storage.backends import StorageError
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except StorageError as exc:
+            _storage_failed(exc)
+            sys.exit(EXIT_STORAGE)
+
+
+app = _Sps(help="Social customer-care metrics and the Social Promoter Score.", no_args_is_help=True)
 quarantine_app = typer.Typer(help="Inspect and re-process quarantined data.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
 console = Console(stderr=True)
@@ -27,12 +51,37 @@ StorageOption = Annotated[
     typer.Option("--storage", envvar="SPS_STORAGE", help="Local path, file:///path or s3://bucket/prefix."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Redo every archive and day, even unchanged ones.")]
-#: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
-#: download, 3 storage that could not be reached or written, 4 a nightly with no data.
-EXIT_STORAGE = 3
-EXIT_NO_DATA = 4
 DEMO_ARCHIVE = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 DEMO_RANGE = (date(2017, 10, 1), date(2017, 12, 3))
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from tasks.version import code_version
+
+        typer.echo(f"sps-pipeline {code_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Prefect's log (INFO and up) on the console.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Social customer-care metrics and the Social Promoter Score."""
+    if not verbose:  # a progress bar and one summary; warnings and errors still show
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+def _storage_failed(exc: Exception) -> None:
+    console.print(
+        f"[bold red]storage failed[/]: {exc}. Check that --storage / SPS_STORAGE is reachable with "
+        "these credentials, writable and not full, then run again: what was published stays as it was."
+    )
 
 
 def _day(value: str) -> date:
@@ -99,10 +148,7 @@ def _run(flow_fn, **params) -> dict:
             raise typer.Exit(EXIT_NO_DATA) from None
         except StorageError as exc:
             bar.stop()
-            console.print(
-                f"[bold red]storage failed[/]: {exc}. Check that --storage / SPS_STORAGE is reachable with "
-                "these credentials, writable and not full, then run again: what was published stays as it was."
-            )
+            _storage_failed(exc)
             raise typer.Exit(EXIT_STORAGE) from None
     _print_summary(summary, time.monotonic() - started)
     return summary
@@ -418,7 +464,11 @@ def serve() -> None:
 
     from flows.deployments import deployments
 
-    prefect_serve(*deployments(_settings(None)))
+    try:
+        prefect_serve(*deployments(_settings(None)))
+    except KeyboardInterrupt:
+        console.print("stopped serving (Ctrl-C): no schedule runs until `sps serve` is started again")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 @app.command()

@@ -285,13 +285,40 @@ HOURS = [
     Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
 ]
 
+
+def for_people(column: Column) -> Column:
+    """The spreadsheet form of a column: minutes and percentages, as people read them.
+
+    Parquet keeps seconds and fractions for analysts; a CSV opened in a spreadsheet
+    shows 132.1 minutes and 61.5 %, not 7923.000000 and 0.615000."""
+    if column.unit.endswith("seconds"):
+        unit = column.unit.replace("seconds", "minutes")
+        return Column(column.name.removesuffix("_s") + "_min", pl.Float64(), unit, column.definition)
+    if column.unit == "share 0–1":
+        return Column(column.name + "_pct", pl.Float64(), "percent", column.definition)
+    return column
+
+
+def people_value(column: Column) -> pl.Expr:
+    """The expression that turns a Parquet column into its spreadsheet form (rounded to 0.1)."""
+    value = pl.col(column.name)
+    if column.unit.endswith("seconds"):
+        value = (value / 60).round(1)
+    elif column.unit == "share 0–1":
+        value = (value * 100).round(1)
+    elif column.dtype == pl.Float64():
+        value = value.round(1)
+    return value.alias(for_people(column).name)
+
+
 #: Published tables and the columns they must have, in order.
 TABLES: dict[str, list[Column]] = {
     "metrics.parquet": METRICS,
-    "metrics.csv": METRICS,
+    "metrics.csv": [for_people(c) for c in METRICS],
     "platforms.parquet": PLATFORMS,
     "hours.parquet": HOURS,
     "sps.parquet": SPS,
+    "sps.csv": [for_people(c) for c in SPS],
 }
 
 

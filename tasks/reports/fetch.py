@@ -19,7 +19,7 @@ from tasks.storage.codecs import parquet_frame, read_json
 
 FORMATS = {
     "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet"],
-    "csv": ["metrics.csv"],
+    "csv": ["metrics.csv", "sps.csv"],
     "html": ["report.html"],
 }
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from tasks.ingest.schema import SCHEMA_VERSION
 from tasks.reports import charts
-from tasks.reports.columns import schema_of
+from tasks.reports.columns import METRICS, SPS, Column, people_value, schema_of
 from tasks.reports.measure import PeriodMeasure
 from tasks.storage.codecs import to_parquet
 
@@ -34,8 +34,19 @@ def defuse_csv_cells(frame: pl.DataFrame) -> pl.DataFrame:
 
 def to_csv(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
-    defuse_csv_cells(frame).write_csv(buffer, date_format="%Y-%m-%d", float_precision=6)
+    defuse_csv_cells(frame).write_csv(buffer, date_format="%Y-%m-%d")
     return buffer.getvalue()
+
+
+def brand_order(metrics: pl.DataFrame) -> pl.DataFrame:
+    """The order brands appear in everywhere a person reads them: busiest first, then by name."""
+    return metrics.sort("inbound", "brand", descending=[True, False]).select("brand").with_row_index("_order")
+
+
+def people_csv(table: pl.DataFrame, columns: list[Column], order: pl.DataFrame) -> bytes:
+    """A table as a spreadsheet reads it: minutes and percentages, rows in the page's brand order."""
+    ordered = table.join(order, on="brand", how="left").sort("_order", "brand", nulls_last=True)
+    return to_csv(ordered.select([people_value(c) for c in columns]))
 
 
 def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -44,8 +55,8 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 
 def day_files(measure: PeriodMeasure, status: str, validation: dict) -> dict[str, bytes]:
-    """metrics (Parquet, CSV), platforms and hours (Parquet), sps.parquet, summary.json, report.html,
-    validation.json."""
+    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms and hours (Parquet),
+    summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -53,9 +64,11 @@ def day_files(measure: PeriodMeasure, status: str, validation: dict) -> dict[str
         "sps.status": status,
     }
     metrics, sps = _table(measure.metrics, "metrics.parquet"), _table(measure.sps, "sps.parquet")
+    order = brand_order(metrics)
     return {
         "metrics.parquet": to_parquet(metrics, metadata | {"sps.table": "metrics"}),
-        "metrics.csv": to_csv(metrics),
+        "metrics.csv": people_csv(metrics, METRICS, order),
+        "sps.csv": people_csv(sps, SPS, order),
         "platforms.parquet": to_parquet(
             _table(measure.platforms, "platforms.parquet"), metadata | {"sps.table": "platforms"}
         ),
@@ -161,7 +174,8 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict) -> str:
         ),
         on="brand",
         how="left",
-    ).sort("inbound", "brand", descending=[True, False])
+    )
+    table = table.join(brand_order(measure.metrics), on="brand").sort("_order")
     rows = []
     for r in table.iter_rows(named=True):
         readable = bool(r["readable"])

@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import mimetypes
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
+
+
+def _umask() -> int:
+    """The process's umask (read once at import, while no other thread can change it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Local files get the mode a plain `open()` would give them: others on a shared folder can read
+#: reports when the umask says so (mkstemp alone would leave every file 0600).
+FILE_MODE = 0o666 & ~_umask()
+
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".jsonl": "application/x-ndjson",
+    ".parquet": "application/vnd.apache.parquet",
+    ".toml": "application/toml",
+}
+
+
+def content_type(key: str) -> str:
+    """What a browser needs to open an object (a pre-signed report.html opens, not downloads)."""
+    suffix = Path(key).suffix.lower()
+    return _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
 class StorageError(RuntimeError):
@@ -102,6 +130,7 @@ class LocalStorage:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            os.fchmod(fd, FILE_MODE)
         except OSError as exc:
             raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
         try:
@@ -185,6 +214,15 @@ def _md5_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: What a refusal means for the person running the command (no credential ever appears in it).
+_S3_ADVICE = {
+    "NoSuchBucket": "the bucket does not exist: check the bucket in --storage / SPS_STORAGE",
+    "AccessDenied": "these credentials may not do this here: see infra/iam-policy.json",
+    "InvalidAccessKeyId": "the endpoint does not know this access key: check AWS_ACCESS_KEY_ID or the profile",
+    "SignatureDoesNotMatch": "the secret key does not match the access key: check AWS_SECRET_ACCESS_KEY",
+    "ExpiredToken": "the session token has expired: renew the credentials",
+}
+
 _TRANSIENT_CODES = {
     "SlowDown",
     "Throttling",
@@ -218,26 +256,38 @@ class S3Storage:
     def _call(self, what: str, key: str, fn, **kwargs):
         from botocore.exceptions import (
             ClientError,
+            EndpointConnectionError,
             HTTPClientError,
+            NoCredentialsError,
+            PartialCredentialsError,
             ReadTimeoutError,
         )
         from botocore.exceptions import (
             ConnectionError as BotoConnectionError,
         )
 
+        where = f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}"
         try:
             return fn(Bucket=self.bucket, **kwargs)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            message = f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}: {code}"
+            message = f"{where}: {code}" + (f" ({_S3_ADVICE[code]})" if code in _S3_ADVICE else "")
             if code in _TRANSIENT_CODES or status >= 500:
                 raise TransientStorageError(message) from exc
             raise StorageError(message) from exc
-        except (BotoConnectionError, HTTPClientError, ReadTimeoutError) as exc:
-            raise TransientStorageError(
-                f"S3 {what} failed for s3://{self.bucket}/{self._key(key)}: {type(exc).__name__}"
+        except (NoCredentialsError, PartialCredentialsError) as exc:
+            raise StorageError(
+                f"{where}: no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                "AWS_PROFILE, or run where an instance role applies)"
             ) from exc
+        except EndpointConnectionError as exc:
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or "the S3 endpoint"
+            raise TransientStorageError(
+                f"{where}: cannot reach {endpoint} (check AWS_ENDPOINT_URL_S3 and the network)"
+            ) from exc
+        except (BotoConnectionError, HTTPClientError, ReadTimeoutError) as exc:
+            raise TransientStorageError(f"{where}: {type(exc).__name__}") from exc
 
     def list(self, prefix: str) -> builtins.list[ObjectInfo]:
         full = self._key(prefix)
@@ -270,7 +320,7 @@ class S3Storage:
         return self._call("get", key, get, Key=self._key(key))
 
     def write(self, key: str, data: bytes) -> None:
-        self._call("put", key, self._client.put_object, Key=self._key(key), Body=data)
+        self._call("put", key, self._client.put_object, Key=self._key(key), Body=data, ContentType=content_type(key))
 
     def delete(self, key: str) -> None:
         self._call("delete", key, self._client.delete_object, Key=self._key(key))
@@ -283,11 +333,15 @@ class S3Storage:
 
     def create_exclusive(self, key: str, data: bytes) -> bool:
         """Conditional PUT (If-None-Match: *): False when the object already exists."""
-        return self._conditional("put", key, self._client.put_object, Body=data, IfNoneMatch="*")
+        return self._conditional(
+            "put", key, self._client.put_object, Body=data, IfNoneMatch="*", ContentType=content_type(key)
+        )
 
     def replace_if(self, key: str, etag: str, data: bytes) -> bool:
         """Conditional PUT (If-Match): False when the object changed since `etag` was read."""
-        return self._conditional("put", key, self._client.put_object, Body=data, IfMatch=etag)
+        return self._conditional(
+            "put", key, self._client.put_object, Body=data, IfMatch=etag, ContentType=content_type(key)
+        )
 
     def delete_if(self, key: str, etag: str) -> bool:
         return self._conditional("delete", key, self._client.delete_object, IfMatch=etag)

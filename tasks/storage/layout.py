@@ -25,6 +25,7 @@ REPORT_FILES = frozenset(
         "platforms.parquet",
         "hours.parquet",
         "sps.parquet",
+        "sps.csv",
         "summary.json",
         "report.html",
         "validation.json",

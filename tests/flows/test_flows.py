@@ -25,6 +25,7 @@ REPORT_FILES = [
     "metrics.parquet",
     "platforms.parquet",
     "report.html",
+    "sps.csv",
     "sps.parquet",
     "summary.json",
     "validation.json",

@@ -139,6 +139,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "metrics.parquet",
         "platforms.parquet",
         "report.html",
+        "sps.csv",
         "sps.parquet",
         "summary.json",
         "validation.json",

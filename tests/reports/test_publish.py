@@ -8,7 +8,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.reports.files import defuse_csv_cells, to_csv
+from tasks.reports.columns import Column, for_people
+from tasks.reports.files import brand_order, defuse_csv_cells, people_csv, to_csv
 from tasks.reports.publish import publish_report, read_manifest
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
@@ -101,3 +102,27 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused():
         "AcmeHelp",
     ]
     assert to_csv(frame).endswith(b"AcmeHelp,-7\n")  # numbers stay numbers
+
+
+def test_spreadsheet_csv_has_minutes_percentages_and_the_page_order():
+    """7926 s = 132.1 min; 0.615 = 61.5 %; 1/3 = 33.3 %; brands busiest first, ties by name (A 9, B 5, C 5)."""
+    columns = [
+        Column("brand", pl.String(), "", "b"),
+        Column("inbound", pl.Int64(), "mentions", "i"),
+        Column("frt_median_s", pl.Float64(), "seconds", "f"),
+        Column("response_rate", pl.Float64(), "share 0–1", "r"),
+        Column("sps", pl.Float64(), "points −100…100", "s"),
+    ]
+    table = pl.DataFrame(
+        {
+            "brand": ["C", "B", "A"],
+            "inbound": [5, 5, 9],
+            "frt_median_s": [None, 7926.0, 90.0],
+            "response_rate": [0.0, 0.615, 1 / 3],
+            "sps": [None, 12.345, -50.0],
+        }
+    )
+    assert people_csv(table, columns, brand_order(table)).decode() == (
+        "brand,inbound,frt_median_min,response_rate_pct,sps\nA,9,1.5,33.3,-50.0\nB,5,132.1,61.5,12.3\nC,5,,0.0,\n"
+    )
+    assert [for_people(c).unit for c in columns] == ["", "mentions", "minutes", "percent", "points −100…100"]

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import boto3
 import pytest
@@ -89,3 +93,43 @@ def test_local_keys_cannot_escape_the_root(tmp_path):
     store = open_storage(str(tmp_path / "root"))
     with pytest.raises(StorageError, match="escapes the storage root"):
         store.write("../outside", b"x")
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_local_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
+    """mkstemp alone makes every file 0600; a shared reports folder needs what `open()` would give."""
+    script = (
+        f"import os; os.umask({umask:#o}); from tasks.storage.backends import open_storage; "
+        f"s = open_storage({str(tmp_path)!r}); s.write('reports/a.html', b'x'); "
+        "s.create_exclusive('locks/b.json', b'y')"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+    assert stat.S_IMODE((tmp_path / "reports" / "a.html").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "locks" / "b.json").stat().st_mode) == mode
+
+
+def test_every_s3_upload_says_what_it_holds(s3_bucket, s3_endpoint):
+    """A pre-signed report.html must open in the browser, so every PUT carries its Content-Type."""
+    store = open_storage(f"s3://{s3_bucket}/p")
+    store.write("reports/daily/x/report.html", b"<p>")
+    store.write("reports/daily/x/metrics.csv", b"a")
+    store.write("reports/daily/x/metrics.parquet", b"PAR1")
+    assert store.create_exclusive("locks/day.json", b"{}")
+    etag = store.list("locks/day.json")[0].etag
+    assert store.replace_if("locks/day.json", etag, b'{"a": 1}')
+    client = boto3.client("s3", endpoint_url=s3_endpoint)
+    types = {
+        key: client.head_object(Bucket=s3_bucket, Key=f"p/{key}")["ContentType"]
+        for key in (
+            "reports/daily/x/report.html",
+            "reports/daily/x/metrics.csv",
+            "reports/daily/x/metrics.parquet",
+            "locks/day.json",
+        )
+    }
+    assert types == {
+        "reports/daily/x/report.html": "text/html; charset=utf-8",
+        "reports/daily/x/metrics.csv": "text/csv; charset=utf-8",
+        "reports/daily/x/metrics.parquet": "application/vnd.apache.parquet",
+        "locks/day.json": "application/json",
+    }
