@@ -49,11 +49,14 @@ class UnsafeManifest(RuntimeError):
 @dataclass(frozen=True)
 class Published:
     kind: str
-    period: str
+    period: str  # as readers name it: 2017-10-31, 2017-W44, 2017-10
     status: str
     files: int
     folder: str
     data_warnings: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # the files the manifest vouches for
+    headline: dict | None = None  # the page's headline numbers (manifests from 0.2 on)
+    start: str = ""  # the period's first day, for ordering
 
 
 def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
@@ -66,14 +69,17 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
             found.append(
                 Published(
                     kind,
-                    manifest["date"],
+                    manifest.get("period", {}).get("label", manifest["date"]),
                     manifest["status"],
                     len(manifest["files"]),
                     folder,
                     tuple(manifest.get("data_warnings", [])),
+                    tuple(sorted(manifest["files"])),
+                    manifest.get("headline"),
+                    manifest["date"],
                 )
             )
-    return sorted(found, key=lambda p: p.period)
+    return sorted(found, key=lambda p: p.start)
 
 
 def resolve_folder(storage: Storage, period: Period | None) -> str:

@@ -16,6 +16,7 @@ import polars as pl
 from tasks.ingest.schema import SCHEMA_VERSION
 from tasks.reports import charts
 from tasks.reports.columns import METRICS, SPS, Column, people_value, schema_of
+from tasks.reports.headline import Headline
 from tasks.reports.measure import PeriodMeasure
 from tasks.storage.codecs import to_parquet
 
@@ -54,7 +55,7 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return frame.select(list(schema_of(name)))
 
 
-def day_files(measure: PeriodMeasure, status: str, validation: dict) -> dict[str, bytes]:
+def day_files(measure: PeriodMeasure, status: str, validation: dict, head: Headline) -> dict[str, bytes]:
     """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms and hours (Parquet),
     summary.json, report.html, validation.json."""
     metadata = {
@@ -74,8 +75,8 @@ def day_files(measure: PeriodMeasure, status: str, validation: dict) -> dict[str
         ),
         "hours.parquet": to_parquet(_table(measure.hours, "hours.parquet"), metadata | {"sps.table": "hours"}),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
-        "summary.json": _json(summary(measure, status)),
-        "report.html": report_html(measure, status, validation).encode(),
+        "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
+        "report.html": report_html(measure, status, validation, head).encode(),
         "validation.json": _json(validation),
     }
 
@@ -150,13 +151,106 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.45rem .6rem;text-align:right;border-bottom:1px solid #eef0f4;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}th{background:#fafbfc;font-weight:600}
 .note{color:#5b6577;font-size:.9rem}
-td.text{white-space:normal;text-align:left;min-width:16rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}.chart{width:100%;height:auto;background:#fff;border:1px solid #dfe3ea;
-border-radius:8px}.chart text{font-size:11px;fill:#444}.grid{display:grid;gap:1rem;grid-template-columns:1fr}
-@media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}ul.sources{font-size:.85rem;color:#5b6577}
+td.text{white-space:normal;text-align:left;min-width:16rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}
+.chart{width:100%;height:auto;background:#fff;border:1px solid #dfe3ea;border-radius:8px}
+.chart text{font-size:11px}.chart text:not([fill]){fill:#444}.scroll{overflow-x:auto}.scroll .chart{min-width:540px}
+.grid{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}
+@media(min-width:900px){.grid{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
+ul.sources{font-size:.85rem;color:#5b6577}
+th:first-child,td:first-child{position:sticky;left:0;background:#fff;z-index:1}th:first-child{background:#fafbfc}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.6rem;margin:.8rem 0}
+.tile{background:#fff;border:1px solid #dfe3ea;border-radius:8px;padding:.55rem .8rem}
+.tile .label{font-size:.78rem;color:#5b6577;text-transform:uppercase;letter-spacing:.03em}
+.tile .value{font-size:1.55rem;font-weight:650;line-height:1.2}.tile .value small{font-size:.8rem;font-weight:400}
+.tile .change{font-size:.8rem;color:#5b6577}details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 """
 
+_HEADLINE_COLUMNS = [
+    "Brand",
+    "Inbound",
+    "Response rate",
+    "First response (median)",
+    "SLA attainment",
+    "SPS",
+    "95% interval",
+]
 
-def report_html(measure: PeriodMeasure, status: str, validation: dict) -> str:
+
+def _change(now: float | None, before: float | None, against: str, points: bool) -> str:
+    if now is None or before is None:
+        return ""
+    if points:
+        return f"{100 * (now - before):+.1f} pts vs {against}"
+    return f"{100 * (now - before) / before:+.0f}% vs {against}" if before else ""
+
+
+def _tiles(head: Headline, kind: str) -> str:
+    """The page in five numbers, with how they moved since the previous day or week."""
+    against = {"daily": "the day before", "weekly": "the week before"}.get(kind, "")
+    now, before = head.totals, head.previous
+    interval = (
+        f" <small>{head.sps_low:+.0f} … {head.sps_high:+.0f}</small>"
+        if head.sps_low is not None and head.sps_high is not None
+        else ""
+    )
+    tiles = [
+        ("Mentions", f"{now.mentions:,}", _change(now.mentions, before.mentions if before else None, against, False)),
+        (
+            "Response rate",
+            _fmt_share(now.response_rate),
+            _change(now.response_rate, before.response_rate if before else None, against, True),
+        ),
+        ("Median first response", _fmt_seconds(head.frt_median_s), "answered mentions"),
+        (
+            "SLA attainment",
+            _fmt_share(now.sla_attainment),
+            _change(now.sla_attainment, before.sla_attainment if before else None, against, True),
+        ),
+        (
+            "SPS",
+            (_fmt_sps(head.sps) + interval) if head.sps is not None else "–",
+            f"{head.sps_brands} brand(s) with enough authors",
+        ),
+    ]
+    cells = "".join(
+        f'<div class="tile"><div class="label">{label}</div><div class="value">{value}</div>'
+        f'<div class="change">{change}</div></div>'
+        for label, value, change in tiles
+    )
+    missing = (
+        ""
+        if before is not None
+        else '<p class="note">No change shown: '
+        + (
+            "the page's 28 days of trend rows do not hold the whole month before."
+            if kind == "monthly"
+            else "the previous period had no mentions."
+        )
+        + "</p>"
+    )
+    return f'<section class="tiles" id="headline">{cells}</section>{missing}'
+
+
+def _headline_rows(table: pl.DataFrame) -> str:
+    """The brand table a manager reads: the headline columns, brand column pinned while scrolling."""
+    rows = []
+    for r in table.iter_rows(named=True):
+        readable = bool(r["readable"])
+        interval = f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–"
+        cells = [
+            html.escape(r["brand"]),
+            str(r["inbound"]),
+            _fmt_share(r["response_rate"]),
+            _fmt_seconds(r["frt_median_s"]),
+            _fmt_share(r["sla_attainment"]),
+            _fmt_sps(r["sps"]) if readable else "too few authors",
+            html.escape(interval),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return "\n".join(rows)
+
+
+def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Headline) -> str:
     """A readable, self-contained page: one row per brand, everything escaped."""
     table = measure.metrics.join(
         measure.sps.select(
@@ -238,17 +332,23 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict) -> str:
 <body><main>
 <h1>{kind}Customer care report — {name} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
 {_warnings(validation)}
+{_tiles(head, period.kind)}
+<div class="wrap"><table id="top-brands">
+<thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in _HEADLINE_COLUMNS)}</tr></thead>
+<tbody>
+{_headline_rows(table) or f'<tr><td colspan="{len(_HEADLINE_COLUMNS)}">No attributed mentions in this period.</td></tr>'}
+</tbody></table></div>
 <p class="note">Inbound customer mentions created {"on" if period.kind == "daily" else "from"} {span} (UTC), answered within the reply horizon.
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
 {_charts(measure, table)}
 {_trends(measure, table)}
 {_urgent(measure)}
-<h2>All brands</h2>
+<details><summary>All columns, every brand ({len(headers)} columns)</summary>
 <div class="wrap"><table id="brands">
 <thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in headers)}</tr></thead>
 <tbody>
 {body}
-</tbody></table></div>
+</tbody></table></div></details>
 <p class="note">{measure.inbound_total} inbound mentions; {measure.unattributed} could not be attributed to a brand.
 {quarantined} rows of the {len(validation["sources"])} contributing archive(s) were quarantined
 (see validation.json); {len(validation["response_before_mention"])} responses were stamped before their mention and ignored.</p>
@@ -256,7 +356,9 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict) -> str:
 {_platforms(measure)}
 <p class="note">First response median and p90 are over answered mentions. The Kaplan–Meier (KM) figures count
 every mention, treating an unanswered one as still open until the reply horizon or the newest archive; a KM median
-is "not reached" when fewer than half were answered. "Taken offline": first responses that send the customer to
+is "not reached" when fewer than half were answered. "Answered within 1 h (KM)" equals SLA attainment for a
+brand whose target is 1 hour once every mention's horizon has passed: both then count the mentions answered
+within the hour over all mentions. "Taken offline": first responses that send the customer to
 DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.
 Business hours come from the brand registry (around the clock when none is set). A conversation is a thread rebuilt
 from reply links; brand announcements answered by many customers are left out.</p>
@@ -285,12 +387,14 @@ def _charts(measure: PeriodMeasure, table: pl.DataFrame) -> str:
     top = table.head(15).select("brand", "response_rate").rows()
     facts = measure.facts.filter(pl.col("brand").is_not_null())
     answered = facts.filter("responded")["frt_s"]
+    targets = measure.metrics["sla_target_s"].drop_nulls()
+    target = float(targets.mode().sort()[0]) if targets.len() else None  # the target most brands have
     return f"""<h2>Response rate, top brands by volume</h2>
-{charts.response_rates(top)}
+<div class="scroll">{charts.response_rates(top)}</div>
 <div class="grid"><div><h2>First response time (answered mentions)</h2>
-{charts.frt_distribution(answered)}</div>
+<div class="scroll">{charts.frt_distribution(answered, target)}</div></div>
 <div><h2>Inbound mentions by hour (UTC)</h2>
-{charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div>"""
+<div class="scroll">{charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div></div>"""
 
 
 def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
@@ -300,9 +404,11 @@ def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
     brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
     trends = measure.trends.filter(pl.col("brand").is_in(brands))
     return f"""<h2>Last 28 days, busiest brands</h2>
-<div class="grid"><div>{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
-<div>{charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)}</div>
-<div>{charts.trend_lines(trends, "sps", "SPS", brands)}</div></div>"""
+<div class="grid"><div class="scroll">{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
+<div class="scroll">{
+        charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)
+    }</div>
+<div class="scroll">{charts.trend_lines(trends, "sps", "SPS (days with enough authors)", brands)}</div></div>"""
 
 
 def _platforms(measure: PeriodMeasure) -> str:

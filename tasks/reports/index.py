@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from tasks.reports.fetch import list_reports
+from tasks.reports.fetch import Published, list_reports
 from tasks.reports.periods import KINDS
 from tasks.storage import layout
 from tasks.storage.backends import Storage
@@ -13,10 +13,46 @@ from tasks.storage.locks import held
 
 _CSS = (
     "body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2430}"
-    "main{max-width:900px;margin:0 auto;padding:1.2rem}table{border-collapse:collapse;width:100%;background:#fff}"
+    "main{max-width:1200px;margin:0 auto;padding:1.2rem}table{border-collapse:collapse;width:100%;background:#fff}"
     "th,td{padding:.4rem .6rem;border-bottom:1px solid #eef0f4;text-align:left}.failed{color:#a02b1f}"
     ".warning{background:#fff4d6;color:#8a5a00;border-radius:1rem;padding:0 .4rem;font-size:.85em}"
+    ".wrap{overflow-x:auto}td:first-child{white-space:nowrap}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    "td.files{font-size:.8rem}td.files a{margin-right:.4rem;white-space:nowrap}"
 )
+
+
+_HEADERS = ["period", "status", "mentions", "response rate", "median first response", "SLA", "SPS", "files"]
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    """Headline numbers come rounded to 0.1 already; only thousands separators are added."""
+    return "–" if value is None else f"{value:,}{unit}"
+
+
+def _row(report: Published) -> str:
+    """One report: its headline numbers (as its page shows them) and a link to every file it holds."""
+    base = html.escape(report.folder.removeprefix("reports/"))
+    head = report.headline or {}
+    warning = (
+        f' <span class="warning" title="{html.escape("; ".join(report.data_warnings))}">data warning</span>'
+        if report.data_warnings
+        else ""
+    )
+    sps = head.get("sps")
+    numbers = [
+        _number(head.get("mentions")),
+        _number(head.get("response_rate_pct"), " %"),
+        _number(head.get("frt_median_min"), " min"),
+        _number(head.get("sla_attainment_pct"), " %"),
+        "–" if sps is None else f"{sps:+.0f}",
+    ]
+    links = " ".join(f'<a href="{base}{html.escape(n)}">{html.escape(n)}</a>' for n in (*report.names, "manifest.json"))
+    return (
+        f'<tr><td><a href="{base}report.html">{html.escape(report.period)}</a></td>'
+        f"<td>{html.escape(report.status)}{warning}</td>"
+        + "".join(f'<td class="n">{n}</td>' for n in numbers)
+        + f'<td class="files">{links}</td></tr>'
+    )
 
 
 def index_html(storage: Storage) -> bytes:
@@ -25,22 +61,9 @@ def index_html(storage: Storage) -> bytes:
         reports = list_reports(storage, kind)
         if not reports:
             continue
-        rows = "".join(
-            f'<tr><td><a href="{html.escape(r.folder.removeprefix("reports/"))}report.html">'
-            f"{html.escape(r.period)}</a></td>"
-            f"<td>{html.escape(r.status)}"
-            + (
-                f' <span class="warning" title="{html.escape("; ".join(r.data_warnings))}">data warning</span>'
-                if r.data_warnings
-                else ""
-            )
-            + "</td>"
-            f'<td><a href="{html.escape(r.folder.removeprefix("reports/"))}manifest.json">manifest</a></td></tr>'
-            for r in reversed(reports)
-        )
-        sections.append(
-            f"<h2>{kind.capitalize()}</h2><table><tr><th>period</th><th>status</th><th></th></tr>{rows}</table>"
-        )
+        rows = "".join(_row(r) for r in reversed(reports))
+        head = "".join(f"<th>{h}</th>" for h in _HEADERS)
+        sections.append(f'<h2>{kind.capitalize()}</h2><div class="wrap"><table><tr>{head}</tr>{rows}</table></div>')
     failed = []
     for key in storage.keys(layout.DAILY_REPORTS):
         if key.endswith("/FAILED.json"):

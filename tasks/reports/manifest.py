@@ -21,6 +21,7 @@ def build_manifest(
     *,
     status: str,
     data_warnings: list,
+    headline: dict,
     input_fingerprint: str,
     settings_fingerprint: str,
     watermark: datetime,
@@ -58,6 +59,7 @@ def build_manifest(
             for r in records
         ],
         "rows": rows,
+        "headline": headline,
         "quarantine": [
             {"source": r.key, "rows": r.rows_quarantined, "by_rule": r.quarantined_by_rule}
             for r in records

@@ -22,6 +22,7 @@ from tasks.registry import load_registry
 from tasks.reports import measure_store
 from tasks.reports.files import day_files
 from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
+from tasks.reports.headline import headline
 from tasks.reports.manifest import build_manifest
 from tasks.reports.measure import PeriodMeasure, measure_period, period_status, window_for
 from tasks.reports.periods import Period, period_of
@@ -70,6 +71,7 @@ def publish_period_report(
         trends = measure_store.trend_rows(storage, trend_prints, lambda d: inputs.measure(period_of("daily", d)))
         measure = replace(measure, trends=trends)
         status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
+        head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
         validation = day_validation(
             storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
         )
@@ -85,6 +87,7 @@ def publish_period_report(
             rows,
             status=status,
             data_warnings=validation["data_warnings"],
+            headline=head.as_json(),
             input_fingerprint=fingerprint,
             settings_fingerprint=config.fingerprint(),
             watermark=watermark,
@@ -94,7 +97,7 @@ def publish_period_report(
         outcome = publish_report(
             storage,
             period.folder,
-            day_files(measure, status, validation),
+            day_files(measure, status, validation, head),
             manifest,
             latest_day=period.start if daily else None,
         )

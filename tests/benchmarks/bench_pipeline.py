@@ -28,6 +28,7 @@ from tasks.ingest.warehouse import days_with_mentions, load_window, write_parts
 from tasks.metrics.definitions import report_status
 from tasks.registry import BrandRegistry
 from tasks.reports.files import day_files
+from tasks.reports.headline import headline
 from tasks.reports.measure import measure_period, window_for
 from tasks.reports.periods import period_of
 from tasks.reports.publish import publish_report
@@ -150,7 +151,12 @@ def main() -> None:
         def publish_all() -> None:
             for m in measures:
                 status = report_status(m.day, horizon_s, watermark)
-                files = day_files(m, status, {"sources": [], "response_before_mention": []})
+                files = day_files(
+                    m,
+                    status,
+                    {"sources": [], "response_before_mention": []},
+                    headline(m.metrics, m.sps, m.facts, m.trends, m.period),
+                )
                 publish_report(store, m.period.folder, files, {"run_id": "bench"}, latest_day=m.day)
 
         stage("publish", rows, publish_all)

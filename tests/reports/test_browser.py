@@ -6,11 +6,13 @@ so a person can look at what a manager would see.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -70,6 +72,18 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
     assert page.get_by_text("Last 28 days, busiest brands").count() == 1
     summary = json.loads(published_sample.read("reports/daily/dt=2017-10-31/summary.json"))
     assert page.locator("#brands tbody tr").count() == len(summary["brands"]) == 66  # one row per brand
+    assert page.locator("#top-brands tbody tr").count() == 66
+    tiles = page.locator("#headline .tile")
+    assert tiles.count() == 5
+    assert tiles.first.bounding_box()["y"] + tiles.first.bounding_box()["height"] < 900  # the headline is on screen
+    metrics = pl.read_parquet(io.BytesIO(published_sample.read("reports/daily/dt=2017-10-31/metrics.parquet")))
+    inbound, responded, met = (int(metrics[c].sum()) for c in ("inbound", "responded", "sla_met"))
+    values = tiles.locator(".value").all_inner_texts()
+    assert values[0] == f"{inbound:,}"
+    assert values[1] == f"{100 * responded / inbound:.1f}%" and values[3] == f"{100 * met / inbound:.1f}%"
+    legend = page.locator("svg.chart text.series")
+    colours = {legend.nth(i).evaluate("t => getComputedStyle(t).fill") for i in range(legend.count())}
+    assert len(colours) == 6  # six brands, six colours the page's CSS does not grey out
     assert page.locator("#urgent tbody tr").count() == len(summary["urgent_unanswered"]) > 0
     assert page.get_by_text("Data quality").count() == 1
     assert page.get_by_text("Maritz Research").count() == 1 and page.get_by_text("Sprout Social Index").count() == 1
@@ -85,8 +99,22 @@ def test_index_renders_and_links_resolve(browser, published_sample, tmp_path):
     index = Path(published_sample.url) / "reports/index.html"
     page, problems = _open(browser, index, 1280, 900, _shots(tmp_path) / "index.png")
     links = page.locator("a[href^='daily/'][href$='report.html']")
-    assert links.count() == 55
-    assert page.locator("a[href^='weekly/']").count() == 2 * 9 and page.locator("a[href^='monthly/']").count() == 2 * 3
+    assert links.count() == 2 * 55  # the period's name and its report.html
+    # each report: its name, 9 files and the manifest
+    assert (
+        page.locator("a[href^='weekly/']").count() == 11 * 9 and page.locator("a[href^='monthly/']").count() == 11 * 3
+    )
+    assert page.get_by_role("link", name="2017-W44", exact=True).count() == 1
+    assert page.get_by_role("link", name="2017-10", exact=True).count() == 1
+    row = page.locator("tr", has=page.get_by_role("link", name="2017-10-31", exact=True))
+    head = json.loads(published_sample.read("reports/daily/dt=2017-10-31/summary.json"))["headline"]
+    assert row.locator("td.n").all_inner_texts() == [
+        f"{head['mentions']:,}",
+        f"{head['response_rate_pct']} %",
+        f"{head['frt_median_min']} min",
+        f"{head['sla_attainment_pct']} %",
+        f"{head['sps']:+.0f}",
+    ]
     target = links.first.get_attribute("href")
     assert (index.parent / target).exists()
     assert problems == []
@@ -96,7 +124,8 @@ def test_monthly_report_shows_trends(browser, published_sample, tmp_path):
     report = Path(published_sample.url) / "reports/monthly/month=2017-10/report.html"
     page, problems = _open(browser, report, 1280, 1900, _shots(tmp_path) / "monthly-2017-10-laptop.png")
     assert page.title() == "Monthly Customer care report 2017-10"
-    assert "2017-10-01 to 2017-10-31" in page.locator("p.note").first.inner_text()
+    assert "2017-10-01 to 2017-10-31" in page.locator("p.note", has_text="Inbound customer mentions").inner_text()
+    assert page.locator("#headline .tile").count() == 5
     assert page.locator("svg.chart").count() == 6  # 3 as on a daily page + 3 trend charts
     assert page.get_by_text("Last 28 days, busiest brands").count() == 1
     assert problems == []

@@ -57,8 +57,10 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    assert index.count('href="daily/dt=') == 2 * 55  # report and manifest per day
-    assert index.count('href="monthly/month=') == 2 * 3 and index.count('href="weekly/week=') == 2 * 9
+    # per day: the period itself, then each of its 9 files and the manifest
+    assert index.count('href="daily/dt=') == 11 * 55
+    assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
+    assert index.count('href="monthly/month=') == 11 * 3 and index.count('href="weekly/week=') == 11 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
 
 
@@ -228,11 +230,14 @@ def test_presigned_links_expire_and_fetch_the_file(s3_bucket, tmp_path):
         app, ["reports", "url", "--latest", "--format", "csv", "--expires", "600", "--storage", url]
     )
     assert result.exit_code == 0, result.output
-    name, link = result.stdout.strip().splitlines()[-1].split("\t")
-    assert name == "metrics.csv" and "X-Amz-Expires=600" in link
+    links = dict(line.split("\t") for line in result.stdout.strip().splitlines())
+    assert sorted(links) == ["metrics.csv", "sps.csv"]
+    link = links["metrics.csv"]
+    assert "X-Amz-Expires=600" in link
     assert link.startswith("http://127.0.0.1:")  # moto on loopback here; https on AWS
     with urllib.request.urlopen(link) as response:  # no credentials needed
         assert response.read() == open_storage(url).read("reports/daily/dt=2017-11-02/metrics.csv")
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # opens, not downloads
     local = CliRunner().invoke(app, ["reports", "url", "--latest", "--storage", str(tmp_path)])
     assert local.exit_code == 1
 
