@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -457,6 +458,16 @@ def schema() -> None:
     typer.echo(f"# Output schema {SCHEMA_VERSION}\n\n{markdown()}")
 
 
+def _unraisable_to_debug_log(unraisable) -> None:
+    import logging
+
+    logging.getLogger("sps").debug(
+        "ignored in %r",
+        unraisable.object,
+        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback),
+    )
+
+
 @app.command()
 def serve() -> None:
     """Serve the `nightly` (cron) and `backfill` (on demand) deployments from this process."""
@@ -464,11 +475,13 @@ def serve() -> None:
 
     from flows.deployments import deployments
 
-    try:
-        prefect_serve(*deployments(_settings(None)))
-    except KeyboardInterrupt:
-        console.print("stopped serving (Ctrl-C): no schedule runs until `sps serve` is started again")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+    # Event loops Prefect drops on Ctrl-C can complain from __del__ as they are collected: to the
+    # debug log, not the console (nothing there a user can act on).
+    sys.unraisablehook = _unraisable_to_debug_log
+    with contextlib.suppress(KeyboardInterrupt):
+        prefect_serve(*deployments(_settings(None)))  # returns only when stopped (Prefect handles Ctrl-C)
+    console.print("stopped serving (Ctrl-C): no scheduled run starts until `sps serve` runs again")
+    raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
