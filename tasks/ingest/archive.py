@@ -26,10 +26,11 @@ from tasks.ingest.adapters import (
     platform_from_key,
     unread_facts,
 )
+from tasks.ingest.data_docs import data_docs_page
 from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
-from tasks.ingest.validation import ROW, data_docs_page, load_suite, run_suite, with_check_columns
+from tasks.ingest.validation import ROW, load_suite, run_suite, with_check_columns
 from tasks.ingest.warehouse import remove_parts, write_brand_posts, write_parts
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, Storage
@@ -116,7 +117,7 @@ def ingest_object(
     file_run = run_suite(pl.DataFrame([inspection.facts]).with_row_index(ROW), "file", policy.parameters)
     record.data_docs = layout.data_docs(slug)
     if file_run.failures.height or inspection.frame is None:
-        storage.write(record.data_docs, data_docs_page(file_run.result))
+        storage.write(record.data_docs, data_docs_page(file_run.result, obj.key))
         rules = file_run.failures["rule"].to_list() or ([inspection.error.rule] if inspection.error else [])
         detail = inspection.error.detail if inspection.error else f"broke {', '.join(rules)}"
         if raw is not None:  # keep the object itself: there are no rows to keep
@@ -130,7 +131,7 @@ def ingest_object(
     parsed, record.duplicates_dropped = drop_exact_duplicates(inspection.frame)
     checked = with_check_columns(parsed, collected, policy.parameters["max_age_days"])
     row_run = run_suite(checked, "mentions", {"max_text_chars": policy.text_limit(record.platform)})
-    storage.write(record.data_docs, data_docs_page(row_run.result))
+    storage.write(record.data_docs, data_docs_page(row_run.result, obj.key))
     _split(storage, slug, collected, previous, record, checked, row_run.failures, policy, quarantine_threshold)
     return record
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from tasks.ingest.schema import MENTION_SCHEMA
-from tasks.masking import shown
 
 if TYPE_CHECKING:  # GX's import takes seconds: only the type checker pays it here
     from great_expectations.core import ExpectationSuiteValidationResult
@@ -177,37 +176,3 @@ def _with_values(frame: pl.DataFrame, broken: list[pl.DataFrame], rules: list[Ru
         )
         .sort(ROW, "rule")
     )
-
-
-_QUOTED = (
-    "partial_unexpected_list",
-    "unexpected_list",
-    "partial_unexpected_counts",
-    "partial_unexpected_index_list",
-    "unexpected_index_list",
-    "details",
-)
-
-
-def data_docs_page(result: ExpectationSuiteValidationResult) -> bytes:
-    """GX's own Data Docs page for one validation result (rendered without a file context).
-
-    GX puts unexpected values into the page unescaped; they are archive text (markup,
-    personal data), so each is replaced by what tasks/masking.py allows first."""
-    from great_expectations.render.renderer import ValidationResultsPageRenderer
-    from great_expectations.render.view import DefaultJinjaPageView
-
-    for outcome in result.results:
-        for name in _QUOTED:
-            if name in outcome.result:
-                outcome.result[name] = _masked(outcome.result[name])
-    return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result)).encode()
-
-
-def _masked(value):
-    """Every leaf value of GX's result structure through `masking.shown`, keys and counts kept."""
-    if isinstance(value, dict):
-        return {k: (v if k == "count" else _masked(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return shown(value)

@@ -236,7 +236,13 @@ def test_bad_input_outcome(tmp_path, case: Case):
         assert set(rows["source_file"]) == {key}
     warehouse = load_window(store, date(2017, 11, 1), date(2017, 11, 1))
     assert warehouse.height == record.rows_accepted
-    assert store.exists(record.data_docs)
+    page = store.read(record.data_docs).decode()
+    # The Data Docs page stands alone: no script, nothing fetched from a CDN, and it names the archive
+    # and, when something broke, the rule that did.
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert f"<strong>{key}</strong>" in page
+    for rule in case.failed:
+        assert rule in page
 
 
 def test_quarantined_row_keeps_its_number_rule_and_raw_value(tmp_path):
