@@ -208,22 +208,29 @@ SPS = [
             "come from the stance model."
         ),
     ),
-    Column("sps_raw", pl.Float64(), "points −100…100", "100 × (promoters − detractors) / authors, uncorrected."),
+    Column(
+        "sps_raw",
+        pl.Float64(),
+        "points −100…100",
+        "100 × (promoters − detractors) / authors, whatever the number of authors.",
+    ),
     Column(
         "sps",
         pl.Float64(),
         "points −100…100",
         (
-            "SPS as a prevalence estimate: the model's verdicts corrected for its error rates measured on "
-            "hand-labelled customer-care tweets (adjusted classify-and-count), archive-labelled authors as they "
-            "are."
+            "SPS: every author's verdict (archive label, else the stance model) counted as it is; null below 30 "
+            "authors, where a score is noise (sps_raw still shows the count)."
         ),
     ),
     Column(
         "sps_ci_low",
         pl.Float64(),
         "points",
-        "Lower end of the 95 % interval (seeded bootstrap over authors and over the model's error rates).",
+        (
+            "Lower end of the 95 % interval: sampling of authors plus how far the model's count strayed on "
+            "domains it never saw (tasks/sps/estimate.py); null below 30 authors."
+        ),
     ),
     Column("sps_ci_high", pl.Float64(), "points", "Upper end of the 95 % interval."),
     Column("readable", pl.Boolean(), "", "authors ≥ 30: below that the report shows the counts but no score."),

@@ -362,10 +362,11 @@ within the hour over all mentions. "Taken offline": first responses that send th
 DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.
 Business hours come from the brand registry (around the clock when none is set). A conversation is a thread rebuilt
 from reply links; brand announcements answered by many customers are left out.</p>
-<p class="note">SPS = 100 × (promoters − detractors) / authors, estimated: verdicts of the stance model are
-corrected for its error rates measured on hand-labelled customer-care tweets, archive labels are taken as given
-({int(table["labelled_authors"].fill_null(0).sum())} of {int(table["authors"].fill_null(0).sum())} authors here);
-the 95% interval covers sampling and model error. Fewer than 30 authors: no score is shown. Advocates and
+<p class="note">SPS = 100 × (promoters − detractors) / authors, each author's verdict from the archive's label
+({int(table["labelled_authors"].fill_null(0).sum())} of {int(table["authors"].fill_null(0).sum())} authors here) or
+else the stance model, counted as it is; the 95% interval covers the sampling of authors and how far the model's
+count strayed on domains it was never trained or tuned on. Fewer than 30 authors: no score is shown, because a
+handful of authors can read −100 or +100 by chance. Advocates and
 critics say outright to recommend the brand or not to; a detractor is recovered when, after the brand answered,
 their next mentions read neutral or positive.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>

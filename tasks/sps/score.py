@@ -4,10 +4,11 @@ Each author's mentions get a stance (+1/0/−1): the archive's label where it
 has one, else the stance model's. The stances of one author sum to a verdict:
 promoter (>0), detractor (<0) or passive. `sps_raw` = 100 × (P − D) / authors
 counts verdicts as they are (mentions without an author are counted as
-`authorless`, not as authors); `sps` corrects the model's verdicts for its
-measured error rates (tasks/sps/correction.py) and its 95 % interval carries both
-sampling and model uncertainty. Below MIN_AUTHORS the counts are published
-but `readable` is false: the report shows no score.
+`authorless`, not as authors). `sps` is the same count, published with a 95 %
+interval that carries sampling and how far the model strays on a new domain
+(tasks/sps/estimate.py). Below MIN_AUTHORS a score is noise (8 authors read
+−100 [−100, −100]): the counts and `sps_raw` are published, `sps` and its
+interval are null and `readable` is false.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import polars as pl
 import polars.selectors as cs
 
-from tasks.sps.correction import corrected_sps, shipped_confusion
+from tasks.sps.estimate import cc_sps, domain_shift_sd
 from tasks.sps.stance_model import predict
 
 _LABEL_STANCE = {"positive": 1, "neutral": 0, "negative": -1}
@@ -68,11 +69,11 @@ def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("authorless").fill_null(0))
         .sort("date", "brand")
     )
-    confusion = shipped_confusion()
+    shift = domain_shift_sd()
     estimates = [
-        corrected_sps(
-            (r["_False_-1"], r["_False_0"], r["_False_1"]), (r["_True_-1"], r["_True_0"], r["_True_1"]), confusion
-        )
+        cc_sps((r["_False_-1"], r["_False_0"], r["_False_1"]), (r["_True_-1"], r["_True_0"], r["_True_1"]), shift)
+        if r["authors"] >= MIN_AUTHORS
+        else (None, None, None)
         for r in counts.iter_rows(named=True)
     ]
     return counts.with_columns(

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from tasks.sps.correction import corrected_sps, training_confusion
 from tasks.sps.lexicon import classify_stance
 from tasks.sps.stance_model import CLASSES, predict
+from tests.research.correction import corrected_sps, training_confusion
 from tests.research.stance_power import WITHIN, goal_chance, interval_coverage, symmetric_rates
 
 ORDER = [-1, 0, 1]  # detractor, neutral, promoter

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from tasks.sps.correction import corrected_shares, corrected_sps
+from tests.research.correction import corrected_shares, corrected_sps
 
 DRAWS = 4000
 SEED = 20171031
@@ -51,7 +51,7 @@ def simulated_errors(people: np.ndarray, rates: np.ndarray, *, scale: int = 1, d
 
 
 def interval_coverage(people: np.ndarray, rates: np.ndarray, *, draws: int = 300) -> np.ndarray:
-    """Per brand, how often the published 95 % interval (tasks/sps/correction.py) holds people's SPS."""
+    """Per brand, how often the published 95 % interval (tests/research/correction.py) holds people's SPS."""
     predicted, measured = _simulate(people, rates, draws)
     human = _sps(people / people.sum(axis=1, keepdims=True))
     covered = np.zeros(people.shape[0])

@@ -16,7 +16,7 @@ C = 0.05 and that weight were chosen by `tune`: 5-fold cross-validation on the h
 training set alone, whole brands per fold (out-of-fold macro-F1 0.712; 0.69–0.71 for
 every C ≤ 0.25, 0.67 at C = 1), never on the evaluation set. `train` also writes those
 out-of-fold judgements' confusion counts: the correction's error rates are measured on
-them and on the evaluation set together (tasks/sps/correction.py).
+them and on the evaluation set together (tests/research/correction.py).
 The hand-labelled evaluation set (tests/fixtures/stance_eval.csv) is never
 trained on: its ids (and the training set's) are dropped from the reply-labelled part.
 

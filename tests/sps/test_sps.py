@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import polars as pl
 import pytest
 
 from tasks.metrics.attribution import attribute
 from tasks.metrics.definitions import mention_facts
-from tasks.sps.correction import corrected_shares, corrected_sps
+from tasks.sps.estimate import Z95, domain_shift_sd
 from tasks.sps.lexicon import classify_stance
 from tasks.sps.score import daily_sps
 from tasks.sps.stance_model import predict
 from tests.frames import frame, post
+from tests.research.correction import corrected_shares, corrected_sps
 
 #: rows: true detractor, neutral, promoter; columns: predicted. Rates .8/.2/0, .1/.8/.1, 0/.2/.8.
 CONFUSION = np.array([[8, 2, 0], [1, 8, 1], [0, 2, 8]], dtype=float)
@@ -38,8 +41,28 @@ def test_labelled_authors_are_counted_as_labelled():
     row = daily_sps(facts).row(0, named=True)
     assert (row["authors"], row["promoters"], row["detractors"], row["passives"]) == (5, 1, 2, 2)
     assert (row["mentions"], row["labelled_mentions"], row["labelled_authors"]) == (6, 6, 5)
-    assert row["sps_raw"] == pytest.approx(-20.0) and row["sps"] == pytest.approx(-20.0)
-    assert row["readable"] is False
+    assert row["sps_raw"] == pytest.approx(-20.0)
+    # 5 < 30 authors: a score would be noise, so SPS and its interval are null beside the counts.
+    assert (row["sps"], row["sps_ci_low"], row["sps_ci_high"], row["readable"]) == (None, None, None, False)
+
+
+def test_a_readable_day_publishes_the_count_with_the_shift_interval():
+    """40 labelled authors (10 positive, 20 neutral, 10 negative) and 10 the model judges (they write
+    "@AcmeHelp where is my order", a question: passive). P = 10, D = 10 of 50 → SPS 0.
+    Sampling: 100² × 0.4 / 50 = 80; shift on the model's fifth: (s / 5)² with the shipped s."""
+    rows = [
+        post(str(i), f"a{i}", "2017-10-31 10:00", "@AcmeHelp hello", brand="AcmeHelp", sentiment=label)
+        for i, label in enumerate(["positive"] * 10 + ["neutral"] * 20 + ["negative"] * 10)
+    ] + [post(f"m{i}", f"m{i}", "2017-10-31 11:00", "@AcmeHelp where is my order", brand="AcmeHelp") for i in range(10)]
+    facts, _ = mention_facts(attribute(frame(*rows), {}))
+    row = daily_sps(facts).row(0, named=True)
+    assert (row["authors"], row["promoters"], row["detractors"], row["readable"]) == (50, 10, 10, True)
+    half = Z95 * math.sqrt(80 + (domain_shift_sd() / 5) ** 2)
+    assert (row["sps"], row["sps_ci_low"], row["sps_ci_high"]) == (
+        pytest.approx(0.0),
+        pytest.approx(-half),
+        pytest.approx(half),
+    )
 
 
 def test_mentions_without_an_author_are_counted_apart_from_authors():

@@ -6,8 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tasks.sps.correction import shipped_confusion, training_confusion
 from tasks.sps.stance_model import CLASSES, predict, weights
+from tests.research.correction import shipped_confusion, training_confusion
 from tests.research.stance_evaluation import confusion, macro_f1, report
 from tests.research.stance_power import goal_chance, interval_coverage, simulated_errors, symmetric_rates
 from tests.research.stance_training import DATA, TRAIN_SET, C, eval_set, hand_labelled, out_of_fold, train
