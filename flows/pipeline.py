@@ -35,6 +35,7 @@ from flows.steps import (
     measure_and_publish,
     measure_day,
     retrying,
+    send_alerts,
     set_aside,
     write_index,
 )
@@ -42,6 +43,7 @@ from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish
 from tasks.ingest.archive import IngestRecord
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.measure_store import trend_days
+from tasks.reports.notify import AlertNotDelivered
 from tasks.reports.period_report import unmeasured_days
 from tasks.reports.periods import Period
 from tasks.settings import Settings
@@ -217,7 +219,21 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     existing = _with_mentions(url, candidates)
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
+    _send_new_alerts(pages, settings)
     return _finish(url, records, pages, misplaced, settings)
+
+
+def _send_new_alerts(pages: Published, settings: Settings) -> None:
+    """The nightly tells whoever the settings name about alerts its pages raised (a backfill
+    republishing history does not page anyone); an alert that could not be sent fails the run."""
+    alerts = [a for r in pages.days if r["outcome"] == "published" for a in r["alerts"]]
+    if not alerts or (settings.alert_webhook_url is None and not settings.alert_block):
+        return
+    get_run_logger().warning("%d alert(s): %s", len(alerts), "; ".join(f"{a['brand']} {a['kind']}" for a in alerts))
+    try:
+        retrying(send_alerts, settings)(alerts, settings)
+    except AlertNotDelivered as exc:
+        pages.failed["alerts"] = f"{len(alerts)} alert(s) not sent: {exc}"
 
 
 @flow(name="replay-quarantine", log_prints=True)

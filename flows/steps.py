@@ -28,6 +28,7 @@ from tasks.ingest.archive import (
 from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
 from tasks.reports.index import publish_index
+from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
 from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
 from tasks.reports.periods import Period
 from tasks.settings import Settings
@@ -39,7 +40,7 @@ def _transient_only(task, task_run, state) -> bool:
     """Retry storage hiccups, never bad data: retrying a bad file cannot fix it."""
     try:
         state.result()
-    except TransientStorageError:
+    except (TransientStorageError, TransientAlertError):
         return True
     except Exception:
         return False
@@ -156,6 +157,15 @@ def mark_failed_day(storage_url: str, day: date, reasons: list[str], data_docs: 
 @_step("clear-failed-days")
 def clear_failed_days(storage_url: str, days: list[date]) -> None:
     clear_failed(open_storage(storage_url), days)
+
+
+@_step("send-alerts")
+def send_alerts(alerts: list[dict], settings: Settings) -> None:
+    """New alerts to the webhook and/or the Prefect notification block the settings name."""
+    if settings.alert_webhook_url is not None:
+        post_alerts(settings.alert_webhook_url.get_secret_value(), alerts)
+    if settings.alert_block:
+        notify_block(settings.alert_block, alerts)
 
 
 @_step("write-index")

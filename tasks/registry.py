@@ -44,6 +44,8 @@ class BrandRegistry:
     handles: dict[str, str] = field(default_factory=dict)
     #: brands with a time zone or business hours; the rest are UTC and open 24/7
     calendars: dict[str, Calendar] = field(default_factory=dict)
+    #: handle → industry group, for peer percentiles within an industry
+    industries: dict[str, str] = field(default_factory=dict)
 
     @property
     def day_lag_s(self) -> int:
@@ -60,7 +62,10 @@ def load_registry(path: Path | None) -> BrandRegistry:
         handles: dict[str, str] = {}
         sla: dict[str, int] = {}
         calendars: dict[str, Calendar] = {}
+        industries: dict[str, str] = {}
         for handle, entry in brands.items():
+            if "industry" in entry:
+                industries[handle] = str(entry["industry"])
             for name in [handle, *entry.get("aliases", [])]:
                 handles[name.lower().lstrip("@")] = handle
             if "sla_target_seconds" in entry:
@@ -69,7 +74,7 @@ def load_registry(path: Path | None) -> BrandRegistry:
                 calendars[handle] = _calendar(handle, entry)
     except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError) as exc:
         raise ValueError(f"brand registry {path}: {exc}") from None
-    return BrandRegistry(sla_targets=sla, handles=handles, calendars=calendars)
+    return BrandRegistry(sla_targets=sla, handles=handles, calendars=calendars, industries=industries)
 
 
 def _calendar(handle: str, entry: dict) -> Calendar:

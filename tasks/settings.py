@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Fields that change published numbers; where and how fast a run goes do not.
@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     )
     nightly_cron: str = Field(default="0 2 * * *", description="When the nightly deployment runs.")
     nightly_timezone: str = Field(default="UTC", description="Time zone of nightly_cron (IANA name).")
+    alert_webhook_url: SecretStr | None = Field(
+        default=None, description="Where the nightly POSTs new alerts as JSON (a secret: never shown or logged)."
+    )
+    alert_block: str | None = Field(
+        default=None, description="Name of a saved Prefect notification block the nightly sends new alerts to."
+    )
     policy_file: Path | None = Field(
         default=None,
         description="Validation policy (severities, thresholds, limits); default expectations/policy.json.",

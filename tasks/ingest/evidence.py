@@ -26,12 +26,26 @@ def share_above_limit(bad: int, rows: int, limit: float, false_alarm_rate: float
 
 
 def low_count_p(observed: int, expected: float, history: list[int], min_cv: float) -> float:
-    """P(a count this low or lower) under a negative binomial with mean `expected`.
+    """P(a count this low or lower) under a negative binomial with mean `expected`."""
+    if expected <= 0:
+        return 1.0
+    model = _count_model(expected, history, min_cv)
+    return float(model.cdf(observed))
+
+
+def high_count_p(observed: int, expected: float, history: list[int], min_cv: float) -> float:
+    """P(a count this high or higher) under the same model: the spike test."""
+    if observed <= 0:
+        return 1.0
+    model = _count_model(max(expected, 0.5), history, min_cv)  # a brand quiet so far still has some rate
+    return float(model.sf(observed - 1))
+
+
+def _count_model(expected: float, history: list[int], min_cv: float):
+    """Poisson counting noise plus day-to-day variation: a negative binomial with mean `expected`.
 
     The day's variance is the larger of what `history` shows and expected + (min_cv·expected)²;
     the prediction's adds the uncertainty of `expected`, a mean of the history's nights."""
-    if expected <= 0:
-        return 1.0
     spread = (min_cv * expected) ** 2
     if len(history) >= 2:
         mean = sum(history) / len(history)
@@ -40,9 +54,9 @@ def low_count_p(observed: int, expected: float, history: list[int], min_cv: floa
     if history:  # `expected` is itself a mean of len(history) nights: predict with its uncertainty too
         spread = (expected + spread) * (1 + 1 / len(history)) - expected
     if spread <= 0:
-        return float(stats.poisson.cdf(observed, expected))
+        return stats.poisson(expected)
     size = expected**2 / spread  # NB: var = mean + mean² / size
-    return float(stats.nbinom.cdf(observed, size, size / (size + expected)))
+    return stats.nbinom(size, size / (size + expected))
 
 
 def weekday_expectation(

@@ -20,7 +20,35 @@ class Column:
     definition: str
 
 
-METRICS = [
+def _peer_columns() -> list[Column]:
+    """Peer percentiles (tasks/metrics/benchmarks.py): among all brands, then within the registry's industry."""
+    measured = {
+        "response_rate_pctile": "response rate",
+        "frt_median_pctile": "median first response (faster ranks higher)",
+        "sla_attainment_pctile": "SLA attainment",
+        "sps_pctile": "SPS (readable brands only)",
+    }
+    rule = (
+        "share of the other brands with ≥ 20 mentions this brand beats, ties half (100 = best); "
+        "null below 20 mentions (not enough data) or without peers"
+    )
+    columns = [Column("peers", pl.Int64(), "brands", "Brands with ≥ 20 mentions in the period: the peer group.")]
+    columns += [
+        Column(n, pl.Float64(), "percentile 0–100", f"Percentile for {what}: {rule}.") for n, what in measured.items()
+    ]
+    columns += [
+        Column("industry", pl.String(), "", "The brand's industry group from the registry (null when it has none)."),
+        Column("industry_peers", pl.Int64(), "brands", "Brands with ≥ 20 mentions in the same industry group."),
+    ]
+    columns += [
+        Column(f"industry_{n}", pl.Float64(), "percentile 0–100", f"Within the industry group: percentile for {what}.")
+        for n, what in measured.items()
+    ]
+    return columns
+
+
+#: The care metrics per brand and day (and per platform in platforms.parquet).
+CARE_METRICS = [
     Column("brand", pl.String(), "", "Brand handle the inbound mentions are attributed to."),
     Column(
         "date",
@@ -160,6 +188,8 @@ METRICS = [
         "'final' once the day's last reply horizon has passed the newest archive, else 'provisional'.",
     ),
 ]
+#: metrics.parquet: the care metrics, then where the brand stands among its peers.
+METRICS = [*CARE_METRICS, *_peer_columns()]
 
 SPS = [
     Column("brand", pl.String(), "", "Brand handle."),
@@ -272,9 +302,9 @@ SPS = [
 ]
 
 PLATFORMS = [
-    *METRICS[:2],
+    *CARE_METRICS[:2],
     Column("platform", pl.String(), "", "Platform the mentions were posted on (twitter, facebook, …)."),
-    *METRICS[2:],
+    *CARE_METRICS[2:],
 ]
 
 HOURS = [

@@ -14,6 +14,8 @@ import json
 import polars as pl
 
 from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.metrics.alerts import Alert
+from tasks.metrics.benchmarks import PEER_MIN_INBOUND
 from tasks.reports import charts
 from tasks.reports.columns import METRICS, SPS, Column, people_value, schema_of
 from tasks.reports.headline import Headline
@@ -55,7 +57,9 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return frame.select(list(schema_of(name)))
 
 
-def day_files(measure: PeriodMeasure, status: str, validation: dict, head: Headline) -> dict[str, bytes]:
+def day_files(
+    measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]
+) -> dict[str, bytes]:
     """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms and hours (Parquet),
     summary.json, report.html, validation.json."""
     metadata = {
@@ -76,7 +80,8 @@ def day_files(measure: PeriodMeasure, status: str, validation: dict, head: Headl
         "hours.parquet": to_parquet(_table(measure.hours, "hours.parquet"), metadata | {"sps.table": "hours"}),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
-        "report.html": report_html(measure, status, validation, head).encode(),
+        "report.html": report_html(measure, status, validation, head, alerts).encode(),
+        "alerts.json": _json({"alerts": [a.as_json() for a in alerts]}),
         "validation.json": _json(validation),
     }
 
@@ -162,7 +167,8 @@ th:first-child,td:first-child{position:sticky;left:0;background:#fff;z-index:1}t
 .tile{background:#fff;border:1px solid #dfe3ea;border-radius:8px;padding:.55rem .8rem}
 .tile .label{font-size:.78rem;color:#5b6577;text-transform:uppercase;letter-spacing:.03em}
 .tile .value{font-size:1.55rem;font-weight:650;line-height:1.2}.tile .value small{font-size:.8rem;font-weight:400}
-.tile .change{font-size:.8rem;color:#5b6577}details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
+.tile .change{font-size:.8rem;color:#5b6577}
+.alerts{background:#fdecea;border-left:4px solid #c0392b;padding:.4rem .8rem;margin:.6rem 0}.alerts ul{margin:.2rem 0}details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 """
 
 _HEADLINE_COLUMNS = [
@@ -250,7 +256,7 @@ def _headline_rows(table: pl.DataFrame) -> str:
     return "\n".join(rows)
 
 
-def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Headline) -> str:
+def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]) -> str:
     """A readable, self-contained page: one row per brand, everything escaped."""
     table = measure.metrics.join(
         measure.sps.select(
@@ -332,6 +338,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 <body><main>
 <h1>{kind}Customer care report — {name} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
 {_warnings(validation)}
+{_alert_banner(alerts)}
 {_tiles(head, period.kind)}
 <div class="wrap"><table id="top-brands">
 <thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in _HEADLINE_COLUMNS)}</tr></thead>
@@ -370,6 +377,7 @@ handful of authors can read −100 or +100 by chance. Advocates and
 critics say outright to recommend the brand or not to; a detractor is recovered when, after the brand answered,
 their next mentions read neutral or positive.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
+{_peers(table)}
 <h2>Industry reference points</h2>
 <ul class="sources">
 <li>29% of complainers on Twitter heard back from the company — Maritz Research &amp; evolve24, Twitter study (2011).</li>
@@ -410,6 +418,53 @@ def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
         charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)
     }</div>
 <div class="scroll">{charts.trend_lines(trends, "sps", "SPS (days with enough authors)", brands)}</div></div>"""
+
+
+def _alert_banner(alerts: list[Alert]) -> str:
+    """Alerts first: a spike or a viral complaint is what a care lead must see before any number."""
+    if not alerts:
+        return ""
+    items = "".join(f"<li><strong>{html.escape(a.brand)}</strong>: {html.escape(a.detail)}</li>" for a in alerts)
+    return f'<section class="alerts" id="alerts"><strong>Alerts ({len(alerts)})</strong><ul>{items}</ul></section>'
+
+
+def _pctile(value: float | None) -> str:
+    return "not enough data" if value is None else f"{value:.0f}"
+
+
+def _peers(table: pl.DataFrame) -> str:
+    """Where each brand stands among the period's brands (and its industry, when the registry says)."""
+    if table.is_empty():
+        return ""
+    industry = table["industry"].is_not_null().any()
+    names = ["response_rate_pctile", "frt_median_pctile", "sla_attainment_pctile", "sps_pctile"]
+    headers = ["Brand", "Peers", "Response rate", "First response", "SLA", "SPS"]
+    if industry:
+        headers += ["Industry", "Industry peers", "Response rate (industry)", "SLA (industry)"]
+    placed = table.filter(pl.col("inbound") >= PEER_MIN_INBOUND)
+    rows = []
+    for r in placed.iter_rows(named=True):
+        cells = [html.escape(r["brand"]), str(r["peers"]), *[_pctile(r[n]) for n in names]]
+        if industry:
+            cells += [
+                html.escape(r["industry"] or "–"),
+                str(r["industry_peers"] or "–"),
+                _pctile(r["industry_response_rate_pctile"]),
+                _pctile(r["industry_sla_attainment_pctile"]),
+            ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (
+        f'<h2>How brands compare</h2><p class="note">Percentile among the brands with at least {PEER_MIN_INBOUND} '
+        "mentions in this "
+        "period (100 = best of them; a faster first response ranks higher); a brand with fewer is not placed."
+        '</p><div class="wrap"><table id="peers"><thead><tr>'
+        + "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div>"
+        + f'<p class="note">{table.height - placed.height} brand(s) with fewer than {PEER_MIN_INBOUND} mentions: '
+        "not enough data to place.</p>"
+    )
 
 
 def _platforms(measure: PeriodMeasure) -> str:

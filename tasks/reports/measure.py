@@ -17,6 +17,7 @@ import polars as pl
 
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
+from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.conversations import conversation_metrics, conversations
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
@@ -40,7 +41,7 @@ class PeriodMeasure:
     anomalies: pl.DataFrame
     inbound_total: int
     unattributed: int
-    facts: pl.DataFrame  # the period's inbound mentions with their first response (for charts)
+    facts: pl.DataFrame  # the period's inbound mentions: first response, stance, reach (charts, alerts)
     trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (tasks.reports.measure_store)
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
 
@@ -132,7 +133,12 @@ def measure_period(
         default_sla_s=default_sla_s,
         watermark=watermark,
     )
-    metrics = _with_conversations(metrics_of(as_one), threads, ["brand", "date"]).with_columns(status)
+    sps = _sps_table(as_one, _recovery(facts, inside, in_period), period)
+    metrics = with_peer_percentiles(
+        _with_conversations(metrics_of(as_one), threads, ["brand", "date"]).with_columns(status),
+        sps,
+        registry.industries,
+    )
     platforms = _with_conversations(
         metrics_of(as_one, by=("platform",)), threads, ["brand", "date", "platform"]
     ).with_columns(status)
@@ -143,13 +149,15 @@ def measure_period(
         "text",
         "frt_s",
         answered_within(horizon_s).alias("responded"),
+        "stance",
+        "author_followers",
     )
     return PeriodMeasure(
         period=period,
         metrics=metrics,
         platforms=platforms,
         hours=hour_of_week(inside, horizon_s=horizon_s),
-        sps=_sps_table(as_one, _recovery(facts, inside, in_period), period),
+        sps=sps,
         anomalies=anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi"),
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,

@@ -35,10 +35,13 @@ def trend_days(period: Period) -> list[date]:
 
 
 def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
-    """One day as trend rows: its metrics (without status) and SPS per brand, the SPS only
-    where enough authors make it readable (a 1-author day's −100 is noise, not a trend)."""
+    """One day as trend rows: its metrics (without status), SPS per brand (only where enough
+    authors make it readable: a 1-author day's −100 is noise, not a trend) and its detractors
+    (the baseline of the spike alerts)."""
     readable_sps = pl.when(pl.col("readable")).then(pl.col("sps")).alias("sps")
-    return metrics.drop("status").join(sps.select("brand", "date", readable_sps), on=["brand", "date"], how="left")
+    return metrics.drop("status").join(
+        sps.select("brand", "date", readable_sps, "detractors"), on=["brand", "date"], how="left"
+    )
 
 
 def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:

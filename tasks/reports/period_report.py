@@ -17,6 +17,7 @@ import polars as pl
 from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import load_brand_posts, load_window
+from tasks.metrics.alerts import Alert, detractor_spikes, viral_complaints
 from tasks.metrics.definitions import watermark_after
 from tasks.registry import load_registry
 from tasks.reports import measure_store
@@ -45,6 +46,7 @@ class ReportOutcome(TypedDict):
     responded: int
     unattributed: int
     brands: int
+    alerts: list[dict]  # raised by this publication (a skipped page raised its own when it was published)
 
 
 def publish_period_report(
@@ -62,7 +64,7 @@ def publish_period_report(
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
             if daily:
                 storage.delete(layout.failed_marker(period.start))
-            return _outcome(period, "skipped", existing["rows"])
+            return _outcome(period, "skipped", existing["rows"], [])
         measure = measure_store.load(storage, period.start, own) if daily else None
         if measure is None:
             measure = inputs.measure(period)
@@ -72,6 +74,7 @@ def publish_period_report(
         measure = replace(measure, trends=trends)
         status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
         head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
+        alerts = _alerts(measure) if daily else []
         validation = day_validation(
             storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
         )
@@ -97,16 +100,26 @@ def publish_period_report(
         outcome = publish_report(
             storage,
             period.folder,
-            day_files(measure, status, validation, head),
+            day_files(measure, status, validation, head, alerts),
             manifest,
             latest_day=period.start if daily else None,
         )
         if daily:
             storage.delete(layout.failed_marker(period.start))
-    return _outcome(period, outcome, rows)
+    return _outcome(period, outcome, rows, [a.as_json() for a in alerts])
 
 
-def _outcome(period: Period, outcome: Literal["published", "unchanged", "skipped"], rows: dict) -> ReportOutcome:
+def _alerts(measure: PeriodMeasure) -> list[Alert]:
+    """A day's alerts: detractor spikes against the brand's trend rows, and viral complaints."""
+    complaints = measure.facts.filter(pl.col("brand").is_not_null() & (pl.col("stance") == -1))
+    return detractor_spikes(measure.sps, measure.trends, measure.day) + viral_complaints(
+        complaints.select("brand", "mention_id", "author_followers")
+    )
+
+
+def _outcome(
+    period: Period, outcome: Literal["published", "unchanged", "skipped"], rows: dict, alerts: list[dict]
+) -> ReportOutcome:
     return ReportOutcome(
         day=period.start.isoformat(),
         period=f"{period.kind}/{period.label}",
@@ -115,6 +128,7 @@ def _outcome(period: Period, outcome: Literal["published", "unchanged", "skipped
         responded=rows["responded"],
         unattributed=rows["unattributed"],
         brands=rows["brands"],
+        alerts=alerts,
     )
 
 

@@ -26,6 +26,7 @@ REPORT_FILES = frozenset(
         "hours.parquet",
         "sps.parquet",
         "sps.csv",
+        "alerts.json",
         "summary.json",
         "report.html",
         "validation.json",

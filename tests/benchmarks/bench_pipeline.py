@@ -156,6 +156,7 @@ def main() -> None:
                     status,
                     {"sources": [], "response_before_mention": []},
                     headline(m.metrics, m.sps, m.facts, m.trends, m.period),
+                    [],
                 )
                 publish_report(store, m.period.folder, files, {"run_id": "bench"}, latest_day=m.day)
 
