@@ -22,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tasks.metrics.categories import Category, parse_taxonomy
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AFTER_HOURS_RULES = ("clock", "exclude")
 
@@ -46,6 +48,8 @@ class BrandRegistry:
     calendars: dict[str, Calendar] = field(default_factory=dict)
     #: handle → industry group, for peer percentiles within an industry
     industries: dict[str, str] = field(default_factory=dict)
+    #: the registry's own complaint taxonomy (`[[category]]`); empty: the shipped one
+    taxonomy: tuple[Category, ...] = ()
 
     @property
     def day_lag_s(self) -> int:
@@ -58,7 +62,9 @@ def load_registry(path: Path | None) -> BrandRegistry:
     if path is None:
         return BrandRegistry()
     try:
-        brands = tomllib.loads(path.read_text(encoding="utf-8")).get("brands", {})
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        brands = document.get("brands", {})
+        taxonomy = parse_taxonomy(document.get("category", []), str(path))
         handles: dict[str, str] = {}
         sla: dict[str, int] = {}
         calendars: dict[str, Calendar] = {}
@@ -74,7 +80,9 @@ def load_registry(path: Path | None) -> BrandRegistry:
                 calendars[handle] = _calendar(handle, entry)
     except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError) as exc:
         raise ValueError(f"brand registry {path}: {exc}") from None
-    return BrandRegistry(sla_targets=sla, handles=handles, calendars=calendars, industries=industries)
+    return BrandRegistry(
+        sla_targets=sla, handles=handles, calendars=calendars, industries=industries, taxonomy=taxonomy
+    )
 
 
 def _calendar(handle: str, entry: dict) -> Calendar:

@@ -307,6 +307,28 @@ PLATFORMS = [
     *CARE_METRICS[2:],
 ]
 
+CATEGORIES = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column("date", pl.Date(), "day (brand's zone)", "As in metrics: the day, or the period's first day."),
+    Column(
+        "category",
+        pl.String(),
+        "",
+        "What the mentions are about: the first pattern of the taxonomy that matches "
+        "(tasks/metrics/taxonomy/categories.toml, or the registry's), else 'other'.",
+    ),
+    Column("inbound", pl.Int64(), "mentions", "Customer mentions of that category."),
+    Column("responded", pl.Int64(), "mentions", "Of those, answered within the reply horizon."),
+    Column("frt_median_s", pl.Float64(), "seconds", "Median first response time over the answered ones (linear)."),
+    Column("authors", pl.Int64(), "authors", "Distinct authors who wrote about it."),
+    Column("promoters", pl.Int64(), "authors", "Of those, promoters (their stances in the category sum > 0)."),
+    Column("detractors", pl.Int64(), "authors", "Of those, detractors (sum < 0)."),
+    Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
+    Column(
+        "sps", pl.Float64(), "points −100…100", "SPS over the category's authors; null below 30 authors, as for brands."
+    ),
+]
+
 HOURS = [
     Column("brand", pl.String(), "", "Brand handle."),
     Column("weekday", pl.Int8(), "1–7", "Day of the week the mentions were created, 1 = Monday (UTC)."),
@@ -354,6 +376,7 @@ TABLES: dict[str, list[Column]] = {
     "metrics.csv": [for_people(c) for c in METRICS],
     "platforms.parquet": PLATFORMS,
     "hours.parquet": HOURS,
+    "categories.parquet": CATEGORIES,
     "sps.parquet": SPS,
     "sps.csv": [for_people(c) for c in SPS],
 }

@@ -78,6 +78,15 @@ def day_files(
             _table(measure.platforms, "platforms.parquet"), metadata | {"sps.table": "platforms"}
         ),
         "hours.parquet": to_parquet(_table(measure.hours, "hours.parquet"), metadata | {"sps.table": "hours"}),
+        "categories.parquet": to_parquet(
+            _table(
+                measure.categories
+                if measure.categories is not None
+                else pl.DataFrame(schema=schema_of("categories.parquet")),
+                "categories.parquet",
+            ),
+            metadata | {"sps.table": "categories"},
+        ),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
         "report.html": report_html(measure, status, validation, head, alerts).encode(),
@@ -349,6 +358,8 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
 {_charts(measure, table)}
 {_trends(measure, table)}
+{_queue(measure)}
+{_categories(measure)}
 {_urgent(measure)}
 <details><summary>All columns, every brand ({len(headers)} columns)</summary>
 <div class="wrap"><table id="brands">
@@ -426,6 +437,44 @@ def _alert_banner(alerts: list[Alert]) -> str:
         return ""
     items = "".join(f"<li><strong>{html.escape(a.brand)}</strong>: {html.escape(a.detail)}</li>" for a in alerts)
     return f'<section class="alerts" id="alerts"><strong>Alerts ({len(alerts)})</strong><ul>{items}</ul></section>'
+
+
+def _queue(measure: PeriodMeasure) -> str:
+    """What to answer first: unanswered mentions by severity, then the longest waiting (text masked)."""
+    if measure.queue is None or measure.queue.is_empty():
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(r['severity'])}</td><td>{html.escape(r['brand'])}</td>"
+        f"<td>{html.escape(r['category'])}</td><td>{r['age_h']:.1f} h</td>"
+        f'<td class="text">{html.escape(r["text"])}</td></tr>'
+        for r in measure.queue.head(15).iter_rows(named=True)
+    )
+    return (
+        f"<h2>Unanswered: answer these first ({measure.queue.height} shown of the queue, top 15 here)</h2>"
+        '<div class="wrap"><table id="queue"><thead><tr><th>severity</th><th>brand</th><th>category</th>'
+        f"<th>waiting</th><th>text (masked)</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
+def _categories(measure: PeriodMeasure) -> str:
+    """What customers wrote about, all brands together."""
+    if measure.categories is None or measure.categories.is_empty():
+        return ""
+    per = (
+        measure.categories.group_by("category")
+        .agg(pl.col("inbound", "responded", "detractors").sum())
+        .sort("inbound", "category", descending=[True, False])
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(c)}</td><td>{i}</td><td>{_fmt_share(a / i)}</td><td>{d}</td></tr>"
+        for c, i, a, d in per.select("category", "inbound", "responded", "detractors").iter_rows()
+    )
+    return (
+        '<h2>What customers wrote about</h2><div class="wrap"><table id="categories"><thead><tr><th>Category</th>'
+        "<th>Mentions</th><th>Answered</th><th>Detractors</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+        '<p class="note">Per brand, with first response and SPS by category: categories.parquet.</p>'
+    )
 
 
 def _pctile(value: float | None) -> str:

@@ -19,13 +19,14 @@ from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
+from tasks.metrics.categories import category_metrics, default_taxonomy, unanswered_queue, with_categories
 from tasks.metrics.conversations import conversation_metrics, conversations
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
 from tasks.reports.periods import Period
 from tasks.sps.advocacy import advocacy, recovery
-from tasks.sps.score import daily_sps, with_stance
+from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
 
 #: Days read before a report's first day, so reply chains starting there can be followed.
 LOOKBACK_DAYS = 3
@@ -44,6 +45,8 @@ class PeriodMeasure:
     facts: pl.DataFrame  # the period's inbound mentions: first response, stance, reach (charts, alerts)
     trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (tasks.reports.measure_store)
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
+    categories: pl.DataFrame | None = None  # per brand and complaint category: volume, answers, SPS
+    queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
 
     @property
     def day(self) -> date:
@@ -152,6 +155,10 @@ def measure_period(
         "stance",
         "author_followers",
     )
+    categorised = with_categories(
+        as_one.with_columns(answered_within(horizon_s).alias("responded")).filter(pl.col("brand").is_not_null()),
+        registry.taxonomy or default_taxonomy(),
+    )
     return PeriodMeasure(
         period=period,
         metrics=metrics,
@@ -163,4 +170,6 @@ def measure_period(
         unattributed=inside.filter(pl.col("brand").is_null()).height,
         facts=shown,
         urgent=urgent_unanswered(shown, watermark, horizon_s),
+        categories=category_metrics(categorised, MIN_AUTHORS),
+        queue=unanswered_queue(categorised, watermark, horizon_s),
     )

@@ -26,7 +26,7 @@ from tasks.storage.backends import Storage, StorageError
 from tasks.storage.codecs import read_frame, read_json, to_parquet
 
 TREND_DAYS = 28
-_FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent")
+_FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent", "categories", "queue")
 
 
 def trend_days(period: Period) -> list[date]:

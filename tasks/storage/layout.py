@@ -24,6 +24,7 @@ REPORT_FILES = frozenset(
         "metrics.csv",
         "platforms.parquet",
         "hours.parquet",
+        "categories.parquet",
         "sps.parquet",
         "sps.csv",
         "alerts.json",

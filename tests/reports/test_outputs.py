@@ -57,10 +57,10 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # per day: the period itself, then each of its 10 files and the manifest
-    assert index.count('href="daily/dt=') == 12 * 55
+    # per day: the period itself, then each of its 11 files and the manifest
+    assert index.count('href="daily/dt=') == 13 * 55
     assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
-    assert index.count('href="monthly/month=') == 12 * 3 and index.count('href="weekly/week=') == 12 * 9
+    assert index.count('href="monthly/month=') == 13 * 3 and index.count('href="weekly/week=') == 13 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
 
 
@@ -136,6 +136,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     got = sorted(p.name for p in (tmp_path / "ok").iterdir())
     assert got == [
         "alerts.json",
+        "categories.parquet",
         "hours.parquet",
         "manifest.json",
         "metrics.csv",

@@ -1,0 +1,126 @@
+"""Complaint categories and severity: what customers write about, and what to answer first.
+
+The taxonomy is a reviewed file of ordered patterns (taxonomy/categories.toml; a
+registry can replace it with its own `[[category]]` list): the first that matches a
+mention names its category, else "other". Severity ranks the unanswered queue:
+urgent (security, fraud, outage, safety: the urgent rule in urgent.py), major (access,
+outage, money or refunds, not praised), minor (any other complaint, or a question in a
+named category), none (praise, or "other" that is not a complaint).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+from tasks.masking import mask_pii
+from tasks.metrics.urgent import URGENT
+
+SEVERITIES = ("urgent", "major", "minor", "none")
+MAJOR = ("account_security", "outage", "billing_payment", "refund_return")
+OTHER = "other"
+QUEUE_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    pattern: str
+
+
+def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
+    """Categories from `[[category]]` entries; a bad pattern is refused naming it and its source."""
+    categories = []
+    for entry in entries:
+        name, pattern = entry.get("name"), entry.get("pattern")
+        if not isinstance(name, str) or not isinstance(pattern, str):
+            raise ValueError(f"{source}: every [[category]] needs a name and a pattern, got {entry!r}")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{source}: category {name!r} has a bad pattern: {exc}") from None
+        categories.append(Category(name, pattern))
+    return tuple(categories)
+
+
+@cache
+def default_taxonomy() -> tuple[Category, ...]:
+    text = (resources.files("tasks.metrics.taxonomy") / "categories.toml").read_text(encoding="utf-8")
+    return parse_taxonomy(tomllib.loads(text)["category"], "tasks/metrics/taxonomy/categories.toml")
+
+
+def with_categories(facts: pl.DataFrame, taxonomy: tuple[Category, ...]) -> pl.DataFrame:
+    """`facts` (text, stance) with a category and a severity per mention."""
+    category: pl.Expr = pl.lit(OTHER)
+    for entry in reversed(taxonomy):  # the first match wins
+        category = (
+            pl.when(pl.col("text").str.contains(f"(?i){entry.pattern}")).then(pl.lit(entry.name)).otherwise(category)
+        )
+    text = pl.col("text").fill_null("")
+    severity = (
+        pl.when(text.str.contains(URGENT))
+        .then(pl.lit("urgent"))
+        .when(pl.col("category").is_in(MAJOR) & (pl.col("stance") <= 0))
+        .then(pl.lit("major"))
+        .when((pl.col("stance") < 0) | ((pl.col("category") != OTHER) & (pl.col("stance") == 0)))
+        .then(pl.lit("minor"))
+        .otherwise(pl.lit("none"))
+    )
+    return facts.with_columns(category.fill_null(OTHER).alias("category")).with_columns(severity.alias("severity"))
+
+
+def category_metrics(categorised: pl.DataFrame, min_authors: int) -> pl.DataFrame:
+    """Per brand, date and category: volume, answers, first response, and SPS over the authors who
+    wrote about it (null below `min_authors`, as for the brand's own SPS)."""
+    per_author = (
+        categorised.filter(pl.col("author_id").is_not_null())
+        .group_by("brand", "date", "category", "author_id")
+        .agg(pl.col("stance").sum().sign().alias("verdict"))
+        .group_by("brand", "date", "category")
+        .agg(
+            pl.len().cast(pl.Int64).alias("authors"),
+            (pl.col("verdict") > 0).sum().cast(pl.Int64).alias("promoters"),
+            (pl.col("verdict") < 0).sum().cast(pl.Int64).alias("detractors"),
+        )
+    )
+    volume = categorised.group_by("brand", "date", "category").agg(
+        pl.len().cast(pl.Int64).alias("inbound"),
+        pl.col("responded").sum().cast(pl.Int64).alias("responded"),
+        pl.col("frt_s").filter(pl.col("responded")).quantile(0.5, "linear").alias("frt_median_s"),
+    )
+    return (
+        volume.join(per_author, on=["brand", "date", "category"], how="left")
+        .with_columns(
+            pl.col("authors", "promoters", "detractors").fill_null(0),
+            (pl.col("responded") / pl.col("inbound")).alias("response_rate"),
+        )
+        .with_columns(
+            pl.when(pl.col("authors") >= min_authors)
+            .then(100 * (pl.col("promoters") - pl.col("detractors")) / pl.col("authors"))
+            .alias("sps")
+        )
+        .sort("brand", "date", "category")
+    )
+
+
+def unanswered_queue(categorised: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
+    """The QUEUE_LENGTH unanswered mentions to answer first: by severity, then the longest waiting."""
+    rank = pl.col("severity").replace_strict({s: i for i, s in enumerate(SEVERITIES)}, return_dtype=pl.Int8)
+    age_h = (pl.min_horizontal((pl.lit(watermark) - pl.col("created_at")).dt.total_seconds(), horizon_s) / 3600).round(
+        1
+    )
+    return (
+        categorised.filter(pl.col("brand").is_not_null() & ~pl.col("responded") & (pl.col("severity") != "none"))
+        .with_columns(rank.alias("_rank"), age_h.alias("age_h"))
+        .sort("_rank", "created_at", "mention_id")
+        .head(QUEUE_LENGTH)
+        .select(
+            "mention_id", "brand", "category", "severity", "created_at", "age_h", mask_pii(pl.col("text")).alias("text")
+        )
+    )
