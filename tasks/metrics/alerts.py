@@ -2,8 +2,9 @@
 reaching far more people than the brand's complaints usually do.
 
 A spike is judged with the data contract's count model (tasks/ingest/evidence.py): the
-brand's detractors today against its trailing days in the page's 28-day window (at least
-SPIKE_MIN_NIGHTS of them), under a negative binomial whose variance is the larger of what
+brand's detractors today against its trailing days in the page's 28-day window (it must
+have had mentions on at least SPIKE_MIN_NIGHTS of them: a brand new to the archive has no
+normal to exceed), under a negative binomial whose variance is the larger of what
 those days show and SPIKE_MIN_CV day-to-day variation, widened for the baseline being a mean
 of few days. Unlike the delivery check, no night is left out: leaving out the busiest lowers
 a baseline, which is right for spotting a lost delivery and wrong for spotting a spike; and
@@ -30,7 +31,8 @@ from tasks.ingest.evidence import high_count_p
 SPIKE_FALSE_ALARM_RATE = 0.001
 SPIKE_MIN_CV = 0.25
 SPIKE_MIN_DETRACTORS = 5
-#: The baseline needs this many past days in the page's 28-day window.
+#: The baseline needs the brand on this many past days of the page's 28-day window (days it
+#: was absent from an archive that was delivered count as 0 detractors).
 SPIKE_MIN_NIGHTS = 7
 #: A complaint is viral when its author's followers exceed this many times the brand's usual
 #: complaining author's (the median), and at least VIRAL_MIN_FOLLOWERS.
@@ -63,9 +65,9 @@ def detractor_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: dat
         if detractors < SPIKE_MIN_DETRACTORS:
             continue
         counts = dict(past.filter(pl.col("brand") == brand).select("date", "detractors").iter_rows())
-        nights = [int(counts.get(d) or 0) for d in known_days]
-        if len(nights) < SPIKE_MIN_NIGHTS:
+        if len(counts) < SPIKE_MIN_NIGHTS:  # a brand new to the archive has no normal to exceed yet
             continue
+        nights = [int(counts.get(d) or 0) for d in known_days]
         expected = sum(nights) / len(nights)
         p = high_count_p(detractors, expected, nights, SPIKE_MIN_CV)
         if p < SPIKE_FALSE_ALARM_RATE:

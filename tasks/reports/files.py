@@ -347,7 +347,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 <body><main>
 <h1>{kind}Customer care report — {name} <span class="status {html.escape(status)}">{html.escape(status)}</span></h1>
 {_warnings(validation)}
-{_alert_banner(alerts)}
+{_alert_banner(alerts) if period.kind == "daily" else ""}
 {_tiles(head, period.kind)}
 <div class="wrap"><table id="top-brands">
 <thead><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in _HEADLINE_COLUMNS)}</tr></thead>
@@ -434,7 +434,7 @@ def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
 def _alert_banner(alerts: list[Alert]) -> str:
     """Alerts first: a spike or a viral complaint is what a care lead must see before any number."""
     if not alerts:
-        return ""
+        return '<p class="note" id="alerts">No alerts: no detractor spike, no viral complaint.</p>'
     items = "".join(f"<li><strong>{html.escape(a.brand)}</strong>: {html.escape(a.detail)}</li>" for a in alerts)
     return f'<section class="alerts" id="alerts"><strong>Alerts ({len(alerts)})</strong><ul>{items}</ul></section>'
 
@@ -450,7 +450,7 @@ def _queue(measure: PeriodMeasure) -> str:
         for r in measure.queue.head(15).iter_rows(named=True)
     )
     return (
-        f"<h2>Unanswered: answer these first ({measure.queue.height} shown of the queue, top 15 here)</h2>"
+        "<h2>Unanswered: answer these first (by severity, then the longest waiting)</h2>"
         '<div class="wrap"><table id="queue"><thead><tr><th>severity</th><th>brand</th><th>category</th>'
         f"<th>waiting</th><th>text (masked)</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )

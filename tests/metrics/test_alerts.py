@@ -40,8 +40,12 @@ def test_small_counts_and_brands_without_history_never_alert():
     past = history({"A": [0] * 28})
     assert detractor_spikes(today({"A": 4}), past, DAY) == []  # below 5 detractors: never
     assert detractor_spikes(today({"A": 30}), None, DAY) == []  # no history: nothing to judge against
-    # A brand absent from the archive's days had no detractors there: 12 against a baseline of 0 alerts.
-    assert [a.brand for a in detractor_spikes(today({"New": 12}), past, DAY)] == ["New"]
+    # A brand new to the archive has no normal to exceed yet: 30 detractors on its first day is no spike.
+    assert detractor_spikes(today({"New": 30}), past, DAY) == []
+    # A brand seen on 7 of the 28 days (0 detractors each) and absent on the rest: its baseline is 0
+    # over all 28 delivered days, and 12 is a spike.
+    sparse = pl.concat([past, history({"Rare": [0] * 7}).with_columns(pl.col("date") + pl.duration(days=21))])
+    assert [a.brand for a in detractor_spikes(today({"Rare": 12}), sparse, DAY)] == ["Rare"]
 
 
 def test_quiet_weeks_alert_at_most_at_the_promised_rate():
