@@ -245,9 +245,19 @@ def test_trend_rows_chart_sps_only_where_it_is_readable():
         {"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "inbound": [40, 3], "status": ["final"] * 2}
     )
     sps = pl.DataFrame(
-        {"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "sps": [-12.5, -100.0], "readable": [True, False]}
+        {
+            "brand": ["A", "B"],
+            "date": [date(2017, 10, 31)] * 2,
+            "sps": [-12.5, -100.0],
+            "readable": [True, False],
+            "detractors": [9, 2],
+        }
     )
-    assert day_row(metrics, sps).select("brand", "inbound", "sps").rows() == [("A", 40, -12.5), ("B", 3, None)]
+    # the SPS only where readable; the detractors always (the spike alerts' baseline)
+    assert day_row(metrics, sps).select("brand", "inbound", "sps", "detractors").rows() == [
+        ("A", 40, -12.5, 9),
+        ("B", 3, None, 2),
+    ]
 
 
 def test_platform_breakdown_splits_the_day_by_platform():
