@@ -248,21 +248,30 @@ def _tiles(head: Headline, kind: str) -> str:
 
 def _headline_rows(table: pl.DataFrame) -> str:
     """The brand table a manager reads: the headline columns, brand column pinned while scrolling."""
-    rows = []
-    for r in table.iter_rows(named=True):
-        readable = bool(r["readable"])
-        interval = f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–"
-        cells = [
-            html.escape(r["brand"]),
-            str(r["inbound"]),
-            _fmt_share(r["response_rate"]),
-            _fmt_seconds(r["frt_median_s"]),
-            _fmt_share(r["sla_attainment"]),
-            _fmt_sps(r["sps"]) if readable else "too few authors",
-            html.escape(interval),
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return "\n".join(rows)
+    return "\n".join(
+        _row(
+            [
+                html.escape(r["brand"]),
+                str(r["inbound"]),
+                _fmt_share(r["response_rate"]),
+                _fmt_seconds(r["frt_median_s"]),
+                _fmt_share(r["sla_attainment"]),
+                *_sps_cells(r),
+            ]
+        )
+        for r in table.iter_rows(named=True)
+    )
+
+
+def _sps_cells(r: dict) -> tuple[str, str]:
+    """The score and its interval as a brand row shows them; below the author minimum, why not."""
+    if not r["readable"]:
+        return "too few authors", "–"
+    return _fmt_sps(r["sps"]), html.escape(f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}")
+
+
+def _row(cells: list[str]) -> str:
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
 def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]) -> str:
@@ -287,8 +296,6 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
     table = table.join(brand_order(measure.metrics), on="brand").sort("_order")
     rows = []
     for r in table.iter_rows(named=True):
-        readable = bool(r["readable"])
-        interval = f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–"
         cells = [
             html.escape(r["brand"]),
             str(r["inbound"]),
@@ -305,13 +312,12 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
             _fmt_share(r["praise_response_rate"]),
             _fmt_share(r["complaint_response_rate"]),
             _fmt_share(r["conversation_response_rate"]),
-            _fmt_sps(r["sps"]) if readable else "too few authors",
-            html.escape(interval),
+            *_sps_cells(r),
             str(r["authors"] or 0),
             f"{r['advocates'] or 0} / {r['critics'] or 0}",
             f"{r['recovered'] or 0} of {r['answered_detractors'] or 0}",
         ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(_row(cells))
     headers = [
         "Brand",
         "Inbound",
@@ -501,7 +507,7 @@ def _peers(table: pl.DataFrame) -> str:
                 _pctile(r["industry_response_rate_pctile"]),
                 _pctile(r["industry_sla_attainment_pctile"]),
             ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(_row(cells))
     return (
         f'<h2>How brands compare</h2><p class="note">Percentile among the brands with at least {PEER_MIN_INBOUND} '
         "mentions in this "
