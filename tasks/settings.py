@@ -64,7 +64,9 @@ class Settings(BaseSettings):
         default=None, description="Where the nightly POSTs new alerts as JSON (a secret: never shown or logged)."
     )
     alert_block: str | None = Field(
-        default=None, description="Name of a saved Prefect notification block the nightly sends new alerts to."
+        default=None,
+        description="A saved Prefect notification block, as <block type>/<name> (slack-webhook/care-team), "
+        "the nightly sends new alerts to.",
     )
     policy_file: Path | None = Field(
         default=None,

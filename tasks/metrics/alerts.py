@@ -15,7 +15,8 @@ each, means 1 to 300 detractors a day): 0.05 % of them alert when days vary by 2
 at 50 %, 0.37 % at 100 % (a baseline of 28 days cannot know a very erratic brand's tail):
 one false alert per brand in 5, 1.5 and 0.7 years. A tripling at 10 a day is caught 84 % of
 the time, at 50 a day 99.8 % (tests/metrics/test_alerts.py keeps a simulation). Small brands
-cannot alarm on noise: a count below SPIKE_MIN_DETRACTORS never alerts.
+cannot alarm on noise: a count below SPIKE_MIN_COUNT never alerts. Each complaint category's
+volume is judged the same way against the brand's own history of that category.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tasks.ingest.evidence import high_count_p
 
 SPIKE_FALSE_ALARM_RATE = 0.001
 SPIKE_MIN_CV = 0.25
-SPIKE_MIN_DETRACTORS = 5
+SPIKE_MIN_COUNT = 5
 #: The baseline needs the brand on this many past days of the page's 28-day window (days it
 #: was absent from an archive that was delivered count as 0 detractors).
 SPIKE_MIN_NIGHTS = 7
@@ -43,7 +44,7 @@ VIRAL_MIN_FOLLOWERS = 10_000
 @dataclass(frozen=True)
 class Alert:
     brand: str
-    kind: Literal["detractor_spike", "viral_complaint"]
+    kind: Literal["detractor_spike", "category_spike", "viral_complaint"]
     observed: float
     expected: float | None  # the baseline (spike) or the brand's usual reach (viral)
     p_value: float | None
@@ -55,30 +56,57 @@ class Alert:
 
 def detractor_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) -> list[Alert]:
     """`today`: brand, detractors (the day's SPS table); `history`: brand, date, detractors per day
-    (the page's trend rows, today's included or not). One alert per brand whose count is a spike."""
+    (the page's trend rows). One alert per brand whose detractors are a spike."""
     if history is None or history.is_empty():
         return []
+    return _spikes(
+        today.select("brand", pl.lit("detractors").alias("series"), pl.col("detractors").alias("n")),
+        history.select("brand", "date", pl.lit("detractors").alias("series"), pl.col("detractors").alias("n")),
+        history,
+        day,
+    )
+
+
+def category_spikes(
+    today: pl.DataFrame, history: pl.DataFrame | None, presence: pl.DataFrame | None, day: date
+) -> list[Alert]:
+    """`today`/`history`: brand, (date,) category, inbound; `presence`: the trend rows (brand, date),
+    which say on which days the archive held each brand. One alert per brand and category."""
+    if history is None or presence is None or presence.is_empty() or today.is_empty():
+        return []
+    return _spikes(
+        today.select("brand", pl.col("category").alias("series"), pl.col("inbound").alias("n")),
+        history.select("brand", "date", pl.col("category").alias("series"), pl.col("inbound").alias("n")),
+        presence,
+        day,
+    )
+
+
+def _spikes(today: pl.DataFrame, history: pl.DataFrame, presence: pl.DataFrame, day: date) -> list[Alert]:
+    """Per (brand, series): today's count n against the brand's delivered trailing days."""
+    known_days = presence.filter(pl.col("date") < day)["date"].unique().to_list()
+    present = dict(presence.filter(pl.col("date") < day).group_by("brand").agg(pl.col("date").n_unique()).iter_rows())
     past = history.filter(pl.col("date") < day)
-    known_days = past["date"].unique().to_list()  # days the archive covered: a brand absent had none
     alerts = []
-    for brand, detractors in today.select("brand", "detractors").iter_rows():
-        if detractors < SPIKE_MIN_DETRACTORS:
-            continue
-        counts = dict(past.filter(pl.col("brand") == brand).select("date", "detractors").iter_rows())
-        if len(counts) < SPIKE_MIN_NIGHTS:  # a brand new to the archive has no normal to exceed yet
-            continue
+    for brand, series, n in today.sort("brand", "series").iter_rows():
+        if n < SPIKE_MIN_COUNT or present.get(brand, 0) < SPIKE_MIN_NIGHTS:
+            continue  # too few to alarm on; or a brand new to the archive, with no normal to exceed yet
+        counts = dict(
+            past.filter((pl.col("brand") == brand) & (pl.col("series") == series)).select("date", "n").iter_rows()
+        )
         nights = [int(counts.get(d) or 0) for d in known_days]
         expected = sum(nights) / len(nights)
-        p = high_count_p(detractors, expected, nights, SPIKE_MIN_CV)
+        p = high_count_p(n, expected, nights, SPIKE_MIN_CV)
         if p < SPIKE_FALSE_ALARM_RATE:
+            what = "detractors" if series == "detractors" else f"mentions about {series}"
             alerts.append(
                 Alert(
                     brand,
-                    "detractor_spike",
-                    float(detractors),
+                    "detractor_spike" if series == "detractors" else "category_spike",
+                    float(n),
                     round(expected, 2),
                     p,
-                    f"{detractors} detractors where {expected:.1f} are usual (p = {p:.1e})",
+                    f"{n} {what} where {expected:.1f} are usual (p = {p:.1e})",
                 )
             )
     return alerts

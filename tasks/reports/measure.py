@@ -47,6 +47,7 @@ class PeriodMeasure:
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
     categories: pl.DataFrame | None = None  # per brand and complaint category: volume, answers, SPS
     queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
+    category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
 
     @property
     def day(self) -> date:

@@ -73,13 +73,19 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
 
 def trend_rows(
     storage: Storage, fingerprints: dict[date, str], measure_day: Callable[[date], PeriodMeasure]
-) -> pl.DataFrame | None:
-    """Each day's metric row, from its stored measure or measured (and stored) now."""
-    rows = []
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """Each day's metric rows and its category counts (brand, date, category, inbound), from its
+    stored measure or measured (and stored) now."""
+    rows, categories = [], []
     for day, fingerprint in sorted(fingerprints.items()):
-        measure = load(storage, day, fingerprint, ("metrics", "sps"))
+        measure = load(storage, day, fingerprint, ("metrics", "sps", "categories"))
         if measure is None:
             measure = measure_day(day)
             save(storage, fingerprint, measure)
         rows.append(day_row(measure.metrics, measure.sps))
-    return pl.concat(rows).sort("date", "brand") if rows else None
+        if measure.categories is not None and not measure.categories.is_empty():
+            categories.append(measure.categories.select("brand", "date", "category", "inbound"))
+    return (
+        pl.concat(rows).sort("date", "brand") if rows else None,
+        pl.concat(categories).sort("date", "brand", "category") if categories else None,
+    )

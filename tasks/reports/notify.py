@@ -43,6 +43,6 @@ def notify_block(name: str, alerts: list[dict]) -> None:
 
     try:
         block = Block.load(name)
-    except ValueError as exc:
-        raise AlertNotDelivered(f"no Prefect block named {name!r}: {exc}") from None
+    except ValueError:
+        raise AlertNotDelivered(f"no Prefect notification block {name!r} (give it as <block type>/<name>)") from None
     block.notify(alert_text(alerts), subject=f"sps-pipeline: {len(alerts)} alert(s)")  # type: ignore[union-attr]

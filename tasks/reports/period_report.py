@@ -17,7 +17,7 @@ import polars as pl
 from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import load_brand_posts, load_window
-from tasks.metrics.alerts import Alert, detractor_spikes, viral_complaints
+from tasks.metrics.alerts import Alert, category_spikes, detractor_spikes, viral_complaints
 from tasks.metrics.definitions import watermark_after
 from tasks.registry import load_registry
 from tasks.reports import measure_store
@@ -70,8 +70,10 @@ def publish_period_report(
             measure = inputs.measure(period)
             if daily:
                 measure_store.save(storage, own, measure)
-        trends = measure_store.trend_rows(storage, trend_prints, lambda d: inputs.measure(period_of("daily", d)))
-        measure = replace(measure, trends=trends)
+        trends, category_trends = measure_store.trend_rows(
+            storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
+        )
+        measure = replace(measure, trends=trends, category_trends=category_trends)
         status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
         head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
         alerts = _alerts(measure) if daily else []
@@ -112,8 +114,11 @@ def publish_period_report(
 def _alerts(measure: PeriodMeasure) -> list[Alert]:
     """A day's alerts: detractor spikes against the brand's trend rows, and viral complaints."""
     complaints = measure.facts.filter(pl.col("brand").is_not_null() & (pl.col("stance") == -1))
-    return detractor_spikes(measure.sps, measure.trends, measure.day) + viral_complaints(
-        complaints.select("brand", "mention_id", "author_followers")
+    categories = measure.categories if measure.categories is not None else pl.DataFrame()
+    return (
+        detractor_spikes(measure.sps, measure.trends, measure.day)
+        + category_spikes(categories, measure.category_trends, measure.trends, measure.day)
+        + viral_complaints(complaints.select("brand", "mention_id", "author_followers"))
     )
 
 

@@ -107,3 +107,18 @@ def test_an_alert_the_webhook_refuses_fails_the_run_without_showing_the_address(
     assert failed.value.failed["alerts"] == "1 alert(s) not sent: the alert webhook answered 500"
     assert len(_Receiver.bodies) == 2  # tried, then retried once
     assert "s3cret" not in str(failed.value)
+
+
+def test_a_spike_goes_through_a_saved_prefect_notification_block(tmp_path, receiver, monkeypatch):
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+
+    _, url = receiver
+    store = _store(tmp_path)
+    CustomWebhookNotificationBlock(
+        name="sps-test", url=url, method="POST", json_data={"subject": "{{subject}}", "text": "{{body}}"}
+    ).save("sps-alerts-test", overwrite=True)
+    monkeypatch.setenv("SPS_ALERT_BLOCK", "custom-webhook/sps-alerts-test")
+    nightly(SPIKE, storage=store.url)
+    (body,) = _Receiver.bodies
+    assert body["subject"] == "sps-pipeline: 1 alert(s)"
+    assert body["text"].startswith("AcmeHelp: 30 detractors where 4.0 are usual (p = ")

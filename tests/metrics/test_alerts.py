@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from tasks.metrics.alerts import SPIKE_FALSE_ALARM_RATE, detractor_spikes, viral_complaints
+from tasks.metrics.alerts import SPIKE_FALSE_ALARM_RATE, category_spikes, detractor_spikes, viral_complaints
 
 DAY = date(2017, 10, 31)
 
@@ -80,3 +80,17 @@ def test_a_complaint_far_beyond_the_brands_usual_reach_is_viral():
     (alert,) = viral_complaints(complaints)
     assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("B", "viral_complaint", 50_000.0, 175.0)
     assert "complaint 4 reaches 50,000 followers" in alert.detail
+
+
+def test_a_category_spikes_against_the_brands_own_history_of_it():
+    """A is in the archive all 28 days; 'outage' came up once a day, 'delivery' never. Today 15
+    outage mentions is a spike (a category_spike); 3 delivery mentions is below the floor of 5."""
+    presence = history({"A": [0] * 28})
+    past = history({"A": [1] * 28}).with_columns(
+        pl.lit("outage").alias("category"), pl.col("detractors").alias("inbound")
+    )
+    now = pl.DataFrame({"brand": ["A", "A"], "category": ["outage", "delivery"], "inbound": [15, 3]})
+    (alert,) = category_spikes(now, past.select("brand", "date", "category", "inbound"), presence, DAY)
+    assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("A", "category_spike", 15.0, 1.0)
+    assert alert.detail.startswith("15 mentions about outage where 1.0 are usual")
+    assert category_spikes(now, None, presence, DAY) == []
