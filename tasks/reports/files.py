@@ -196,7 +196,9 @@ def _change(now: float | None, before: float | None, against: str, points: bool)
         return ""
     if points:
         return f"{100 * (now - before):+.1f} pts vs {against}"
-    return f"{100 * (now - before) / before:+.0f}% vs {against}" if before else ""
+    if before < 100:  # a percentage of a handful reads as an alarm (+2619 %): say the counts
+        return f"{now - before:+,.0f} vs {against} ({before:,.0f})"
+    return f"{100 * (now - before) / before:+.0f}% vs {against}"
 
 
 def _tiles(head: Headline, kind: str) -> str:

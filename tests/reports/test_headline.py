@@ -90,3 +90,12 @@ def test_median_first_response_is_over_answered_attributed_mentions_linear():
         "sps_ci_high": None,
         "sps_brands": 0,
     }
+
+
+def test_changes_read_as_people_say_them():
+    from tasks.reports.files import _change
+
+    assert _change(0.861, 0.912, "the day before", True) == "-5.1 pts vs the day before"  # rates: points
+    assert _change(1550, 1000, "the day before", False) == "+55% vs the day before"  # counts: percent
+    assert _change(1550, 57, "the day before", False) == "+1,493 vs the day before (57)"  # a handful: counts
+    assert _change(5, None, "the day before", False) == ""  # nothing to compare with
