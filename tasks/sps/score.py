@@ -35,7 +35,7 @@ def with_stance(facts: pl.DataFrame) -> pl.DataFrame:
 
 
 def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
-    """brand, date, author counts, SPS raw and corrected with its interval, label share, readability."""
+    """brand, date, author counts, SPS (counted) with its interval, label share, readability."""
     stanced = with_stance(facts.filter(pl.col("brand").is_not_null()))
     # A mention without an author was posted (response metrics count it) but cannot be counted once.
     authorless = (
