@@ -36,9 +36,11 @@ SPIKE_MIN_COUNT = 5
 #: was absent from an archive that was delivered count as 0 detractors).
 SPIKE_MIN_NIGHTS = 7
 #: A complaint is viral when its author's followers exceed this many times the brand's usual
-#: complaining author's (the median), and at least VIRAL_MIN_FOLLOWERS.
+#: complaining author's (the median), and at least VIRAL_MIN_FOLLOWERS; or when this many other
+#: customers reply to it (the pile-on a brand sees before any follower count).
 VIRAL_FACTOR = 50
 VIRAL_MIN_FOLLOWERS = 10_000
+VIRAL_MIN_REPLIES = 20
 
 
 @dataclass(frozen=True)
@@ -112,28 +114,42 @@ def _spikes(today: pl.DataFrame, history: pl.DataFrame, presence: pl.DataFrame, 
     return alerts
 
 
+def customer_replies(mentions: pl.DataFrame) -> pl.DataFrame:
+    """platform, mention_id, replies: how many other customers answered each mention."""
+    return (
+        mentions.filter(pl.col("in_reply_to_id").is_not_null() & ~pl.col("is_brand_author"))
+        .group_by("platform", pl.col("in_reply_to_id").alias("mention_id"))
+        .agg(pl.col("author_id").drop_nulls().n_unique().cast(pl.Int64).alias("replies"))
+    )
+
+
 def viral_complaints(complaints: pl.DataFrame) -> list[Alert]:
-    """`complaints`: brand, mention_id, author_followers of the day's detractor mentions."""
-    reach = complaints.with_columns(pl.col("author_followers").fill_null(0))
+    """`complaints`: brand, mention_id, author_followers, replies of the day's detractor mentions."""
+    reach = complaints.with_columns(pl.col("author_followers", "replies").fill_null(0))
     usual = reach.group_by("brand").agg(pl.col("author_followers").median().alias("usual"))
+    followed = (pl.col("author_followers") >= VIRAL_MIN_FOLLOWERS) & (
+        pl.col("author_followers") > VIRAL_FACTOR * pl.col("usual")
+    )
     viral = (
         reach.join(usual, on="brand")
-        .filter(
-            (pl.col("author_followers") >= VIRAL_MIN_FOLLOWERS)
-            & (pl.col("author_followers") > VIRAL_FACTOR * pl.col("usual"))
-        )
+        .filter(followed | (pl.col("replies") >= VIRAL_MIN_REPLIES))
         .sort("brand", "mention_id")
     )
-    return [
-        Alert(
-            brand,
-            "viral_complaint",
-            float(followers),
-            float(usual),
-            None,
-            f"complaint {mention} reaches {followers:,} followers; the brand's usual complainer {usual:,.0f}",
+    alerts = []
+    for brand, mention, followers, replies, usual in viral.select(
+        "brand", "mention_id", "author_followers", "replies", "usual"
+    ).iter_rows():
+        reach_words = [f"reaches {followers:,} followers"] if followers >= VIRAL_MIN_FOLLOWERS else []
+        reach_words += [f"draws {replies} customer replies"] if replies >= VIRAL_MIN_REPLIES else []
+        detail = f"complaint {mention} {' and '.join(reach_words)}; the brand's usual complainer has {usual:,.0f}"
+        alerts.append(
+            Alert(
+                brand,
+                "viral_complaint",
+                float(followers),
+                float(usual),
+                None,
+                f"{detail} followers",
+            )
         )
-        for brand, mention, followers, usual in viral.select(
-            "brand", "mention_id", "author_followers", "usual"
-        ).iter_rows()
-    ]
+    return alerts

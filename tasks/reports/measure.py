@@ -15,6 +15,7 @@ from functools import partial
 
 import polars as pl
 
+from tasks.metrics.alerts import customer_replies
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
@@ -127,7 +128,11 @@ def measure_period(
         .with_columns(pl.lit(period.start).alias("date"))
     )
     # the stance model runs once on the period; metrics, platforms and SPS all read it
-    inside = with_stance(facts.filter(in_period))
+    inside = (
+        with_stance(facts.filter(in_period))
+        .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
+        .with_columns(pl.col("replies").fill_null(0))
+    )
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
     metrics_of = partial(
@@ -155,6 +160,7 @@ def measure_period(
         answered_within(horizon_s).alias("responded"),
         "stance",
         "author_followers",
+        "replies",
     )
     categorised = with_categories(
         as_one.with_columns(answered_within(horizon_s).alias("responded")).filter(pl.col("brand").is_not_null()),

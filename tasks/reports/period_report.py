@@ -118,7 +118,7 @@ def _alerts(measure: PeriodMeasure) -> list[Alert]:
     return (
         detractor_spikes(measure.sps, measure.trends, measure.day)
         + category_spikes(categories, measure.category_trends, measure.trends, measure.day)
-        + viral_complaints(complaints.select("brand", "mention_id", "author_followers"))
+        + viral_complaints(complaints.select("brand", "mention_id", "author_followers", "replies"))
     )
 
 

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from tasks.metrics.alerts import SPIKE_FALSE_ALARM_RATE, category_spikes, detractor_spikes, viral_complaints
+from tasks.metrics.alerts import (
+    SPIKE_FALSE_ALARM_RATE,
+    category_spikes,
+    customer_replies,
+    detractor_spikes,
+    viral_complaints,
+)
 
 DAY = date(2017, 10, 31)
 
@@ -73,6 +79,7 @@ def test_a_complaint_far_beyond_the_brands_usual_reach_is_viral():
             "brand": ["B", "B", "B", "B", "C"],
             "mention_id": ["1", "2", "3", "4", "5"],
             "author_followers": [100, 200, 150, 50_000, 20_000],
+            "replies": [0, 0, 0, 0, 0],
         }
     )
     # B's usual complainer (median of 100, 150, 200, 50,000) has 175 followers: 50,000 > 50 × 175.
@@ -94,3 +101,27 @@ def test_a_category_spikes_against_the_brands_own_history_of_it():
     assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("A", "category_spike", 15.0, 1.0)
     assert alert.detail.startswith("15 mentions about outage where 1.0 are usual")
     assert category_spikes(now, None, presence, DAY) == []
+
+
+def test_a_complaint_many_customers_pile_onto_is_viral_whatever_its_followers():
+    complaints = pl.DataFrame(
+        {"brand": ["B", "B"], "mention_id": ["1", "2"], "author_followers": [10, None], "replies": [20, 19]}
+    )
+    # 20 other customers replied to mention 1 (the floor); 19 to mention 2: not yet.
+    (alert,) = viral_complaints(complaints)
+    assert (alert.brand, alert.kind) == ("B", "viral_complaint")
+    assert alert.detail.startswith("complaint 1 draws 20 customer replies")
+
+
+def test_customer_replies_count_distinct_other_customers():
+    mentions = pl.DataFrame(
+        {
+            "platform": ["twitter"] * 5,
+            "mention_id": ["m", "r1", "r2", "r3", "b1"],
+            "author_id": ["a", "x", "y", "x", "Brand"],
+            "in_reply_to_id": [None, "m", "m", "m", "m"],
+            "is_brand_author": [False, False, False, False, True],
+        }
+    )
+    # x twice and y once: 2 customers; the brand's own reply does not count
+    assert customer_replies(mentions).rows() == [("twitter", "m", 2)]
