@@ -61,12 +61,8 @@ def detractor_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: dat
     (the page's trend rows). One alert per brand whose detractors are a spike."""
     if history is None or history.is_empty():
         return []
-    return _spikes(
-        today.select("brand", pl.lit("detractors").alias("series"), pl.col("detractors").alias("n")),
-        history.select("brand", "date", pl.lit("detractors").alias("series"), pl.col("detractors").alias("n")),
-        history,
-        day,
-    )
+    series = pl.lit("detractors")
+    return _spikes(_series(today, series, "detractors"), _series(history, series, "detractors", "date"), history, day)
 
 
 def category_spikes(
@@ -76,27 +72,30 @@ def category_spikes(
     which say on which days the archive held each brand. One alert per brand and category."""
     if history is None or presence is None or presence.is_empty() or today.is_empty():
         return []
-    return _spikes(
-        today.select("brand", pl.col("category").alias("series"), pl.col("inbound").alias("n")),
-        history.select("brand", "date", pl.col("category").alias("series"), pl.col("inbound").alias("n")),
-        presence,
-        day,
-    )
+    series = pl.col("category")
+    return _spikes(_series(today, series, "inbound"), _series(history, series, "inbound", "date"), presence, day)
+
+
+def _series(frame: pl.DataFrame, series: pl.Expr, count: str, *keys: str) -> pl.DataFrame:
+    """brand, keys…, series, n: one shape for every count judged."""
+    return frame.select("brand", *keys, series.alias("series"), pl.col(count).alias("n"))
 
 
 def _spikes(today: pl.DataFrame, history: pl.DataFrame, presence: pl.DataFrame, day: date) -> list[Alert]:
     """Per (brand, series): today's count n against the brand's delivered trailing days."""
     known_days = presence.filter(pl.col("date") < day)["date"].unique().to_list()
     present = dict(presence.filter(pl.col("date") < day).group_by("brand").agg(pl.col("date").n_unique()).iter_rows())
-    past = history.filter(pl.col("date") < day)
+    counts = {
+        (brand, series, d): n
+        for brand, series, d, n in history.filter(pl.col("date") < day)
+        .select("brand", "series", "date", "n")
+        .iter_rows()
+    }  # one pass over the history, not one filter per brand and series
     alerts = []
     for brand, series, n in today.sort("brand", "series").iter_rows():
         if n < SPIKE_MIN_COUNT or present.get(brand, 0) < SPIKE_MIN_NIGHTS:
             continue  # too few to alarm on; or a brand new to the archive, with no normal to exceed yet
-        counts = dict(
-            past.filter((pl.col("brand") == brand) & (pl.col("series") == series)).select("date", "n").iter_rows()
-        )
-        nights = [int(counts.get(d) or 0) for d in known_days]
+        nights = [int(counts.get((brand, series, d)) or 0) for d in known_days]
         expected = sum(nights) / len(nights)
         p = high_count_p(n, expected, nights, SPIKE_MIN_CV)
         if p < SPIKE_FALSE_ALARM_RATE:

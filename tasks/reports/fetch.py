@@ -51,12 +51,15 @@ class Published:
     kind: str
     period: str  # as readers name it: 2017-10-31, 2017-W44, 2017-10
     status: str
-    files: int
     folder: str
     data_warnings: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # the files the manifest vouches for
     headline: dict | None = None  # the page's headline numbers (manifests from 0.2 on)
     start: str = ""  # the period's first day, for ordering
+
+    @property
+    def files(self) -> int:
+        return len(self.names)
 
 
 def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
@@ -71,7 +74,6 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
                     kind,
                     manifest.get("period", {}).get("label", manifest["date"]),
                     manifest["status"],
-                    len(manifest["files"]),
                     folder,
                     tuple(manifest.get("data_warnings", [])),
                     tuple(sorted(manifest["files"])),

@@ -131,7 +131,7 @@ def measure_period(
     inside = (
         with_stance(facts.filter(in_period))
         .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
-        .with_columns(pl.col("replies").fill_null(0))
+        .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
     )
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
@@ -157,13 +157,13 @@ def measure_period(
         "created_at",
         "text",
         "frt_s",
-        answered_within(horizon_s).alias("responded"),
+        "responded",
         "stance",
         "author_followers",
         "replies",
     )
     categorised = with_categories(
-        as_one.with_columns(answered_within(horizon_s).alias("responded")).filter(pl.col("brand").is_not_null()),
+        as_one.filter(pl.col("brand").is_not_null()),
         registry.taxonomy or default_taxonomy(),
     )
     return PeriodMeasure(
