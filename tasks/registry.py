@@ -9,6 +9,9 @@
     [brands.Tesco.business_hours]       # local times; a day left out is closed
     mon = "09:00-17:00"
     sat = "10:00-14:00"
+    [[brands.Tesco.category]]           # tried before the shared complaint categories
+    name = "clubcard"
+    pattern = 'club ?card'
 
 A brand without `business_hours` is open around the clock (business time =
 calendar time); without `timezone` its days are UTC days.
@@ -22,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tasks.metrics.categories import Category, parse_taxonomy
+from tasks.metrics.categories import Category, Taxonomy, default_taxonomy, parse_taxonomy
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AFTER_HOURS_RULES = ("clock", "exclude")
@@ -48,8 +51,9 @@ class BrandRegistry:
     calendars: dict[str, Calendar] = field(default_factory=dict)
     #: handle → industry group, for peer percentiles within an industry
     industries: dict[str, str] = field(default_factory=dict)
-    #: the registry's own complaint taxonomy (`[[category]]`); empty: the shipped one
-    taxonomy: tuple[Category, ...] = ()
+    #: complaint categories: the registry's `[[category]]` list (else the shipped one), and
+    #: per brand its own `[[brands.X.category]]` entries
+    taxonomy: Taxonomy = field(default_factory=lambda: Taxonomy(default_taxonomy()))
 
     @property
     def day_lag_s(self) -> int:
@@ -64,12 +68,15 @@ def load_registry(path: Path | None) -> BrandRegistry:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
         brands = document.get("brands", {})
-        taxonomy = parse_taxonomy(document.get("category", []), str(path))
+        shared = parse_taxonomy(document.get("category", []), str(path)) or default_taxonomy()
         handles: dict[str, str] = {}
         sla: dict[str, int] = {}
         calendars: dict[str, Calendar] = {}
         industries: dict[str, str] = {}
+        own: dict[str, tuple[Category, ...]] = {}
         for handle, entry in brands.items():
+            if "category" in entry:
+                own[handle] = parse_taxonomy(entry["category"], f"{path} [brands.{handle}]")
             if "industry" in entry:
                 industries[handle] = str(entry["industry"])
             for name in [handle, *entry.get("aliases", [])]:
@@ -81,7 +88,7 @@ def load_registry(path: Path | None) -> BrandRegistry:
     except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError) as exc:
         raise ValueError(f"brand registry {path}: {exc}") from None
     return BrandRegistry(
-        sla_targets=sla, handles=handles, calendars=calendars, industries=industries, taxonomy=taxonomy
+        sla_targets=sla, handles=handles, calendars=calendars, industries=industries, taxonomy=Taxonomy(shared, own)
     )
 
 

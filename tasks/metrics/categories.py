@@ -1,8 +1,9 @@
 """Complaint categories and severity: what customers write about, and what to answer first.
 
 The taxonomy is a reviewed file of ordered patterns (taxonomy/categories.toml; a
-registry can replace it with its own `[[category]]` list): the first that matches a
-mention names its category, else "other". Severity ranks the unanswered queue:
+registry can replace it with its own `[[category]]` list, and a brand can put its own
+`[[brands.X.category]]` entries ahead of it): the first that matches a mention names
+its category, else "other". Severity ranks the unanswered queue:
 urgent (security, fraud, outage, safety: the urgent rule in urgent.py), major (access,
 outage, money or refunds, not praised), minor (any other complaint, or a question in a
 named category), none (praise, or "other" that is not a complaint).
@@ -10,9 +11,8 @@ named category), none (praise, or "other" that is not a complaint).
 
 from __future__ import annotations
 
-import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -35,18 +35,39 @@ class Category:
 
 
 def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
-    """Categories from `[[category]]` entries; a bad pattern is refused naming it and its source."""
+    """Categories from `[[category]]` entries; a bad pattern is refused naming it and its source.
+
+    Patterns are checked by polars' own regex engine (the one that runs them), so a pattern
+    Python accepts but polars does not (a look-ahead, say) is refused here, not mid-run.
+    `drop = true` in place of a pattern removes that category (in a brand's own list)."""
     categories = []
     for entry in entries:
-        name, pattern = entry.get("name"), entry.get("pattern")
+        name, pattern = entry.get("name"), "" if entry.get("drop") is True else entry.get("pattern")
         if not isinstance(name, str) or not isinstance(pattern, str):
             raise ValueError(f"{source}: every [[category]] needs a name and a pattern, got {entry!r}")
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"{source}: category {name!r} has a bad pattern: {exc}") from None
+            pl.select(pl.lit("").str.contains(f"(?i){pattern}"))
+        except pl.exceptions.ComputeError as exc:
+            reason = str(exc).split("\n\nThis error occurred")[0].strip().splitlines()[-1]
+            raise ValueError(f"{source}: category {name!r} has a bad pattern: {reason}") from None
         categories.append(Category(name, pattern))
     return tuple(categories)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The categories every brand uses, and per brand its own entries, tried first.
+
+    A brand entry named like a shared one replaces it for that brand (`drop = true`
+    removes it); other brands keep the shared list."""
+
+    shared: tuple[Category, ...]
+    brands: dict[str, tuple[Category, ...]] = field(default_factory=dict)
+
+    def of(self, brand: str) -> tuple[Category, ...]:
+        own = self.brands.get(brand, ())
+        names = {c.name for c in own}
+        return tuple(c for c in own if c.pattern) + tuple(c for c in self.shared if c.name not in names)
 
 
 @cache
@@ -55,13 +76,20 @@ def default_taxonomy() -> tuple[Category, ...]:
     return parse_taxonomy(tomllib.loads(text)["category"], "tasks/metrics/taxonomy/categories.toml")
 
 
-def with_categories(facts: pl.DataFrame, taxonomy: tuple[Category, ...]) -> pl.DataFrame:
-    """`facts` (text, stance) with a category and a severity per mention."""
+def _first_match(categories: tuple[Category, ...]) -> pl.Expr:
     category: pl.Expr = pl.lit(OTHER)
-    for entry in reversed(taxonomy):  # the first match wins
+    for entry in reversed(categories):  # the first match wins
         category = (
             pl.when(pl.col("text").str.contains(f"(?i){entry.pattern}")).then(pl.lit(entry.name)).otherwise(category)
         )
+    return category
+
+
+def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+    """`facts` (brand, text, stance) with a category and a severity per mention."""
+    category = _first_match(taxonomy.shared)
+    for brand in sorted(taxonomy.brands):
+        category = pl.when(pl.col("brand") == brand).then(_first_match(taxonomy.of(brand))).otherwise(category)
     text = pl.col("text").fill_null("")
     severity = (
         pl.when(text.str.contains(URGENT))

@@ -20,7 +20,7 @@ from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
-from tasks.metrics.categories import category_metrics, default_taxonomy, unanswered_queue, with_categories
+from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories
 from tasks.metrics.conversations import conversation_metrics, conversations
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.urgent import urgent_unanswered
@@ -162,10 +162,7 @@ def measure_period(
         "author_followers",
         "replies",
     )
-    categorised = with_categories(
-        as_one.filter(pl.col("brand").is_not_null()),
-        registry.taxonomy or default_taxonomy(),
-    )
+    categorised = with_categories(as_one.filter(pl.col("brand").is_not_null()), registry.taxonomy)
     return PeriodMeasure(
         period=period,
         metrics=metrics,

@@ -10,12 +10,14 @@ import polars as pl
 import pytest
 
 from tasks.metrics.categories import (
+    Taxonomy,
     category_metrics,
     default_taxonomy,
     parse_taxonomy,
     unanswered_queue,
     with_categories,
 )
+from tasks.registry import load_registry
 from tests.research.stance_training import DATA
 
 T0 = datetime(2017, 10, 31, 9, tzinfo=UTC)
@@ -53,7 +55,10 @@ def facts(rows: list[tuple[str, str, int, bool, float | None]]) -> pl.DataFrame:
     ],
 )
 def test_each_category_rule(text, category):
-    assert with_categories(facts([("A", text, 0, False, None)]), default_taxonomy())["category"].item() == category
+    assert (
+        with_categories(facts([("A", text, 0, False, None)]), Taxonomy(default_taxonomy()))["category"].item()
+        == category
+    )
 
 
 def test_severity_and_the_queue_order_severity_first_then_the_longest_waiting():
@@ -65,7 +70,7 @@ def test_severity_and_the_queue_order_severity_first_then_the_longest_waiting():
         ("A", "@AcmeHelp you charged me again", -1, True, 60.0),  # major but answered: not queued
         ("A", "@AcmeHelp opening times?", 0, False, None),  # none: "other" and not a complaint
     ]
-    categorised = with_categories(facts(rows), default_taxonomy())
+    categorised = with_categories(facts(rows), Taxonomy(default_taxonomy()))
     assert categorised["severity"].to_list() == ["none", "minor", "major", "urgent", "major", "none"]
     queue = unanswered_queue(categorised, T0 + timedelta(hours=2), 72 * 3600)
     assert queue.select("mention_id", "severity", "age_h").rows() == [
@@ -81,7 +86,7 @@ def test_per_category_figures_and_their_sps_floor():
         ("A", "@AcmeHelp parcel lost", 0, False, None),
         ("A", "@AcmeHelp thanks", 1, False, None),
     ]
-    out = category_metrics(with_categories(facts(rows), default_taxonomy()), min_authors=5).sort("category")
+    out = category_metrics(with_categories(facts(rows), Taxonomy(default_taxonomy())), min_authors=5).sort("category")
     # delivery: 5 mentions, 4 answered (median of 60, 60, 60, 180 = 60), authors 5: P 1, D 3 → SPS −40.
     delivery = out.row(0, named=True)
     assert (delivery["category"], delivery["inbound"], delivery["responded"], delivery["frt_median_s"]) == (
@@ -98,6 +103,45 @@ def test_per_category_figures_and_their_sps_floor():
 def test_a_registry_taxonomy_with_a_bad_pattern_is_refused_by_name():
     with pytest.raises(ValueError, match="brands.toml: category 'billing' has a bad pattern"):
         parse_taxonomy([{"name": "billing", "pattern": "(unclosed"}], "brands.toml")
+
+
+def test_a_brand_puts_its_own_categories_first_and_may_replace_or_drop_a_shared_one(tmp_path):
+    registry = tmp_path / "brands.toml"
+    registry.write_text(
+        """
+[brands.Tesco]
+[[brands.Tesco.category]]
+name = "clubcard"
+pattern = 'club ?card'
+[[brands.Tesco.category]]
+name = "delivery"
+pattern = 'click (and|&) collect'
+[[brands.Tesco.category]]
+name = "refund_return"
+drop = true
+[brands.Argos]
+""",
+        encoding="utf-8",
+    )
+    texts = [
+        "my clubcard points are gone, refund me",  # Tesco's own category comes before refund_return
+        "click & collect slot missing",  # Tesco's delivery is its own pattern
+        "where is my parcel",  # ...which replaced the shared delivery pattern for Tesco
+        "I want a refund",  # Tesco dropped refund_return
+    ]
+    rows = [(brand, text, 0, False, None) for brand in ("Tesco", "Argos") for text in texts]
+    out = with_categories(facts(rows), load_registry(registry).taxonomy)["category"].to_list()
+    assert out[:4] == ["clubcard", "delivery", "other", "other"]
+    assert out[4:] == ["refund_return", "other", "delivery", "refund_return"]  # Argos keeps the shared list
+
+
+@pytest.mark.parametrize("pattern", ["(oops", "refund(?! me)"])  # the second: Python's re takes it, polars not
+def test_a_brand_category_with_a_bad_pattern_is_refused_naming_the_brand(tmp_path, pattern):
+    registry = tmp_path / "brands.toml"
+    entry = f"[brands.Tesco]\n[[brands.Tesco.category]]\nname = 'x'\npattern = '{pattern}'\n"
+    registry.write_text(entry, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[brands.Tesco\]: category 'x' has a bad pattern"):
+        load_registry(registry)
 
 
 @pytest.mark.parametrize(
@@ -118,9 +162,18 @@ def test_the_hand_labelled_twcs_slices(fixture, right, named, named_right):
     ).rename({"category": "people"})
     texts = pl.read_csv(DATA / "twcs_sample.csv", infer_schema=False).select("tweet_id", "text")
     judged = with_categories(
-        labels.join(texts, on="tweet_id").with_columns(pl.lit(0, dtype=pl.Int8).alias("stance")), default_taxonomy()
+        labels.join(texts, on="tweet_id").with_columns(pl.lit(0, dtype=pl.Int8).alias("stance")),
+        Taxonomy(default_taxonomy()),
     )
     assert judged.height == 100
     assert int((judged["people"] == judged["category"]).sum()) == right
     in_named = judged.filter(pl.col("people") != "other")
     assert (in_named.height, int((in_named["people"] == in_named["category"]).sum())) == (named, named_right)
+
+
+def test_a_learned_classifier_does_not_beat_the_rules_on_the_held_out_slice():
+    """Why the shipped categories are rules: trained on 2,678 mentions (hand, rule and reply-weak
+    labels), the classifier is right on fewer held-out mentions alone and as the rules' fallback."""
+    from tests.research.category_learned import judged
+
+    assert judged() == {"rules": (65, 21, 45), "learned": (58, 9, 45), "rules, else learned": (63, 22, 45)}
