@@ -108,14 +108,19 @@ def _settings(storage: str | None):
         raise typer.Exit(2) from None
 
 
-def _run(flow_fn, **params) -> dict:
-    """Run a flow in-process with a progress bar, then print the summary table."""
+def _run(flow_fn, request: str | None = None, **params) -> dict:
+    """Run a flow in-process with a progress bar, then print the summary table.
+
+    `request` (tasks/reports/run_stamp.py): if the same run ended clean and nothing it
+    depends on changed since, say so and return before Prefect starts."""
+    settings = _settings(params.get("storage"))
+    if request is not None and (done := _up_to_date(request, settings)) is not None:
+        return done
     from flows import progress
     from flows.pipeline import NoData, PipelineFailed
     from flows.runners import configured
     from tasks.storage.backends import StorageError
 
-    settings = _settings(params.get("storage"))
     started = time.monotonic()
     bar = Progress(
         TextColumn("[bold]{task.description}"),
@@ -153,6 +158,22 @@ def _run(flow_fn, **params) -> dict:
             raise typer.Exit(EXIT_STORAGE) from None
     _print_summary(summary, time.monotonic() - started)
     return summary
+
+
+def _up_to_date(request: str, settings) -> dict | None:
+    """The summary of a run that has nothing to do (every report stands as published), or None."""
+    from tasks.reports.run_stamp import up_to_date
+    from tasks.storage.backends import open_storage
+
+    stamp = up_to_date(open_storage(settings.storage), request, settings.fingerprint())
+    if stamp is None:
+        return None
+    console.print(
+        f"Up to date: nothing this run reads has changed since the same run ended at {stamp.finished_at} "
+        f"({len(stamp.days)} day(s) and {len(stamp.periods)} weekly/monthly report(s) stand as published).",
+        highlight=False,
+    )
+    return {"published": [], "unchanged": [], "skipped": stamp.days, "failed": {}, "days": [], "periods": []}
 
 
 #: What to do about a failure, by the first of these words its reason holds.
@@ -228,9 +249,14 @@ def run(
     ] = False,
 ) -> None:
     """The nightly job: ingest one day's archives and republish the days they change."""
-    from flows.pipeline import nightly
+    from datetime import UTC, datetime, timedelta
 
-    _run(nightly, day=_day(day) if day else None, storage=storage, allow_empty=allow_empty)
+    from flows.pipeline import nightly
+    from tasks.reports.run_stamp import request_of
+
+    when = _day(day) if day else datetime.now(UTC).date() - timedelta(days=1)
+    request = request_of("nightly", day=when, allow_empty=allow_empty)
+    _run(nightly, request, day=when, storage=storage, allow_empty=allow_empty)
 
 
 @app.command()
@@ -242,11 +268,13 @@ def backfill(
 ) -> None:
     """Ingest every archive collected in a date range and publish every day in it."""
     from flows.pipeline import backfill as backfill_flow
+    from tasks.reports.run_stamp import request_of
 
     first, last = _day(start), _day(end)
     if first > last:
         raise typer.BadParameter("--start is after --end")
-    _run(backfill_flow, start=first, end=last, storage=storage, force=force)
+    request = None if force else request_of("backfill", start=first, end=last)
+    _run(backfill_flow, request, start=first, end=last, storage=storage, force=force)
 
 
 @quarantine_app.command("list")
@@ -488,12 +516,14 @@ def serve() -> None:
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
     from flows.pipeline import backfill as backfill_flow
+    from tasks.reports.run_stamp import request_of
     from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
-    summary = _run(backfill_flow, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)
+    request = request_of("backfill", start=DEMO_RANGE[0], end=DEMO_RANGE[1])
+    summary = _run(backfill_flow, request, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)
     console.print(f"storage: [bold]{store.url}[/]")
     console.print(f"busiest day: {store.url}/reports/daily/dt=2017-10-31/report.html")
     done = summary["published"] + summary["unchanged"] + summary["skipped"]

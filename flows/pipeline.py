@@ -27,6 +27,7 @@ from flows.plan import (
 from flows.steps import (
     check_deliveries,
     clear_failed_days,
+    digest_archives,
     forget,
     ingest_archive,
     ingest_records,
@@ -46,6 +47,7 @@ from tasks.reports.measure_store import trend_days
 from tasks.reports.notify import AlertNotDelivered
 from tasks.reports.period_report import unmeasured_days
 from tasks.reports.periods import Period
+from tasks.reports.run_stamp import request_of, stamp_run
 from tasks.settings import Settings
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, StorageError, open_storage
@@ -148,8 +150,15 @@ def _run_all(publish, storage_url, periods: list[Period], watermark, settings, r
 
 
 def _finish(
-    storage_url: str, records: list[IngestRecord], pages: Published, misplaced: list[IngestRecord], settings: Settings
+    storage_url: str,
+    records: list[IngestRecord],
+    pages: Published,
+    misplaced: list[IngestRecord],
+    settings: Settings,
+    request: tuple[str, str] | None = None,
 ) -> RunSummary:
+    """Summary, artifacts and the index; a clean run also stamps `request` (what it was asked,
+    the archives digest it started from) so asking again answers without running."""
     summary = summarise(records, pages, misplaced)
     get_run_logger().info(
         "published %d day(s), %d unchanged, %d skipped, %d failed",
@@ -165,6 +174,14 @@ def _finish(
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
     if summary["failed"]:
         raise PipelineFailed(summary["failed"])
+    if request is not None:
+        days = summary["published"] + summary["unchanged"] + summary["skipped"]
+        periods = [r["period"] for r in summary["periods"]]
+        try:
+            asked, basis = request
+            stamp_run(open_storage(storage_url), asked, settings.fingerprint(), basis, days, periods)
+        except StorageError as exc:  # only costs the next identical run its shortcut
+            get_run_logger().warning("run not stamped: %s", exc)
     return summary
 
 
@@ -186,6 +203,7 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
+    basis = retrying(digest_archives, settings)(url)
     archives, misplaced = _listed(url, settings)
     in_range = in_collection_range(archives, start, end)
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
@@ -196,7 +214,7 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     days |= forgotten & _with_mentions(url, forgotten)  # days a removed archive fed, also outside the range
     pages = _publish_days(url, sorted(days), blocked, archive_watermark(archives), settings, force)
     _clear_unblocked(url, forgotten - days, blocked, settings)
-    return _finish(url, records, pages, misplaced, settings)
+    return _finish(url, records, pages, misplaced, settings, (request_of("backfill", start=start, end=end), basis))
 
 
 @flow(name="nightly", log_prints=True)
@@ -207,6 +225,7 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     settings = Settings.for_storage(storage)
     day = day or (datetime.now(UTC).date() - timedelta(days=1))
     url = open_storage(settings.storage).url
+    basis = retrying(digest_archives, settings)(url)
     archives, misplaced = _listed(url, settings)
     todays = in_collection_range(archives, day, day)
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
@@ -220,7 +239,8 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
     _send_new_alerts(pages, settings)
-    return _finish(url, records, pages, misplaced, settings)
+    request = request_of("nightly", day=day, allow_empty=allow_empty)
+    return _finish(url, records, pages, misplaced, settings, (request, basis))
 
 
 def _send_new_alerts(pages: Published, settings: Settings) -> None:

@@ -31,6 +31,7 @@ from tasks.reports.index import publish_index
 from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
 from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
 from tasks.reports.periods import Period
+from tasks.reports.run_stamp import archives_digest
 from tasks.settings import Settings
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, TransientStorageError, open_storage, require_root
@@ -83,6 +84,12 @@ def list_archives(storage_url: str) -> list[ObjectInfo]:
         for o in storage.list(layout.ARCHIVES)
         if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
     ]
+
+
+@_step("digest-archives")
+def digest_archives(storage_url: str) -> str:
+    """What a run starts from, for its stamp (tasks/reports/run_stamp.py)."""
+    return archives_digest(open_storage(storage_url))
 
 
 @_step("set-aside-misplaced")

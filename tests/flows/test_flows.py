@@ -173,6 +173,7 @@ def test_bad_rows_are_quarantined_and_a_bad_archive_blocks_only_its_day(tmp_path
     # The good day is published, quarantine accounted for; the bad day is not published.
     assert store.exists("reports/daily/dt=2017-11-01/manifest.json")
     assert store.keys("reports/daily/dt=2017-11-02/") == ["reports/daily/dt=2017-11-02/FAILED.json"]
+    assert store.keys("warehouse/_runs/") == []  # a failed run is never "up to date": the next one runs
     failed = json.loads(store.read("reports/daily/dt=2017-11-02/FAILED.json"))
     assert failed["reasons"][0].startswith("archives/twitter/dt=2017-11-02/bad.jsonl: 4 of 5 rows")
     (docs,) = failed["data_docs"]
