@@ -18,6 +18,7 @@ from flows.plan import (
     Blocked,
     affected_days,
     archive_watermark,
+    consecutive,
     in_collection_range,
     page_name,
     plan_publish,
@@ -34,7 +35,7 @@ from flows.steps import (
     list_archives,
     mark_failed_day,
     measure_and_publish,
-    measure_day,
+    measure_days,
     retrying,
     send_alerts,
     set_aside,
@@ -45,7 +46,6 @@ from tasks.ingest.archive import IngestRecord
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.measure_store import trend_days
 from tasks.reports.notify import AlertNotDelivered
-from tasks.reports.period_report import unmeasured_days
 from tasks.reports.periods import Period
 from tasks.reports.run_stamp import request_of, stamp_run
 from tasks.settings import Settings
@@ -124,14 +124,17 @@ def _publish_days(
 
 
 def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, settings: Settings) -> None:
-    """Measure every day these pages show, each once, before any page runs.
+    """Measure every day these pages show, each once, before any page runs: in as many runs of
+    consecutive days as the task runner runs at once (consecutive days share warehouse reads).
 
     A day that fails here is measured by the page that needs it, so a failure
     costs time, not a report."""
     shown = sorted({d for page in pages for d in trend_days(page)})
-    days = unmeasured_days(open_storage(storage_url), shown, watermark, settings)
-    prepare = retrying(measure_day, settings)
-    for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
+    prepare = retrying(measure_days, settings)
+    for future in [
+        prepare.submit(storage_url, run, watermark, settings)
+        for run in consecutive(shown, settings.max_concurrent_days)
+    ]:
         future.wait()
 
 

@@ -85,19 +85,22 @@ def stamp_run(
 
 
 def up_to_date(storage: Storage, request: str, settings_fingerprint: str) -> RunStamp | None:
-    """The stamp of the same request if nothing it depends on has changed since; else None."""
+    """The stamp of the same request if nothing it depends on has changed since; else None.
+
+    archives/ is listed first: storage that cannot be reached is then named by what a run
+    reads first, not by a stamp's key."""
+    archives = archives_digest(storage)
     if not storage.exists(_key(request)):
         return None
     try:
         stamp = RunStamp(**read_json(storage, _key(request)))
     except (TypeError, ValueError):  # a stamp from another version, or torn: run the flow
         return None
-    same = (stamp.request, stamp.settings, stamp.code, stamp.schema) == (
+    same = (stamp.request, stamp.settings, stamp.code, stamp.schema, stamp.archives) == (
         request,
         settings_fingerprint,
         code_version(),
         SCHEMA_VERSION,
+        archives,
     )
-    if not same or stamp.archives != archives_digest(storage):
-        return None
-    return stamp if stamp.outputs == storage_digest(storage, OUTPUTS) else None
+    return stamp if same and stamp.outputs == storage_digest(storage, OUTPUTS) else None

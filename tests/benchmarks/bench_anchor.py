@@ -1,20 +1,24 @@
 """Benchmark (not a test): the whole `sps backfill` beside a DuckDB anchor, on the same archive.
 
-    python -m tests.benchmarks.bench_anchor --mentions 1000000 [--days 7] [--brands 60]
+    python -m tests.benchmarks.bench_anchor --mentions 1000000 [--days 7] [--brands 60] [--runs 3]
+        [--baseline /path/to/another/checkout]
 
 Writes one synthetic twcs-layout archive (tests/benchmarks/bench_pipeline.py's generator), then
 runs, one after the other and each in its own process: (1) the anchor, a short DuckDB script that
 does the core of the care metrics (inbound per brand and day, answered within 72 h, first-response
 median / p90 / mean, SLA within 1 h, written to Parquet), and (2) `sps backfill` over the archive's
 days on a fresh local store and Prefect home. Prints wall time, CPU time and peak resident memory
-of each, and the backfill-to-anchor ratios. The anchor is a yardstick, not the product: it skips
-validation, attribution, SPS and the reports.
+of each (medians over `--runs`, the commands interleaved), and the backfill-to-anchor ratios.
+`--baseline` also runs the backfill of another checkout of this project (an older commit, say)
+on a fresh copy of the same archive, interleaved with the others, and prints new / baseline.
+The anchor is a yardstick, not the product: it skips validation, attribution, SPS and the reports.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,43 +68,57 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)
 
 
+def _backfill(root: Path, archive: Path, last, checkout: Path | None) -> list[str]:
+    """A fresh store holding only the archive, and the command that backfills it (from `checkout`)."""
+    store = Path(tempfile.mkdtemp(dir=root))
+    target = store / archive.relative_to(root / "archive")
+    target.parent.mkdir(parents=True)
+    os.link(archive, target)
+    code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flows.cli import app; app()"
+    where = str(checkout or Path(__file__).parents[2])
+    when = ["--start", START.date().isoformat(), "--end", last.isoformat(), "--storage", str(store)]
+    return [sys.executable, "-c", code, where, "backfill", *when]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--brands", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--baseline", type=Path, help="another checkout whose backfill runs beside this one's")
     args = parser.parse_args()
+    results: dict[str, list[tuple[float, float, float, int]]] = {}
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
         last = (START + timedelta(days=args.days + 20)).date()  # replies arrive up to 20 days later
-        archive = root / "store" / "archives" / "twitter" / f"dt={last}" / "bench.csv"
+        archive = root / "archive" / "archives" / "twitter" / f"dt={last}" / "bench.csv"
         archive.parent.mkdir(parents=True)
         archive.write_bytes(synthetic_twcs(args.mentions, args.days, args.brands))
         size_mb = archive.stat().st_size / 1e6
-        env = os.environ | {"PREFECT_HOME": str(root / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
         script = root / "anchor.py"
         script.write_text(ANCHOR)
-        anchor = measured([sys.executable, str(script), str(archive), str(root / "anchor.parquet")], env)
-        backfill = measured(
-            [
-                sys.executable,
-                "-c",
-                "from flows.cli import app; app()",
-                "backfill",
-                "--start",
-                START.date().isoformat(),
-                "--end",
-                last.isoformat(),
-                "--storage",
-                str(root / "store"),
-            ],
-            env,
-        )
+        contenders = {"sps backfill": None} | ({"baseline backfill": args.baseline} if args.baseline else {})
+        for _ in range(args.runs):
+            env = os.environ | {"PREFECT_HOME": tempfile.mkdtemp(dir=root), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+            anchor = [sys.executable, str(script), str(archive), str(root / "anchor.parquet")]
+            results.setdefault("DuckDB anchor", []).append(measured(anchor, env))
+            for name, checkout in contenders.items():
+                results.setdefault(name, []).append(measured(_backfill(root, archive, last, checkout), env))
+    medians = {name: tuple(statistics.median(r[i] for r in runs) for i in range(4)) for name, runs in results.items()}
     print(f"{args.mentions:,} mentions over {args.days} days, {args.brands} brands: archive {size_mb:.0f} MB")
+    print(f"medians of {args.runs} run(s), interleaved")
     print(f"{'':<22}{'wall s':>9}{'CPU s':>9}{'peak GiB':>10}{'exit':>6}")
-    for name, (wall, cpu, rss, code) in (("DuckDB anchor", anchor), ("sps backfill", backfill)):
-        print(f"{name:<22}{wall:>9.1f}{cpu:>9.1f}{rss:>10.2f}{code:>6}")
-    print(f"backfill / anchor: wall {backfill[0] / anchor[0]:.1f}x, peak memory {backfill[2] / anchor[2]:.1f}x")
+    for name, (wall, cpu, rss, code) in medians.items():
+        print(f"{name:<22}{wall:>9.1f}{cpu:>9.1f}{rss:>10.2f}{code:>6.0f}")
+    anchor_m, ours = medians["DuckDB anchor"], medians["sps backfill"]
+    print(f"backfill / anchor: wall {ours[0] / anchor_m[0]:.1f}x, peak memory {ours[2] / anchor_m[2]:.1f}x")
+    if "baseline backfill" in medians:
+        base = medians["baseline backfill"]
+        print(
+            f"backfill / baseline: wall {ours[0] / base[0]:.2f}x, CPU {ours[1] / base[1]:.2f}x,"
+            f" memory {ours[2] / base[2]:.2f}x"
+        )
 
 
 if __name__ == "__main__":
