@@ -18,7 +18,6 @@ from flows.plan import (
     Blocked,
     affected_days,
     archive_watermark,
-    consecutive,
     in_collection_range,
     page_name,
     plan_publish,
@@ -35,7 +34,7 @@ from flows.steps import (
     list_archives,
     mark_failed_day,
     measure_and_publish,
-    measure_days,
+    measure_day,
     retrying,
     send_alerts,
     set_aside,
@@ -46,6 +45,7 @@ from tasks.ingest.archive import IngestRecord
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.measure_store import trend_days
 from tasks.reports.notify import AlertNotDelivered
+from tasks.reports.period_report import unmeasured_days
 from tasks.reports.periods import Period
 from tasks.reports.run_stamp import request_of, stamp_run
 from tasks.settings import Settings
@@ -124,17 +124,14 @@ def _publish_days(
 
 
 def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, settings: Settings) -> None:
-    """Measure every day these pages show, each once, before any page runs: in as many runs of
-    consecutive days as the task runner runs at once (consecutive days share warehouse reads).
+    """Measure every day these pages show, each once, before any page runs.
 
     A day that fails here is measured by the page that needs it, so a failure
     costs time, not a report."""
     shown = sorted({d for page in pages for d in trend_days(page)})
-    prepare = retrying(measure_days, settings)
-    for future in [
-        prepare.submit(storage_url, run, watermark, settings)
-        for run in consecutive(shown, settings.max_concurrent_days)
-    ]:
+    days = unmeasured_days(open_storage(storage_url), shown, watermark, settings)
+    prepare = retrying(measure_day, settings)
+    for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
         future.wait()
 
 

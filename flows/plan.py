@@ -114,16 +114,3 @@ def to_replay(records: Iterable[IngestRecord], day: date | None, source: str | N
         and (day is None or r.collected == day.isoformat())
         and (source is None or r.key == source)
     ]
-
-
-def consecutive(days: list[date], at_once: int) -> list[list[date]]:
-    """`days` (sorted) cut into at most `at_once` runs of neighbouring days, as even as they
-    come: each run is measured in one pass, the runs side by side."""
-    parts = max(1, min(at_once, len(days)))
-    size, extra = divmod(len(days), parts)
-    runs, start = [], 0
-    for i in range(parts):
-        end = start + size + (1 if i < extra else 0)
-        runs.append(days[start:end])
-        start = end
-    return [r for r in runs if r]

@@ -29,7 +29,7 @@ from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
 from tasks.reports.index import publish_index
 from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
-from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_days, publish_period_report
+from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
 from tasks.reports.periods import Period
 from tasks.reports.run_stamp import archives_digest
 from tasks.settings import Settings
@@ -140,12 +140,10 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
     return checks
 
 
-@_step("measure-days")
-def measure_days(storage_url: str, days: list[date], watermark: datetime, settings: Settings) -> dict[str, int]:
-    """Measure consecutive days once for every page that shows them (their own and others' trend charts)."""
-    counts = prepare_days(open_storage(storage_url), days, watermark, settings)
-    _logger().info("days %s..%s: %s", days[0], days[-1], counts)
-    return counts
+@_step("measure-day", "measure {day}")
+def measure_day(storage_url: str, day: date, watermark: datetime, settings: Settings) -> str:
+    """Measure a day once for every page that shows it (its own and the trend charts of others)."""
+    return prepare_day(open_storage(storage_url), day, watermark, settings)
 
 
 @_step("measure-and-publish", "publish {period.kind} {period.label}")

@@ -10,7 +10,6 @@ and facebook is two mentions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import polars as pl
@@ -76,42 +75,19 @@ def days_with_mentions(storage: Storage, start: date, end: date) -> list[date]:
     return sorted(d for d in days if d is not None and start <= d <= end)
 
 
-class WindowReader:
-    """Warehouse windows for the periods of one run, asked for in order of their start.
-
-    Consecutive daily windows share all but a day or two: each day's partitions are read,
-    and passed through `prepare` (the stance of each customer mention, say), once, and
-    kept while a later window may still need them. A window is the frame `load_window`
-    returns, plus what `prepare` adds."""
-
-    def __init__(self, storage: Storage, prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> None:
-        self.storage, self.prepare = storage, prepare
-        self._days: dict[date, list[pl.DataFrame]] = {}
-
-    def _read(self, key: str) -> pl.DataFrame:
-        part = read_frame(self.storage, key, schema=MENTION_SCHEMA)
-        return self.prepare(part) if self.prepare else part
-
-    def window(self, start: date, end: date) -> pl.DataFrame:
-        """All mentions created in [start, end], each (platform, mention_id) once."""
-        for day in [d for d in self._days if d < start]:
-            del self._days[day]
-        parts = []
-        for offset in range((end - start).days + 1):
-            day = start + timedelta(days=offset)
-            if day not in self._days:
-                keys = self.storage.keys(layout.warehouse_day(day))
-                self._days[day] = [self._read(k) for k in keys if k.endswith(".parquet")]
-            parts += self._days[day]
-        if not parts:
-            return pl.DataFrame(schema=MENTION_SCHEMA)
-        return (
-            pl.concat(parts)
-            .sort("platform", "mention_id", "source_file")
-            .unique(["platform", "mention_id"], keep="first", maintain_order=True)
-        )
-
-
 def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
     """All mentions created in [start, end], each (platform, mention_id) once."""
-    return WindowReader(storage).window(start, end)
+    parts = []
+    day = start
+    while day <= end:
+        for key in storage.keys(layout.warehouse_day(day)):
+            if key.endswith(".parquet"):
+                parts.append(read_frame(storage, key, schema=MENTION_SCHEMA))
+        day += timedelta(days=1)
+    if not parts:
+        return pl.DataFrame(schema=MENTION_SCHEMA)
+    return (
+        pl.concat(parts)
+        .sort("platform", "mention_id", "source_file")
+        .unique(["platform", "mention_id"], keep="first", maintain_order=True)
+    )

@@ -16,7 +16,7 @@ import polars as pl
 
 from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import WindowReader, load_brand_posts
+from tasks.ingest.warehouse import load_brand_posts, load_window
 from tasks.metrics.alerts import Alert, category_spikes, detractor_spikes, viral_complaints
 from tasks.metrics.definitions import watermark_after
 from tasks.registry import load_registry
@@ -30,7 +30,6 @@ from tasks.reports.periods import Period, period_of
 from tasks.reports.publish import publish_report, read_manifest
 from tasks.reports.validation_summary import day_validation
 from tasks.settings import Settings
-from tasks.sps.score import with_customer_stance
 from tasks.storage import layout
 from tasks.storage.backends import Storage
 from tasks.storage.codecs import read_json
@@ -170,12 +169,11 @@ class ReportInputs:
         )
         return records, fingerprint
 
-    def measure(self, period: Period, reader: WindowReader | None = None) -> PeriodMeasure:
-        """`reader`: a run's shared reader, so overlapping windows are read (and stanced) once."""
+    def measure(self, period: Period) -> PeriodMeasure:
         if self._brand_posts is None:
             self._brand_posts = load_brand_posts(self.storage)
         return measure_period(
-            (reader or WindowReader(self.storage)).window(*window_for(period, self.horizon_s)),
+            load_window(self.storage, *window_for(period, self.horizon_s)),
             period,
             registry=self.registry,
             horizon_s=self.horizon_s,
@@ -185,28 +183,27 @@ class ReportInputs:
         )
 
 
-def prepare_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> dict[str, int]:
-    """Measure and store, in one pass in day order, every day not stored for its current inputs.
+def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:
+    """The days with mentions whose measure is not stored for their current inputs."""
+    inputs = ReportInputs(storage, config, watermark)
+    return [d for d in days if (f := inputs.day_fingerprint(d)) and not measure_store.is_saved(storage, d, f)]
 
-    A run prepares every day its pages show before the pages themselves, so pages
-    running side by side find their days measured instead of each measuring them.
-    One pass shares the warehouse reads: a day's partitions are read, and its customer
-    mentions stanced, once, not once for each of the ~8 overlapping windows that hold
-    them. Returns how many days were measured, stored already, or had no mentions.
+
+def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settings) -> str:
+    """Measure and store one day unless it is stored for its current inputs already.
+
+    A run prepares every day its pages show before the pages themselves, so
+    pages running side by side find their days measured instead of each
+    measuring them. Returns "measured", "stored already" or "no mentions".
     """
     inputs = ReportInputs(storage, config, watermark)
-    reader = WindowReader(storage, prepare=with_customer_stance)
-    counts = {"measured": 0, "stored already": 0, "no mentions": 0}
-    for day in sorted(set(days)):
-        fingerprint = inputs.day_fingerprint(day)
-        if fingerprint is None:
-            counts["no mentions"] += 1
-        elif measure_store.is_saved(storage, day, fingerprint):
-            counts["stored already"] += 1
-        else:
-            measure_store.save(storage, fingerprint, inputs.measure(period_of("daily", day), reader))
-            counts["measured"] += 1
-    return counts
+    fingerprint = inputs.day_fingerprint(day)
+    if fingerprint is None:
+        return "no mentions"
+    if measure_store.is_saved(storage, day, fingerprint):
+        return "stored already"
+    measure_store.save(storage, fingerprint, inputs.measure(period_of("daily", day)))
+    return "measured"
 
 
 def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:

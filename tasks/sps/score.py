@@ -34,18 +34,6 @@ def with_stance(facts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def with_customer_stance(mentions: pl.DataFrame) -> pl.DataFrame:
-    """`with_stance` for the customer mentions of a warehouse part, null for brand posts.
-
-    Done once per part as a run reads the warehouse (tasks/ingest/warehouse.py, WindowReader):
-    the facts of every window that holds a mention then carry its stance, not recompute it."""
-    customer = ~pl.col("is_brand_author")
-    return pl.concat(
-        [with_stance(mentions.filter(customer)), mentions.filter(customer.not_().fill_null(True))],
-        how="diagonal",
-    )
-
-
 def daily_sps(facts: pl.DataFrame) -> pl.DataFrame:
     """brand, date, author counts, SPS (counted) with its interval, label share, readability."""
     stanced = with_stance(facts.filter(pl.col("brand").is_not_null()))

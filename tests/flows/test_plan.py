@@ -8,7 +8,6 @@ from flows.plan import (
     Blocked,
     affected_days,
     archive_watermark,
-    consecutive,
     in_collection_range,
     plan_publish,
     to_replay,
@@ -114,10 +113,3 @@ def test_watermark_range_replay_and_touched_days():
     assert [r.key for r in to_replay(records, date(2017, 10, 2), None)] == ["b"]
     assert [r.key for r in to_replay(records, None, "a")] == ["a"]
     assert touched_days(records) == {date(2017, 9, 30)}
-
-
-def test_days_are_measured_in_even_runs_of_neighbours_one_run_per_worker():
-    days = [date(2017, 10, d) for d in range(1, 11)]  # 10 days, 4 workers: 3, 3, 2, 2
-    assert [[d.day for d in run] for run in consecutive(days, 4)] == [[1, 2, 3], [4, 5, 6], [7, 8], [9, 10]]
-    assert consecutive(days[:2], 4) == [[days[0]], [days[1]]]  # never an empty run
-    assert consecutive([], 4) == []
