@@ -14,7 +14,10 @@ Estimators, each judged on every domain with nothing tuned on it:
 - ACC: adjusted CC with the error rates of the hand-labelled customer-care tweets (what 0.2 shipped);
 - ACC-LODO: adjusted CC with the error rates measured on every *other* dataset plus the care tweets;
 - PCC: the mean of the model's class probabilities (its softmax);
-- SLD: Saerens–Latte–Decaestecker EM re-weighting of those probabilities toward the domain's prior.
+- SLD: Saerens–Latte–Decaestecker EM re-weighting of those probabilities toward the domain's prior;
+- QuaPy's maintained quantifiers on the same model's verdicts and probabilities, their aggregation
+  fitted on every labelled tweet of the *other* datasets (the care tweets included): ACC, PACC,
+  EMQ (SLD), KDEy-ML and DM-y (HDy and the median sweep are binary-only there).
 
 The interval checked is the shipped one (tasks/sps/estimate.py): sampling error plus the spread of
 CC's error between domains, that spread measured on the *other* domains only.
@@ -29,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from quapy.method import aggregative
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from tasks.sps.estimate import cc_sps, shift_sd
 from tasks.sps.stance_model import CLASSES, SCALE, features, predict, weights
@@ -138,11 +143,49 @@ def sld(probs: np.ndarray, train_prior: np.ndarray, rounds: int = 200) -> np.nda
     return prior
 
 
+class _Fitted(BaseEstimator, ClassifierMixin):
+    """The shipped model's outputs as QuaPy's classifier: its input *is* the posterior matrix."""
+
+    def __init__(self) -> None:
+        self.classes_ = np.array([0, 1, 2])  # detractor, neutral, promoter
+
+    def fit(self, posteriors: np.ndarray, labels: np.ndarray) -> _Fitted:
+        return self
+
+    def predict(self, posteriors: np.ndarray) -> np.ndarray:
+        return posteriors.argmax(axis=1)
+
+    def predict_proba(self, posteriors: np.ndarray) -> np.ndarray:
+        return posteriors
+
+
+#: name → (QuaPy quantifier, reads probabilities rather than verdicts)
+QUAPY = {
+    "qp_acc": (lambda: aggregative.ACC(_Fitted(), fit_classifier=False, val_split=None), False),
+    "qp_pacc": (lambda: aggregative.PACC(_Fitted(), fit_classifier=False, val_split=None), True),
+    "qp_emq": (lambda: aggregative.EMQ(_Fitted(), fit_classifier=False, exact_train_prev=False), True),
+    "qp_kdey": (lambda: aggregative.KDEyML(_Fitted(), fit_classifier=False, val_split=None, random_state=0), True),
+    "qp_dmy": (lambda: aggregative.DMy(_Fitted(), fit_classifier=False, val_split=None), True),
+}
+
+
+def quapy_sps(name: str, fit: list[tuple[np.ndarray, np.ndarray]], target: np.ndarray) -> float:
+    """SPS of `target` by QuaPy's `name`, its aggregation fitted on (outputs, people's stance) pairs.
+
+    Outputs are the model's probabilities (n × 3) or its verdicts (n, −1/0/+1), as QUAPY says."""
+    make, soft = QUAPY[name]
+    quantifier = make()
+    outputs = np.concatenate([o for o, _ in fit]) if soft else np.concatenate([o + 1 for o, _ in fit])
+    quantifier.aggregation_fit(outputs, np.concatenate([labels + 1 for _, labels in fit]))
+    return _from_shares(quantifier.aggregate(target if soft else target + 1))
+
+
 def evaluate(found: list[Domain]) -> pl.DataFrame:
     verdicts = {d.name: predict(d.text) for d in found}
     care_rates = shipped_confusion()
     care_prior = care_rates.sum(axis=1) / care_rates.sum()
     cc_error = {d.name: _sps(verdicts[d.name]) - d.people_sps for d in found}
+    probs = {d.name: probabilities(d.text) for d in found}
     rows = []
     for d in found:
         model = verdicts[d.name]
@@ -151,16 +194,19 @@ def evaluate(found: list[Domain]) -> pl.DataFrame:
         lodo_rates = care_rates + sum(
             (confusion(o.stance, verdicts[o.name]) for o in others if o.dataset != "care"), np.zeros((3, 3))
         )
-        probs = probabilities(d.text)
         held_shift = shift_sd([cc_error[o.name] for o in others if o.authors >= MIN_DOMAIN_AUTHORS])
         cc, low, high = cc_sps((int(counts[0]), int(counts[1]), int(counts[2])), (0, 0, 0), held_shift)
         estimates = {
             "cc": cc,
             "acc": _from_shares(corrected_shares(counts, care_rates)),
             "acc_lodo": _from_shares(corrected_shares(counts, lodo_rates)),
-            "pcc": _from_shares(probs.mean(axis=0)),
-            "sld": _from_shares(sld(probs, care_prior)),
+            "pcc": _from_shares(probs[d.name].mean(axis=0)),
+            "sld": _from_shares(sld(probs[d.name], care_prior)),
         }
+        for name, (_, soft) in QUAPY.items():
+            outputs = probs if soft else {k: v.to_numpy() for k, v in verdicts.items()}
+            fit = [(outputs[o.name], o.stance.to_numpy()) for o in others]
+            estimates[name] = quapy_sps(name, fit, outputs[d.name])
         rows.append(
             {"domain": d.name, "authors": d.authors, "people": round(d.people_sps, 1)}
             | {k: round(float(v), 1) for k, v in estimates.items()}
@@ -184,7 +230,7 @@ def summary(table: pl.DataFrame) -> pl.DataFrame:
                 "worst_error": float(big[f"{name}_error"].abs().max()),
                 "mean_abs_error": round(float(big[f"{name}_error"].abs().mean()), 1),
             }
-            for name in ("cc", "acc", "acc_lodo", "pcc", "sld")
+            for name in ("cc", "acc", "acc_lodo", "pcc", "sld", *QUAPY)
         ]
     )
 
@@ -196,7 +242,9 @@ def main() -> None:
     found = domains()
     table = evaluate(found)
     print(
-        table.select("domain", "authors", "people", "cc", "acc", "acc_lodo", "pcc", "sld", "cc_low", "cc_high", "holds")
+        table.select(
+            "domain", "authors", "people", "cc", "acc", "acc_lodo", "pcc", "sld", *QUAPY, "cc_low", "cc_high", "holds"
+        )
     )
     print(table.select("domain", *[c for c in table.columns if c.endswith("_error")]))
     big = table.filter(pl.col("authors") >= MIN_DOMAIN_AUTHORS)
