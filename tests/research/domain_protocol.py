@@ -17,7 +17,8 @@ Estimators, each judged on every domain with nothing tuned on it:
 - SLD: Saerens–Latte–Decaestecker EM re-weighting of those probabilities toward the domain's prior;
 - QuaPy's maintained quantifiers on the same model's verdicts and probabilities, their aggregation
   fitted on every labelled tweet of the *other* datasets (the care tweets included): ACC, PACC,
-  EMQ (SLD), KDEy-ML and DM-y (HDy and the median sweep are binary-only there).
+  EMQ (SLD) on raw and on calibrated probabilities (BCTS), KDEy-ML and DM-y (HDy and the median
+  sweep are binary-only there).
 
 The interval checked is the shipped one (tasks/sps/estimate.py): sampling error plus the spread of
 CC's error between domains, that spread measured on the *other* domains only.
@@ -164,6 +165,11 @@ QUAPY = {
     "qp_acc": (lambda: aggregative.ACC(_Fitted(), fit_classifier=False, val_split=None), False),
     "qp_pacc": (lambda: aggregative.PACC(_Fitted(), fit_classifier=False, val_split=None), True),
     "qp_emq": (lambda: aggregative.EMQ(_Fitted(), fit_classifier=False, exact_train_prev=False), True),
+    # calibrated first (bias-corrected temperature scaling on the fit data), then EM
+    "qp_emq_bcts": (
+        lambda: aggregative.EMQ(_Fitted(), fit_classifier=False, exact_train_prev=False, calib="bcts"),
+        True,
+    ),
     "qp_kdey": (lambda: aggregative.KDEyML(_Fitted(), fit_classifier=False, val_split=None, random_state=0), True),
     "qp_dmy": (lambda: aggregative.DMy(_Fitted(), fit_classifier=False, val_split=None), True),
 }

@@ -20,7 +20,14 @@ def test_the_shipped_shift_is_what_the_protocol_measures_and_counting_wins_the_w
     assert worst["cc"] == min(worst.values())  # the selection rule: smallest worst-case held-out error
     # QuaPy's quantifiers, fitted on the other datasets, stray further where the rates move (apple-2014)
     quapy = {k: v for k, v in worst.items() if k.startswith("qp_")}
-    assert quapy == {"qp_acc": 39.5, "qp_pacc": 37.2, "qp_emq": 56.7, "qp_kdey": 40.6, "qp_dmy": 41.6}
+    assert quapy == {
+        "qp_acc": 39.5,
+        "qp_pacc": 37.2,
+        "qp_emq": 56.7,
+        "qp_emq_bcts": 56.8,  # calibrating the probabilities first does not help
+        "qp_kdey": 40.6,
+        "qp_dmy": 41.6,
+    }
     assert big["holds"].mean() >= 0.9  # the interval, its width from the other domains only
 
 
