@@ -31,7 +31,7 @@ STAMPS = "warehouse/_runs/"
 
 @dataclass(frozen=True)
 class RunStamp:
-    request: str  # e.g. "backfill 2017-10-01..2017-11-30"
+    request: str  # request_of(): "backfill end=2017-11-30 start=2017-10-01"
     settings: str  # Settings.fingerprint()
     code: str
     schema: str
