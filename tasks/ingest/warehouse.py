@@ -10,6 +10,7 @@ and facebook is two mentions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import polars as pl
@@ -17,7 +18,7 @@ import polars as pl
 from tasks.ingest.schema import MENTION_SCHEMA
 from tasks.storage import layout
 from tasks.storage.backends import Storage
-from tasks.storage.codecs import read_frame, to_parquet
+from tasks.storage.codecs import parquet_frame, read_frame, to_parquet
 
 
 def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
@@ -75,19 +76,28 @@ def days_with_mentions(storage: Storage, start: date, end: date) -> list[date]:
     return sorted(d for d in days if d is not None and start <= d <= end)
 
 
-def load_window(storage: Storage, start: date, end: date) -> pl.DataFrame:
-    """All mentions created in [start, end], each (platform, mention_id) once."""
+#: A hook that sees each warehouse part as it is read: its key, its bytes and its frame.
+PartHook = Callable[[str, bytes, pl.DataFrame], pl.DataFrame]
+
+
+def load_window(storage: Storage, start: date, end: date, part_hook: PartHook | None = None) -> pl.DataFrame:
+    """All mentions created in [start, end], each (platform, mention_id) once.
+
+    `part_hook` may add columns to each part before the parts are merged (tasks/sps/stance_store.py
+    adds each customer mention's stored stance)."""
     parts = []
     day = start
     while day <= end:
         for key in storage.keys(layout.warehouse_day(day)):
             if key.endswith(".parquet"):
-                parts.append(read_frame(storage, key, schema=MENTION_SCHEMA))
+                data = storage.read(key)
+                part = parquet_frame(data, schema=MENTION_SCHEMA)
+                parts.append(part_hook(key, data, part) if part_hook else part)
         day += timedelta(days=1)
     if not parts:
         return pl.DataFrame(schema=MENTION_SCHEMA)
     return (
-        pl.concat(parts)
+        pl.concat(parts, how="diagonal")
         .sort("platform", "mention_id", "source_file")
         .unique(["platform", "mention_id"], keep="first", maintain_order=True)
     )

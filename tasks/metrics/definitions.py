@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
+import polars.selectors as cs
 
 from tasks.metrics.answered import answered_within
 from tasks.metrics.care import care_metrics
@@ -70,7 +71,7 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.col("created_at").dt.date().alias("date"),
             ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
         )
-        .select(FACT_COLUMNS)
+        .select(*FACT_COLUMNS, cs.by_name("stance", "stance_from_label", require_all=False))  # when stored
         .sort("created_at", "platform", "mention_id")
     )
     return facts, anomalies

@@ -30,6 +30,7 @@ from tasks.reports.periods import Period, period_of
 from tasks.reports.publish import publish_report, read_manifest
 from tasks.reports.validation_summary import day_validation
 from tasks.settings import Settings
+from tasks.sps.stance_store import with_stored_stances
 from tasks.storage import layout
 from tasks.storage.backends import Storage
 from tasks.storage.codecs import read_json
@@ -173,7 +174,7 @@ class ReportInputs:
         if self._brand_posts is None:
             self._brand_posts = load_brand_posts(self.storage)
         return measure_period(
-            load_window(self.storage, *window_for(period, self.horizon_s)),
+            load_window(self.storage, *window_for(period, self.horizon_s), with_stored_stances(self.storage)),
             period,
             registry=self.registry,
             horizon_s=self.horizon_s,
