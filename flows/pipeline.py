@@ -23,6 +23,7 @@ from flows.plan import (
     plan_publish,
     to_replay,
     touched_days,
+    window_days,
 )
 from flows.steps import (
     check_deliveries,
@@ -38,6 +39,7 @@ from flows.steps import (
     retrying,
     send_alerts,
     set_aside,
+    stance_day,
     write_index,
 )
 from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
@@ -130,6 +132,11 @@ def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, se
     costs time, not a report."""
     shown = sorted({d for page in pages for d in trend_days(page)})
     days = unmeasured_days(open_storage(storage_url), shown, watermark, settings)
+    if days:  # every day their windows read, each stanced once (tasks/sps/stance_store.py)
+        read = _with_mentions(storage_url, {d for day in days for d in window_days(day, settings.reply_horizon_hours)})
+        stance = retrying(stance_day, settings)
+        for future in [stance.submit(storage_url, d) for d in sorted(read)]:
+            future.wait()
     prepare = retrying(measure_day, settings)
     for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
         future.wait()

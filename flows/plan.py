@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from tasks.ingest.archive import IngestRecord
 from tasks.metrics.definitions import watermark_after
-from tasks.reports.measure import LOOKBACK_DAYS
+from tasks.reports.measure import LOOKBACK_DAYS, window_for
 from tasks.reports.measure_store import TREND_DAYS
 from tasks.reports.periods import Period, period_of, periods_touching
 from tasks.storage import layout
@@ -114,3 +114,9 @@ def to_replay(records: Iterable[IngestRecord], day: date | None, source: str | N
         and (day is None or r.collected == day.isoformat())
         and (source is None or r.key == source)
     ]
+
+
+def window_days(day: date, horizon_hours: float) -> list[date]:
+    """The created days a day's report reads (tasks/reports/measure.py, window_for)."""
+    start, end = window_for(period_of("daily", day), horizon_hours * 3600)
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

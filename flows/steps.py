@@ -33,6 +33,7 @@ from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed
 from tasks.reports.periods import Period
 from tasks.reports.run_stamp import archives_digest
 from tasks.settings import Settings
+from tasks.sps.stance_store import store_stances
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, TransientStorageError, open_storage, require_root
 
@@ -144,6 +145,12 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
 def measure_day(storage_url: str, day: date, watermark: datetime, settings: Settings) -> str:
     """Measure a day once for every page that shows it (its own and the trend charts of others)."""
     return prepare_day(open_storage(storage_url), day, watermark, settings)
+
+
+@_step("stance-day", "stance {day}")
+def stance_day(storage_url: str, day: date) -> int:
+    """Store the stances of a day's warehouse parts once, before reports read them side by side."""
+    return store_stances(open_storage(storage_url), day)
 
 
 @_step("measure-and-publish", "publish {period.kind} {period.label}")

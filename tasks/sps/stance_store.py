@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from functools import cache
 from importlib import resources
 
 import polars as pl
 
+from tasks.ingest.schema import MENTION_SCHEMA
 from tasks.sps.score import with_stance
 from tasks.storage import layout
 from tasks.storage.backends import Storage
-from tasks.storage.codecs import read_frame, to_parquet
+from tasks.storage.codecs import parquet_frame, read_frame, to_parquet
 
 STANCES = "warehouse/_stances/"
 COLUMNS = ["stance", "stance_from_label"]
@@ -48,19 +50,38 @@ def stanced(part: pl.DataFrame) -> pl.DataFrame:
     return indexed.select("_row").join(judged, on="_row", how="left").sort("_row").drop("_row")
 
 
+def _stances(storage: Storage, part_key: str, data: bytes, part: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """The part's stances, and whether they had to be computed (then they are stored)."""
+    key = stance_key(part_key, data)
+    if storage.exists(key) and (stored := read_frame(storage, key)).height == part.height:
+        return stored, False
+    stances = stanced(part)
+    storage.write(key, to_parquet(stances))
+    stem = key.rsplit("-", 1)[0]
+    for stale in storage.keys(f"{stem}-"):  # the same part's earlier contents
+        if stale != key and re.fullmatch(rf"{re.escape(stem)}-[0-9a-f]{{16}}\.parquet", stale):
+            storage.delete(stale)
+    return stances, True
+
+
 def with_stored_stances(storage: Storage):
     """A `load_window` part hook: the part with its stances, read if stored, else computed and stored."""
 
     def attach(part_key: str, data: bytes, part: pl.DataFrame) -> pl.DataFrame:
-        key = stance_key(part_key, data)
-        stances = read_frame(storage, key) if storage.exists(key) else None
-        if stances is None or stances.height != part.height:
-            stances = stanced(part)
-            storage.write(key, to_parquet(stances))
-            stem = key.rsplit("-", 1)[0]
-            for stale in storage.keys(f"{stem}-"):  # the same part's earlier contents
-                if stale != key and re.fullmatch(rf"{re.escape(stem)}-[0-9a-f]{{16}}\.parquet", stale):
-                    storage.delete(stale)
-        return pl.concat([part, stances], how="horizontal")
+        return pl.concat([part, _stances(storage, part_key, data, part)[0]], how="horizontal")
 
     return attach
+
+
+def store_stances(storage: Storage, day: date) -> int:
+    """Stance every part of a day that has none stored yet; returns how many rows were stanced.
+
+    A run does this for every day its reports read before it measures any, one task per day:
+    reports measured side by side would otherwise stance the same new parts at the same time."""
+    stanced_rows = 0
+    for key in storage.keys(layout.warehouse_day(day)):
+        if key.endswith(".parquet"):
+            data = storage.read(key)
+            part = parquet_frame(data, schema=MENTION_SCHEMA)
+            stanced_rows += part.height if _stances(storage, key, data, part)[1] else 0
+    return stanced_rows

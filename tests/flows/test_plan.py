@@ -12,6 +12,7 @@ from flows.plan import (
     plan_publish,
     to_replay,
     touched_days,
+    window_days,
 )
 from tasks.ingest.archive import IngestRecord
 from tasks.storage.backends import ObjectInfo
@@ -113,3 +114,9 @@ def test_watermark_range_replay_and_touched_days():
     assert [r.key for r in to_replay(records, date(2017, 10, 2), None)] == ["b"]
     assert [r.key for r in to_replay(records, None, "a")] == ["a"]
     assert touched_days(records) == {date(2017, 9, 30)}
+
+
+def test_a_days_window_runs_three_days_back_and_the_horizon_plus_a_day_forward():
+    # 72 h → 3 days, plus the day a reply to the last minute may land on: 10-07 … 10-14
+    assert window_days(date(2017, 10, 10), 72) == [date(2017, 10, d) for d in range(7, 15)]
+    assert window_days(date(2017, 10, 10), 1)[-1] == date(2017, 10, 12)  # 1 h still reaches the next day

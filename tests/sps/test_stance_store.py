@@ -88,3 +88,12 @@ def test_a_part_whose_content_changed_is_stanced_again_and_its_old_stances_remov
     assert window.filter(pl.col("mention_id") == "0")["stance"].item() == -1
     [kept] = store.keys(STANCES)
     assert kept.startswith(f"{STANCES}{stance_store.model_version()}/dt=2017-10-01/a-")
+
+
+def test_a_run_stances_each_part_of_a_day_once_before_reports_read_it(tmp_path):
+    store = open_storage(str(tmp_path))
+    write_parts(store, "a", part(["@AcmeHelp love it", "@AcmeHelp still no refund"]))
+    write_parts(store, "b", part(["@AcmeHelp where is my parcel"]))
+    assert stance_store.store_stances(store, DAY) == 6  # two parts: 4 and 2 rows (brand replies included)
+    assert stance_store.store_stances(store, DAY) == 0  # stored already
+    assert len(store.keys(STANCES)) == 2
