@@ -249,12 +249,11 @@ def run(
     ] = False,
 ) -> None:
     """The nightly job: ingest one day's archives and republish the days they change."""
-    from datetime import UTC, datetime, timedelta
-
     from flows.pipeline import nightly
+    from flows.plan import yesterday
     from tasks.reports.run_stamp import request_of
 
-    when = _day(day) if day else datetime.now(UTC).date() - timedelta(days=1)
+    when = _day(day) if day else yesterday()
     request = request_of("nightly", day=when, allow_empty=allow_empty)
     _run(nightly, request, day=when, storage=storage, allow_empty=allow_empty)
 

@@ -7,7 +7,7 @@ a run reports in `flows.summary`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from prefect import flow, get_run_logger
 from prefect.futures import as_completed
@@ -24,11 +24,11 @@ from flows.plan import (
     to_replay,
     touched_days,
     window_days,
+    yesterday,
 )
 from flows.steps import (
     check_deliveries,
     clear_failed_days,
-    digest_archives,
     forget,
     ingest_archive,
     ingest_records,
@@ -57,10 +57,11 @@ from tasks.storage.backends import ObjectInfo, StorageError, open_storage
 __all__ = ["NoData", "PipelineFailed", "backfill", "nightly", "replay_quarantine"]
 
 
-def _listed(storage_url: str, settings: Settings) -> tuple[list[ObjectInfo], list[IngestRecord]]:
-    """The archive objects, and the records of those not where an archive must be."""
-    archives = retrying(list_archives, settings)(storage_url)
-    return archives, retrying(set_aside, settings)(storage_url, archives, settings)
+def _listed(storage_url: str, settings: Settings) -> tuple[list[ObjectInfo], list[IngestRecord], str]:
+    """The archive objects, the records of those not where an archive must be, and the listing's
+    digest (what the run starts from, for its stamp)."""
+    archives, digest = retrying(list_archives, settings)(storage_url)
+    return archives, retrying(set_aside, settings)(storage_url, archives, settings), digest
 
 
 def _ingest(
@@ -210,8 +211,7 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
-    basis = retrying(digest_archives, settings)(url)
-    archives, misplaced = _listed(url, settings)
+    archives, misplaced, basis = _listed(url, settings)
     in_range = in_collection_range(archives, start, end)
     get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
     forgotten = set(retrying(forget, settings)(url, [o.key for o in archives], start, end))
@@ -230,10 +230,9 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
 
     No archive for the day fails the run (NoData) unless `allow_empty` says a quiet day is expected."""
     settings = Settings.for_storage(storage)
-    day = day or (datetime.now(UTC).date() - timedelta(days=1))
+    day = day or yesterday()
     url = open_storage(settings.storage).url
-    basis = retrying(digest_archives, settings)(url)
-    archives, misplaced = _listed(url, settings)
+    archives, misplaced, basis = _listed(url, settings)
     todays = in_collection_range(archives, day, day)
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     forgotten = set(retrying(forget, settings)(url, [o.key for o in archives], day, day))
@@ -269,7 +268,7 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
     chosen = to_replay(retrying(ingest_records, settings)(url), day, source)
-    archives, misplaced = _listed(url, settings)
+    archives, misplaced, _ = _listed(url, settings)
     listed = {o.key: o for o in archives}
     objects = [listed[r.key] for r in chosen if r.key in listed]
     get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tasks.ingest.archive import IngestRecord
 from tasks.metrics.definitions import watermark_after
@@ -120,3 +120,8 @@ def window_days(day: date, horizon_hours: float) -> list[date]:
     """The created days a day's report reads (tasks/reports/measure.py, window_for)."""
     start, end = window_for(period_of("daily", day), horizon_hours * 3600)
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def yesterday() -> date:
+    """A nightly's default collection day (UTC): the last whole day."""
+    return datetime.now(UTC).date() - timedelta(days=1)

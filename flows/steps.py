@@ -31,7 +31,7 @@ from tasks.reports.index import publish_index
 from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
 from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
 from tasks.reports.periods import Period
-from tasks.reports.run_stamp import archives_digest
+from tasks.reports.run_stamp import listing_digest
 from tasks.settings import Settings
 from tasks.sps.stance_store import store_stances
 from tasks.storage import layout
@@ -76,21 +76,16 @@ def _logger():
 
 
 @_step("list-archives")
-def list_archives(storage_url: str) -> list[ObjectInfo]:
-    """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not skipped."""
+def list_archives(storage_url: str) -> tuple[list[ObjectInfo], str]:
+    """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not
+    skipped; and the digest of the whole listing, markers and mappings included, for the run's stamp."""
     storage = open_storage(storage_url)
     require_root(storage)
-    return [
-        o
-        for o in storage.list(layout.ARCHIVES)
-        if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
+    listed = storage.list(layout.ARCHIVES)
+    archives = [
+        o for o in listed if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
     ]
-
-
-@_step("digest-archives")
-def digest_archives(storage_url: str) -> str:
-    """What a run starts from, for its stamp (tasks/reports/run_stamp.py)."""
-    return archives_digest(open_storage(storage_url))
+    return archives, listing_digest(listed)
 
 
 @_step("set-aside-misplaced")

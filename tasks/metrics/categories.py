@@ -32,6 +32,7 @@ QUEUE_LENGTH = 50
 class Category:
     name: str
     pattern: str
+    drop: bool = False  # in a brand's own list: take the shared category of this name away
 
 
 def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
@@ -42,7 +43,8 @@ def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
     `drop = true` in place of a pattern removes that category (in a brand's own list)."""
     categories = []
     for entry in entries:
-        name, pattern = entry.get("name"), "" if entry.get("drop") is True else entry.get("pattern")
+        drop = entry.get("drop") is True
+        name, pattern = entry.get("name"), "" if drop else entry.get("pattern")
         if not isinstance(name, str) or not isinstance(pattern, str):
             raise ValueError(f"{source}: every [[category]] needs a name and a pattern, got {entry!r}")
         try:
@@ -50,7 +52,7 @@ def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
         except pl.exceptions.ComputeError as exc:
             reason = str(exc).split("\n\nThis error occurred")[0].strip().splitlines()[-1]
             raise ValueError(f"{source}: category {name!r} has a bad pattern: {reason}") from None
-        categories.append(Category(name, pattern))
+        categories.append(Category(name, pattern, drop))
     return tuple(categories)
 
 
@@ -67,7 +69,7 @@ class Taxonomy:
     def of(self, brand: str) -> tuple[Category, ...]:
         own = self.brands.get(brand, ())
         names = {c.name for c in own}
-        return tuple(c for c in own if c.pattern) + tuple(c for c in self.shared if c.name not in names)
+        return tuple(c for c in own if not c.drop) + tuple(c for c in self.shared if c.name not in names)
 
 
 @cache

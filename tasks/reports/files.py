@@ -276,6 +276,17 @@ def _row(cells: list[str]) -> str:
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
+def _section(title: str, table_id: str, headers: list[str], rows: str, *, before: str = "", after: str = "") -> str:
+    """A titled table that scrolls in its box; `before`/`after`: notes around it (already escaped)."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    return (
+        f"<h2>{html.escape(title)}</h2>"
+        + (f'<p class="note">{before}</p>' if before else "")
+        + f'<div class="wrap"><table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+        + (f'<p class="note">{after}</p>' if after else "")
+    )
+
+
 def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]) -> str:
     """A readable, self-contained page: one row per brand, everything escaped."""
     table = measure.metrics.join(
@@ -457,10 +468,11 @@ def _queue(measure: PeriodMeasure) -> str:
         f'<td class="text">{html.escape(r["text"])}</td></tr>'
         for r in measure.queue.head(15).iter_rows(named=True)
     )
-    return (
-        "<h2>Unanswered: answer these first (by severity, then the longest waiting)</h2>"
-        '<div class="wrap"><table id="queue"><thead><tr><th>severity</th><th>brand</th><th>category</th>'
-        f"<th>waiting</th><th>text (masked)</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    return _section(
+        "Unanswered: answer these first (by severity, then the longest waiting)",
+        "queue",
+        ["severity", "brand", "category", "waiting", "text (masked)"],
+        rows,
     )
 
 
@@ -477,11 +489,12 @@ def _categories(measure: PeriodMeasure) -> str:
         f"<tr><td>{html.escape(c)}</td><td>{i}</td><td>{_fmt_share(a / i)}</td><td>{d}</td></tr>"
         for c, i, a, d in per.select("category", "inbound", "responded", "detractors").iter_rows()
     )
-    return (
-        '<h2>What customers wrote about</h2><div class="wrap"><table id="categories"><thead><tr><th>Category</th>'
-        "<th>Mentions</th><th>Answered</th><th>Detractors</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
-        '<p class="note">Per brand, with first response and SPS by category: categories.parquet.</p>'
+    return _section(
+        "What customers wrote about",
+        "categories",
+        ["Category", "Mentions", "Answered", "Detractors"],
+        rows,
+        after="Per brand, with first response and SPS by category: categories.parquet.",
     )
 
 
@@ -510,17 +523,15 @@ def _peers(table: pl.DataFrame) -> str:
                 _pctile(r["industry_sla_attainment_pctile"]),
             ]
         rows.append(_row(cells))
-    return (
-        f'<h2>How brands compare</h2><p class="note">Percentile among the brands with at least {PEER_MIN_INBOUND} '
-        "mentions in this "
-        "period (100 = best of them; a faster first response ranks higher); a brand with fewer is not placed."
-        '</p><div class="wrap"><table id="peers"><thead><tr>'
-        + "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></div>"
-        + f'<p class="note">{table.height - placed.height} brand(s) with fewer than {PEER_MIN_INBOUND} mentions: '
-        "not enough data to place.</p>"
+    return _section(
+        "How brands compare",
+        "peers",
+        headers,
+        "".join(rows),
+        before=f"Percentile among the brands with at least {PEER_MIN_INBOUND} mentions in this period (100 = best"
+        " of them; a faster first response ranks higher); a brand with fewer is not placed.",
+        after=f"{table.height - placed.height} brand(s) with fewer than {PEER_MIN_INBOUND} mentions: "
+        "not enough data to place.",
     )
 
 
@@ -537,10 +548,12 @@ def _platforms(measure: PeriodMeasure) -> str:
         f"<tr><td>{html.escape(p)}</td><td>{b}</td><td>{i}</td><td>{a}</td><td>{_fmt_share(a / i)}</td></tr>"
         for p, i, a, b in per.select("platform", "inbound", "responded", "brands").iter_rows()
     )
-    return (
-        '<h2>By platform</h2><div class="wrap"><table id="platforms"><thead><tr><th>Platform</th><th>Brands</th>'
-        f"<th>Inbound</th><th>Answered</th><th>Response rate</th></tr></thead><tbody>{rows}</tbody></table></div>"
-        '<p class="note">Per brand and platform: platforms.parquet.</p>'
+    return _section(
+        "By platform",
+        "platforms",
+        ["Platform", "Brands", "Inbound", "Answered", "Response rate"],
+        rows,
+        after="Per brand and platform: platforms.parquet.",
     )
 
 
@@ -555,12 +568,12 @@ def _urgent(measure: PeriodMeasure) -> str:
         f'<td class="text">{html.escape(r["text"])}</td></tr>'
         for r in rows
     )
-    return (
-        f"<h2>Unanswered urgent mentions ({len(rows)})</h2>"
-        '<p class="note">Security, fraud, account, outage or safety words; e-mail addresses, phone and card '
-        "numbers masked.</p>"
-        '<div class="wrap"><table id="urgent"><thead><tr><th>id</th><th>brand</th><th>created (UTC)</th><th>age</th>'
-        f"<th>text</th></tr></thead><tbody>{cells}</tbody></table></div>"
+    return _section(
+        f"Unanswered urgent mentions ({len(rows)})",
+        "urgent",
+        ["id", "brand", "created (UTC)", "age", "text"],
+        cells,
+        before="Security, fraud, account, outage or safety words; e-mail addresses, phone and card numbers masked.",
     )
 
 

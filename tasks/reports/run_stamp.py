@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from tasks.ingest.schema import SCHEMA_VERSION
 from tasks.storage import layout
-from tasks.storage.backends import Storage
+from tasks.storage.backends import ObjectInfo, Storage
 from tasks.storage.codecs import read_json
 from tasks.version import code_version
 
@@ -42,13 +42,16 @@ class RunStamp:
     periods: list[str]  # and the weekly and monthly ones ("weekly/2017-W44")
 
 
-def storage_digest(storage: Storage, prefixes: tuple[str, ...]) -> str:
-    """One hash over every object's key, size and ETag under `prefixes`: any write, removal or edit moves it."""
+def listing_digest(objects: list[ObjectInfo]) -> str:
+    """One hash over every object's key, size and ETag: any write, removal or edit moves it."""
     digest = hashlib.sha256()
-    for prefix in prefixes:
-        for info in storage.list(prefix):
-            digest.update(f"{info.key}\0{info.size}\0{info.etag}\n".encode())
+    for info in objects:
+        digest.update(f"{info.key}\0{info.size}\0{info.etag}\n".encode())
     return digest.hexdigest()
+
+
+def storage_digest(storage: Storage, prefixes: tuple[str, ...]) -> str:
+    return listing_digest([info for prefix in prefixes for info in storage.list(prefix)])
 
 
 def request_of(flow: str, **params: object) -> str:

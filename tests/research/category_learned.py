@@ -46,9 +46,8 @@ def mentions() -> pl.DataFrame:
 
 def judged(c: float = 8.0, min_confidence: float = 0.4) -> dict[str, tuple[int, int, int]]:
     """(right of all, right of those people put in a named category, named) per method."""
-    pairs = mentions().with_columns(
-        pl.Series("rule", _rules(mentions()["text"])), pl.Series("weak", _rules(mentions()["reply"]))
-    )
+    pairs = mentions()
+    pairs = pairs.with_columns(pl.Series("rule", _rules(pairs["text"])), pl.Series("weak", _rules(pairs["reply"])))
     held = pl.read_csv(FIXTURES / "category_heldout.csv", schema=LABELS)
     tune = pl.read_csv(FIXTURES / "category_labels.csv", schema=LABELS).rename({"category": "hand"})
     train = (

@@ -192,6 +192,7 @@ def evaluate(found: list[Domain]) -> pl.DataFrame:
     care_prior = care_rates.sum(axis=1) / care_rates.sum()
     cc_error = {d.name: _sps(verdicts[d.name]) - d.people_sps for d in found}
     probs = {d.name: probabilities(d.text) for d in found}
+    crisp = {k: v.to_numpy() for k, v in verdicts.items()}
     rows = []
     for d in found:
         model = verdicts[d.name]
@@ -210,7 +211,7 @@ def evaluate(found: list[Domain]) -> pl.DataFrame:
             "sld": _from_shares(sld(probs[d.name], care_prior)),
         }
         for name, (_, soft) in QUAPY.items():
-            outputs = probs if soft else {k: v.to_numpy() for k, v in verdicts.items()}
+            outputs = probs if soft else crisp
             fit = [(outputs[o.name], o.stance.to_numpy()) for o in others]
             estimates[name] = quapy_sps(name, fit, outputs[d.name])
         rows.append(

@@ -31,6 +31,10 @@ def embed(texts: list[str]) -> np.ndarray:
     return model.encode(texts, batch_size=128)
 
 
+def _sps(column: str) -> pl.Expr:
+    return 100 * ((pl.col(column) == 1).mean() - (pl.col(column) == -1).mean())
+
+
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
@@ -46,11 +50,10 @@ def main() -> None:
         verdict = pl.Series("verdict", model.predict(held_x)).replace_strict(
             {"detractor": -1, "neutral": 0, "promoter": 1}, return_dtype=pl.Int8
         )
-        sps = lambda col: 100 * ((pl.col(col) == 1).mean() - (pl.col(col) == -1).mean())  # noqa: E731
         table = (
             held.with_columns(verdict)
             .group_by("domain")
-            .agg(pl.len().alias("authors"), sps("stance").alias("people"), sps("verdict").alias("cc"))
+            .agg(pl.len().alias("authors"), _sps("stance").alias("people"), _sps("verdict").alias("cc"))
             .with_columns((pl.col("cc") - pl.col("people")).round(1).alias("error"))
             .sort("domain")
         )
