@@ -1,7 +1,7 @@
 """Benchmark (not a test): the whole `sps backfill` beside a DuckDB anchor, on the same archive.
 
     python -m tests.benchmarks.bench_anchor --mentions 1000000 [--days 7] [--brands 60] [--runs 3]
-        [--baseline /path/to/another/checkout]
+        [--baseline /path/to/another/checkout] [--daily]
 
 Writes one synthetic twcs-layout archive (tests/benchmarks/bench_pipeline.py's generator), then
 runs, one after the other and each in its own process: (1) the anchor, a short DuckDB script that
@@ -11,6 +11,8 @@ days on a fresh local store and Prefect home. Prints wall time, CPU time and pea
 of each (medians over `--runs`, the commands interleaved), and the backfill-to-anchor ratios.
 `--baseline` also runs the backfill of another checkout of this project (an older commit, say)
 on a fresh copy of the same archive, interleaved with the others, and prints new / baseline.
+`--daily` delivers the same rows as one archive per collection day (each post under the day it
+was written), the layout a nightly feed builds, instead of one export holding the whole range.
 The anchor is a yardstick, not the product: it skips validation, attribution, SPS and the reports.
 """
 
@@ -27,7 +29,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from tests.benchmarks.bench_pipeline import START, synthetic_twcs
+import polars as pl
+
+from tests.benchmarks.bench_pipeline import START, TWITTER, synthetic_twcs
 
 ANCHOR = textwrap.dedent(
     """
@@ -68,16 +72,38 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)
 
 
-def _backfill(root: Path, archive: Path, last, checkout: Path | None) -> list[str]:
-    """A fresh store holding only the archive, and the command that backfills it (from `checkout`)."""
+def _backfill(root: Path, archives: list[Path], last, checkout: Path | None) -> list[str]:
+    """A fresh store holding only the archives, and the command that backfills it (from `checkout`)."""
     store = Path(tempfile.mkdtemp(dir=root))
-    target = store / archive.relative_to(root / "archive")
-    target.parent.mkdir(parents=True)
-    os.link(archive, target)
+    for archive in archives:
+        target = store / archive.relative_to(root / "archive")
+        target.parent.mkdir(parents=True)
+        os.link(archive, target)
     code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flows.cli import app; app()"
     where = str(checkout or Path(__file__).parents[2])
     when = ["--start", START.date().isoformat(), "--end", last.isoformat(), "--storage", str(store)]
     return [sys.executable, "-c", code, where, "backfill", *when]
+
+
+def _deliveries(folder: Path, csv: bytes, collected, days: int) -> list[Path]:
+    """The archive as one export collected on `collected`, or (None) one file per day its posts were
+    written, for the `days` the mentions span (replies written later are never delivered, as when a
+    feed is backfilled up to today)."""
+    if collected is not None:
+        target = folder / f"dt={collected}" / "bench.csv"
+        target.parent.mkdir(parents=True)
+        target.write_bytes(csv)
+        return [target]
+    frame = pl.read_csv(csv, infer_schema=False)
+    day = pl.col("created_at").str.to_datetime(TWITTER).dt.date().alias("day")
+    frame = frame.with_columns(day).filter(pl.col("day") < START.date() + timedelta(days=days))
+    written = []
+    for (when,), rows in frame.partition_by("day", as_dict=True, maintain_order=True).items():
+        target = folder / f"dt={when}" / "bench.csv"
+        target.parent.mkdir(parents=True)
+        rows.drop("day").write_csv(target)
+        written.append(target)
+    return sorted(written)
 
 
 def main() -> None:
@@ -87,26 +113,35 @@ def main() -> None:
     parser.add_argument("--brands", type=int, default=60)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--baseline", type=Path, help="another checkout whose backfill runs beside this one's")
+    parser.add_argument("--daily", action="store_true", help="one archive per collection day, not one export")
     args = parser.parse_args()
     results: dict[str, list[tuple[float, float, float, int]]] = {}
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
-        last = (START + timedelta(days=args.days + 20)).date()  # replies arrive up to 20 days later
-        archive = root / "archive" / "archives" / "twitter" / f"dt={last}" / "bench.csv"
-        archive.parent.mkdir(parents=True)
-        archive.write_bytes(synthetic_twcs(args.mentions, args.days, args.brands))
-        size_mb = archive.stat().st_size / 1e6
+        export = (START + timedelta(days=args.days + 20)).date()  # replies arrive up to 20 days later
+        last = (START + timedelta(days=args.days - 1)).date() if args.daily else export
+        archives = _deliveries(
+            root / "archive" / "archives" / "twitter",
+            synthetic_twcs(args.mentions, args.days, args.brands),
+            None if args.daily else export,
+            args.days,
+        )
+        size_mb = sum(a.stat().st_size for a in archives) / 1e6
         script = root / "anchor.py"
         script.write_text(ANCHOR)
         contenders = {"sps backfill": None} | ({"baseline backfill": args.baseline} if args.baseline else {})
         for _ in range(args.runs):
             env = os.environ | {"PREFECT_HOME": tempfile.mkdtemp(dir=root), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-            anchor = [sys.executable, str(script), str(archive), str(root / "anchor.parquet")]
+            source = str(root / "archive" / "archives" / "twitter" / "*" / "bench.csv")
+            anchor = [sys.executable, str(script), source, str(root / "anchor.parquet")]
             results.setdefault("DuckDB anchor", []).append(measured(anchor, env))
             for name, checkout in contenders.items():
-                results.setdefault(name, []).append(measured(_backfill(root, archive, last, checkout), env))
+                results.setdefault(name, []).append(measured(_backfill(root, archives, last, checkout), env))
     medians = {name: tuple(statistics.median(r[i] for r in runs) for i in range(4)) for name, runs in results.items()}
-    print(f"{args.mentions:,} mentions over {args.days} days, {args.brands} brands: archive {size_mb:.0f} MB")
+    print(
+        f"{args.mentions:,} mentions over {args.days} days, {args.brands} brands: {len(archives)} archive(s),"
+        f" {size_mb:.0f} MB"
+    )
     print(f"medians of {args.runs} run(s), interleaved")
     print(f"{'':<22}{'wall s':>9}{'CPU s':>9}{'peak GiB':>10}{'exit':>6}")
     for name, (wall, cpu, rss, code) in medians.items():
