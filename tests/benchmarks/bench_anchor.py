@@ -26,7 +26,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -72,7 +72,7 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)
 
 
-def _backfill(root: Path, archives: list[Path], last, checkout: Path | None) -> list[str]:
+def _backfill(root: Path, archives: list[Path], last: date, checkout: Path | None) -> list[str]:
     """A fresh store holding only the archives, and the command that backfills it (from `checkout`)."""
     store = Path(tempfile.mkdtemp(dir=root))
     for archive in archives:
@@ -85,7 +85,7 @@ def _backfill(root: Path, archives: list[Path], last, checkout: Path | None) -> 
     return [sys.executable, "-c", code, where, "backfill", *when]
 
 
-def _deliveries(folder: Path, csv: bytes, collected, days: int) -> list[Path]:
+def _deliveries(folder: Path, csv: bytes, collected: date | None, days: int) -> list[Path]:
     """The archive as one export collected on `collected`, or (None) one file per day its posts were
     written, for the `days` the mentions span (replies written later are never delivered, as when a
     feed is backfilled up to today)."""
