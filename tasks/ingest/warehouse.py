@@ -11,6 +11,7 @@ and facebook is two mentions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
@@ -49,13 +50,29 @@ def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None
 _BRAND_POST_SCHEMA = {"platform": pl.String, "mention_id": pl.String, "author_id": pl.String}
 
 
-def load_brand_posts(storage: Storage) -> pl.DataFrame:
-    """Every brand post ever ingested (platform, mention_id, author_id), each (platform, id) once."""
-    parts = [_brand_post_part(storage, k) for k in storage.keys(layout.BRAND_POSTS) if k.endswith(".parquet")]
-    if not parts:
-        return pl.DataFrame(schema=_BRAND_POST_SCHEMA)
+@dataclass(frozen=True)
+class BrandPosts:
+    """The brand posts a window's attribution needs from the whole history, not the history itself:
+    the index of every brand post ever grows with the archive, what one report reads does not."""
+
+    posts: pl.DataFrame  # platform, mention_id, author_id: the posts the window's mentions reply to
+    handles: list[str]  # every author seen posting as a brand, in any archive (sorted)
+
+
+def load_brand_posts(storage: Storage, window: pl.DataFrame) -> BrandPosts:
+    """The brand posts `window`'s mentions reply to (each (platform, id) once, as across the whole
+    index), and every brand handle; one index part in memory at a time."""
     key = ["platform", "mention_id"]
-    return pl.concat(parts).sort(*key, "author_id").unique(key, keep="first", maintain_order=True)
+    replied_to = window.select("platform", pl.col("in_reply_to_id").alias("mention_id")).drop_nulls().unique()
+    posts = [pl.DataFrame(schema=_BRAND_POST_SCHEMA)]
+    handles: set[str] = set()
+    for part_key in storage.keys(layout.BRAND_POSTS):
+        if part_key.endswith(".parquet"):
+            part = _brand_post_part(storage, part_key)
+            posts.append(part.join(replied_to, on=key, how="semi"))
+            handles.update(part["author_id"].drop_nulls().unique())
+    found = pl.concat(posts).sort(*key, "author_id").unique(key, keep="first", maintain_order=True)
+    return BrandPosts(found, sorted(handles))
 
 
 def _brand_post_part(storage: Storage, key: str) -> pl.DataFrame:

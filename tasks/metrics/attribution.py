@@ -8,36 +8,42 @@ addresses that is a known brand. Whatever none of these reach stays null
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import polars as pl
+
+if TYPE_CHECKING:
+    from tasks.ingest.warehouse import BrandPosts
 
 HANDLE = r"@(\w+)"
 
 
-def known_brands(brand_posts: pl.DataFrame, registry: dict[str, str]) -> dict[str, str]:
+def known_brands(handles: Iterable[str], registry: dict[str, str]) -> dict[str, str]:
     """Lower-cased handle or alias → canonical brand handle.
 
     `registry` maps lower-cased handles and aliases to handles; brands seen
     writing (`is_brand_author`) are known too. The registry wins a clash.
     """
-    seen = brand_posts.select(pl.col("author_id").unique().sort()).to_series().to_list()
-    return {handle.lower(): handle for handle in seen} | registry
+    return {handle.lower(): handle for handle in sorted(set(handles))} | registry
 
 
-def attribute(
-    mentions: pl.DataFrame, registry: dict[str, str], brand_posts: pl.DataFrame | None = None
-) -> pl.DataFrame:
+def attribute(mentions: pl.DataFrame, registry: dict[str, str], brand_posts: BrandPosts | None = None) -> pl.DataFrame:
     """Fill `brand` for customer mentions from the evidence above; keeps every row.
 
-    `brand_posts` (platform, mention_id, author_id) indexes brand posts beyond
-    `mentions`, so a reply to a brand post of weeks ago still finds its brand.
+    `brand_posts` brings brand posts beyond `mentions` (tasks/ingest/warehouse.py), so
+    a reply to a brand post of weeks ago still finds its brand, and a brand seen
+    posting in any archive is known by its handle.
     Ids are unique only within a platform: every match is on (platform, id).
     """
     post_id = ["platform", "mention_id"]
     own = mentions.filter(pl.col("is_brand_author")).select(*post_id, "author_id")
     index = (
-        own if brand_posts is None else pl.concat([own, brand_posts]).unique(post_id, keep="first", maintain_order=True)
+        own
+        if brand_posts is None
+        else pl.concat([own, brand_posts.posts]).unique(post_id, keep="first", maintain_order=True)
     )
-    brands = known_brands(index, registry)
+    brands = known_brands([*own["author_id"].drop_nulls(), *(brand_posts.handles if brand_posts else [])], registry)
     replies = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null())
     answering = (
         replies.sort("created_at", "author_id")

@@ -15,6 +15,7 @@ from functools import partial
 
 import polars as pl
 
+from tasks.ingest.warehouse import BrandPosts
 from tasks.metrics.alerts import customer_replies
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
@@ -111,7 +112,7 @@ def measure_period(
     horizon_s: float,
     default_sla_s: int,
     watermark: datetime,
-    brand_posts: pl.DataFrame | None = None,
+    brand_posts: BrandPosts | None = None,
 ) -> PeriodMeasure:
     """Metrics and SPS for one period (UTC days), from the mentions in its window.
 

@@ -149,7 +149,6 @@ class ReportInputs:
         self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
         self.registry = load_registry(config.brands_file)
         self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
-        self._brand_posts: pl.DataFrame | None = None
 
     def day_fingerprint(self, day: date) -> str | None:
         """The fingerprint of one day's inputs, or None when no archive has mentions created that day."""
@@ -171,16 +170,15 @@ class ReportInputs:
         return records, fingerprint
 
     def measure(self, period: Period) -> PeriodMeasure:
-        if self._brand_posts is None:
-            self._brand_posts = load_brand_posts(self.storage)
+        window = load_window(self.storage, *window_for(period, self.horizon_s), with_stored_stances(self.storage))
         return measure_period(
-            load_window(self.storage, *window_for(period, self.horizon_s), with_stored_stances(self.storage)),
+            window,
             period,
             registry=self.registry,
             horizon_s=self.horizon_s,
             default_sla_s=self.config.sla_target_seconds,
             watermark=self.watermark,
-            brand_posts=self._brand_posts,
+            brand_posts=load_brand_posts(self.storage, window),
         )
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import polars as pl
+
+from tasks.ingest.warehouse import BrandPosts, load_brand_posts
 from tasks.metrics.attribution import attribute
+from tasks.storage import layout
+from tasks.storage.backends import open_storage
+from tasks.storage.codecs import to_parquet
 from tests.frames import frame, post
 
 
@@ -58,8 +64,33 @@ def test_nothing_reaches_it_stays_unattributed():
 
 
 def test_a_reply_to_an_old_brand_post_outside_the_frame_follows_the_index():
-    import polars as pl
-
-    index = pl.DataFrame({"platform": ["twitter"], "mention_id": ["b-old"], "author_id": ["AcmeHelp"]})
+    index = BrandPosts(
+        pl.DataFrame({"platform": ["twitter"], "mention_id": ["b-old"], "author_id": ["AcmeHelp"]}), ["AcmeHelp"]
+    )
     out = attribute(frame(post("m", "c", "2017-10-31 10:00", "thanks for the follow-up", reply_to="b-old")), {}, index)
     assert out["brand"].to_list() == ["AcmeHelp"]
+
+
+def test_a_window_loads_only_the_brand_posts_it_replies_to_and_every_brand_handle(tmp_path):
+    """Two archives' brand-post indexes: b-old is in both (AcmeHelp and, conflicting, ZzzHelp: the
+    first author in name order wins, as over the whole index); b-unrelated is not replied to and stays
+    on disk; ZedCare posted only in the second archive, yet a mention addressing @zedcare finds it."""
+    storage = open_storage(str(tmp_path))
+    index = {
+        "a": [("b-old", "AcmeHelp"), ("b-unrelated", "AcmeHelp")],
+        "b": [("b-old", "ZzzHelp"), ("b-x", "ZedCare")],
+    }
+    for slug, rows in index.items():
+        part = pl.DataFrame(
+            {"platform": "twitter", "mention_id": [i for i, _ in rows], "author_id": [a for _, a in rows]}
+        )
+        storage.write(layout.brand_posts(slug), to_parquet(part))
+    window = frame(
+        post("m1", "c", "2017-10-31 10:00", "thanks for the follow-up", reply_to="b-old"),
+        post("m2", "d", "2017-10-31 11:00", "@zedcare where is my parcel"),
+    )
+    loaded = load_brand_posts(storage, window)
+    assert loaded.posts.rows() == [("twitter", "b-old", "AcmeHelp")]
+    assert loaded.handles == ["AcmeHelp", "ZedCare", "ZzzHelp"]
+    out = attribute(window, {}, loaded)
+    assert dict(zip(out["mention_id"], out["brand"], strict=True)) == {"m1": "AcmeHelp", "m2": "ZedCare"}
