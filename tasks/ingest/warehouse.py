@@ -60,10 +60,16 @@ class BrandPosts:
 
 
 def load_brand_posts(storage: Storage, window: pl.DataFrame) -> BrandPosts:
-    """The brand posts `window`'s mentions reply to (each (platform, id) once, as across the whole
-    index), and every brand handle; one index part in memory at a time."""
+    """The brand posts outside `window` its customer mentions reply to (each (platform, id) once, as
+    across the whole index), and every brand handle; one index part in memory at a time."""
     key = ["platform", "mention_id"]
-    replied_to = window.select("platform", pl.col("in_reply_to_id").alias("mention_id")).drop_nulls().unique()
+    replied_to = (
+        window.filter(~pl.col("is_brand_author").fill_null(False))
+        .select("platform", pl.col("in_reply_to_id").alias("mention_id"))
+        .drop_nulls()
+        .join(window.filter(pl.col("is_brand_author").fill_null(False)), on=key, how="anti")
+        .unique()
+    )
     posts = [pl.DataFrame(schema=_BRAND_POST_SCHEMA)]
     handles: set[str] = set()
     for part_key in storage.keys(layout.BRAND_POSTS):
@@ -113,8 +119,14 @@ def load_window(storage: Storage, start: date, end: date, part_hook: PartHook | 
         day += timedelta(days=1)
     if not parts:
         return pl.DataFrame(schema=MENTION_SCHEMA)
-    return (
-        pl.concat(parts, how="diagonal")
+    whole = pl.concat(parts, how="diagonal")
+    del parts
+    # the first source in name order wins; sorting the keys alone and gathering once holds one copy
+    # of the window's text, not two (sort, then unique)
+    first = (
+        whole.select("platform", "mention_id", "source_file")
+        .with_row_index("_row")
         .sort("platform", "mention_id", "source_file")
         .unique(["platform", "mention_id"], keep="first", maintain_order=True)
     )
+    return whole[first["_row"]]
