@@ -67,7 +67,7 @@ def load_brand_posts(storage: Storage, window: pl.DataFrame) -> BrandPosts:
         window.filter(~pl.col("is_brand_author").fill_null(False))
         .select("platform", pl.col("in_reply_to_id").alias("mention_id"))
         .drop_nulls()
-        .join(window.filter(pl.col("is_brand_author").fill_null(False)), on=key, how="anti")
+        .join(window.filter(pl.col("is_brand_author").fill_null(False)).select(key), on=key, how="anti")
         .unique()
     )
     posts = [pl.DataFrame(schema=_BRAND_POST_SCHEMA)]

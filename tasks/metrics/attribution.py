@@ -43,7 +43,8 @@ def attribute(mentions: pl.DataFrame, registry: dict[str, str], brand_posts: Bra
         if brand_posts is None
         else pl.concat([own, brand_posts.posts]).unique(post_id, keep="first", maintain_order=True)
     )
-    brands = known_brands([*own["author_id"].drop_nulls(), *(brand_posts.handles if brand_posts else [])], registry)
+    seen = own["author_id"].drop_nulls().unique()
+    brands = known_brands([*seen, *(brand_posts.handles if brand_posts else [])], registry)
     replies = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null())
     answering = (
         replies.sort("created_at", "author_id")
