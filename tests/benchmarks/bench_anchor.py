@@ -7,7 +7,7 @@ Writes one synthetic twcs-layout archive (tests/benchmarks/bench_pipeline.py's g
 runs, one after the other and each in its own process: (1) the anchor, a short DuckDB script that
 does the core of the care metrics (inbound per brand and day, answered within 72 h, first-response
 median / p90 / mean, SLA within 1 h, written to Parquet), and (2) `sps backfill` over the archive's
-days on a fresh local store and Prefect home. Prints wall time, CPU time and peak resident memory
+days on a fresh local store, each process with a fresh Prefect home. Prints wall time, CPU time and peak resident memory
 of each (medians over `--runs`, the commands interleaved), and the backfill-to-anchor ratios.
 `--baseline` also runs the backfill of another checkout of this project (an older commit, say)
 on a fresh copy of the same archive, interleaved with the others, and prints new / baseline.
@@ -85,6 +85,12 @@ def _backfill(root: Path, archives: list[Path], last: date, checkout: Path | Non
     return [sys.executable, "-c", code, where, "backfill", *when]
 
 
+def _fresh_prefect(root: Path) -> dict[str, str]:
+    """Each process its own new Prefect home: one shared by the contenders of a run let every one but
+    the first skip creating Prefect's database (~5 s), a bias toward whichever ran later."""
+    return os.environ | {"PREFECT_HOME": tempfile.mkdtemp(dir=root), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+
 def _deliveries(folder: Path, csv: bytes, collected: date | None, days: int) -> list[Path]:
     """The archive as one export collected on `collected`, or (None) one file per day its posts were
     written, for the `days` the mentions span (replies written later are never delivered, as when a
@@ -130,13 +136,13 @@ def main() -> None:
         script = root / "anchor.py"
         script.write_text(ANCHOR)
         contenders = {"sps backfill": None} | ({"baseline backfill": args.baseline} if args.baseline else {})
+        source = str(root / "archive" / "archives" / "twitter" / "*" / "bench.csv")
+        anchor = [sys.executable, str(script), source, str(root / "anchor.parquet")]
         for _ in range(args.runs):
-            env = os.environ | {"PREFECT_HOME": tempfile.mkdtemp(dir=root), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-            source = str(root / "archive" / "archives" / "twitter" / "*" / "bench.csv")
-            anchor = [sys.executable, str(script), source, str(root / "anchor.parquet")]
-            results.setdefault("DuckDB anchor", []).append(measured(anchor, env))
+            results.setdefault("DuckDB anchor", []).append(measured(anchor, _fresh_prefect(root)))
             for name, checkout in contenders.items():
-                results.setdefault(name, []).append(measured(_backfill(root, archives, last, checkout), env))
+                command = _backfill(root, archives, last, checkout)
+                results.setdefault(name, []).append(measured(command, _fresh_prefect(root)))
     medians = {name: tuple(statistics.median(r[i] for r in runs) for i in range(4)) for name, runs in results.items()}
     print(
         f"{args.mentions:,} mentions over {args.days} days, {args.brands} brands: {len(archives)} archive(s),"
