@@ -7,8 +7,9 @@ Writes one synthetic twcs-layout archive (tests/benchmarks/bench_pipeline.py's g
 runs, one after the other and each in its own process: (1) the anchor, a short DuckDB script that
 does the core of the care metrics (inbound per brand and day, answered within 72 h, first-response
 median / p90 / mean, SLA within 1 h, written to Parquet), and (2) `sps backfill` over the archive's
-days on a fresh local store, each process with a fresh Prefect home. Prints wall time, CPU time and peak resident memory
-of each (medians over `--runs`, the commands interleaved), and the backfill-to-anchor ratios.
+days on a fresh local store, each process with a fresh Prefect home. Prints wall time, CPU time and
+peak resident memory of each (medians over `--runs`, the commands interleaved), and the
+backfill-to-anchor ratios.
 `--baseline` also runs the backfill of another checkout of this project (an older commit, say)
 on a fresh copy of the same archive, interleaved with the others, and prints new / baseline.
 `--daily` delivers the same rows as one archive per collection day (each post under the day it
