@@ -144,17 +144,28 @@ def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, se
 
 
 def _run_all(publish, storage_url, periods: list[Period], watermark, settings, run_id, force, pages: Published):
-    """Submit every period, yield (period, outcome or None) as each finishes; failures go to `pages`."""
-    futures = {publish.submit(storage_url, p, watermark, settings, run_id, force): p for p in periods}
-    for future in as_completed(list(futures)):
-        period = futures[future]
-        future.wait()  # as_completed can yield before the final state is recorded
-        if future.state.is_completed():
-            yield period, future.result()
-        else:
-            pages.failed[page_name(period)] = str(future.state.result(raise_on_failure=False))
-            get_run_logger().error("%s failed: %s", page_name(period), pages.failed[page_name(period)])
-            yield period, None
+    """Submit every period, yield (period, outcome or None) as each finishes; failures go to `pages`.
+
+    Months run one after another, beside the days and weeks: a month's window is the largest thing a
+    run holds, and months side by side would make a long backfill's peak memory grow with how many
+    months it spans."""
+    months = [p for p in periods if p.kind == "monthly"]
+    queued = months[:1] + [p for p in periods if p.kind != "monthly"]  # the first month starts at once
+    futures = {publish.submit(storage_url, p, watermark, settings, run_id, force): p for p in queued}
+    months = months[1:]
+    while futures:  # a month submitted in one round is collected in the next
+        for future in as_completed(list(futures)):
+            period = futures.pop(future)
+            future.wait()  # as_completed can yield before the final state is recorded
+            if period.kind == "monthly" and months:
+                following = months.pop(0)
+                futures[publish.submit(storage_url, following, watermark, settings, run_id, force)] = following
+            if future.state.is_completed():
+                yield period, future.result()
+            else:
+                pages.failed[page_name(period)] = str(future.state.result(raise_on_failure=False))
+                get_run_logger().error("%s failed: %s", page_name(period), pages.failed[page_name(period)])
+                yield period, None
 
 
 def _finish(
