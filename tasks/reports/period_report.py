@@ -139,7 +139,8 @@ def _outcome(
 
 
 class ReportInputs:
-    """What a report (or `sps score`) reads, loaded once: ingest records, brand posts, registry."""
+    """What a report (or `sps score`) reads, loaded once: ingest records and registry (the brand posts
+    each window needs are read with it)."""
 
     def __init__(self, storage: Storage, config: Settings, watermark: datetime | None = None) -> None:
         """`watermark`: the run's (from the archive listing); by default the newest ingested collection day's end."""
