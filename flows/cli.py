@@ -250,12 +250,10 @@ def run(
 ) -> None:
     """The nightly job: ingest one day's archives and republish the days they change."""
     from flows.pipeline import nightly
-    from flows.plan import yesterday
-    from tasks.reports.run_stamp import request_of
+    from flows.plan import nightly_request, yesterday
 
     when = _day(day) if day else yesterday()
-    request = request_of("nightly", day=when, allow_empty=allow_empty)
-    _run(nightly, request, day=when, storage=storage, allow_empty=allow_empty)
+    _run(nightly, nightly_request(when, allow_empty), day=when, storage=storage, allow_empty=allow_empty)
 
 
 @app.command()
@@ -267,12 +265,12 @@ def backfill(
 ) -> None:
     """Ingest every archive collected in a date range and publish every day in it."""
     from flows.pipeline import backfill as backfill_flow
-    from tasks.reports.run_stamp import request_of
+    from flows.plan import backfill_request
 
     first, last = _day(start), _day(end)
     if first > last:
         raise typer.BadParameter("--start is after --end")
-    request = None if force else request_of("backfill", start=first, end=last)
+    request = None if force else backfill_request(first, last)
     _run(backfill_flow, request, start=first, end=last, storage=storage, force=force)
 
 
@@ -515,13 +513,13 @@ def serve() -> None:
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
     from flows.pipeline import backfill as backfill_flow
-    from tasks.reports.run_stamp import request_of
+    from flows.plan import backfill_request
     from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
-    request = request_of("backfill", start=DEMO_RANGE[0], end=DEMO_RANGE[1])
+    request = backfill_request(*DEMO_RANGE)
     summary = _run(backfill_flow, request, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)
     console.print(f"storage: [bold]{store.url}[/]")
     console.print(f"busiest day: {store.url}/reports/daily/dt=2017-10-31/report.html")

@@ -18,7 +18,9 @@ from flows.plan import (
     Blocked,
     affected_days,
     archive_watermark,
+    backfill_request,
     in_collection_range,
+    nightly_request,
     page_name,
     plan_publish,
     to_replay,
@@ -49,7 +51,7 @@ from tasks.reports.measure_store import trend_days
 from tasks.reports.notify import AlertNotDelivered
 from tasks.reports.period_report import unmeasured_days
 from tasks.reports.periods import Period
-from tasks.reports.run_stamp import request_of, stamp_run
+from tasks.reports.run_stamp import stamp_run
 from tasks.settings import Settings
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, StorageError, open_storage
@@ -196,8 +198,8 @@ def _finish(
     if request is not None:
         days = summary["published"] + summary["unchanged"] + summary["skipped"]
         periods = [r["period"] for r in summary["periods"]]
+        asked, basis = request
         try:
-            asked, basis = request
             stamp_run(open_storage(storage_url), asked, settings.fingerprint(), basis, days, periods)
         except StorageError as exc:  # only costs the next identical run its shortcut
             get_run_logger().warning("run not stamped: %s", exc)
@@ -232,7 +234,7 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     days |= forgotten & _with_mentions(url, forgotten)  # days a removed archive fed, also outside the range
     pages = _publish_days(url, sorted(days), blocked, archive_watermark(archives), settings, force)
     _clear_unblocked(url, forgotten - days, blocked, settings)
-    return _finish(url, records, pages, misplaced, settings, (request_of("backfill", start=start, end=end), basis))
+    return _finish(url, records, pages, misplaced, settings, (backfill_request(start, end), basis))
 
 
 @flow(name="nightly", log_prints=True)
@@ -256,8 +258,7 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
     _send_new_alerts(pages, settings)
-    request = request_of("nightly", day=day, allow_empty=allow_empty)
-    return _finish(url, records, pages, misplaced, settings, (request, basis))
+    return _finish(url, records, pages, misplaced, settings, (nightly_request(day, allow_empty), basis))
 
 
 def _send_new_alerts(pages: Published, settings: Settings) -> None:

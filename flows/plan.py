@@ -18,6 +18,7 @@ from tasks.metrics.definitions import watermark_after
 from tasks.reports.measure import LOOKBACK_DAYS, window_for
 from tasks.reports.measure_store import TREND_DAYS
 from tasks.reports.periods import Period, period_of, periods_touching
+from tasks.reports.run_stamp import request_of
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo
 
@@ -120,6 +121,16 @@ def window_days(day: date, horizon_hours: float) -> list[date]:
     """The created days a day's report reads (tasks/reports/measure.py, window_for)."""
     start, end = window_for(period_of("daily", day), horizon_hours * 3600)
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def nightly_request(day: date, allow_empty: bool) -> str:
+    """A nightly's run-stamp key: the flow stamps it, the CLI checks it before Prefect starts."""
+    return request_of("nightly", day=day, allow_empty=allow_empty)
+
+
+def backfill_request(start: date, end: date) -> str:
+    """A backfill's run-stamp key (also `sps demo`'s)."""
+    return request_of("backfill", start=start, end=end)
 
 
 def yesterday() -> date:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from tasks.sps.stance_model import predict
+from tasks.sps.stance_model import CLASSES, predict
 from tests.research.domain_protocol import MIN_DOMAIN_AUTHORS, Domain, _sps, domains
 from tests.research.stance_training import DATA, fit, training_frame
 
-STANCE_LABEL = {-1: "detractor", 0: "neutral", 1: "promoter"}
+STANCE_LABEL = {stance: label for label, stance in CLASSES.items()}
 LABELLED_SETS = ("sxsw", "sanders", "apple")
 
 
