@@ -34,7 +34,7 @@ def care_metrics(facts: pl.DataFrame, *, keys: list[str], horizon_s: float) -> p
         .group_by(keys)
         .agg(
             pl.col("_offline").sum().cast(pl.Int64).alias("taken_offline"),
-            (pl.col("_offline").sum() / pl.col("_responded").sum()).alias("taken_offline_rate"),
+            pl.col("_offline").filter(pl.col("_responded")).mean().alias("taken_offline_rate"),  # null: none answered
             praise.sum().cast(pl.Int64).alias("praise_inbound"),
             pl.col("_responded").filter(praise).mean().alias("praise_response_rate"),
             complaint.sum().cast(pl.Int64).alias("complaint_inbound"),

@@ -49,6 +49,23 @@ def test_care_metrics_match_the_hand_count():
     assert facts.filter(pl.col("mention_id") == "m3")["first_response_text"].item().startswith("Sorry! Please DM")
 
 
+def test_with_nothing_answered_the_offline_rate_is_null_not_nan():
+    """0 taken offline of 0 answered is no rate at all: null (an empty CSV cell), as the schema says,
+    never NaN (found on a 2-mention day of untuned data)."""
+    day = frame(
+        post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp hello"),
+        post("r0", ACME, "2017-10-30 09:00", "Hi", brand_post=True),
+    )
+    facts, _ = mention_facts(attribute(day, {}))
+    row = (
+        daily_metrics(facts, horizon_s=72 * 3600, sla_targets={}, default_sla_s=3600, watermark=at("2017-11-05 00:00"))
+        .filter(pl.col("date") == at("2017-10-31 00:00").date())
+        .row(0, named=True)
+    )
+    assert (row["brand"], row["inbound"], row["responded"]) == (ACME, 1, 0)
+    assert (row["taken_offline"], row["taken_offline_rate"]) == (0, None)
+
+
 @pytest.mark.parametrize(
     "reply",
     [  # first responses from the twcs sample
