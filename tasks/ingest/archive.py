@@ -129,6 +129,7 @@ def ingest_object(
         return record
 
     parsed, record.duplicates_dropped = drop_exact_duplicates(inspection.frame)
+    del raw, inspection  # the object's bytes and, when rows repeated, the frame before they were dropped
     checked = with_check_columns(parsed, collected, policy.parameters["max_age_days"])
     row_run = run_suite(checked, "mentions", {"max_text_chars": policy.text_limit(record.platform)})
     storage.write(record.data_docs, data_docs_page(row_run.result, obj.key))
@@ -142,6 +143,8 @@ _SAME_ROW = [c for c in TEXT_FIELDS] + ["raw_created_at", "raw_is_brand_author",
 
 def drop_exact_duplicates(parsed: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Keep the first of rows that repeat one another exactly; the same id with other content stays (a conflict)."""
+    if not parsed.select(pl.col("mention_id").drop_nulls().is_duplicated().any()).item():
+        return parsed, 0  # no id repeats: neither the whole-row comparison nor a copy is needed
     repeat = ~pl.struct(_SAME_ROW).is_first_distinct() & pl.col("mention_id").is_not_null()
     kept = parsed.filter(~repeat)
     return kept, parsed.height - kept.height
@@ -228,13 +231,14 @@ def _split(
             .with_columns(pl.col("rule").fill_null(ARCHIVE_REJECTED))
         )
     keyed = checked.with_columns(pl.col(ROW).cast(pl.UInt32))
-    quarantined = keyed.join(bad_rows, on=ROW, how="inner")
-    accepted = keyed.join(bad_rows, on=ROW, how="anti")
-    if quarantined.height:
+    record.rows_quarantined = bad_rows.height  # one row each, every one a row of `checked`
+    if bad_rows.height:
+        quarantined = keyed.join(bad_rows, on=ROW, how="inner")
         storage.write(layout.quarantine_rows(collected, slug), to_parquet(_quarantine_frame(quarantined)))
-    else:
+        accepted = keyed.filter(~pl.col(ROW).is_in(bad_rows[ROW].implode()))
+    else:  # a clean archive's rows are accepted as they are: a join or filter would copy every one
         storage.delete(layout.quarantine_rows(collected, slug))
-    record.rows_quarantined = quarantined.height
+        accepted = keyed
     record.rows_accepted = 0 if record.rejected else accepted.height
     record.brand_posts = int(accepted["is_brand_author"].sum())
     # Days the archive speaks about, even when rejected: those days must not be published.
@@ -248,7 +252,7 @@ def _counts(failures: pl.DataFrame) -> dict[str, int]:
 
 def _day_counts(frame: pl.DataFrame) -> dict[str, int]:
     counts = (
-        frame.filter(pl.col("created_at").is_not_null())
+        frame.select(pl.col("created_at").drop_nulls())
         .group_by(pl.col("created_at").dt.date().cast(pl.String).alias("day"))
         .len()
         .sort("day")

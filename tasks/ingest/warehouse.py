@@ -24,10 +24,13 @@ from tasks.storage.codecs import parquet_frame, read_frame, to_parquet
 
 def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
     """Write one Parquet per created day; returns {day: rows}."""
+    days = mentions.select(pl.col("created_at").dt.date().alias("day"), pl.int_range(pl.len()).alias("row"))
     written: dict[str, int] = {}
-    with_day = mentions.select(list(MENTION_SCHEMA)).with_columns(pl.col("created_at").dt.date().alias("_day"))
-    for (day,), part in with_day.sort("_day").group_by("_day", maintain_order=True):
-        storage.write(layout.warehouse_part(day, slug), to_parquet(part.drop("_day").sort("mention_id")))
+    # one day's rows gathered at a time: sorting the whole archive by day would copy all of it at once
+    groups = days.group_by("day").agg("row").sort("day")
+    for day, rows in zip(groups["day"], groups["row"], strict=True):
+        part = mentions[rows].select(list(MENTION_SCHEMA)).sort("mention_id")
+        storage.write(layout.warehouse_part(day, slug), to_parquet(part))
         written[day.isoformat()] = part.height
     return written
 
