@@ -7,13 +7,16 @@ a run reports in `flows.summary`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 
 from prefect import flow, get_run_logger
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from flows import progress
+from flows.budget import within_budget
 from flows.plan import (
     Blocked,
     affected_days,
@@ -45,12 +48,13 @@ from flows.steps import (
     write_index,
 )
 from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
-from tasks.ingest.archive import IngestRecord
+from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.warehouse import days_with_mentions
+from tasks.reports.cost import ingest_cost, measure_cost
 from tasks.reports.measure_store import trend_days
 from tasks.reports.notify import AlertNotDelivered
-from tasks.reports.period_report import unmeasured_days
-from tasks.reports.periods import Period
+from tasks.reports.period_report import ReportOutcome, unmeasured_days
+from tasks.reports.periods import Period, period_of
 from tasks.reports.run_stamp import stamp_run
 from tasks.settings import Settings
 from tasks.storage import layout
@@ -72,10 +76,17 @@ def _ingest(
     """Ingest objects concurrently, then judge each delivery; what fails goes to `blocked`."""
     logger = get_run_logger()
     ingest = retrying(ingest_archive, settings)
-    futures = [ingest.submit(storage_url, obj, settings, force) for obj in objects]
+    finished = dict(
+        within_budget(
+            lambda obj: ingest.submit(storage_url, obj, settings, force),
+            objects,
+            lambda obj: ingest_cost(obj.size),
+            settings.memory_budget_bytes,
+        )
+    )
     records: list[IngestRecord] = []
-    for obj, future in zip(objects, futures, strict=True):
-        future.wait()
+    for obj in objects:  # judged in listing order, whichever finished first
+        future = finished[obj]
         if not future.state.is_completed():
             error = str(future.state.result(raise_on_failure=False))
             logger.error("ingest of %s failed: %s", obj.key, error)
@@ -116,19 +127,32 @@ def _publish_days(
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
         progress.day_done(day.isoformat(), "failed")
-    _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings)
+    records = read_records(open_storage(storage_url))
+    cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
+    _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, cost)
     publish = retrying(measure_and_publish, settings)
-    for period, result in _run_all(publish, storage_url, plan.dailies, watermark, settings, run_id, force, pages):
+
+    def run_all(periods: list[Period]) -> Iterator[tuple[Period, ReportOutcome | None]]:
+        submit = partial(_submit_page, publish, storage_url, watermark, settings, run_id, force)
+        return _run_all(submit, periods, cost, settings.memory_budget_bytes, pages)
+
+    for period, result in run_all(plan.dailies):
         if result is not None:
             pages.day(page_name(period), result)
         progress.day_done(page_name(period), result["outcome"] if result else "failed")
-    for _, result in _run_all(publish, storage_url, plan.periods, watermark, settings, run_id, force, pages):
+    for _, result in run_all(plan.periods):
         if result is not None:
             pages.periods.append(result)
     return pages
 
 
-def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, settings: Settings) -> None:
+def _submit_page(publish, storage_url: str, watermark: datetime, settings: Settings, run_id: str, force: bool, period):
+    return publish.submit(storage_url, period, watermark, settings, run_id, force)
+
+
+def _measure_days(
+    storage_url: str, pages: list[Period], watermark: datetime, settings: Settings, cost: Callable[[Period], int]
+) -> None:
     """Measure every day these pages show, each once, before any page runs.
 
     A day that fails here is measured by the page that needs it, so a failure
@@ -141,33 +165,29 @@ def _measure_days(storage_url: str, pages: list[Period], watermark: datetime, se
         for future in [stance.submit(storage_url, d) for d in sorted(read)]:
             future.wait()
     prepare = retrying(measure_day, settings)
-    for future in [prepare.submit(storage_url, d, watermark, settings) for d in days]:
-        future.wait()
+    by_day = {d: period_of("daily", d) for d in days}
+    submit = partial(prepare.submit, storage_url, watermark=watermark, settings=settings)
+    for _ in within_budget(submit, days, lambda d: cost(by_day[d]), settings.memory_budget_bytes):
+        pass
 
 
-def _run_all(publish, storage_url, periods: list[Period], watermark, settings, run_id, force, pages: Published):
-    """Submit every period, yield (period, outcome or None) as each finishes; failures go to `pages`.
-
-    Months run one after another, beside the days and weeks: a month's window is the largest thing a
-    run holds, and months side by side would make a long backfill's peak memory grow with how many
-    months it spans."""
-    months = [p for p in periods if p.kind == "monthly"]
-    queued = months[:1] + [p for p in periods if p.kind != "monthly"]  # the first month starts at once
-    futures = {publish.submit(storage_url, p, watermark, settings, run_id, force): p for p in queued}
-    months = months[1:]
-    while futures:  # a month submitted in one round is collected in the next
-        for future in as_completed(list(futures)):
-            period = futures.pop(future)
-            future.wait()  # as_completed can yield before the final state is recorded
-            if period.kind == "monthly" and months:
-                following = months.pop(0)
-                futures[publish.submit(storage_url, following, watermark, settings, run_id, force)] = following
-            if future.state.is_completed():
-                yield period, future.result()
-            else:
-                pages.failed[page_name(period)] = str(future.state.result(raise_on_failure=False))
-                get_run_logger().error("%s failed: %s", page_name(period), pages.failed[page_name(period)])
-                yield period, None
+def _run_all(
+    submit: Callable[[Period], PrefectFuture],
+    periods: list[Period],
+    cost: Callable[[Period], int],
+    budget: int,
+    pages: Published,
+) -> Iterator[tuple[Period, ReportOutcome | None]]:
+    """Run every page within the memory budget (a month's window is the largest thing a run holds:
+    months side by side would make a long backfill's peak grow with how many months it spans);
+    yield (period, outcome or None) as each finishes; failures go to `pages`."""
+    for period, future in within_budget(submit, periods, cost, budget):
+        if future.state.is_completed():
+            yield period, future.result()
+        else:
+            pages.failed[page_name(period)] = str(future.state.result(raise_on_failure=False))
+            get_run_logger().error("%s failed: %s", page_name(period), pages.failed[page_name(period)])
+            yield period, None
 
 
 def _finish(

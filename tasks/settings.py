@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     )
     brands_file: Path | None = Field(default=None, description="Brand registry (TOML); see infra/brands.example.toml.")
     max_concurrent_days: int = Field(default=4, ge=1, description="Days measured and published at once.")
+    memory_budget_mb: int = Field(
+        default=1024,
+        ge=1,
+        description="Estimated memory (MiB) the archives, days and reports a run works on side by side may "
+        "take together (tasks/reports/cost.py), beyond the ~0.6 GiB its libraries hold; one piece larger "
+        "than this runs alone.",
+    )
     task_runner: Literal["threads", "dask"] = Field(
         default="threads", description="Prefect's thread pool, or a Dask cluster (prefect-dask)."
     )
@@ -77,6 +84,10 @@ class Settings(BaseSettings):
     def for_storage(cls, storage: str | None) -> Settings:
         """The environment's settings, with `storage` (a --storage option) in place of SPS_STORAGE when given."""
         return cls(storage=storage) if storage else cls()
+
+    @property
+    def memory_budget_bytes(self) -> int:
+        return self.memory_budget_mb * 2**20
 
     def fingerprint(self) -> str:
         """Hash of everything that changes published numbers (not where they go)."""

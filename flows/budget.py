@@ -1,0 +1,37 @@
+"""Run work side by side within a memory budget: what a run holds at once is bounded by what it
+is allowed, not by how many pieces a backfill happens to have or how large each one is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from prefect.futures import PrefectFuture, as_completed
+
+T = TypeVar("T")
+
+
+def within_budget(
+    submit: Callable[[T], PrefectFuture[Any]], items: Iterable[T], cost: Callable[[T], int], budget: int
+) -> Iterator[tuple[T, PrefectFuture[Any]]]:
+    """Submit `items`, each as soon as the estimated cost of what is running leaves room for it
+    (waiting items are looked at in order; one item runs even when it alone is over `budget`), and
+    yield (item, finished future) as each finishes. The task runner may still run fewer at once."""
+    waiting = [(item, cost(item)) for item in items]
+    running: dict[PrefectFuture[Any], tuple[T, int]] = {}
+
+    def start_what_fits() -> None:
+        load = sum(c for _, c in running.values())
+        for entry in list(waiting):
+            if not running or load + entry[1] <= budget:
+                waiting.remove(entry)
+                running[submit(entry[0])] = entry
+                load += entry[1]
+
+    start_what_fits()
+    while running:
+        for future in as_completed(list(running)):  # what starts meanwhile is collected next round
+            future.wait()  # as_completed can yield before the final state is recorded
+            item, _ = running.pop(future)
+            start_what_fits()
+            yield item, future

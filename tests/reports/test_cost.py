@@ -1,0 +1,36 @@
+"""Memory estimates a run schedules by (tasks/reports/cost.py), on hand-made ingest records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tasks.ingest.archive import IngestRecord
+from tasks.reports.cost import INGEST_BYTES_PER_BYTE, MEASURE_BYTES_PER_ROW, ingest_cost, measure_cost, window_rows
+from tasks.reports.periods import period_of
+
+
+def _record(key: str, days: dict[str, int], rejected: bool = False) -> IngestRecord:
+    return IngestRecord(key, "e", 1, "f", "2017-10-10", days=days, rejected=rejected)
+
+
+RECORDS = [
+    _record("a", {"2017-10-06": 5, "2017-10-07": 10, "2017-10-10": 20, "2017-10-14": 40, "2017-10-15": 80}),
+    _record("b", {"2017-10-10": 100}),
+    _record("c", {"2017-10-10": 1000}, rejected=True),  # a rejected archive has no warehouse rows
+]
+
+
+def test_a_day_reads_three_days_before_and_its_horizon_plus_one_after():
+    # 72 h horizon: the window of 2017-10-10 is 10-07 … 10-14 (3 days back, 3 + 1 after)
+    day = period_of("daily", date(2017, 10, 10))
+    assert window_rows(RECORDS, day, 72 * 3600) == 10 + 20 + 100 + 40
+    assert measure_cost(RECORDS, day, 72 * 3600) == 170 * MEASURE_BYTES_PER_ROW
+
+
+def test_a_longer_horizon_widens_the_window():
+    day = period_of("daily", date(2017, 10, 10))
+    assert window_rows(RECORDS, day, 96 * 3600) == 10 + 20 + 100 + 40 + 80  # through 10-15
+
+
+def test_ingest_cost_scales_with_the_object():
+    assert ingest_cost(1_000) == 1_000 * INGEST_BYTES_PER_BYTE == 12_000
