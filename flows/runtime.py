@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,3 +63,29 @@ def in_process() -> Iterator[None]:
         return
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+@contextlib.contextmanager
+def server_starting() -> Iterator[None]:
+    """Start Prefect's temporary server in the background while this block works (imports, say),
+    and wait for it at the end: the server's start (seconds, in its own process) and the block's
+    work then overlap instead of adding up. With a standing server (PREFECT_API_URL) there is
+    nothing to start. A failed start is left for the first flow run to report, as Prefect does."""
+    configure_environment()
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    server = threading.Thread(target=_start_quietly, args=(SubprocessASGIServer(),), daemon=True)
+    server.start()
+    try:
+        yield
+    finally:
+        server.join()
+
+
+def _start_quietly(server) -> None:
+    with contextlib.suppress(Exception):  # `start` resets itself: the flow run's own start raises it again
+        server.start()
