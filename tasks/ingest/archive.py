@@ -57,6 +57,8 @@ class IngestRecord:
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
     warned_by_rule: dict[str, int] = field(default_factory=dict)
     brand_posts: int = 0
+    brand_handles: list[str] = field(default_factory=list)  # who posted as a brand in it
+    brand_post_ids: list[str] = field(default_factory=list)  # its brand posts' lowest and highest id (text order)
     unattributable: int = 0
     days: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
@@ -290,7 +292,13 @@ def _replace(
     written = write_parts(storage, slug, accepted) if accepted is not None and accepted.height else {}
     stale = [day for day in (previous.days if previous else {}) if day not in written]
     remove_parts(storage, slug, stale)
-    write_brand_posts(storage, slug, accepted)
+    posts = write_brand_posts(storage, slug, accepted)
+    if posts is not None:  # what a report needs to know of the part without reading it
+        record.brand_handles = sorted(posts["author_id"].drop_nulls().unique())
+        lowest, highest = posts.select(pl.min("mention_id").alias("lowest"), pl.max("mention_id").alias("highest")).row(
+            0
+        )
+        record.brand_post_ids = [lowest, highest] if lowest is not None else []
     storage.write(layout.source_record(slug), record.to_json())
 
 

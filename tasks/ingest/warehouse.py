@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -20,6 +21,9 @@ from tasks.ingest.schema import MENTION_SCHEMA
 from tasks.storage import layout
 from tasks.storage.backends import Storage
 from tasks.storage.codecs import parquet_frame, read_frame, to_parquet
+
+if TYPE_CHECKING:  # the records only describe the index parts: tasks.ingest.archive imports this module
+    from tasks.ingest.archive import IngestRecord
 
 
 def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
@@ -35,8 +39,9 @@ def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str
     return written
 
 
-def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None) -> None:
-    """Index this archive's brand posts ((platform, id) → brand), or drop the index when it has none."""
+def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None) -> pl.DataFrame | None:
+    """Index this archive's brand posts ((platform, id) → brand), or drop the index when it has none;
+    returns the index written."""
     posts = (
         accepted.filter(pl.col("is_brand_author"))
         .select("platform", "mention_id", "author_id")
@@ -46,8 +51,9 @@ def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None
     )
     if posts is None or posts.is_empty():
         storage.delete(layout.brand_posts(slug))
-    else:
-        storage.write(layout.brand_posts(slug), to_parquet(posts))
+        return None
+    storage.write(layout.brand_posts(slug), to_parquet(posts))
+    return posts
 
 
 _BRAND_POST_SCHEMA = {"platform": pl.String, "mention_id": pl.String, "author_id": pl.String}
@@ -62,9 +68,12 @@ class BrandPosts:
     handles: list[str]  # every author seen posting as a brand, in any archive (sorted)
 
 
-def load_brand_posts(storage: Storage, window: pl.DataFrame) -> BrandPosts:
+def load_brand_posts(storage: Storage, window: pl.DataFrame, index: list[IngestRecord]) -> BrandPosts:
     """The brand posts outside `window` its customer mentions reply to (each (platform, id) once, as
-    across the whole index), and every brand handle; one index part in memory at a time."""
+    across the whole index), and every brand handle, from the index parts of the archives `index`
+    records. A record that names its handles and id range (`IngestRecord.brand_post_ids`) spares
+    reading its part unless a replied-to id falls in that range: a nightly's reports then read the
+    few recent parts, not the whole history; a part is read one at a time."""
     key = ["platform", "mention_id"]
     replied_to = (
         window.filter(~pl.col("is_brand_author").fill_null(False))
@@ -75,11 +84,18 @@ def load_brand_posts(storage: Storage, window: pl.DataFrame) -> BrandPosts:
     )
     posts = [pl.DataFrame(schema=_BRAND_POST_SCHEMA)]
     handles: set[str] = set()
-    for part_key in storage.keys(layout.BRAND_POSTS):
-        if part_key.endswith(".parquet"):
-            part = _brand_post_part(storage, part_key)
-            posts.append(part.join(replied_to, on=key, how="semi"))
-            handles.update(part["author_id"].drop_nulls().unique())
+    for record in index:
+        if len(record.brand_post_ids) == 2:
+            handles.update(record.brand_handles)
+            lowest, highest = record.brand_post_ids
+            wanted = (pl.col("platform") == record.platform) & pl.col("mention_id").is_between(
+                pl.lit(lowest), pl.lit(highest)
+            )
+            if replied_to.filter(wanted).is_empty():
+                continue
+        part = _brand_post_part(storage, layout.brand_posts(layout.source_slug(record.key)))
+        posts.append(part.join(replied_to, on=key, how="semi"))
+        handles.update(part["author_id"].drop_nulls().unique())
     found = pl.concat(posts).sort(*key, "author_id").unique(key, keep="first", maintain_order=True)
     return BrandPosts(found, sorted(handles))
 

@@ -179,7 +179,7 @@ class ReportInputs:
             horizon_s=self.horizon_s,
             default_sla_s=self.config.sla_target_seconds,
             watermark=self.watermark,
-            brand_posts=load_brand_posts(self.storage, window),
+            brand_posts=load_brand_posts(self.storage, window, self.brand_index),
         )
 
 

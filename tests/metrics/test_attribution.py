@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
+from tasks.ingest.archive import IngestRecord
 from tasks.ingest.warehouse import BrandPosts, load_brand_posts
 from tasks.metrics.attribution import attribute
 from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.storage.backends import StorageError, open_storage
 from tasks.storage.codecs import to_parquet
 from tests.frames import frame, post
 
@@ -71,26 +73,48 @@ def test_a_reply_to_an_old_brand_post_outside_the_frame_follows_the_index():
     assert out["brand"].to_list() == ["AcmeHelp"]
 
 
+def _indexed(storage, name: str, rows: list[tuple[str, str]], summarised: bool) -> IngestRecord:
+    """An archive's brand-post index part and its record; `summarised` as ingest writes records
+    now (handles and id range), else as records written before they carried them."""
+    record = IngestRecord(f"archives/twitter/dt=2017-10-01/{name}.json", "e", 1, "f", "2017-10-01", "twitter")
+    part = pl.DataFrame({"platform": "twitter", "mention_id": [i for i, _ in rows], "author_id": [a for _, a in rows]})
+    storage.write(layout.brand_posts(layout.source_slug(record.key)), to_parquet(part))
+    if summarised:
+        record.brand_handles = sorted({a for _, a in rows})
+        record.brand_post_ids = [min(i for i, _ in rows), max(i for i, _ in rows)]
+    return record
+
+
 def test_a_window_loads_only_the_brand_posts_it_replies_to_and_every_brand_handle(tmp_path):
     """Two archives' brand-post indexes: b-old is in both (AcmeHelp and, conflicting, ZzzHelp: the
     first author in name order wins, as over the whole index); b-unrelated is not replied to and stays
     on disk; ZedCare posted only in the second archive, yet a mention addressing @zedcare finds it."""
     storage = open_storage(str(tmp_path))
-    index = {
-        "a": [("b-old", "AcmeHelp"), ("b-unrelated", "AcmeHelp")],
-        "b": [("b-old", "ZzzHelp"), ("b-x", "ZedCare")],
-    }
-    for slug, rows in index.items():
-        part = pl.DataFrame(
-            {"platform": "twitter", "mention_id": [i for i, _ in rows], "author_id": [a for _, a in rows]}
-        )
-        storage.write(layout.brand_posts(slug), to_parquet(part))
+    index = [
+        _indexed(storage, "a", [("b-old", "AcmeHelp"), ("b-unrelated", "AcmeHelp")], summarised=False),
+        _indexed(storage, "b", [("b-old", "ZzzHelp"), ("b-x", "ZedCare")], summarised=True),
+    ]
     window = frame(
         post("m1", "c", "2017-10-31 10:00", "thanks for the follow-up", reply_to="b-old"),
         post("m2", "d", "2017-10-31 11:00", "@zedcare where is my parcel"),
     )
-    loaded = load_brand_posts(storage, window)
+    loaded = load_brand_posts(storage, window, index)
     assert loaded.posts.rows() == [("twitter", "b-old", "AcmeHelp")]
     assert loaded.handles == ["AcmeHelp", "ZedCare", "ZzzHelp"]
     out = attribute(window, {}, loaded)
     assert dict(zip(out["mention_id"], out["brand"], strict=True)) == {"m1": "AcmeHelp", "m2": "ZedCare"}
+
+
+def test_a_part_whose_id_range_misses_every_reply_is_not_read(tmp_path):
+    """Archive "old" holds ids 100…199, "new" 500…599; the window replies to 510 only. The old part is
+    deleted after its record is written: were it read, the load would fail; its handle still counts."""
+    storage = open_storage(str(tmp_path))
+    old = _indexed(storage, "old", [("100", "OldCare"), ("199", "OldCare")], summarised=True)
+    new = _indexed(storage, "new", [("500", "NewCare"), ("510", "NewCare"), ("599", "NewCare")], summarised=True)
+    storage.delete(layout.brand_posts(layout.source_slug(old.key)))
+    window = frame(post("m1", "c", "2017-10-31 10:00", "ok", reply_to="510"))
+    loaded = load_brand_posts(storage, window, [old, new])
+    assert loaded.posts.rows() == [("twitter", "510", "NewCare")]
+    assert loaded.handles == ["NewCare", "OldCare"]
+    with pytest.raises(StorageError):  # the same load with a reply inside the old range reads it
+        load_brand_posts(storage, frame(post("m2", "c", "2017-10-31 10:00", "ok", reply_to="150")), [old, new])
