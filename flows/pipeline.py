@@ -131,22 +131,20 @@ def _publish_days(
     cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
     _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, cost)
     publish = retrying(measure_and_publish, settings)
-
-    def run_all(periods: list[Period]) -> Iterator[tuple[Period, ReportOutcome | None]]:
-        submit = partial(_submit_page, publish, storage_url, watermark, settings, run_id, force)
-        return _run_all(submit, periods, cost, settings.memory_budget_bytes, pages)
-
-    for period, result in run_all(plan.dailies):
+    submit = partial(_submit_page, publish, storage_url, watermark, settings, run_id, force)
+    budget = settings.memory_budget_bytes
+    for period, result in _run_all(submit, plan.dailies, cost, budget, pages):
         if result is not None:
             pages.day(page_name(period), result)
         progress.day_done(page_name(period), result["outcome"] if result else "failed")
-    for _, result in run_all(plan.periods):
+    for _, result in _run_all(submit, plan.periods, cost, budget, pages):
         if result is not None:
             pages.periods.append(result)
     return pages
 
 
 def _submit_page(publish, storage_url: str, watermark: datetime, settings: Settings, run_id: str, force: bool, period):
+    """One page's task, started (the `period` comes last, for `partial`)."""
     return publish.submit(storage_url, period, watermark, settings, run_id, force)
 
 
