@@ -31,7 +31,7 @@ from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, load_suite, run_suite, with_check_columns
-from tasks.ingest.warehouse import remove_parts, write_brand_posts, write_parts
+from tasks.ingest.warehouse import id_range, remove_parts, write_brand_posts, write_parts
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, Storage
 from tasks.storage.codecs import to_parquet
@@ -58,7 +58,7 @@ class IngestRecord:
     warned_by_rule: dict[str, int] = field(default_factory=dict)
     brand_posts: int = 0
     brand_handles: list[str] = field(default_factory=list)  # who posted as a brand in it
-    brand_post_ids: list[str] = field(default_factory=list)  # its brand posts' lowest and highest id (text order)
+    brand_post_ids: list[str] = field(default_factory=list)  # its brand posts' lowest and highest id (id_range)
     unattributable: int = 0
     days: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
@@ -295,10 +295,7 @@ def _replace(
     posts = write_brand_posts(storage, slug, accepted)
     if posts is not None:  # what a report needs to know of the part without reading it
         record.brand_handles = sorted(posts["author_id"].drop_nulls().unique())
-        lowest, highest = posts.select(pl.min("mention_id").alias("lowest"), pl.max("mention_id").alias("highest")).row(
-            0
-        )
-        record.brand_post_ids = [lowest, highest] if lowest is not None else []
+        record.brand_post_ids = id_range(posts)
     storage.write(layout.source_record(slug), record.to_json())
 
 

@@ -59,6 +59,18 @@ def write_brand_posts(storage: Storage, slug: str, accepted: pl.DataFrame | None
 _BRAND_POST_SCHEMA = {"platform": pl.String, "mention_id": pl.String, "author_id": pl.String}
 
 
+def _id_order(ids: pl.Expr) -> pl.Expr:
+    """Ids ordered by length, then text: numeric ids (tweet ids of any length) in number order, so an
+    archive's range stays narrow where text order would put "999843" above "1000040"."""
+    return ids.str.len_bytes().cast(pl.String).str.zfill(6) + ids
+
+
+def id_range(posts: pl.DataFrame) -> list[str]:
+    """The lowest and highest `mention_id` of `posts` in id order; empty when there is none."""
+    ranked = posts.select("mention_id").drop_nulls().sort(_id_order(pl.col("mention_id")))
+    return [ranked["mention_id"][0], ranked["mention_id"][-1]] if ranked.height else []
+
+
 @dataclass(frozen=True)
 class BrandPosts:
     """The brand posts a window's attribution needs from the whole history, not the history itself:
@@ -71,7 +83,7 @@ class BrandPosts:
 def load_brand_posts(storage: Storage, window: pl.DataFrame, index: list[IngestRecord]) -> BrandPosts:
     """The brand posts outside `window` its customer mentions reply to (each (platform, id) once, as
     across the whole index), and every brand handle, from the index parts of the archives `index`
-    records. A record that names its handles and id range (`IngestRecord.brand_post_ids`) spares
+    records. A record that names its handles and id range (`IngestRecord.brand_post_ids`, `id_range`) spares
     reading its part unless a replied-to id falls in that range: a nightly's reports then read the
     few recent parts, not the whole history; a part is read one at a time."""
     key = ["platform", "mention_id"]
@@ -88,8 +100,8 @@ def load_brand_posts(storage: Storage, window: pl.DataFrame, index: list[IngestR
         if len(record.brand_post_ids) == 2:
             handles.update(record.brand_handles)
             lowest, highest = record.brand_post_ids
-            wanted = (pl.col("platform") == record.platform) & pl.col("mention_id").is_between(
-                pl.lit(lowest), pl.lit(highest)
+            wanted = (pl.col("platform") == record.platform) & _id_order(pl.col("mention_id")).is_between(
+                _id_order(pl.lit(lowest)), _id_order(pl.lit(highest))
             )
             if replied_to.filter(wanted).is_empty():
                 continue

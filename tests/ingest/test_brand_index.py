@@ -25,10 +25,10 @@ def test_the_record_names_the_handles_and_the_id_range_of_the_part(tmp_path):
     record = ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
     assert (record.rows_accepted, record.brand_posts) == (4, 2)
     assert record.brand_handles == ["AcmeHelp", "ZedCare"]
-    assert record.brand_post_ids == ["100", "20"]  # lowest and highest in text order, as the part is sorted
+    assert record.brand_post_ids == ["20", "100"]  # lowest and highest in number order, though text sorts "100" first
     part = read_frame(store, layout.brand_posts(layout.source_slug(key)))
     assert part["mention_id"].to_list() == ["100", "20"]
-    assert read_records(store)[0].brand_post_ids == ["100", "20"]  # and the stored record says so
+    assert read_records(store)[0].brand_post_ids == ["20", "100"]  # and the stored record says so
 
 
 def test_an_archive_without_brand_posts_names_none(tmp_path):

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from tasks.ingest.archive import IngestRecord
-from tasks.ingest.warehouse import BrandPosts, load_brand_posts
+from tasks.ingest.warehouse import BrandPosts, id_range, load_brand_posts
 from tasks.metrics.attribution import attribute
 from tasks.storage import layout
 from tasks.storage.backends import StorageError, open_storage
@@ -81,7 +81,7 @@ def _indexed(storage, name: str, rows: list[tuple[str, str]], summarised: bool) 
     storage.write(layout.brand_posts(layout.source_slug(record.key)), to_parquet(part))
     if summarised:
         record.brand_handles = sorted({a for _, a in rows})
-        record.brand_post_ids = [min(i for i, _ in rows), max(i for i, _ in rows)]
+        record.brand_post_ids = id_range(part)
     return record
 
 
@@ -118,3 +118,14 @@ def test_a_part_whose_id_range_misses_every_reply_is_not_read(tmp_path):
     assert loaded.handles == ["NewCare", "OldCare"]
     with pytest.raises(StorageError):  # the same load with a reply inside the old range reads it
         load_brand_posts(storage, frame(post("m2", "c", "2017-10-31 10:00", "ok", reply_to="150")), [old, new])
+
+
+def test_id_ranges_follow_number_order_so_a_part_of_long_ids_is_not_read_for_a_short_one(tmp_path):
+    """In text order "5000" lies between "1000040" and "999843"; as numbers it is below both."""
+    storage = open_storage(str(tmp_path))
+    late = _indexed(storage, "late", [("999843", "AcmeHelp"), ("1000040", "AcmeHelp")], summarised=True)
+    assert late.brand_post_ids == ["999843", "1000040"]
+    early = _indexed(storage, "early", [("4990", "ZedCare"), ("5000", "ZedCare")], summarised=True)
+    storage.delete(layout.brand_posts(layout.source_slug(late.key)))  # reading it would fail
+    loaded = load_brand_posts(storage, frame(post("m1", "c", "2017-10-31 10:00", "ok", reply_to="5000")), [late, early])
+    assert loaded.posts.rows() == [("twitter", "5000", "ZedCare")]
