@@ -159,7 +159,9 @@ def load_window(storage: Storage, start: date, end: date, part_hook: PartHook | 
     whole = pl.concat(parts, how="diagonal")
     del parts
     if not whole.select(_key_hash().is_duplicated().any()).item():
-        return whole  # no mention in two archives (the usual case): nothing to choose, nothing to copy
+        # no mention in two archives (the usual case): nothing to choose; one contiguous copy (what
+        # reads it next joins and sorts it), not the sort of every key that chose among duplicates
+        return whole.rechunk()
     # the first source in name order wins; sorting the keys alone and gathering once holds one copy
     # of the window's text, not two (sort, then unique)
     first = (
