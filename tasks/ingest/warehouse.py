@@ -93,6 +93,7 @@ def load_brand_posts(storage: Storage, window: pl.DataFrame, index: list[IngestR
         .drop_nulls()
         .join(window.filter(pl.col("is_brand_author").fill_null(False)).select(key), on=key, how="anti")
         .unique()
+        .with_columns(_id_order(pl.col("mention_id")).alias("order"))  # once, not once per record
     )
     posts = [pl.DataFrame(schema=_BRAND_POST_SCHEMA)]
     handles: set[str] = set()
@@ -100,7 +101,7 @@ def load_brand_posts(storage: Storage, window: pl.DataFrame, index: list[IngestR
         if len(record.brand_post_ids) == 2:
             handles.update(record.brand_handles)
             lowest, highest = record.brand_post_ids
-            wanted = (pl.col("platform") == record.platform) & _id_order(pl.col("mention_id")).is_between(
+            wanted = (pl.col("platform") == record.platform) & pl.col("order").is_between(
                 _id_order(pl.lit(lowest)), _id_order(pl.lit(highest))
             )
             if replied_to.filter(wanted).is_empty():
