@@ -51,7 +51,7 @@ from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish
 from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.cost import ingest_cost, measure_cost
-from tasks.reports.measure_store import trend_days
+from tasks.reports.measure_store import days_read
 from tasks.reports.notify import AlertNotDelivered
 from tasks.reports.period_report import ReportOutcome, unmeasured_days
 from tasks.reports.periods import Period, period_of
@@ -151,11 +151,12 @@ def _submit_page(publish, storage_url: str, watermark: datetime, settings: Setti
 def _measure_days(
     storage_url: str, pages: list[Period], watermark: datetime, settings: Settings, cost: Callable[[Period], int]
 ) -> None:
-    """Measure every day these pages show, each once, before any page runs.
+    """Measure every day these pages show or are summed from, each once, before any page runs.
 
     A day that fails here is measured by the page that needs it, so a failure
     costs time, not a report."""
-    shown = sorted({d for page in pages for d in trend_days(page)})
+    horizon_s = settings.reply_horizon_hours * 3600
+    shown = sorted({d for page in pages for d in days_read(page, horizon_s)})
     days = unmeasured_days(open_storage(storage_url), shown, watermark, settings)
     if days:  # every day their windows read, each stanced once (tasks/sps/stance_store.py)
         read = _with_mentions(storage_url, {d for day in days for d in window_days(day, settings.reply_horizon_hours)})

@@ -45,16 +45,32 @@ def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
     return up
 
 
+#: All a conversation is measured from.
+THREAD_COLUMNS = ("platform", "mention_id", "in_reply_to_id", "author_id", "is_brand_author", "created_at", "brand")
+
+
+def thread_posts(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime]) -> pl.DataFrame:
+    """Every post (THREAD_COLUMNS) of the threads with a customer post in the span.
+
+    Kept with a day's measure: the posts of several days, put together, rebuild
+    the threads that run across them (a reply days later joins its thread)."""
+    posts = attributed.select(THREAD_COLUMNS)
+    rooted = posts.join(thread_roots(posts), on=["platform", "mention_id"])
+    touching = rooted.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
+    return rooted.join(touching.select("platform", "root_id").unique(), on=["platform", "root_id"], how="semi").drop(
+        "root_id"
+    )
+
+
 def conversations(
     attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None = None
 ) -> pl.DataFrame:
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
     follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
     post in that span are measured (the caller's period, with room for time zones)."""
-    posts = attributed.join(thread_roots(attributed), on=["platform", "mention_id"])
     if customer_posts_between:
-        touching = posts.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
-        posts = posts.join(touching.select("platform", "root_id").unique(), on=["platform", "root_id"], how="semi")
+        attributed = thread_posts(attributed, customer_posts_between)
+    posts = attributed.join(thread_roots(attributed), on=["platform", "mention_id"])
     roots = posts.filter(pl.col("mention_id") == pl.col("root_id")).select(
         "platform",
         "root_id",

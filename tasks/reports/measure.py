@@ -2,8 +2,10 @@
 
 A period's numbers depend on more than its own partitions: replies arrive up
 to the horizon later, and attribution may follow a reply chain back a few
-days. Weekly and monthly figures come from the same per-mention facts as the
-daily ones, so their percentiles are exact, never averages of daily medians.
+days. A day's per-mention facts (`MentionFacts`) are kept with its measure,
+and a week or a month is summed from its days' facts: its percentiles are
+exact, never averages of daily medians, and it never holds a month of raw
+warehouse rows.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories
-from tasks.metrics.conversations import conversation_metrics, conversations
+from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
@@ -50,6 +52,7 @@ class PeriodMeasure:
     categories: pl.DataFrame | None = None  # per brand and complaint category: volume, answers, SPS
     queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
+    source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
 
     @property
     def day(self) -> date:
@@ -60,6 +63,13 @@ def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
     """The created-day range a report reads: its days, a few before (reply chains for
     attribution), through the horizon after."""
     return period.start - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
+
+
+def summed_days(period: Period, horizon_s: float) -> list[date]:
+    """The days a week or a month is summed from: its own, then those its window reads past its
+    end (later mentions of the detractors it answered)."""
+    last = window_for(period, horizon_s)[1]
+    return [period.start + timedelta(days=n) for n in range((last - period.start).days + 1)]
 
 
 def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -104,6 +114,67 @@ def period_status(period: Period, horizon_s: float, watermark: datetime, registr
     return report_status(period.end, horizon_s + registry.day_lag_s, watermark)
 
 
+@dataclass(frozen=True)
+class MentionFacts:
+    """A period's inbound mentions, one row each, with everything a report derives from them.
+
+    Stored with each day's measure: a week or a month is summed from its days'
+    facts instead of re-reading (and re-attributing) a window of the warehouse,
+    so its peak memory is its own mentions', not a month of raw rows and replies.
+    """
+
+    mentions: pl.DataFrame  # stanced, first response, business time, customer replies, responded; local `date`
+    thread_posts: pl.DataFrame  # the posts of every thread a customer wrote to in the period
+    anomalies: pl.DataFrame  # responses stamped before the mention they answer
+
+    @staticmethod
+    def combined(days: list[MentionFacts]) -> MentionFacts:
+        def joined(frames: list[pl.DataFrame]) -> pl.DataFrame:
+            frames = [f for f in frames if f.width]
+            return pl.concat(frames, how="diagonal_relaxed", rechunk=False) if frames else pl.DataFrame()
+
+        return MentionFacts(
+            mentions=joined([d.mentions for d in days]),
+            thread_posts=joined([d.thread_posts for d in days]).unique(["platform", "mention_id"], maintain_order=True),
+            anomalies=joined([d.anomalies for d in days]),
+        )
+
+
+def period_facts(
+    window: pl.DataFrame,
+    period: Period,
+    *,
+    registry: BrandRegistry,
+    horizon_s: float,
+    brand_posts: BrandPosts | None = None,
+) -> tuple[MentionFacts, pl.DataFrame]:
+    """The period's mention facts and its recovery counts, from the mentions in its window."""
+    attributed = attribute(window, registry.handles, brand_posts)
+    facts, anomalies = mention_facts(attributed)
+    facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
+    in_period = pl.col("date").is_between(period.start, period.end)
+    # the stance model runs once on the period; metrics, platforms and SPS all read it
+    inside = (
+        with_stance(facts.filter(in_period))
+        .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
+        .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
+    )
+    anomalies = anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi")
+    posts = thread_posts(attributed, _utc_span(period))
+    return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
+
+
+def recovery_from_days(period: Period, facts: MentionFacts, after: MentionFacts) -> pl.DataFrame:
+    """Recovery over a period summed from days: its answered detractors, and their later mentions in
+    the period or in `after` (the facts of the days its window reads past its end)."""
+    columns = ("brand", "author_id", "created_at", "stance", "date")
+    later = [after.mentions.select(columns)] if after.mentions.width else []
+    return recovery(
+        pl.concat([facts.mentions, *later], how="diagonal_relaxed"),
+        pl.col("date").is_between(period.start, period.end),
+    )
+
+
 def measure_period(
     window: pl.DataFrame,
     period: Period,
@@ -114,27 +185,41 @@ def measure_period(
     watermark: datetime,
     brand_posts: BrandPosts | None = None,
 ) -> PeriodMeasure:
-    """Metrics and SPS for one period (UTC days), from the mentions in its window.
+    """Metrics and SPS for one period (UTC days), from the mentions in its window."""
+    facts, recovered = period_facts(window, period, registry=registry, horizon_s=horizon_s, brand_posts=brand_posts)
+    return summarise(
+        facts,
+        recovered,
+        period,
+        registry=registry,
+        horizon_s=horizon_s,
+        default_sla_s=default_sla_s,
+        watermark=watermark,
+    )
+
+
+def summarise(
+    facts: MentionFacts,
+    recovered: pl.DataFrame,
+    period: Period,
+    *,
+    registry: BrandRegistry,
+    horizon_s: float,
+    default_sla_s: int,
+    watermark: datetime,
+) -> PeriodMeasure:
+    """A period's report frames from its mention facts (its own, or its days' combined).
 
     Over a week or a month every brand gets one row (`date` = the period's first
     day) and an author is counted once however often they wrote.
     """
-    attributed = attribute(window, registry.handles, brand_posts)
-    facts, anomalies = mention_facts(attributed)
-    facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
-    in_period = pl.col("date").is_between(period.start, period.end)
+    inside = facts.mentions
+    as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     threads = (
-        local_dates(conversations(attributed, _utc_span(period)), registry.calendars)
-        .filter(in_period)
+        local_dates(conversations(facts.thread_posts, _utc_span(period)), registry.calendars)
+        .filter(pl.col("date").is_between(period.start, period.end))
         .with_columns(pl.lit(period.start).alias("date"))
     )
-    # the stance model runs once on the period; metrics, platforms and SPS all read it
-    inside = (
-        with_stance(facts.filter(in_period))
-        .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
-        .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
-    )
-    as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
     metrics_of = partial(
         daily_metrics,
@@ -143,7 +228,7 @@ def measure_period(
         default_sla_s=default_sla_s,
         watermark=watermark,
     )
-    sps = _sps_table(as_one, _recovery(facts, inside, in_period), period)
+    sps = _sps_table(as_one, recovered, period)
     metrics = with_peer_percentiles(
         _with_conversations(metrics_of(as_one), threads, ["brand", "date"]).with_columns(status),
         sps,
@@ -170,11 +255,12 @@ def measure_period(
         platforms=platforms,
         hours=hour_of_week(inside, horizon_s=horizon_s),
         sps=sps,
-        anomalies=anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi"),
+        anomalies=facts.anomalies,
         inbound_total=inside.height,
         unattributed=inside.filter(pl.col("brand").is_null()).height,
         facts=shown,
         urgent=urgent_unanswered(shown, watermark, horizon_s),
         categories=category_metrics(categorised, MIN_AUTHORS),
         queue=unanswered_queue(categorised, watermark, horizon_s),
+        source=facts,
     )

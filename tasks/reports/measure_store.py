@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from tasks.reports.measure import PeriodMeasure
+from tasks.reports.measure import MentionFacts, PeriodMeasure, summed_days
 from tasks.reports.periods import Period, period_of
 from tasks.storage import layout
 from tasks.storage.backends import Storage, StorageError
@@ -27,11 +27,20 @@ from tasks.storage.codecs import read_frame, read_json, to_parquet
 
 TREND_DAYS = 28
 _FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent", "categories", "queue")
+_SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
+_FACTS = (*_SOURCE, "anomalies")
 
 
 def trend_days(period: Period) -> list[date]:
     """The 28 days a page's trend charts cover, ending on the period's last day."""
     return [period.end - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+
+
+def days_read(period: Period, horizon_s: float) -> list[date]:
+    """Every day whose stored measure a page reads: its trend days and, for a week or a month,
+    the days it is summed from."""
+    summed = summed_days(period, horizon_s) if period.kind != "daily" else []
+    return sorted({*trend_days(period), *summed})
 
 
 def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
@@ -49,6 +58,10 @@ def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
     day = measure.day
     for name in _FRAMES:
         storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(getattr(measure, name)))
+    if measure.source is not None:
+        for name in _SOURCE:
+            frame = getattr(measure.source, name)
+            storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(frame))
     counts = {"inbound_total": measure.inbound_total, "unattributed": measure.unattributed}
     storage.write(layout.day_measure(day, fingerprint, "counts.json"), json.dumps(counts).encode())
     for key in storage.keys(layout.day_measures(day)):
@@ -69,6 +82,17 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
         return None
     fields: dict[str, Any] = {n: frames.get(n, pl.DataFrame()) for n in _FRAMES} | counts
     return PeriodMeasure(period=period_of("daily", day), **fields)
+
+
+def load_facts(storage: Storage, day: date, fingerprint: str) -> MentionFacts | None:
+    """The stored day's mention facts, or None when they are not (or no longer) there."""
+    if not is_saved(storage, day, fingerprint):
+        return None
+    try:
+        frames = {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in _FACTS}
+    except StorageError:
+        return None
+    return MentionFacts(**frames)
 
 
 def trend_rows(

@@ -25,7 +25,15 @@ from tasks.reports.files import day_files
 from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
 from tasks.reports.headline import headline
 from tasks.reports.manifest import build_manifest
-from tasks.reports.measure import PeriodMeasure, measure_period, period_status, window_for
+from tasks.reports.measure import (
+    MentionFacts,
+    PeriodMeasure,
+    measure_period,
+    period_status,
+    recovery_from_days,
+    summarise,
+    window_for,
+)
 from tasks.reports.periods import Period, period_of
 from tasks.reports.publish import publish_report, read_manifest
 from tasks.reports.validation_summary import day_validation
@@ -59,18 +67,21 @@ def publish_period_report(
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
         inputs = ReportInputs(storage, config, watermark)
         records, own = inputs.of(period)
-        trend_prints = {d: f for d in measure_store.trend_days(period) if (f := inputs.day_fingerprint(d))}
-        fingerprint = page_fingerprint(own, trend_prints)
+        read = inputs.day_prints(measure_store.days_read(period, inputs.horizon_s))
+        fingerprint = page_fingerprint(own, read)
         existing = read_manifest(storage, period.folder)
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
             if daily:
                 storage.delete(layout.failed_marker(period.start))
             return _outcome(period, "skipped", existing["rows"], [])
-        measure = measure_store.load(storage, period.start, own) if daily else None
-        if measure is None:
-            measure = inputs.measure(period)
-            if daily:
+        if daily:
+            measure = measure_store.load(storage, period.start, own)
+            if measure is None:
+                measure = inputs.measure(period)
                 measure_store.save(storage, own, measure)
+        else:
+            measure = inputs.summed(period, read, keep=True)
+        trend_prints = {d: read[d] for d in measure_store.trend_days(period) if d in read}
         trends, category_trends = measure_store.trend_rows(
             storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
         )
@@ -157,6 +168,10 @@ class ReportInputs:
             return None
         return self.of(period_of("daily", day))[1]
 
+    def day_prints(self, days: list[date]) -> dict[date, str]:
+        """The fingerprints of those of `days` that have mentions."""
+        return {d: f for d in days if (f := self.day_fingerprint(d))}
+
     def of(self, period: Period) -> tuple[list[IngestRecord], str]:
         """The records in a period's window and their fingerprint."""
         start, end = window_for(period, self.horizon_s)
@@ -181,6 +196,34 @@ class ReportInputs:
             watermark=self.watermark,
             brand_posts=load_brand_posts(self.storage, window, self.brand_index),
         )
+
+    def summed(self, period: Period, prints: dict[date, str], *, keep: bool) -> PeriodMeasure:
+        """A week, a month or any range summed from its days' facts (`prints`: the fingerprints of
+        `summed_days`); a day not stored is measured now, and stored when `keep`."""
+        own = [self._day_facts(d, f, keep) for d, f in sorted(prints.items()) if d <= period.end]
+        if not own:  # nothing to sum: the (empty) window says so in the usual frames
+            return self.measure(period)
+        facts = MentionFacts.combined(own)
+        after = MentionFacts.combined([self._day_facts(d, f, keep) for d, f in prints.items() if d > period.end])
+        return summarise(
+            facts,
+            recovery_from_days(period, facts, after),
+            period,
+            registry=self.registry,
+            horizon_s=self.horizon_s,
+            default_sla_s=self.config.sla_target_seconds,
+            watermark=self.watermark,
+        )
+
+    def _day_facts(self, day: date, fingerprint: str, keep: bool) -> MentionFacts:
+        facts = measure_store.load_facts(self.storage, day, fingerprint)
+        if facts is not None:
+            return facts
+        measure = self.measure(period_of("daily", day))
+        if keep:
+            measure_store.save(self.storage, fingerprint, measure)
+        assert measure.source is not None  # measure_period always sets it
+        return measure.source
 
 
 def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:

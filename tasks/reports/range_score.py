@@ -1,7 +1,9 @@
 """SPS for any date range, straight from the warehouse: `sps score --start D1 --end D2`.
 
-The same measure as a weekly or monthly report (each author counted once over
-the whole range), for the ranges nobody scheduled: a campaign, a quarter.
+The same measure as a weekly or monthly report (summed from the days' stored
+facts, each author counted once over the whole range), for the ranges nobody
+scheduled: a campaign, a quarter. A day not stored is measured, not stored:
+scoring only reads.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import date
 
 import polars as pl
 
+from tasks.reports.measure import summed_days
 from tasks.reports.period_report import ReportInputs
 from tasks.reports.periods import Period
 from tasks.settings import Settings
@@ -41,6 +44,7 @@ def score_range(storage: Storage, start: date, end: date, config: Settings, bran
     """One row per brand with SPS, its interval, counts, advocacy and recovery over [start, end]."""
     if end < start:
         raise ValueError(f"--end {end} is before --start {start}")
-    measure = ReportInputs(storage, config).measure(Period("range", start, end))
+    inputs, period = ReportInputs(storage, config), Period("range", start, end)
+    measure = inputs.summed(period, inputs.day_prints(summed_days(period, inputs.horizon_s)), keep=False)
     table = measure.sps.select(SCORE_COLUMNS).sort("authors", "brand", descending=[True, False])
     return table.filter(pl.col("brand") == brand) if brand else table
