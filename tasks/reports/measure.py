@@ -32,6 +32,8 @@ from tasks.reports.periods import Period
 from tasks.sps.advocacy import advocacy, recovery
 from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
 
+#: What recovery reads of the mentions after a period.
+_LATER = ("brand", "author_id", "created_at", "stance", "date")
 #: Days read before a report's first day, so reply chains starting there can be followed.
 LOOKBACK_DAYS = 3
 
@@ -129,9 +131,10 @@ class MentionFacts:
 
     @staticmethod
     def combined(days: list[MentionFacts]) -> MentionFacts:
+        """Several days' facts as one (at least one day); a post several days' threads hold is kept once."""
+
         def joined(frames: list[pl.DataFrame]) -> pl.DataFrame:
-            frames = [f for f in frames if f.width]
-            return pl.concat(frames, how="diagonal_relaxed", rechunk=False) if frames else pl.DataFrame()
+            return pl.concat(frames, how="diagonal_relaxed", rechunk=False)
 
         return MentionFacts(
             mentions=joined([d.mentions for d in days]),
@@ -164,14 +167,31 @@ def period_facts(
     return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
 
 
-def recovery_from_days(period: Period, facts: MentionFacts, after: MentionFacts) -> pl.DataFrame:
-    """Recovery over a period summed from days: its answered detractors, and their later mentions in
-    the period or in `after` (the facts of the days its window reads past its end)."""
-    columns = ("brand", "author_id", "created_at", "stance", "date")
-    later = [after.mentions.select(columns)] if after.mentions.width else []
-    return recovery(
-        pl.concat([facts.mentions, *later], how="diagonal_relaxed"),
-        pl.col("date").is_between(period.start, period.end),
+def measure_from_days(
+    days: dict[date, MentionFacts],
+    period: Period,
+    *,
+    registry: BrandRegistry,
+    horizon_s: float,
+    default_sla_s: int,
+    watermark: datetime,
+) -> PeriodMeasure:
+    """A week, a month or any range from the facts of its `summed_days` (those with mentions; at
+    least one inside the period): the same frames as `measure_period` on its window."""
+    own = MentionFacts.combined([f for d, f in sorted(days.items()) if d <= period.end])
+    # recovery: the later mentions of the detractors it answered, in the period or in the days past it
+    later = [f.mentions.select(_LATER) for d, f in sorted(days.items()) if d > period.end]
+    recovered = recovery(
+        pl.concat([own.mentions, *later], how="diagonal_relaxed"), pl.col("date").is_between(period.start, period.end)
+    )
+    return summarise(
+        own,
+        recovered,
+        period,
+        registry=registry,
+        horizon_s=horizon_s,
+        default_sla_s=default_sla_s,
+        watermark=watermark,
     )
 
 

@@ -28,10 +28,9 @@ from tasks.reports.manifest import build_manifest
 from tasks.reports.measure import (
     MentionFacts,
     PeriodMeasure,
+    measure_from_days,
     measure_period,
     period_status,
-    recovery_from_days,
-    summarise,
     window_for,
 )
 from tasks.reports.periods import Period, period_of
@@ -199,15 +198,11 @@ class ReportInputs:
 
     def summed(self, period: Period, prints: dict[date, str], *, keep: bool) -> PeriodMeasure:
         """A week, a month or any range summed from its days' facts (`prints`: the fingerprints of
-        `summed_days`); a day not stored is measured now, and stored when `keep`."""
-        own = [self._day_facts(d, f, keep) for d, f in sorted(prints.items()) if d <= period.end]
-        if not own:  # nothing to sum: the (empty) window says so in the usual frames
+        its `summed_days`); a day not stored is measured now, and stored when `keep`."""
+        if not any(d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
-        facts = MentionFacts.combined(own)
-        after = MentionFacts.combined([self._day_facts(d, f, keep) for d, f in prints.items() if d > period.end])
-        return summarise(
-            facts,
-            recovery_from_days(period, facts, after),
+        return measure_from_days(
+            {d: self._day_facts(d, f, keep) for d, f in prints.items()},
             period,
             registry=self.registry,
             horizon_s=self.horizon_s,
