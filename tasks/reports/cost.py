@@ -17,22 +17,29 @@ from tasks.ingest.archive import IngestRecord
 from tasks.reports.measure import window_for
 from tasks.reports.periods import Period
 
-#: Peak bytes a report's measure takes per warehouse row in its window.
+#: Peak bytes a day's measure takes per warehouse row in its window.
 MEASURE_BYTES_PER_ROW = 1280
+#: Peak bytes a week or a month summed from its days takes per warehouse row of those days.
+SUM_BYTES_PER_ROW = 1280
 #: Peak bytes ingest takes per byte of the archive object.
 INGEST_BYTES_PER_BYTE = 12
 
 
-def window_rows(records: Iterable[IngestRecord], period: Period, horizon_s: float) -> int:
+def rows_read(records: Iterable[IngestRecord], period: Period, horizon_s: float) -> int:
     """Warehouse rows (mentions and brand posts, before duplicates across archives are dropped)
-    in the window a report of `period` reads, from the ingest records' counts per created day."""
-    start, end = (d.isoformat() for d in window_for(period, horizon_s))
+    behind a report, from the ingest records' counts per created day: a day's window, or the
+    days a week or a month is summed from."""
+    first, last = window_for(period, horizon_s)
+    if period.kind != "daily":
+        first = period.start
+    start, end = first.isoformat(), last.isoformat()
     return sum(n for r in records if not r.rejected for day, n in r.days.items() if start <= day <= end)
 
 
 def measure_cost(records: Iterable[IngestRecord], period: Period, horizon_s: float) -> int:
     """Estimated peak bytes of measuring one report."""
-    return window_rows(records, period, horizon_s) * MEASURE_BYTES_PER_ROW
+    factor = MEASURE_BYTES_PER_ROW if period.kind == "daily" else SUM_BYTES_PER_ROW
+    return rows_read(records, period, horizon_s) * factor
 
 
 def ingest_cost(size: int) -> int:
