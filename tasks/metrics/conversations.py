@@ -26,27 +26,38 @@ _MAX_DEPTH_DOUBLINGS = 32  # 2^32 hops: only a reply cycle (bad data) gets this 
 def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
     """(platform, mention_id) → root_id: the oldest ancestor present in `posts` (pointer doubling).
 
-    Ids are only unique within a platform, so every hop stays on its own platform."""
-    present = posts.select("platform", pl.col("mention_id").alias("in_reply_to_id"), pl.lit(True).alias("_present"))
+    Ids are only unique within a platform, so every hop stays on its own platform. Each post
+    points at its parent's row; doubling then gathers row numbers, not ids: a month's threads
+    join once instead of once per doubling."""
+    keyed = posts.select("platform", "mention_id", "in_reply_to_id").with_row_index("_row")
+    rows = keyed.unique(["platform", "mention_id"], keep="first").select(
+        "platform", pl.col("mention_id").alias("in_reply_to_id"), pl.col("_row").alias("_parent")
+    )
     up = (
-        posts.select("platform", "mention_id", "in_reply_to_id")
-        .join(present.unique(), on=["platform", "in_reply_to_id"], how="left")
-        .select(
-            "platform",
-            "mention_id",
-            pl.when(pl.col("_present")).then(pl.col("in_reply_to_id")).otherwise(pl.col("mention_id")).alias("root_id"),
-        )
+        keyed.join(rows, on=["platform", "in_reply_to_id"], how="left", maintain_order="left")
+        .select(pl.col("_parent").fill_null(pl.col("_row")))
+        .to_series()
     )
     for _ in range(_MAX_DEPTH_DOUBLINGS):
-        hop = up.join(up.rename({"mention_id": "root_id", "root_id": "next"}), on=["platform", "root_id"], how="left")
-        if (hop["next"] == hop["root_id"]).all():
+        hop = up.gather(up)
+        if (hop == up).all():
             break
-        up = hop.select("platform", "mention_id", pl.col("next").alias("root_id"))
-    return up
+        up = hop
+    return keyed.select("platform", "mention_id", pl.col("mention_id").gather(up).alias("root_id"))
 
 
 #: All a conversation is measured from.
 THREAD_COLUMNS = ("platform", "mention_id", "in_reply_to_id", "author_id", "is_brand_author", "created_at", "brand")
+
+
+def _rooted(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None) -> pl.DataFrame:
+    """THREAD_COLUMNS and root_id of every post, only of the threads with a customer post in the span."""
+    posts = attributed.select(THREAD_COLUMNS)
+    rooted = posts.join(thread_roots(posts), on=["platform", "mention_id"])
+    if customer_posts_between is None:
+        return rooted
+    touching = rooted.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
+    return rooted.join(touching.select("platform", "root_id").unique(), on=["platform", "root_id"], how="semi")
 
 
 def thread_posts(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime]) -> pl.DataFrame:
@@ -54,12 +65,7 @@ def thread_posts(attributed: pl.DataFrame, customer_posts_between: tuple[datetim
 
     Kept with a day's measure: the posts of several days, put together, rebuild
     the threads that run across them (a reply days later joins its thread)."""
-    posts = attributed.select(THREAD_COLUMNS)
-    rooted = posts.join(thread_roots(posts), on=["platform", "mention_id"])
-    touching = rooted.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
-    return rooted.join(touching.select("platform", "root_id").unique(), on=["platform", "root_id"], how="semi").drop(
-        "root_id"
-    )
+    return _rooted(attributed, customer_posts_between).drop("root_id")
 
 
 def conversations(
@@ -68,9 +74,7 @@ def conversations(
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
     follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
     post in that span are measured (the caller's period, with room for time zones)."""
-    if customer_posts_between:
-        attributed = thread_posts(attributed, customer_posts_between)
-    posts = attributed.join(thread_roots(attributed), on=["platform", "mention_id"])
+    posts = _rooted(attributed, customer_posts_between)
     roots = posts.filter(pl.col("mention_id") == pl.col("root_id")).select(
         "platform",
         "root_id",

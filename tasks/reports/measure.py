@@ -138,7 +138,11 @@ class MentionFacts:
 
         return MentionFacts(
             mentions=joined([d.mentions for d in days]),
-            thread_posts=joined([d.thread_posts for d in days]).unique(["platform", "mention_id"], maintain_order=True),
+            # lazily: an eager `unique` held ~3× the posts (a month: +270 MiB against +90 MiB)
+            thread_posts=joined([d.thread_posts for d in days])
+            .lazy()
+            .filter(pl.struct("platform", "mention_id").is_first_distinct())
+            .collect(),
             anomalies=joined([d.anomalies for d in days]),
         )
 
