@@ -24,18 +24,20 @@ _MAX_DEPTH_DOUBLINGS = 32  # 2^32 hops: only a reply cycle (bad data) gets this 
 
 
 def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
-    """(platform, mention_id) → root_id: the oldest ancestor present in `posts` (pointer doubling).
+    """(platform, mention_id) → root_id, row for row: the oldest ancestor present in `posts` (pointer doubling).
 
     Ids are only unique within a platform, so every hop stays on its own platform. Each post
     points at its parent's row; doubling then gathers row numbers, not ids: a month's threads
     join once instead of once per doubling."""
-    keyed = posts.select("platform", "mention_id", "in_reply_to_id").with_row_index("_row")
-    rows = keyed.unique(["platform", "mention_id"], keep="first").select(
+    keyed = posts.lazy().select("platform", "mention_id", "in_reply_to_id").with_row_index("_row")
+    rows = keyed.filter(pl.struct("platform", "mention_id").is_first_distinct()).select(
         "platform", pl.col("mention_id").alias("in_reply_to_id"), pl.col("_row").alias("_parent")
     )
+    # lazily: eager, the join held ~5× what it returns (a month's threads: +77 MiB against +14 MiB)
     up = (
         keyed.join(rows, on=["platform", "in_reply_to_id"], how="left", maintain_order="left")
         .select(pl.col("_parent").fill_null(pl.col("_row")))
+        .collect()
         .to_series()
     )
     for _ in range(_MAX_DEPTH_DOUBLINGS):
@@ -43,7 +45,7 @@ def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
         if (hop == up).all():
             break
         up = hop
-    return keyed.select("platform", "mention_id", pl.col("mention_id").gather(up).alias("root_id"))
+    return posts.select("platform", "mention_id", pl.col("mention_id").gather(up).alias("root_id"))
 
 
 #: All a conversation is measured from.
@@ -51,13 +53,15 @@ THREAD_COLUMNS = ("platform", "mention_id", "in_reply_to_id", "author_id", "is_b
 
 
 def _rooted(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None) -> pl.DataFrame:
-    """THREAD_COLUMNS and root_id of every post, only of the threads with a customer post in the span."""
+    """THREAD_COLUMNS and root_id of every post (in their order), only of the threads with a
+    customer post in the span."""
     posts = attributed.select(THREAD_COLUMNS)
-    rooted = posts.join(thread_roots(posts), on=["platform", "mention_id"])
+    rooted = posts.with_columns(thread_roots(posts)["root_id"])  # row for row
     if customer_posts_between is None:
         return rooted
-    touching = rooted.filter(~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between))
-    return rooted.join(touching.select("platform", "root_id").unique(), on=["platform", "root_id"], how="semi")
+    customer_in_span = ~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between)
+    touching = rooted.lazy().filter(customer_in_span).select("platform", "root_id").unique()
+    return rooted.lazy().join(touching, on=["platform", "root_id"], how="semi", maintain_order="left").collect()
 
 
 def thread_posts(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime]) -> pl.DataFrame:
@@ -74,7 +78,7 @@ def conversations(
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
     follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
     post in that span are measured (the caller's period, with room for time zones)."""
-    posts = _rooted(attributed, customer_posts_between)
+    posts = _rooted(attributed, customer_posts_between).lazy()
     roots = posts.filter(pl.col("mention_id") == pl.col("root_id")).select(
         "platform",
         "root_id",
@@ -112,6 +116,7 @@ def conversations(
         )
         .drop("root_by_brand", "repliers")
         .sort("created_at", "platform", "root_id")
+        .collect()
     )
 
 

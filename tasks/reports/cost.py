@@ -4,7 +4,8 @@ what it does side by side within a budget instead of within a count.
 The factors are peak resident bytes measured per unit of input on the benchmark archives
 (`tests/benchmarks/bench_anchor.py`'s generator; one process per piece, peak minus the
 process before it): a report's measure took 1.19 KB per warehouse row of its window for a
-day (143k rows), 1.25 KB for a week (251k), 1.04 KB for a month (664k); ingest took 6.2×
+day (143k rows); a week or a month summed from its stored days took 1.02 KB per row of those
+days for a week (197k rows), 0.88–1.02 KB for three months (524k–629k); ingest took 6.2×
 the bytes of a 163 MiB CSV export and 11.9× those of an 18 MiB one (validation's fixed
 share weighs more on small objects). Each factor is rounded up from the largest measured.
 """
@@ -20,7 +21,7 @@ from tasks.reports.periods import Period
 #: Peak bytes a day's measure takes per warehouse row in its window.
 MEASURE_BYTES_PER_ROW = 1280
 #: Peak bytes a week or a month summed from its days takes per warehouse row of those days.
-SUM_BYTES_PER_ROW = 1280
+SUM_BYTES_PER_ROW = 1088
 #: Peak bytes ingest takes per byte of the archive object.
 INGEST_BYTES_PER_BYTE = 12
 
