@@ -181,8 +181,9 @@ def measure_from_days(
     watermark: datetime,
 ) -> PeriodMeasure:
     """A week, a month or any range from the facts of its `summed_days` (those with mentions; at
-    least one inside the period): the same frames as `measure_period` on its window."""
-    own = MentionFacts.combined([f for d, f in sorted(days.items()) if d <= period.end])
+    least one inside the period; any other day is not read): the same frames as `measure_period`
+    on its window."""
+    own = MentionFacts.combined([f for d, f in sorted(days.items()) if period.start <= d <= period.end])
     # recovery: the later mentions of the detractors it answered, in the period or in the days past it
     later = [f.mentions.select(_LATER) for d, f in sorted(days.items()) if d > period.end]
     recovered = recovery(

@@ -31,6 +31,7 @@ from tasks.reports.measure import (
     measure_from_days,
     measure_period,
     period_status,
+    summed_days,
     window_for,
 )
 from tasks.reports.periods import Period, period_of
@@ -79,7 +80,8 @@ def publish_period_report(
                 measure = inputs.measure(period)
                 measure_store.save(storage, own, measure)
         else:
-            measure = inputs.summed(period, read, keep=True)
+            summed = {d: read[d] for d in summed_days(period, inputs.horizon_s) if d in read}
+            measure = inputs.summed(period, summed, keep=True)
         trend_prints = {d: read[d] for d in measure_store.trend_days(period) if d in read}
         trends, category_trends = measure_store.trend_rows(
             storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
@@ -199,7 +201,7 @@ class ReportInputs:
     def summed(self, period: Period, prints: dict[date, str], *, keep: bool) -> PeriodMeasure:
         """A week, a month or any range summed from its days' facts (`prints`: the fingerprints of
         its `summed_days`); a day not stored is measured now, and stored when `keep`."""
-        if not any(d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
+        if not any(period.start <= d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
         return measure_from_days(
             {d: self._day_facts(d, f, keep) for d, f in prints.items()},

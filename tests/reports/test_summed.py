@@ -8,6 +8,7 @@ hand-computed figures and with `measure_period` on the week's whole window.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import polars as pl
@@ -15,7 +16,7 @@ import pytest
 
 from tasks.registry import BrandRegistry
 from tasks.reports.measure import MentionFacts, measure_from_days, measure_period, summed_days, window_for
-from tasks.reports.periods import period_of
+from tasks.reports.periods import parse_period, period_of
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"
@@ -108,9 +109,31 @@ def test_a_week_counts_each_author_once_and_takes_percentiles_over_its_mentions(
         post("m3", "c1", "2017-10-31 12:00", "@AcmeHelp love it", brand=ACME),
         post("r3", ACME, "2017-10-31 12:16:40", "hi", brand_post=True, reply_to="m3"),
     )
-    week = _summed(posts, [date(2017, 10, 30), date(2017, 10, 31)])
+    posts = pl.concat([posts, frame(post("m0", "c3", "2017-10-29 12:00", "@AcmeHelp hi", brand=ACME))])
+    week = _summed(posts, [date(2017, 10, 29), date(2017, 10, 30), date(2017, 10, 31)])  # 10-29: not the week's
     row = week.metrics.row(0, named=True)
     assert (row["date"], row["inbound"], row["responded"]) == (date(2017, 10, 30), 3, 3)
     assert (row["frt_median_s"], row["frt_p90_s"]) == (pytest.approx(300), pytest.approx(860))
     assert week.sps.select("authors", "mentions").row(0) == (2, 3)
     assert week.facts["mention_id"].sort().to_list() == ["m1", "m2", "m3"]
+
+
+@pytest.mark.parametrize("folder", ["weekly/week=2017-W44", "monthly/month=2017-11"])
+def test_a_published_week_or_month_counts_the_mentions_of_its_days(published_sample, folder):
+    """Each inbound mention is on one (local) day: a period's inbound per brand is the sum of its
+    daily reports' (the sample's week 2017-W44, 10-30 … 11-05, and its November)."""
+    period = parse_period(folder.split("=")[1])
+    days = [d for d in summed_days(period, HORIZON) if d <= period.end]
+
+    def inbound(key: str) -> pl.DataFrame:
+        return pl.read_parquet(io.BytesIO(published_sample.read(key))).select("brand", "inbound")
+
+    daily = [
+        inbound(f"reports/daily/dt={d}/metrics.parquet")
+        for d in days
+        if published_sample.exists(f"reports/daily/dt={d}/metrics.parquet")
+    ]
+    summed = pl.concat(daily).group_by("brand").agg(pl.col("inbound").sum()).sort("brand")
+    published = inbound(f"reports/{folder}/metrics.parquet").sort("brand")
+    assert published.height > 10 and published["inbound"].sum() > 500
+    assert published.to_dicts() == summed.to_dicts()
