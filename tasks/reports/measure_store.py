@@ -29,6 +29,9 @@ TREND_DAYS = 28
 _FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent", "categories", "queue")
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 _FACTS = (*_SOURCE, "anomalies")
+#: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
+#: when a measure gained its facts, so one stored by older code, without them, is measured again.)
+_COMPLETE = "complete.json"
 
 
 def trend_days(period: Period) -> list[date]:
@@ -54,7 +57,7 @@ def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
 
 
 def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
-    """Frames first, counts last: a measure without its counts file is incomplete and never read."""
+    """Frames first, the counts last (`_COMPLETE`)."""
     day = measure.day
     for name in _FRAMES:
         storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(getattr(measure, name)))
@@ -63,20 +66,20 @@ def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
             frame = getattr(measure.source, name)
             storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(frame))
     counts = {"inbound_total": measure.inbound_total, "unattributed": measure.unattributed}
-    storage.write(layout.day_measure(day, fingerprint, "counts.json"), json.dumps(counts).encode())
+    storage.write(layout.day_measure(day, fingerprint, _COMPLETE), json.dumps(counts).encode())
     for key in storage.keys(layout.day_measures(day)):
         if not key.startswith(layout.day_measure(day, fingerprint, "")):
             storage.delete(key)
 
 
 def is_saved(storage: Storage, day: date, fingerprint: str) -> bool:
-    return storage.exists(layout.day_measure(day, fingerprint, "counts.json"))
+    return storage.exists(layout.day_measure(day, fingerprint, _COMPLETE))
 
 
 def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] = _FRAMES) -> PeriodMeasure | None:
     """The stored measure (only the frames in `names`), or None when it is not (or no longer) there."""
     try:
-        counts = read_json(storage, layout.day_measure(day, fingerprint, "counts.json"))
+        counts = read_json(storage, layout.day_measure(day, fingerprint, _COMPLETE))
         frames = {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in names}
     except StorageError:
         return None

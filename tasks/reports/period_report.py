@@ -80,8 +80,7 @@ def publish_period_report(
                 measure = inputs.measure(period)
                 measure_store.save(storage, own, measure)
         else:
-            summed = {d: read[d] for d in summed_days(period, inputs.horizon_s) if d in read}
-            measure = inputs.summed(period, summed, keep=True)
+            measure = inputs.summed(period, keep=True)
         trend_prints = {d: read[d] for d in measure_store.trend_days(period) if d in read}
         trends, category_trends = measure_store.trend_rows(
             storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
@@ -198,9 +197,10 @@ class ReportInputs:
             brand_posts=load_brand_posts(self.storage, window, self.brand_index),
         )
 
-    def summed(self, period: Period, prints: dict[date, str], *, keep: bool) -> PeriodMeasure:
-        """A week, a month or any range summed from its days' facts (`prints`: the fingerprints of
-        its `summed_days`); a day not stored is measured now, and stored when `keep`."""
+    def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:
+        """A week, a month or any range summed from the facts of its `summed_days`; a day not
+        stored is measured now, and stored when `keep`."""
+        prints = self.day_prints(summed_days(period, self.horizon_s))
         if not any(period.start <= d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
         return measure_from_days(

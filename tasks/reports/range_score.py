@@ -12,7 +12,6 @@ from datetime import date
 
 import polars as pl
 
-from tasks.reports.measure import summed_days
 from tasks.reports.period_report import ReportInputs
 from tasks.reports.periods import Period
 from tasks.settings import Settings
@@ -44,7 +43,6 @@ def score_range(storage: Storage, start: date, end: date, config: Settings, bran
     """One row per brand with SPS, its interval, counts, advocacy and recovery over [start, end]."""
     if end < start:
         raise ValueError(f"--end {end} is before --start {start}")
-    inputs, period = ReportInputs(storage, config), Period("range", start, end)
-    measure = inputs.summed(period, inputs.day_prints(summed_days(period, inputs.horizon_s)), keep=False)
+    measure = ReportInputs(storage, config).summed(Period("range", start, end), keep=False)
     table = measure.sps.select(SCORE_COLUMNS).sort("authors", "brand", descending=[True, False])
     return table.filter(pl.col("brand") == brand) if brand else table

@@ -137,3 +137,29 @@ def test_a_published_week_or_month_counts_the_mentions_of_its_days(published_sam
     published = inbound(f"reports/{folder}/metrics.parquet").sort("brand")
     assert published.height > 10 and published["inbound"].sum() > 500
     assert published.to_dicts() == summed.to_dicts()
+
+
+def test_a_day_keeps_its_facts_with_its_measure(tmp_path):
+    """Stored and read back, a day's facts are the same frames; a measure stored without them (by
+    code older than summing) or under other inputs is not read, so the day is measured again."""
+    from dataclasses import replace
+
+    from tasks.reports import measure_store
+    from tasks.storage.backends import open_storage
+
+    storage = open_storage(str(tmp_path))
+    posts = frame(
+        post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp hi", brand=ACME),
+        post("r1", ACME, "2017-10-30 10:05", "hello", brand_post=True, reply_to="m1"),
+    )
+    day = period_of("daily", date(2017, 10, 30))
+    measure = measure_period(posts, day, **SETTINGS)
+    measure_store.save(storage, "inputs-a", measure)
+    stored = measure_store.load_facts(storage, day.start, "inputs-a")
+    assert stored is not None and measure.source is not None
+    assert stored.mentions.equals(measure.source.mentions)
+    assert stored.thread_posts["mention_id"].to_list() == ["m1", "r1"]
+    assert measure_store.load_facts(storage, day.start, "inputs-b") is None
+    measure_store.save(storage, "inputs-c", replace(measure, source=None))
+    assert measure_store.is_saved(storage, day.start, "inputs-c")
+    assert measure_store.load_facts(storage, day.start, "inputs-c") is None
