@@ -26,7 +26,7 @@ OFFLINE = (
 def care_metrics(facts: pl.DataFrame, *, keys: list[str], horizon_s: float) -> pl.DataFrame:
     """Per `keys`: first responses taken offline, and response rates to praise and to complaints."""
     responded = answered_within(horizon_s)
-    offline = responded & pl.col("first_response_text").str.contains(OFFLINE).fill_null(False)
+    offline = responded & pl.col("first_response_offline")  # from the text, by `mention_facts`
     praise, complaint = pl.col("stance") > 0, pl.col("stance") < 0
     return (
         with_stance(facts.filter(pl.col("brand").is_not_null()))

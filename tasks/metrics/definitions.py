@@ -14,7 +14,7 @@ import polars as pl
 import polars.selectors as cs
 
 from tasks.metrics.answered import answered_within
-from tasks.metrics.care import care_metrics
+from tasks.metrics.care import OFFLINE, care_metrics
 from tasks.metrics.survival import km_first_response
 
 FACT_COLUMNS = [
@@ -30,6 +30,7 @@ FACT_COLUMNS = [
     "first_response_at",
     "frt_s",
     "first_response_text",
+    "first_response_offline",
 ]
 
 
@@ -70,6 +71,7 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(
             pl.col("created_at").dt.date().alias("date"),
             ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
+            pl.col("first_response_text").str.contains(OFFLINE).fill_null(False).alias("first_response_offline"),
         )
         .select(*FACT_COLUMNS, cs.by_name("stance", "stance_from_label", require_all=False))  # when stored
         .sort("created_at", "platform", "mention_id")

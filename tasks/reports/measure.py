@@ -29,7 +29,7 @@ from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
 from tasks.reports.periods import Period
-from tasks.sps.advocacy import advocacy, recovery
+from tasks.sps.advocacy import advocacy, recovery, with_advocacy
 from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
 
 #: What recovery reads of the mentions after a period.
@@ -129,6 +129,14 @@ class MentionFacts:
     thread_posts: pl.DataFrame  # the posts of every thread a customer wrote to in the period
     anomalies: pl.DataFrame  # responses stamped before the mention they answer
 
+    def for_summing(self) -> MentionFacts:
+        """What a week or a month keeps of a day: what was read from texts is in flags (stance,
+        advocacy, category, first response taken offline), so only the texts of unanswered
+        mentions stay (its queue and urgent list show them); a month holds a tenth of the text."""
+        text = pl.when(~pl.col("responded")).then(pl.col("text")).alias("text")
+        mentions = self.mentions.drop("first_response_text", "sentiment").with_columns(text)
+        return MentionFacts(mentions, self.thread_posts, self.anomalies)
+
     @staticmethod
     def combined(days: list[MentionFacts]) -> MentionFacts:
         """Several days' facts as one (at least one day); a post several days' threads hold is kept once."""
@@ -161,10 +169,14 @@ def period_facts(
     facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
     in_period = pl.col("date").is_between(period.start, period.end)
     # the stance model runs once on the period; metrics, platforms and SPS all read it
-    inside = (
-        with_stance(facts.filter(in_period))
-        .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
-        .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
+    # what is read from a mention's text is read here, once: a week or a month sums flags, not texts
+    inside = with_categories(
+        with_advocacy(
+            with_stance(facts.filter(in_period))
+            .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
+            .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
+        ),
+        registry.taxonomy,
     )
     anomalies = anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi")
     posts = thread_posts(attributed, _utc_span(period))
@@ -273,7 +285,7 @@ def summarise(
         "author_followers",
         "replies",
     )
-    categorised = with_categories(as_one.filter(pl.col("brand").is_not_null()), registry.taxonomy)
+    categorised = as_one.filter(pl.col("brand").is_not_null())
     return PeriodMeasure(
         period=period,
         metrics=metrics,

@@ -29,14 +29,23 @@ WARNS = (
 )
 
 
+def with_advocacy(facts: pl.DataFrame) -> pl.DataFrame:
+    """Whether each mention warns against the brand or recommends it: read once from the text,
+    kept with the day's facts (a week or a month counts advocates without the texts)."""
+    return facts.with_columns(
+        pl.col("text").str.contains(WARNS).fill_null(False).alias("warns"),
+        pl.col("text").str.contains(RECOMMENDS).fill_null(False).alias("recommends"),
+    )
+
+
 def advocacy(facts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Per `keys`: advocates and critics (authors) and the followers they reach."""
+    """Per `keys`: advocates and critics (authors) and the followers they reach, from `with_advocacy`'s flags."""
     per_author = (
         facts.filter(pl.col("brand").is_not_null() & pl.col("author_id").is_not_null())
         .group_by(*keys, "author_id")
         .agg(
-            pl.col("text").str.contains(WARNS).fill_null(False).any().alias("critic"),
-            pl.col("text").str.contains(RECOMMENDS).fill_null(False).any().alias("recommends"),
+            pl.col("warns").any().alias("critic"),
+            pl.col("recommends").any(),
             pl.col("author_followers").max().fill_null(0).alias("followers"),
         )
         .with_columns((pl.col("recommends") & ~pl.col("critic")).alias("advocate"))

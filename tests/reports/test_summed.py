@@ -36,7 +36,7 @@ def _day_facts(posts: pl.DataFrame, day: date) -> MentionFacts:
     window = posts.filter(pl.col("created_at").dt.date().is_between(start, end))
     measure = measure_period(window, period_of("daily", day), **SETTINGS)
     assert measure.source is not None
-    return measure.source
+    return measure.source.for_summing()
 
 
 def _summed(posts: pl.DataFrame, days: list[date]):
@@ -116,6 +116,29 @@ def test_a_week_counts_each_author_once_and_takes_percentiles_over_its_mentions(
     assert (row["frt_median_s"], row["frt_p90_s"]) == (pytest.approx(300), pytest.approx(860))
     assert week.sps.select("authors", "mentions").row(0) == (2, 3)
     assert week.facts["mention_id"].sort().to_list() == ["m1", "m2", "m3"]
+
+
+def test_a_week_summed_from_days_equals_its_window_measure_frame_for_frame():
+    """Advocacy, categories, first responses taken offline and the unanswered queue come from
+    texts: summed from days, they are read from the days' flags (the texts of answered mentions
+    are not kept), and every frame equals the one measured from the week's whole window."""
+    posts = frame(
+        post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp I highly recommend you", brand=ACME, sentiment="positive"),
+        post("r1", ACME, "2017-10-30 10:05", "thanks!", brand_post=True, reply_to="m1"),
+        post("m2", "c2", "2017-10-31 09:00", "@AcmeHelp my refund never came, stay away", brand=ACME),
+        post("r2", ACME, "2017-10-31 09:20", "Sorry, please DM us", brand_post=True, reply_to="m2"),
+        post("m3", "c3", "2017-11-02 18:00", "@AcmeHelp the app keeps crashing", brand=ACME),
+        post("m4", "c2", "2017-11-04 08:00", "@AcmeHelp charged twice for my order", brand=ACME),
+    )
+    days = [date(2017, 10, 30), date(2017, 10, 31), date(2017, 11, 2), date(2017, 11, 4)]
+    summed, whole = _summed(posts, days), measure_period(posts, WEEK, **SETTINGS)
+    for name in ("metrics", "platforms", "hours", "sps", "categories", "queue", "urgent"):
+        assert getattr(summed, name).equals(getattr(whole, name)), name
+    assert summed.sps.select("advocates", "critics").row(0) == (1, 1)
+    assert summed.metrics.select("taken_offline", "responded").row(0) == (1, 2)
+    assert summed.queue["mention_id"].to_list() == whole.queue["mention_id"].to_list() != []
+    kept = _day_facts(posts, date(2017, 10, 31)).mentions
+    assert kept.select("text", "warns", "first_response_offline").row(0) == (None, True, True)
 
 
 @pytest.mark.parametrize("folder", ["weekly/week=2017-W44", "monthly/month=2017-11"])

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.sps.advocacy import RECOMMENDS, WARNS, advocacy, recovery
+from tasks.sps.advocacy import RECOMMENDS, WARNS, advocacy, recovery, with_advocacy
 from tests.frames import at
 
 ACME = "AcmeHelp"
@@ -32,7 +32,7 @@ def test_advocates_and_critics_are_authors_weighted_by_reach():
             "author_followers": [100, 100, 50, 10, None],
         }
     )
-    row = advocacy(facts, ["brand", "date"]).row(0, named=True)
+    row = advocacy(with_advocacy(facts), ["brand", "date"]).row(0, named=True)
     assert (row["advocates"], row["advocates_reach"], row["critics"], row["critics_reach"]) == (1, 100, 2, 60)
 
 
