@@ -20,6 +20,7 @@ The anchor is a yardstick, not the product: it skips validation, attribution, SP
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -113,6 +115,11 @@ def _deliveries(folder: Path, csv: bytes, collected: date | None, days: int) -> 
     return sorted(written)
 
 
+def _write_deliveries(folder: Path, shape: tuple[int, int, int], collected: date | None) -> list[Path]:
+    mentions, days, brands = shape
+    return _deliveries(folder, synthetic_twcs(mentions, days, brands), collected, days)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
@@ -127,12 +134,15 @@ def main() -> None:
         root = Path(work)
         export = (START + timedelta(days=args.days + 20)).date()  # replies arrive up to 20 days later
         last = (START + timedelta(days=args.days - 1)).date() if args.daily else export
-        archives = _deliveries(
-            root / "archive" / "archives" / "twitter",
-            synthetic_twcs(args.mentions, args.days, args.brands),
-            None if args.daily else export,
-            args.days,
-        )
+        # written by a child process: a child's peak RSS (`ru_maxrss`) starts from its parent's at
+        # fork, so a parent holding the archive would set every contender's peak to its own
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            archives = pool.submit(
+                _write_deliveries,
+                root / "archive" / "archives" / "twitter",
+                (args.mentions, args.days, args.brands),
+                None if args.daily else export,
+            ).result()
         size_mb = sum(a.stat().st_size for a in archives) / 1e6
         script = root / "anchor.py"
         script.write_text(ANCHOR)
