@@ -61,6 +61,17 @@ class PeriodMeasure:
         return self.period.start
 
 
+@dataclass(frozen=True)
+class MeasureRules:
+    """What a measure is judged by besides its mentions: the brands (handles, calendars, SLAs,
+    taxonomy), the reply horizon, the default SLA and the run's watermark."""
+
+    registry: BrandRegistry
+    horizon_s: float
+    default_sla_s: int
+    watermark: datetime
+
+
 def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
     """The created-day range a report reads: its days, a few before (reply chains for
     attribution), through the horizon after."""
@@ -156,14 +167,10 @@ class MentionFacts:
 
 
 def period_facts(
-    window: pl.DataFrame,
-    period: Period,
-    *,
-    registry: BrandRegistry,
-    horizon_s: float,
-    brand_posts: BrandPosts | None = None,
+    window: pl.DataFrame, period: Period, rules: MeasureRules, brand_posts: BrandPosts | None = None
 ) -> tuple[MentionFacts, pl.DataFrame]:
     """The period's mention facts and its recovery counts, from the mentions in its window."""
+    registry, horizon_s = rules.registry, rules.horizon_s
     attributed = attribute(window, registry.handles, brand_posts)
     facts, anomalies = mention_facts(attributed)
     facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
@@ -183,15 +190,7 @@ def period_facts(
     return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
 
 
-def measure_from_days(
-    days: dict[date, MentionFacts],
-    period: Period,
-    *,
-    registry: BrandRegistry,
-    horizon_s: float,
-    default_sla_s: int,
-    watermark: datetime,
-) -> PeriodMeasure:
+def measure_from_days(days: dict[date, MentionFacts], period: Period, rules: MeasureRules) -> PeriodMeasure:
     """A week, a month or any range from the facts of its `summed_days` (those with mentions; at
     least one inside the period; any other day is not read): the same frames as `measure_period`
     on its window."""
@@ -201,55 +200,23 @@ def measure_from_days(
     recovered = recovery(
         pl.concat([own.mentions, *later], how="diagonal_relaxed"), pl.col("date").is_between(period.start, period.end)
     )
-    return summarise(
-        own,
-        recovered,
-        period,
-        registry=registry,
-        horizon_s=horizon_s,
-        default_sla_s=default_sla_s,
-        watermark=watermark,
-    )
+    return summarise(own, recovered, period, rules)
 
 
 def measure_period(
-    window: pl.DataFrame,
-    period: Period,
-    *,
-    registry: BrandRegistry,
-    horizon_s: float,
-    default_sla_s: int,
-    watermark: datetime,
-    brand_posts: BrandPosts | None = None,
+    window: pl.DataFrame, period: Period, rules: MeasureRules, brand_posts: BrandPosts | None = None
 ) -> PeriodMeasure:
     """Metrics and SPS for one period (UTC days), from the mentions in its window."""
-    facts, recovered = period_facts(window, period, registry=registry, horizon_s=horizon_s, brand_posts=brand_posts)
-    return summarise(
-        facts,
-        recovered,
-        period,
-        registry=registry,
-        horizon_s=horizon_s,
-        default_sla_s=default_sla_s,
-        watermark=watermark,
-    )
+    return summarise(*period_facts(window, period, rules, brand_posts), period, rules)
 
 
-def summarise(
-    facts: MentionFacts,
-    recovered: pl.DataFrame,
-    period: Period,
-    *,
-    registry: BrandRegistry,
-    horizon_s: float,
-    default_sla_s: int,
-    watermark: datetime,
-) -> PeriodMeasure:
+def summarise(facts: MentionFacts, recovered: pl.DataFrame, period: Period, rules: MeasureRules) -> PeriodMeasure:
     """A period's report frames from its mention facts (its own, or its days' combined).
 
     Over a week or a month every brand gets one row (`date` = the period's first
     day) and an author is counted once however often they wrote.
     """
+    registry, horizon_s, watermark = rules.registry, rules.horizon_s, rules.watermark
     inside = facts.mentions
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     threads = (
@@ -262,7 +229,7 @@ def summarise(
         daily_metrics,
         horizon_s=horizon_s,
         sla_targets=registry.sla_targets,
-        default_sla_s=default_sla_s,
+        default_sla_s=rules.default_sla_s,
         watermark=watermark,
     )
     sps = _sps_table(as_one, recovered, period)

@@ -26,6 +26,7 @@ from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_
 from tasks.reports.headline import headline
 from tasks.reports.manifest import build_manifest
 from tasks.reports.measure import (
+    MeasureRules,
     MentionFacts,
     PeriodMeasure,
     measure_from_days,
@@ -161,6 +162,7 @@ class ReportInputs:
         self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
         self.registry = load_registry(config.brands_file)
         self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
+        self.rules = MeasureRules(self.registry, self.horizon_s, config.sla_target_seconds, self.watermark)
 
     def day_fingerprint(self, day: date) -> str | None:
         """The fingerprint of one day's inputs, or None when no archive has mentions created that day."""
@@ -187,15 +189,7 @@ class ReportInputs:
 
     def measure(self, period: Period) -> PeriodMeasure:
         window = load_window(self.storage, *window_for(period, self.horizon_s), with_stored_stances(self.storage))
-        return measure_period(
-            window,
-            period,
-            registry=self.registry,
-            horizon_s=self.horizon_s,
-            default_sla_s=self.config.sla_target_seconds,
-            watermark=self.watermark,
-            brand_posts=load_brand_posts(self.storage, window, self.brand_index),
-        )
+        return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
 
     def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:
         """A week, a month or any range summed from the facts of its `summed_days`; a day not
@@ -203,14 +197,7 @@ class ReportInputs:
         prints = self.day_prints(summed_days(period, self.horizon_s))
         if not any(period.start <= d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
-        return measure_from_days(
-            {d: self._day_facts(d, f, keep) for d, f in prints.items()},
-            period,
-            registry=self.registry,
-            horizon_s=self.horizon_s,
-            default_sla_s=self.config.sla_target_seconds,
-            watermark=self.watermark,
-        )
+        return measure_from_days({d: self._day_facts(d, f, keep) for d, f in prints.items()}, period, self.rules)
 
     def _day_facts(self, day: date, fingerprint: str, keep: bool) -> MentionFacts:
         facts = measure_store.load_facts(self.storage, day, fingerprint)

@@ -29,7 +29,7 @@ from tasks.metrics.definitions import report_status
 from tasks.registry import BrandRegistry
 from tasks.reports.files import day_files
 from tasks.reports.headline import headline
-from tasks.reports.measure import measure_period, window_for
+from tasks.reports.measure import MeasureRules, measure_period, window_for
 from tasks.reports.periods import period_of
 from tasks.reports.publish import publish_report
 from tasks.storage.backends import open_storage
@@ -139,10 +139,7 @@ def main() -> None:
                 measure_period(
                     load_window(store, *window_for(period_of("daily", day), horizon_s)),
                     period_of("daily", day),
-                    registry=BrandRegistry(),
-                    horizon_s=horizon_s,
-                    default_sla_s=3600,
-                    watermark=watermark,
+                    MeasureRules(BrandRegistry(), horizon_s, 3600, watermark),
                 )
                 for day in days
             ],

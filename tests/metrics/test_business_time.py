@@ -20,7 +20,7 @@ from datetime import date
 import pytest
 
 from tasks.registry import load_registry
-from tasks.reports.measure import measure_period
+from tasks.reports.measure import MeasureRules, measure_period
 from tasks.reports.periods import period_of
 from tests.frames import at, frame, post
 
@@ -54,14 +54,8 @@ def _window():
 def _day(tmp_path, day: date, rule: str = "clock") -> dict | None:
     path = tmp_path / "brands.toml"
     path.write_text(REGISTRY.format(rule=rule))
-    measure = measure_period(
-        _window(),
-        period_of("daily", day),
-        registry=load_registry(path),
-        horizon_s=72 * 3600,
-        default_sla_s=3600,
-        watermark=at("2017-11-10 00:00"),
-    )
+    rules = MeasureRules(load_registry(path), 72 * 3600, 3600, at("2017-11-10 00:00"))
+    measure = measure_period(_window(), period_of("daily", day), rules)
     rows = measure.metrics.to_dicts()
     return rows[0] if rows else None
 

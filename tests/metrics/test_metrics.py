@@ -124,7 +124,7 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     p90 linear: rank 1.8 → 300 + 0.8 × 700 = 860 s. Author c1 wrote on both days: counted once.
     """
     from tasks.registry import BrandRegistry
-    from tasks.reports.measure import measure_period
+    from tasks.reports.measure import MeasureRules, measure_from_days, measure_period
     from tasks.reports.measure_store import day_row
     from tasks.reports.periods import period_of
 
@@ -138,9 +138,8 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     )
     week = period_of("weekly", date(2017, 11, 1))
     assert (week.label, week.start, week.end) == ("2017-W44", date(2017, 10, 30), date(2017, 11, 5))
-    m = measure_period(
-        window, week, registry=BrandRegistry(), horizon_s=HORIZON, default_sla_s=3600, watermark=at("2017-11-20 00:00")
-    )
+    rules = MeasureRules(BrandRegistry(), HORIZON, 3600, at("2017-11-20 00:00"))
+    m = measure_period(window, week, rules)
     row = m.metrics.row(0, named=True)
     assert (row["date"], row["inbound"], row["responded"]) == (date(2017, 10, 30), 3, 3)
     assert row["frt_median_s"] == pytest.approx(300)
@@ -148,17 +147,7 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     assert row["status"] == "final"
     sps = m.sps.row(0, named=True)
     assert (sps["authors"], sps["promoters"], sps["mentions"]) == (2, 1, 3)  # c1 once (+2), c2 passive
-    measures = [
-        measure_period(
-            window,
-            period_of("daily", d),
-            registry=BrandRegistry(),
-            horizon_s=HORIZON,
-            default_sla_s=3600,
-            watermark=at("2017-11-20 00:00"),
-        )
-        for d in (date(2017, 10, 30), date(2017, 10, 31))
-    ]
+    measures = [measure_period(window, period_of("daily", d), rules) for d in (date(2017, 10, 30), date(2017, 10, 31))]
     days = [day_row(m.metrics, m.sps) for m in measures]
     assert [(r["date"][0], r["frt_median_s"][0]) for r in days] == [
         (date(2017, 10, 30), pytest.approx(200)),
@@ -166,6 +155,14 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     ]
     assert [d["sps"][0] for d in days] == [None, None]  # 2 and 1 authors: too few to chart an SPS
     assert [m.sps["sps_raw"][0] for m in measures] == [pytest.approx(50.0), pytest.approx(100.0)]  # c2 passive
+    # summed from its days' stored facts (as a run publishes it), the week says the same
+    summed = measure_from_days({m.day: m.source.for_summing() for m in measures if m.source}, week, rules)
+    assert summed.metrics.select("inbound", "frt_median_s", "frt_p90_s").row(0) == (
+        3,
+        pytest.approx(300),
+        pytest.approx(860),
+    )
+    assert summed.sps.select("authors", "promoters", "mentions").row(0) == (2, 1, 3)
 
 
 def test_kaplan_meier_on_a_final_day_counts_the_unanswered_as_open():
