@@ -35,3 +35,18 @@ def within_budget(
             item, _ = running.pop(future)
             start_what_fits()
             yield item, future
+
+
+def batches(items: Iterable[T], cost: Callable[[T], int], limit: int, most: int) -> list[tuple[T, ...]]:
+    """`items` in order, in runs of at most `most` whose estimated cost stays within `limit` (an item
+    over `limit` alone): work with a fixed cost per call (a suite run) done once per batch."""
+    groups: list[list[T]] = []
+    load = 0
+    for item in items:
+        weight = cost(item)
+        if not groups or len(groups[-1]) >= most or load + weight > limit:
+            groups.append([])
+            load = 0
+        groups[-1].append(item)
+        load += weight
+    return [tuple(g) for g in groups]

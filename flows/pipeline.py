@@ -16,7 +16,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from flows import progress
-from flows.budget import within_budget
+from flows.budget import batches, within_budget
 from flows.plan import (
     Blocked,
     affected_days,
@@ -35,7 +35,7 @@ from flows.steps import (
     check_deliveries,
     clear_failed_days,
     forget,
-    ingest_archive,
+    ingest_archives,
     ingest_records,
     list_archives,
     mark_failed_day,
@@ -62,6 +62,10 @@ from tasks.storage.backends import ObjectInfo, StorageError, open_storage
 
 __all__ = ["NoData", "PipelineFailed", "backfill", "nightly", "replay_quarantine"]
 
+#: Archives judged by one run of each suite: GX's ~0.25 s a run is paid once for up to this many
+#: (a year of daily archives: 23 runs, not 365), while batches still run side by side.
+INGEST_BATCH = 16
+
 
 def _listed(storage_url: str, settings: Settings) -> tuple[list[ObjectInfo], list[IngestRecord], str]:
     """The archive objects, the records of those not where an archive must be, and the listing's
@@ -73,26 +77,26 @@ def _listed(storage_url: str, settings: Settings) -> tuple[list[ObjectInfo], lis
 def _ingest(
     storage_url: str, objects: list[ObjectInfo], settings: Settings, blocked: Blocked, force: bool = False
 ) -> list[IngestRecord]:
-    """Ingest objects concurrently, then judge each delivery; what fails goes to `blocked`."""
+    """Ingest objects in batches side by side (each batch judged by one run of each suite), then
+    judge each delivery; what fails goes to `blocked`."""
     logger = get_run_logger()
-    ingest = retrying(ingest_archive, settings)
-    finished = dict(
-        within_budget(
-            lambda obj: ingest.submit(storage_url, obj, settings, force),
-            objects,
-            lambda obj: ingest_cost(obj.size),
-            settings.memory_budget_bytes,
-        )
-    )
+    ingest = retrying(ingest_archives, settings)
+    budget = settings.memory_budget_bytes
+    outcomes: dict[str, IngestRecord | str] = {}
+    groups = batches(objects, lambda obj: ingest_cost(obj.size), budget // 4, INGEST_BATCH)
+    submit = partial(_submit_ingest, ingest, storage_url, settings, force)
+    for group, future in within_budget(submit, groups, _batch_cost, budget):
+        if future.state.is_completed():
+            outcomes |= {obj.key: outcome for obj, outcome in zip(group, future.result(), strict=True)}
+        else:
+            outcomes |= dict.fromkeys((obj.key for obj in group), str(future.state.result(raise_on_failure=False)))
     records: list[IngestRecord] = []
     for obj in objects:  # judged in listing order, whichever finished first
-        future = finished[obj]
-        if not future.state.is_completed():
-            error = str(future.state.result(raise_on_failure=False))
-            logger.error("ingest of %s failed: %s", obj.key, error)
-            blocked.not_ingested(obj.key, error)
+        record = outcomes[obj.key]
+        if isinstance(record, str):
+            logger.error("ingest of %s failed: %s", obj.key, record)
+            blocked.not_ingested(obj.key, record)
             continue
-        record = future.result()
         records.append(record)
         if record.rejected:
             logger.error("archive rejected: %s", record.error)
@@ -113,6 +117,15 @@ def _ingest(
         if check.failed:
             blocked.delivery_failed(check.message(), [r for r in records if r.key in check.objects])
     return records
+
+
+def _batch_cost(group: tuple[ObjectInfo, ...]) -> int:
+    return sum(ingest_cost(obj.size) for obj in group)
+
+
+def _submit_ingest(ingest, storage_url: str, settings: Settings, force: bool, group: tuple[ObjectInfo, ...]):
+    """One batch's task, started (the `group` comes last, for `partial`)."""
+    return ingest.submit(storage_url, list(group), settings, force)
 
 
 def _publish_days(

@@ -8,6 +8,7 @@ the flows get them through `retrying`, the one place retry options are built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -15,13 +16,14 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger
+from prefect.runtime import task_run
 
 from tasks.ingest.adapters import archive_format
 from tasks.ingest.archive import (
     IngestRecord,
     forget_removed,
     ingest_fingerprint,
-    ingest_object,
+    ingest_objects,
     read_records,
     set_aside_misplaced,
 )
@@ -55,7 +57,7 @@ def retrying(task_fn: Any, settings: Settings) -> Any:
     return task_fn.with_options(retries=len(delays), retry_delay_seconds=delays)
 
 
-def _step(name: str, run_name: str | None = None) -> Any:
+def _step(name: str, run_name: str | Callable[[], str] | None = None) -> Any:
     """@task with what every step shares: no result cache (inputs are keys, outputs live in storage),
     jittered retries of transient storage errors only."""
     return task(
@@ -110,16 +112,26 @@ def forget(storage_url: str, listed: list[str], start: date, end: date) -> list[
     )
 
 
-@_step("ingest-archive", "ingest {obj.key}")
-def ingest_archive(storage_url: str, obj: ObjectInfo, settings: Settings, force: bool = False) -> IngestRecord:
-    return ingest_object(
+def _ingest_run_name() -> str:
+    objs = task_run.parameters["objs"]
+    return f"ingest {objs[0].key}" + (f" and {len(objs) - 1} more" if len(objs) > 1 else "")
+
+
+@_step("ingest-archives", _ingest_run_name)
+def ingest_archives(
+    storage_url: str, objs: list[ObjectInfo], settings: Settings, force: bool = False
+) -> list[IngestRecord | str]:
+    """Ingest archives judged together (one suite run each, not one per archive); each outcome is
+    the archive's record or why that archive alone could not be ingested."""
+    outcomes = ingest_objects(
         open_storage(storage_url),
-        obj,
+        objs,
         policy=load_policy(settings.policy_file),
         quarantine_threshold=settings.quarantine_threshold,
         fingerprint=ingest_fingerprint(settings.fingerprint()),
         force=force,
     )
+    return [o if isinstance(o, IngestRecord) else str(o) for o in outcomes]
 
 
 @_step("check-deliveries")

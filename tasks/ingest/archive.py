@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -30,10 +32,10 @@ from tasks.ingest.data_docs import data_docs_page
 from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
-from tasks.ingest.validation import ROW, load_suite, run_suite, with_check_columns
+from tasks.ingest.validation import ROW, SuiteRun, load_suite, run_suite, split_run, with_check_columns
 from tasks.ingest.warehouse import id_range, remove_parts, write_brand_posts, write_parts
 from tasks.storage import layout
-from tasks.storage.backends import ObjectInfo, Storage
+from tasks.storage.backends import ObjectInfo, Storage, TransientStorageError
 from tasks.storage.codecs import to_parquet
 from tasks.version import code_version
 
@@ -93,6 +95,88 @@ def ingest_object(
     force: bool = False,
 ) -> IngestRecord:
     """Ingest `obj` unless the same bytes were already ingested by the same code and config."""
+    (outcome,) = ingest_objects(
+        storage, [obj], policy=policy, quarantine_threshold=quarantine_threshold, fingerprint=fingerprint, force=force
+    )
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@dataclass
+class _Reading:
+    """An archive read and parsed, waiting for the suites' verdict."""
+
+    obj: ObjectInfo
+    slug: str
+    collected: date
+    previous: IngestRecord | None
+    record: IngestRecord
+    raw: bytes | None
+    inspection: Inspection
+    checked: pl.DataFrame | None = None
+
+
+def ingest_objects(
+    storage: Storage,
+    objects: list[ObjectInfo],
+    *,
+    policy: Policy,
+    quarantine_threshold: float,
+    fingerprint: str,
+    force: bool = False,
+) -> list[IngestRecord | Exception]:
+    """Ingest each of `objects` (unless its bytes were already ingested by the same code and config),
+    the archives judged together: one run of the file suite and one of the row suite per platform
+    (`validation.split_run`: GX's cost is per run). Each outcome is its record, or what stopped
+    that archive alone (a transient storage error stops them all, to be retried)."""
+    outcomes: dict[int, IngestRecord | Exception] = {}
+    readings: dict[int, _Reading] = {}
+    for i, obj in enumerate(objects):
+        try:
+            read = _read(storage, obj, fingerprint, force, policy)
+        except TransientStorageError:
+            raise
+        except Exception as exc:  # this archive only: the others go on
+            outcomes[i] = exc
+            continue
+        if isinstance(read, IngestRecord):
+            outcomes[i] = read
+        else:
+            readings[i] = read
+    file_runs = _judged(
+        {i: pl.DataFrame([r.inspection.facts]) for i, r in readings.items()}, "file", lambda i: policy.parameters
+    )
+    for i, reading in readings.items():
+        if file_runs[i].failures.height or reading.inspection.frame is None:
+            outcomes[i] = _attempt(_reject, storage, reading, file_runs[i])
+            continue
+        parsed, reading.record.duplicates_dropped = drop_exact_duplicates(reading.inspection.frame)
+        reading.raw, reading.inspection = None, Inspection(facts=reading.inspection.facts)  # release the bytes
+        reading.checked = with_check_columns(parsed, reading.collected, policy.parameters["max_age_days"])
+    checked = {i: r.checked for i, r in readings.items() if r.checked is not None and i not in outcomes}
+    row_runs = _judged(
+        checked, "mentions", lambda i: {"max_text_chars": policy.text_limit(readings[i].record.platform)}
+    )
+    for i, frame in checked.items():
+        outcomes[i] = _attempt(_accept, storage, readings[i], frame, row_runs[i], policy, quarantine_threshold)
+        readings[i].checked = None
+    return [outcomes[i] for i in range(len(objects))]
+
+
+def _attempt(step: Callable[..., IngestRecord], *args: Any) -> IngestRecord | Exception:
+    """One archive's step; a failure of its own is its outcome, a transient one stops the batch (retried)."""
+    try:
+        return step(*args)
+    except TransientStorageError:
+        raise
+    except Exception as exc:
+        return exc
+
+
+def _read(storage: Storage, obj: ObjectInfo, fingerprint: str, force: bool, policy: Policy) -> IngestRecord | _Reading:
+    """The previous record when the same bytes were ingested by the same code and config, else the
+    archive read and parsed."""
     slug = layout.source_slug(obj.key)
     collected = layout.partition_day(obj.key)
     if collected is None:
@@ -104,38 +188,62 @@ def ingest_object(
     if (
         not force
         and previous
-        and (previous.etag, previous.size, previous.fingerprint)
-        == (
-            obj.etag,
-            obj.size,
-            fingerprint,
-        )
+        and (previous.etag, previous.size, previous.fingerprint) == (obj.etag, obj.size, fingerprint)
     ):
         previous.skipped = True
         return previous
-
     record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint, collected.isoformat())
-    raw, inspection = _inspect(storage, obj, policy, record, mapping)
-    file_run = run_suite(pl.DataFrame([inspection.facts]).with_row_index(ROW), "file", policy.parameters)
     record.data_docs = layout.data_docs(slug)
-    if file_run.failures.height or inspection.frame is None:
-        storage.write(record.data_docs, data_docs_page(file_run.result, obj.key))
-        rules = file_run.failures["rule"].to_list() or ([inspection.error.rule] if inspection.error else [])
-        detail = inspection.error.detail if inspection.error else f"broke {', '.join(rules)}"
-        if raw is not None:  # keep the object itself: there are no rows to keep
-            storage.write(layout.quarantine_object(collected, slug, obj.key.rsplit("/", 1)[-1]), raw)
-        storage.delete(layout.quarantine_rows(collected, slug))
-        record.rejected, record.failed_rules = True, rules
-        record.error = f"{obj.key}: {', '.join(rules)}: {detail}"
-        _replace(storage, slug, previous, record, accepted=None)
-        return record
+    raw, inspection = _inspect(storage, obj, policy, record, mapping)
+    return _Reading(obj, slug, collected, previous, record, raw, inspection)
 
-    parsed, record.duplicates_dropped = drop_exact_duplicates(inspection.frame)
-    del raw, inspection  # the object's bytes and, when rows repeated, the frame before they were dropped
-    checked = with_check_columns(parsed, collected, policy.parameters["max_age_days"])
-    row_run = run_suite(checked, "mentions", {"max_text_chars": policy.text_limit(record.platform)})
-    storage.write(record.data_docs, data_docs_page(row_run.result, obj.key))
-    _split(storage, slug, collected, previous, record, checked, row_run.failures, policy, quarantine_threshold)
+
+def _judged(frames: dict[int, pl.DataFrame], suite: str, parameters) -> dict[int, SuiteRun]:
+    """Each frame's verdict from one run of `suite` per set of parameters, its rows numbered anew."""
+    runs: dict[int, SuiteRun] = {}
+    groups: dict[str, list[int]] = {}
+    for i in frames:
+        groups.setdefault(json.dumps(parameters(i), sort_keys=True), []).append(i)
+    for members in groups.values():
+        together = pl.concat([frames[i] for i in members], how="diagonal_relaxed").drop(ROW, strict=False)
+        run = run_suite(together.with_row_index(ROW), suite, parameters(members[0]))
+        runs |= dict(zip(members, split_run(run, [frames[i].height for i in members]), strict=True))
+    return runs
+
+
+def _accept(
+    storage: Storage, reading: _Reading, checked: pl.DataFrame, run: SuiteRun, policy: Policy, threshold: float
+) -> IngestRecord:
+    """An archive the file suite let through: its rows split by the row suite's verdict."""
+    storage.write(reading.record.data_docs or "", data_docs_page(run.result, reading.obj.key))
+    _split(
+        storage,
+        reading.slug,
+        reading.collected,
+        reading.previous,
+        reading.record,
+        checked,
+        run.failures,
+        policy,
+        threshold,
+    )
+    return reading.record
+
+
+def _reject(storage: Storage, reading: _Reading, file_run: SuiteRun) -> IngestRecord:
+    """An archive the file suite refused (or that could not be read): kept whole in quarantine."""
+    record, inspection, obj = reading.record, reading.inspection, reading.obj
+    storage.write(record.data_docs or "", data_docs_page(file_run.result, obj.key))
+    rules = file_run.failures["rule"].to_list() or ([inspection.error.rule] if inspection.error else [])
+    detail = inspection.error.detail if inspection.error else f"broke {', '.join(rules)}"
+    if reading.raw is not None:  # keep the object itself: there are no rows to keep
+        storage.write(
+            layout.quarantine_object(reading.collected, reading.slug, obj.key.rsplit("/", 1)[-1]), reading.raw
+        )
+    storage.delete(layout.quarantine_rows(reading.collected, reading.slug))
+    record.rejected, record.failed_rules = True, rules
+    record.error = f"{obj.key}: {', '.join(rules)}: {detail}"
+    _replace(storage, reading.slug, reading.previous, record, accepted=None)
     return record
 
 

@@ -19,7 +19,7 @@ from flows.pipeline import backfill
 from flows.plan import archive_watermark
 from flows.runners import configured
 from flows.runtime import in_process
-from flows.steps import ingest_archive, measure_and_publish
+from flows.steps import ingest_archives, measure_and_publish
 from tasks.reports.periods import period_of
 from tasks.settings import Settings
 from tasks.storage.backends import open_storage
@@ -43,7 +43,7 @@ def direct(url: str, last: date) -> float:
     start = time.perf_counter()
     objects = store.list(ARCHIVES)
     for obj in objects:
-        ingest_archive.fn(url, obj, settings)
+        ingest_archives.fn(url, [obj], settings)
     watermark = archive_watermark(objects)
     day = FIRST
     while day <= last:

@@ -11,7 +11,7 @@ import pytest
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.budget import within_budget
+from flows.budget import batches, within_budget
 from flows.pipeline import _run_all
 from flows.summary import Published
 from tasks.reports.periods import Period, period_of
@@ -117,3 +117,11 @@ def test_items_start_in_order_as_room_appears():
 
     assert sorted(one_at_a_time()) == [1, 2, 3]
     assert started == [3, 1, 2]  # the runner's one worker takes them in the order given
+
+
+def test_batches_keep_order_and_stay_within_their_limit_and_size():
+    """Costs a5 b5 c5 d20 e1 f1, limit 10, at most 2: a+b = 10 fits (then full); c alone (c+d = 25);
+    d alone, over the limit by itself; e+f = 2."""
+    cost = {"a": 5, "b": 5, "c": 5, "d": 20, "e": 1, "f": 1}
+    assert batches(list(cost), cost.__getitem__, limit=10, most=2) == [("a", "b"), ("c",), ("d",), ("e", "f")]
+    assert batches([], cost.__getitem__, limit=10, most=2) == []

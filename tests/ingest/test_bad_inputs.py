@@ -19,7 +19,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tasks.ingest.archive import ingest_object
+from tasks.ingest.adapters import ArchiveError
+from tasks.ingest.archive import IngestRecord, ingest_object, ingest_objects
 from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
@@ -306,3 +307,40 @@ def test_a_mention_without_an_author_is_kept_and_warned(tmp_path):
     assert record.warned_by_rule == {"author_id_present": 1}
     kept = load_window(store, date(2017, 11, 1), date(2017, 11, 1)).filter(pl.col("mention_id") == "31")
     assert kept["author_id"].to_list() == [None]
+
+
+def test_archives_judged_together_fare_exactly_as_each_alone(tmp_path):
+    """The whole corpus ingested as one batch (one run of each suite: `validation.split_run`), each
+    archive under its own name: every record, every quarantined row (numbered as its archive's
+    own) and every Data Docs verdict is what the archive got when ingested alone; an object out of
+    place stops only itself."""
+    together = open_storage(str(tmp_path / "together"))
+    keys = [f"archives/twitter/dt={DAY}/{i:02d}-{case.file}" for i, case in enumerate(CASES)]
+    for key, case in zip(keys, CASES, strict=True):
+        together.write(key, case.data)
+    together.write("archives/twitter/loose.csv", twcs())
+    objects = [together.list(key)[0] for key in [*keys[:3], "archives/twitter/loose.csv", *keys[3:]]]
+    outcomes = ingest_objects(together, objects, policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+    assert isinstance(outcomes[3], ArchiveError) and "not in a dt=YYYY-MM-DD partition" in str(outcomes[3])
+    del outcomes[3]
+    for i, (key, case, record) in enumerate(zip(keys, CASES, outcomes, strict=True)):
+        alone = open_storage(str(tmp_path / f"alone{i}"))
+        alone.write(key, case.data)
+        solo = ingest_object(
+            alone, alone.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t"
+        )
+        assert isinstance(record, IngestRecord) and record.to_json() == solo.to_json(), case.name
+        assert (record.rows_read, record.quarantined_by_rule, record.failed_rules) == (
+            case.read,
+            case.quarantined,
+            case.failed,
+        )
+        rows = layout.quarantine_rows(date(2017, 11, 1), layout.source_slug(key))
+        assert together.exists(rows) == alone.exists(rows) == bool(record.rows_quarantined and case.read), case.name
+        if record.rows_quarantined and case.read:
+            assert pl.read_parquet(io.BytesIO(together.read(rows))).equals(
+                pl.read_parquet(io.BytesIO(alone.read(rows)))
+            )
+        page, solo_page = together.read(record.data_docs).decode(), alone.read(solo.data_docs).decode()
+        assert f"<strong>{key}</strong>" in page
+        assert page.count('class="broken"') == solo_page.count('class="broken"'), case.name
