@@ -72,6 +72,8 @@ def data_docs_page(result: ExpectationSuiteValidationResult, title: str) -> byte
         )
     stats = result.statistics or {}
     run = (result.meta or {}).get("validation_time") or (result.meta or {}).get("run_id", "")
+    together = (result.meta or {}).get("archives_validated_together")
+    batch = f" One run judged {together} archives; the counts here are this archive's rows." if together else ""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -86,6 +88,6 @@ def data_docs_page(result: ExpectationSuiteValidationResult, title: str) -> byte
         + "".join(rows)
         + "</tbody></table></div>"
         f'<p class="note">Rendered from Great Expectations\' validation result ({html.escape(str(run))}); '
-        "example values are shown only when they are plain tokens, else masked with their length.</p>"
+        f"example values are shown only when they are plain tokens, else masked with their length.{batch}</p>"
         "</main></body></html>\n"
     ).encode()

@@ -344,3 +344,6 @@ def test_archives_judged_together_fare_exactly_as_each_alone(tmp_path):
         page, solo_page = together.read(record.data_docs).decode(), alone.read(solo.data_docs).decode()
         assert f"<strong>{key}</strong>" in page
         assert page.count('class="broken"') == solo_page.count('class="broken"'), case.name
+        # the 21 read judged by one run of the file suite; the 14 it let through by one of the row suite
+        assert f"One run judged {21 if case.read == 0 else 14} archives" in page
+        assert "One run judged" not in solo_page
