@@ -202,11 +202,12 @@ def _slice(result: dict, start: int, stop: int) -> dict:
     if "unexpected_index_list" not in result:
         return dict(result)
     rows = [
-        (i, {**item, ROW: int(item[ROW]) - start})
-        for i, item in enumerate(result["unexpected_index_list"])
+        {**item, ROW: int(item[ROW]) - start}
+        for item in result["unexpected_index_list"]
         if start <= int(item[ROW]) < stop
     ]
-    values = [result["unexpected_list"][i] for i, _ in rows]
+    # each index item quotes its row's value (GX's unexpected_list need not run parallel to it)
+    values = [next((v for k, v in item.items() if k != ROW), None) for item in rows]
     counts: dict = {}
     for value in values[:_PARTIAL]:
         counts[value] = counts.get(value, 0) + 1
@@ -215,9 +216,9 @@ def _slice(result: dict, start: int, stop: int) -> dict:
         "unexpected_count": len(rows),
         "partial_unexpected_list": values[:_PARTIAL],
         "partial_unexpected_counts": [{"value": v, "count": n} for v, n in counts.items()],
-        "partial_unexpected_index_list": [item for _, item in rows[:_PARTIAL]],
+        "partial_unexpected_index_list": rows[:_PARTIAL],
         "unexpected_list": values,
-        "unexpected_index_list": [item for _, item in rows],
+        "unexpected_index_list": rows,
         "unexpected_index_column_names": result.get("unexpected_index_column_names", [ROW]),
     }
 
