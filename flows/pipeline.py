@@ -83,6 +83,7 @@ def _ingest(
     ingest = retrying(ingest_archives, settings)
     budget = settings.memory_budget_bytes
     outcomes: dict[str, IngestRecord | str] = {}
+    # a batch holds at most a quarter of the budget: four run side by side, as the thread pool's four workers
     groups = batches(objects, lambda obj: ingest_cost(obj.size), budget // 4, INGEST_BATCH)
     submit = partial(_submit_ingest, ingest, storage_url, settings, force)
     for group, future in within_budget(submit, groups, _batch_cost, budget):

@@ -114,7 +114,6 @@ class _Reading:
     record: IngestRecord
     raw: bytes | None
     inspection: Inspection
-    checked: pl.DataFrame | None = None
 
 
 def ingest_objects(
@@ -147,20 +146,20 @@ def ingest_objects(
     file_runs = _judged(
         {i: pl.DataFrame([r.inspection.facts]) for i, r in readings.items()}, "file", lambda i: policy.parameters
     )
+    checked: dict[int, pl.DataFrame] = {}
     for i, reading in readings.items():
         if file_runs[i].failures.height or reading.inspection.frame is None:
             outcomes[i] = _attempt(_reject, storage, reading, file_runs[i])
             continue
         parsed, reading.record.duplicates_dropped = drop_exact_duplicates(reading.inspection.frame)
         reading.raw, reading.inspection = None, Inspection(facts=reading.inspection.facts)  # release the bytes
-        reading.checked = with_check_columns(parsed, reading.collected, policy.parameters["max_age_days"])
-    checked = {i: r.checked for i, r in readings.items() if r.checked is not None and i not in outcomes}
+        checked[i] = with_check_columns(parsed, reading.collected, policy.parameters["max_age_days"])
     row_runs = _judged(
         checked, "mentions", lambda i: {"max_text_chars": policy.text_limit(readings[i].record.platform)}
     )
-    for i, frame in checked.items():
+    for i in list(checked):  # each archive's rows released once written
+        frame = checked.pop(i)
         outcomes[i] = _attempt(_accept, storage, readings[i], frame, row_runs[i], policy, quarantine_threshold)
-        readings[i].checked = None
     return [outcomes[i] for i in range(len(objects))]
 
 

@@ -143,7 +143,7 @@ class MentionFacts:
     def for_summing(self) -> MentionFacts:
         """What a week or a month keeps of a day: what was read from texts is in flags (stance,
         advocacy, category, first response taken offline), so only the texts of unanswered
-        mentions stay (its queue and urgent list show them); a month holds a tenth of the text."""
+        mentions stay (its queue and urgent list show them)."""
         text = pl.when(~pl.col("responded")).then(pl.col("text")).alias("text")
         mentions = self.mentions.drop("first_response_text", "sentiment").with_columns(text)
         return MentionFacts(mentions, self.thread_posts, self.anomalies)
