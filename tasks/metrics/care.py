@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from tasks.metrics.answered import answered_within
-from tasks.sps.score import with_stance
+from tasks.sps.score import attributed_stanced
 
 #: A first response that moves the conversation elsewhere (matched case-insensitively).
 OFFLINE = (
@@ -29,7 +29,7 @@ def care_metrics(facts: pl.DataFrame, *, keys: list[str], horizon_s: float) -> p
     offline = responded & pl.col("first_response_offline")  # from the text, by `mention_facts`
     praise, complaint = pl.col("stance") > 0, pl.col("stance") < 0
     return (
-        with_stance(facts.filter(pl.col("brand").is_not_null()))
+        attributed_stanced(facts)
         .with_columns(responded.alias("_responded"), offline.alias("_offline"))
         .group_by(keys)
         .agg(
@@ -40,4 +40,5 @@ def care_metrics(facts: pl.DataFrame, *, keys: list[str], horizon_s: float) -> p
             complaint.sum().cast(pl.Int64).alias("complaint_inbound"),
             pl.col("_responded").filter(complaint).mean().alias("complaint_response_rate"),
         )
+        .collect()
     )

@@ -105,11 +105,12 @@ def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     return facts.with_columns(category.fill_null(OTHER).alias("category")).with_columns(severity.alias("severity"))
 
 
-def category_metrics(categorised: pl.DataFrame, min_authors: int) -> pl.DataFrame:
+def category_metrics(categorised: pl.DataFrame | pl.LazyFrame, min_authors: int) -> pl.DataFrame:
     """Per brand, date and category: volume, answers, first response, and SPS over the authors who
     wrote about it (null below `min_authors`, as for the brand's own SPS)."""
+    rows = categorised.lazy()  # only the columns read are copied
     per_author = (
-        categorised.filter(pl.col("author_id").is_not_null())
+        rows.filter(pl.col("author_id").is_not_null())
         .group_by("brand", "date", "category", "author_id")
         .agg(pl.col("stance").sum().sign().alias("verdict"))
         .group_by("brand", "date", "category")
@@ -119,7 +120,7 @@ def category_metrics(categorised: pl.DataFrame, min_authors: int) -> pl.DataFram
             (pl.col("verdict") < 0).sum().cast(pl.Int64).alias("detractors"),
         )
     )
-    volume = categorised.group_by("brand", "date", "category").agg(
+    volume = rows.group_by("brand", "date", "category").agg(
         pl.len().cast(pl.Int64).alias("inbound"),
         pl.col("responded").sum().cast(pl.Int64).alias("responded"),
         pl.col("frt_s").filter(pl.col("responded")).quantile(0.5, "linear").alias("frt_median_s"),
@@ -136,21 +137,24 @@ def category_metrics(categorised: pl.DataFrame, min_authors: int) -> pl.DataFram
             .alias("sps")
         )
         .sort("brand", "date", "category")
+        .collect()
     )
 
 
-def unanswered_queue(categorised: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
+def unanswered_queue(categorised: pl.DataFrame | pl.LazyFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
     """The QUEUE_LENGTH unanswered mentions to answer first: by severity, then the longest waiting."""
     rank = pl.col("severity").replace_strict({s: i for i, s in enumerate(SEVERITIES)}, return_dtype=pl.Int8)
     age_h = (pl.min_horizontal((pl.lit(watermark) - pl.col("created_at")).dt.total_seconds(), horizon_s) / 3600).round(
         1
     )
     return (
-        categorised.filter(pl.col("brand").is_not_null() & ~pl.col("responded") & (pl.col("severity") != "none"))
+        categorised.lazy()
+        .filter(pl.col("brand").is_not_null() & ~pl.col("responded") & (pl.col("severity") != "none"))
         .with_columns(rank.alias("_rank"), age_h.alias("age_h"))
         .sort("_rank", "created_at", "mention_id")
         .head(QUEUE_LENGTH)
         .select(
             "mention_id", "brand", "category", "severity", "created_at", "age_h", mask_pii(pl.col("text")).alias("text")
         )
+        .collect()
     )

@@ -59,18 +59,19 @@ def thread_roots(posts: pl.DataFrame) -> pl.DataFrame:
 THREAD_COLUMNS = ("platform", "mention_id", "in_reply_to_id", "author_id", "is_brand_author", "created_at", "brand")
 
 
-def _rooted(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None) -> pl.DataFrame:
+def _rooted(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime] | None) -> pl.LazyFrame:
     """THREAD_COLUMNS with each post's `_row`, its parent's and its root's (in their order), only
     of the threads with a customer post in the span. Threads are grouped by row number: a
-    month's 0.6 M posts grouped by id strings held ~3× more."""
+    month's 0.6 M posts grouped by id strings held ~3× more. Lazy: a reader copies only the
+    columns it reads."""
     posts = attributed.select(THREAD_COLUMNS)
     parent, root = _root_rows(posts)
-    rooted = posts.with_columns(parent.alias("_parent"), root.alias("_root")).with_row_index("_row")
+    rooted = posts.with_columns(parent.alias("_parent"), root.alias("_root")).with_row_index("_row").lazy()
     if customer_posts_between is None:
         return rooted
     customer_in_span = ~pl.col("is_brand_author") & pl.col("created_at").is_between(*customer_posts_between)
-    touching = rooted.lazy().filter(customer_in_span).select("_root").unique()
-    return rooted.lazy().join(touching, on="_root", how="semi", maintain_order="left").collect()
+    touching = rooted.filter(customer_in_span).select("_root").unique()
+    return rooted.join(touching, on="_root", how="semi", maintain_order="left")
 
 
 def thread_posts(attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime]) -> pl.DataFrame:
@@ -78,7 +79,7 @@ def thread_posts(attributed: pl.DataFrame, customer_posts_between: tuple[datetim
 
     Kept with a day's measure: the posts of several days, put together, rebuild
     the threads that run across them (a reply days later joins its thread)."""
-    return _rooted(attributed, customer_posts_between).drop("_row", "_parent", "_root")
+    return _rooted(attributed, customer_posts_between).drop("_row", "_parent", "_root").collect()
 
 
 def conversations(
@@ -86,46 +87,61 @@ def conversations(
 ) -> pl.DataFrame:
     """One row per thread: brand, platform, created_at (first customer post), answered, replies,
     follow_ups, last_word_s, broadcast. With `customer_posts_between`, only threads with a customer
-    post in that span are measured (the caller's period, with room for time zones)."""
-    posts = _rooted(attributed, customer_posts_between).lazy()
+    post in that span are measured (the caller's period, with room for time zones).
+
+    Each figure is a plain aggregate over the posts it reads (when the thread opened, then the
+    brand's answers after that), joined on the thread's row: filters inside one group-by over
+    every post held a month's 3.1 M posts ~2× longer and 2.3× more (+880 MiB against +380 MiB)."""
+    posts = _rooted(attributed, customer_posts_between)
     customer = ~pl.col("is_brand_author")
-    roots = posts.filter(pl.col("_row") == pl.col("_root")).select(
+    roots = posts.filter((pl.col("_row") == pl.col("_root")) & pl.col("brand").is_not_null()).select(
         "_root",
+        "platform",
         pl.col("mention_id").alias("root_id"),
+        "brand",
         pl.col("is_brand_author").alias("root_by_brand"),
-        pl.col("brand").alias("thread_brand"),
     )
     repliers = (
         posts.filter(customer & (pl.col("_parent") == pl.col("_root")) & (pl.col("_row") != pl.col("_root")))
         .group_by("_root")
         .agg(pl.col("author_id").n_unique().alias("repliers"))
     )
-    threads = posts.join(roots, on="_root").filter(pl.col("thread_brand").is_not_null())
-    opened = pl.col("created_at").filter(customer).min()
-    by_brand = pl.col("is_brand_author") & (
-        pl.col("author_id").str.to_lowercase() == pl.col("thread_brand").str.to_lowercase()
+    opened = posts.filter(customer).group_by("_root").agg(pl.col("created_at").min(), pl.len().alias("customer_posts"))
+    thread_brand = roots.select("_root", pl.col("brand").str.to_lowercase().alias("_brand"))
+    answers = (  # the thread's brand writing in it after it opened
+        posts.filter(pl.col("is_brand_author"))
+        .select("_root", "author_id", pl.col("created_at").alias("_answered_at"))
+        .join(thread_brand, on="_root")
+        .filter(pl.col("author_id").str.to_lowercase() == pl.col("_brand"))
+        .join(opened.select("_root", "created_at"), on="_root")
+        .filter(pl.col("_answered_at") >= pl.col("created_at"))
+        .group_by("_root")
+        .agg(pl.len().alias("replies"), pl.col("_answered_at").max())
     )
-    answer_times = pl.col("created_at").filter(by_brand & (pl.col("created_at") >= opened))
     return (
-        threads.group_by("_root")
-        .agg(
-            pl.col("platform").first(),
-            pl.col("root_id").first(),
-            pl.col("thread_brand").first().alias("brand"),
-            opened.alias("created_at"),
-            pl.col("root_by_brand").first(),
-            answer_times.len().alias("replies"),
-            (customer.sum() - 1).alias("follow_ups"),
-            ((answer_times.max() - opened).dt.total_microseconds() / 1e6).alias("last_word_s"),
-        )
-        .filter(pl.col("created_at").is_not_null())  # brand posts nobody answered
+        opened.join(roots, on="_root")  # threads with a brand and a customer post (brand posts nobody answered are not)
+        .join(answers, on="_root", how="left")
         .join(repliers, on="_root", how="left")
         .with_columns(
-            (pl.col("replies") > 0).alias("answered"),
+            pl.col("replies").fill_null(0),
+            (pl.col("customer_posts") - 1).alias("follow_ups"),
+            ((pl.col("_answered_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("last_word_s"),
+            pl.col("_answered_at").is_not_null().alias("answered"),
             (pl.col("root_by_brand") & (pl.col("repliers").fill_null(0) >= BROADCAST_MIN_REPLIERS)).alias("broadcast"),
             pl.col("created_at").dt.date().alias("date"),
         )
-        .drop("_root", "root_by_brand", "repliers")
+        .select(
+            "platform",
+            "root_id",
+            "brand",
+            "created_at",
+            "replies",
+            "follow_ups",
+            "last_word_s",
+            "answered",
+            "broadcast",
+            "date",
+        )
         .sort("created_at", "platform", "root_id")
         .collect()
     )

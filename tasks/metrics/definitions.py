@@ -103,8 +103,10 @@ def daily_metrics(
     # facts from measure_period carry business time; bare facts (tests, SQL checks) count calendar time
     business = pl.col("frt_business_s") if "frt_business_s" in facts.columns else pl.col("frt_s")
     business_frt = business.filter(responded & business.is_not_null())
+    # lazily here and in the joined measures: only the columns read are copied (a month's mentions are many)
     return (
-        facts.filter(pl.col("brand").is_not_null())
+        facts.lazy()
+        .filter(pl.col("brand").is_not_null())
         .with_columns(responded.alias("responded"), sla_target.alias("sla_target_s"))
         .group_by(keys)
         .agg(
@@ -127,8 +129,8 @@ def daily_metrics(
             .otherwise(pl.lit("provisional"))
             .alias("status"),
         )
-        .join(km_first_response(facts, keys=keys, horizon_s=horizon_s, watermark=watermark), on=keys, how="left")
-        .join(care_metrics(facts, keys=keys, horizon_s=horizon_s), on=keys, how="left")
+        .join(km_first_response(facts, keys=keys, horizon_s=horizon_s, watermark=watermark).lazy(), on=keys, how="left")
+        .join(care_metrics(facts, keys=keys, horizon_s=horizon_s).lazy(), on=keys, how="left")
         .select(
             *keys,
             "inbound",
@@ -157,6 +159,7 @@ def daily_metrics(
             "status",
         )
         .sort("date", "brand", *by)
+        .collect()
     )
 
 
@@ -164,7 +167,8 @@ def hour_of_week(facts: pl.DataFrame, *, horizon_s: float) -> pl.DataFrame:
     """Per brand, weekday (1 = Monday) and hour (UTC): volume, answered, median first response."""
     responded = answered_within(horizon_s)
     return (
-        facts.filter(pl.col("brand").is_not_null())
+        facts.lazy()
+        .filter(pl.col("brand").is_not_null())
         .group_by(
             "brand",
             pl.col("created_at").dt.weekday().cast(pl.Int8).alias("weekday"),
@@ -177,6 +181,7 @@ def hour_of_week(facts: pl.DataFrame, *, horizon_s: float) -> pl.DataFrame:
         )
         .with_columns((pl.col("responded") / pl.col("inbound")).alias("response_rate"))
         .sort("brand", "weekday", "hour")
+        .collect()
     )
 
 

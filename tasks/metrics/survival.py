@@ -26,7 +26,8 @@ def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float,
     responded = answered_within(horizon_s)
     watched_s = (pl.lit(watermark) - pl.col("created_at")).dt.total_microseconds() / 1e6
     steps = (
-        facts.filter(pl.col("brand").is_not_null())
+        facts.lazy()
+        .filter(pl.col("brand").is_not_null())
         .select(
             *keys,
             pl.when(responded).then(pl.col("frt_s")).otherwise(pl.min_horizontal(watched_s, horizon_s)).alias("t"),
@@ -44,9 +45,13 @@ def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float,
     def share_by(seconds: float) -> pl.Expr:
         return (1 - pl.col("survival").filter(pl.col("t") <= seconds).last()).fill_null(0.0)
 
-    return steps.group_by(keys).agg(
-        event_at.filter(survival <= 0.5 + _EPS).min().alias("km_frt_median_s"),
-        event_at.filter(survival <= 0.1 + _EPS).min().alias("km_frt_p90_s"),
-        *[share_by(s).alias(name) for name, s in WITHIN.items()],
-        share_by(horizon_s).alias("km_answered_horizon"),
+    return (
+        steps.group_by(keys)
+        .agg(
+            event_at.filter(survival <= 0.5 + _EPS).min().alias("km_frt_median_s"),
+            event_at.filter(survival <= 0.1 + _EPS).min().alias("km_frt_p90_s"),
+            *[share_by(s).alias(name) for name, s in WITHIN.items()],
+            share_by(horizon_s).alias("km_answered_horizon"),
+        )
+        .collect()
     )

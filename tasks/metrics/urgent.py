@@ -28,7 +28,8 @@ def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float
     horizon (after which it counts as unanswered for good), so a final day's
     list reads the same whenever it is published."""
     return (
-        facts.filter(~pl.col("responded") & pl.col("text").str.contains(URGENT))
+        facts.lazy()
+        .filter(~pl.col("responded") & pl.col("text").str.contains(URGENT))
         .select(
             "mention_id",
             "brand",
@@ -39,4 +40,5 @@ def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float
             mask_pii(pl.col("text")).alias("text"),
         )
         .sort("created_at", "mention_id")
+        .collect()
     )

@@ -11,6 +11,7 @@ warehouse rows.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -148,6 +149,12 @@ class MentionFacts:
         mentions = self.mentions.drop("first_response_text", "sentiment").with_columns(text)
         return MentionFacts(mentions, self.thread_posts, self.anomalies)
 
+    def without_posts_of(self, previous: MentionFacts) -> MentionFacts:
+        """These facts without the thread posts `previous` holds (the same post, seen by both days)."""
+        keys = ["platform", "mention_id"]
+        posts = self.thread_posts.join(previous.thread_posts.select(keys), on=keys, how="anti", maintain_order="left")
+        return MentionFacts(self.mentions, posts, self.anomalies)
+
     @staticmethod
     def combined(days: list[MentionFacts]) -> MentionFacts:
         """Several days' facts as one (at least one day); a post several days' threads hold is kept once."""
@@ -157,13 +164,18 @@ class MentionFacts:
 
         return MentionFacts(
             mentions=joined([d.mentions for d in days]),
-            # lazily: an eager `unique` held ~3× the posts (a month: +270 MiB against +90 MiB)
-            thread_posts=joined([d.thread_posts for d in days])
-            .lazy()
-            .filter(pl.struct("platform", "mention_id").is_first_distinct())
-            .collect(),
+            thread_posts=_distinct_posts(joined([d.thread_posts for d in days])),
             anomalies=joined([d.anomalies for d in days]),
         )
+
+
+def _distinct_posts(posts: pl.DataFrame) -> pl.DataFrame:
+    """Each post once. Days' facts come without the posts the day before held, so a copy is
+    made only when a thread ran across three days or more (a month's posts: +370 MiB)."""
+    key = pl.struct("platform", "mention_id")
+    if not posts.select(key.is_duplicated().any()).item():
+        return posts
+    return posts.lazy().filter(key.is_first_distinct()).collect()
 
 
 def period_facts(
@@ -190,17 +202,30 @@ def period_facts(
     return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
 
 
-def measure_from_days(days: dict[date, MentionFacts], period: Period, rules: MeasureRules) -> PeriodMeasure:
+def measure_from_days(days: Iterable[tuple[date, MentionFacts]], period: Period, rules: MeasureRules) -> PeriodMeasure:
     """A week, a month or any range from the facts of its `summed_days` (those with mentions; at
     least one inside the period; any other day is not read): the same frames as `measure_period`
-    on its window."""
-    own = MentionFacts.combined([f for d, f in sorted(days.items()) if period.start <= d <= period.end])
-    # recovery: the later mentions of the detractors it answered, in the period or in the days past it
-    later = [f.mentions.select(_LATER) for d, f in sorted(days.items()) if d > period.end]
+    on its window.
+
+    `days` come in date order and may be loaded as they are reached: only what the period keeps of
+    each is held (a day's posts already held by the day before it are dropped on arrival: a month
+    of days' posts held 2× its distinct posts)."""
+    own: list[MentionFacts] = []
+    later: list[pl.DataFrame] = []  # recovery: the later mentions of the detractors it answered
+    previous: MentionFacts | None = None
+    for day, facts in days:
+        if period.start <= day <= period.end:
+            own.append(facts.without_posts_of(previous) if previous else facts)
+            previous = facts
+        elif day > period.end:
+            later.append(facts.mentions.select(_LATER))
+    del previous
+    combined = MentionFacts.combined(own)
     recovered = recovery(
-        pl.concat([own.mentions, *later], how="diagonal_relaxed"), pl.col("date").is_between(period.start, period.end)
+        pl.concat([combined.mentions, *later], how="diagonal_relaxed"),
+        pl.col("date").is_between(period.start, period.end),
     )
-    return summarise(own, recovered, period, rules)
+    return summarise(combined, recovered, period, rules)
 
 
 def measure_period(
@@ -252,7 +277,7 @@ def summarise(facts: MentionFacts, recovered: pl.DataFrame, period: Period, rule
         "author_followers",
         "replies",
     )
-    categorised = as_one.filter(pl.col("brand").is_not_null())
+    categorised = as_one.lazy().filter(pl.col("brand").is_not_null())
     return PeriodMeasure(
         period=period,
         metrics=metrics,

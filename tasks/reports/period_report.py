@@ -197,7 +197,8 @@ class ReportInputs:
         prints = self.day_prints(summed_days(period, self.horizon_s))
         if not any(period.start <= d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
-        return measure_from_days({d: self._day_facts(d, f, keep) for d, f in prints.items()}, period, self.rules)
+        days = ((d, self._day_facts(d, f, keep)) for d, f in sorted(prints.items()))  # each loaded when reached
+        return measure_from_days(days, period, self.rules)
 
     def _day_facts(self, day: date, fingerprint: str, keep: bool) -> MentionFacts:
         facts = measure_store.load_facts(self.storage, day, fingerprint)

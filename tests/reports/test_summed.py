@@ -42,7 +42,7 @@ def _day_facts(posts: pl.DataFrame, day: date) -> MentionFacts:
 
 
 def _summed(posts: pl.DataFrame, days: list[date]):
-    return measure_from_days({d: _day_facts(posts, d) for d in days}, WEEK, RULES)
+    return measure_from_days([(d, _day_facts(posts, d)) for d in sorted(days)], WEEK, RULES)
 
 
 def test_a_week_is_summed_from_days_not_read_again():
@@ -81,6 +81,38 @@ def test_a_thread_running_across_days_is_one_conversation_of_the_week():
     assert week.metrics.select(columns).row(0) == expected
     assert measure_period(posts, WEEK, RULES).metrics.select(columns).row(0) == expected
     assert week.metrics.select("inbound", "responded").row(0) == (2, 2)
+
+
+def test_a_post_two_days_hold_is_counted_once_whatever_lies_between():
+    """Thread A: c1 writes Mon 08:00 (answered 08:10) and replies Thu 08:00 (answered 08:30); thread
+    B: c9 writes Tue 12:00 (answered 12:10). Monday's and Thursday's facts both hold A's posts,
+    Tuesday's (between them) does not: A is still 1 conversation. Hand-computed: 2 conversations,
+    both answered, replies (2 + 1) / 2 = 1.5, follow-ups (1 + 0) / 2 = 0.5, last word median of
+    3 d 30 min = 261,000 s and 600 s = 130,800 s; inbound 3."""
+    posts = frame(
+        post("m1", "c1", "2017-10-30 08:00", "@AcmeHelp where is it", brand=ACME),
+        post("r1", ACME, "2017-10-30 08:10", "checking", brand_post=True, reply_to="m1"),
+        post("m9", "c9", "2017-10-31 12:00", "@AcmeHelp hello", brand=ACME),
+        post("r9", ACME, "2017-10-31 12:10", "hi", brand_post=True, reply_to="m9"),
+        post("m2", "c1", "2017-11-02 08:00", "@AcmeHelp still waiting", brand=ACME, reply_to="r1"),
+        post("r2", ACME, "2017-11-02 08:30", "shipped today", brand_post=True, reply_to="m2"),
+    )
+    days = [date(2017, 10, 30), date(2017, 10, 31), date(2017, 11, 2)]
+    held = {d: set(_day_facts(posts, d).thread_posts["mention_id"]) for d in days}
+    assert held[days[0]] >= {"m1", "r1", "m2", "r2"} and held[days[2]] >= {"m1", "r1", "m2", "r2"}
+    assert held[days[1]] == {"m9", "r9"}
+    columns = (
+        "conversations",
+        "conversations_answered",
+        "replies_per_conversation",
+        "follow_ups_per_conversation",
+        "last_word_median_s",
+        "inbound",
+    )
+    expected = (2, 2, pytest.approx(1.5), pytest.approx(0.5), pytest.approx(130_800.0), 3)
+    week = _summed(posts, days)
+    assert week.metrics.select(columns).row(0) == expected
+    assert week.metrics.equals(measure_period(posts, WEEK, RULES).metrics)
 
 
 def test_recovery_after_the_week_ends_is_read_from_the_days_past_it():
