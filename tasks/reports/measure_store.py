@@ -62,8 +62,9 @@ def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
     for name in _FRAMES:
         storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(getattr(measure, name)))
     if measure.source is not None:
+        summing = measure.source.for_summing()  # a day's texts are read once, by its own measure
         for name in _SOURCE:
-            frame = getattr(measure.source, name)
+            frame = getattr(summing, name)
             storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(frame))
     counts = {"inbound_total": measure.inbound_total, "unattributed": measure.unattributed}
     storage.write(layout.day_measure(day, fingerprint, _COMPLETE), json.dumps(counts).encode())
@@ -88,14 +89,15 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
 
 
 def load_facts(storage: Storage, day: date, fingerprint: str) -> MentionFacts | None:
-    """The stored day's mention facts, or None when they are not (or no longer) there."""
+    """The stored day's mention facts as weeks and months sum them (`MentionFacts.for_summing`),
+    or None when they are not (or no longer) there."""
     if not is_saved(storage, day, fingerprint):
         return None
     try:
         frames = {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in _FACTS}
     except StorageError:
         return None
-    return MentionFacts(**frames)
+    return MentionFacts(**frames).for_summing()  # one stored by older code holds every text
 
 
 def trend_rows(

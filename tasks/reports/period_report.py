@@ -202,13 +202,13 @@ class ReportInputs:
 
     def _day_facts(self, day: date, fingerprint: str, keep: bool) -> MentionFacts:
         facts = measure_store.load_facts(self.storage, day, fingerprint)
-        if facts is None:
-            measure = self.measure(period_of("daily", day))
-            if keep:
-                measure_store.save(self.storage, fingerprint, measure)
-            assert measure.source is not None  # measure_period always sets it
-            facts = measure.source
-        return facts.for_summing()
+        if facts is not None:
+            return facts
+        measure = self.measure(period_of("daily", day))
+        if keep:
+            measure_store.save(self.storage, fingerprint, measure)
+        assert measure.source is not None  # measure_period always sets it
+        return measure.source.for_summing()
 
 
 def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:

@@ -63,7 +63,7 @@ def advocacy(facts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
 
 
-def recovery(window: pl.DataFrame, inside: pl.Expr) -> pl.DataFrame:
+def recovery(window: pl.DataFrame | pl.LazyFrame, inside: pl.Expr) -> pl.DataFrame:
     """Per brand: authors answered while detractors (a −1 mention selected by `inside`, answered by
     the brand) and how many of them later wrote to the brand at stance 0 or +1.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from tasks.metrics.attribution import attribute
@@ -74,3 +75,28 @@ def test_conversation_figures_match_the_hand_count():
         "last_word_median_s": pytest.approx(2100),
         "broadcasts": 1,
     }
+
+
+def test_ids_sharing_a_hash_are_linked_by_their_strings(monkeypatch):
+    """Every id hashed alike: the hash join links each post to the first row (900), the id check
+    finds 100 → 900 right but 150 → 900 wrong, and the ids are joined as strings: the same roots."""
+    import tasks.metrics.conversations as threads
+
+    expected = thread_roots(_day())
+    monkeypatch.setattr(threads, "_id_hash", lambda column: pl.lit(7, dtype=pl.UInt64))
+    assert threads.thread_roots(_day()).equals(expected)
+    assert dict(expected.select("mention_id", "root_id").iter_rows())["150"] == "800"
+
+
+@pytest.mark.parametrize("hashed", ["apart", "alike"])
+def test_a_post_delivered_twice_is_a_parent_once_the_first_copy(monkeypatch, hashed):
+    """900 (row 0) again as the last row: 100 (row 1) hangs under row 0, by hash or by string."""
+    import tasks.metrics.conversations as threads
+
+    if hashed == "alike":
+        monkeypatch.setattr(threads, "_id_hash", lambda column: pl.lit(7, dtype=pl.UInt64))
+    day = _day()
+    twice = pl.concat([day, day.head(1)])
+    assert twice["mention_id"][0] == "900" and twice["mention_id"][1] == "100"
+    parent, _ = threads._root_rows(twice)
+    assert (parent[1], parent[0], parent[twice.height - 1]) == (0, 0, twice.height - 1)

@@ -195,7 +195,8 @@ def test_a_day_keeps_its_facts_with_its_measure(tmp_path):
     measure_store.save(storage, "inputs-a", measure)
     stored = measure_store.load_facts(storage, day.start, "inputs-a")
     assert stored is not None and measure.source is not None
-    assert stored.mentions.equals(measure.source.mentions)
+    assert stored.mentions.equals(measure.source.for_summing().mentions)  # what weeks and months read
+    assert "first_response_text" not in stored.mentions.columns
     assert stored.thread_posts["mention_id"].to_list() == ["m1", "r1"]
     assert measure_store.load_facts(storage, day.start, "inputs-b") is None
     measure_store.save(storage, "inputs-c", replace(measure, source=None))
