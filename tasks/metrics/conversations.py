@@ -59,15 +59,14 @@ def _parent_rows(posts: pl.DataFrame) -> pl.Series:
     linked = pl.col("platform").gather(parent).eq(pl.col("platform")) & pl.col("mention_id").gather(parent).eq(
         pl.col("in_reply_to_id")
     )
-    if posts.select((linked | pl.int_range(pl.len(), dtype=pl.UInt32).eq(parent)).all()).item():
+    if posts.select((linked | pl.int_range(pl.len(), dtype=pl.UInt32).eq(parent)).all(ignore_nulls=False)).item():
         return parent
     keyed_by_id = posts.lazy().select("platform", "mention_id", "in_reply_to_id").with_row_index("_row")
     by_id = keyed_by_id.filter(pl.struct("platform", "mention_id").is_first_distinct()).select(
         "platform", pl.col("mention_id").alias("in_reply_to_id"), pl.col("_row").alias("_parent")
     )
-    return _own_row_unless(
-        keyed_by_id.join(by_id, on=["platform", "in_reply_to_id"], how="left", maintain_order="left")
-    )
+    joined = keyed_by_id.join(by_id, on=["platform", "in_reply_to_id"], how="left", maintain_order="left")
+    return _own_row_unless(joined, pl.col("_parent").is_not_null())
 
 
 def _id_hash(column: str) -> pl.Expr:
@@ -75,7 +74,7 @@ def _id_hash(column: str) -> pl.Expr:
     return pl.struct("platform", pl.col(column).alias("id")).hash()
 
 
-def _own_row_unless(joined: pl.LazyFrame, found: pl.Expr = pl.lit(True)) -> pl.Series:
+def _own_row_unless(joined: pl.LazyFrame, found: pl.Expr) -> pl.Series:
     """The joined `_parent` row where `found`, else the post's own `_row`."""
     return joined.select(pl.when(found).then(pl.col("_parent")).fill_null(pl.col("_row"))).collect().to_series()
 
