@@ -126,7 +126,7 @@ def _batch_cost(group: tuple[ObjectInfo, ...]) -> int:
 
 def _submit_ingest(ingest, storage_url: str, settings: Settings, force: bool, group: tuple[ObjectInfo, ...]):
     """One batch's task, started (the `group` comes last, for `partial`)."""
-    return ingest.submit(storage_url, list(group), settings, force)
+    return ingest.submit(storage_url, list(group), settings, force, str(flow_run.id or ""))
 
 
 def _publish_days(

@@ -119,7 +119,7 @@ def _ingest_run_name() -> str:
 
 @_step("ingest-archives", _ingest_run_name)
 def ingest_archives(
-    storage_url: str, objs: list[ObjectInfo], settings: Settings, force: bool = False
+    storage_url: str, objs: list[ObjectInfo], settings: Settings, force: bool = False, run_id: str = ""
 ) -> list[IngestRecord | str]:
     """Ingest archives judged together (one suite run each, not one per archive); each outcome is
     the archive's record or why that archive alone could not be ingested."""
@@ -130,6 +130,7 @@ def ingest_archives(
         quarantine_threshold=settings.quarantine_threshold,
         fingerprint=ingest_fingerprint(settings.fingerprint()),
         force=force,
+        run_id=run_id,
     )
     return [o if isinstance(o, IngestRecord) else str(o) for o in outcomes]
 

@@ -67,7 +67,8 @@ class IngestRecord:
     failed_rules: list[str] = field(default_factory=list)
     error: str | None = None
     data_docs: str | None = None
-    skipped: bool = False
+    run_id: str = ""  # the flow run that ingested it ("" when not run by a flow, or by older code)
+    skipped: bool = False  # ingested by an earlier run: this one found it done
 
     def to_json(self) -> bytes:
         body = asdict(self)
@@ -97,7 +98,7 @@ def ingest_object(
     """Ingest `obj` unless the same bytes were already ingested by the same code and config."""
     (outcome,) = ingest_objects(
         storage, [obj], policy=policy, quarantine_threshold=quarantine_threshold, fingerprint=fingerprint, force=force
-    )
+    )  # no run: a record found done is always an earlier one's
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -124,16 +125,20 @@ def ingest_objects(
     quarantine_threshold: float,
     fingerprint: str,
     force: bool = False,
+    run_id: str = "",
 ) -> list[IngestRecord | Exception]:
     """Ingest each of `objects` (unless its bytes were already ingested by the same code and config),
     the archives judged together: one run of the file suite and one of the row suite per platform
     (`validation.split_run`: GX's cost is per run). Each outcome is its record, or what stopped
-    that archive alone (a transient storage error stops them all, to be retried)."""
+    that archive alone (a transient storage error stops them all, to be retried).
+
+    `run_id` names the flow run: a batch retried within it finds the archives its first attempt
+    wrote, and those count as ingested by this run, not skipped."""
     outcomes: dict[int, IngestRecord | Exception] = {}
     readings: dict[int, _Reading] = {}
     for i, obj in enumerate(objects):
         try:
-            read = _read(storage, obj, fingerprint, force, policy)
+            read = _read(storage, obj, fingerprint, force, policy, run_id)
         except TransientStorageError:
             raise
         except Exception as exc:  # this archive only: the others go on
@@ -173,7 +178,9 @@ def _attempt(step: Callable[..., IngestRecord], *args: Any) -> IngestRecord | Ex
         return exc
 
 
-def _read(storage: Storage, obj: ObjectInfo, fingerprint: str, force: bool, policy: Policy) -> IngestRecord | _Reading:
+def _read(
+    storage: Storage, obj: ObjectInfo, fingerprint: str, force: bool, policy: Policy, run_id: str
+) -> IngestRecord | _Reading:
     """The previous record when the same bytes were ingested by the same code and config, else the
     archive read and parsed."""
     slug = layout.source_slug(obj.key)
@@ -189,9 +196,9 @@ def _read(storage: Storage, obj: ObjectInfo, fingerprint: str, force: bool, poli
         and previous
         and (previous.etag, previous.size, previous.fingerprint) == (obj.etag, obj.size, fingerprint)
     ):
-        previous.skipped = True
+        previous.skipped = not run_id or previous.run_id != run_id
         return previous
-    record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint, collected.isoformat())
+    record = IngestRecord(obj.key, obj.etag, obj.size, fingerprint, collected.isoformat(), run_id=run_id)
     record.data_docs = layout.data_docs(slug)
     raw, inspection = _inspect(storage, obj, policy, record, mapping)
     return _Reading(obj, slug, collected, previous, record, raw, inspection)

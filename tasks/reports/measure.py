@@ -207,7 +207,7 @@ def period_facts(
 def measure_from_days(days: Iterable[tuple[date, MentionFacts]], period: Period, rules: MeasureRules) -> PeriodMeasure:
     """A week, a month or any range from the facts of its `summed_days` (those with mentions; at
     least one inside the period; any other day is not read): the same frames as `measure_period`
-    on its window.
+    on its window, without the `source` they were summed from.
 
     `days` come in date order and may be loaded as they are reached: only what the period keeps of
     each is held (a day's posts already held by the day before it are dropped on arrival: a month

@@ -347,3 +347,27 @@ def test_archives_judged_together_fare_exactly_as_each_alone(tmp_path):
         # the 21 read judged by one run of the file suite; the 14 it let through by one of the row suite
         assert f"One run judged {21 if case.read == 0 else 14} archives" in page
         assert "One run judged" not in solo_page
+
+
+def test_a_batch_retried_in_its_run_counts_what_its_first_attempt_wrote_as_ingested(tmp_path):
+    """A transient error stops a batch after it wrote a.csv; Prefect runs it again in the same flow
+    run, which finds a.csv done: that is this run's ingest (not skipped). Another run, or a call
+    outside any run, finds it done by an earlier one (skipped)."""
+    store = open_storage(str(tmp_path))
+    key = f"archives/twitter/dt={DAY}/a.csv"
+    store.write(key, twcs())
+    obj = store.list(key)[0]
+
+    def ingest(run_id: str) -> IngestRecord:
+        (record,) = ingest_objects(
+            store, [obj], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t", run_id=run_id
+        )
+        assert isinstance(record, IngestRecord)
+        return record
+
+    first = ingest("run-1")
+    assert (first.skipped, first.run_id, first.rows_accepted) == (False, "run-1", 30)
+    retried = ingest("run-1")
+    assert (retried.skipped, retried.run_id, retried.rows_accepted) == (False, "run-1", 30)
+    assert (ingest("run-2").skipped, ingest("").skipped) == (True, True)
+    assert IngestRecord.from_json(store.read(layout.source_record(layout.source_slug(key)))).run_id == "run-1"
