@@ -9,7 +9,7 @@ import time
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -108,8 +108,9 @@ def _settings(storage: str | None):
         raise typer.Exit(2) from None
 
 
-def _run(flow_fn, request: str | None = None, **params) -> dict:
-    """Run a flow in-process with a progress bar, then print the summary table.
+def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str | None = None, **params) -> dict:
+    """Run a flow (of flows.pipeline, by name) in-process with a progress bar, then print the
+    summary table.
 
     `request` (tasks/reports/run_stamp.py): if the same run ended clean and nothing it
     depends on changed since, say so and return before Prefect starts."""
@@ -119,10 +120,12 @@ def _run(flow_fn, request: str | None = None, **params) -> dict:
     with server_starting():  # ~4 s in another process, while this one imports what the run needs
         import great_expectations  # noqa: F401  (ingest validates with it: ~2.5 s to import)
 
-        from flows import progress
+        from flows import pipeline, progress
         from flows.pipeline import NoData, PipelineFailed
         from flows.runners import configured
         from tasks.storage.backends import StorageError
+
+        flow_fn = getattr(pipeline, flow)
 
     started = time.monotonic()
     bar = Progress(
@@ -252,11 +255,10 @@ def run(
     ] = False,
 ) -> None:
     """The nightly job: ingest one day's archives and republish the days they change."""
-    from flows.pipeline import nightly
     from flows.plan import nightly_request, yesterday
 
     when = _day(day) if day else yesterday()
-    _run(nightly, nightly_request(when, allow_empty), day=when, storage=storage, allow_empty=allow_empty)
+    _run("nightly", nightly_request(when, allow_empty), day=when, storage=storage, allow_empty=allow_empty)
 
 
 @app.command()
@@ -267,14 +269,13 @@ def backfill(
     force: ForceOption = False,
 ) -> None:
     """Ingest every archive collected in a date range and publish every day in it."""
-    from flows.pipeline import backfill as backfill_flow
     from flows.plan import backfill_request
 
     first, last = _day(start), _day(end)
     if first > last:
         raise typer.BadParameter("--start is after --end")
     request = None if force else backfill_request(first, last)
-    _run(backfill_flow, request, start=first, end=last, storage=storage, force=force)
+    _run("backfill", request, start=first, end=last, storage=storage, force=force)
 
 
 @quarantine_app.command("list")
@@ -308,9 +309,7 @@ def quarantine_replay(
     storage: StorageOption = None,
 ) -> None:
     """After a fix (code, suite, policy or a re-delivered archive): re-ingest quarantined archives and republish."""
-    from flows.pipeline import replay_quarantine
-
-    _run(replay_quarantine, storage=storage, day=_day(day) if day else None, source=source)
+    _run("replay_quarantine", storage=storage, day=_day(day) if day else None, source=source)
 
 
 reports_app = typer.Typer(help="Find and fetch published reports.", no_args_is_help=True)
@@ -515,7 +514,6 @@ def serve() -> None:
 @app.command()
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
-    from flows.pipeline import backfill as backfill_flow
     from flows.plan import backfill_request
     from tasks.storage.backends import open_storage
 
@@ -523,7 +521,7 @@ def demo(storage: StorageOption = None) -> None:
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
     request = backfill_request(*DEMO_RANGE)
-    summary = _run(backfill_flow, request, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)
+    summary = _run("backfill", request, start=DEMO_RANGE[0], end=DEMO_RANGE[1], storage=store.url)
     console.print(f"storage: [bold]{store.url}[/]")
     console.print(f"busiest day: {store.url}/reports/daily/dt=2017-10-31/report.html")
     done = summary["published"] + summary["unchanged"] + summary["skipped"]

@@ -10,10 +10,15 @@ PREFECT_FLOWS_HEARTBEAT_FREQUENCY (deployments keep Prefect's default).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import importlib.util
 import logging
 import os
-import threading
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,25 +72,75 @@ def in_process() -> Iterator[None]:
 
 @contextlib.contextmanager
 def server_starting() -> Iterator[None]:
-    """Start Prefect's temporary server in the background while this block works (imports, say),
-    and wait for it at the end: the server's start (seconds, in its own process) and the block's
-    work then overlap instead of adding up. With a standing server (PREFECT_API_URL) there is
-    nothing to start. A failed start is left for the first flow run to report, as Prefect does."""
+    """Start Prefect's temporary server in a process of its own while this block works (imports,
+    say), and point the run at it once it answers: the server's start and the block's work overlap
+    instead of adding up. The server is the one Prefect itself would start (its app under uvicorn,
+    as `SubprocessASGIServer` runs it), launched here so that this process never imports the
+    server's code (~2 s): Prefect's client then sees an API URL, as with a standing server. With a
+    standing server (PREFECT_API_URL) nothing starts. A server that does not come up is stopped
+    and left to Prefect, whose own start reports what is wrong."""
     configure_environment()
-    from prefect.server.api.server import SubprocessASGIServer
+    server = None if os.environ.get("PREFECT_API_URL") else _TemporaryServer()  # before importing Prefect (~1.4 s)
     from prefect.settings import PREFECT_API_URL
 
-    if PREFECT_API_URL.value():
+    if server is None or PREFECT_API_URL.value():  # a profile may name a standing server too
+        if server is not None:
+            server.stop()
         yield
         return
-    server = threading.Thread(target=_start_quietly, args=(SubprocessASGIServer(),), daemon=True)
-    server.start()
     try:
         yield
     finally:
-        server.join()
+        if server.ready():
+            os.environ["PREFECT_API_URL"] = server.api_url  # read when Prefect's settings load, after this
+        else:
+            server.stop()
 
 
-def _start_quietly(server) -> None:
-    with contextlib.suppress(Exception):  # `start` resets itself: the flow run's own start raises it again
-        server.start()
+class _TemporaryServer:
+    """Prefect's API in a child process on a free loopback port, stopped when this process exits."""
+
+    _ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+    def __init__(self) -> None:
+        spec = importlib.util.find_spec("prefect")  # where it is, without importing it
+        assert spec is not None and spec.origin is not None
+        self._app_dir = str(Path(spec.origin).parent.parent)
+        self._start()
+        atexit.register(self.stop)  # before Prefect's log and event workers register: they flush first
+
+    def _start(self) -> None:
+        with contextlib.closing(socket.socket()) as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", self._app_dir, "--factory"]
+        command += ["prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--log-level", "error", "--lifespan", "on"]
+        self.process = subprocess.Popen(command, env=os.environ | self._ENV)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def ready(self) -> bool:
+        """Wait until the server answers (a port taken meanwhile, exit code 3: another port)."""
+        import httpx
+
+        deadline = time.monotonic() + float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+        with httpx.Client() as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() == 3:
+                    self._start()
+                elif self.process.poll() is not None:
+                    return False
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
+                        return True
+                time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
