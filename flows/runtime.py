@@ -90,11 +90,13 @@ def server_starting() -> Iterator[None]:
         return
     try:
         yield
-    finally:
-        if server.ready():
-            os.environ["PREFECT_API_URL"] = server.api_url  # read when Prefect's settings load, after this
-        else:
-            server.stop()
+    except BaseException:  # the block failed: no run follows
+        server.stop()
+        raise
+    if server.ready():
+        os.environ["PREFECT_API_URL"] = server.api_url  # read when Prefect's settings load, after this
+    else:
+        server.stop()
 
 
 class _TemporaryServer:

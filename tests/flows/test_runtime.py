@@ -71,3 +71,12 @@ def test_a_standing_server_starts_nothing(prefect_home, monkeypatch):
     with runtime.server_starting():
         pass
     assert started == [] and os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+
+
+def test_a_block_that_fails_stops_the_server_without_waiting_for_it(prefect_home, monkeypatch):
+    made: list[runtime._TemporaryServer] = []
+    real = runtime._TemporaryServer
+    monkeypatch.setattr(runtime, "_TemporaryServer", lambda: made.append(real()) or made[-1])
+    with pytest.raises(ImportError), runtime.server_starting():
+        raise ImportError("a module the run needs")
+    assert made[0].process.returncode is not None and "PREFECT_API_URL" not in os.environ
