@@ -21,9 +21,14 @@ REAL_POPEN = subprocess.Popen
 
 @pytest.fixture
 def prefect_home(tmp_path, monkeypatch):
+    """A Prefect home of its own, and no server named: neither in the environment nor by the session's
+    test harness (its temporary settings name one for the tests that run flows in-process)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    yield
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield
     os.environ.pop("PREFECT_API_URL", None)  # what a started server leaves for the rest of the process
 
 
