@@ -70,12 +70,24 @@ def weights() -> pl.DataFrame:
     )
 
 
-def predict(texts: pl.Series, table: pl.DataFrame | None = None) -> pl.Series:
+#: Posts scored at once. A post is ~40 feature strings, so a day of 55,000 posts scored whole held
+#: +322 MiB; 10,000 at a time hold +72 MiB in the same time, however large the day.
+CHUNK = 10_000
+
+
+def predict(texts: pl.Series, table: pl.DataFrame | None = None, chunk: int = CHUNK) -> pl.Series:
     """Stance per text: +1 promoter, 0 neutral, −1 detractor (null text: neutral); by the shipped
-    model, or by a freshly fitted weights `table` (cross-validation)."""
+    model, or by a freshly fitted weights `table` (cross-validation). Each post is scored alone,
+    so scoring `chunk` posts at a time changes memory, never a stance."""
+    table = weights() if table is None else integer_weights(table)
+    parts = [_scored(texts.slice(offset, chunk), table) for offset in range(0, len(texts), chunk)]
+    return pl.concat(parts) if parts else pl.Series("stance", [], dtype=pl.Int8)
+
+
+def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
     scores = (
         features(texts.fill_null(""))
-        .join(weights() if table is None else integer_weights(table), on="feature", how="inner")
+        .join(table, on="feature", how="inner")
         .group_by("row")
         .agg(pl.col(name).sum() for name in CLASSES)
     )

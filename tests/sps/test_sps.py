@@ -131,6 +131,26 @@ def test_stance_model_reads_customer_care_wording(text, stance):
     assert predict(pl.Series([text], dtype=pl.String)).to_list() == [stance]
 
 
+def test_stance_model_scores_a_large_day_a_chunk_at_a_time_without_moving_a_stance():
+    """Posts are scored `chunk` at a time (memory); a post's stance is its own, wherever the cut falls:
+    the same seven posts, cut into 3 + 3 + 1, into ones, and whole, read the stances above."""
+    texts = pl.Series(
+        [
+            "@AppleSupport thank you, fixed it!",
+            "@Delta flight delayed 3 hrs and still no gate agent",
+            "@Tesco what time do you open on Sunday?",
+            "@sprintcare never again, switching to @TMobileHelp",
+            None,
+            "@SouthwestAir you guys are the best, great crew",
+            "",
+        ],
+        dtype=pl.String,
+    )
+    for chunk in (3, 1, 7):
+        assert predict(texts, chunk=chunk).to_list() == [1, -1, 0, -1, 0, 1, 0]
+    assert predict(texts.clear()).to_list() == []
+
+
 @pytest.mark.parametrize(
     ("text", "stance"),
     [
