@@ -28,7 +28,6 @@ from tasks.storage.codecs import read_frame, read_json, to_parquet
 TREND_DAYS = 28
 _FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent", "categories", "queue")
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
-_FACTS = (*_SOURCE, "anomalies")
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
 #: when a measure gained its facts, so one stored by older code, without them, is measured again.)
 _COMPLETE = "complete.json"
@@ -89,15 +88,30 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
 
 
 def load_facts(storage: Storage, day: date, fingerprint: str) -> MentionFacts | None:
-    """The stored day's mention facts as weeks and months sum them (`MentionFacts.for_summing`),
-    or None when they are not (or no longer) there."""
+    """The stored day's mentions and anomalies as weeks and months sum them
+    (`MentionFacts.for_summing`; its thread posts are read by `load_posts`, in a pass of their own:
+    here an empty frame), or None when they are not (or no longer) there."""
+    frames = _stored(storage, day, fingerprint, ("mentions", "anomalies"))
+    if frames is None:
+        return None
+    return MentionFacts(
+        thread_posts=pl.DataFrame(), **frames
+    ).for_summing()  # one stored by older code holds every text
+
+
+def load_posts(storage: Storage, day: date, fingerprint: str) -> pl.DataFrame | None:
+    """The stored day's thread posts, or None when they are not (or no longer) there."""
+    frames = _stored(storage, day, fingerprint, ("thread_posts",))
+    return None if frames is None else frames["thread_posts"]
+
+
+def _stored(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...]) -> dict[str, pl.DataFrame] | None:
     if not is_saved(storage, day, fingerprint):
         return None
     try:
-        frames = {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in _FACTS}
+        return {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in names}
     except StorageError:
         return None
-    return MentionFacts(**frames).for_summing()  # one stored by older code holds every text
 
 
 def trend_rows(

@@ -29,6 +29,7 @@ from tasks.reports.measure import (
     MeasureRules,
     MentionFacts,
     PeriodMeasure,
+    SummedDays,
     measure_from_days,
     measure_period,
     period_status,
@@ -197,18 +198,39 @@ class ReportInputs:
         prints = self.day_prints(summed_days(period, self.horizon_s))
         if not any(period.start <= d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
-        days = ((d, self._day_facts(d, f, keep)) for d, f in sorted(prints.items()))  # each loaded when reached
-        return measure_from_days(days, period, self.rules)
+        return measure_from_days(_StoredDays(self, prints, keep).summed(), period, self.rules)
 
-    def _day_facts(self, day: date, fingerprint: str, keep: bool) -> MentionFacts:
-        facts = measure_store.load_facts(self.storage, day, fingerprint)
-        if facts is not None:
-            return facts
-        measure = self.measure(period_of("daily", day))
-        if keep:
-            measure_store.save(self.storage, fingerprint, measure)
+
+class _StoredDays:
+    """Days' facts read from their stored measures as a sum reaches them; a day not stored is
+    measured then, and stored when `keep` (else held, so its two passes measure it once)."""
+
+    def __init__(self, inputs: ReportInputs, prints: dict[date, str], keep: bool) -> None:
+        self.inputs, self.prints, self.keep = inputs, prints, keep
+        self.held: dict[date, MentionFacts] = {}
+
+    def summed(self) -> SummedDays:
+        return SummedDays(sorted(self.prints), self.posts, self.facts)
+
+    def posts(self, day: date) -> pl.DataFrame:
+        stored = None if day in self.held else measure_store.load_posts(self.inputs.storage, day, self.prints[day])
+        return self._measured(day).thread_posts if stored is None else stored
+
+    def facts(self, day: date) -> MentionFacts:
+        stored = None if day in self.held else measure_store.load_facts(self.inputs.storage, day, self.prints[day])
+        return self._measured(day) if stored is None else stored
+
+    def _measured(self, day: date) -> MentionFacts:
+        if day in self.held:
+            return self.held[day]
+        measure = self.inputs.measure(period_of("daily", day))
         assert measure.source is not None  # measure_period always sets it
-        return measure.source.for_summing()
+        facts = measure.source.for_summing()
+        if self.keep:
+            measure_store.save(self.inputs.storage, self.prints[day], measure)
+        else:
+            self.held[day] = facts
+        return facts
 
 
 def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:

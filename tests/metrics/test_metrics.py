@@ -124,7 +124,7 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     p90 linear: rank 1.8 → 300 + 0.8 × 700 = 860 s. Author c1 wrote on both days: counted once.
     """
     from tasks.registry import BrandRegistry
-    from tasks.reports.measure import MeasureRules, measure_from_days, measure_period
+    from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
     from tasks.reports.measure_store import day_row
     from tasks.reports.periods import period_of
 
@@ -156,7 +156,9 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     assert [d["sps"][0] for d in days] == [None, None]  # 2 and 1 authors: too few to chart an SPS
     assert [m.sps["sps_raw"][0] for m in measures] == [pytest.approx(50.0), pytest.approx(100.0)]  # c2 passive
     # summed from its days' stored facts (as a run publishes it), the week says the same
-    summed = measure_from_days([(m.day, m.source.for_summing()) for m in measures if m.source], week, rules)
+    summed = measure_from_days(
+        SummedDays.held((m.day, m.source.for_summing()) for m in measures if m.source), week, rules
+    )
     assert summed.metrics.select("inbound", "frt_median_s", "frt_p90_s").row(0) == (
         3,
         pytest.approx(300),

@@ -18,6 +18,7 @@ from tasks.registry import BrandRegistry
 from tasks.reports.measure import (
     MeasureRules,
     MentionFacts,
+    SummedDays,
     measure_from_days,
     measure_period,
     summed_days,
@@ -42,7 +43,7 @@ def _day_facts(posts: pl.DataFrame, day: date) -> MentionFacts:
 
 
 def _summed(posts: pl.DataFrame, days: list[date]):
-    return measure_from_days([(d, _day_facts(posts, d)) for d in sorted(days)], WEEK, RULES)
+    return measure_from_days(SummedDays.held((d, _day_facts(posts, d)) for d in days), WEEK, RULES)
 
 
 def test_a_week_is_summed_from_days_not_read_again():
@@ -197,8 +198,12 @@ def test_a_day_keeps_its_facts_with_its_measure(tmp_path):
     assert stored is not None and measure.source is not None
     assert stored.mentions.equals(measure.source.for_summing().mentions)  # what weeks and months read
     assert "first_response_text" not in stored.mentions.columns
-    assert stored.thread_posts["mention_id"].to_list() == ["m1", "r1"]
+    stored_posts = measure_store.load_posts(storage, day.start, "inputs-a")  # read in a pass of their own
+    assert stored_posts is not None and stored_posts["mention_id"].to_list() == ["m1", "r1"]
+    assert stored.anomalies.equals(measure.source.anomalies)
     assert measure_store.load_facts(storage, day.start, "inputs-b") is None
+    assert measure_store.load_posts(storage, day.start, "inputs-b") is None
     measure_store.save(storage, "inputs-c", replace(measure, source=None))
     assert measure_store.is_saved(storage, day.start, "inputs-c")
     assert measure_store.load_facts(storage, day.start, "inputs-c") is None
+    assert measure_store.load_posts(storage, day.start, "inputs-c") is None
