@@ -84,6 +84,36 @@ def test_a_thread_running_across_days_is_one_conversation_of_the_week():
     assert week.metrics.select("inbound", "responded").row(0) == (2, 2)
 
 
+def test_a_sum_reads_every_days_thread_posts_before_any_days_mentions():
+    """Two passes, for memory: the week's days' thread posts are rebuilt into its conversations
+    before any day's mentions are read, and the mentions' pass reads no posts. The figures are those
+    of the days' facts held whole: 1 conversation (Monday's thread, answered again Sunday), 2 inbound."""
+    from dataclasses import replace
+
+    posts = frame(
+        post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp my parcel is late", brand=ACME),
+        post("r1", ACME, "2017-10-30 10:05", "sorry, DM us", brand_post=True, reply_to="m1"),
+        post("m2", "c1", "2017-11-05 09:00", "@AcmeHelp still nothing", brand=ACME, reply_to="r1"),
+        post("r2", ACME, "2017-11-05 09:30", "on its way", brand_post=True, reply_to="m2"),
+    )
+    days = [date(2017, 10, 30), date(2017, 11, 5)]
+    facts = {d: _day_facts(posts, d) for d in days}
+    calls: list[tuple[str, date]] = []
+
+    def posts_of(day: date) -> pl.DataFrame:
+        calls.append(("posts", day))
+        return facts[day].thread_posts
+
+    def mentions_of(day: date) -> MentionFacts:
+        calls.append(("mentions", day))
+        return replace(facts[day], thread_posts=pl.DataFrame())
+
+    summed = measure_from_days(SummedDays(days, posts_of, mentions_of), WEEK, RULES)
+    assert calls == [("posts", days[0]), ("posts", days[1]), ("mentions", days[0]), ("mentions", days[1])]
+    assert summed.metrics.select("conversations", "conversations_answered", "inbound").row(0) == (1, 1, 2)
+    assert summed.metrics.equals(measure_from_days(SummedDays.held(facts.items()), WEEK, RULES).metrics)
+
+
 def test_a_post_two_days_hold_is_counted_once_whatever_lies_between():
     """Thread A: c1 writes Mon 08:00 (answered 08:10) and replies Thu 08:00 (answered 08:30); thread
     B: c9 writes Tue 12:00 (answered 12:10). Monday's and Thursday's facts both hold A's posts,
