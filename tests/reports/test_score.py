@@ -107,3 +107,29 @@ def test_a_name_that_is_no_report_period_is_refused(text):
 
     with pytest.raises(ValueError, match="is not a day \\(2017-10-31\\), an ISO week \\(2017-W44\\) or a month"):
         parse_period(text)
+
+
+def test_a_range_over_days_not_stored_measures_each_once_and_stores_nothing(published_sample, tmp_path, monkeypatch):
+    """`sps score` keeps nothing: a day whose measure is not stored is measured on the spot, once for
+    both passes of the sum (its thread posts, then its mentions), and held, not written. The week's
+    SPS is still the published week's."""
+    import shutil
+
+    from tasks.reports.period_report import ReportInputs
+    from tasks.storage import layout
+    from tasks.storage.backends import open_storage
+
+    store = open_storage(str(shutil.copytree(published_sample.url, tmp_path / "copy")))
+    missing = [date(2017, 10, 30), date(2017, 10, 31)]
+    for day in missing:
+        for key in store.keys(layout.day_measures(day)):
+            store.delete(key)
+    measured: list[date] = []
+    measure = ReportInputs.measure
+    monkeypatch.setattr(
+        ReportInputs, "measure", lambda self, period: measured.append(period.start) or measure(self, period)
+    )
+    (row,) = _score(store, "--start", "2017-10-30", "--end", "2017-11-05", "--brand", "AmazonHelp")
+    assert row == pytest.approx(_published(published_sample, "reports/weekly/week=2017-W44/", "AmazonHelp"))
+    assert sorted(measured) == missing
+    assert [store.keys(layout.day_measures(day)) for day in missing] == [[], []]
