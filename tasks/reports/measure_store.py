@@ -94,9 +94,8 @@ def load_facts(storage: Storage, day: date, fingerprint: str) -> MentionFacts | 
     frames = _stored(storage, day, fingerprint, ("mentions", "anomalies"))
     if frames is None:
         return None
-    return MentionFacts(
-        thread_posts=pl.DataFrame(), **frames
-    ).for_summing()  # one stored by older code holds every text
+    # cut for summing on reading too: one stored by older code holds every text
+    return MentionFacts(thread_posts=pl.DataFrame(), **frames).for_summing()
 
 
 def load_posts(storage: Storage, day: date, fingerprint: str) -> pl.DataFrame | None:
