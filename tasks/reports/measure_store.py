@@ -87,11 +87,12 @@ def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] =
     return PeriodMeasure(period=period_of("daily", day), **fields)
 
 
-def load_facts(storage: Storage, day: date, fingerprint: str) -> MentionFacts | None:
+def load_facts(storage: Storage, day: date, fingerprint: str, *, complete: bool = False) -> MentionFacts | None:
     """The stored day's mentions and anomalies as weeks and months sum them
     (`MentionFacts.for_summing`; its thread posts are read by `load_posts`, in a pass of their own:
-    here an empty frame), or None when they are not (or no longer) there."""
-    frames = _stored(storage, day, fingerprint, ("mentions", "anomalies"))
+    here an empty frame), or None when they are not (or no longer) there. `complete`: the caller
+    found the measure complete already (its posts were read), so storage is not asked again."""
+    frames = _stored(storage, day, fingerprint, ("mentions", "anomalies"), complete)
     if frames is None:
         return None
     # cut for summing on reading too: one stored by older code holds every text
@@ -104,8 +105,12 @@ def load_posts(storage: Storage, day: date, fingerprint: str) -> pl.DataFrame | 
     return None if frames is None else frames["thread_posts"]
 
 
-def _stored(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...]) -> dict[str, pl.DataFrame] | None:
-    if not is_saved(storage, day, fingerprint):
+def _stored(
+    storage: Storage, day: date, fingerprint: str, names: tuple[str, ...], complete: bool = False
+) -> dict[str, pl.DataFrame] | None:
+    """The named frames of a complete stored measure; a file gone meanwhile (a newer run replaced
+    the measure) reads as None."""
+    if not (complete or is_saved(storage, day, fingerprint)):
         return None
     try:
         return {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in names}

@@ -208,17 +208,26 @@ class _StoredDays:
     def __init__(self, inputs: ReportInputs, prints: dict[date, str], keep: bool) -> None:
         self.inputs, self.prints, self.keep = inputs, prints, keep
         self.held: dict[date, MentionFacts] = {}
+        self.complete: set[date] = set()  # found stored by the posts' pass: the mentions' pass need not ask
 
     def summed(self) -> SummedDays:
         return SummedDays(sorted(self.prints), self.posts, self.facts)
 
     def posts(self, day: date) -> pl.DataFrame:
-        stored = None if day in self.held else measure_store.load_posts(self.inputs.storage, day, self.prints[day])
-        return self._measured(day).thread_posts if stored is None else stored
+        if day not in self.held:
+            stored = measure_store.load_posts(self.inputs.storage, day, self.prints[day])
+            if stored is not None:
+                self.complete.add(day)
+                return stored
+        return self._measured(day).thread_posts
 
     def facts(self, day: date) -> MentionFacts:
-        stored = None if day in self.held else measure_store.load_facts(self.inputs.storage, day, self.prints[day])
-        return self._measured(day) if stored is None else stored
+        if day not in self.held:
+            complete = day in self.complete
+            stored = measure_store.load_facts(self.inputs.storage, day, self.prints[day], complete=complete)
+            if stored is not None:
+                return stored
+        return self._measured(day)
 
     def _measured(self, day: date) -> MentionFacts:
         if day in self.held:

@@ -133,3 +133,20 @@ def test_a_range_over_days_not_stored_measures_each_once_and_stores_nothing(publ
     assert row == pytest.approx(_published(published_sample, "reports/weekly/week=2017-W44/", "AmazonHelp"))
     assert sorted(measured) == missing
     assert [store.keys(layout.day_measures(day)) for day in missing] == [[], []]
+
+
+def test_a_sum_asks_storage_once_per_day_whether_its_measure_is_complete(published_sample, monkeypatch):
+    """The posts' pass finds each stored day complete; the mentions' pass reads it without asking
+    again (on object storage, a request per day per page). W44's sum reads 10-30 .. 11-09: 11 days,
+    of which the sample has posts on 10 (none on Sunday 11-05)."""
+    asked: list[str] = []
+    exists = type(published_sample).exists
+
+    def counted(self, key: str) -> bool:
+        asked.append(key)
+        return exists(self, key)
+
+    monkeypatch.setattr(type(published_sample), "exists", counted)
+    _score(published_sample, "--start", "2017-10-30", "--end", "2017-11-05", "--brand", "AmazonHelp")
+    complete = [key for key in asked if key.endswith("/complete.json")]
+    assert len(complete) == len(set(complete)) == 10
