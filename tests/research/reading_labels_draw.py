@@ -1,0 +1,145 @@
+"""Seeded, deterministic draw of customer mentions for people's labels (issue 28).
+
+Why: the readers (categories, urgent, complaint/stance) are judged against labels
+written by reading, never by the rules themselves; this script only chooses which
+mentions a person reads. It prints nothing a reader computed.
+
+Run: ``python tests/research/reading_labels_draw.py heldout|dev`` -> CSV of the
+drawn mentions (source, source_id, brand, industry, text) on stdout.
+
+Brand of a twcs customer tweet: the company account that answered it (its
+``response_tweet_id``), else the company account it replies to
+(``in_response_to_tweet_id``), else the first company handle it @-mentions.
+Tweetsumm: the row's ``brand`` (rows whose brand is not a care handle are skipped).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import sys
+from pathlib import Path
+
+DATA = Path("/work/shared/data")
+SEED = 28
+HELDOUT = (
+    "British_Airways AlaskaAir comcastcares O2 airtel_care ArgosHelpers UPSHelp BofA_Help AskAmex "
+    "AskPapaJohns McDonalds AdobeCare HPSupport hulu_support ATVIAssist GWRHelp LondonMidland"
+).split()
+# Industry of each care handle: the labeller's judgement of the brand.
+INDUSTRY = {
+    "airline_travel": "AirAsiaSupport AlaskaAir AmericanAir British_Airways Delta JetBlue SouthwestAir "
+    "VirginAmerica VirginAtlantic AirbnbHelp IHGService Kimpton HotelTonightCX",
+    "telecom_internet": "O2 airtel_care comcastcares sprintcare TMobileHelp VerizonSupport Ask_Spectrum "
+    "CoxHelp GloCare idea_cares Safaricom_Care USCellularCares BoostCare CenturyLinkHelp ATT MTNC_Care AskTigogh",
+    "retail_ecommerce_delivery": "AmazonHelp ArgosHelpers UPSHelp Tesco sainsburys marksandspencer AskeBay "
+    "Walmart AskTarget AldiUK Morrisons NikeSupport NeweggService sizehelpteam",
+    "banking_payments_insurance": "BofA_Help AskAmex ChaseSupport Ask_WellsFargo AskCiti AskPayPal "
+    "AskVirginMoney AsurionCares",
+    "food_restaurants": "AskPapaJohns McDonalds ChipotleTweets DunkinDonuts askpanera TacoBellTeam "
+    "DoorDash_Help Postmates_Help",
+    "technology_software_devices": "AdobeCare HPSupport AppleSupport MicrosoftHelps AzureSupport DropboxSupport "
+    "GoDaddyHelp DellCares NortonSupport AskSeagate mediatemplehelp asksalesforce YahooCare PearsonSupport",
+    "gaming_streaming_entertainment": "hulu_support ATVIAssist XboxSupport AskPlayStation SpotifyCares "
+    "GooglePlayMusic JackBox SCsupport",
+    "utilities_transport": "GWRHelp LondonMidland VirginTrains nationalrailenq TfL Uber_Support AskLyft",
+}
+BRAND_INDUSTRY = {b: ind for ind, names in INDUSTRY.items() for b in names.split()}
+PER_BRAND_TWCS = 8  # held-out: up to this many sample tweets per brand
+PER_BRAND_TS = 4  # held-out: up to this many dialogs per brand
+TEST_OTHER = 40  # held-out: twcs_test dialogs of other brands
+DEV_PER_INDUSTRY = 24  # dev: mentions per industry, taken round-robin over its brands
+
+
+def twcs_mentions() -> list[dict[str, str]]:
+    """Customer tweets of the sample with the brand they address."""
+    with open(DATA / "twcs_sample.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    author = {r["tweet_id"]: r["author_id"] for r in rows}
+    brands = {r["author_id"] for r in rows if r["inbound"] == "False"}
+    lower = {b.lower(): b for b in brands}
+    out = []
+    for r in rows:
+        if r["inbound"] != "True":
+            continue
+        brand = next(
+            (author[i] for i in r["response_tweet_id"].split(",") if author.get(i.strip()) in brands),
+            None,
+        )
+        if brand is None and author.get(r["in_response_to_tweet_id"]) in brands:
+            brand = author[r["in_response_to_tweet_id"]]
+        if brand is None:
+            brand = next((lower[h.lower()] for h in re.findall(r"@(\w+)", r["text"]) if h.lower() in lower), None)
+        if brand is None or brand not in BRAND_INDUSTRY:
+            continue
+        out.append({"source": "twcs", "source_id": r["tweet_id"], "brand": brand, "split": "", "text": r["text"]})
+    return out
+
+
+def tweetsumm_mentions() -> list[dict[str, str]]:
+    """First customer turns of the tweetsumm dialogs (row index as id)."""
+    with open(DATA / "tweetsumm" / "tweetsumm_dialogs.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [
+        {
+            "source": "tweetsumm",
+            "source_id": str(i),
+            "brand": r["brand"],
+            "split": r["split"],
+            "text": r["first_customer_turn"],
+        }
+        for i, r in enumerate(rows)
+        if r["brand"] in BRAND_INDUSTRY and r["first_customer_turn"].strip()
+    ]
+
+
+def draw(slice_: str) -> list[dict[str, str]]:
+    """Held-out: per brand a seeded sample of each source, plus twcs_test dialogs of any brand.
+
+    Dev: per industry, brands visited round-robin (each brand's pool seeded-shuffled) so
+    that many brands and both sources are read, never a twcs_test dialog.
+    """
+    rng = random.Random(f"{SEED}-{slice_}")
+    twcs, ts = twcs_mentions(), tweetsumm_mentions()
+    held = set(HELDOUT)
+    chosen: list[dict[str, str]] = []
+    if slice_ == "heldout":
+        for pool, cap in (
+            ([m for m in twcs if m["brand"] in held], PER_BRAND_TWCS),
+            ([m for m in ts if m["brand"] in held], PER_BRAND_TS),
+        ):
+            for brand in sorted({m["brand"] for m in pool}):
+                mine = [m for m in pool if m["brand"] == brand]
+                chosen += rng.sample(mine, min(cap, len(mine)))
+        others = [m for m in ts if m["split"] == "twcs_test" and m["brand"] not in held]
+        chosen += rng.sample(others, TEST_OTHER)
+    else:
+        pool = [m for m in twcs + ts if m["brand"] not in held and m["split"] != "twcs_test"]
+        for industry in sorted(INDUSTRY):
+            by_brand: dict[str, list[dict[str, str]]] = {}
+            for m in pool:
+                if BRAND_INDUSTRY[m["brand"]] == industry:
+                    by_brand.setdefault(m["brand"], []).append(m)
+            for mine in by_brand.values():
+                rng.shuffle(mine)
+            picked: list[dict[str, str]] = []
+            while len(picked) < DEV_PER_INDUSTRY and any(by_brand.values()):
+                for brand in sorted(by_brand):
+                    if by_brand[brand] and len(picked) < DEV_PER_INDUSTRY:
+                        picked.append(by_brand[brand].pop())
+            chosen += picked
+    for m in chosen:
+        m["industry"] = BRAND_INDUSTRY[m["brand"]]
+    return chosen
+
+
+def main() -> None:
+    slice_ = sys.argv[1]
+    w = csv.DictWriter(sys.stdout, ["source", "source_id", "brand", "industry", "split", "text"])
+    w.writeheader()
+    w.writerows({k: m[k] for k in w.fieldnames} for m in draw(slice_))
+
+
+if __name__ == "__main__":
+    main()
