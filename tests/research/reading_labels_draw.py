@@ -38,11 +38,11 @@ INDUSTRY = {
     "banking_payments_insurance": "BofA_Help AskAmex ChaseSupport Ask_WellsFargo AskCiti AskPayPal "
     "AskVirginMoney AsurionCares",
     "food_restaurants": "AskPapaJohns McDonalds ChipotleTweets DunkinDonuts askpanera TacoBellTeam "
-    "DoorDash_Help Postmates_Help",
+    "DoorDash_Help Postmates_Help JackBox",  # JackBox: Jack in the Box
     "technology_software_devices": "AdobeCare HPSupport AppleSupport MicrosoftHelps AzureSupport DropboxSupport "
     "GoDaddyHelp DellCares NortonSupport AskSeagate mediatemplehelp asksalesforce YahooCare PearsonSupport",
     "gaming_streaming_entertainment": "hulu_support ATVIAssist XboxSupport AskPlayStation SpotifyCares "
-    "GooglePlayMusic JackBox SCsupport",
+    "GooglePlayMusic SCsupport",
     "utilities_transport": "GWRHelp LondonMidland VirginTrains nationalrailenq TfL Uber_Support AskLyft",
 }
 BRAND_INDUSTRY = {b: ind for ind, names in INDUSTRY.items() for b in names.split()}
