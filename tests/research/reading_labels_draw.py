@@ -7,6 +7,13 @@ mentions a person reads. It prints nothing a reader computed.
 Run: ``python tests/research/reading_labels_draw.py heldout|dev`` -> CSV of the
 drawn mentions (source, source_id, brand, industry, text) on stdout.
 
+``urgent-heldout|urgent-dev``: urgency is rare (none in the 225 random held-out
+mentions), so a second, separate set is drawn from the same slice's mentions not
+already drawn whose text holds a word of a deliberately broad net (money, security,
+safety words *and* their traps: fire, emergency, kill). The net only chooses what a
+person reads; the label is the reading. Kept in its own file so the random sets stay
+unbiased for shares.
+
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
 (``in_response_to_tweet_id``), else the first company handle it @-mentions.
@@ -50,6 +57,13 @@ PER_BRAND_TWCS = 8  # held-out: up to this many sample tweets per brand
 PER_BRAND_TS = 4  # held-out: up to this many dialogs per brand
 TEST_OTHER = 40  # held-out: twcs_test dialogs of other brands
 DEV_PER_INDUSTRY = 24  # dev: mentions per industry, taken round-robin over its brands
+URGENT_DRAW = 40  # urgent candidates per slice
+URGENT_NET = re.compile(
+    r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
+    r"injur|hurt|hospital|danger|unsafe|emergenc|fire|kill|police|smoke|choke|glass|outage|"
+    r"\bdown\b|no service|safety|bleed|ambulance|stranded|attack",
+    re.IGNORECASE,
+)
 
 
 def twcs_mentions() -> list[dict[str, str]]:
@@ -134,11 +148,32 @@ def draw(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
+def draw_urgent(slice_: str) -> list[dict[str, str]]:
+    """Mentions of the slice outside its random draw that the broad net catches, seeded sample."""
+    rng = random.Random(f"{SEED}-urgent-{slice_}")
+    taken = {(m["source"], m["source_id"]) for m in draw(slice_)}
+    seen_text: set[str] = {m["text"] for m in draw(slice_)}
+    held = set(HELDOUT)
+    pool = []
+    for m in twcs_mentions() + tweetsumm_mentions():
+        in_held = m["brand"] in held or m["split"] == "twcs_test"
+        if in_held != (slice_ == "heldout") or (m["source"], m["source_id"]) in taken:
+            continue
+        if URGENT_NET.search(m["text"]) and m["text"] not in seen_text:
+            seen_text.add(m["text"])  # tweetsumm repeats a first turn once per summary
+            pool.append(m)
+    chosen = rng.sample(pool, min(URGENT_DRAW, len(pool)))
+    for m in chosen:
+        m["industry"] = BRAND_INDUSTRY[m["brand"]]
+    return chosen
+
+
 def main() -> None:
     slice_ = sys.argv[1]
     w = csv.DictWriter(sys.stdout, ["source", "source_id", "brand", "industry", "split", "text"])
     w.writeheader()
-    w.writerows({k: m[k] for k in w.fieldnames} for m in draw(slice_))
+    chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
+    w.writerows({k: m[k] for k in w.fieldnames} for m in chosen)
 
 
 if __name__ == "__main__":
