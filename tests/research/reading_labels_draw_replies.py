@@ -96,7 +96,9 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     keyed = (
         known.filter(heldout if slice_ == "heldout" else ~heldout)
         .with_columns(
-            pl.struct("source", "source_id").map_elements(lambda r: _key(r["source"], r["source_id"]), pl.String).alias("k"),
+            pl.struct("source", "source_id")
+            .map_elements(lambda r: _key(r["source"], r["source_id"]), pl.String)
+            .alias("k"),
             pl.col("brand").replace_strict(BRAND_INDUSTRY).alias("industry"),
         )
         .sort("k")
