@@ -1,4 +1,6 @@
-"""Which brand replies people read for issue 28's channel protocol (`python -m tests.research.reading_labels_draw_replies`).
+"""Which brand replies people read for issue 28's channel protocol.
+
+    python -m tests.research.reading_labels_draw_replies [folder]
 
 A seeded, deterministic draw of brands' FIRST replies to a customer, split by brand (heldout.md):
 - twcs sample: a brand tweet (inbound False) that answers a customer tweet of the sample and has no
