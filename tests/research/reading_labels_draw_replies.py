@@ -24,7 +24,9 @@ from pathlib import Path
 
 import polars as pl
 
-DATA = Path(__file__).resolve().parents[2].parent.parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+#: ../shared/data beside the checkout (a worktree under /work/wt/ finds it one level further up)
+DATA = next((p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()), ROOT)
 SEED = 28
 HELDOUT = frozenset(
     "British_Airways AlaskaAir comcastcares O2 airtel_care ArgosHelpers UPSHelp BofA_Help AskAmex AskPapaJohns "
