@@ -49,6 +49,14 @@ def test_brand_share_error_is_mean_and_max_of_absolute_per_brand_errors():
         pl.Series([False, False, True, False, False, False]),
     )
     assert (got.brands, got.mean_abs, got.max_abs) == (2, 37.5, 50.0)
+    # brands with at least 3 labelled rows: B alone → 25
+    larger = brand_share_error(
+        pl.Series(["A", "A", "B", "B", "B", "B"]),
+        pl.Series([True, False, False, False, False, False]),
+        pl.Series([False, False, True, False, False, False]),
+        min_rows=3,
+    )
+    assert (larger.brands, larger.mean_abs, larger.max_abs) == (1, 25.0, 25.0)
 
 
 def test_category_agreement_by_hand():
@@ -59,6 +67,9 @@ def test_category_agreement_by_hand():
     # x → its commonest reason a (2 right), y → b (1 right): 3/4 = 75 %; always "a": 2/4 = 50 %
     got = category_agreement(pl.Series(["a", "a", "b", "b"]), pl.Series(["x", "x", "x", "y"]))
     assert got.nmi == pytest.approx(0.3437, abs=1e-4)
+    # chance: shuffling the reasons over the categories gives y either an a or a b, both tables
+    # [[2, 0], [1, 1]] up to naming, so expected MI = MI = 0.21576 and AMI = (MI − E[MI]) / … = 0
+    assert got.ami == pytest.approx(0.0, abs=1e-9)
     assert (got.n, got.other_share, got.mapped_accuracy, got.commonest_accuracy) == (4, 0.0, 75.0, 50.0)
 
 
@@ -68,6 +79,7 @@ def test_category_agreement_catch_all_share_and_perfect_naming():
         pl.Series(["late", "late", "lost", "lost"]), pl.Series(["delay", "delay", "other", "other"])
     )
     assert got.nmi == pytest.approx(1.0)
+    assert got.ami == pytest.approx(1.0)  # a one-to-one naming is no chance
     assert got.other_share == 50.0
 
 
@@ -102,6 +114,7 @@ def _fixtures(tmp_path: Path, mentions: bool) -> Path:
             "twcs,6,A,food_restaurants,my Kindle Fire will not charge,true,device,false,-1\n"
             "twcs,7,B,food_restaurants,someone stole my card details,true,,true,-1\n"
             "twcs,8,B,food_restaurants,love the new app,false,,false,1\n"
+            "twcs,9,B,food_restaurants,where is my parcel,true,none,false,0\n"
         )
     return tmp_path
 
@@ -117,21 +130,23 @@ def test_todays_channel_reader_on_hand_labelled_replies(tmp_path: Path):
     moved = tables.agreement.filter((pl.col("label") == "moved") & (pl.col("industry") == "(all)")).row(0, named=True)
     assert (moved["n"], moved["precision"], moved["f1"], moved["share_error"]) == (4, 1.0, 0.8, -25.0)
     assert moved["recall"] == pytest.approx(2 / 3)
-    assert (moved["brand_err_mean"], moved["brand_err_max"]) == (25.0, 50.0)
+    assert (moved["brands"], moved["brand_err_mean"], moved["brand_err_max"]) == (2, 25.0, 50.0)
+    assert moved["brands_5+"] == 0  # no brand has 5 labelled replies here
     # today's reader names no channel: "dm" is 1 of 4 for people (25 %), never said → recall 0, error −25
     dm = tables.agreement.filter(pl.col("label") == "dm").row(0, named=True)
     assert (dm["precision"], dm["recall"], dm["share_error"]) == (None, 0.0, -25.0)
 
 
 def test_todays_urgent_reader_and_the_complaint_counts_on_hand_labelled_mentions(tmp_path: Path):
-    # URGENT matches "hacked" (people: urgent) and "Fire" (people: not), misses "stole" (people: urgent):
-    # hits 1, said 2, real 2 → precision 0.5, recall 0.5, F1 0.5, shares 50 and 50, error 0
+    # URGENT matches "hacked" (people: urgent) and "Fire" (people: not), misses "stole" (people: urgent),
+    # and neither says the parcel is: hits 1, said 2, real 2 of 5 → precision 0.5, recall 0.5, F1 0.5,
+    # shares 40 and 40, error 0
     folder = _fixtures(tmp_path, mentions=True) / "heldout"
     tables = protocol(load_mentions(folder / "mentions.csv"), None)
     row = tables.agreement.filter((pl.col("reader") == "urgent") & (pl.col("industry") == "(all)")).row(0, named=True)
     assert (row["precision"], row["recall"], row["f1"], row["share_error"]) == (0.5, 0.5, 0.5, 0.0)
-    # complaints: people 3 of 4 (75 %) whatever the model says
+    # complaints: people 4 of 5 (80 %) whatever the model says
     complaint = tables.agreement.filter(pl.col("reader") == "detractor").row(0, named=True)
-    assert (complaint["n"], complaint["labelled_share"]) == (4, 75.0)
-    # categories are judged on complaints with a reason only: rows 5 and 6
+    assert (complaint["n"], complaint["labelled_share"]) == (5, 80.0)
+    # categories are judged on complaints with a reason only (not empty, not "none"): rows 5 and 6
     assert tables.categories.filter(pl.col("industry") == "(all)")["n"].item() == 2

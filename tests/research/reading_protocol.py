@@ -9,10 +9,12 @@ Printed per reader, for all rows and per industry:
 - precision / recall / F1 of the reader's yes against people's yes, and the share error
   (predicted share − labelled share, in points: what a published rate would be off by);
 - channel moves: "moved" (any channel) with the per-brand share error (mean absolute and max, in
-  points: what one brand's published rate is off by), and each channel on all rows;
+  points: what one brand's published rate is off by; over every brand, and over brands with at
+  least MIN_BRAND_ROWS labelled replies), and each channel on all rows;
 - complaint → detractor (stance < 0), urgent, and stance per class (−1, 0, +1);
-- categories on people's complaints with a reason: NMI between category and reason (sklearn,
-  arithmetic), the catch-all ("other") share, and how often "category → its commonest reason" is
+- categories on people's complaints with a reason (not empty, not "none"): NMI between category and reason (sklearn,
+  arithmetic; and its chance-adjusted AMI: with many fine reasons and few complaints NMI is high by
+  chance alone), the catch-all ("other") share, and how often "category → its commonest reason" is
   right against always answering the commonest reason.
 An empty label (urgent not judged, say) leaves that row out of that reader only.
 The default slice is heldout: the figures a note quotes. Tune on dev only (heldout.md).
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 import polars.selectors as cs
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
 from tests.research import reading_readers as readers
 
@@ -36,6 +38,8 @@ CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
 NONE = "none"
 OTHER = "other"
 ALL = "(all)"
+#: A brand's share from 1 or 2 labelled replies is 0 or 100 %: its error is also shown over larger brands only.
+MIN_BRAND_ROWS = 5
 _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 _STANCES = {"-1": -1, "0": 0, "1": 1, "+1": 1, "detractor": -1, "negative": -1, "neutral": 0, "passive": 0}
 _STANCES |= {"promoter": 1, "positive": 1}
@@ -63,7 +67,7 @@ class Agreement:
 class BrandError:
     """How far one brand's predicted share lands from its labelled share, over brands (points)."""
 
-    brands: int
+    brands: int | None  # None: not a per-brand figure
     mean_abs: float | None
     max_abs: float | None
 
@@ -74,6 +78,7 @@ class CategoryAgreement:
 
     n: int
     nmi: float | None
+    ami: float | None  # NMI less what chance alone gives with this many categories and reasons
     other_share: float | None  # points
     mapped_accuracy: float | None  # each category answers its commonest reason (points)
     commonest_accuracy: float | None  # always answering the commonest reason (points)
@@ -91,12 +96,18 @@ def binary_agreement(truth: pl.Series, predicted: pl.Series) -> Agreement:
     return Agreement(n, precision, recall, f1, 100 * said / n if n else None, 100 * real / n if n else None)
 
 
-def brand_share_error(brands: pl.Series, truth: pl.Series, predicted: pl.Series) -> BrandError:
-    """Per brand, predicted share − labelled share (points); the mean of their absolute values and the largest."""
+def brand_share_error(brands: pl.Series, truth: pl.Series, predicted: pl.Series, min_rows: int = 1) -> BrandError:
+    """Per brand with at least `min_rows` labelled rows, predicted share − labelled share (points);
+    the mean of their absolute values and the largest."""
     frame = pl.DataFrame({"brand": brands, "t": truth.cast(pl.Boolean), "p": predicted.cast(pl.Boolean)}).drop_nulls()
-    errors = frame.group_by("brand").agg(
-        (100 * (pl.col("p").cast(pl.Float64).mean() - pl.col("t").cast(pl.Float64).mean())).abs().alias("e")
-    )["e"]
+    errors = (
+        frame.group_by("brand")
+        .agg(
+            (100 * (pl.col("p").cast(pl.Float64).mean() - pl.col("t").cast(pl.Float64).mean())).abs().alias("e"),
+            pl.len().alias("rows"),
+        )
+        .filter(pl.col("rows") >= min_rows)["e"]
+    )
     if errors.is_empty():
         return BrandError(0, None, None)
     return BrandError(errors.len(), float(errors.mean()), float(errors.max()))  # type: ignore[arg-type]
@@ -107,13 +118,15 @@ def category_agreement(reasons: pl.Series, categories: pl.Series) -> CategoryAgr
     frame = pl.DataFrame({"r": reasons.cast(pl.String), "c": categories.cast(pl.String)}).drop_nulls()
     n = frame.height
     if not n:
-        return CategoryAgreement(0, None, None, None, None)
-    nmi = float(normalized_mutual_info_score(frame["r"].to_list(), frame["c"].to_list(), average_method="arithmetic"))
+        return CategoryAgreement(0, None, None, None, None, None)
+    reasons_, categories_ = frame["r"].to_list(), frame["c"].to_list()
+    nmi = float(normalized_mutual_info_score(reasons_, categories_, average_method="arithmetic"))
+    ami = float(adjusted_mutual_info_score(reasons_, categories_, average_method="arithmetic"))
     pairs = frame.group_by("c", "r").len()
     mapped = int(pairs.group_by("c").agg(pl.col("len").max())["len"].sum())
     commonest = int(frame.group_by("r").len()["len"].max())  # type: ignore[arg-type]
     other = frame.filter(pl.col("c") == OTHER).height
-    return CategoryAgreement(n, nmi, 100 * other / n, 100 * mapped / n, 100 * commonest / n)
+    return CategoryAgreement(n, nmi, ami, 100 * other / n, 100 * mapped / n, 100 * commonest / n)
 
 
 def flags(values: pl.Series, source: str, column: str) -> pl.Series:
@@ -148,15 +161,21 @@ def read_labels(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
     return frame
 
 
-def _row(reader: str, industry: str, label: str, agreement: Agreement, brand: BrandError | None = None) -> dict:
+def _row(reader: str, industry: str, label: str, agreement: Agreement, *brand: BrandError) -> dict:
+    """One table row; `brand`: the per-brand error over every brand, then over brands with MIN_BRAND_ROWS."""
+    every, larger = brand if brand else (BrandError(None, None, None),) * 2
     return {
         "reader": reader,
         "industry": industry,
         "label": label,
         **asdict(agreement),
         "share_error": agreement.share_error,
-        "brand_err_mean": brand.mean_abs if brand else None,
-        "brand_err_max": brand.max_abs if brand else None,
+        "brands": every.brands,
+        "brand_err_mean": every.mean_abs,
+        "brand_err_max": every.max_abs,
+        f"brands_{MIN_BRAND_ROWS}+": larger.brands,
+        f"err_mean_{MIN_BRAND_ROWS}+": larger.mean_abs,
+        f"err_max_{MIN_BRAND_ROWS}+": larger.max_abs,
     }
 
 
@@ -179,6 +198,7 @@ def channel_rows(replies: pl.DataFrame, predicted: pl.Series) -> list[dict]:
                 "moved",
                 binary_agreement(truth, said),
                 brand_share_error(part["brand"], truth, said),
+                brand_share_error(part["brand"], truth, said, MIN_BRAND_ROWS),
             )
         )
     for name in CHANNELS:
@@ -206,7 +226,7 @@ def stance_rows(mentions: pl.DataFrame, predicted: pl.Series) -> list[dict]:
 
 def category_rows(mentions: pl.DataFrame, predicted: pl.Series) -> list[dict]:
     framed = mentions.with_columns(predicted.alias("_predicted")).filter(
-        pl.col("complaint").fill_null(False) & (pl.col("reason").str.strip_chars() != "")
+        pl.col("complaint").fill_null(False) & ~pl.col("reason").str.strip_chars().str.to_lowercase().is_in(["", NONE])
     )
     return [
         {"reader": "category", "industry": industry, **asdict(category_agreement(part["reason"], part["_predicted"]))}
