@@ -301,4 +301,7 @@ def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ValueError as exc:  # a label file that breaks a rule: say which, no traceback
+        raise SystemExit(f"{exc}. Fix the label file and run again.") from None
