@@ -133,7 +133,7 @@ def flags(values: pl.Series, source: str, column: str) -> pl.Series:
     """A label column of true/false (1/0, yes/no) as Boolean; empty → null; anything else is refused."""
     text = values.cast(pl.String).str.strip_chars().str.to_lowercase()
     bad = text.is_not_null() & (text != "") & ~text.is_in(list(_TRUE | _FALSE))
-    _refuse(bad, source, column, "true or false")
+    _refuse(bad, source, column, "true or false (empty: not judged)")
     return pl.select(
         pl.when(text.is_in(list(_TRUE))).then(True).when(text.is_in(list(_FALSE))).then(False).alias(column)
     ).to_series()
@@ -142,14 +142,19 @@ def flags(values: pl.Series, source: str, column: str) -> pl.Series:
 def stances(values: pl.Series, source: str, column: str = "stance") -> pl.Series:
     """A stance label column (−1/0/1 or detractor/neutral/promoter) as Int8; empty → null."""
     text = values.cast(pl.String).str.strip_chars().str.to_lowercase()
-    _refuse(text.is_not_null() & (text != "") & ~text.is_in(list(_STANCES)), source, column, "-1, 0 or 1")
+    _refuse(
+        text.is_not_null() & (text != "") & ~text.is_in(list(_STANCES)),
+        source,
+        column,
+        "-1, 0 or 1 (empty: not judged)",
+    )
     return text.replace_strict(_STANCES, default=None, return_dtype=pl.Int8).alias(column)
 
 
 def _refuse(bad: pl.Series, source: str, column: str, rule: str) -> None:
     if bad.any():
         row = int(bad.arg_true()[0]) + 2  # the header is line 1
-        raise ValueError(f"{source} line {row}: column {column!r} must be {rule} (empty: not judged)")
+        raise ValueError(f"{source} line {row}: column {column!r} must be {rule}")
 
 
 def read_labels(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
