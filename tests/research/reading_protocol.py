@@ -23,6 +23,7 @@ The default slice is heldout: the figures a note quotes. Tune on dev only (heldo
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -308,5 +309,6 @@ def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable
 if __name__ == "__main__":
     try:
         main()
-    except ValueError as exc:  # a label file that breaks a rule: say which, no traceback
-        raise SystemExit(f"{exc}. Fix the label file and run again.") from None
+    except ValueError as exc:  # a label file that breaks a rule: say which, no traceback; 2 = bad input (README)
+        print(f"{exc}. Fix the label file and run again.", file=sys.stderr)
+        raise SystemExit(2) from None
