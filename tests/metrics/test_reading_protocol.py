@@ -1,0 +1,152 @@
+"""Issue 28's reading protocol: each agreement figure on hand-made labels, computed by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.research.reading_protocol import (
+    binary_agreement,
+    brand_share_error,
+    category_agreement,
+    flags,
+    load_mentions,
+    load_replies,
+    main,
+    protocol,
+    stances,
+)
+
+REPLY_COLUMNS = "source,source_id,brand,industry,text,channel"
+MENTION_COLUMNS = "source,source_id,brand,industry,text,complaint,reason,urgent,stance"
+
+
+def test_binary_agreement_counts_hits_and_shares():
+    # truth T T T F F (null row dropped), said T F F T F: hits 1, said 2, real 3 of 5
+    # precision 1/2, recall 1/3, F1 2·1/(2+3) = 0.4; shares 40 and 60 points, error −20
+    truth = pl.Series([True, True, True, False, False, None])
+    said = pl.Series([True, False, False, True, False, True])
+    got = binary_agreement(truth, said)
+    assert (got.n, got.precision, got.f1, got.predicted_share, got.labelled_share) == (5, 0.5, 0.4, 40.0, 60.0)
+    assert got.recall == pytest.approx(1 / 3)
+    assert got.share_error == pytest.approx(-20.0)
+
+
+def test_binary_agreement_of_a_reader_that_never_says_yes():
+    # people: 1 yes of 2; reader: none → precision undefined, recall 0, F1 0/(0+1) = 0, error −50
+    got = binary_agreement(pl.Series([True, False]), pl.Series([False, False]))
+    assert (got.precision, got.recall, got.f1, got.share_error) == (None, 0.0, 0.0, -50.0)
+
+
+def test_brand_share_error_is_mean_and_max_of_absolute_per_brand_errors():
+    # A: people 1/2 = 50 %, reader 0/2 = 0 % → 50; B: people 0/4, reader 1/4 = 25 % → 25
+    # mean (50 + 25) / 2 = 37.5, max 50
+    got = brand_share_error(
+        pl.Series(["A", "A", "B", "B", "B", "B"]),
+        pl.Series([True, False, False, False, False, False]),
+        pl.Series([False, False, True, False, False, False]),
+    )
+    assert (got.brands, got.mean_abs, got.max_abs) == (2, 37.5, 50.0)
+    # brands with at least 3 labelled rows: B alone → 25
+    larger = brand_share_error(
+        pl.Series(["A", "A", "B", "B", "B", "B"]),
+        pl.Series([True, False, False, False, False, False]),
+        pl.Series([False, False, True, False, False, False]),
+        min_rows=3,
+    )
+    assert (larger.brands, larger.mean_abs, larger.max_abs) == (1, 25.0, 25.0)
+
+
+def test_category_agreement_by_hand():
+    # reasons a a b b, categories x x x y:
+    # H(R) = ln 2 = 0.69315; H(C) = −(¾ ln ¾ + ¼ ln ¼) = 0.21576 + 0.34657 = 0.56233
+    # H(R|C) = ¾ · H(⅓, ⅔) = ¾ · 0.63651 = 0.47738; MI = 0.69315 − 0.47738 = 0.21576
+    # NMI (arithmetic) = 0.21576 / ((0.69315 + 0.56233) / 2) = 0.21576 / 0.62774 = 0.3437
+    # x → its commonest reason a (2 right), y → b (1 right): 3/4 = 75 %; always "a": 2/4 = 50 %
+    got = category_agreement(pl.Series(["a", "a", "b", "b"]), pl.Series(["x", "x", "x", "y"]))
+    assert got.nmi == pytest.approx(0.3437, abs=1e-4)
+    # chance: shuffling the reasons over the categories gives y either an a or a b, both tables
+    # [[2, 0], [1, 1]] up to naming, so expected MI = MI = 0.21576 and AMI = (MI − E[MI]) / … = 0
+    assert got.ami == pytest.approx(0.0, abs=1e-9)
+    assert (got.n, got.other_share, got.mapped_accuracy, got.commonest_accuracy) == (4, 0.0, 75.0, 50.0)
+
+
+def test_category_agreement_catch_all_share_and_perfect_naming():
+    # categories name each reason one to one → NMI 1; "other" on 2 of 4 → 50 %
+    got = category_agreement(
+        pl.Series(["late", "late", "lost", "lost"]), pl.Series(["delay", "delay", "other", "other"])
+    )
+    assert got.nmi == pytest.approx(1.0)
+    assert got.ami == pytest.approx(1.0)  # a one-to-one naming is no chance
+    assert got.other_share == 50.0
+
+
+def test_label_columns_parse_and_refuse_naming_file_line_and_column():
+    assert flags(pl.Series(["true", "0", "", "Yes"]), "f.csv", "urgent").to_list() == [True, False, None, True]
+    assert stances(pl.Series(["-1", "promoter", "0", ""]), "f.csv").to_list() == [-1, 1, 0, None]
+    with pytest.raises(ValueError, match=r"f\.csv line 4: column 'urgent' must be true or false"):
+        flags(pl.Series(["true", "false", "maybe"]), "f.csv", "urgent")  # 3rd data row = line 4
+
+
+def test_replies_with_an_unknown_channel_are_refused(tmp_path: Path):
+    path = tmp_path / "replies.csv"
+    path.write_text(f"{REPLY_COLUMNS}\ntwcs,1,A,food_restaurants,hi,dm\ntwcs,2,A,food_restaurants,hi,pigeon\n")
+    with pytest.raises(ValueError, match=r"replies\.csv line 3: column 'channel'"):
+        load_replies(path)
+
+
+def _fixtures(tmp_path: Path, mentions: bool) -> Path:
+    folder = tmp_path / "heldout"
+    folder.mkdir()
+    (folder / "replies.csv").write_text(
+        f"{REPLY_COLUMNS}\n"
+        "twcs,1,A,food_restaurants,Please DM us your order number,dm\n"
+        "twcs,2,A,food_restaurants,Give us a call at 800 555 0100,phone\n"
+        "twcs,3,B,food_restaurants,Try restarting the app,none\n"
+        "twcs,4,B,food_restaurants,Submit a request here: https://t.co/x,form\n"
+    )
+    if mentions:
+        (folder / "mentions.csv").write_text(
+            f"{MENTION_COLUMNS}\n"
+            "twcs,5,A,food_restaurants,my account was hacked,true,security,true,-1\n"
+            "twcs,6,A,food_restaurants,my Kindle Fire will not charge,true,device,false,-1\n"
+            "twcs,7,B,food_restaurants,someone stole my card details,true,,true,-1\n"
+            "twcs,8,B,food_restaurants,love the new app,false,,false,1\n"
+            "twcs,9,B,food_restaurants,where is my parcel,true,none,false,0\n"
+        )
+    return tmp_path
+
+
+def test_todays_channel_reader_on_hand_labelled_replies(tmp_path: Path):
+    # today's OFFLINE matches "DM" and "give us a call", not "submit a request": people 3 moved of 4
+    # (75 %), reader 2 (50 %): precision 1, recall 2/3, F1 2·2/(2+3) = 0.8, error −25 points;
+    # brand A: 100 % both → 0; brand B: people 1/2, reader 0/2 → 50; mean 25, max 50
+    printed: list[str] = []
+    main(["--slice", "heldout"], fixtures=_fixtures(tmp_path, mentions=False), out=printed.append)
+    assert "mentions.csv is not there" in printed[0]
+    tables = protocol(None, load_replies(tmp_path / "heldout" / "replies.csv"))
+    moved = tables.agreement.filter((pl.col("label") == "moved") & (pl.col("industry") == "(all)")).row(0, named=True)
+    assert (moved["n"], moved["precision"], moved["f1"], moved["share_error"]) == (4, 1.0, 0.8, -25.0)
+    assert moved["recall"] == pytest.approx(2 / 3)
+    assert (moved["brands"], moved["brand_err_mean"], moved["brand_err_max"]) == (2, 25.0, 50.0)
+    assert moved["brands_5+"] == 0  # no brand has 5 labelled replies here
+    # today's reader names no channel: "dm" is 1 of 4 for people (25 %), never said → recall 0, error −25
+    dm = tables.agreement.filter(pl.col("label") == "dm").row(0, named=True)
+    assert (dm["precision"], dm["recall"], dm["share_error"]) == (None, 0.0, -25.0)
+
+
+def test_todays_urgent_reader_and_the_complaint_counts_on_hand_labelled_mentions(tmp_path: Path):
+    # URGENT matches "hacked" (people: urgent) and "Fire" (people: not), misses "stole" (people: urgent),
+    # and neither says the parcel is: hits 1, said 2, real 2 of 5 → precision 0.5, recall 0.5, F1 0.5,
+    # shares 40 and 40, error 0
+    folder = _fixtures(tmp_path, mentions=True) / "heldout"
+    tables = protocol(load_mentions(folder / "mentions.csv"), None)
+    row = tables.agreement.filter((pl.col("reader") == "urgent") & (pl.col("industry") == "(all)")).row(0, named=True)
+    assert (row["precision"], row["recall"], row["f1"], row["share_error"]) == (0.5, 0.5, 0.5, 0.0)
+    # complaints: people 4 of 5 (80 %) whatever the model says
+    complaint = tables.agreement.filter(pl.col("reader") == "detractor").row(0, named=True)
+    assert (complaint["n"], complaint["labelled_share"]) == (5, 80.0)
+    # categories are judged on complaints with a reason only (not empty, not "none"): rows 5 and 6
+    assert tables.categories.filter(pl.col("industry") == "(all)")["n"].item() == 2

@@ -1,0 +1,129 @@
+"""Which brand replies people read for issue 28's channel protocol.
+
+    python -m tests.research.reading_labels_draw_replies [folder]
+
+A seeded, deterministic draw of brands' FIRST replies to a customer, split by brand (heldout.md):
+- twcs sample: a brand tweet (inbound False) that answers a customer tweet of the sample and has no
+  tweet of the same brand above it in its thread (the brand's first word in that conversation);
+- TweetSumm: the first agent turn of each dialog (the first line whose author is not a number).
+Held-out slice: the 17 held-out brands (twcs and TweetSumm) and every TweetSumm `twcs_test` dialog;
+dev slice: the other brands, TweetSumm `twcs_train`/`twcs_val` only. Each candidate is ordered by
+sha256(seed, source, source_id) and taken in that order with a cap per brand, so every industry and
+many brands are present and the draw does not depend on file order. TweetSumm repeats a dialog in
+several rows (and brands send one template to many): a text is drawn once per brand.
+
+Writes the unlabelled draws (`text` exact) to the folder given (default /tmp/reading_draw); the
+`channel` column is filled by people reading each reply, never by a rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[2]
+#: ../shared/data beside the checkout (a worktree under /work/wt/ finds it one level further up)
+DATA = next((p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()), ROOT)
+SEED = 28
+HELDOUT = frozenset(
+    "British_Airways AlaskaAir comcastcares O2 airtel_care ArgosHelpers UPSHelp BofA_Help AskAmex AskPapaJohns "
+    "McDonalds AdobeCare HPSupport hulu_support ATVIAssist GWRHelp LondonMidland".split()
+)
+INDUSTRY = {
+    "airline_travel": "British_Airways AlaskaAir Delta SouthwestAir AmericanAir AirAsiaSupport VirginAtlantic "
+    "VirginAmerica JetBlue AirbnbHelp Kimpton IHGService HotelTonightCX",
+    "telecom_internet": "comcastcares O2 airtel_care TMobileHelp VerizonSupport sprintcare Ask_Spectrum CoxHelp "
+    "CenturyLinkHelp BoostCare Safaricom_Care idea_cares GloCare USCellularCares ATT MTNC_Care AskTigogh",
+    "retail_ecommerce_delivery": "ArgosHelpers UPSHelp AmazonHelp Tesco AskeBay marksandspencer Morrisons "
+    "sainsburys AskTarget Walmart NeweggService NikeSupport AldiUK sizehelpteam",
+    "banking_payments_insurance": "BofA_Help AskAmex Ask_WellsFargo AskPayPal ChaseSupport AskCiti AskVirginMoney "
+    "AsurionCares",
+    "food_restaurants": "AskPapaJohns McDonalds ChipotleTweets DunkinDonuts askpanera TacoBellTeam JackBox "
+    "Postmates_Help DoorDash_Help",
+    "technology_software_devices": "AdobeCare HPSupport AppleSupport AzureSupport DropboxSupport MicrosoftHelps "
+    "GoDaddyHelp asksalesforce YahooCare DellCares AskSeagate NortonSupport mediatemplehelp PearsonSupport",
+    "gaming_streaming_entertainment": "hulu_support ATVIAssist SpotifyCares AskPlayStation XboxSupport "
+    "GooglePlayMusic SCsupport",
+    "utilities_transport": "GWRHelp LondonMidland Uber_Support VirginTrains nationalrailenq SW_Help TfL AskLyft",
+}
+BRAND_INDUSTRY = {brand: industry for industry, brands in INDUSTRY.items() for brand in brands.split()}
+TARGET = {"heldout": 240, "dev": 200}
+COLUMNS = ["source", "source_id", "brand", "industry", "text"]
+
+
+def _key(source: str, source_id: str) -> str:
+    return hashlib.sha256(f"{SEED}:{source}:{source_id}".encode()).hexdigest()
+
+
+def twcs_first_replies(path: Path = DATA / "twcs_sample.csv") -> pl.DataFrame:
+    """Brand replies to a customer tweet of the sample with no earlier tweet of the same brand up their thread."""
+    tweets = pl.read_csv(path, infer_schema=False)
+    parent = dict(zip(tweets["tweet_id"], tweets["in_response_to_tweet_id"], strict=True))
+    author = dict(zip(tweets["tweet_id"], tweets["author_id"], strict=True))
+    inbound = dict(zip(tweets["tweet_id"], tweets["inbound"], strict=True))
+    rows = []
+    for tweet_id, brand, text, is_inbound, up in tweets.select(
+        "tweet_id", "author_id", "text", "inbound", "in_response_to_tweet_id"
+    ).iter_rows():
+        if is_inbound != "False" or up is None or inbound.get(up) != "True":
+            continue
+        ancestors, seen = [], up
+        while seen is not None and seen in author and len(ancestors) < 200:
+            ancestors.append(author[seen])
+            seen = parent[seen]
+        if brand not in ancestors:
+            rows.append(("twcs", tweet_id, brand, text))
+    return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
+
+
+def tweetsumm_first_replies(path: Path = DATA / "tweetsumm" / "tweetsumm_dialogs.csv") -> pl.DataFrame:
+    """The first agent turn of each dialog; source_id is `<split>:<row number in the file>`."""
+    dialogs = pl.read_csv(path, infer_schema=False)
+    rows = []
+    for number, (dialog, split, brand) in enumerate(dialogs.select("dialog", "split", "brand").iter_rows()):
+        for line in dialog.split("\n"):
+            speaker, sep, text = line.partition(": ")
+            if sep and not speaker.isdigit() and speaker == brand:
+                rows.append((f"tweetsumm_{split}", f"{split}:{number}", brand, text))
+                break
+    return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
+
+
+def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
+    """The slice's replies, TARGET in all, dealt round-robin: industries in turn, and within an industry its
+    brands in turn, each brand's replies in seeded order; sorted by brand then that order."""
+    known = candidates.filter(pl.col("brand").is_in(list(BRAND_INDUSTRY)))
+    heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
+    keyed = (
+        known.filter(heldout if slice_ == "heldout" else ~heldout)
+        .with_columns(
+            pl.struct("source", "source_id")
+            .map_elements(lambda r: _key(r["source"], r["source_id"]), pl.String)
+            .alias("k"),
+            pl.col("brand").replace_strict(BRAND_INDUSTRY).alias("industry"),
+        )
+        .sort("k")
+        .unique(["brand", "text"], keep="first", maintain_order=True)
+        .with_columns(pl.int_range(pl.len()).over("brand").alias("in_brand"))
+        .sort("in_brand", "k")
+        .with_columns(pl.int_range(pl.len()).over("industry").alias("in_industry"))
+        .sort("in_industry", "k")
+    )
+    return keyed.head(TARGET[slice_]).sort("brand", "k").select(COLUMNS)
+
+
+def main(folder: Path) -> None:
+    candidates = pl.concat([twcs_first_replies(), tweetsumm_first_replies()])
+    folder.mkdir(parents=True, exist_ok=True)
+    for slice_ in ("heldout", "dev"):
+        drawn = draw(candidates, slice_)
+        drawn.write_csv(folder / f"{slice_}_replies.csv")
+        print(slice_, drawn.height, "replies,", drawn["brand"].n_unique(), "brands")
+        print(drawn.group_by("industry").len().sort("industry"))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/reading_draw"))
