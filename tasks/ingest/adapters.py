@@ -292,29 +292,26 @@ def _read_ndjson(data: bytes, max_line_bytes: int, names, ids, counts) -> pl.Dat
     )
     nested = pl.any_horizontal(pl.col("line").str.contains(rf'"{re.escape(name)}"\s*:\s*[\[{{]') for name in names)
     well_formed = is_object & ~nested
-    literal = [*ids, *counts]
-    # The JSON path parser reads top-level fields but turns big integers into floats and says
-    # `true` for both true and "true": the rare lines where that matters (a value that reads as a
-    # boolean or a non-integer number, or a key written twice at any depth) are parsed exactly.
-    typed_as_read = r"^(true|false|-?\d+(\.\d+)?([eE][+-]?\d+)?)$"
-    suspect = well_formed & pl.any_horizontal(
-        *[pl.col("line").str.count_matches(rf'"{re.escape(name)}"\s*:') > 1 for name in literal],
-        *[
-            _json_field(name).str.contains(typed_as_read) & ~_json_field(name).str.contains(r"^-?\d+$")
-            for name in literal
-        ],
-    ).fill_null(False)
     texts = frame.select(
         SOURCE_ROW,
         "line",
-        suspect.alias("suspect"),
         well_formed.alias("fields_complete"),
         pl.coalesce("long", pl.when(~well_formed).then(pl.col("line").str.slice(0, 2000))).alias("raw_line"),
         *[_json_field(name).alias(name) for name in names],
     )
-    if texts.select(pl.col("suspect").any()).item():
-        texts = texts.update(_parsed_exactly(texts.filter("suspect"), ids, counts), on=SOURCE_ROW, include_nulls=True)
-    return texts.drop("line", "suspect")
+    # The JSON path parser reads top-level fields but turns big integers into floats and says
+    # `true` for both true and "true": the rare lines where that matters (a value that reads as a
+    # boolean or a non-integer number, or a key written twice at any depth) are parsed exactly.
+    literal = [*ids, *counts]
+    typed_as_read = r"^(?:true|false|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$"
+    suspect = pl.col("fields_complete") & pl.any_horizontal(
+        *[pl.col("line").str.count_matches(rf'"{re.escape(name)}"\s*:') > 1 for name in literal],
+        *[pl.col(name).str.contains(typed_as_read) & ~pl.col(name).str.contains(r"^-?\d+$") for name in literal],
+    ).fill_null(False)
+    exact = texts.filter(suspect)
+    if exact.height:
+        texts = texts.update(_parsed_exactly(exact, ids, counts), on=SOURCE_ROW, include_nulls=True)
+    return texts.drop("line")
 
 
 class _Integer(str):
