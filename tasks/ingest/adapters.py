@@ -277,6 +277,8 @@ def _read_ndjson(data: bytes, max_line_bytes: int, names, ids, counts) -> pl.Dat
     given twice, and such a row is malformed. Integers keep their literal digits, counts
     (`counts`) too; a count that is no integer stays as written for its own rule.
     """
+    if b"\n" not in data:  # old Mac line ends: JSON text holds no raw CR, so each one ends a line
+        data = data.replace(b"\r", b"\n")
     lines = pl.DataFrame(pl.Series("line", data.split(b"\n"), dtype=pl.Binary)).with_row_index(SOURCE_ROW, offset=1)
     too_long = pl.col("line").bin.size() > max_line_bytes
     frame = lines.select(

@@ -297,6 +297,13 @@ def test_d8_errors_name_file_line_and_rule_never_content(tmp_path, name, data, r
         assert fragment not in record.error and fragment not in stored, (fragment, record.error)
 
 
+def test_d8_json_lines_ended_by_cr_only_are_read_as_lines(tmp_path):
+    """JSON text holds no raw CR: 30 lines ended by CR alone are 30 rows, not one malformed line
+    quoting all of them."""
+    record, _ = _ingest(tmp_path, "a.jsonl", jsonl().replace(b"\n", b"\r"))
+    assert (record.rows_read, record.rows_accepted, record.quarantined_by_rule) == (30, 30, {})
+
+
 def test_d8_a_repeated_header_names_the_line_and_the_counts(tmp_path):
     """Line 1 of 3 fields holds 2 distinct names: said with numbers, not words."""
     record, _ = _ingest(tmp_path, "a.csv", f"{_SECRET},{_SECRET},x\n1,2,3\n".encode())
