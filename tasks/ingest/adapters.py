@@ -284,7 +284,12 @@ def _read_ndjson(data: bytes, max_line_bytes: int, names, ids, counts) -> pl.Dat
     frame = lines.select(
         SOURCE_ROW,
         too_long.alias("too_long"),
-        pl.when(too_long).then(pl.lit(b"", pl.Binary)).otherwise(pl.col("line")).cast(pl.String).alias("line"),
+        pl.when(too_long)
+        .then(pl.lit(b"", pl.Binary))
+        .otherwise(pl.col("line"))
+        .cast(pl.String)
+        .str.strip_prefix("\ufeff")  # each of several exports put end to end may start with a BOM
+        .alias("line"),
         pl.when(too_long)
         .then(pl.format("a line of {} bytes, over max_line_bytes", pl.col("line").bin.size()))
         .alias("long"),

@@ -223,6 +223,13 @@ def test_d17_a_bom_before_the_first_line_is_ignored(tmp_path, name):
     assert "1" in _warehouse(store)["mention_id"].to_list()  # row 1 keeps its id: no mark glued to it
 
 
+def test_d17_a_bom_where_two_json_exports_were_put_end_to_end_is_ignored(tmp_path):
+    """`cat a.jsonl b.jsonl` where b starts with a BOM: 30 + 30 rows, all accepted."""
+    second = b"\n".join(jsonl_row(i).encode() for i in range(31, 61))
+    record, _ = _ingest(tmp_path, "a.jsonl", jsonl() + b"\n\xef\xbb\xbf" + second)
+    assert (record.rows_read, record.rows_accepted, record.quarantined_by_rule) == (60, 60, {})
+
+
 # D18. A record of only separators is a row (of nulls), read and quarantined; a blank line is none.
 
 
