@@ -12,6 +12,7 @@ import codecs
 import csv
 import gzip
 import io
+import json
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -139,22 +140,25 @@ def read_archive(
     facts["inflates_within_limit"] = True
     if fmt != "parquet":
         _check_utf8(data, key)
+        if data.startswith(codecs.BOM_UTF8):  # an editor's byte-order mark is no part of line 1
+            data = data[len(codecs.BOM_UTF8) :]
     facts["utf8"] = True
     if not data.strip():
-        raise ArchiveError(key, "file_not_empty", "the object holds no records")
+        raise ArchiveError(key, "file_not_empty", _NO_RECORDS)
     names = mapping.export_columns if mapping else TEXT_FIELDS
+    ids = [mapping.columns[c] for c in IDS if c in mapping.columns] if mapping else list(IDS)
     if fmt == "parquet":
-        texts = _read_parquet(data, key, names)
+        texts = _read_parquet(data, key, names, ids)
     elif fmt == "csv":
         texts = _read_csv(data, key)
         if mapping is None and "tweet_id" in texts.columns:
             mapping = shipped("twcs")
     else:
-        ids = (
-            [mapping.columns[c] for c in (*IDS, "author_followers") if c in mapping.columns] if mapping else _ID_FIELDS
-        )
-        texts = _read_ndjson(data, key, limits.max_line_bytes, names, ids)
+        counts = [mapping.columns["author_followers"]] if mapping and "author_followers" in mapping.columns else []
+        texts = _read_ndjson(data, limits.max_line_bytes, names, ids, counts if mapping else ["author_followers"])
     facts["parses"] = True
+    if texts.height == 0:
+        raise ArchiveError(key, "file_not_empty", _NO_RECORDS)
     if mapping is not None:
         absent = [c for c in mapping.export_columns if c not in texts.columns]
         if absent and fmt in ("csv", "parquet"):  # a JSON line without a key is judged row by row
@@ -177,7 +181,8 @@ def _gunzip(data: bytes, key: str, limit: int) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             inflated = stream.read(limit + 1)
     except (OSError, EOFError, zlib.error) as exc:
-        raise ArchiveError(key, "file_decompresses", f"not a readable gzip stream ({exc})") from None
+        # gzip's own message quotes the object's first bytes: name the kind of failure only
+        raise ArchiveError(key, "file_decompresses", f"not a readable gzip stream ({type(exc).__name__})") from None
     if len(inflated) > limit:
         raise ArchiveError(
             key, "file_inflates_within_limit", f"inflates past max_decompressed_bytes ({limit}): a decompression bomb?"
@@ -186,6 +191,9 @@ def _gunzip(data: bytes, key: str, limit: int) -> bytes:
 
 
 _UTF8_CHUNK = 1 << 24
+
+#: One rule for "no rows arrived" (README): an export without a record is a failed export, never a quiet day.
+_NO_RECORDS = "the object holds no records (only blank lines or a header): an export without rows is a failed one"
 
 
 def _check_utf8(data: bytes, key: str) -> None:
@@ -202,59 +210,86 @@ def _check_utf8(data: bytes, key: str) -> None:
 
 
 def _read_csv(data: bytes, key: str) -> pl.DataFrame:
-    """Every column as text, under the export's own names, with record numbers and completeness."""
-    header = data.split(b"\n", 1)[0].decode("utf-8").strip().lstrip("\ufeff")
-    columns = [c.strip().strip('"') for c in header.split(",")]
+    """Every column as text, under the export's own names, with record numbers and completeness.
+
+    Errors name the line and the rule, never what it holds: for a headerless export line 1 is a post."""
+    line_1 = data.split(b"\n", 1)[0]
+    if b"\r" in line_1.rstrip(b"\r"):
+        raise ArchiveError(
+            key, "file_parses", "line 1 ends in a bare carriage return (old Mac line ends): save it with LF or CRLF"
+        )
+    columns = [c.strip().strip('"') for c in line_1.decode("utf-8").strip().split(",")]
     if len(set(columns)) != len(columns):
-        raise ArchiveError(key, "file_parses", f"CSV header repeats a column name: {header[:200]!r}")
+        raise ArchiveError(
+            key,
+            "file_parses",
+            f"line 1, the header, repeats a column name ({len(columns)} fields, {len(set(columns))} distinct):"
+            " an export without a header?",
+        )
     try:
         frame = pl.read_csv(
             io.BytesIO(data), schema={c: pl.String for c in columns}, has_header=True, quote_char='"'
         ).with_row_index(SOURCE_ROW, offset=1)
-        frame = frame.with_columns(pl.lit(True).alias("fields_complete"), pl.lit(None, pl.String).alias("raw_line"))
-    except pl.exceptions.PolarsError:
-        # Ragged rows make the fast reader give up on the whole file; read it row by
-        # row instead so only the broken rows are quarantined.
-        frame = _read_ragged_csv(data.decode("utf-8"), columns, key)
-    # A blank line is no record (trailing newlines, spacing between blocks): not a row of nulls.
-    blank = pl.all_horizontal(pl.col(c).str.strip_chars().fill_null("") == "" for c in columns)
-    return frame.filter(~blank)
+    except pl.exceptions.PolarsError:  # ragged rows make the fast reader give up on the whole file
+        return _read_csv_by_record(data.decode("utf-8"), columns, key)
+    if frame.select(pl.all_horizontal(pl.col(c).str.strip_chars().fill_null("") == "" for c in columns).any()).item():
+        # The fast reader reads a blank line and a record of empty fields (`,,,`) alike: only the
+        # first is no record, so the row-by-row reader tells them apart.
+        return _read_csv_by_record(data.decode("utf-8"), columns, key)
+    return frame.with_columns(pl.lit(True).alias("fields_complete"), pl.lit(None, pl.String).alias("raw_line"))
 
 
-def _read_ragged_csv(text: str, columns: list[str], key: str) -> pl.DataFrame:
-    """Row-by-row CSV reading: rows with the wrong number of fields are kept and flagged."""
+def _read_csv_by_record(text: str, columns: list[str], key: str) -> pl.DataFrame:
+    """Row-by-row CSV reading: rows with the wrong number of fields are kept and flagged; a blank
+    line (trailing newlines, spacing between blocks) is no record but keeps its number."""
     rows: list[list[str | None]] = []
+    numbers: list[int] = []
     complete: list[bool] = []
     raw: list[str | None] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         next(reader)
-        for fields in reader:
+        for number, fields in enumerate(reader, start=1):
+            if len(fields) <= 1 and not "".join(fields).strip():
+                continue
             ok = len(fields) == len(columns)
+            numbers.append(number)
             complete.append(ok)
             raw.append(None if ok else ",".join(fields)[:2000])
             rows.append([(v if v != "" else None) for v in (fields + [None] * len(columns))[: len(columns)]])
     except csv.Error as exc:
-        raise ArchiveError(key, "file_parses", f"unreadable CSV near record {len(rows) + 1} ({exc})") from None
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
-    return frame.with_row_index(SOURCE_ROW, offset=1).with_columns(
-        pl.Series("fields_complete", complete, dtype=pl.Boolean), pl.Series("raw_line", raw, dtype=pl.String)
+        raise ArchiveError(key, "file_parses", f"unreadable CSV at line {reader.line_num} ({exc})") from None
+    return pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row").select(
+        pl.Series(SOURCE_ROW, numbers, dtype=pl.UInt32),
+        pl.all(),
+        pl.Series("fields_complete", complete, dtype=pl.Boolean),
+        pl.Series("raw_line", raw, dtype=pl.String),
     )
 
 
-def _read_ndjson(data: bytes, key: str, max_line_bytes: int, names, ids) -> pl.DataFrame:
-    """One JSON object per line; each field is taken as its literal JSON text.
+def _read_ndjson(data: bytes, max_line_bytes: int, names, ids, counts) -> pl.DataFrame:
+    """One JSON object per line; each top-level field is taken as its literal JSON text.
 
-    A line over `max_line_bytes` is not parsed (it becomes a malformed record);
-    a field holding an object or array is malformed too, not JSON text; a
-    numeric id keeps its literal digits (JSON parsers turn ids past 2^64 into floats).
+    A line over `max_line_bytes` is not parsed (it becomes a malformed record); a field holding
+    an object or array is malformed too, not JSON text. Only a top-level key is a field: one of
+    the same name nested in another field is no part of it. An id (`ids`) must be a JSON string
+    or integer: `true`, `1e5` or `3.0` is no id (a spreadsheet or a float did that), nor is a key
+    given twice, and such a row is malformed. Integers keep their literal digits, counts
+    (`counts`) too; a count that is no integer stays as written for its own rule.
     """
+    if b"\n" not in data:  # old Mac line ends: JSON text holds no raw CR, so each one ends a line
+        data = data.replace(b"\r", b"\n")
     lines = pl.DataFrame(pl.Series("line", data.split(b"\n"), dtype=pl.Binary)).with_row_index(SOURCE_ROW, offset=1)
     too_long = pl.col("line").bin.size() > max_line_bytes
     frame = lines.select(
         SOURCE_ROW,
         too_long.alias("too_long"),
-        pl.when(too_long).then(pl.lit(b"", pl.Binary)).otherwise(pl.col("line")).cast(pl.String).alias("line"),
+        pl.when(too_long)
+        .then(pl.lit(b"", pl.Binary))
+        .otherwise(pl.col("line"))
+        .cast(pl.String)
+        .str.strip_prefix("\ufeff")  # each of several exports put end to end may start with a BOM
+        .alias("line"),
         pl.when(too_long)
         .then(pl.format("a line of {} bytes, over max_line_bytes", pl.col("line").bin.size()))
         .alias("long"),
@@ -264,23 +299,77 @@ def _read_ndjson(data: bytes, key: str, max_line_bytes: int, names, ids) -> pl.D
     )
     nested = pl.any_horizontal(pl.col("line").str.contains(rf'"{re.escape(name)}"\s*:\s*[\[{{]') for name in names)
     well_formed = is_object & ~nested
-    fields = [
-        (
-            pl.coalesce(pl.col("line").str.extract(rf'"{re.escape(name)}"\s*:\s*(-?\d+)\s*[,}}]'), _json_field(name))
-            if name in ids
-            else _json_field(name)
-        ).alias(name)
-        for name in names
-    ]
-    return frame.select(
+    texts = frame.select(
         SOURCE_ROW,
+        "line",
         well_formed.alias("fields_complete"),
         pl.coalesce("long", pl.when(~well_formed).then(pl.col("line").str.slice(0, 2000))).alias("raw_line"),
-        *fields,
+        *[_json_field(name).alias(name) for name in names],
     )
+    # The JSON path parser reads top-level fields but turns big integers into floats and says
+    # `true` for both true and "true": the rare lines where that matters (a value that reads as a
+    # boolean or a non-integer number, or a key written twice at any depth) are parsed exactly.
+    literal = [*ids, *counts]
+    typed_as_read = r"^(?:true|false|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)$"
+    suspect = pl.col("fields_complete") & pl.any_horizontal(
+        *[pl.col("line").str.count_matches(rf'"{re.escape(name)}"\s*:') > 1 for name in literal],
+        *[pl.col(name).str.contains(typed_as_read) & ~pl.col(name).str.contains(r"^-?\d+$") for name in literal],
+    ).fill_null(False)
+    exact = texts.filter(suspect)
+    if exact.height:
+        texts = texts.update(_parsed_exactly(exact, ids, counts), on=SOURCE_ROW, include_nulls=True)
+    return texts.drop("line")
 
 
-_ID_FIELDS = ("mention_id", "author_id", "in_reply_to_id", "conversation_id", "author_followers")
+class _Integer(str):
+    """An integer literal's digits, as written."""
+
+
+class _Number(str):
+    """A number that is no integer (`1e5`, `3.0`, `NaN`), as written."""
+
+
+class _JsonObject(dict):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    def __init__(self, pairs: list[tuple[str, object]]) -> None:
+        super().__init__(pairs)
+        keys = [k for k, _ in pairs]
+        self.repeated = {k for k in self if keys.count(k) > 1} if len(self) < len(keys) else set()
+
+
+def _parsed_exactly(rows: pl.DataFrame, ids, counts) -> pl.DataFrame:
+    """`rows`' id and count fields read by Python's exact parser, and whether their ids are typed as ids."""
+    fields = [*ids, *counts]
+    values: dict[str, list[str | None]] = {name: [] for name in fields}
+    typed: list[bool] = []
+    for line in rows["line"]:
+        try:
+            body = json.loads(
+                line,
+                parse_int=_Integer,
+                parse_float=_Number,
+                parse_constant=_Number,
+                object_pairs_hook=_JsonObject,
+            )
+        except ValueError:
+            body = _JsonObject([])
+        ok = isinstance(body, _JsonObject)
+        for name in fields:
+            value = body.get(name) if ok else None
+            values[name].append(None if value is None else json.dumps(value) if isinstance(value, bool) else str(value))
+        typed.append(
+            ok
+            and not body.repeated & set(fields)
+            and all(body.get(n) is None or (isinstance(body[n], str) and not isinstance(body[n], _Number)) for n in ids)
+        )
+    exact = pl.DataFrame(values | {"typed": typed}, schema={n: pl.String for n in fields} | {"typed": pl.Boolean})
+    return exact.select(
+        rows[SOURCE_ROW],
+        *fields,
+        pl.col("typed").alias("fields_complete"),
+        pl.when(~pl.col("typed")).then(rows["line"].str.slice(0, 2000)).alias("raw_line"),
+    )
 
 
 def _json_field(name: str) -> pl.Expr:
@@ -288,7 +377,7 @@ def _json_field(name: str) -> pl.Expr:
     return pl.col("line").str.json_path_match(f"$['{name}']" if not name.isidentifier() else f"$.{name}")
 
 
-def _read_parquet(data: bytes, key: str, names) -> pl.DataFrame:
+def _read_parquet(data: bytes, key: str, names, ids) -> pl.DataFrame:
     try:
         frame = parquet_frame(data)
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -300,20 +389,36 @@ def _read_parquet(data: bytes, key: str, names) -> pl.DataFrame:
         raise ArchiveError(
             key, "file_parses", f"column(s) of lists or structs where one value is expected: {', '.join(nested)}"
         )
-    try:
-        return frame.select(
-            SOURCE_ROW,
-            *[
-                pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
-                if isinstance(dtype := frame.schema[c], pl.Datetime) and dtype.time_zone
-                else pl.col(c).cast(pl.String)
-                for c in kept
-            ],
-        )
-    except pl.exceptions.PolarsError as exc:
+    # An id is a string or an integer: a float cannot hold a 19-digit id exactly, and 30000.0 never matches 30000.
+    untyped = [
+        f"{c} ({frame.schema[c]})"
+        for c in ids
+        if c in kept and (frame.schema[c].is_float() or frame.schema[c] == pl.Boolean)
+    ]
+    if untyped:
         raise ArchiveError(
-            key, "file_parses", f"a column cannot be read as text ({str(exc).splitlines()[0]})"
-        ) from None
+            key, "file_parses", f"id column(s) of floats or booleans, not strings or integers: {', '.join(untyped)}"
+        )
+    as_text = {
+        c: pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+        if isinstance(dtype := frame.schema[c], pl.Datetime) and dtype.time_zone
+        else pl.col(c).cast(pl.String)
+        for c in kept
+    }
+    try:
+        return frame.select(SOURCE_ROW, *as_text.values())
+    except pl.exceptions.PolarsError:
+        # polars' message quotes the values it could not cast: name the columns instead
+        broken = [c for c, expr in as_text.items() if _fails(frame, expr)]
+        raise ArchiveError(key, "file_parses", f"column(s) that cannot be read as text: {', '.join(broken)}") from None
+
+
+def _fails(frame: pl.DataFrame, expr: pl.Expr) -> bool:
+    try:
+        frame.select(expr)
+    except pl.exceptions.PolarsError:
+        return True
+    return False
 
 
 def parse_timestamp(col: pl.Expr) -> pl.Expr:

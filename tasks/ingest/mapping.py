@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -91,9 +92,17 @@ class ColumnMapping:
         return value
 
     def _timestamp(self, value: pl.Expr) -> pl.Expr:
-        """The export's own format → ISO 8601 with an offset; what does not parse stays as written."""
+        """The export's own format → ISO 8601 with an offset; what does not parse stays as written.
+
+        A local time that happens twice (the hour the clocks go back) or never (the hour they
+        skip) names no instant: it stays as written, zoneless, so its row alone is quarantined
+        by created_at_parsed_with_zone."""
         parsed = value.str.strip_chars().str.to_datetime(self.time_format, strict=False, time_unit="us")
-        zoned = parsed if "%z" in (self.time_format or "") else parsed.dt.replace_time_zone(self.time_zone)
+        zoned = (
+            parsed
+            if "%z" in (self.time_format or "")
+            else parsed.dt.replace_time_zone(self.time_zone, ambiguous="null", non_existent="null")
+        )
         return pl.coalesce(zoned.dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.f+00:00"), value)
 
     def _brand_post(self) -> pl.Expr:
@@ -138,6 +147,10 @@ def parse_mapping(text: str, name: str) -> ColumnMapping:
             f"{name}: [values.{sorted(set(values) - set(columns))[0]}] maps a field [columns] does not name"
         )
     time = body.get("created_at", {})
+    try:
+        zoneinfo.ZoneInfo(str(time.get("time_zone", "UTC")))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise MappingError(f"{name}: [created_at] time_zone {time['time_zone']!r} is not an IANA time zone") from None
     return ColumnMapping(
         name=name,
         digest=hashlib.sha256(text.encode()).hexdigest()[:12],

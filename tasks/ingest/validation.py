@@ -149,7 +149,7 @@ def split_run(run: SuiteRun, sizes: list[int]) -> list[SuiteRun]:
     """A run over several archives' rows put end to end (`sizes` rows each, `_row` numbering them
     all) as one run per archive: its broken rows, numbered as its own, and its share of GX's result.
 
-    GX's cost is mostly per run, not per row (building the 24 expectations' metric graph, ~0.25 s
+    GX's cost is mostly per run, not per row (building the suites' metric graph, ~0.25 s
     an archive of 18k rows or 18), so archives ingested together are judged by one run. Every
     expectation is a column map without `mostly`: an archive's verdict is exactly that of its rows."""
     if len(sizes) == 1:  # judged alone: GX's result as it is
