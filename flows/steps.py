@@ -80,20 +80,23 @@ def _logger():
 @_step("list-archives")
 def list_archives(storage_url: str) -> tuple[list[ObjectInfo], str]:
     """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not
-    skipped; and the digest of the whole listing, markers and mappings included, for the run's stamp."""
+    skipped, and what the backend refused (a link) is reported whatever its name; and the digest of the
+    whole listing, markers and mappings included, for the run's stamp."""
     storage = open_storage(storage_url)
     require_root(storage)
     listed = storage.list(layout.ARCHIVES)
-    archives = [
-        o for o in listed if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
-    ]
+    archives = [o for o in listed if o.refused or not _marker(o.key)]
     return archives, listing_digest(listed)
+
+
+def _marker(key: str) -> bool:
+    return key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(key) is None
 
 
 @_step("set-aside-misplaced")
 def set_aside(storage_url: str, archives: list[ObjectInfo], settings: Settings) -> list[IngestRecord]:
     """Objects outside archives/<platform>/dt=YYYY-MM-DD/: recorded, copied to quarantine, reported."""
-    misplaced = [o for o in archives if layout.misplacement(o.key)]
+    misplaced = [o for o in archives if layout.misplaced(o)]
     return set_aside_misplaced(open_storage(storage_url), misplaced, load_policy(settings.policy_file))
 
 

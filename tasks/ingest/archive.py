@@ -417,7 +417,8 @@ MISPLACED_RULE = "file_location_known"
 
 
 def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Policy) -> list[IngestRecord]:
-    """Objects under archives/ but outside archives/<platform>/dt=YYYY-MM-DD/, each recorded as rejected.
+    """Objects under archives/ but outside archives/<platform>/dt=YYYY-MM-DD/, or that storage refused
+    to read (a link: never followed, so never copied), each recorded as rejected.
 
     Each is copied to quarantine once (same etag: not again) and reported by every run
     until it is moved or removed; then its record and copy go too."""
@@ -432,7 +433,7 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
             previous.skipped = True
             records.append(previous)
             continue
-        where = layout.misplacement(obj.key)
+        where = layout.misplaced(obj)
         record = IngestRecord(
             obj.key,
             obj.etag,
@@ -443,7 +444,7 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
             failed_rules=[MISPLACED_RULE],
             error=f"{obj.key}: {MISPLACED_RULE}: {where}",
         )
-        if obj.size <= policy.parameters["max_object_bytes"]:
+        if obj.refused is None and obj.size <= policy.parameters["max_object_bytes"]:  # a link is not followed
             storage.write(layout.quarantine_misplaced(layout.source_slug(obj.key)), storage.read(obj.key))
         storage.write(key, record.to_json())
         records.append(record)
