@@ -21,8 +21,8 @@ from flows.runtime import configure_environment, in_process, server_starting
 configure_environment()
 
 #: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
-#: download, 3 storage that could not be reached or written, 4 a nightly with no data,
-#: 130 stopped with Ctrl-C.
+#: download, 3 storage that could not be reached, read or written (also when the run published
+#: the rest), 4 a nightly with no data, 130 stopped with Ctrl-C.
 EXIT_STORAGE = 3
 EXIT_NO_DATA = 4
 EXIT_INTERRUPTED = 130
@@ -79,8 +79,11 @@ def _options(
 
 
 def _storage_failed(exc: Exception) -> None:
+    from tasks.storage.backends import STORAGE_FAILED
+
     console.print(
-        f"[bold red]storage failed[/]: {exc}. Check that --storage / SPS_STORAGE is reachable with "
+        f"[bold red]storage failed[/]: {str(exc).removeprefix(STORAGE_FAILED)}. "
+        "Check that --storage / SPS_STORAGE is reachable with "
         "these credentials, writable and not full, then run again: what was published stays as it was."
     )
 
@@ -102,7 +105,8 @@ def _settings(storage: str | None):
         return Settings.for_storage(storage)
     except ValidationError as exc:
         for error in exc.errors():
-            name = f"SPS_{'_'.join(str(p) for p in error['loc']).upper()}"
+            field, *item = error["loc"]
+            name = f"SPS_{str(field).upper()}" + "".join(f"[{i}]" for i in item)  # SPS_RETRY_DELAYS[0]
             console.print(f"[bold red]bad setting[/] {name}={error.get('input')!r}: {error['msg']}", markup=True)
         console.print("Fix the environment variable (or the --storage option) and run again.")
         raise typer.Exit(2) from None
@@ -123,7 +127,7 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
         from flows import pipeline, progress
         from flows.pipeline import NoData, PipelineFailed
         from flows.runners import configured
-        from tasks.storage.backends import StorageError
+        from tasks.storage.backends import StorageError, is_storage_failure
 
         flow_fn = getattr(pipeline, flow)
 
@@ -150,7 +154,8 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
         except PipelineFailed as exc:
             bar.stop()
             _print_failures(exc.failed)
-            raise typer.Exit(1) from None
+            storage_failed = any(is_storage_failure(reason) for reason in exc.failed.values())
+            raise typer.Exit(EXIT_STORAGE if storage_failed else 1) from None
         except NoData as exc:
             bar.stop()
             console.print(
@@ -184,6 +189,7 @@ def _up_to_date(request: str, settings) -> dict | None:
 
 #: What to do about a failure, by the first of these words its reason holds.
 _ADVICE = [
+    ("storage failed", "check that --storage / SPS_STORAGE is reachable, writable and not full, then run again"),
     ("file_location_known", "move the object into archives/<platform>/dt=YYYY-MM-DD/, or remove it"),
     ("row_count_not_collapsing", "check the feed delivered the whole day; a late delivery publishes on the next run"),
     ("holds day(s) not published", "publishes once those days do"),
@@ -317,8 +323,14 @@ app.add_typer(reports_app, name="reports")
 FormatOption = Annotated[str, typer.Option("--format", help="parquet, csv, html or all.")]
 
 
+def _refused(exc: Exception) -> typer.Exit:
+    """A manifest or latest.json that cannot be trusted: one sentence, exit code 2."""
+    console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")
+    return typer.Exit(2)
+
+
 def _folder(store, day: str | None, latest: bool) -> str:
-    from tasks.reports.fetch import resolve_folder
+    from tasks.reports.fetch import UnsafeManifest, resolve_folder
     from tasks.reports.periods import parse_period
 
     if bool(day) == latest:
@@ -332,6 +344,8 @@ def _folder(store, day: str | None, latest: bool) -> str:
     except FileNotFoundError as exc:
         console.print(f"[bold red]{exc}[/]")
         raise typer.Exit(1) from None
+    except UnsafeManifest as exc:
+        raise _refused(exc) from None
 
 
 def _format(fmt: str) -> str:
@@ -348,13 +362,17 @@ def reports_list(
     storage: StorageOption = None,
 ) -> None:
     """Complete reports (with a manifest), newest last."""
-    from tasks.reports.fetch import list_reports
+    from tasks.reports.fetch import UnsafeManifest, list_reports
     from tasks.storage.backends import open_storage
 
     table = Table(title=f"{kind} reports")
     for column in ("period", "status", "files", "folder"):
         table.add_column(column)
-    for r in list_reports(open_storage(_settings(storage).storage), kind):
+    try:
+        reports = list_reports(open_storage(_settings(storage).storage), kind)
+    except UnsafeManifest as exc:
+        raise _refused(exc) from None
+    for r in reports:
         table.add_row(r.period, r.status, str(r.files), r.folder)
     console.print(table)
 
@@ -391,8 +409,7 @@ def reports_download(
         console.print(f"[bold red]{exc}[/]. Nothing was written.")
         raise typer.Exit(2) from None
     except UnsafeManifest as exc:
-        console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")
-        raise typer.Exit(2) from None
+        raise _refused(exc) from None
     for path in written:
         console.print(f"verified {path}")
 
@@ -411,7 +428,7 @@ def reports_url(
     storage: StorageOption = None,
 ) -> None:
     """Pre-signed HTTPS links to a report's files (S3 storage)."""
-    from tasks.reports.fetch import presigned_urls
+    from tasks.reports.fetch import UnsafeManifest, presigned_urls
     from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
@@ -420,6 +437,8 @@ def reports_url(
     except ValueError as exc:
         console.print(f"[bold red]{exc}[/]")
         raise typer.Exit(1) from None
+    except UnsafeManifest as exc:
+        raise _refused(exc) from None
     console.print(f"valid for {expires} s")
     for name, link in links.items():
         typer.echo(f"{name}\t{link}")

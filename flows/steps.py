@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.context import TaskRunContext
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger
 from prefect.runtime import task_run
@@ -125,7 +126,11 @@ def ingest_archives(
     storage_url: str, objs: list[ObjectInfo], settings: Settings, force: bool = False, run_id: str = ""
 ) -> list[IngestRecord | str]:
     """Ingest archives judged together (one suite run each, not one per archive); each outcome is
-    the archive's record or why that archive alone could not be ingested."""
+    the archive's record or why that archive alone could not be ingested.
+
+    An archive storage failed to read for a moment has the batch tried again while retries are
+    left (the archives this run already wrote are then found done, not read again); on the last
+    attempt it fails alone, named as itself."""
     outcomes = ingest_objects(
         open_storage(storage_url),
         objs,
@@ -135,7 +140,16 @@ def ingest_archives(
         force=force,
         run_id=run_id,
     )
+    transient = [o for o in outcomes if isinstance(o, TransientStorageError)]
+    if transient and _retries_left():
+        raise transient[0]
     return [o if isinstance(o, IngestRecord) else str(o) for o in outcomes]
+
+
+def _retries_left() -> bool:
+    """Whether Prefect runs this task again should it fail now (a direct call: never)."""
+    context = TaskRunContext.get()
+    return context is not None and context.task_run.run_count <= (context.task.retries or 0)
 
 
 @_step("check-deliveries")

@@ -50,8 +50,30 @@ def content_type(key: str) -> str:
     return _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
+#: How every storage failure's text begins: a run that keeps only the text of a failure (the
+#: reason a day was not published) still tells it from bad data (the CLI's exit code 3, not 1).
+STORAGE_FAILED = "storage failed: "
+
+
 class StorageError(RuntimeError):
     """A storage operation failed; the message names the object."""
+
+    def __str__(self) -> str:
+        return STORAGE_FAILED + super().__str__()
+
+
+def is_storage_failure(reason: str) -> bool:
+    """Whether a failure's text (a day's reason, a task's error) comes from a StorageError."""
+    return STORAGE_FAILED in reason
+
+
+@contextlib.contextmanager
+def _os_errors(what: str, key: str) -> Iterator[None]:
+    """Any OSError of a local operation (disk full, read-only, permissions) as a StorageError naming the key."""
+    try:
+        yield
+    except OSError as exc:
+        raise StorageError(f"cannot {what} {key}: {exc.strerror or exc}") from exc
 
 
 class TransientStorageError(StorageError):
@@ -166,34 +188,39 @@ class LocalStorage:
 
     def read(self, key: str) -> bytes:
         try:
-            return self._path(key).read_bytes()
-        except FileNotFoundError:
-            raise StorageError(f"no such object: {key}") from None
+            with _os_errors("read", key):
+                return self._path(key).read_bytes()
+        except StorageError as exc:
+            if isinstance(exc.__cause__, FileNotFoundError):
+                raise StorageError(f"no such object: {key}") from None
+            raise
 
     def write(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        os.replace(self._staged(key, path, data), path)
+        tmp = self._staged(key, path, data)
+        try:
+            with _os_errors("write", key):
+                os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     def _staged(self, key: str, path: Path, data: bytes) -> str:
         """`data` in a temporary file beside `path`; nothing is left behind if writing fails (disk full)."""
-        try:
+        with _os_errors("write", key):
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_STAGED_PREFIX)
-            os.fchmod(fd, FILE_MODE)
-        except OSError as exc:
-            raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with _os_errors("write", key), os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), FILE_MODE)
                 fh.write(data)
-        except BaseException as exc:
+        except BaseException:
             Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
             raise
         return tmp
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        with _os_errors("delete", key):
+            self._path(key).unlink(missing_ok=True)
 
     def create_exclusive(self, key: str, data: bytes) -> bool:
         """Write `key` only if it does not exist yet; False when it does.
@@ -203,9 +230,12 @@ class LocalStorage:
         path = self._path(key)
         tmp = self._staged(key, path, data)
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
+            with _os_errors("write", key):
+                os.link(tmp, path)
+        except StorageError as exc:
+            if isinstance(exc.__cause__, FileExistsError):
+                return False
+            raise
         finally:
             Path(tmp).unlink(missing_ok=True)
         return True
@@ -232,7 +262,7 @@ class LocalStorage:
         path = self._path(key)
         tmp = self._staged(key, path, data)
         try:
-            with self._guard(path):
+            with _os_errors("write", key), self._guard(path):
                 if not self._is(path, etag):
                     return False
                 os.replace(tmp, path)
@@ -244,7 +274,7 @@ class LocalStorage:
         path = self._path(key)
         if not path.parent.is_dir():
             return False
-        with self._guard(path):
+        with _os_errors("delete", key), self._guard(path):
             if not self._is(path, etag):
                 return False
             path.unlink()
