@@ -298,7 +298,12 @@ def quarantine_list(
     wanted = _day(day) if day else None
     table = Table(title="quarantine")
     for column in ("collected", "archive", "read", "accepted", "quarantined", "rules"):
-        table.add_column(column, justify="right" if column in ("read", "accepted", "quarantined") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("read", "accepted", "quarantined") else "left",
+            # a key folds onto more lines rather than lose the end that tells archives apart
+            overflow="fold" if column in ("archive", "rules") else "ellipsis",
+        )
     shown = 0
     records = read_records(store) + ([] if wanted else read_misplaced(store))
     for r in sorted(to_replay(records, wanted, None), key=lambda r: (r.collected, r.key)):
@@ -315,7 +320,23 @@ def quarantine_replay(
     storage: StorageOption = None,
 ) -> None:
     """After a fix (code, suite, policy or a re-delivered archive): re-ingest quarantined archives and republish."""
-    _run("replay_quarantine", storage=storage, day=_day(day) if day else None, source=source)
+    import difflib
+
+    from flows.plan import to_replay
+    from tasks.ingest.archive import read_records
+    from tasks.storage.backends import open_storage
+
+    wanted = _day(day) if day else None
+    if source or wanted:  # a typo must not look like a replay that found nothing to do
+        quarantined = to_replay(read_records(open_storage(_settings(storage).storage)), None, None)
+        if not to_replay(quarantined, wanted, source):
+            keys = sorted({r.key for r in to_replay(quarantined, wanted, None)})
+            close = difflib.get_close_matches(source, keys, n=3, cutoff=0.5) if source else []
+            asked = " and ".join(f"{o} {v}" for o, v in (("--source", source), ("--date", day)) if v)
+            hint = f"; did you mean {', '.join(close)}?" if close else " (`sps quarantine list` shows them)"
+            console.print(f"[bold red]no quarantined archive matches {asked}[/]{hint}", highlight=False)
+            raise typer.Exit(2)
+    _run("replay_quarantine", storage=storage, day=wanted, source=source)
 
 
 reports_app = typer.Typer(help="Find and fetch published reports.", no_args_is_help=True)

@@ -195,3 +195,118 @@ def test_d14_a_malformed_manifest_or_latest_json_is_refused_in_one_sentence(tmp_
     assert (result.exit_code, "Traceback" in output) == (2, False), (output, result.exception)
     assert f"refused: {key} " in output
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+# D20. A replay that matches nothing says so (exit code 2, close keys); keys stay whole at 80 columns.
+
+LONG = "archives/twitter/dt=2017-11-01/support-export-2017-11-01-europe-west.jsonl"
+
+
+def _quarantined_store(tmp_path):
+    from tasks.ingest.archive import ingest_object
+    from tasks.ingest.policy import load_policy
+    from tests.ingest.test_bad_inputs import jsonl_row
+
+    store = open_storage(str(tmp_path / "store"))
+    store.write(LONG, jsonl(jsonl_row(31, text="x" * 5000)))  # 1 of 31 rows too long: quarantined, not rejected
+    record = ingest_object(store, store.list(LONG)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+    assert (record.rows_read, record.rows_quarantined, record.rejected) == (31, 1, False)
+    return store
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--source", LONG.replace("west", "wset")],
+            f"no quarantined archive matches --source {LONG.replace('west', 'wset')}; did you mean {LONG}?",
+        ),
+        (
+            ["--date", "2017-11-02"],
+            "no quarantined archive matches --date 2017-11-02 (`sps quarantine list` shows them)",
+        ),
+        (
+            ["--source", "nothing/like/it"],
+            "no quarantined archive matches --source nothing/like/it (`sps quarantine list`",
+        ),
+    ],
+    ids=["typo", "other day", "far off"],
+)
+def test_d20_a_replay_that_matches_nothing_says_so_with_exit_code_2(tmp_path, options, said):
+    store = _quarantined_store(tmp_path)
+    result = CliRunner().invoke(app, ["quarantine", "replay", *options, "--storage", store.url])
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split())
+
+
+def test_d20_quarantine_list_keeps_keys_whole_at_80_columns(tmp_path, monkeypatch):
+    from rich.console import Console
+
+    import flows.cli
+
+    store = _quarantined_store(tmp_path)
+    monkeypatch.setattr(flows.cli, "console", Console(stderr=True, width=80))
+    result = CliRunner().invoke(app, ["quarantine", "list", "--storage", store.url])
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if line.count("│") == 7]  # the table's body lines
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    cells = ["".join(line.split("│")[column].strip() for line in lines) for column in (2, 6)]
+    assert cells == [LONG, "text_length_within_limit (1)"]  # each folded over lines, nothing cut
+
+
+# D21. kill -9 of a command that started Prefect's temporary server takes the server with it.
+
+_STARTS_A_SERVER = """
+import os, time
+from flows.runtime import server_starting
+with server_starting():
+    pass
+print(os.environ["PREFECT_API_URL"], flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running, not gone and not a zombie waiting for a parent to reap it."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.flow
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads /proc (Linux)")
+def test_d21_the_temporary_server_does_not_outlive_a_killed_command(tmp_path):
+    import signal
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "home")}
+    command = subprocess.Popen(
+        [sys.executable, "-c", _STARTS_A_SERVER],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    try:
+        url = command.stdout.readline().strip()
+        assert httpx.get(f"{url}/health", timeout=5).json() is True
+        servers = [int(p) for p in Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()]
+        assert len(servers) == 1 and _alive(servers[0])
+    finally:
+        os.kill(command.pid, signal.SIGKILL)
+        command.wait()
+    deadline = time.monotonic() + 30  # uvicorn's shutdown on SIGTERM; not a speed claim
+    while _alive(servers[0]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = _alive(servers[0])
+    if alive:  # leave nothing behind, whatever the outcome
+        os.kill(servers[0], signal.SIGKILL)
+    assert not alive
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/health", timeout=5)
