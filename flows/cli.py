@@ -423,6 +423,9 @@ def reports_download(
     except (FileExistsError, NotADirectoryError) as exc:
         console.print(f"[bold red]{exc}[/]; nothing was written.")
         raise typer.Exit(2) from None
+    except OSError as exc:  # --to is full, read-only or not ours to write
+        console.print(f"[bold red]cannot write into {to}[/]: {exc.strerror}. Free it or choose another --to.")
+        raise typer.Exit(2) from None
     except ChecksumMismatch as exc:
         console.print(f"[bold red]checksum mismatch[/]: {exc}; nothing was written")
         raise typer.Exit(2) from None

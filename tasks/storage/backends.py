@@ -281,7 +281,10 @@ class LocalStorage:
             return True
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        try:
+            return self._path(key).is_file()
+        except StorageError:  # a link out of storage names no object of it (the listing reports the link)
+            return False
 
 
 #: The local backend's writes in flight (temp file + rename): the only names its listing leaves out,

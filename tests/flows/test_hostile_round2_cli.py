@@ -310,3 +310,25 @@ def test_d21_the_temporary_server_does_not_outlive_a_killed_command(tmp_path):
     assert not alive
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/health", timeout=5)
+
+
+def test_d15_a_download_into_a_full_folder_is_one_sentence(tmp_path, small_disk):
+    import hashlib
+    import json
+
+    store = open_storage(str(tmp_path / "store"))
+    data = b"brand,inbound\nAcme,1\n" * 4096  # 84 KiB: more than the 4 KiB left below
+    files = {"metrics.csv": {"sha256": hashlib.sha256(data).hexdigest()}}
+    store.write(layout.report_folder(D1) + "metrics.csv", data)
+    manifest = {"date": DAY, "status": "ok", "files": files}
+    store.write(layout.report_folder(D1) + layout.MANIFEST, json.dumps(manifest).encode())
+    filler = small_disk / "filler"
+    with filler.open("wb", buffering=0) as fh, pytest.raises(OSError):
+        while True:
+            fh.write(b"\0" * 1024)
+    os.truncate(filler, filler.stat().st_size - 4096)
+    to = small_disk / "out"
+    result = CliRunner().invoke(app, ["reports", "download", "--date", DAY, "--to", str(to), "--storage", store.url])
+    output = " ".join(result.output.split())
+    assert (result.exit_code, "Traceback" in output) == (2, False), (output, result.exception)
+    assert f"cannot write into {to}: No space left on device" in output

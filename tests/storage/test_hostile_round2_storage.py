@@ -12,7 +12,7 @@ import pytest
 from tasks.ingest.archive import set_aside_misplaced
 from tasks.ingest.policy import load_policy
 from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.storage.backends import StorageError, open_storage
 from tests.ingest.test_bad_inputs import DAY, jsonl
 
 PART = f"archives/twitter/dt={DAY}/"
@@ -95,6 +95,9 @@ def test_d4_a_link_out_of_storage_is_set_aside_as_misplaced_and_never_read(tmp_p
         assert record.error.startswith(f"{record.key}: file_location_known: ")
     assert store.keys("quarantine/misplaced/") == []  # nothing copied: a link is never followed
     assert layout.archive_day(refused[0]) is None  # a refused object has no collection day to ingest
+    assert not store.exists(f"{PART}out.jsonl")  # no object of this storage, and not read to find out
+    with pytest.raises(StorageError, match="escapes the storage root"):
+        store.read(f"{PART}out.jsonl")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root opens any folder")
