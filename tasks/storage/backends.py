@@ -324,6 +324,10 @@ _TRANSIENT_CODES = {
 }
 
 
+#: Zero-byte keys that stand for folders: the S3 console's "Create folder" (`a/b/`), Hadoop's `a/b_$folder$`.
+_FOLDER_MARKERS = ("/", "_$folder$")
+
+
 class S3Storage:
     """S3 or any S3-compatible endpoint (AWS_ENDPOINT_URL_S3 is honoured by boto3)."""
 
@@ -385,8 +389,8 @@ class S3Storage:
         while True:
             page = self._call("list", prefix, self._client.list_objects_v2, Prefix=full, **token)
             for obj in page.get("Contents", []):
-                if obj["Key"].endswith("/") and obj["Size"] == 0:
-                    continue  # a folder marker (the S3 console's "Create folder"): a folder, as on disk
+                if obj["Key"].endswith(_FOLDER_MARKERS) and obj["Size"] == 0:
+                    continue  # a folder marker: a folder, as on disk
                 infos.append(ObjectInfo(obj["Key"][strip:], obj["Size"], obj["ETag"].strip('"')))
             if not page.get("IsTruncated"):
                 break

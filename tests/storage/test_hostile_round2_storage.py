@@ -119,6 +119,7 @@ def test_d12_s3_folder_markers_are_not_misplaced(s3_bucket, s3_endpoint):
     client = boto3.client("s3", endpoint_url=s3_endpoint)
     for marker in ("sps/archives/", "sps/archives/twitter/", f"sps/{PART}"):  # "Create folder", zero bytes
         client.put_object(Bucket=s3_bucket, Key=marker, Body=b"")
+    client.put_object(Bucket=s3_bucket, Key="sps/archives/facebook_$folder$", Body=b"")  # Hadoop's marker
     client.put_object(Bucket=s3_bucket, Key="sps/archives/odd/", Body=b"data")  # not empty: an object
     store = open_storage(f"s3://{s3_bucket}/sps")
     store.write(f"{PART}a.jsonl", jsonl())
