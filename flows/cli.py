@@ -21,8 +21,8 @@ from flows.runtime import configure_environment, in_process, server_starting
 configure_environment()
 
 #: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
-#: download, 3 storage that could not be reached or written, 4 a nightly with no data,
-#: 130 stopped with Ctrl-C.
+#: download, 3 storage that could not be reached, read or written (also when the run published
+#: the rest), 4 a nightly with no data, 130 stopped with Ctrl-C.
 EXIT_STORAGE = 3
 EXIT_NO_DATA = 4
 EXIT_INTERRUPTED = 130
@@ -79,8 +79,11 @@ def _options(
 
 
 def _storage_failed(exc: Exception) -> None:
+    from tasks.storage.backends import STORAGE_FAILED
+
     console.print(
-        f"[bold red]storage failed[/]: {exc}. Check that --storage / SPS_STORAGE is reachable with "
+        f"[bold red]storage failed[/]: {str(exc).removeprefix(STORAGE_FAILED)}. "
+        "Check that --storage / SPS_STORAGE is reachable with "
         "these credentials, writable and not full, then run again: what was published stays as it was."
     )
 
@@ -102,7 +105,8 @@ def _settings(storage: str | None):
         return Settings.for_storage(storage)
     except ValidationError as exc:
         for error in exc.errors():
-            name = f"SPS_{'_'.join(str(p) for p in error['loc']).upper()}"
+            field, *item = error["loc"]
+            name = f"SPS_{str(field).upper()}" + "".join(f"[{i}]" for i in item)  # SPS_RETRY_DELAYS[0]
             console.print(f"[bold red]bad setting[/] {name}={error.get('input')!r}: {error['msg']}", markup=True)
         console.print("Fix the environment variable (or the --storage option) and run again.")
         raise typer.Exit(2) from None
@@ -123,7 +127,7 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
         from flows import pipeline, progress
         from flows.pipeline import NoData, PipelineFailed
         from flows.runners import configured
-        from tasks.storage.backends import StorageError
+        from tasks.storage.backends import StorageError, is_storage_failure
 
         flow_fn = getattr(pipeline, flow)
 
@@ -150,7 +154,8 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
         except PipelineFailed as exc:
             bar.stop()
             _print_failures(exc.failed)
-            raise typer.Exit(1) from None
+            storage_failed = any(is_storage_failure(reason) for reason in exc.failed.values())
+            raise typer.Exit(EXIT_STORAGE if storage_failed else 1) from None
         except NoData as exc:
             bar.stop()
             console.print(
@@ -184,6 +189,7 @@ def _up_to_date(request: str, settings) -> dict | None:
 
 #: What to do about a failure, by the first of these words its reason holds.
 _ADVICE = [
+    ("storage failed", "check that --storage / SPS_STORAGE is reachable, writable and not full, then run again"),
     ("file_location_known", "move the object into archives/<platform>/dt=YYYY-MM-DD/, or remove it"),
     ("row_count_not_collapsing", "check the feed delivered the whole day; a late delivery publishes on the next run"),
     ("holds day(s) not published", "publishes once those days do"),
@@ -292,7 +298,12 @@ def quarantine_list(
     wanted = _day(day) if day else None
     table = Table(title="quarantine")
     for column in ("collected", "archive", "read", "accepted", "quarantined", "rules"):
-        table.add_column(column, justify="right" if column in ("read", "accepted", "quarantined") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("read", "accepted", "quarantined") else "left",
+            # a key folds onto more lines rather than lose the end that tells archives apart
+            overflow="fold" if column in ("archive", "rules") else "ellipsis",
+        )
     shown = 0
     records = read_records(store) + ([] if wanted else read_misplaced(store))
     for r in sorted(to_replay(records, wanted, None), key=lambda r: (r.collected, r.key)):
@@ -309,7 +320,23 @@ def quarantine_replay(
     storage: StorageOption = None,
 ) -> None:
     """After a fix (code, suite, policy or a re-delivered archive): re-ingest quarantined archives and republish."""
-    _run("replay_quarantine", storage=storage, day=_day(day) if day else None, source=source)
+    import difflib
+
+    from flows.plan import to_replay
+    from tasks.ingest.archive import read_records
+    from tasks.storage.backends import open_storage
+
+    wanted = _day(day) if day else None
+    if source or wanted:  # a typo must not look like a replay that found nothing to do
+        quarantined = to_replay(read_records(open_storage(_settings(storage).storage)), None, None)
+        if not to_replay(quarantined, wanted, source):
+            keys = sorted({r.key for r in to_replay(quarantined, wanted, None)})
+            close = difflib.get_close_matches(source, keys, n=3, cutoff=0.5) if source else []
+            asked = " and ".join(f"{o} {v}" for o, v in (("--source", source), ("--date", day)) if v)
+            hint = f"; did you mean {', '.join(close)}?" if close else " (`sps quarantine list` shows them)"
+            console.print(f"[bold red]no quarantined archive matches {asked}[/]{hint}", highlight=False)
+            raise typer.Exit(2)
+    _run("replay_quarantine", storage=storage, day=wanted, source=source)
 
 
 reports_app = typer.Typer(help="Find and fetch published reports.", no_args_is_help=True)
@@ -317,8 +344,14 @@ app.add_typer(reports_app, name="reports")
 FormatOption = Annotated[str, typer.Option("--format", help="parquet, csv, html or all.")]
 
 
+def _refused(exc: Exception) -> typer.Exit:
+    """A manifest or latest.json that cannot be trusted: one sentence, exit code 2."""
+    console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")
+    return typer.Exit(2)
+
+
 def _folder(store, day: str | None, latest: bool) -> str:
-    from tasks.reports.fetch import resolve_folder
+    from tasks.reports.fetch import UnsafeManifest, resolve_folder
     from tasks.reports.periods import parse_period
 
     if bool(day) == latest:
@@ -332,6 +365,8 @@ def _folder(store, day: str | None, latest: bool) -> str:
     except FileNotFoundError as exc:
         console.print(f"[bold red]{exc}[/]")
         raise typer.Exit(1) from None
+    except UnsafeManifest as exc:
+        raise _refused(exc) from None
 
 
 def _format(fmt: str) -> str:
@@ -348,13 +383,17 @@ def reports_list(
     storage: StorageOption = None,
 ) -> None:
     """Complete reports (with a manifest), newest last."""
-    from tasks.reports.fetch import list_reports
+    from tasks.reports.fetch import UnsafeManifest, list_reports
     from tasks.storage.backends import open_storage
 
     table = Table(title=f"{kind} reports")
     for column in ("period", "status", "files", "folder"):
         table.add_column(column)
-    for r in list_reports(open_storage(_settings(storage).storage), kind):
+    try:
+        reports = list_reports(open_storage(_settings(storage).storage), kind)
+    except UnsafeManifest as exc:
+        raise _refused(exc) from None
+    for r in reports:
         table.add_row(r.period, r.status, str(r.files), r.folder)
     console.print(table)
 
@@ -384,6 +423,9 @@ def reports_download(
     except (FileExistsError, NotADirectoryError) as exc:
         console.print(f"[bold red]{exc}[/]; nothing was written.")
         raise typer.Exit(2) from None
+    except OSError as exc:  # --to is full, read-only or not ours to write
+        console.print(f"[bold red]cannot write into {to}[/]: {exc.strerror}. Free it or choose another --to.")
+        raise typer.Exit(2) from None
     except ChecksumMismatch as exc:
         console.print(f"[bold red]checksum mismatch[/]: {exc}; nothing was written")
         raise typer.Exit(2) from None
@@ -391,8 +433,7 @@ def reports_download(
         console.print(f"[bold red]{exc}[/]. Nothing was written.")
         raise typer.Exit(2) from None
     except UnsafeManifest as exc:
-        console.print(f"[bold red]refused[/]: {exc}; nothing was written. Ask whoever can write reports/ to check it.")
-        raise typer.Exit(2) from None
+        raise _refused(exc) from None
     for path in written:
         console.print(f"verified {path}")
 
@@ -411,7 +452,7 @@ def reports_url(
     storage: StorageOption = None,
 ) -> None:
     """Pre-signed HTTPS links to a report's files (S3 storage)."""
-    from tasks.reports.fetch import presigned_urls
+    from tasks.reports.fetch import UnsafeManifest, presigned_urls
     from tasks.storage.backends import open_storage
 
     store = open_storage(_settings(storage).storage)
@@ -420,6 +461,8 @@ def reports_url(
     except ValueError as exc:
         console.print(f"[bold red]{exc}[/]")
         raise typer.Exit(1) from None
+    except UnsafeManifest as exc:
+        raise _refused(exc) from None
     console.print(f"valid for {expires} s")
     for name, link in links.items():
         typer.echo(f"{name}\t{link}")

@@ -98,12 +98,12 @@ def touched_days(records: Iterable[IngestRecord]) -> set[date]:
 
 def archive_watermark(objects: Iterable[ObjectInfo]) -> datetime:
     """End of the newest collection day: replies after it cannot have been seen yet."""
-    return watermark_after([d for d in (layout.archive_day(o.key) for o in objects) if d is not None])
+    return watermark_after([d for d in (layout.archive_day(o) for o in objects) if d is not None])
 
 
 def in_collection_range(objects: Iterable[ObjectInfo], start: date, end: date) -> list[ObjectInfo]:
     """The archives collected in [start, end]; misplaced objects have no collection day."""
-    return [o for o in objects if (day := layout.archive_day(o.key)) is not None and start <= day <= end]
+    return [o for o in objects if (day := layout.archive_day(o)) is not None and start <= day <= end]
 
 
 def to_replay(records: Iterable[IngestRecord], day: date | None, source: str | None) -> list[IngestRecord]:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import importlib.util
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _DEFAULTS = {
@@ -118,7 +120,7 @@ class _TemporaryServer:
         command = [sys.executable, "-m", "uvicorn", "--app-dir", self._app_dir, "--factory"]
         command += ["prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--log-level", "error", "--lifespan", "on"]
-        self.process = subprocess.Popen(command, env=os.environ | self._ENV)
+        self.process = subprocess.Popen(command, env=os.environ | self._ENV, preexec_fn=_dies_with(os.getpid()))
 
     @property
     def api_url(self) -> str:
@@ -146,3 +148,24 @@ class _TemporaryServer:
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
+
+
+#: prctl(2) option: the signal the kernel sends a process when the thread that started it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _dies_with(parent: int) -> Callable[[], None] | None:
+    """What the server's process runs before the server (Linux): it is sent SIGTERM when the command
+    that started it ends, even by kill -9, when atexit never runs. Elsewhere, None: atexit only.
+
+    The kernel watches the thread that called Popen: server_starting runs on the command's main
+    thread, which ends only with the command."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def set_death_signal() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the command died before the signal was set
+            os._exit(0)
+
+    return set_death_signal

@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.context import TaskRunContext
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger
 from prefect.runtime import task_run
@@ -80,20 +81,23 @@ def _logger():
 @_step("list-archives")
 def list_archives(storage_url: str) -> tuple[list[ObjectInfo], str]:
     """Every object under archives/ but markers (`_SUCCESS`, `.keep`): an unknown format is judged, not
-    skipped; and the digest of the whole listing, markers and mappings included, for the run's stamp."""
+    skipped, and what the backend refused (a link) is reported whatever its name; and the digest of the
+    whole listing, markers and mappings included, for the run's stamp."""
     storage = open_storage(storage_url)
     require_root(storage)
     listed = storage.list(layout.ARCHIVES)
-    archives = [
-        o for o in listed if not (o.key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(o.key) is None)
-    ]
+    archives = [o for o in listed if o.refused or not _marker(o.key)]
     return archives, listing_digest(listed)
+
+
+def _marker(key: str) -> bool:
+    return key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(key) is None
 
 
 @_step("set-aside-misplaced")
 def set_aside(storage_url: str, archives: list[ObjectInfo], settings: Settings) -> list[IngestRecord]:
     """Objects outside archives/<platform>/dt=YYYY-MM-DD/: recorded, copied to quarantine, reported."""
-    misplaced = [o for o in archives if layout.misplacement(o.key)]
+    misplaced = [o for o in archives if layout.misplaced(o)]
     return set_aside_misplaced(open_storage(storage_url), misplaced, load_policy(settings.policy_file))
 
 
@@ -122,7 +126,11 @@ def ingest_archives(
     storage_url: str, objs: list[ObjectInfo], settings: Settings, force: bool = False, run_id: str = ""
 ) -> list[IngestRecord | str]:
     """Ingest archives judged together (one suite run each, not one per archive); each outcome is
-    the archive's record or why that archive alone could not be ingested."""
+    the archive's record or why that archive alone could not be ingested.
+
+    An archive storage failed to read for a moment has the batch tried again while retries are
+    left (the archives this run already wrote are then found done, not read again); on the last
+    attempt it fails alone, named as itself."""
     outcomes = ingest_objects(
         open_storage(storage_url),
         objs,
@@ -132,7 +140,16 @@ def ingest_archives(
         force=force,
         run_id=run_id,
     )
+    transient = [o for o in outcomes if isinstance(o, TransientStorageError)]
+    if transient and _retries_left():
+        raise transient[0]
     return [o if isinstance(o, IngestRecord) else str(o) for o in outcomes]
+
+
+def _retries_left() -> bool:
+    """Whether Prefect runs this task again should it fail now (a direct call: never)."""
+    context = TaskRunContext.get()
+    return context is not None and context.task_run.run_count <= (context.task.retries or 0)
 
 
 @_step("check-deliveries")

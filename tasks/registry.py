@@ -85,7 +85,7 @@ def load_registry(path: Path | None) -> BrandRegistry:
                 sla[handle] = int(entry["sla_target_seconds"])
             if {"timezone", "business_hours", "holidays", "after_hours_replies"} & entry.keys():
                 calendars[handle] = _calendar(handle, entry)
-    except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"brand registry {path}: {exc}") from None
     return BrandRegistry(
         sla_targets=sla, handles=handles, calendars=calendars, industries=industries, taxonomy=Taxonomy(shared, own)
@@ -96,7 +96,7 @@ def _calendar(handle: str, entry: dict) -> Calendar:
     timezone = entry.get("timezone", "UTC")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
         raise ValueError(f"{handle}: unknown time zone {timezone!r}") from None
     rule = entry.get("after_hours_replies", "clock")
     if rule not in AFTER_HOURS_RULES:

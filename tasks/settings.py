@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, NonNegativeFloat, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Fields that change published numbers; where and how fast a run goes do not.
@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         default=None, description="Scheduler address (tcp://host:8786); none starts a local cluster."
     )
     dask_workers: int = Field(default=2, ge=1, description="Worker processes of a local Dask cluster.")
-    retry_delays: list[float] = Field(
+    retry_delays: list[NonNegativeFloat] = Field(
         default=[2.0, 8.0, 30.0], description="Seconds before each retry of a transient storage failure."
     )
     lock_lease_seconds: float = Field(
@@ -79,6 +79,24 @@ class Settings(BaseSettings):
         default=None,
         description="Validation policy (severities, thresholds, limits); default expectations/policy.json.",
     )
+
+    @field_validator("policy_file")
+    @classmethod
+    def _policy_readable(cls, path: Path | None) -> Path | None:
+        """Read when the settings are made: a bad file is a bad setting (one sentence), not a failed run."""
+        from tasks.ingest.policy import load_policy
+
+        if path is not None:
+            load_policy(path)
+        return path
+
+    @field_validator("brands_file")
+    @classmethod
+    def _brands_readable(cls, path: Path | None) -> Path | None:
+        from tasks.registry import load_registry
+
+        load_registry(path)
+        return path
 
     @classmethod
     def for_storage(cls, storage: str | None) -> Settings:

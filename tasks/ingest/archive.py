@@ -35,7 +35,7 @@ from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, SuiteRun, load_suite, run_suite, split_run, with_check_columns
 from tasks.ingest.warehouse import id_range, remove_parts, write_brand_posts, write_parts
 from tasks.storage import layout
-from tasks.storage.backends import ObjectInfo, Storage, TransientStorageError
+from tasks.storage.backends import ObjectInfo, Storage
 from tasks.storage.codecs import to_parquet
 from tasks.version import code_version
 
@@ -130,7 +130,8 @@ def ingest_objects(
     """Ingest each of `objects` (unless its bytes were already ingested by the same code and config),
     the archives judged together: one run of the file suite and one of the row suite per platform
     (`validation.split_run`: GX's cost is per run). Each outcome is its record, or what stopped
-    that archive alone (a transient storage error stops them all, to be retried).
+    that archive alone, a transient storage error too: an object that cannot be read fails as
+    itself, never the archives judged beside it (the caller decides whether to try again).
 
     `run_id` names the flow run: a batch retried within it finds the archives its first attempt
     wrote, and those count as ingested by this run, not skipped."""
@@ -139,8 +140,6 @@ def ingest_objects(
     for i, obj in enumerate(objects):
         try:
             read = _read(storage, obj, fingerprint, force, policy, run_id)
-        except TransientStorageError:
-            raise
         except Exception as exc:  # this archive only: the others go on
             outcomes[i] = exc
             continue
@@ -169,11 +168,9 @@ def ingest_objects(
 
 
 def _attempt(step: Callable[..., IngestRecord], *args: Any) -> IngestRecord | Exception:
-    """One archive's step; a failure of its own is its outcome, a transient one stops the batch (retried)."""
+    """One archive's step; a failure of its own (storage's too) is its outcome."""
     try:
         return step(*args)
-    except TransientStorageError:
-        raise
     except Exception as exc:
         return exc
 
@@ -417,7 +414,8 @@ MISPLACED_RULE = "file_location_known"
 
 
 def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Policy) -> list[IngestRecord]:
-    """Objects under archives/ but outside archives/<platform>/dt=YYYY-MM-DD/, each recorded as rejected.
+    """Objects under archives/ but outside archives/<platform>/dt=YYYY-MM-DD/, or that storage refused
+    to read (a link: never followed, so never copied), each recorded as rejected.
 
     Each is copied to quarantine once (same etag: not again) and reported by every run
     until it is moved or removed; then its record and copy go too."""
@@ -432,7 +430,7 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
             previous.skipped = True
             records.append(previous)
             continue
-        where = layout.misplacement(obj.key)
+        where = layout.misplaced(obj)
         record = IngestRecord(
             obj.key,
             obj.etag,
@@ -443,7 +441,7 @@ def set_aside_misplaced(storage: Storage, objects: list[ObjectInfo], policy: Pol
             failed_rules=[MISPLACED_RULE],
             error=f"{obj.key}: {MISPLACED_RULE}: {where}",
         )
-        if obj.size <= policy.parameters["max_object_bytes"]:
+        if obj.refused is None and obj.size <= policy.parameters["max_object_bytes"]:  # a link is not followed
             storage.write(layout.quarantine_misplaced(layout.source_slug(obj.key)), storage.read(obj.key))
         storage.write(key, record.to_json())
         records.append(record)

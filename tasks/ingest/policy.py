@@ -34,13 +34,26 @@ class Policy:
         return int(limits.get(platform, limits["default"]))
 
 
+def _shipped() -> str:
+    return resources.files("expectations").joinpath("policy.json").read_text()
+
+
 @cache
 def load_policy(path: Path | None = None) -> Policy:
-    text = path.read_text() if path else resources.files("expectations").joinpath("policy.json").read_text()
-    body = json.loads(text)
-    rules = body["rules"]
-    return Policy(
-        severities={name: Severity(r["severity"]) for name, r in rules.items()},
-        max_shares={name: float(r["max_share"]) for name, r in rules.items() if "max_share" in r},
-        parameters=body["parameters"],
-    )
+    """The policy `path` names (else the shipped one); a file that cannot be read, is not JSON or
+    lacks a rule's severity or a parameter the shipped policy sets is a ValueError naming it."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8") if path else _shipped())
+        rules = body["rules"]
+        policy = Policy(
+            severities={name: Severity(r["severity"]) for name, r in rules.items()},
+            max_shares={name: float(r["max_share"]) for name, r in rules.items() if "max_share" in r},
+            parameters=dict(body["parameters"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        raise ValueError(f"policy file {path}: {reason}") from None
+    missing = sorted(set(json.loads(_shipped())["parameters"]) - set(policy.parameters))
+    if missing:
+        raise ValueError(f"policy file {path}: parameters {', '.join(missing)} missing")
+    return policy

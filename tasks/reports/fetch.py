@@ -43,7 +43,35 @@ def close_brands(brand: str, brands: list[str]) -> list[str]:
 
 
 class UnsafeManifest(RuntimeError):
-    """A manifest names a file no report holds (a path, `..`, an unknown name): nothing is written."""
+    """A manifest (or latest.json) that cannot be trusted: not the JSON a report publishes, or naming
+    a file no report holds (a path, `..`, an unknown name). Nothing is written."""
+
+
+def read_manifest(storage: Storage, key: str) -> tuple[dict, bytes]:
+    """A manifest and its bytes, checked for what readers use (date, status, each file's sha256)."""
+    data = storage.read(key)
+    try:
+        manifest = json.loads(data)
+        valid = (
+            isinstance(manifest["date"], str)
+            and isinstance(manifest["status"], str)
+            and all(isinstance(entry["sha256"], str) for entry in manifest["files"].values())
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        valid = False
+    if not valid:
+        raise UnsafeManifest(f"{key} is not a report manifest (malformed JSON or fields missing)")
+    return manifest, data
+
+
+def _latest_folder(storage: Storage) -> str:
+    try:
+        folder = read_json(storage, layout.LATEST)["path"]
+    except (ValueError, KeyError, TypeError):
+        folder = None
+    if not isinstance(folder, str) or not folder.startswith(layout.DAILY_REPORTS) or not folder.endswith("/"):
+        raise UnsafeManifest(f"{layout.LATEST} does not name a daily report folder (malformed JSON or no path)")
+    return folder
 
 
 @dataclass(frozen=True)
@@ -67,7 +95,7 @@ def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
     found = []
     for key in storage.keys(f"reports/{kind}/"):
         if key.endswith("/" + layout.MANIFEST):
-            manifest = read_json(storage, key)
+            manifest = read_manifest(storage, key)[0]
             folder = key.removesuffix(layout.MANIFEST)
             found.append(
                 Published(
@@ -91,7 +119,7 @@ def resolve_folder(storage: Storage, period: Period | None) -> str:
     pointer is away, and the newest folder with a manifest is the answer."""
     if period is None:
         if storage.exists(layout.LATEST):
-            folder = read_json(storage, layout.LATEST)["path"]
+            folder = _latest_folder(storage)
             if storage.exists(folder + layout.MANIFEST):
                 return folder
         complete = list_reports(storage, "daily")
@@ -122,8 +150,7 @@ def download(
     `overwrite`), writes nothing. With `brand`, only the tables are fetched, cut
     to that brand (the page and summary cover every brand), and the manifest
     written beside them vouches for the cut files."""
-    manifest_bytes = storage.read(folder + layout.MANIFEST)
-    manifest = json.loads(manifest_bytes)
+    manifest, manifest_bytes = read_manifest(storage, folder + layout.MANIFEST)
     names = wanted_files(manifest, fmt)
     if brand:
         names = [n for n in names if n.endswith(_TABLES)]
@@ -193,5 +220,5 @@ def presigned_urls(storage: Storage, folder: str, fmt: str, expires_s: int) -> d
     """HTTPS links that work without credentials until they expire (S3 storage only)."""
     if not isinstance(storage, S3Storage):
         raise ValueError("pre-signed links need S3 storage (s3://bucket/prefix)")
-    manifest = read_json(storage, folder + layout.MANIFEST)
+    manifest = read_manifest(storage, folder + layout.MANIFEST)[0]
     return {name: storage.presigned_get(folder + name, expires_s) for name in wanted_files(manifest, fmt)}

@@ -13,6 +13,8 @@ import functools
 import hashlib
 import mimetypes
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,8 +50,30 @@ def content_type(key: str) -> str:
     return _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
+#: How every storage failure's text begins: a run that keeps only the text of a failure (the
+#: reason a day was not published) still tells it from bad data (the CLI's exit code 3, not 1).
+STORAGE_FAILED = "storage failed: "
+
+
 class StorageError(RuntimeError):
     """A storage operation failed; the message names the object."""
+
+    def __str__(self) -> str:
+        return STORAGE_FAILED + super().__str__()
+
+
+def is_storage_failure(reason: str) -> bool:
+    """Whether a failure's text (a day's reason, a task's error) comes from a StorageError."""
+    return STORAGE_FAILED in reason
+
+
+@contextlib.contextmanager
+def _os_errors(what: str, key: str) -> Iterator[None]:
+    """Any OSError of a local operation (disk full, read-only, permissions) as a StorageError naming the key."""
+    try:
+        yield
+    except OSError as exc:
+        raise StorageError(f"cannot {what} {key}: {exc.strerror or exc}") from exc
 
 
 class TransientStorageError(StorageError):
@@ -61,6 +85,9 @@ class ObjectInfo:
     key: str
     size: int
     etag: str
+    #: Why the backend will not read this object (a symbolic link, not a regular file, unreadable):
+    #: listed so that it is reported like a misplaced archive, never skipped without a word.
+    refused: str | None = None
 
 
 class Storage(Protocol):
@@ -100,51 +127,100 @@ class LocalStorage:
             raise StorageError(f"key escapes the storage root: {key!r}")
         return path
 
-    def keys(self, prefix: str) -> builtins.list[str]:
+    def _entries(self, prefix: str) -> builtins.list[tuple[str, str | None]]:
+        """(key, why it is refused or None) of every entry under `prefix` but this backend's own
+        writes in flight. Links are listed, never followed (a link may lead out of storage, or
+        loop); a folder that cannot be opened is listed as refused, not skipped."""
         # Walk only the deepest folder the prefix names, not the whole root.
         folder = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
         if not folder.is_dir():
             return []
-        found = (p.relative_to(self.root).as_posix() for p in folder.rglob("*") if p.is_file())
-        return sorted(k for k in found if k.startswith(prefix) and "/.tmp-" not in f"/{k}")
+        unreadable: builtins.list[OSError] = []
+        found: builtins.list[tuple[str, str | None]] = []
+        for parent, folders, files in os.walk(folder, onerror=unreadable.append):
+            for name in [*folders, *files]:
+                path = Path(parent, name)
+                try:
+                    mode = path.lstat().st_mode
+                except FileNotFoundError:  # removed or renamed into place meanwhile
+                    continue
+                if stat.S_ISLNK(mode):
+                    found.append(
+                        (self._key_of(path), "a symbolic link: storage never follows links; put the file here")
+                    )
+                elif stat.S_ISREG(mode) and not _STAGED.fullmatch(name):
+                    found.append((self._key_of(path), None))
+                elif not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                    found.append((self._key_of(path), "not a regular file (a pipe, socket or device)"))
+        found += [
+            (self._key_of(Path(e.filename)), "a folder that cannot be opened (check its permissions)")
+            for e in unreadable
+        ]
+        return sorted(key for key in found if key[0].startswith(prefix))
+
+    def _key_of(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def keys(self, prefix: str) -> builtins.list[str]:
+        return [key for key, _ in self._entries(prefix)]
 
     def list(self, prefix: str) -> builtins.list[ObjectInfo]:
-        infos = []
-        for key in self.keys(prefix):
-            path = self._path(key)
-            infos.append(ObjectInfo(key, path.stat().st_size, _md5_file(path)))
-        return infos
+        infos = (self._info(key, refused) for key, refused in self._entries(prefix))
+        return [info for info in infos if info is not None]
+
+    def _info(self, key: str, refused: str | None) -> ObjectInfo | None:
+        """None for an entry removed since it was listed. A refused entry's size and etag come from
+        the entry itself, never from what a link points to."""
+        path = self.root / key
+        try:
+            if refused is None:
+                try:
+                    return ObjectInfo(key, path.stat().st_size, _md5_file(path))
+                except FileNotFoundError:
+                    raise
+                except OSError as exc:
+                    refused = f"cannot be read ({exc.strerror})"
+            target = os.readlink(path) if path.is_symlink() else ""
+            tag = hashlib.md5(f"{refused}\0{target}".encode(), usedforsecurity=False).hexdigest()
+            return ObjectInfo(key, path.lstat().st_size, tag, refused)
+        except FileNotFoundError:
+            return None
 
     def read(self, key: str) -> bytes:
         try:
-            return self._path(key).read_bytes()
-        except FileNotFoundError:
-            raise StorageError(f"no such object: {key}") from None
+            with _os_errors("read", key):
+                return self._path(key).read_bytes()
+        except StorageError as exc:
+            if isinstance(exc.__cause__, FileNotFoundError):
+                raise StorageError(f"no such object: {key}") from None
+            raise
 
     def write(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        os.replace(self._staged(key, path, data), path)
+        tmp = self._staged(key, path, data)
+        try:
+            with _os_errors("write", key):
+                os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     def _staged(self, key: str, path: Path, data: bytes) -> str:
         """`data` in a temporary file beside `path`; nothing is left behind if writing fails (disk full)."""
-        try:
+        with _os_errors("write", key):
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            os.fchmod(fd, FILE_MODE)
-        except OSError as exc:
-            raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_STAGED_PREFIX)
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with _os_errors("write", key), os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), FILE_MODE)
                 fh.write(data)
-        except BaseException as exc:
+        except BaseException:
             Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise StorageError(f"cannot write {key}: {exc.strerror}") from exc
             raise
         return tmp
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        with _os_errors("delete", key):
+            self._path(key).unlink(missing_ok=True)
 
     def create_exclusive(self, key: str, data: bytes) -> bool:
         """Write `key` only if it does not exist yet; False when it does.
@@ -154,9 +230,12 @@ class LocalStorage:
         path = self._path(key)
         tmp = self._staged(key, path, data)
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
+            with _os_errors("write", key):
+                os.link(tmp, path)
+        except StorageError as exc:
+            if isinstance(exc.__cause__, FileExistsError):
+                return False
+            raise
         finally:
             Path(tmp).unlink(missing_ok=True)
         return True
@@ -183,7 +262,7 @@ class LocalStorage:
         path = self._path(key)
         tmp = self._staged(key, path, data)
         try:
-            with self._guard(path):
+            with _os_errors("write", key), self._guard(path):
                 if not self._is(path, etag):
                     return False
                 os.replace(tmp, path)
@@ -195,14 +274,23 @@ class LocalStorage:
         path = self._path(key)
         if not path.parent.is_dir():
             return False
-        with self._guard(path):
+        with _os_errors("delete", key), self._guard(path):
             if not self._is(path, etag):
                 return False
             path.unlink()
             return True
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        try:
+            return self._path(key).is_file()
+        except StorageError:  # a link out of storage names no object of it (the listing reports the link)
+            return False
+
+
+#: The local backend's writes in flight (temp file + rename): the only names its listing leaves out,
+#: so no name a user may give an object is hidden (`.tmp-export.csv` is listed like any other).
+_STAGED_PREFIX = ".sps-staging-"
+_STAGED = re.compile(re.escape(_STAGED_PREFIX) + r"[a-z0-9_]{8}")
 
 
 def _md5_file(path: Path) -> str:
@@ -234,6 +322,10 @@ _TRANSIENT_CODES = {
     "503",
     "500",
 }
+
+
+#: Zero-byte keys that stand for folders: the S3 console's "Create folder" (`a/b/`), Hadoop's `a/b_$folder$`.
+_FOLDER_MARKERS = ("/", "_$folder$")
 
 
 class S3Storage:
@@ -297,6 +389,8 @@ class S3Storage:
         while True:
             page = self._call("list", prefix, self._client.list_objects_v2, Prefix=full, **token)
             for obj in page.get("Contents", []):
+                if obj["Key"].endswith(_FOLDER_MARKERS) and obj["Size"] == 0:
+                    continue  # a folder marker: a folder, as on disk
                 infos.append(ObjectInfo(obj["Key"][strip:], obj["Size"], obj["ETag"].strip('"')))
             if not page.get("IsTruncated"):
                 break

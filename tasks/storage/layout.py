@@ -6,6 +6,8 @@ import hashlib
 import re
 from datetime import date
 
+from tasks.storage.backends import ObjectInfo
+
 ARCHIVES = "archives/"
 WAREHOUSE = "warehouse/mentions/"
 SOURCES = "warehouse/_sources/"
@@ -49,9 +51,14 @@ def partition_day(key: str) -> date | None:
         return None
 
 
-def archive_day(key: str) -> date | None:
-    """The collection day of an archive in its right place; None for any other key."""
-    return None if misplacement(key) else partition_day(key)
+def archive_day(obj: ObjectInfo) -> date | None:
+    """The collection day of an archive in its right place; None for any other object."""
+    return None if misplaced(obj) else partition_day(obj.key)
+
+
+def misplaced(obj: ObjectInfo) -> str | None:
+    """Why a listed object is not an archive to read: the backend refused it (a link), or its key."""
+    return obj.refused or misplacement(obj.key)
 
 
 def misplacement(key: str) -> str | None:
