@@ -23,6 +23,7 @@ from flows.plan import (
     archive_watermark,
     backfill_request,
     in_collection_range,
+    looked_at,
     nightly_request,
     page_name,
     plan_publish,
@@ -50,6 +51,7 @@ from flows.steps import (
 from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
 from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.warehouse import days_with_mentions
+from tasks.reports.blocks import stored_blocks
 from tasks.reports.cost import ingest_cost, measure_cost
 from tasks.reports.measure_store import days_read
 from tasks.reports.notify import AlertNotDelivered
@@ -135,13 +137,15 @@ def _publish_days(
     """Measure and publish days concurrently (the task runner sets how many at once), then
     the weeks and months they fall in, as `plan_publish` allows."""
     run_id = str(flow_run.id or "local")
+    records = read_records(open_storage(storage_url))
+    if span := looked_at(days):  # what earlier runs rejected blocks these days too
+        blocked.blocks(stored_blocks(open_storage(storage_url), records, *span))
     plan = plan_publish(days, blocked)
     pages = Published(failed=dict(plan.refused))
     progress.started(len(plan.dailies) + len(blocked.reasons))
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
         progress.day_done(day.isoformat(), "failed")
-    records = read_records(open_storage(storage_url))
     cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
     _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, cost)
     publish = retrying(measure_and_publish, settings)
