@@ -50,6 +50,7 @@ from flows.steps import (
 )
 from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
 from tasks.ingest.archive import IngestRecord, read_records
+from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.blocks import stored_blocks
 from tasks.reports.cost import ingest_cost, measure_cost
@@ -85,10 +86,11 @@ def _ingest(
     ingest = retrying(ingest_archives, settings)
     budget = settings.memory_budget_bytes
     outcomes: dict[str, IngestRecord | str] = {}
+    cost = _object_cost(settings)
     # a batch holds at most a quarter of the budget: four run side by side, as the thread pool's four workers
-    groups = batches(objects, lambda obj: ingest_cost(obj.size), budget // 4, INGEST_BATCH)
+    groups = batches(objects, cost, budget // 4, INGEST_BATCH)
     submit = partial(_submit_ingest, ingest, storage_url, settings, force)
-    for group, future in within_budget(submit, groups, _batch_cost, budget):
+    for group, future in within_budget(submit, groups, lambda group: sum(map(cost, group)), budget):
         if future.state.is_completed():
             outcomes |= {obj.key: outcome for obj, outcome in zip(group, future.result(), strict=True)}
         else:
@@ -122,8 +124,10 @@ def _ingest(
     return records
 
 
-def _batch_cost(group: tuple[ObjectInfo, ...]) -> int:
-    return sum(ingest_cost(obj.size) for obj in group)
+def _object_cost(settings: Settings) -> Callable[[ObjectInfo], int]:
+    """An archive object's estimated ingest peak, counting what a gzip object may inflate to."""
+    max_inflated = int(load_policy(settings.policy_file).parameters["max_decompressed_bytes"])
+    return lambda obj: ingest_cost(obj.size, obj.key, max_inflated)
 
 
 def _submit_ingest(ingest, storage_url: str, settings: Settings, force: bool, group: tuple[ObjectInfo, ...]):
