@@ -54,6 +54,7 @@ from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.blocks import stored_blocks
 from tasks.reports.cost import ingest_cost, measure_cost
+from tasks.reports.fingerprint import rivals
 from tasks.reports.measure_store import days_read
 from tasks.reports.notify import AlertNotDelivered
 from tasks.reports.period_report import ReportOutcome, unmeasured_days
@@ -252,6 +253,12 @@ def _clear_unblocked(storage_url: str, days: set[date], blocked: Blocked, settin
         retrying(clear_failed_days, settings)(storage_url, cleared)
 
 
+def _touched(storage_url: str, records: list[IngestRecord]) -> set[date]:
+    """The days these archives hold rows for, and those of archives that may hold other copies of
+    their mentions: which copy counts may have moved between them (tasks/ingest/warehouse.py)."""
+    return touched_days(records + rivals(read_records(open_storage(storage_url)), records))
+
+
 def _with_mentions(storage_url: str, candidates: set[date]) -> set[date]:
     """The candidate days the warehouse holds mentions for."""
     if not candidates:
@@ -293,7 +300,7 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
         raise NoData(f"no data for {day}: no archive under archives/<platform>/dt={day}/")
     blocked = Blocked()
     records = _ingest(url, todays, settings, blocked)
-    candidates = affected_days(touched_days(records) | {day} | forgotten, settings.reply_horizon_hours)
+    candidates = affected_days(_touched(url, records) | {day} | forgotten, settings.reply_horizon_hours)
     existing = _with_mentions(url, candidates)
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
@@ -326,7 +333,7 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))
     blocked = Blocked()
     records = _ingest(url, objects, settings, blocked, force=True)
-    candidates = affected_days(touched_days(chosen + records), settings.reply_horizon_hours)
+    candidates = affected_days(_touched(url, chosen + records), settings.reply_horizon_hours)
     existing = _with_mentions(url, candidates)
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings, True)
     return _finish(url, records, pages, misplaced, settings)

@@ -23,7 +23,7 @@ from tasks.registry import load_registry
 from tasks.reports import measure_store
 from tasks.reports.blocks import DayBlocked, stored_blocks
 from tasks.reports.files import day_files
-from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
+from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, rivals, window_records
 from tasks.reports.headline import headline
 from tasks.reports.manifest import build_manifest
 from tasks.reports.measure import (
@@ -95,7 +95,12 @@ def publish_period_report(
         head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
         alerts = _alerts(measure) if daily else []
         validation = day_validation(
-            storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
+            storage,
+            measure,
+            records,
+            _deliveries_of(storage, records),
+            load_policy(config.policy_file),
+            rivals(inputs.records, records),
         )
         rows = {
             "inbound": measure.inbound_total,
@@ -184,7 +189,7 @@ class ReportInputs:
         records = window_records(self.records, start, end)
         final = period_status(period, self.horizon_s, self.watermark, self.registry) == "final"
         fingerprint = day_fingerprint(
-            records,
+            records + rivals(self.records, records),  # another copy of a mention may win elsewhere
             settings_fingerprint=self.config.fingerprint(),
             watermark=None if final else self.watermark,
             brand_index=[r for r in self.brand_index if min(r.days, default="~") <= end.isoformat()],
@@ -192,7 +197,9 @@ class ReportInputs:
         return records, fingerprint
 
     def measure(self, period: Period) -> PeriodMeasure:
-        window = load_window(self.storage, *window_for(period, self.horizon_s), with_stored_stances(self.storage))
+        start, end = window_for(period, self.horizon_s)
+        others = rivals(self.records, window_records(self.records, start, end))
+        window = load_window(self.storage, start, end, with_stored_stances(self.storage), others)
         return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
 
     def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:

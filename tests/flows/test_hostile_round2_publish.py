@@ -149,3 +149,39 @@ def test_d2_a_day_blocked_after_it_was_published_is_taken_down_and_latest_moves_
     assert not store.exists(layout.failed_marker(date(2017, 11, 2)))
     assert _inbound(store, layout.report_folder(date(2017, 11, 2))) == 3
     assert json.loads(store.read(layout.LATEST))["date"] == "2017-11-02"
+
+
+# D3. One mention in two archives is counted once, on the day of the copy that wins.
+
+
+def test_d3_a_month_of_eleven_mentions_shows_eleven_and_the_conflict_is_reported(tmp_path):
+    """A (collected 11-01) holds 10 mentions created 11-01 (ids n0..n9); B (collected 11-07) holds n9
+    again, created 11-07, and n10: 11 mentions. Before: 11-01 counted 10, 11-07 counted 2, the month
+    12. Now B's copy (collected last) wins: 11-01 has 9, 11-07 has 2, the month 11, and both days'
+    validation.json name the conflict."""
+    store = open_storage(str(tmp_path))
+    a = _put(store, "2017-11-01", [_mention(f"n{i}", f"2017-11-01T10:{i:02d}:00Z") for i in range(10)], "a.jsonl")
+    b_rows = [_mention("n9", "2017-11-07T10:00:00Z"), _mention("n10", "2017-11-07T10:05:00Z")]
+    b = _put(store, "2017-11-07", b_rows, "b.jsonl")
+    backfill(date(2017, 11, 1), date(2017, 11, 7), storage=store.url)
+    assert _inbound(store, layout.report_folder(date(2017, 11, 1))) == 9
+    assert _inbound(store, layout.report_folder(date(2017, 11, 7))) == 2
+    assert _inbound(store, "reports/monthly/month=2017-11/") == 11
+    conflict = {"platform": "twitter", "mention_id": "n9", "kept": b, "dropped": a}
+    for day in (date(2017, 11, 1), date(2017, 11, 7)):
+        validation = json.loads(store.read(layout.report_folder(day) + "validation.json"))
+        assert validation["duplicates_across_archives"] == [conflict]
+
+
+def test_d3_a_later_archive_moves_a_mention_and_the_nightly_republishes_the_day_it_left(tmp_path):
+    """The nightly for 11-01 publishes 10 mentions; the nightly for 11-07 brings n9 again (created
+    11-07): 11-01 is six days back, outside what new rows on 11-07 alone would touch, yet it loses n9
+    and must be republished with 9."""
+    store = open_storage(str(tmp_path))
+    _put(store, "2017-11-01", [_mention(f"n{i}", f"2017-11-01T10:{i:02d}:00Z") for i in range(10)], "a.jsonl")
+    nightly(date(2017, 11, 1), storage=store.url)
+    assert _inbound(store, layout.report_folder(date(2017, 11, 1))) == 10
+    _put(store, "2017-11-07", [_mention("n9", "2017-11-07T10:00:00Z")], "b.jsonl")
+    nightly(date(2017, 11, 7), storage=store.url)
+    assert _inbound(store, layout.report_folder(date(2017, 11, 1))) == 9
+    assert _inbound(store, layout.report_folder(date(2017, 11, 7))) == 1

@@ -268,7 +268,8 @@ def test_duplicate_ids_across_archives_count_once(tmp_path):
         assert record.rows_accepted == 30  # each archive on its own is fine
     window = load_window(store, date(2017, 11, 1), date(2017, 11, 1))
     assert window.height == 30
-    assert set(window["source_file"]) == {f"archives/twitter/dt={DAY}/a.jsonl"}  # first by name wins
+    # one collection day: the later key wins (issue 29, D3: the archive collected last wins, then the later name)
+    assert set(window["source_file"]) == {f"archives/twitter/dt={DAY}/b.jsonl"}
 
 
 def test_object_over_the_size_limit_is_not_even_read(tmp_path):
