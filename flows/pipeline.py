@@ -23,6 +23,7 @@ from flows.plan import (
     archive_watermark,
     backfill_request,
     in_collection_range,
+    looked_at,
     nightly_request,
     page_name,
     plan_publish,
@@ -49,8 +50,11 @@ from flows.steps import (
 )
 from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
 from tasks.ingest.archive import IngestRecord, read_records
+from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import days_with_mentions
+from tasks.reports.blocks import stored_blocks
 from tasks.reports.cost import ingest_cost, measure_cost
+from tasks.reports.fingerprint import rivals
 from tasks.reports.measure_store import days_read
 from tasks.reports.notify import AlertNotDelivered
 from tasks.reports.period_report import ReportOutcome, unmeasured_days
@@ -83,10 +87,11 @@ def _ingest(
     ingest = retrying(ingest_archives, settings)
     budget = settings.memory_budget_bytes
     outcomes: dict[str, IngestRecord | str] = {}
+    cost = _object_cost(settings)
     # a batch holds at most a quarter of the budget: four run side by side, as the thread pool's four workers
-    groups = batches(objects, lambda obj: ingest_cost(obj.size), budget // 4, INGEST_BATCH)
+    groups = batches(objects, cost, budget // 4, INGEST_BATCH)
     submit = partial(_submit_ingest, ingest, storage_url, settings, force)
-    for group, future in within_budget(submit, groups, _batch_cost, budget):
+    for group, future in within_budget(submit, groups, lambda group: sum(map(cost, group)), budget):
         if future.state.is_completed():
             outcomes |= {obj.key: outcome for obj, outcome in zip(group, future.result(), strict=True)}
         else:
@@ -120,8 +125,10 @@ def _ingest(
     return records
 
 
-def _batch_cost(group: tuple[ObjectInfo, ...]) -> int:
-    return sum(ingest_cost(obj.size) for obj in group)
+def _object_cost(settings: Settings) -> Callable[[ObjectInfo], int]:
+    """An archive object's estimated ingest peak, counting what a gzip object may inflate to."""
+    max_inflated = int(load_policy(settings.policy_file).parameters["max_decompressed_bytes"])
+    return lambda obj: ingest_cost(obj.size, obj.key, max_inflated)
 
 
 def _submit_ingest(ingest, storage_url: str, settings: Settings, force: bool, group: tuple[ObjectInfo, ...]):
@@ -135,13 +142,15 @@ def _publish_days(
     """Measure and publish days concurrently (the task runner sets how many at once), then
     the weeks and months they fall in, as `plan_publish` allows."""
     run_id = str(flow_run.id or "local")
+    records = read_records(open_storage(storage_url))
+    if span := looked_at(days):  # what earlier runs rejected blocks these days too
+        blocked.blocks(stored_blocks(open_storage(storage_url), records, *span))
     plan = plan_publish(days, blocked)
     pages = Published(failed=dict(plan.refused))
     progress.started(len(plan.dailies) + len(blocked.reasons))
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
         progress.day_done(day.isoformat(), "failed")
-    records = read_records(open_storage(storage_url))
     cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
     _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, cost)
     publish = retrying(measure_and_publish, settings)
@@ -244,6 +253,12 @@ def _clear_unblocked(storage_url: str, days: set[date], blocked: Blocked, settin
         retrying(clear_failed_days, settings)(storage_url, cleared)
 
 
+def _touched(storage_url: str, records: list[IngestRecord]) -> set[date]:
+    """The days these archives hold rows for, and those of archives that may hold other copies of
+    their mentions: which copy counts may have moved between them (tasks/ingest/warehouse.py)."""
+    return touched_days(records + rivals(read_records(open_storage(storage_url)), records))
+
+
 def _with_mentions(storage_url: str, candidates: set[date]) -> set[date]:
     """The candidate days the warehouse holds mentions for."""
     if not candidates:
@@ -285,7 +300,7 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
         raise NoData(f"no data for {day}: no archive under archives/<platform>/dt={day}/")
     blocked = Blocked()
     records = _ingest(url, todays, settings, blocked)
-    candidates = affected_days(touched_days(records) | {day} | forgotten, settings.reply_horizon_hours)
+    candidates = affected_days(_touched(url, records) | {day} | forgotten, settings.reply_horizon_hours)
     existing = _with_mentions(url, candidates)
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
@@ -318,7 +333,7 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))
     blocked = Blocked()
     records = _ingest(url, objects, settings, blocked, force=True)
-    candidates = affected_days(touched_days(chosen + records), settings.reply_horizon_hours)
+    candidates = affected_days(_touched(url, chosen + records), settings.reply_horizon_hours)
     existing = _with_mentions(url, candidates)
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings, True)
     return _finish(url, records, pages, misplaced, settings)

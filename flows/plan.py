@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tasks.ingest.archive import IngestRecord
 from tasks.metrics.definitions import watermark_after
+from tasks.reports.blocks import DayBlock, delivery_blocks, rejected_blocks
 from tasks.reports.measure import LOOKBACK_DAYS, window_for
 from tasks.reports.measure_store import TREND_DAYS
 from tasks.reports.periods import Period, period_of, periods_touching
@@ -32,13 +33,16 @@ class Blocked:
 
     def add(self, days: Iterable[date], reason: str, docs: Iterable[str]) -> None:
         for day in days:
-            self.reasons.setdefault(day, []).append(reason)
-            self.docs.setdefault(day, []).extend(d for d in docs if d)
+            if reason not in self.reasons.setdefault(day, []):  # this run's verdict may also be stored
+                self.reasons[day].append(reason)
+            self.docs.setdefault(day, []).extend(d for d in docs if d and d not in self.docs[day])
+
+    def blocks(self, blocks: Iterable[DayBlock]) -> None:
+        for block in blocks:
+            self.add([block.day], block.reason, [block.data_docs])
 
     def rejected(self, record: IngestRecord) -> None:
-        """A rejected archive blocks every day it held rows for, else its collection day."""
-        touched = [date.fromisoformat(d) for d in record.days] or [date.fromisoformat(record.collected)]
-        self.add(touched, record.error or record.key, [record.data_docs or ""])
+        self.blocks(rejected_blocks(record))
 
     def not_ingested(self, key: str, error: str) -> None:
         """An object that could not be read at all blocks the collection day its key names."""
@@ -46,9 +50,18 @@ class Blocked:
         self.add([collected] if collected else [], f"{key}: {error}", [])
 
     def delivery_failed(self, message: str, members: list[IngestRecord]) -> None:
-        """A failed delivery (batch) check blocks every day its archives fed."""
-        touched = sorted({date.fromisoformat(d) for r in members for d in r.days})
-        self.add(touched, message, [r.data_docs or "" for r in members])
+        self.blocks(delivery_blocks(message, members))
+
+
+def looked_at(days: Iterable[date]) -> tuple[date, date] | None:
+    """The span a run publishing `days` speaks for: the days and every week and month they fall in
+    (a period holding a blocked day must not publish, whether or not the run measures that day)."""
+    days = sorted(set(days))
+    if not days:
+        return None
+    periods = periods_touching(days, "weekly") + periods_touching(days, "monthly")
+    spans = [(p.start, p.end) for p in periods]
+    return min([days[0], *(s for s, _ in spans)]), max([days[-1], *(e for _, e in spans)])
 
 
 def page_name(period: Period) -> str:

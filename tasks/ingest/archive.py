@@ -61,6 +61,7 @@ class IngestRecord:
     brand_posts: int = 0
     brand_handles: list[str] = field(default_factory=list)  # who posted as a brand in it
     brand_post_ids: list[str] = field(default_factory=list)  # its brand posts' lowest and highest id (id_range)
+    mention_ids: list[str] = field(default_factory=list)  # its accepted rows' lowest and highest id (id_range)
     unattributable: int = 0
     days: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
@@ -403,6 +404,7 @@ def _replace(
     written = write_parts(storage, slug, accepted) if accepted is not None and accepted.height else {}
     stale = [day for day in (previous.days if previous else {}) if day not in written]
     remove_parts(storage, slug, stale)
+    record.mention_ids = id_range(accepted) if accepted is not None else []
     posts = write_brand_posts(storage, slug, accepted)
     if posts is not None:  # what a report needs to know of the part without reading it
         record.brand_handles = sorted(posts["author_id"].drop_nulls().unique())

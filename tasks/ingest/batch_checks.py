@@ -56,6 +56,13 @@ class DeliveryCheck:
     def to_json(self) -> bytes:
         return json.dumps(asdict(self) | {"failed": self.failed}, indent=2, sort_keys=True).encode()
 
+    @classmethod
+    def from_json(cls, data: bytes) -> DeliveryCheck:
+        """A stored verdict read back (`failed` is derived from `broken`)."""
+        body = json.loads(data)
+        body.pop("failed", None)
+        return cls(**body)
+
 
 def delivery_facts(records: list[IngestRecord], platform: str, collected: date, parameters: dict) -> dict:
     """Rows against what the platform's history predicts, and the shares the batch suite judges."""

@@ -52,6 +52,15 @@ def _text(value: Any) -> str:
     return html.escape(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
 
 
+def _examples(found: dict) -> Any:
+    """The examples as text: GX quotes an archive judged alone in its column's types, one judged
+    with others through their rows' index (`validation.split_run`) as text, and the page must
+    not depend on how archives were batched."""
+    if "partial_unexpected_list" not in found:
+        return found.get("observed_value", "")
+    return [None if v is None else str(v) for v in found["partial_unexpected_list"]]
+
+
 def data_docs_page(result: ExpectationSuiteValidationResult, title: str) -> bytes:
     """The page for one suite run over one archive (`title` names the archive)."""
     rows = []
@@ -68,12 +77,10 @@ def data_docs_page(result: ExpectationSuiteValidationResult, title: str) -> byte
             f"<td><code>{_text(kwargs)}</code></td>"
             f'<td class="n">{html.escape(str(found.get("element_count", "")))}</td>'
             f'<td class="n">{html.escape(str(found.get("unexpected_count", "")))}</td>'
-            f"<td><code>{_text(found.get('partial_unexpected_list', found.get('observed_value', '')))}</code></td></tr>"
+            f"<td><code>{_text(_examples(found))}</code></td></tr>"
         )
     stats = result.statistics or {}
     run = (result.meta or {}).get("validation_time") or (result.meta or {}).get("run_id", "")
-    together = (result.meta or {}).get("archives_validated_together")
-    batch = f" One run judged {together} archives; the counts here are this archive's rows." if together else ""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -88,6 +95,6 @@ def data_docs_page(result: ExpectationSuiteValidationResult, title: str) -> byte
         + "".join(rows)
         + "</tbody></table></div>"
         f'<p class="note">Rendered from Great Expectations\' validation result ({html.escape(str(run))}); '
-        f"example values are shown only when they are plain tokens, else masked with their length.{batch}</p>"
+        "example values are shown only when they are plain tokens, else masked with their length.</p>"
         "</main></body></html>\n"
     ).encode()

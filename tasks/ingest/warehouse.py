@@ -2,10 +2,13 @@
 
 One file per source and day means concurrent ingests never write the same
 object, and re-ingesting an archive replaces exactly its own rows. Duplicates
-across archives are resolved on read (first `source_file` in name order wins),
-so every reader sees each (platform, mention_id) once and the choice is
-deterministic. Ids are unique only within a platform: the same id on twitter
-and facebook is two mentions.
+across archives are resolved on read, wherever their copies' created days
+fall: the copy from the archive collected last wins (its `dt=` partition, then
+the later key in name order, `precedence`: a re-delivery or correction
+replaces what came before), so every reader sees each (platform, mention_id)
+once, on one day, and the choice does not depend on which run read it. Ids
+are unique only within a platform: the same id on twitter and facebook is two
+mentions.
 """
 
 from __future__ import annotations
@@ -63,6 +66,17 @@ def _id_order(ids: pl.Expr) -> pl.Expr:
     """Ids ordered by length, then text: numeric ids (tweet ids of any length) in number order, so an
     archive's range stays narrow where text order would put "999843" above "1000040"."""
     return ids.str.len_bytes().cast(pl.String).str.zfill(6) + ids
+
+
+def id_rank(mention_id: str) -> str:
+    """`_id_order` of one id, for comparing id ranges without a frame."""
+    return f"{len(mention_id.encode()):06d}{mention_id}"
+
+
+def precedence(source_file: pl.Expr) -> pl.Expr:
+    """The rank of an archive among those holding copies of one mention: the highest wins. Its
+    collection day (the `dt=` partition) first, then its key: the archive collected last wins."""
+    return source_file.str.extract(r"dt=(\d{4}-\d{2}-\d{2})/").fill_null("") + "|" + source_file
 
 
 def id_range(posts: pl.DataFrame) -> list[str]:
@@ -141,34 +155,91 @@ def _key_hash() -> pl.Expr:
     return pl.col("mention_id").hash() ^ pl.col("platform").hash(seed=1)
 
 
-def load_window(storage: Storage, start: date, end: date, part_hook: PartHook | None = None) -> pl.DataFrame:
-    """All mentions created in [start, end], each (platform, mention_id) once.
+_KEY = ["platform", "mention_id"]
+
+
+def _rival_copies(storage: Storage, rivals: list[IngestRecord], start: date, end: date, keys: pl.DataFrame):
+    """(platform, mention_id, source_file) of the copies of `keys` that `rivals` hold on days outside
+    [start, end] (ids only: a part's other columns are not read)."""
+    found = [pl.DataFrame(schema={"platform": pl.String, "mention_id": pl.String, "source_file": pl.String})]
+    for record in rivals:
+        slug = layout.source_slug(record.key)
+        for day in sorted(d for d in record.days if not start.isoformat() <= d <= end.isoformat()):
+            key = layout.warehouse_part(date.fromisoformat(day), slug)
+            if storage.exists(key):
+                part = parquet_frame(storage.read(key), columns=[*_KEY, "source_file"])
+                found.append(part.cast(pl.String).join(keys, on=_KEY, how="semi"))
+    return pl.concat(found)
+
+
+def copy_conflicts(storage: Storage, start: date, end: date, rivals: list[IngestRecord] | None = None) -> pl.DataFrame:
+    """Mentions created in [start, end] that several archives hold: (platform, mention_id, kept, dropped)
+    with the archive whose copy counts and one each it replaced, in key order (ids only are read)."""
+    parts = [
+        parquet_frame(storage.read(k), columns=[*_KEY, "source_file"]).cast(pl.String)
+        for day in _days(start, end)
+        for k in storage.keys(layout.warehouse_day(day))
+        if k.endswith(".parquet")
+    ]
+    schema = {"platform": pl.String, "mention_id": pl.String, "source_file": pl.String}
+    inside = pl.concat([pl.DataFrame(schema=schema), *parts])
+    copies = pl.concat([inside, _rival_copies(storage, rivals or [], start, end, inside.select(_KEY).unique())])
+    ranked = copies.unique().with_columns(precedence(pl.col("source_file")).alias("_rank"))
+    kept = ranked.sort("_rank", descending=True).unique(_KEY, keep="first").select(*_KEY, kept="source_file")
+    return (
+        ranked.join(kept, on=_KEY)
+        .filter(pl.col("source_file") != pl.col("kept"))
+        .select(*_KEY, "kept", dropped="source_file")
+        .sort(*_KEY, "dropped")
+    )
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def load_window(
+    storage: Storage,
+    start: date,
+    end: date,
+    part_hook: PartHook | None = None,
+    rivals: list[IngestRecord] | None = None,
+) -> pl.DataFrame:
+    """All mentions created in [start, end], each (platform, mention_id) once: the copy `precedence`
+    ranks highest, which may be a copy `rivals` (archives with rows outside the window whose ids
+    may overlap its own) hold on another day, and then the mention is not in this window at all.
 
     `part_hook` may add columns to each part before the parts are merged (tasks/sps/stance_store.py
     adds each customer mention's stored stance)."""
     parts = []
-    day = start
-    while day <= end:
+    for day in _days(start, end):
         for key in storage.keys(layout.warehouse_day(day)):
             if key.endswith(".parquet"):
                 data = storage.read(key)
                 part = parquet_frame(data, schema=MENTION_SCHEMA)
                 parts.append(part_hook(key, data, part) if part_hook else part)
-        day += timedelta(days=1)
     if not parts:
         return pl.DataFrame(schema=MENTION_SCHEMA)
     whole = pl.concat(parts, how="diagonal")
     del parts
-    if not whole.select(_key_hash().is_duplicated().any()).item():
+    outside = _rival_copies(storage, rivals or [], start, end, whole.select(_KEY).unique()) if rivals else None
+    if (outside is None or outside.is_empty()) and not whole.select(_key_hash().is_duplicated().any()).item():
         # no mention in two archives (the usual case): nothing to choose; one contiguous copy (what
         # reads it next joins and sorts it), not the sort of every key that chose among duplicates
         return whole.rechunk()
-    # the first source in name order wins; sorting the keys alone and gathering once holds one copy
-    # of the window's text, not two (sort, then unique)
+    # the highest precedence wins; ranking the keys alone and gathering once holds one copy of the
+    # window's text, not two (sort, then unique); a copy outside the window has no row here
+    ranked = pl.concat(
+        [
+            whole.select(*_KEY, "source_file").with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64)),
+            *([outside.with_columns(pl.lit(None, pl.Int64).alias("_row"))] if outside is not None else []),
+        ],
+        how="diagonal",
+    )
     first = (
-        whole.select("platform", "mention_id", "source_file")
-        .with_row_index("_row")
-        .sort("platform", "mention_id", "source_file")
-        .unique(["platform", "mention_id"], keep="first", maintain_order=True)
+        ranked.sort(precedence(pl.col("source_file")), descending=True)
+        .unique(_KEY, keep="first")
+        .drop_nulls("_row")
+        .sort("_row")
     )
     return whole[first["_row"]]

@@ -43,6 +43,17 @@ def measure_cost(records: Iterable[IngestRecord], period: Period, horizon_s: flo
     return rows_read(records, period, horizon_s) * factor
 
 
-def ingest_cost(size: int) -> int:
-    """Estimated peak bytes of ingesting an archive object of `size` bytes."""
-    return size * INGEST_BYTES_PER_BYTE
+#: The most bytes one byte of gzip can inflate to (deflate's limit is about 1032:1).
+GZIP_MAX_RATIO = 1032
+
+
+def ingest_cost(size: int, key: str, max_inflated: int) -> int:
+    """Estimated peak bytes of ingesting the archive object `key` of `size` bytes.
+
+    A gzip object is read as the text it inflates to, which its size does not bound: a
+    2 MiB bomb inflates to `max_inflated` (the policy's max_decompressed_bytes) before it is
+    stopped, so it costs what that much text costs, plus its own bytes. Counting 12x its
+    compressed size let four bombs run side by side at several times the budget."""
+    if not key.lower().endswith(".gz"):
+        return size * INGEST_BYTES_PER_BYTE
+    return size + min(max_inflated, size * GZIP_MAX_RATIO) * INGEST_BYTES_PER_BYTE

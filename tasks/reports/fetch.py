@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from tasks.reports.files import defuse_csv_cells
 from tasks.reports.periods import Period
 from tasks.reports.publish import file_digests
 from tasks.storage import layout
@@ -197,22 +198,35 @@ _TABLES = (".parquet", ".csv")
 
 
 def _brands(tables: dict[str, bytes]) -> set[str]:
-    """Every brand of the report, from its metrics table (parquet or csv: whichever was fetched)."""
+    """Every brand of the report as it is named (a handle, not its CSV spelling), from its metrics
+    table (parquet or csv: whichever was fetched)."""
     name = next(n for n in tables if n.startswith("metrics."))
     data = tables[name]
     if name.endswith(".parquet"):
-        brands = parquet_frame(data, columns=["brand"])
-    else:
-        brands = pl.read_csv(io.BytesIO(data), columns=["brand"], infer_schema=False)
-    return set(brands["brand"].drop_nulls().to_list())
+        return set(parquet_frame(data, columns=["brand"])["brand"].drop_nulls().to_list())
+    spelled = pl.read_csv(io.BytesIO(data), columns=["brand"], infer_schema=False)["brand"].drop_nulls()
+    return {_handle_of(b) for b in spelled.to_list()}
+
+
+def _csv_spelling(brand: str) -> str:
+    """How a CSV writes this brand: a handle starting like a formula (`=`, `+`, `-`, `@`) defused."""
+    return defuse_csv_cells(pl.DataFrame({"brand": [brand]}))["brand"][0]
+
+
+def _handle_of(spelled: str) -> str:
+    """The handle a CSV cell spells: the quote defusing put before a formula-like handle taken off."""
+    bare = spelled[1:]
+    return bare if spelled.startswith("'") and bare and _csv_spelling(bare) == spelled else spelled
 
 
 def _only_brand(data: bytes, name: str, brand: str) -> bytes:
+    """One table cut to `brand` (a handle): matched as the table spells it, every format alike."""
     buffer = io.BytesIO()
     if name.endswith(".parquet"):
         parquet_frame(data).filter(pl.col("brand") == brand).write_parquet(buffer)
     else:
-        pl.read_csv(io.BytesIO(data), infer_schema=False).filter(pl.col("brand") == brand).write_csv(buffer)
+        table = pl.read_csv(io.BytesIO(data), infer_schema=False)
+        table.filter(pl.col("brand") == _csv_spelling(brand)).write_csv(buffer)
     return buffer.getvalue()
 
 

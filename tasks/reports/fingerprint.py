@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from tasks.ingest.archive import IngestRecord
 from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.ingest.warehouse import id_rank
 from tasks.version import code_version
 
 
@@ -26,6 +27,29 @@ def window_records(records: list[IngestRecord], start: date, end: date) -> list[
     first, last = start.isoformat(), end.isoformat()
     chosen = [r for r in records if not r.rejected and any(first <= d <= last for d in r.days)]
     return sorted(chosen, key=lambda r: r.key)
+
+
+def rivals(records: list[IngestRecord], of: list[IngestRecord]) -> list[IngestRecord]:
+    """Archives other than `of` that may hold another copy of one of their mentions: on the same
+    platform, with an id range (`IngestRecord.mention_ids`) overlapping one of theirs. Which copy
+    counts is decided on read (tasks/ingest/warehouse.py, `precedence`); these are the archives
+    whose change can move a mention into or out of `of`'s days."""
+    own = {r.key for r in of}
+    ranges = [(r.platform, id_rank(r.mention_ids[0]), id_rank(r.mention_ids[1])) for r in of if r.mention_ids]
+    return sorted(
+        (
+            r
+            for r in records
+            if r.key not in own
+            and not r.rejected
+            and r.mention_ids
+            and any(
+                r.platform == platform and id_rank(r.mention_ids[0]) <= high and low <= id_rank(r.mention_ids[1])
+                for platform, low, high in ranges
+            )
+        ),
+        key=lambda r: r.key,
+    )
 
 
 def day_fingerprint(

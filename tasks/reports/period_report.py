@@ -21,8 +21,9 @@ from tasks.metrics.alerts import Alert, category_spikes, detractor_spikes, viral
 from tasks.metrics.definitions import watermark_after
 from tasks.registry import load_registry
 from tasks.reports import measure_store
+from tasks.reports.blocks import DayBlocked, stored_blocks
 from tasks.reports.files import day_files
-from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, window_records
+from tasks.reports.fingerprint import day_fingerprint, page_fingerprint, rivals, window_records
 from tasks.reports.headline import headline
 from tasks.reports.manifest import build_manifest
 from tasks.reports.measure import (
@@ -37,7 +38,7 @@ from tasks.reports.measure import (
     window_for,
 )
 from tasks.reports.periods import Period, period_of
-from tasks.reports.publish import publish_report, read_manifest
+from tasks.reports.publish import publish_report, read_manifest, withdraw_report
 from tasks.reports.validation_summary import day_validation
 from tasks.settings import Settings
 from tasks.sps.stance_store import with_stored_stances
@@ -68,6 +69,8 @@ def publish_period_report(
     daily = period.kind == "daily"
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
         inputs = ReportInputs(storage, config, watermark)
+        if blocks := stored_blocks(storage, inputs.records, period.start, period.end):
+            raise DayBlocked(f"{period.kind}/{period.label}", blocks)
         records, own = inputs.of(period)
         read = inputs.day_prints(measure_store.days_read(period, inputs.horizon_s))
         fingerprint = page_fingerprint(own, read)
@@ -92,7 +95,12 @@ def publish_period_report(
         head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
         alerts = _alerts(measure) if daily else []
         validation = day_validation(
-            storage, measure, records, _deliveries_of(storage, records), load_policy(config.policy_file)
+            storage,
+            measure,
+            records,
+            _deliveries_of(storage, records),
+            load_policy(config.policy_file),
+            rivals(inputs.records, records),
         )
         rows = {
             "inbound": measure.inbound_total,
@@ -113,6 +121,8 @@ def publish_period_report(
             run_id=run_id,
             generated_at=datetime.now(UTC),
         )
+        if daily:  # gone before the manifest comes: the two never sit side by side
+            storage.delete(layout.failed_marker(period.start))
         outcome = publish_report(
             storage,
             period.folder,
@@ -120,8 +130,6 @@ def publish_period_report(
             manifest,
             latest_day=period.start if daily else None,
         )
-        if daily:
-            storage.delete(layout.failed_marker(period.start))
     return _outcome(period, outcome, rows, [a.as_json() for a in alerts])
 
 
@@ -181,7 +189,7 @@ class ReportInputs:
         records = window_records(self.records, start, end)
         final = period_status(period, self.horizon_s, self.watermark, self.registry) == "final"
         fingerprint = day_fingerprint(
-            records,
+            records + rivals(self.records, records),  # another copy of a mention may win elsewhere
             settings_fingerprint=self.config.fingerprint(),
             watermark=None if final else self.watermark,
             brand_index=[r for r in self.brand_index if min(r.days, default="~") <= end.isoformat()],
@@ -189,7 +197,9 @@ class ReportInputs:
         return records, fingerprint
 
     def measure(self, period: Period) -> PeriodMeasure:
-        window = load_window(self.storage, *window_for(period, self.horizon_s), with_stored_stances(self.storage))
+        start, end = window_for(period, self.horizon_s)
+        others = rivals(self.records, window_records(self.records, start, end))
+        window = load_window(self.storage, start, end, with_stored_stances(self.storage), others)
         return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
 
     def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:
@@ -277,6 +287,8 @@ def clear_failed(storage: Storage, days: list[date]) -> None:
 
 
 def mark_failed(storage: Storage, day: date, reasons: list[str], data_docs: list[str]) -> None:
-    """Say beside the report why this day's newest inputs were not published."""
+    """Say in the day's folder why it is not published; a report published before its day was
+    blocked is taken down first (FAILED.json and a manifest never sit side by side)."""
+    withdraw_report(storage, day)
     body = {"date": day.isoformat(), "reasons": reasons, "data_docs": sorted(set(data_docs))}
     storage.write(layout.failed_marker(day), json.dumps(body, indent=2).encode())

@@ -55,6 +55,24 @@ def publish_report(
     return "published"
 
 
+def withdraw_report(storage: Storage, day: date) -> None:
+    """Take a day's report down (its day is blocked now: a rejected archive holds its rows): the
+    manifest goes, so its folder reads as incomplete, and latest.json moves back to the newest
+    day still complete, never to this one."""
+    folder = layout.report_folder(day)
+    if not storage.exists(folder + layout.MANIFEST):
+        return
+    _withdraw_latest(storage, folder)
+    storage.delete(folder + layout.MANIFEST)
+    complete = [
+        d
+        for k in storage.keys(layout.DAILY_REPORTS)
+        if k.endswith("/" + layout.MANIFEST) and (d := layout.partition_day(k)) is not None
+    ]
+    if complete and not storage.exists(layout.LATEST):
+        _advance_latest(storage, max(complete))
+
+
 def _provenance(manifest: dict) -> dict:
     keys = ("input_fingerprint", "inputs", "code_version", "settings_fingerprint", "watermark")
     return {k: manifest[k] for k in keys if k in manifest}

@@ -14,6 +14,7 @@ import polars as pl
 from tasks.ingest.archive import IngestRecord
 from tasks.ingest.policy import Policy
 from tasks.ingest.validation import load_suite, suite_rules
+from tasks.ingest.warehouse import copy_conflicts
 from tasks.masking import example_value
 from tasks.reports.measure import PeriodMeasure
 from tasks.storage import layout
@@ -105,9 +106,16 @@ def data_warnings(deliveries: list[dict]) -> list[str]:
 
 
 def day_validation(
-    storage: Storage, measure: PeriodMeasure, records: list[IngestRecord], deliveries: list[dict], policy: Policy
+    storage: Storage,
+    measure: PeriodMeasure,
+    records: list[IngestRecord],
+    deliveries: list[dict],
+    policy: Policy,
+    rivals: list[IngestRecord],
 ) -> dict:
-    """The whole validation.json for one report day."""
+    """The whole validation.json for one report day (`rivals`: archives elsewhere that may hold
+    other copies of its mentions, tasks/reports/fingerprint.py)."""
+    conflicts = copy_conflicts(storage, measure.period.start, measure.period.end, rivals)
 
     def in_period(collected: str) -> bool:
         return measure.period.start.isoformat() <= collected <= measure.period.end.isoformat()
@@ -126,4 +134,6 @@ def day_validation(
         ],
         "response_before_mention": measure.anomalies.to_dicts(),
         "unattributed_inbound": measure.unattributed,
+        # one mention in several archives: the copy of the archive collected last counts, once
+        "duplicates_across_archives": conflicts.to_dicts(),
     }

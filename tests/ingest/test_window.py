@@ -21,7 +21,8 @@ def _rows(window: pl.DataFrame) -> list[tuple[str, str, str]]:
     return sorted(window.select("mention_id", "text", "source_file").rows())
 
 
-def test_a_mention_two_archives_deliver_is_read_once_from_the_first_in_name_order(tmp_path):
+def test_a_mention_two_archives_deliver_is_read_once_from_the_later_in_name_order(tmp_path):
+    """Issue 29, D3: the archive collected last wins, then the later key (before: the first by name)."""
     store = open_storage(str(tmp_path))
     write_parts(
         store,
@@ -31,7 +32,7 @@ def test_a_mention_two_archives_deliver_is_read_once_from_the_first_in_name_orde
     write_parts(
         store, "a", _from("a.csv", post("1", "e", "2017-10-31 09:00", "y"), post("2", "c", "2017-10-31 10:00", "first"))
     )
-    assert _rows(load_window(store, DAY, DAY)) == [("1", "y", "a.csv"), ("2", "first", "a.csv"), ("3", "x", "b.csv")]
+    assert _rows(load_window(store, DAY, DAY)) == [("1", "y", "a.csv"), ("2", "edited", "b.csv"), ("3", "x", "b.csv")]
 
 
 def test_the_same_id_on_two_platforms_is_two_mentions(tmp_path):

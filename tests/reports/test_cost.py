@@ -47,4 +47,6 @@ def test_a_week_reads_its_days_and_those_past_it_it_is_summed_from():
 
 
 def test_ingest_cost_scales_with_the_object():
-    assert ingest_cost(1_000) == 1_000 * INGEST_BYTES_PER_BYTE == 12_000
+    assert (
+        ingest_cost(1_000, "archives/twitter/dt=2017-10-01/a.csv", 1 << 30) == 1_000 * INGEST_BYTES_PER_BYTE == 12_000
+    )
