@@ -20,7 +20,7 @@ from importlib import resources
 import polars as pl
 
 from tasks.masking import mask_pii
-from tasks.metrics.urgent import URGENT
+from tasks.metrics.urgent import is_urgent
 
 SEVERITIES = ("urgent", "major", "minor", "none")
 MAJOR = ("account_security", "outage", "billing_payment", "refund_return")
@@ -94,7 +94,7 @@ def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         category = pl.when(pl.col("brand") == brand).then(_first_match(taxonomy.of(brand))).otherwise(category)
     text = pl.col("text").fill_null("")
     severity = (
-        pl.when(text.str.contains(URGENT))
+        pl.when(is_urgent(text))
         .then(pl.lit("urgent"))
         .when(pl.col("category").is_in(MAJOR) & (pl.col("stance") <= 0))
         .then(pl.lit("major"))

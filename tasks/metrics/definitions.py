@@ -14,7 +14,8 @@ import polars as pl
 import polars.selectors as cs
 
 from tasks.metrics.answered import answered_within
-from tasks.metrics.care import OFFLINE, care_metrics
+from tasks.metrics.care import CHANNEL_COUNTS, care_metrics
+from tasks.metrics.channels import reply_channel
 from tasks.metrics.survival import km_first_response
 
 FACT_COLUMNS = [
@@ -30,6 +31,7 @@ FACT_COLUMNS = [
     "first_response_at",
     "frt_s",
     "first_response_text",
+    "first_response_channel",
     "first_response_offline",
 ]
 
@@ -71,8 +73,9 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(
             pl.col("created_at").dt.date().alias("date"),
             ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
-            pl.col("first_response_text").str.contains(OFFLINE).fill_null(False).alias("first_response_offline"),
+            reply_channel(pl.col("first_response_text")).cast(pl.String).alias("first_response_channel"),
         )
+        .with_columns(pl.col("first_response_channel").is_not_null().alias("first_response_offline"))
         .select(*FACT_COLUMNS, cs.by_name("stance", "stance_from_label", require_all=False))  # when stored
         .sort("created_at", "platform", "mention_id")
     )
@@ -152,6 +155,7 @@ def daily_metrics(
             "km_answered_horizon",
             "taken_offline",
             "taken_offline_rate",
+            *CHANNEL_COUNTS,
             "praise_inbound",
             "praise_response_rate",
             "complaint_inbound",

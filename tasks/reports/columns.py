@@ -20,6 +20,23 @@ class Column:
     definition: str
 
 
+def _channel_columns() -> list[Column]:
+    """taken_offline split by the channel the first response names (tasks/metrics/channels.py); they sum to it."""
+    what = {
+        "dm": "a direct/private message",
+        "email": "e-mail",
+        "phone": "a phone call or number",
+        "chat": "a live chat",
+        "form": "a web form, ticket, case or contact page link",
+        "store": "a store, branch, desk or other in-person visit",
+        "other_company": "another company's support (the bank, the seller, the maker, ...)",
+    }
+    return [
+        Column(f"taken_offline_{channel}", pl.Int64(), "mentions", f"Of taken_offline, those sent to {text}.")
+        for channel, text in what.items()
+    ]
+
+
 def _peer_columns() -> list[Column]:
     """Peer percentiles (tasks/metrics/benchmarks.py): among all brands, then within the registry's industry."""
     measured = {
@@ -127,9 +144,14 @@ CARE_METRICS = [
         "taken_offline",
         pl.Int64(),
         "mentions",
-        "Answered mentions whose first response sends the customer to another channel (DM, phone, e-mail, a web form).",
+        (
+            "Answered mentions whose first response sends the customer to another channel: a DM, e-mail, phone, "
+            "live chat, a web form or ticket, a store or desk, another company's support (a help-article link "
+            "that answers is not a move)."
+        ),
     ),
     Column("taken_offline_rate", pl.Float64(), "share 0–1", "taken_offline / responded (null when none answered)."),
+    *_channel_columns(),
     Column(
         "praise_inbound",
         pl.Int64(),

@@ -68,3 +68,36 @@ def _hits(patterns: list[str]) -> pl.Expr:
 def classify_stance() -> pl.Expr:
     """Stance of the `text` column: sign of promoter cues minus detractor cues."""
     return (_hits(_PROMOTER) - _hits(_DETRACTOR)).sign().fill_null(0).cast(pl.Int8)
+
+
+#: Complaints that use no negative word: something expected did not happen, broke, went wrong or
+#: keeps going wrong ("still no refund", "on hold since 9am", "3rd time I ask", "my order never came").
+COMPLAINT_CUES = [
+    r"\bstill (?:no|not|nothing|waiting|haven'?t|hasn'?t|can'?t|cannot|doesn'?t|don'?t|isn'?t|won'?t|didn'?t)\b",
+    r"\bnever (?:came|arrived|received|got|showed|turned up|delivered|heard|responded|replied|answered|sent)\b",
+    r"\b(?:hasn'?t|haven'?t|has not|have not|didn'?t|did not) (?:arrived?|come|turned up|received?|heard|"
+    r"got(?:ten)?|get|been (?:delivered|refunded|resolved|fixed|credited|processed))\b",
+    r"\bon hold\b|\bwait(?:ing|ed) (?:for |since |over |almost |nearly )*(?:an? |\d+ ?)"
+    r"(?:hours?|hrs?|days?|weeks?|months?)\b",
+    r"\bwait(?:ing|ed)? since \d",
+    r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|several|multiple|\d+) times?\b(?: \w+){0,3} (?:i|we)\b",
+    r"\b(?:not|isn'?t|aren'?t|wasn'?t|won'?t|doesn'?t|don'?t|didn'?t|can'?t|cannot|"
+    r"can not|couldn'?t|unable to|not able to|no longer|stopped|keeps?|fails? to|failed to)(?: \w+){0,3} "
+    r"(?:work|working|load|loading|open|opening|connect|connecting|show|showing|read|reading|access|log ?in|"
+    r"sign ?in|play|playing|charge|charging|sync|syncing|download|install|update|arrive|deliver|respond|"
+    r"recogni[sz]e|crash\w*|freez\w*|drop\w*)\b",
+    r"\b(?:getting|get|got|gives?|giving|shows?|showing|says?|keep getting) (?:me )?(?:an? |the |this |same )?error\b",
+    r"\bno (?:response|reply|answer|update|refund|one (?:has|is|will|can)|help|service|internet|signal|power)\b",
+    r"\b(?:charged|billed|deducted|debited|overcharged)\b",
+    r"\b(?:wrong|missing) (?:\w+ )?(?:order|item|size|address|product|charge|amount|bag|food|delivery|parcel|package|"
+    r"parts?|items|refund|money|payment)s?\b|\blost (?:my|our) (?:bag|luggage|suitcase|parcel|package|order)s?\b",
+    r"\b(?:damaged|cracked|expired|stale|mouldy|moldy|deactivated|disappeared|declined|suspended|locked out|"
+    r"crash(?:es|ed|ing)|freez(?:es|ing)|glitch(?:es|ing|y)|buggy)\b",
+]
+
+
+def complaint_cues(text: pl.Expr) -> pl.Expr:
+    """Whether a post complains without negative words (never null): the stance model reads it
+    as a detractor when it would otherwise call it neutral."""
+    lowered = text.fill_null("").str.to_lowercase().str.replace_all("’", "'", literal=True)
+    return pl.any_horizontal([lowered.str.contains(p) for p in COMPLAINT_CUES]).alias("complaint")

@@ -20,6 +20,7 @@ from importlib import resources
 import polars as pl
 
 from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.sps.lexicon import COMPLAINT_CUES
 from tasks.sps.score import with_stance
 from tasks.storage import layout
 from tasks.storage.backends import Storage
@@ -31,9 +32,10 @@ COLUMNS = ["stance", "stance_from_label"]
 
 @cache
 def model_version() -> str:
-    """The shipped weights' content hash: a retrained model never reads an older model's stances."""
+    """The shipped weights' and complaint cues' content hash: a retrained model (or a changed reading of
+    complaints) never reads an older model's stances."""
     weights = (resources.files("tasks.sps") / "models" / "stance.parquet").read_bytes()
-    return hashlib.sha256(weights).hexdigest()[:12]
+    return hashlib.sha256(weights + "\n".join(COMPLAINT_CUES).encode()).hexdigest()[:12]
 
 
 def stance_key(part_key: str, data: bytes) -> str:

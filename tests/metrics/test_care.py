@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from tasks.metrics.attribution import attribute
-from tasks.metrics.care import OFFLINE
+from tasks.metrics.channels import reply_channel
 from tasks.metrics.definitions import daily_metrics, mention_facts
 from tests.frames import at, frame, post
 
@@ -22,7 +22,8 @@ def test_care_metrics_match_the_hand_count():
     m4 negative, answered "Please call us on 0800 …"      → taken offline
     m5 negative, unanswered
     m6 neutral,  answered "It is on its way."             → in public
-    responded 4; taken offline 2 → 2/4; praise 2, 1 answered → 1/2; complaints 3, 2 answered → 2/3.
+    responded 4; taken offline 2 → 2/4 (1 by DM, 1 by phone, 0 by the other five channels);
+    praise 2, 1 answered → 1/2; complaints 3, 2 answered → 2/3.
     """
     day = frame(
         post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp thanks", sentiment="positive"),
@@ -43,6 +44,11 @@ def test_care_metrics_match_the_hand_count():
     ).row(0, named=True)
     assert row["responded"] == 4
     assert (row["taken_offline"], row["taken_offline_rate"]) == (2, pytest.approx(0.5))
+    per_channel = {
+        c: row[f"taken_offline_{c}"] for c in ("dm", "email", "phone", "chat", "form", "store", "other_company")
+    }
+    assert per_channel == {"dm": 1, "email": 0, "phone": 1, "chat": 0, "form": 0, "store": 0, "other_company": 0}
+    assert facts.sort("mention_id")["first_response_channel"].to_list() == [None, None, "dm", "phone", None, None]
     assert (row["praise_inbound"], row["praise_response_rate"]) == (2, pytest.approx(1 / 2))
     assert (row["complaint_inbound"], row["complaint_response_rate"]) == (3, pytest.approx(2 / 3))
     # only the first response counts: m3's later public answer does not undo the DM
@@ -63,7 +69,7 @@ def test_with_nothing_answered_the_offline_rate_is_null_not_nan():
         .row(0, named=True)
     )
     assert (row["brand"], row["inbound"], row["responded"]) == (ACME, 1, 0)
-    assert (row["taken_offline"], row["taken_offline_rate"]) == (0, None)
+    assert (row["taken_offline"], row["taken_offline_rate"], row["taken_offline_dm"]) == (0, None, 0)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +83,7 @@ def test_with_nothing_answered_the_offline_rate_is_null_not_nan():
     ],
 )
 def test_replies_that_move_the_customer_elsewhere_are_offline(reply):
-    assert pl.select(pl.lit(reply).str.contains(OFFLINE)).item()
+    assert pl.select(reply_channel(pl.lit(reply))).item() is not None
 
 
 @pytest.mark.parametrize(
@@ -90,4 +96,4 @@ def test_replies_that_move_the_customer_elsewhere_are_offline(reply):
     ],
 )
 def test_answers_in_public_are_not_offline(reply):
-    assert not pl.select(pl.lit(reply).str.contains(OFFLINE)).item()
+    assert pl.select(reply_channel(pl.lit(reply))).item() is None

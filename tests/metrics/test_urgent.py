@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from tasks.masking import mask_pii
-from tasks.metrics.urgent import urgent_unanswered
+from tasks.metrics.urgent import is_urgent, urgent_unanswered
 from tests.frames import at
 
 
@@ -56,3 +56,87 @@ def test_only_unanswered_urgent_mentions_are_listed_oldest_first():
         ("b", 15.0, "app is down again"),
         ("a", 14.0, "my account was hacked, mail me [email]"),
     ]
+
+
+def _urgent(text: str | None) -> bool:
+    return pl.select(is_urgent(pl.lit(text, dtype=pl.String))).item()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # security: an account taken over
+        "@MicrosoftHelps I need assistance in getting my account back. I have been hacked",
+        "@SpotifyCares my account is like hijacked with an app/device that I don't even know",
+        "someone logged into my account and changed the email",
+        # money: fraud, charges the customer did not make
+        "my debit card is being charged fraudulently from another Uber account",
+        "My wife account got charged w 2 uber eats orders we never placed",
+        "Money was taken from my debit card for services I've never even used",
+        "there are 3 unauthorised transactions on my card",
+        # a vital service out
+        "@CoxHelp hello, curious when the outage is expected to be resolved",
+        "still no internet going on 15 hours",
+        "my residential internet service has been down all day",
+        "Could have died eating a pie. Nearly choked on piece of glass.",
+        "the driver hit the car in front of him. Strained the muscles in my lower back",
+        # safety
+        "I was just assaulted by an Amazon delivery person.",
+        "Running late af with dangerous driver.",
+        "gave me food poisoning",
+        "not suitable for people with nut allergies! I nearly died.",
+        "my phone caught fire while charging",
+        "there is a gas leak at the station",
+    ],
+)
+def test_safety_security_or_money_at_risk_now_is_urgent(text):
+    assert _urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the word-sense traps of issue 28
+        "@AmericanAir fire the captain of flight 123, he was rude",
+        "my Kindle Fire won't charge",
+        "can I book the emergency exit row?",
+        "paid extra for emergency exit seats and got a middle seat",
+        "the crew was killing it today",
+        "this new burrito is fire 🔥",
+        "your staff are so down to earth",
+        "I'm dying 😂😂 best ad ever",
+        "you guys are on fire today",
+        "my Fire TV Stick keeps buffering",
+        # complaints that are not fraud, outages or injuries
+        "No disclosure that I would be charged for bags. This is fraud.",
+        "Damn Wells Fargo fraud protection stopped me from getting a size 12 yeezy",
+        "the bid comes back as fraudulent and i have to repost",
+        "It's like an assault on your eyes!",
+        "my iPhone has screen bleeding issues",
+        "Tried power down and hard reset. No luck.",
+        "my account was locked as soon as I tried to login",  # access, not a takeover
+        "the zero down deal is gone",
+        "I'm in danger of missing my connection",
+        "NO SERVICE - AGAIN!!! EMERGENCY CALLS ONLY?!?!",  # a phone without signal: a complaint, not a danger
+        "I am 8 days without cell service because my phone is locked",
+    ],
+)
+def test_word_sense_traps_and_plain_complaints_are_not_urgent(text):
+    assert not _urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text", [None, "", "   ", "https://t.co/Ax7W1Dx3Y9", "🔥🔥🔥", "😡😡", "necesito ayuda urgente"]
+)
+def test_bad_input_is_not_urgent_and_never_null(text):
+    """Empty, null, only a link, only emoji (even 🔥), another language: False, not null, no error."""
+    assert _urgent(text) is False
+
+
+def test_is_urgent_reads_a_column_row_by_row():
+    """Three mentions → hacked (urgent), Kindle Fire (trap), null text (not urgent): [True, False, False]."""
+    got = pl.DataFrame({"text": ["I was hacked", "Kindle Fire is slow", None]}, schema={"text": pl.String}).select(
+        is_urgent(pl.col("text"))
+    )
+    assert got.schema == pl.Schema({"urgent": pl.Boolean})
+    assert got["urgent"].to_list() == [True, False, False]

@@ -1,0 +1,163 @@
+"""Where a brand's reply sends the customer: the channel of a "taken offline" move.
+
+Care teams move a public complaint elsewhere (the "horseshoe"): to a DM, an
+e-mail, a phone call, a live chat, a web form or ticket, a visit to a store or
+desk, or another company's support. The reply names the channel in a few
+habitual phrasings, read here from real replies: "send us a DM", "give us a
+call", "chat with us", "please reach us here: <link>", "contact the seller".
+A link that answers the question itself ("try the steps here: <link>") is
+self-service, not a move, so a bare link counts only after words that ask the
+customer to get in touch through it.
+
+When a reply names several channels, the first of `CHANNELS` wins: a DM is the
+most specific move, a link to a contact page the least.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+#: Every channel a reply can move the customer to, in precedence order.
+CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
+
+_US = r"(?:us|me|our (?:\w+ )?(?:team|experts?|specialists?|folks|colleagues|agents?|department))"
+_LINK = r"(?:https?://|\blink\b|\burl\b|\bwebsite\b|\bweb ?page\b|\bonline\b)"
+_PLACE = (
+    r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
+    r"|genius bar|ticket (?:office|counter|desk)|check-?in (?:desk|counter)"
+    r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station)s?"
+)
+_PARTY = (
+    r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
+    r"|publisher|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer|travel agent"
+    r"|booking agent|vendor)"
+)
+_COMPANIES = (
+    r"(?:apple|google|microsoft|samsung|sony|nintendo|paypal|visa|mastercard|amazon|netflix|spotify|facebook"
+    r"|steam|blizzard|ubisoft)"
+)
+
+
+def _any(*phrasings: str) -> str:
+    """One case-insensitive pattern matching any of the phrasings."""
+    return r"(?i)(?:" + "|".join(phrasings) + ")"
+
+
+_DM = _any(
+    r"\b(?:dms?|dm'?d|dming|d\.m\.?|pms?|privately|messenger)\b",
+    r"\b(?:direct(?:ly)?|private(?:ly)?) messag\w*",
+    r"\binbox(?:ing)? us\b|\bmessage us\b|\bclick (?:here|the link) to send\b",
+    r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
+    r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
+    r"\bcheck (?:your|ur) (?:messages|inbox)\b",
+)
+_EMAIL = _any(
+    r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
+    r"\b(?:please|kindly|can you|could you|you can) e-?mail\b",
+    r"\b(?:send|drop|shoot|forward) (?:us|me|them) (?:an? )?e-?mail\b",
+    r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to)"
+    r"(?: \w+){0,3} (?:via|by|over|through) e-?mail\b",
+    r"\be-?mail (?:address )?(?:below|above)\b",
+    # "a specialist will follow up with you": the team writes to the customer's address on file
+    r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
+    r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
+    r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
+    r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|uk|in|ie|de|fr|es|au|ca|io)\b",  # an address, not a @handle
+)
+_PHONE = _any(
+    r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
+    r"\b(?:call|ring|phone|dial)(?:ing)? (?:us|me)\b",
+    r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
+    r"(?:team|line|number|desk|department|cent(?:er|re)|office|folks|helpline|hotline)\b",
+    r"\b(?:call|ring|dial)(?:ing)? (?:(?:us )?(?:at|on) )?\+?\d",
+    r"\b(?:ring|call) (?:or chat )?in\b|\bcall ?back\b|\btoll[- ]free\b|\bphone (?:team|support|us)\b",
+    r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
+    r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
+    r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
+    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?number\b",
+)
+_CHAT = _any(
+    r"\bchat (?:with|to) (?:us|me|our|an?|one)\b",
+    r"\b(?:live ?|web ?|online )chat\b",
+    r"\bchat (?:team|support|agents?|service|in|here|at|via|using|online)\b",
+    r"\bstart an? (?:live )?chat\b|\bin-app (?:chat|support|messag\w*)",
+)
+_FORM = _any(
+    r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
+    r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
+    r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
+    r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
+    r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b",
+    r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
+    # "please reach us here: <link>", "contact our team using the link"
+    r"\b(?:reach|contact|connect with|get in touch with|follow up with|write to|talk to|speak (?:to|with)) "
+    r"(?:out )?(?:to )?" + _US + r"\b(?: \w+){0,8}?[ :;,.]*(?:here|at|via|through|using|on|at the|with)?[ :;]*" + _LINK,
+    r"\b(?:reach|contact) (?:out )?(?:to )?" + _US + r" (?:\w+ ){0,3}?(?:here|via|through|using|by clicking)\b",
+    r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
+    r"\b(?:tell|let) (?:us|our team|me) (?:know )?more (?:\w+ ){0,4}?(?:here|at|via)?[ :]*https?://",
+    # "please provide some details here: <link>"
+    r"\b(?:provide|share|send|leave|give|submit|report|enter|add) (?:us )?(?:this |all |your |some |more |the |us )*"
+    r"(?:details?|info(?:rmation)?|feedback|this) (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)"
+    r"\b[ :]*" + _LINK,
+    r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
+    r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
+    r"\blook into this (?:with you|for you|together) (?:here|via)\b",
+    r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
+)
+_STORE = _any(
+    r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
+    r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
+    r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
+    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ )?" + _PLACE,
+    r"\bat (?:your|a|any|one of our) " + _PLACE,
+    r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
+    r"\bairport (?:staff|agent|team|personnel)\b",
+    r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
+    r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
+)
+_OTHER = _any(
+    r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
+    r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
+    r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    r"\b(?:contact|call|reach out to|get in touch with)(?:ing)? " + _COMPANIES + r"\b",
+)
+#: Another company named: "contact Apple Support", "reach out to Blizzard directly" (case kept: a name).
+_OTHER_NAMED = (
+    r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
+    r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
+)
+#: "the App Store", "the Xbox Store": not a shop to visit (read before the store phrasings).
+_ONLINE_STORE = _any(
+    r"\b(?:app|play|xbox|microsoft|playstation|ps|online|web|itunes|windows|steam|nintendo|e|google play)"
+    r"[ -]?(?:store|shop)\b"
+)
+
+_ORDER = (
+    ("dm", _DM),
+    ("email", _EMAIL),
+    ("phone", _PHONE),
+    ("chat", _CHAT),
+    ("form", _FORM),
+    ("store", _STORE),
+    ("other_company", _OTHER),
+)
+
+
+def reply_channel(text: pl.Expr) -> pl.Expr:
+    """The channel a reply moves the customer to (one of CHANNELS), null when it stays public
+    or answers by itself (a help article). Empty or null text: null."""
+    clean = (
+        text.fill_null("")
+        .str.replace_all(r"&amp;", "&")
+        .str.replace_all(r"\s+", " ")
+        .str.replace_all(_ONLINE_STORE, "online-store")  # "the App Store" is not a shop to visit
+    )
+    expr: pl.Expr = pl.lit(None, dtype=pl.String)
+    named_other = clean.str.contains(_OTHER_NAMED)
+    for channel, pattern in reversed(_ORDER):
+        hit = clean.str.contains(pattern)
+        if channel == "other_company":
+            hit = hit | named_other
+        expr = pl.when(hit).then(pl.lit(channel)).otherwise(expr)
+    return expr.alias("channel")

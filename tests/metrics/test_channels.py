@@ -1,0 +1,112 @@
+"""Where a brand's reply sends the customer (tasks/metrics/channels.py), read one reply at a time.
+
+Each case is a real first reply of a care account (twcs sample, development brands) or a
+phrasing the issue names, with the channel a person reading it gives.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tasks.metrics.channels import CHANNELS, reply_channel
+
+
+def _channel(text: str | None) -> str | None:
+    return pl.select(reply_channel(pl.lit(text, dtype=pl.String))).item()
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # DM
+        ("Please send us a DM with your order number and we'll take a look.", "dm"),
+        ("Hi there, please check your DMs, we've replied there.", "dm"),
+        ("Follow us and DM your account number so we can help.", "dm"),
+        ("Could you reach out via private message with your details? ^KM", "dm"),
+        # e-mail
+        ("A member of our team will be following up via email as soon as possible.", "email"),
+        ("It seems a member of our team has reached out to you. Please check your email.", "email"),
+        ("Please drop us an e-mail at help@acme.co.uk with the details.", "email"),
+        # phone
+        ("I suggest that you call 1-800-956-4442 immediately for assistance from a banker. ^HE", "phone"),
+        ("If you would like to contact our support team via phone, please give us a call: 1-866-216-1072.", "phone"),
+        ("You'd need to contact our Aftersales team on 0344 556 5650 from 8am ^CB", "phone"),
+        ("Please ring us and we'll sort it.", "phone"),
+        ("Please reach us by phone or chat here: https://t.co/hApLpMlfHN ^AG", "phone"),  # phone before chat
+        # live chat
+        ("We'd recommend reaching out to the chat team here: https://t.co/UrUi80i54l ^JA", "chat"),
+        ("Please chat with us so we can look at your account.", "chat"),
+        # web form, ticket, contact page
+        ("That doesn't sound right. Please tell us more here: https://t.co/Ax7W1Dx3Y9 -Becky", "form"),
+        ("I'm sorry it hasn't arrived! Please reach us here: https://t.co/e6dQwzp386, so we can look.", "form"),
+        ("Here to help! Contact us here; https://t.co/lu151EysvX so we can take a closer look.", "form"),
+        ("Please submit a request and our engineers will reply.", "form"),
+        ("If the issue is urgent we recommend filing a support case here: https://t.co/ZyL8ggYqRm", "form"),
+        ("You can open a case here: https://t.co/xlN11csEfc to get the ball rolling! ^BB", "form"),
+        ("Rest assured we will have a specialist follow up with you.", "email"),  # the address on file
+        ("Please provide some details here: https://t.co/KctVgMFvbp (1/2)", "form"),
+        ("Please fill out this form and we'll be in touch.", "form"),
+        # a visit
+        ("I advise going into store and speaking with one of my colleagues. Robbie", "store"),
+        ("Our team will need to assess the damage in person, please see an agent for assistance.", "store"),
+        ("Can you return the Cake Tin with your receipt to the store, my colleagues will assist.", "store"),
+        ("We request you to visit My Idea store for duplicate sim.", "store"),
+        # another company's support
+        ("Have you had a chance to speak with your bank regarding the refund? ^EA", "other_company"),
+        ("It is not on our end. Please reach out to them for assistance/updates. ^ACM", "other_company"),
+        ("We would recommend calling apple and see if they can help with the login.", "other_company"),
+        ("Please contact the seller first; they have 48 hours to respond.", "other_company"),
+    ],
+)
+def test_a_reply_that_moves_the_customer_names_its_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # a help article that answers is self-service, not a move
+        "Let's start troubleshooting by trying the steps here: https://t.co/5KootZbxj1",
+        "There is an incident at Preston causing disruption. More info here: https://t.co/6PC75XHU7i",
+        "Please start your system in safe mode and select restore default settings. Steps here: https://t.co/x",
+        # answered in public
+        "We'll be sure to pass along your kind words! #AATeam",
+        "Which model do you have and is iOS 11.1 installed on it?",
+        "Feel free to reach out should you have future Xbox Support questions! Happy Gaming :) ^JS",
+        "I admit the admin page is slow; it is fixed now.",  # 'dm' inside words does not count
+        # word-sense: a store that is not a place to visit, a call that is not a phone call
+        "The game is not available on the Xbox Store at this time.",
+        "You can find it in the App Store under Updates.",
+        "We want you to be able to make calls on the iPhone. What exactly is going on with the Phone app?",
+        "We don't have unlocked iPhones in stores. Thanks for asking!",
+        "I have sent an email to the Store Manager to look into this for you.",
+    ],
+)
+def test_a_reply_that_keeps_the_customer_here_has_no_channel(reply):
+    assert _channel(reply) is None
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "https://t.co/Ax7W1Dx3Y9", "🙂🙂🎃", "¡Gracias por escribirnos! 😊"])
+def test_bad_input_has_no_channel_and_no_error(text):
+    """Empty, null, only a link, only emoji, another language: no move read, never an error."""
+    assert _channel(text) is None
+
+
+def test_a_column_of_replies_is_read_row_by_row_into_the_declared_channels():
+    """Four replies → dm, null, phone, form: 3 moved of 4 (hand count), each value one of CHANNELS."""
+    frame = pl.DataFrame(
+        {
+            "text": [
+                "Please DM us.",
+                "Glad we could help!",
+                "Give us a call on 0800 123 4567.",
+                "Please reach out to us here: https://t.co/x",
+            ]
+        },
+        schema={"text": pl.String},
+    )
+    got = frame.select(reply_channel(pl.col("text")))
+    assert got.schema == pl.Schema({"channel": pl.String})
+    assert got["channel"].to_list() == ["dm", None, "phone", "form"]
+    assert set(got["channel"].drop_nulls()) <= set(CHANNELS)
