@@ -24,7 +24,7 @@ from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
-from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories
+from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
 from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.urgent import urgent_unanswered
@@ -172,14 +172,13 @@ def period_facts(
     in_period = pl.col("date").is_between(period.start, period.end)
     # the stance model runs once on the period; metrics, platforms and SPS all read it
     # what is read from a mention's text is read here, once: a week or a month sums flags, not texts
-    inside = with_categories(
-        with_advocacy(
-            with_stance(facts.filter(in_period))
-            .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
-            .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
-        ),
-        registry.taxonomy,
+    stanced = with_advocacy(
+        with_stance(facts.filter(in_period))
+        .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
+        .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
     )
+    # each brand's industry categories: the registry's industry, else read from its mentions
+    inside = with_categories(stanced, with_industries(registry.taxonomy, registry.industries, stanced))
     anomalies = anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi")
     posts = thread_posts(attributed, _utc_span(period))
     return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
