@@ -329,6 +329,21 @@ CATEGORIES = [
     ),
 ]
 
+THEMES = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column("date", pl.Date(), "day (brand's zone)", "The report's day (themes are published in daily reports only)."),
+    Column("theme", pl.Int64(), "rank", "1 = the largest theme of the brand's day among its mentions left 'other'."),
+    Column("mentions", pl.Int64(), "mentions", "'Other' mentions in the theme (each in one theme at most)."),
+    Column(
+        "terms",
+        pl.List(pl.String()),
+        "",
+        "Its distinctive words, first the one that formed it: used by the most of them, rare in the rest "
+        "of the day's mentions (tasks/metrics/themes.py).",
+    ),
+    Column("examples", pl.List(pl.String()), "", "Up to 3 of its mentions, the earliest first, text masked."),
+]
+
 HOURS = [
     Column("brand", pl.String(), "", "Brand handle."),
     Column("weekday", pl.Int8(), "1–7", "Day of the week the mentions were created, 1 = Monday (UTC)."),
@@ -377,6 +392,7 @@ TABLES: dict[str, list[Column]] = {
     "platforms.parquet": PLATFORMS,
     "hours.parquet": HOURS,
     "categories.parquet": CATEGORIES,
+    "themes.parquet": THEMES,
     "sps.parquet": SPS,
     "sps.csv": [for_people(c) for c in SPS],
 }

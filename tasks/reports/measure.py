@@ -27,6 +27,7 @@ from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
 from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
+from tasks.metrics.themes import find_themes
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
 from tasks.reports.periods import Period
@@ -54,6 +55,7 @@ class PeriodMeasure:
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
     categories: pl.DataFrame | None = None  # per brand and complaint category: volume, answers, SPS
     queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
+    themes: pl.DataFrame | None = None  # a day's "other" mentions grouped by distinctive terms (themes.py)
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
 
@@ -333,4 +335,6 @@ def summarise(
         urgent=urgent_unanswered(shown, watermark, horizon_s),
         categories=category_metrics(categorised, MIN_AUTHORS),
         queue=unanswered_queue(categorised, watermark, horizon_s),
+        # a week or a month keeps only unanswered texts (`for_summing`): themes of a day alone
+        themes=find_themes(categorised) if period.kind == "daily" else None,
     )
