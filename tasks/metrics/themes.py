@@ -66,6 +66,7 @@ def find_themes(categorised: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         .select("brand", "date", "mention_id", "created_at", "text", "category", _terms(pl.col("text")).alias("_t"))
         .collect()
     )
+    worded = rows.filter(pl.col("_t").list.len() > 0).height
     everywhere = (
         rows.select(pl.col("_t").explode().drop_nulls().alias("term")).group_by("term").agg(pl.len().alias("_df"))
     )
@@ -78,7 +79,7 @@ def find_themes(categorised: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         .join(everywhere, on="term", how="left")
     )
     found = [
-        _greedy(_with_rarity(group, rows.height), brand, day)
+        _greedy(_with_rarity(group, worded), brand, day)
         for (brand, day), group in sorted(other.partition_by("brand", "date", as_dict=True).items())
     ]
     themes = pl.concat([pl.DataFrame(schema=SCHEMA), *found], how="vertical")
@@ -87,20 +88,29 @@ def find_themes(categorised: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 
 
 def _with_rarity(terms: pl.DataFrame, total: int) -> pl.DataFrame:
-    """Each term's rarity in the rest of the period's mentions (all but these "other" ones):
-    log((rest + 1) / (rest using it + 1)); a word the rest uses as often tells nothing."""
+    """Each term's rarity in the rest of the period's mentions with words (all but these "other"
+    ones), log((rest + 2) / (rest using it + 1)), and whether these use it more often than the rest
+    does (`_distinct`): a word the rest uses as much tells nothing about them."""
     own = terms["mention_id"].n_unique()
+    rest = total - own
     own_df = pl.col("mention_id").n_unique().over("term")
-    return terms.with_columns(((total - own + 1) / (pl.col("_df") - own_df + 1)).log().alias("_idf"))
+    rest_df = pl.col("_df") - own_df
+    return terms.with_columns(
+        ((rest + 2) / (rest_df + 1)).log().alias("_idf"),
+        (own_df / own > rest_df / max(rest, 1)).alias("_distinct"),
+    )
 
 
 def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
-    """Terms by distinctiveness: mentions using it × its rarity, ties by the term."""
+    """Distinctive terms shared by MIN_THEME_SIZE mentions, by mentions using it × its rarity, then
+    by those mentions, then by the term."""
     return (
-        terms.group_by("term")
+        terms.filter("_distinct")
+        .group_by("term")
         .agg(pl.col("mention_id").n_unique().alias("_n"), pl.col("_idf").first())
+        .filter(pl.col("_n") >= MIN_THEME_SIZE)
         .with_columns((pl.col("_n") * pl.col("_idf")).alias("_score"))
-        .sort(["_score", "term"], descending=[True, False])
+        .sort(["_score", "_n", "term"], descending=[True, True, False])
     )
 
 
@@ -109,14 +119,13 @@ def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
     out: list[tuple[int, list[str], list[str]]] = []
     left = terms
     while len(out) < MAX_THEMES and not left.is_empty():
-        ranked = _ranked(left).filter(pl.col("_n") >= MIN_THEME_SIZE)
+        ranked = _ranked(left)
         if ranked.is_empty():
             break
         seed = ranked["term"][0]
         members = left.filter(pl.col("mention_id").is_in(left.filter(pl.col("term") == seed)["mention_id"].implode()))
         ids = members["mention_id"].unique(maintain_order=True)
-        shared = _ranked(members).filter((pl.col("_n") >= MIN_THEME_SIZE) & (pl.col("term") != seed))
-        top = [seed, *shared["term"]][:TERMS]
+        top = [seed, *_ranked(members).filter(pl.col("term") != seed)["term"]][:TERMS]
         out.append((len(ids), top, ids.head(EXAMPLES).to_list()))
         left = left.filter(~pl.col("mention_id").is_in(ids.implode()))
     out.sort(key=lambda theme: -theme[0])  # stable: equal sizes keep the order they were found in

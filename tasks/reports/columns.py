@@ -314,8 +314,9 @@ CATEGORIES = [
         "category",
         pl.String(),
         "",
-        "What the mentions are about: the first pattern of the taxonomy that matches "
-        "(tasks/metrics/taxonomy/categories.toml, or the registry's), else 'other'.",
+        "What the mentions are about: the first pattern of the brand's taxonomy that matches "
+        "(its industry's, tasks/metrics/taxonomy/<industry>.toml, by the registry or inferred; "
+        "else categories.toml; or the registry's own list), else 'other'.",
     ),
     Column("inbound", pl.Int64(), "mentions", "Customer mentions of that category."),
     Column("responded", pl.Int64(), "mentions", "Of those, answered within the reply horizon."),

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = "reports/daily/dt=2017-10-31/"
 
 
-@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet"])
+@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet", "themes.parquet"])
 def test_parquet_columns_types_and_version_match_the_documentation(published_sample, table):
     data = published_sample.read(DAY + table)
     assert pl.read_parquet(io.BytesIO(data)).schema == pl.Schema(schema_of(table))
@@ -146,6 +146,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "sps.csv",
         "sps.parquet",
         "summary.json",
+        "themes.parquet",
         "validation.json",
     ]
 
