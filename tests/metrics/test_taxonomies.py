@@ -192,3 +192,26 @@ def test_each_brand_gets_its_industrys_categories_and_the_rest_the_general_set()
 def test_severity_of_the_new_categories(industry, text, severity):
     """Stance −1 (a complaint): MAJOR categories are major, any other category minor."""
     assert categorise([text], taxonomy_for(industry), stance=-1)["severity"].item() == severity
+
+
+def test_mentions_keep_their_order_when_brands_use_different_lists():
+    """Rows alternate an airline brand (A) and a brand of no industry (B); each list runs on its
+    own brand's rows and the rows come back in their order. A frame without brands uses the
+    general set (the twcs slices are judged that way)."""
+    frame = pl.DataFrame(
+        {
+            "brand": ["A", "B", "A", "B"],
+            "text": ["missed my connection", "missed my connection", "lost bag", "on hold for 2 hours"],
+            "stance": pl.Series([0, 0, 0, 0], dtype=pl.Int8),
+        }
+    )
+    out = with_categories(frame, Taxonomy(default_taxonomy(), industries={"A": "airline_travel"}))
+    # general set: "connection" is outage, "hold"/"hours" waiting_delay; airline: a delay, baggage
+    assert out["category"].to_list() == ["delay_missed_connection", "outage", "baggage", "waiting_delay"]
+    assert out["text"].to_list() == frame["text"].to_list()
+    assert with_categories(frame.drop("brand"), Taxonomy(default_taxonomy()))["category"].to_list() == [
+        "outage",
+        "outage",
+        "other",
+        "waiting_delay",
+    ]
