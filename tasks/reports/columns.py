@@ -336,8 +336,9 @@ CATEGORIES = [
         "category",
         pl.String(),
         "",
-        "What the mentions are about: the first pattern of the taxonomy that matches "
-        "(tasks/metrics/taxonomy/categories.toml, or the registry's), else 'other'.",
+        "What the mentions are about: the first pattern of the brand's taxonomy that matches "
+        "(its industry's, tasks/metrics/taxonomy/<industry>.toml, by the registry or inferred; "
+        "else categories.toml; or the registry's own list), else 'other'.",
     ),
     Column("inbound", pl.Int64(), "mentions", "Customer mentions of that category."),
     Column("responded", pl.Int64(), "mentions", "Of those, answered within the reply horizon."),
@@ -349,6 +350,21 @@ CATEGORIES = [
     Column(
         "sps", pl.Float64(), "points −100…100", "SPS over the category's authors; null below 30 authors, as for brands."
     ),
+]
+
+THEMES = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column("date", pl.Date(), "day (brand's zone)", "The report's day (themes are published in daily reports only)."),
+    Column("theme", pl.Int64(), "rank", "1 = the largest theme of the brand's day among its mentions left 'other'."),
+    Column("mentions", pl.Int64(), "mentions", "'Other' mentions in the theme (each in one theme at most)."),
+    Column(
+        "terms",
+        pl.List(pl.String()),
+        "",
+        "Its distinctive words, first the one that formed it: used by the most of them, rare in the rest "
+        "of the day's mentions (tasks/metrics/themes.py).",
+    ),
+    Column("examples", pl.List(pl.String()), "", "Up to 3 of its mentions, the earliest first, text masked."),
 ]
 
 HOURS = [
@@ -399,6 +415,7 @@ TABLES: dict[str, list[Column]] = {
     "platforms.parquet": PLATFORMS,
     "hours.parquet": HOURS,
     "categories.parquet": CATEGORIES,
+    "themes.parquet": THEMES,
     "sps.parquet": SPS,
     "sps.csv": [for_people(c) for c in SPS],
 }

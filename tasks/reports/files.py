@@ -87,6 +87,13 @@ def day_files(
             ),
             metadata | {"sps.table": "categories"},
         ),
+        "themes.parquet": to_parquet(
+            _table(
+                measure.themes if measure.themes is not None else pl.DataFrame(schema=schema_of("themes.parquet")),
+                "themes.parquet",
+            ),
+            metadata | {"sps.table": "themes"},
+        ),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
         "report.html": report_html(measure, status, validation, head, alerts).encode(),
@@ -379,6 +386,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 {_trends(measure, table)}
 {_queue(measure)}
 {_categories(measure)}
+{_themes(measure)}
 {_urgent(measure)}
 <details><summary>All columns, every brand ({len(headers)} columns)</summary>
 <div class="wrap"><table id="brands">
@@ -473,6 +481,25 @@ def _queue(measure: PeriodMeasure) -> str:
         "queue",
         ["severity", "brand", "category", "waiting", "text (masked)"],
         rows,
+    )
+
+
+def _themes(measure: PeriodMeasure) -> str:
+    """What no category caught, grouped: the largest themes of the day, all brands together."""
+    if measure.themes is None or measure.themes.is_empty():
+        return ""
+    top = measure.themes.sort("mentions", "brand", "theme", descending=[True, False, False]).head(15)
+    rows = "".join(
+        f"<tr><td>{html.escape(r['brand'])}</td><td>{r['mentions']}</td><td>{html.escape(', '.join(r['terms']))}</td>"
+        f'<td class="text">{"<br>".join(html.escape(e) for e in r["examples"])}</td></tr>'
+        for r in top.iter_rows(named=True)
+    )
+    return _section(
+        'Themes in "other" (mentions no category caught)',
+        "themes",
+        ["brand", "mentions", "terms", "examples (masked)"],
+        rows,
+        after="Every brand's themes: themes.parquet.",
     )
 
 

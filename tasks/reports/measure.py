@@ -24,9 +24,10 @@ from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
-from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories
+from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
 from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
+from tasks.metrics.themes import find_themes
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
 from tasks.reports.periods import Period
@@ -54,6 +55,7 @@ class PeriodMeasure:
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
     categories: pl.DataFrame | None = None  # per brand and complaint category: volume, answers, SPS
     queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
+    themes: pl.DataFrame | None = None  # a day's "other" mentions grouped by distinctive terms (themes.py)
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
 
@@ -172,14 +174,13 @@ def period_facts(
     in_period = pl.col("date").is_between(period.start, period.end)
     # the stance model runs once on the period; metrics, platforms and SPS all read it
     # what is read from a mention's text is read here, once: a week or a month sums flags, not texts
-    inside = with_categories(
-        with_advocacy(
-            with_stance(facts.filter(in_period))
-            .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
-            .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
-        ),
-        registry.taxonomy,
+    stanced = with_advocacy(
+        with_stance(facts.filter(in_period))
+        .join(customer_replies(attributed), on=["platform", "mention_id"], how="left")
+        .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
     )
+    # each brand's industry categories: the registry's industry, else read from its mentions
+    inside = with_categories(stanced, with_industries(registry.taxonomy, registry.industries, stanced))
     anomalies = anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi")
     posts = thread_posts(attributed, _utc_span(period))
     return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
@@ -334,4 +335,6 @@ def summarise(
         urgent=urgent_unanswered(shown, watermark, horizon_s),
         categories=category_metrics(categorised, MIN_AUTHORS),
         queue=unanswered_queue(categorised, watermark, horizon_s),
+        # a week or a month keeps only unanswered texts (`for_summing`): themes of a day alone
+        themes=find_themes(categorised) if period.kind == "daily" else None,
     )

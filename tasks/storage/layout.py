@@ -27,6 +27,7 @@ REPORT_FILES = frozenset(
         "platforms.parquet",
         "hours.parquet",
         "categories.parquet",
+        "themes.parquet",
         "sps.parquet",
         "sps.csv",
         "alerts.json",

@@ -30,6 +30,7 @@ REPORT_FILES = [
     "sps.csv",
     "sps.parquet",
     "summary.json",
+    "themes.parquet",
     "validation.json",
 ]
 

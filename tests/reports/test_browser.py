@@ -100,9 +100,9 @@ def test_index_renders_and_links_resolve(browser, published_sample, tmp_path):
     page, problems = _open(browser, index, 1280, 900, _shots(tmp_path) / "index.png")
     links = page.locator("a[href^='daily/'][href$='report.html']")
     assert links.count() == 2 * 55  # the period's name and its report.html
-    # each report: its name, 11 files and the manifest
+    # each report: its name, 12 files (themes.parquet the 12th) and the manifest
     assert (
-        page.locator("a[href^='weekly/']").count() == 13 * 9 and page.locator("a[href^='monthly/']").count() == 13 * 3
+        page.locator("a[href^='weekly/']").count() == 14 * 9 and page.locator("a[href^='monthly/']").count() == 14 * 3
     )
     assert page.get_by_role("link", name="2017-W44", exact=True).count() == 1
     assert page.get_by_role("link", name="2017-10", exact=True).count() == 1

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = "reports/daily/dt=2017-10-31/"
 
 
-@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet"])
+@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet", "themes.parquet"])
 def test_parquet_columns_types_and_version_match_the_documentation(published_sample, table):
     data = published_sample.read(DAY + table)
     assert pl.read_parquet(io.BytesIO(data)).schema == pl.Schema(schema_of(table))
@@ -57,10 +57,10 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # per day: the period itself, then each of its 11 files and the manifest
-    assert index.count('href="daily/dt=') == 13 * 55
+    # per day: the period itself, then each of its 12 files (themes.parquet the 12th) and the manifest
+    assert index.count('href="daily/dt=') == 14 * 55
     assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
-    assert index.count('href="monthly/month=') == 13 * 3 and index.count('href="weekly/week=') == 13 * 9
+    assert index.count('href="monthly/month=') == 14 * 3 and index.count('href="weekly/week=') == 14 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
 
 
@@ -146,6 +146,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "sps.csv",
         "sps.parquet",
         "summary.json",
+        "themes.parquet",
         "validation.json",
     ]
 
@@ -258,3 +259,35 @@ def test_schema_command_prints_every_documented_column():
         assert f"### {table}" in result.output
         for column in columns:
             assert f"| {column.name} | {column.dtype} |" in result.output
+
+
+def test_themes_are_published_masked_and_escaped(tmp_path):
+    """Two "other" mentions to one brand (no category's words) sharing "boorito" and "costume":
+    every mention is the brand's "other", so both words are as rare (ln 2) in 2 mentions each and
+    "boorito" seeds the one theme by name. Its examples are masked in themes.parquet and escaped
+    on the page."""
+    store = open_storage(str(tmp_path))
+    texts = ["<script>alert(1)</script> boorito costume? mail jane.doe@example.com", "<b>boorito</b> costume party"]
+    rows = [
+        {
+            "mention_id": f"m{i}",
+            "author_id": f"c{i}",
+            "is_brand_author": False,
+            "created_at": f"2017-11-01T1{i}:00:00Z",
+            "text": text,
+            "brand": "AcmeHelp",
+        }
+        for i, text in enumerate(texts)
+    ]
+    store.write("archives/twitter/dt=2017-11-01/a.jsonl", "\n".join(json.dumps(r) for r in rows).encode())
+    backfill(date(2017, 11, 1), date(2017, 11, 1), storage=str(tmp_path))
+    folder = "reports/daily/dt=2017-11-01/"
+    themes = pl.read_parquet(io.BytesIO(store.read(folder + "themes.parquet")))
+    assert themes.select("brand", "theme", "mentions", "terms").to_dicts() == [
+        {"brand": "AcmeHelp", "theme": 1, "mentions": 2, "terms": ["boorito", "costume"]}
+    ]
+    assert themes["examples"].to_list() == [["<script>alert(1)</script> boorito costume? mail [email]", texts[1]]]
+    page = store.read(folder + "report.html").decode()
+    assert "<script>" not in page and "<b>boorito" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; boorito costume? mail [email]" in page
+    assert "&lt;b&gt;boorito&lt;/b&gt; costume party" in page

@@ -1,0 +1,217 @@
+"""Industry taxonomies: each industry's rules on hand-written mentions (with the traps people
+read differently from keywords), bad input, how a brand's industry is chosen or inferred, and
+the severity of the new categories."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tasks.metrics.categories import (
+    INDUSTRIES,
+    Category,
+    Taxonomy,
+    default_taxonomy,
+    industry_taxonomy,
+    infer_industries,
+    taxonomy_for,
+    with_categories,
+    with_industries,
+)
+
+
+def categorise(texts: list[str | None], taxonomy: Taxonomy, brand: str = "A", stance: int = 0) -> pl.DataFrame:
+    return with_categories(
+        pl.DataFrame(
+            {"brand": [brand] * len(texts), "text": texts, "stance": [stance] * len(texts)},
+            schema={"brand": pl.String, "text": pl.String, "stance": pl.Int8},
+        ),
+        taxonomy,
+    )
+
+
+CASES = [
+    # airline: "on hold" is the phone, "connection" a connecting flight, refund before cancellation
+    ("airline_travel", "@Delta been on hold for 3 hours to rebook", "contact_wait"),
+    ("airline_travel", "@Delta missed my connection in ATL", "delay_missed_connection"),
+    ("airline_travel", "@Delta the connection in CLT is only 33 minutes", "delay_missed_connection"),
+    ("airline_travel", "@Delta flight 123 delayed again", "delay_missed_connection"),
+    ("airline_travel", "@Delta my flight was cancelled", "cancellation"),
+    ("airline_travel", "@Delta still no refund for my cancelled flight", "refund_compensation"),
+    ("airline_travel", "@Delta you lost my bag", "baggage"),
+    ("airline_travel", "@Delta need to change the name on my ticket", "booking_change"),
+    ("airline_travel", "@Delta why was I not upgraded to first class", "seats_upgrade"),
+    ("airline_travel", "@Delta my skymiles never posted", "loyalty_miles"),
+    ("airline_travel", "@Delta the flight attendant was rude", "staff_service"),
+    ("airline_travel", "@Delta the wifi never worked onboard", "inflight"),
+    # telecom: the same "on hold" is the phone; "connection" dropping is an outage
+    ("telecom_internet", "@Verizon no signal since this morning", "outage"),
+    ("telecom_internet", "@Verizon my internet connection keeps dropping", "outage"),
+    ("telecom_internet", "@Verizon paying for 100 but getting 3 mbps", "speed"),
+    ("telecom_internet", "@Verizon charged twice on my bill", "billing_payment"),
+    ("telecom_internet", "@Verizon the technician never showed up", "installation_technician"),
+    ("telecom_internet", "@Verizon the dvr deleted my shows", "tv_equipment"),
+    ("telecom_internet", "@Verizon can I upgrade to the iphone x on my contract", "plan_contract"),
+    ("telecom_internet", "@Verizon been on hold for 2 hours", "contact_wait"),
+    # retail: a refund before the order it is about; an order that never came is delivery
+    ("retail_ecommerce_delivery", "@AmazonHelp my order never came", "delivery"),
+    ("retail_ecommerce_delivery", "@AmazonHelp where is my refund for the order", "refund_return"),
+    ("retail_ecommerce_delivery", "@AmazonHelp I want to cancel an order", "order_problem"),
+    ("retail_ecommerce_delivery", "@Tesco this bread is out of date", "product_quality"),
+    ("retail_ecommerce_delivery", "@Tesco the shelf price was wrong", "price_promo"),
+    ("retail_ecommerce_delivery", "@Tesco always out of stock", "stock_availability"),
+    ("retail_ecommerce_delivery", "@AskeBay the seller stopped answering", "seller_marketplace"),
+    # banking: fraud before the card it was on; locked out is access
+    ("banking_payments_insurance", "@Chase fraud on my credit card", "fraud_unauthorised"),
+    ("banking_payments_insurance", "@Chase locked out of my account for days", "account_access"),
+    ("banking_payments_insurance", "@Chase my debit card was declined", "card"),
+    ("banking_payments_insurance", "@Chase overdraft fee again", "fees_charges"),
+    ("banking_payments_insurance", "@Chase my transfer is still pending", "transfer_payment"),
+    ("banking_payments_insurance", "@Asurion my claim was denied", "insurance_claim"),
+    # food: hair in food is safety, a missing item accuracy, cold food quality
+    ("food_restaurants", "@Chipotle found a hair in my bowl", "food_safety"),
+    ("food_restaurants", "@Chipotle no chips in my bag again", "order_accuracy"),
+    ("food_restaurants", "@Chipotle my burrito was cold", "food_quality"),
+    ("food_restaurants", "@Postmates the driver never came", "delivery"),
+    ("food_restaurants", "@Chipotle the app keeps crashing", "app_online"),
+    ("food_restaurants", "@Chipotle charged me twice", "billing_refund"),
+    # technology
+    ("technology_software_devices", "@AppleSupport forgot my apple id password", "account_security"),
+    ("technology_software_devices", "@AppleSupport battery drains since ios 11", "hardware"),
+    ("technology_software_devices", "@AppleSupport bluetooth keeps disconnecting", "connectivity"),
+    ("technology_software_devices", "@AppleSupport lost all my photos", "data_storage"),
+    ("technology_software_devices", "@MicrosoftHelps windows 10 update failed", "update_os"),
+    ("technology_software_devices", "@MicrosoftHelps outlook keeps freezing", "performance_bug"),
+    # gaming and streaming
+    ("gaming_streaming_entertainment", "@XboxSupport someone hacked my account", "account_security"),
+    ("gaming_streaming_entertainment", "@SpotifyCares charged for premium twice", "billing_subscription"),
+    ("gaming_streaming_entertainment", "@AskPlayStation is psn down", "outage_server"),
+    ("gaming_streaming_entertainment", "@XboxSupport my controller won't pair", "hardware_console"),
+    ("gaming_streaming_entertainment", "@XboxSupport the dlc will not install", "game_install"),
+    ("gaming_streaming_entertainment", "@SpotifyCares songs skip in my playlist", "playback_content"),
+    # utilities and transport
+    ("utilities_transport", "@VirginTrains train delayed 40 minutes", "delay_cancellation"),
+    ("utilities_transport", "@VirginTrains still no delay repay", "refund_compensation"),
+    ("utilities_transport", "@Uber_Support surge pricing is a joke", "fares_charges"),
+    ("utilities_transport", "@Uber_Support the driver was rude", "driver_staff"),
+    ("utilities_transport", "@Uber_Support my driver crashed the car", "safety"),
+    ("utilities_transport", "@VirginTrains packed carriage, no seats", "comfort_facilities"),
+    ("utilities_transport", "@Uber_Support left my phone in the car", "lost_property"),
+]
+
+
+@pytest.mark.parametrize(("industry", "text", "category"), CASES)
+def test_each_industry_rule(industry, text, category):
+    assert categorise([text], taxonomy_for(industry))["category"].item() == category
+
+
+@pytest.mark.parametrize("industry", [*INDUSTRIES, None])
+def test_bad_input_is_other_never_an_error(industry):
+    """Empty, missing, only a link, only emoji, not English: nothing to read, so "other"."""
+    texts = ["", None, "https://t.co/abc123", "😡😡😡 🙄", "いつもお世話になってます", "@AcmeHelp"]
+    assert categorise(texts, taxonomy_for(industry))["category"].to_list() == ["other"] * 6
+
+
+def test_taxonomy_for_an_unknown_or_missing_industry_is_the_general_one():
+    assert taxonomy_for(None) == taxonomy_for("airlines") == Taxonomy(default_taxonomy())
+    assert taxonomy_for("airline_travel") == Taxonomy(industry_taxonomy("airline_travel"))
+
+
+def test_common_categories_sit_where_an_industry_places_them_and_the_rest_come_last():
+    """airline_travel places contact_wait 5th (before delays) and website_app 13th; staff_service
+    it writes itself. retail_ecommerce_delivery does not place staff_service: it is tried last."""
+    airline = [c.name for c in industry_taxonomy("airline_travel")]
+    assert airline.index("contact_wait") == 4 and airline.index("website_app") == 12
+    assert airline.count("staff_service") == 1
+    assert [c.name for c in industry_taxonomy("retail_ecommerce_delivery")][-1] == "staff_service"
+
+
+def _mentions(rows: list[tuple[str, str]]) -> pl.DataFrame:
+    return pl.DataFrame({"brand": [b for b, _ in rows], "text": [t for _, t in rows]})
+
+
+def test_infer_industries_from_a_brands_own_mentions():
+    """A: 3 mentions, 2 with airline words (flight, gate), 1 with a telecom word (signal) → airline.
+    B: 2 with telecom words → telecom. C: 1 mention, below the 2 needed → left out.
+    D: 4 mentions, none with any industry's words → left out (general set)."""
+    mentions = _mentions(
+        [
+            ("A", "@a my flight is late"),
+            ("A", "@a which gate"),
+            ("A", "@a no signal on board"),
+            ("B", "@b no signal at home"),
+            ("B", "@b the router is blinking"),
+            ("C", "@c where is my flight"),
+            *[("D", "@d hello there")] * 4,
+        ]
+    )
+    assert infer_industries(mentions) == {"A": "airline_travel", "B": "telecom_internet"}
+
+
+def test_infer_industries_breaks_a_tie_by_the_order_of_industries():
+    """Two mentions with airline words, two with telecom words: airline_travel is first in INDUSTRIES."""
+    mentions = _mentions([("A", "flight"), ("A", "gate"), ("A", "router"), ("A", "signal")])
+    assert infer_industries(mentions) == {"A": "airline_travel"}
+
+
+def test_with_industries_takes_the_registry_first_then_infers():
+    """A is named airline_travel by the registry though its mentions read telecom; B is named
+    "airlines" (not one of INDUSTRIES, a peer group) so it is inferred: telecom; C has no words."""
+    mentions = _mentions([("A", "router down"), ("A", "no signal"), ("B", "router down"), ("B", "signal"), ("C", "hi")])
+    chosen = with_industries(Taxonomy(default_taxonomy()), {"A": "airline_travel", "B": "airlines"}, mentions)
+    assert chosen.industries == {"A": "airline_travel", "B": "telecom_internet"}
+
+
+def test_a_registrys_own_list_serves_every_brand():
+    own = Taxonomy((Category("mine", "flight"),))
+    assert with_industries(own, {"A": "airline_travel"}, _mentions([("A", "flight")])) is own
+
+
+def test_each_brand_gets_its_industrys_categories_and_the_rest_the_general_set():
+    """ "on hold for 2 hours" at an airline is contact_wait; at a brand of no industry the general
+    set's waiting_delay. A brand's own entries still come first."""
+    taxonomy = Taxonomy(
+        default_taxonomy(),
+        brands={"C": (Category("phone_queue", "on hold"),)},
+        industries={"A": "airline_travel", "C": "airline_travel"},
+    )
+    frame = pl.concat([categorise(["on hold for 2 hours"], taxonomy, brand=b) for b in ("A", "B", "C")], how="vertical")
+    assert frame["category"].to_list() == ["contact_wait", "waiting_delay", "phone_queue"]
+    assert [c.name for c in taxonomy.of("C")][:2] == ["phone_queue", "account_security"]
+
+
+@pytest.mark.parametrize(
+    ("industry", "text", "severity"),
+    [
+        ("airline_travel", "you lost my bag", "major"),  # baggage is MAJOR
+        ("airline_travel", "my flight was cancelled", "major"),  # cancellation is MAJOR
+        ("banking_payments_insurance", "locked out of my account", "major"),  # account_access
+        ("airline_travel", "the wifi never worked onboard", "minor"),  # inflight is not
+    ],
+)
+def test_severity_of_the_new_categories(industry, text, severity):
+    """Stance −1 (a complaint): MAJOR categories are major, any other category minor."""
+    assert categorise([text], taxonomy_for(industry), stance=-1)["severity"].item() == severity
+
+
+def test_mentions_keep_their_order_when_brands_use_different_lists():
+    """Rows alternate an airline brand (A) and a brand of no industry (B); each list runs on its
+    own brand's rows and the rows come back in their order. A frame without brands uses the
+    general set (the twcs slices are judged that way)."""
+    frame = pl.DataFrame(
+        {
+            "brand": ["A", "B", "A", "B"],
+            "text": ["missed my connection", "missed my connection", "lost bag", "on hold for 2 hours"],
+            "stance": pl.Series([0, 0, 0, 0], dtype=pl.Int8),
+        }
+    )
+    out = with_categories(frame, Taxonomy(default_taxonomy(), industries={"A": "airline_travel"}))
+    # general set: "connection" is outage, "hold"/"hours" waiting_delay; airline: a delay, baggage
+    assert out["category"].to_list() == ["delay_missed_connection", "outage", "baggage", "waiting_delay"]
+    assert out["text"].to_list() == frame["text"].to_list()
+    assert with_categories(frame.drop("brand"), Taxonomy(default_taxonomy()))["category"].to_list() == [
+        "outage",
+        "outage",
+        "other",
+        "waiting_delay",
+    ]
