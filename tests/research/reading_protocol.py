@@ -230,12 +230,12 @@ def stance_rows(mentions: pl.DataFrame, predicted: pl.Series) -> list[dict]:
     ]
 
 
-def category_rows(mentions: pl.DataFrame, predicted: pl.Series) -> list[dict]:
+def category_rows(mentions: pl.DataFrame, predicted: pl.Series, reader: str = "category") -> list[dict]:
     framed = mentions.with_columns(predicted.alias("_predicted")).filter(
         pl.col("complaint").fill_null(False) & ~pl.col("reason").str.strip_chars().str.to_lowercase().is_in(["", NONE])
     )
     return [
-        {"reader": "category", "industry": industry, **asdict(category_agreement(part["reason"], part["_predicted"]))}
+        {"reader": reader, "industry": industry, **asdict(category_agreement(part["reason"], part["_predicted"]))}
         for industry, part in _per_industry(framed)
     ]
 
@@ -266,8 +266,11 @@ class Tables:
     categories: pl.DataFrame  # one row per industry
 
 
-def protocol(mentions: pl.DataFrame | None, replies: pl.DataFrame | None) -> Tables:
-    """Every reader against the labels given (a reader whose labels are missing is left out)."""
+def protocol(
+    mentions: pl.DataFrame | None, replies: pl.DataFrame | None, candidates: pl.DataFrame | None = None
+) -> Tables:
+    """Every reader against the labels given (a reader whose labels are missing is left out);
+    `candidates` are the urgent candidates (urgent_candidates.csv), judged for urgency only."""
     rows: list[dict] = []
     category_table: list[dict] = []
     if replies is not None:
@@ -278,6 +281,9 @@ def protocol(mentions: pl.DataFrame | None, replies: pl.DataFrame | None) -> Tab
         rows += binary_rows("urgent", "urgent", mentions, "urgent", readers.urgent(mentions))
         rows += stance_rows(mentions, model)
         category_table = category_rows(mentions, readers.category(mentions))
+        category_table += category_rows(mentions, readers.category(mentions, inferred=True), "category, inferred")
+    if candidates is not None:  # drawn by a word net, not at random: judged for urgent alone, never for shares
+        rows += binary_rows("urgent, candidates", "urgent", candidates, "urgent", readers.urgent(candidates))
     return Tables(pl.DataFrame(rows, infer_schema_length=None), pl.DataFrame(category_table, infer_schema_length=None))
 
 
@@ -291,12 +297,12 @@ def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable
     args = parser.parse_args(argv)
     folder = fixtures / args.slice
     loaded = {}
-    for name, load in (("mentions", load_mentions), ("replies", load_replies)):
+    for name, load in (("mentions", load_mentions), ("replies", load_replies), ("urgent_candidates", load_mentions)):
         path = folder / f"{name}.csv"
         loaded[name] = load(path) if path.exists() else None
         if loaded[name] is None:
             out(f"{path} is not there: the readers judged on it are left out.")
-    tables = protocol(loaded["mentions"], loaded["replies"])
+    tables = protocol(loaded["mentions"], loaded["replies"], loaded["urgent_candidates"])
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, tbl_hide_dataframe_shape=True):
         out(f"slice {args.slice}: shares and errors in points; precision, recall, F1 in 0-1")
         if not tables.agreement.is_empty():
