@@ -83,11 +83,14 @@ def _storage_failed(exc: Exception) -> None:
     )
 
 
-def _day(value: str) -> date:
+def _day(value: str, option: str = "--date") -> date:
+    """A day option: YYYY-MM-DD only (a week or a month where a day is meant is refused, exit 2)."""
+    from tasks.reports.periods import parse_day
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _settings(storage: str | None):
@@ -269,7 +272,7 @@ def backfill(
     """Ingest every archive collected in a date range and publish every day in it."""
     from flows.plan import backfill_request
 
-    first, last = _day(start), _day(end)
+    first, last = _day(start, "--start"), _day(end, "--end")
     if first > last:
         raise typer.BadParameter("--start is after --end")
     request = None if force else backfill_request(first, last)
@@ -440,13 +443,13 @@ def score(
 
     settings = _settings(storage)
     try:
-        table = score_range(open_storage(settings.storage), _day(start), _day(end), settings, brand)
+        table = score_range(open_storage(settings.storage), _day(start, "--start"), _day(end, "--end"), settings, brand)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if brand and table.is_empty():
         close = close_brands(
             brand,
-            score_range(open_storage(settings.storage), _day(start), _day(end), settings)["brand"]
+            score_range(open_storage(settings.storage), _day(start, "--start"), _day(end, "--end"), settings)["brand"]
             .drop_nulls()
             .to_list(),
         )
