@@ -81,8 +81,8 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
     values = tiles.locator(".value").all_inner_texts()
     assert values[0] == f"{inbound:,}"
     assert values[1] == f"{100 * responded / inbound:.1f}%" and values[3] == f"{100 * met / inbound:.1f}%"
-    legend = page.locator("svg.chart text.series")
-    colours = {legend.nth(i).evaluate("t => getComputedStyle(t).fill") for i in range(legend.count())}
+    lines = page.locator("svg.chart g[id^='response_rate-'] path")
+    colours = {lines.nth(i).evaluate("p => getComputedStyle(p).stroke") for i in range(lines.count())}
     assert len(colours) == 6  # six brands, six colours the page's CSS does not grey out
     assert page.locator("#urgent tbody tr").count() == len(summary["urgent_unanswered"]) > 0
     assert page.get_by_text("Data quality").count() == 1
