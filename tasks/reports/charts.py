@@ -199,6 +199,7 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
                 linewidth=1.6,
                 color=_PALETTE[i % len(_PALETTE)],
                 gid=f"{measure.column}-{i}",  # named by measure too: a page holds three trend charts
+                clip_on=False,  # a point at 100 % or −100 is drawn whole, not cut by the axes' edge
             )
             lines.append(line)
         if measure.limits is not None:
