@@ -166,6 +166,7 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.dates import date2num
     from matplotlib.ticker import FuncFormatter
 
     values = trends.select(pl.col(measure.column).drop_nulls())
@@ -210,7 +211,8 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
         axes.set_ylabel(measure.unit)
         axes.set_title(measure.title, loc="left")
         axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
-        axes.margins(x=0.02)
+        # The page's days, whichever have values: one day of SPS would otherwise span years.
+        axes.set_xlim(date2num(first) - 0.5, date2num(last) + 0.5)
         figure.autofmt_xdate(rotation=30)
         # Labels given outright: matplotlib would drop a brand starting with "_" from a legend it builds.
         names = [b if len(b) <= LEGEND_CHARS else b[: LEGEND_CHARS - 1] + "…" for b in brands]

@@ -110,6 +110,15 @@ def test_the_same_trends_give_the_same_bytes():
     assert all(svg.startswith('<svg class="chart" role="img" aria-label=') for svg in first)
 
 
+def test_the_axis_spans_the_days_of_the_trends_whatever_has_a_value():
+    # SPS readable on day 20 only (2017-10-29): the axis still runs 2017-10-09 .. 2017-11-05 (days 0..27).
+    frame = trends(["@A"], {"@A": list(range(28))}).with_columns(
+        pl.when(pl.col("date") == FIRST + timedelta(days=20)).then(pl.col("sps")).alias("sps")
+    )
+    shown = [t for t in texts(charts.trend_lines(frame, charts.SPS, ["@A"])) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)]
+    assert shown and all("2017-10-09" <= t <= "2017-11-05" for t in shown), shown
+
+
 def test_no_values_no_chart():
     frame = trends(["@A"], {"@A": [0, 1]}).with_columns(pl.lit(None, pl.Float64).alias("sps"))
     assert charts.trend_lines(frame, charts.SPS, ["@A"]) == ""
