@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -22,10 +21,10 @@ configure_environment()
 
 #: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
 #: download, 3 storage that could not be reached, read or written (also when the run published
-#: the rest), 4 a nightly with no data, 130 stopped with Ctrl-C.
+#: the rest), 4 a nightly with no data; `sps serve` ends with 128 + the signal that stopped it
+#: (130 Ctrl-C, 143 SIGTERM).
 EXIT_STORAGE = 3
 EXIT_NO_DATA = 4
-EXIT_INTERRUPTED = 130
 
 
 class _Sps(typer.Typer):
@@ -88,11 +87,14 @@ def _storage_failed(exc: Exception) -> None:
     )
 
 
-def _day(value: str) -> date:
+def _day(value: str, option: str = "--date") -> date:
+    """A day option: YYYY-MM-DD only (a week or a month where a day is meant is refused, exit 2)."""
+    from tasks.reports.periods import parse_day
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _settings(storage: str | None):
@@ -277,7 +279,7 @@ def backfill(
     """Ingest every archive collected in a date range and publish every day in it."""
     from flows.plan import backfill_request
 
-    first, last = _day(start), _day(end)
+    first, last = _day(start, "--start"), _day(end, "--end")
     if first > last:
         raise typer.BadParameter("--start is after --end")
     request = None if force else backfill_request(first, last)
@@ -485,13 +487,13 @@ def score(
 
     settings = _settings(storage)
     try:
-        table = score_range(open_storage(settings.storage), _day(start), _day(end), settings, brand)
+        table = score_range(open_storage(settings.storage), _day(start, "--start"), _day(end, "--end"), settings, brand)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if brand and table.is_empty():
         close = close_brands(
             brand,
-            score_range(open_storage(settings.storage), _day(start), _day(end), settings)["brand"]
+            score_range(open_storage(settings.storage), _day(start, "--start"), _day(end, "--end"), settings)["brand"]
             .drop_nulls()
             .to_list(),
         )
@@ -538,20 +540,106 @@ def _unraisable_to_debug_log(unraisable) -> None:
     )
 
 
+class _Stop(BaseException):
+    """SIGINT or SIGTERM reached `sps serve`: stop serving, exit 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stop(signum: int, _frame) -> None:
+    raise _Stop(signum)
+
+
+#: How long the runner may take to let go of the API (pause its schedules) once told to stop.
+SERVE_SHUTDOWN_SECONDS = 5.0
+
+
+async def _serve_until_stopped(deployments: list, banner: str) -> int:
+    """Serve the deployments, saying so once they can be triggered, until SIGINT or SIGTERM; the
+    signal's number.
+
+    The runner sets its own SIGTERM handler as it starts (it exits 0 from inside the event loop);
+    both signals here cancel it instead, and its shutdown gets a few seconds: an API already gone
+    (systemd signals every process of the service) must not hold the stop for a minute of retries."""
+    import asyncio
+    import signal
+
+    from prefect.runner import Runner
+
+    runner = Runner(pause_on_shutdown=True)
+    for deployment in deployments:
+        await runner.aadd_deployment(deployment)
+    typer.echo(banner)
+    serving = asyncio.create_task(runner.start())
+    await asyncio.sleep(0)  # the runner's start has set its SIGTERM handler: replace it
+    received: asyncio.Queue[int] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, received.put_nowait, signum)
+    stop = asyncio.create_task(received.get())
+    await asyncio.wait({serving, stop}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.done():  # the runner ended by itself: its error, as any other
+        stop.cancel()
+        serving.result()
+        raise RuntimeError("the runner stopped serving by itself")
+    serving.cancel()
+    await asyncio.wait({serving}, timeout=SERVE_SHUTDOWN_SECONDS)
+    return stop.result()
+
+
+def _serving_banner(api_url: str, temporary: bool, settings) -> str:
+    """What is served, and how to start a backfill from another shell (through the same API)."""
+    where = (
+        " (a temporary server that stops with this command; for one that stays, run `prefect server "
+        "start` and set PREFECT_API_URL to it)"
+        if temporary
+        else ""
+    )
+    return "\n".join(
+        [
+            f"Deployments being served from storage {settings.storage}:",
+            f"  nightly/nightly    cron {settings.nightly_cron} ({settings.nightly_timezone})",
+            "  backfill/backfill  on demand",
+            f"Prefect API: {api_url}{where}",
+            "Trigger a backfill from another shell while this one serves:",
+            f"  PREFECT_API_URL={api_url} prefect deployment run backfill/backfill "
+            "-p start=2017-10-01 -p end=2017-12-03",
+            "Stop with Ctrl-C (exit 130) or SIGTERM (exit 143).",
+        ]
+    )
+
+
 @app.command()
 def serve() -> None:
-    """Serve the `nightly` (cron) and `backfill` (on demand) deployments from this process."""
-    from prefect import serve as prefect_serve
+    """Serve the `nightly` (cron) and `backfill` (on demand) deployments from this process.
 
-    from flows.deployments import deployments
+    Ctrl-C stops it with exit 130, SIGTERM (systemd, docker) with 143, each in one line."""
+    import asyncio
+    import signal
 
-    # Event loops Prefect drops on Ctrl-C can complain from __del__ as they are collected: to the
+    settings = _settings(None)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # the banner reaches journals at once
+    # A signal while Prefect starts (imports, the temporary server) stops it too, in the same line.
+    for stopping in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stopping, _raise_stop)
+    # Event loops Prefect drops on stopping can complain from __del__ as they are collected: to the
     # debug log, not the console (nothing there a user can act on).
     sys.unraisablehook = _unraisable_to_debug_log
-    with contextlib.suppress(KeyboardInterrupt):
-        prefect_serve(*deployments(_settings(None)))  # returns only when stopped (Prefect handles Ctrl-C)
-    console.print("stopped serving (Ctrl-C): no scheduled run starts until `sps serve` runs again")
-    raise typer.Exit(EXIT_INTERRUPTED)
+    try:
+        from flows.runtime import api_for_serving
+
+        with api_for_serving() as (api_url, temporary):
+            from flows.deployments import deployments
+
+            banner = _serving_banner(api_url, temporary, settings)
+            signum = asyncio.run(_serve_until_stopped(deployments(settings), banner))
+    except _Stop as stop:
+        signum = stop.signum
+    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    console.print(f"stopped serving ({how}): no scheduled run starts until `sps serve` runs again")
+    raise typer.Exit(128 + signum)
 
 
 @app.command()

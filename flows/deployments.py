@@ -20,6 +20,7 @@ def deployments(settings: Settings) -> list:
             name="nightly",
             schedule=Cron(settings.nightly_cron, timezone=settings.nightly_timezone),
             parameters={"storage": settings.storage},
+            paused=False,  # serving stops by pausing its schedule: serving again resumes it
             description="Yesterday's archives (UTC): ingest, validate, re-measure and publish what changed.",
             tags=["sps", "nightly"],
         ),

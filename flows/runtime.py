@@ -101,15 +101,45 @@ def server_starting() -> Iterator[None]:
         server.stop()
 
 
+@contextlib.contextmanager
+def api_for_serving() -> Iterator[tuple[str, bool]]:
+    """The API `sps serve` registers its deployments with, and whether it is temporary: a standing
+    server (PREFECT_API_URL), or a temporary one in a session of its own, stopped when serving stops.
+
+    A terminal's Ctrl-C and `timeout` signal the whole process group: a temporary server in it
+    stops with the runner, whose own shutdown (pausing its schedules) then retries against nothing
+    for over a minute. The server is stopped once the runner has finished with it."""
+    configure_environment()
+    server = None if os.environ.get("PREFECT_API_URL") else _TemporaryServer(own_session=True)
+    from prefect.settings import PREFECT_API_URL
+
+    if server is None or PREFECT_API_URL.value():  # a profile may name a standing server too
+        if server is not None:
+            server.stop()
+        yield str(PREFECT_API_URL.value()), False
+        return
+    try:
+        if not server.ready():
+            raise RuntimeError(f"Prefect's temporary server did not start on {server.api_url}")
+        os.environ["PREFECT_API_URL"] = server.api_url
+        yield server.api_url, True
+    finally:
+        server.stop()
+
+
 class _TemporaryServer:
-    """Prefect's API in a child process on a free loopback port, stopped when this process exits."""
+    """Prefect's API in a child process on a free loopback port, stopped when this process exits.
+
+    `own_session`: out of this process group, so the signals a terminal or a supervisor sends the
+    group reach this process only, which stops the server when it is done with it."""
 
     _ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
-    def __init__(self) -> None:
+    def __init__(self, own_session: bool = False) -> None:
         spec = importlib.util.find_spec("prefect")  # where it is, without importing it
         assert spec is not None and spec.origin is not None
         self._app_dir = str(Path(spec.origin).parent.parent)
+        self._own_session = own_session
         self._start()
         atexit.register(self.stop)  # before Prefect's log and event workers register: they flush first
 
@@ -120,7 +150,12 @@ class _TemporaryServer:
         command = [sys.executable, "-m", "uvicorn", "--app-dir", self._app_dir, "--factory"]
         command += ["prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--log-level", "error", "--lifespan", "on"]
-        self.process = subprocess.Popen(command, env=os.environ | self._ENV, preexec_fn=_dies_with(os.getpid()))
+        self.process = subprocess.Popen(
+            command,
+            env=os.environ | self._ENV,
+            start_new_session=self._own_session,
+            preexec_fn=_dies_with(os.getpid()),
+        )
 
     @property
     def api_url(self) -> str:

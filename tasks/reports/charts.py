@@ -7,6 +7,10 @@ charts scale from a phone to a laptop.
 from __future__ import annotations
 
 import html
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
 from typing import cast
 
 import polars as pl
@@ -68,16 +72,6 @@ def frt_distribution(frt_s: pl.Series, sla_target_s: float | None = None) -> str
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _spread(ends: list[tuple[float, float, str, str]], gap: float = 12.0) -> list[tuple[float, float, str, str]]:
-    """Line-end labels pushed apart vertically so names that end close together stay legible."""
-    placed: list[tuple[float, float, str, str]] = []
-    for x, y, brand, colour in sorted(ends, key=lambda e: e[1]):
-        if placed and y - placed[-1][1] < gap:
-            y = placed[-1][1] + gap
-        placed.append((x, y, brand, colour))
-    return placed
 
 
 def duration(seconds: float) -> str:
@@ -144,52 +138,93 @@ def response_rates(rates: list[tuple[str, float]]) -> str:
     return "".join(parts)
 
 
-def _tick(value: float) -> str:
-    """Axis labels people read: 1,100 not 1.1e+03, 0.74 not 0.7412."""
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
+@dataclass(frozen=True)
+class Measure:
+    """How one trend measure is drawn: its column, the scale to its unit, the unit, and the axis
+    range where the unit has one (a rate 0–100 %, an SPS −100…100 points)."""
+
+    column: str
+    title: str
+    scale: float
+    unit: str
+    limits: tuple[float, float] | None
 
 
-def trend_lines(trends: pl.DataFrame, column: str, title: str, brands: list[str], scale: float = 1.0) -> str:
-    """One line per brand over the days of `trends` (brand, date, column), with a legend."""
-    days = trends["date"].unique().sort().to_list()
-    values = trends.select((pl.col(column) * scale).alias("v"))["v"].drop_nulls()
-    if not days or values.is_empty():
+RESPONSE_RATE = Measure("response_rate", "Response rate (%)", 100.0, "%", (0.0, 100.0))
+FIRST_RESPONSE = Measure("frt_median_s", "Median first response (hours)", 1 / 3600, "hours", None)
+SPS = Measure("sps", "SPS (points; days with enough authors)", 1.0, "points", (-100.0, 100.0))
+TRENDS = (RESPONSE_RATE, FIRST_RESPONSE, SPS)
+#: A legend entry longer than this is cut (with "…"): three entries fit a row without clipping.
+LEGEND_CHARS = 24
+
+
+def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> str:
+    """One line per brand over the days of `trends` (brand, date, the measure's column): a day
+    without a value breaks the line, so a gap shows as a gap. An inline <svg> drawn by matplotlib
+    (static, offline; its SVG writer escapes text, so a brand name stays a name)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.dates import date2num
+    from matplotlib.ticker import FuncFormatter
+
+    values = trends.select(pl.col(measure.column).drop_nulls())
+    if trends.is_empty() or values.is_empty():
         return ""
-    low, high = min(0.0, cast(float, values.min())), max(cast(float, values.max()), 1e-9)
-    width, height, left, top, plot_w, plot_h = 640, 260, 50, 30, 470, 170
-    span = max((days[-1] - days[0]).days, 1)
-    x_of = {d: left + plot_w * (d - days[0]).days / span for d in days}  # by date: gaps stay gaps
+    first, last = cast(date, trends["date"].min()), cast(date, trends["date"].max())
+    days = pl.DataFrame({"date": pl.date_range(first, last, "1d", eager=True)})
+    settings = {  # fixed, so the same trends give the same bytes (ids are hashed with the salt)
+        "svg.hashsalt": "sps-pipeline",
+        "svg.fonttype": "none",  # text stays text: selectable, and escaped as such
+        "font.family": "sans-serif",
+        "font.size": 9.0,
+        "text.parse_math": False,  # a brand named "$AAPL$" is a name, not a formula
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with matplotlib.rc_context(settings):  # type: ignore[arg-type]  # keys are checked as literals
+        figure, axes = plt.subplots(figsize=(6.4, 2.9), layout="constrained")
+        lines = []
+        for i, brand in enumerate(brands):
+            series = (
+                days.join(trends.filter(pl.col("brand") == brand), on="date", how="left")
+                .sort("date")
+                .select("date", (pl.col(measure.column) * measure.scale).alias("v"))
+            )
+            (line,) = axes.plot(
+                series["date"].to_list(),
+                [float("nan") if v is None else v for v in series["v"].to_list()],  # NaN: the line breaks
+                marker="o",
+                markersize=3,
+                linewidth=1.6,
+                color=_PALETTE[i % len(_PALETTE)],
+                gid=f"{measure.column}-{i}",  # named by measure too: a page holds three trend charts
+                clip_on=False,  # a point at 100 % or −100 is drawn whole, not cut by the axes' edge
+            )
+            lines.append(line)
+        if measure.limits is not None:
+            axes.set_ylim(*measure.limits)
+        else:
+            axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:.3g}"))
+        axes.set_ylabel(measure.unit)
+        axes.set_title(measure.title, loc="left")
+        axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
+        # The page's days, whichever have values: one day of SPS would otherwise span years.
+        axes.set_xlim(date2num(first) - 0.5, date2num(last) + 0.5)
+        figure.autofmt_xdate(rotation=30)
+        # Labels given outright: matplotlib would drop a brand starting with "_" from a legend it builds.
+        names = [b if len(b) <= LEGEND_CHARS else b[: LEGEND_CHARS - 1] + "…" for b in brands]
+        figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(figure)
+    svg = out.getvalue()
+    return _inline(svg[svg.index("<svg") :], measure.title)
 
-    def y_of(v: float) -> float:
-        return top + plot_h * (1 - (v - low) / (high - low))
 
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
-        f'<text x="{left}" y="18">{html.escape(title)}</text>',
-        f'<text x="{left - 6}" y="{y_of(high) + 4:.0f}" text-anchor="end">{_tick(high)}</text>',
-        f'<text x="{left - 6}" y="{y_of(low) + 4:.0f}" text-anchor="end">{_tick(low)}</text>',
-        f'<text x="{left}" y="{top + plot_h + 16}">{days[0]}</text>',
-        f'<text x="{left + plot_w}" y="{top + plot_h + 16}" text-anchor="end">{days[-1]}</text>',
-    ]
-    ends: list[tuple[float, float, str, str]] = []
-    for i, brand in enumerate(brands):
-        colour = _PALETTE[i % len(_PALETTE)]
-        rows = trends.filter(pl.col("brand") == brand).sort("date").select("date", (pl.col(column) * scale).alias("v"))
-        xy = [(x_of[d], y_of(v)) for d, v in rows.iter_rows() if v is not None]
-        if len(xy) > 1:
-            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in xy]
-        if xy:  # the brand named where its line ends, in its colour
-            ends.append((xy[-1][0], xy[-1][1], brand, colour))
-        parts.append(
-            f'<text class="series" x="{left + (i % 3) * 175}" y="{top + plot_h + 34 + (i // 3) * 14}" '
-            f'fill="{colour}">'
-            f"{html.escape(brand)}</text>"
-        )
-    for x, y, brand, colour in _spread(ends):
-        parts.append(
-            f'<text class="series" x="{x + 5:.1f}" y="{y + 4:.1f}" fill="{colour}">{html.escape(brand[:14])}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+def _inline(svg: str, label: str) -> str:
+    """matplotlib's document as an element of the page: the page's chart class, a name for readers."""
+    sized = re.sub(r' width="[^"]*" height="[^"]*"', "", svg, count=1)  # the viewBox scales it to its box
+    return f'<svg class="chart" role="img" aria-label="{html.escape(label)}"' + sized[len("<svg") :]

@@ -451,11 +451,7 @@ def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
     brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
     trends = measure.trends.filter(pl.col("brand").is_in(brands))
     return f"""<h2>Last 28 days, busiest brands</h2>
-<div class="grid"><div class="scroll">{charts.trend_lines(trends, "response_rate", "Response rate", brands)}</div>
-<div class="scroll">{
-        charts.trend_lines(trends, "frt_median_s", "Median first response (min)", brands, scale=1 / 60)
-    }</div>
-<div class="scroll">{charts.trend_lines(trends, "sps", "SPS (days with enough authors)", brands)}</div></div>"""
+<div class="grid">{"".join(f'<div class="scroll">{charts.trend_lines(trends, m, brands)}</div>' for m in charts.TRENDS)}</div>"""
 
 
 def _alert_banner(alerts: list[Alert]) -> str:

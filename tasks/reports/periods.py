@@ -4,6 +4,7 @@ any range of days, which `sps score` measures but nothing publishes."""
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -64,3 +65,20 @@ def parse_period(text: str) -> Period:
     except ValueError:
         pass
     raise ValueError(f"{text!r} is not a day (2017-10-31), an ISO week (2017-W44) or a month (2017-10)")
+
+
+def parse_day(text: str) -> date:
+    """One day, written `YYYY-MM-DD` and nothing else.
+
+    Python 3.11's `date.fromisoformat` also reads `2017-W44` (as its Monday) and `20171031`: a
+    reader who means a week would get one day of it, and a range ending `2017-W45` would stop on a
+    Monday. A week or a month is refused here, naming the days it holds."""
+    period = None
+    with contextlib.suppress(ValueError):
+        period = parse_period(text)
+    if period is not None and period.kind == "daily" and text == period.label:  # not " 2017-10-31"
+        return period.start
+    if period is not None and period.kind != "daily":
+        unit = "week" if period.kind == "weekly" else "month"
+        raise ValueError(f"{text!r} is a {unit} ({period.start} … {period.end}), not a day: give one as YYYY-MM-DD")
+    raise ValueError(f"{text!r} is not a day: give one as YYYY-MM-DD (2017-10-31)")

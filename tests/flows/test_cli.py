@@ -7,13 +7,10 @@ or a closed loopback port; none starts a Prefect run.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
-
-import pytest
 
 REPO = Path(__file__).parents[2]
 _AWS = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN")
@@ -77,30 +74,3 @@ def test_missing_credentials_say_which_variables_to_set(tmp_path, s3_endpoint):
 def test_the_version_is_printed(tmp_path):
     result = sps("--version", env={}, tmp_path=tmp_path)
     assert (result.returncode, result.stdout) == (0, f"sps-pipeline {version('sps-pipeline')}\n")
-
-
-@pytest.mark.flow
-def test_ctrl_c_stops_serve_in_one_line(tmp_path):
-    """Ctrl-C on `sps serve`: a few seconds, one line saying what stopped, exit 130, no traceback."""
-    environment = os.environ | {"PREFECT_HOME": str(tmp_path / "prefect"), "SPS_STORAGE": str(tmp_path / "store")}
-    environment.pop("PREFECT_API_URL", None)
-    serve = subprocess.Popen(
-        [sys.executable, "-c", "from flows.cli import app; app()", "serve"],
-        env=environment,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell's background job ignores it
-    )
-    assert serve.stdout is not None
-    for line in serve.stdout:  # wait until it is really serving
-        if "being served" in line:
-            break
-    serve.send_signal(signal.SIGINT)
-    out, err = serve.communicate(timeout=60)
-    assert serve.returncode == 130
-    assert "Traceback" not in out + err
-    assert err.strip().splitlines()[-1] == (
-        "stopped serving (Ctrl-C): no scheduled run starts until `sps serve` runs again"
-    )

@@ -62,6 +62,20 @@ def _shots(tmp_path: Path) -> Path:
     return folder
 
 
+def _cut_texts(page) -> list[str]:
+    """Texts of the page's charts that stick out of their chart's box (a browser clips them there)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+            const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text')].filter(t => {
+                const r = t.getBoundingClientRect();
+                return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                    || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+            }).map(t => t.textContent);
+        })"""
+    )
+
+
 def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sample, tmp_path):
     report = Path(published_sample.url) / "reports/daily/dt=2017-10-31/report.html"
     shots = _shots(tmp_path)
@@ -81,9 +95,10 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
     values = tiles.locator(".value").all_inner_texts()
     assert values[0] == f"{inbound:,}"
     assert values[1] == f"{100 * responded / inbound:.1f}%" and values[3] == f"{100 * met / inbound:.1f}%"
-    legend = page.locator("svg.chart text.series")
-    colours = {legend.nth(i).evaluate("t => getComputedStyle(t).fill") for i in range(legend.count())}
+    lines = page.locator("svg.chart g[id^='response_rate-'] path")
+    colours = {lines.nth(i).evaluate("p => getComputedStyle(p).stroke") for i in range(lines.count())}
     assert len(colours) == 6  # six brands, six colours the page's CSS does not grey out
+    assert _cut_texts(page) == []  # every label (a bar's "100%", a legend entry) inside its chart
     assert page.locator("#urgent tbody tr").count() == len(summary["urgent_unanswered"]) > 0
     assert page.get_by_text("Data quality").count() == 1
     assert page.get_by_text("Maritz Research").count() == 1 and page.get_by_text("Sprout Social Index").count() == 1
@@ -128,4 +143,5 @@ def test_monthly_report_shows_trends(browser, published_sample, tmp_path):
     assert page.locator("#headline .tile").count() == 5
     assert page.locator("svg.chart").count() == 6  # 3 as on a daily page + 3 trend charts
     assert page.get_by_text("Last 28 days, busiest brands").count() == 1
+    assert _cut_texts(page) == []
     assert problems == []

@@ -1,0 +1,124 @@
+"""The trend charts (matplotlib's SVG): a gap in the data is a gap in the line, each measure in one
+unit on a fixed scale where it has one, brand names are text (never markup), and the same trends
+give the same bytes."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+
+from tasks.reports import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = ["<script>x()</script>", "=cmd|' /C calc'!A0", "_hidden", "$AAPL$ & co"]
+FIRST = date(2017, 10, 9)
+
+
+def trends(brands: list[str], present: dict[str, list[int]]) -> pl.DataFrame:
+    """Rows for each brand on the day offsets it has data (others: no row at all, as on a quiet day)."""
+    rows = [
+        {
+            "brand": b,
+            "date": FIRST + timedelta(days=n),
+            "response_rate": 0.5 + 0.01 * n,
+            "frt_median_s": 1800.0 * (n % 4 + 1),
+            "sps": -40.0 + 2 * n,
+        }
+        for b in brands
+        for n in present[b]
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "brand": pl.String,
+            "date": pl.Date,
+            **dict.fromkeys(("response_rate", "frt_median_s", "sps"), pl.Float64),
+        },
+    )
+
+
+def texts(svg: str) -> list[str]:
+    """Every text the chart shows, as a reader sees it (the XML parsed: escapes undone)."""
+    return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def line_segments(svg: str, gid: str) -> int:
+    """How many pieces a brand's line is drawn in: each piece of an SVG path starts with a move (M)."""
+    group = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == gid)
+    path = next(group.iter(f"{SVG}path"))
+    return len(re.findall(r"\bM\b", path.get("d", "")))
+
+
+def test_a_day_without_data_breaks_the_line():
+    # "@A" has days 0..2 and 25..27 (a 22-day gap), "@B" every day 0..27.
+    frame = trends(["@A", "@B"], {"@A": [0, 1, 2, 25, 26, 27], "@B": list(range(28))})
+    svg = charts.trend_lines(frame, charts.RESPONSE_RATE, ["@A", "@B"])
+    assert line_segments(svg, "response_rate-0") == 2  # days 0–2, then 25–27: nothing drawn across the gap
+    assert line_segments(svg, "response_rate-1") == 1
+
+
+@pytest.mark.parametrize(
+    ("measure", "ticks", "unit"),
+    [
+        # a rate is drawn in % on 0–100 whatever the data (here 50–77 %): ticks every 20 points
+        (charts.RESPONSE_RATE, ["0", "20", "40", "60", "80", "100"], "%"),
+        # SPS on its whole scale, −100…100 points (data −40…14), never `1e-09`: ticks every 50
+        (charts.SPS, ["-100", "-50", "0", "50", "100"], "points"),
+    ],
+)
+def test_each_measure_has_one_unit_and_its_own_scale(measure, ticks, unit):
+    frame = trends(["@A"], {"@A": list(range(28))})
+    shown = texts(charts.trend_lines(frame, measure, ["@A"]))
+    assert [t for t in shown if re.fullmatch(r"-?[\d,.]+", t)] == ticks
+    assert unit in shown and measure.title in shown
+    assert not any("e-" in t or "e+" in t for t in shown)
+
+
+def test_first_response_is_drawn_in_hours():
+    # frt_median_s = 1800 × (n mod 4 + 1): 0.5, 1, 1.5 and 2 hours; the axis starts at 0 hours.
+    frame = trends(["@A"], {"@A": list(range(28))})
+    shown = texts(charts.trend_lines(frame, charts.FIRST_RESPONSE, ["@A"]))
+    assert "hours" in shown and "Median first response (hours)" in shown
+    numbers = [float(t) for t in shown if re.fullmatch(r"[\d.]+", t)]
+    assert numbers[0] == 0.0 and 2.0 <= numbers[-1] <= 2.5  # 0 up to just past the 2 h peak
+
+
+def test_brand_names_are_text_never_markup_and_all_named():
+    frame = trends(HOSTILE, dict.fromkeys(HOSTILE, list(range(5))))
+    svg = charts.trend_lines(frame, charts.SPS, HOSTILE)
+    assert "<script" not in svg and "&lt;script&gt;x()&lt;/script&gt;" in svg
+    shown = texts(svg)  # parses: the escapes kept the document well formed
+    for brand in HOSTILE:  # each in the legend as written, "_hidden" and "$AAPL$" included
+        assert brand in shown
+
+
+def test_a_long_brand_name_is_cut_in_the_legend():
+    long = "a" * 30
+    frame = trends([long], {long: [0, 1]})
+    assert "a" * 23 + "…" in texts(charts.trend_lines(frame, charts.SPS, [long]))  # 24 characters with "…"
+
+
+def test_the_same_trends_give_the_same_bytes():
+    frame = trends(HOSTILE[:2] + ["@B"], dict.fromkeys([*HOSTILE[:2], "@B"], [0, 3, 4, 9]))
+    brands = [*HOSTILE[:2], "@B"]
+    first = [charts.trend_lines(frame, m, brands) for m in charts.TRENDS]
+    assert first == [charts.trend_lines(frame, m, brands) for m in charts.TRENDS]
+    assert all(svg.startswith('<svg class="chart" role="img" aria-label=') for svg in first)
+
+
+def test_the_axis_spans_the_days_of_the_trends_whatever_has_a_value():
+    # SPS readable on day 20 only (2017-10-29): the axis still runs 2017-10-09 .. 2017-11-05 (days 0..27).
+    frame = trends(["@A"], {"@A": list(range(28))}).with_columns(
+        pl.when(pl.col("date") == FIRST + timedelta(days=20)).then(pl.col("sps")).alias("sps")
+    )
+    shown = [t for t in texts(charts.trend_lines(frame, charts.SPS, ["@A"])) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t)]
+    assert shown and all("2017-10-09" <= t <= "2017-11-05" for t in shown), shown
+
+
+def test_no_values_no_chart():
+    frame = trends(["@A"], {"@A": [0, 1]}).with_columns(pl.lit(None, pl.Float64).alias("sps"))
+    assert charts.trend_lines(frame, charts.SPS, ["@A"]) == ""
