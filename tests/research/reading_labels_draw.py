@@ -72,6 +72,12 @@ URGENT_NET = re.compile(
     r"\bdown\b|no service|safety|bleed|ambulance|stranded|attack",
     re.IGNORECASE,
 )
+# Round 2 casts the net wider (life, theft and breach words and their traps: "dying to try", app crash).
+URGENT_NET2 = re.compile(
+    URGENT_NET.pattern + r"|dying|\bdied?\b|death|theft|breach|compromis|suspicious|threat|urgent|asap|"
+    r"accident|crash|collision|sick|allerg",
+    re.IGNORECASE,
+)
 
 
 def twcs_mentions() -> list[dict[str, str]]:
@@ -194,7 +200,7 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
         in_held = m["brand"] in held or m["split"] == "twcs_test"
         if in_held != (slice_ == "heldout") or (m["source"], m["source_id"]) in taken:
             continue
-        if URGENT_NET.search(m["text"]) and m["text"] not in seen_text:
+        if (URGENT_NET2 if slice_ == "dev2" else URGENT_NET).search(m["text"]) and m["text"] not in seen_text:
             seen_text.add(m["text"])  # tweetsumm repeats a first turn once per summary
             pool.append(m)
     chosen = rng.sample(pool, min(URGENT_DRAW2 if slice_ == "dev2" else URGENT_DRAW, len(pool)))
