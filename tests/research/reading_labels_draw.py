@@ -14,6 +14,11 @@ safety words *and* their traps: fire, emergency, kill). The net only chooses wha
 person reads; the label is the reading. Kept in its own file so the random sets stay
 unbiased for shares.
 
+``dev2`` / ``urgent-dev2`` (round 2, seeds ``28-dev2`` / ``28-urgent-dev2``): 20 more dev mentions per
+industry (same round-robin) and 60 more urgent candidates (same net), both drawn only from mentions
+whose (source, source_id) AND text are in no labelled file yet (dev or held-out, mentions or
+candidates), so the dev slice grows without a repeat.
+
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
 (``in_response_to_tweet_id``), else the first company handle it @-mentions.
@@ -58,10 +63,19 @@ PER_BRAND_TS = 4  # held-out: up to this many dialogs per brand
 TEST_OTHER = 40  # held-out: twcs_test dialogs of other brands
 DEV_PER_INDUSTRY = 24  # dev: mentions per industry, taken round-robin over its brands
 URGENT_DRAW = 40  # urgent candidates per slice
+DEV2_PER_INDUSTRY = 20  # round 2: dev mentions per industry
+URGENT_DRAW2 = 60  # round 2: dev urgent candidates
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
     r"injur|hurt|hospital|danger|unsafe|emergenc|fire|kill|police|smoke|choke|glass|outage|"
     r"\bdown\b|no service|safety|bleed|ambulance|stranded|attack",
+    re.IGNORECASE,
+)
+# Round 2 casts the net wider (life, theft and breach words and their traps: "dying to try", app crash).
+URGENT_NET2 = re.compile(
+    URGENT_NET.pattern + r"|dying|\bdied?\b|death|theft|breach|compromis|suspicious|threat|urgent|asap|"
+    r"accident|crash|collision|sick|allerg",
     re.IGNORECASE,
 )
 
@@ -108,6 +122,25 @@ def tweetsumm_mentions() -> list[dict[str, str]]:
     ]
 
 
+def labelled() -> tuple[set[tuple[str, str]], set[str]]:
+    """(source, source_id) and texts of every mention already labelled, in either slice."""
+    ids, texts = set(), set()
+    for path in sorted(LABELLED.glob("*/*.csv")):
+        if path.name == "replies.csv":
+            continue
+        with open(path, newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                ids.add((r["source"], r["source_id"]))
+                texts.add(r["text"])
+    return ids, texts
+
+
+def fresh(mentions: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Round 2 only reads what nobody has labelled: neither the id nor the text."""
+    ids, texts = labelled()
+    return [m for m in mentions if (m["source"], m["source_id"]) not in ids and m["text"] not in texts]
+
+
 def draw(slice_: str) -> list[dict[str, str]]:
     """Held-out: per brand a seeded sample of each source, plus twcs_test dialogs of any brand.
 
@@ -130,6 +163,8 @@ def draw(slice_: str) -> list[dict[str, str]]:
         chosen += rng.sample(others, TEST_OTHER)
     else:
         pool = [m for m in twcs + ts if m["brand"] not in held and m["split"] != "twcs_test"]
+        if slice_ == "dev2":
+            pool = fresh(pool)
         for industry in sorted(INDUSTRY):
             by_brand: dict[str, list[dict[str, str]]] = {}
             for m in pool:
@@ -138,9 +173,14 @@ def draw(slice_: str) -> list[dict[str, str]]:
             for mine in by_brand.values():
                 rng.shuffle(mine)
             picked: list[dict[str, str]] = []
-            while len(picked) < DEV_PER_INDUSTRY and any(by_brand.values()):
+            want = DEV2_PER_INDUSTRY if slice_ == "dev2" else DEV_PER_INDUSTRY
+            seen: set[str] = set()  # tweetsumm repeats a first turn once per summary
+            while len(picked) < want and any(by_brand.values()):
                 for brand in sorted(by_brand):
-                    if by_brand[brand] and len(picked) < DEV_PER_INDUSTRY:
+                    while slice_ == "dev2" and by_brand[brand] and by_brand[brand][-1]["text"] in seen:
+                        by_brand[brand].pop()
+                    if by_brand[brand] and len(picked) < want:
+                        seen.add(by_brand[brand][-1]["text"])
                         picked.append(by_brand[brand].pop())
             chosen += picked
     for m in chosen:
@@ -155,14 +195,15 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
     seen_text: set[str] = {m["text"] for m in draw(slice_)}
     held = set(HELDOUT)
     pool = []
-    for m in twcs_mentions() + tweetsumm_mentions():
+    mentions = twcs_mentions() + tweetsumm_mentions()
+    for m in fresh(mentions) if slice_ == "dev2" else mentions:
         in_held = m["brand"] in held or m["split"] == "twcs_test"
         if in_held != (slice_ == "heldout") or (m["source"], m["source_id"]) in taken:
             continue
-        if URGENT_NET.search(m["text"]) and m["text"] not in seen_text:
+        if (URGENT_NET2 if slice_ == "dev2" else URGENT_NET).search(m["text"]) and m["text"] not in seen_text:
             seen_text.add(m["text"])  # tweetsumm repeats a first turn once per summary
             pool.append(m)
-    chosen = rng.sample(pool, min(URGENT_DRAW, len(pool)))
+    chosen = rng.sample(pool, min(URGENT_DRAW2 if slice_ == "dev2" else URGENT_DRAW, len(pool)))
     for m in chosen:
         m["industry"] = BRAND_INDUSTRY[m["brand"]]
     return chosen

@@ -14,6 +14,10 @@ several rows (and brands send one template to many): a text is drawn once per br
 
 Writes the unlabelled draws (`text` exact) to the folder given (default /tmp/reading_draw); the
 `channel` column is filled by people reading each reply, never by a rule.
+
+Round 2 (`dev2_replies.csv`, 200 more dev replies): the same dealing with another seed, over the dev
+candidates whose (source, source_id) AND text are in neither labelled file yet, so the dev slice grows
+without a repeat and without touching the held-out slice.
 """
 
 from __future__ import annotations
@@ -50,12 +54,13 @@ INDUSTRY = {
     "utilities_transport": "GWRHelp LondonMidland Uber_Support VirginTrains nationalrailenq SW_Help TfL AskLyft",
 }
 BRAND_INDUSTRY = {brand: industry for industry, brands in INDUSTRY.items() for brand in brands.split()}
-TARGET = {"heldout": 240, "dev": 200}
+TARGET = {"heldout": 240, "dev": 200, "dev2": 200}
+LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
 
-def _key(source: str, source_id: str) -> str:
-    return hashlib.sha256(f"{SEED}:{source}:{source_id}".encode()).hexdigest()
+def _key(source: str, source_id: str, round_: str = "") -> str:
+    return hashlib.sha256(f"{SEED}{round_}:{source}:{source_id}".encode()).hexdigest()
 
 
 def twcs_first_replies(path: Path = DATA / "twcs_sample.csv") -> pl.DataFrame:
@@ -97,11 +102,17 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     brands in turn, each brand's replies in seeded order; sorted by brand then that order."""
     known = candidates.filter(pl.col("brand").is_in(list(BRAND_INDUSTRY)))
     heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
+    round_ = ":r2" if slice_ == "dev2" else ""
+    if slice_ == "dev2":  # round 2: nothing already labelled, by id or by text, in either slice
+        done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
+        known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
+            ~pl.col("text").is_in(done["text"].to_list())
+        )
     keyed = (
         known.filter(heldout if slice_ == "heldout" else ~heldout)
         .with_columns(
             pl.struct("source", "source_id")
-            .map_elements(lambda r: _key(r["source"], r["source_id"]), pl.String)
+            .map_elements(lambda r: _key(r["source"], r["source_id"], round_), pl.String)
             .alias("k"),
             pl.col("brand").replace_strict(BRAND_INDUSTRY).alias("industry"),
         )
@@ -118,7 +129,7 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
 def main(folder: Path) -> None:
     candidates = pl.concat([twcs_first_replies(), tweetsumm_first_replies()])
     folder.mkdir(parents=True, exist_ok=True)
-    for slice_ in ("heldout", "dev"):
+    for slice_ in ("heldout", "dev", "dev2"):
         drawn = draw(candidates, slice_)
         drawn.write_csv(folder / f"{slice_}_replies.csv")
         print(slice_, drawn.height, "replies,", drawn["brand"].n_unique(), "brands")
