@@ -60,8 +60,8 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 def day_files(
     measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]
 ) -> dict[str, bytes]:
-    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms and hours (Parquet),
-    summary.json, report.html, validation.json."""
+    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, categories and,
+    on a day's report, mentions (Parquet), summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -88,11 +88,20 @@ def day_files(
             metadata | {"sps.table": "categories"},
         ),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
+        **_mentions_file(measure, metadata),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
         "report.html": report_html(measure, status, validation, head, alerts).encode(),
         "alerts.json": _json({"alerts": [a.as_json() for a in alerts]}),
         "validation.json": _json(validation),
     }
+
+
+def _mentions_file(measure: PeriodMeasure, metadata: dict[str, str]) -> dict[str, bytes]:
+    """mentions.parquet, on a day's report (a week's is its days')."""
+    if measure.mention_table is None:
+        return {}
+    table = _table(measure.mention_table, "mentions.parquet")
+    return {"mentions.parquet": to_parquet(table, metadata | {"sps.table": "mentions"})}
 
 
 def _json(body: dict) -> bytes:

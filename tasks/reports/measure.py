@@ -29,6 +29,7 @@ from tasks.metrics.conversations import conversation_metrics, conversations, thr
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
+from tasks.reports.mention_table import mention_table
 from tasks.reports.periods import Period
 from tasks.sps.advocacy import advocacy, recovery, with_advocacy
 from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
@@ -56,6 +57,7 @@ class PeriodMeasure:
     queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
+    mention_table: pl.DataFrame | None = None  # a day's readings per mention (mentions.parquet); None for a week
 
     @property
     def day(self) -> date:
@@ -334,4 +336,6 @@ def summarise(
         urgent=urgent_unanswered(shown, watermark, horizon_s),
         categories=category_metrics(categorised, MIN_AUTHORS),
         queue=unanswered_queue(categorised, watermark, horizon_s),
+        # only a day has every text: a week's summed facts keep the unanswered ones'
+        mention_table=mention_table(inside) if period.kind == "daily" else None,
     )

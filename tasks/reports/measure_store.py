@@ -26,7 +26,18 @@ from tasks.storage.backends import Storage, StorageError
 from tasks.storage.codecs import read_frame, read_json, to_parquet
 
 TREND_DAYS = 28
-_FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent", "categories", "queue")
+_FRAMES = (
+    "metrics",
+    "platforms",
+    "hours",
+    "sps",
+    "anomalies",
+    "facts",
+    "urgent",
+    "categories",
+    "queue",
+    "mention_table",  # a measure stored by older code has none: it is measured again
+)
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
 #: when a measure gained its facts, so one stored by older code, without them, is measured again.)

@@ -25,6 +25,7 @@ REPORT_FILES = frozenset(
         "platforms.parquet",
         "hours.parquet",
         "categories.parquet",
+        "mentions.parquet",
         "sps.parquet",
         "sps.csv",
         "alerts.json",
