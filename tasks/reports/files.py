@@ -473,7 +473,7 @@ def _queue(measure: PeriodMeasure) -> str:
         return ""
     rows = "".join(
         f"<tr><td>{html.escape(r['severity'])}</td><td>{html.escape(r['brand'])}</td>"
-        f"<td>{html.escape(r['category'])}</td><td>{r['age_h']:.1f} h</td>"
+        f"<td>{html.escape(r['category'])}</td><td>{_fmt_waited(r)}</td>"
         f'<td class="text">{html.escape(r["text"])}</td></tr>'
         for r in measure.queue.head(15).iter_rows(named=True)
     )
@@ -482,7 +482,21 @@ def _queue(measure: PeriodMeasure) -> str:
         "queue",
         ["severity", "brand", "category", "waiting", "text (masked)"],
         rows,
+        after=_WAITED_NOTE,
     )
+
+
+#: What "waiting" is measured to, said where it is shown (no time stamp: a final page's bytes never move).
+_WAITED_NOTE = (
+    "Waiting: from the post to the report's cut-off, the end of the newest archive collected (later "
+    "replies are not known yet); “&gt; N h”: still unanswered when the reply horizon of N hours "
+    "ran out, so unanswered for good."
+)
+
+
+def _fmt_waited(row: dict) -> str:
+    """How long an unanswered mention has waited: its hours, or "> 72 h" past the horizon."""
+    return f"&gt; {row['age_h']:g} h" if row.get("beyond_horizon") else f"{row['age_h']:.1f} h"
 
 
 def _categories(measure: PeriodMeasure) -> str:
@@ -573,7 +587,7 @@ def _urgent(measure: PeriodMeasure) -> str:
         return '<h2>Unanswered urgent mentions</h2><p class="note">None.</p>'
     cells = "".join(
         f"<tr><td>{html.escape(r['mention_id'])}</td><td>{html.escape(r['brand'] or '(unattributed)')}</td>"
-        f"<td>{html.escape(r['created_at'])}</td><td>{r['age_h']:.1f} h</td>"
+        f"<td>{html.escape(r['created_at'])}</td><td>{_fmt_waited(r)}</td>"
         f'<td class="text">{html.escape(r["text"])}</td></tr>'
         for r in rows
     )
@@ -583,6 +597,7 @@ def _urgent(measure: PeriodMeasure) -> str:
         ["id", "brand", "created (UTC)", "age", "text"],
         cells,
         before="Security, fraud, account, outage or safety words; e-mail addresses, phone and card numbers masked.",
+        after=_WAITED_NOTE,
     )
 
 
