@@ -299,6 +299,32 @@ SPS = [
         "Of those, authors whose later mentions of the brand (after the answer) read neutral or positive.",
     ),
     Column("recovery_rate", pl.Float64(), "share 0–1", "recovered / answered_detractors (null when none)."),
+    Column(
+        "sps_change",
+        pl.Float64(),
+        "points",
+        (
+            "SPS minus the day before's (daily reports; null on weeks and months, or when either day is not "
+            "readable): counted from promoters, detractors and authors as sps is."
+        ),
+    ),
+    Column(
+        "sps_change_ci_low",
+        pl.Float64(),
+        "points",
+        (
+            "Lower end of the change's own 95 % interval: both days' sampling of authors plus the model's "
+            "bias on the difference of their model-judged shares (shared, it largely cancels; "
+            "tasks/sps/compare.py)."
+        ),
+    ),
+    Column("sps_change_ci_high", pl.Float64(), "points", "Upper end of the change's 95 % interval."),
+    Column(
+        "sps_change_verdict",
+        pl.String(),
+        "",
+        "'higher' or 'lower' only where the change's interval excludes zero, else 'no clear difference'.",
+    ),
 ]
 
 PLATFORMS = [

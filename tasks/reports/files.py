@@ -20,6 +20,7 @@ from tasks.reports import charts
 from tasks.reports.columns import METRICS, SPS, Column, people_value, schema_of
 from tasks.reports.headline import Headline
 from tasks.reports.measure import PeriodMeasure
+from tasks.sps.compare import UNCLEAR, brand_pairs
 from tasks.storage.codecs import to_parquet
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -417,6 +418,7 @@ critics say outright to recommend the brand or not to; a detractor is recovered 
 their next mentions read neutral or positive.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 {_peers(table)}
+{_sps_comparisons(measure.sps)}
 <h2>Industry reference points</h2>
 <ul class="sources">
 <li>29% of complainers on Twitter heard back from the company — Maritz Research &amp; evolve24, Twitter study (2011).</li>
@@ -556,6 +558,70 @@ def _peers(table: pl.DataFrame) -> str:
         after=f"{table.height - placed.height} brand(s) with fewer than {PEER_MIN_INBOUND} mentions: "
         "not enough data to place.",
     )
+
+
+#: Brands set side by side on the page, pair by pair (the most authors first): 6 make 15 pairs.
+PAIRED_BRANDS = 6
+
+
+def _interval(low: float, high: float) -> str:
+    return html.escape(f"{low:+.0f} … {high:+.0f}")
+
+
+def _sps_comparisons(sps: pl.DataFrame) -> str:
+    """Which SPS differences are real: against the day before, and brand against brand, each with
+    the interval of the difference itself ("higher"/"lower" only where it excludes zero)."""
+    changed = sps.filter(pl.col("sps_change").is_not_null()).sort("authors", "brand", descending=[True, False])
+    pairs = brand_pairs(sps, PAIRED_BRANDS)
+    if changed.is_empty() and pairs.is_empty():
+        return ""
+    note = (
+        "The interval of a difference holds both sides' sampling of authors; the stance model's lean on this "
+        "archive is shared by both sides, so only what their model-judged shares differ by stays in it "
+        "(tasks/sps/compare.py). “Higher” or “lower” only where that interval excludes zero."
+    )
+    out = ""
+    if not changed.is_empty():
+        rows = "".join(
+            _row(
+                [
+                    html.escape(r["brand"]),
+                    _fmt_sps(r["sps"]),
+                    _fmt_sps(r["sps_change"]),
+                    _interval(r["sps_change_ci_low"], r["sps_change_ci_high"]),
+                    html.escape(r["sps_change_verdict"]),
+                ]
+            )
+            for r in changed.iter_rows(named=True)
+        )
+        out += _section(
+            "SPS against the day before",
+            "sps-change",
+            ["Brand", "SPS", "Change (points)", "95% interval of the change", "Reading"],
+            rows,
+            before="Brands whose score is readable on both days.",
+        )
+    if not pairs.is_empty():
+        rows = "".join(
+            _row(
+                [
+                    html.escape(r["brand"]),
+                    html.escape(r["other"]),
+                    _fmt_sps(r["difference"]),
+                    _interval(r["low"], r["high"]),
+                    html.escape(f"{r['brand']} {r['verdict']}" if r["verdict"] != UNCLEAR else UNCLEAR),
+                ]
+            )
+            for r in pairs.iter_rows(named=True)
+        )
+        out += _section(
+            "SPS, brand against brand",
+            "sps-pairs",
+            ["Brand", "Against", "Difference (points)", "95% interval of the difference", "Reading"],
+            rows,
+            before=f"The {PAIRED_BRANDS} readable brands with the most authors, each pair once.",
+        )
+    return out + f'<p class="note">{html.escape(note)}</p>'
 
 
 def _platforms(measure: PeriodMeasure) -> str:

@@ -32,6 +32,7 @@ from tasks.registry import BrandRegistry
 from tasks.reports.mention_table import mention_table
 from tasks.reports.periods import Period
 from tasks.sps.advocacy import advocacy, recovery, with_advocacy
+from tasks.sps.compare import with_sps_change
 from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
 
 #: What recovery reads of the mentions after a period.
@@ -117,12 +118,13 @@ def _recovery(facts: pl.DataFrame, inside: pl.DataFrame, in_period: pl.Expr) -> 
 def _sps_table(as_one: pl.DataFrame, recovered: pl.DataFrame, period: Period) -> pl.DataFrame:
     """SPS with explicit advocacy and recovery beside it, per brand."""
     counts = ["advocates", "advocates_reach", "critics", "critics_reach", "answered_detractors", "recovered"]
-    return (
+    table = (
         daily_sps(as_one)
         .join(advocacy(as_one, ["brand", "date"]), on=["brand", "date"], how="left")
         .join(recovered.with_columns(pl.lit(period.start).alias("date")), on=["brand", "date"], how="left")
         .with_columns(pl.col(counts).fill_null(0))
     )
+    return with_sps_change(table, None)  # the period before is known to the page (its trend rows)
 
 
 def period_status(period: Period, horizon_s: float, watermark: datetime, registry: BrandRegistry) -> str:

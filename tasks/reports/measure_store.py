@@ -21,6 +21,7 @@ import polars as pl
 
 from tasks.reports.measure import MentionFacts, PeriodMeasure, summed_days
 from tasks.reports.periods import Period, period_of
+from tasks.sps.compare import COUNTS
 from tasks.storage import layout
 from tasks.storage.backends import Storage, StorageError
 from tasks.storage.codecs import read_frame, read_json, to_parquet
@@ -58,11 +59,11 @@ def days_read(period: Period, horizon_s: float) -> list[date]:
 
 def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
     """One day as trend rows: its metrics (without status), SPS per brand (only where enough
-    authors make it readable: a 1-author day's −100 is noise, not a trend) and its detractors
-    (the baseline of the spike alerts)."""
+    authors make it readable: a 1-author day's −100 is noise, not a trend), its detractors
+    (the baseline of the spike alerts) and the counts the next day's SPS change reads."""
     readable_sps = pl.when(pl.col("readable")).then(pl.col("sps")).alias("sps")
     return metrics.drop("status").join(
-        sps.select("brand", "date", readable_sps, "detractors"), on=["brand", "date"], how="left"
+        sps.select("brand", "date", readable_sps, "readable", *COUNTS), on=["brand", "date"], how="left"
     )
 
 
