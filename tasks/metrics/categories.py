@@ -23,7 +23,7 @@ from importlib import resources
 import polars as pl
 
 from tasks.masking import mask_pii
-from tasks.metrics.urgent import is_urgent
+from tasks.metrics.urgent import is_urgent, waited
 
 SEVERITIES = ("urgent", "major", "minor", "none")
 #: money, access, outage or a journey lost: every industry's names for them
@@ -268,19 +268,25 @@ def category_metrics(categorised: pl.DataFrame | pl.LazyFrame, min_authors: int)
 
 
 def unanswered_queue(categorised: pl.DataFrame | pl.LazyFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
-    """The QUEUE_LENGTH unanswered mentions to answer first: by severity, then the longest waiting."""
+    """The QUEUE_LENGTH unanswered mentions to answer first: by severity, then the longest waiting
+    (to the report's cut-off, the newest archive's end: `waited`), the oldest first among those
+    past the horizon."""
     rank = pl.col("severity").replace_strict({s: i for i, s in enumerate(SEVERITIES)}, return_dtype=pl.Int8)
-    age_h = (pl.min_horizontal((pl.lit(watermark) - pl.col("created_at")).dt.total_seconds(), horizon_s) / 3600).round(
-        1
-    )
     return (
         categorised.lazy()
         .filter(pl.col("brand").is_not_null() & ~pl.col("responded") & (pl.col("severity") != "none"))
-        .with_columns(rank.alias("_rank"), age_h.alias("age_h"))
-        .sort("_rank", "created_at", "mention_id")
+        .with_columns(rank.alias("_rank"), *waited(watermark, horizon_s))
+        .sort(["_rank", "age_h", "created_at", "mention_id"], descending=[False, True, False, False])
         .head(QUEUE_LENGTH)
         .select(
-            "mention_id", "brand", "category", "severity", "created_at", "age_h", mask_pii(pl.col("text")).alias("text")
+            "mention_id",
+            "brand",
+            "category",
+            "severity",
+            "created_at",
+            "age_h",
+            "beyond_horizon",
+            mask_pii(pl.col("text")).alias("text"),
         )
         .collect()
     )

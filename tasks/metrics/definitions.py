@@ -29,6 +29,7 @@ FACT_COLUMNS = [
     "text",
     "sentiment",
     "first_response_at",
+    "first_response_id",
     "frt_s",
     "first_response_text",
     "first_response_channel",
@@ -66,7 +67,11 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         matched.filter(pl.col("response_at") >= pl.col("created_at"))
         .sort("response_at", "response_id")
         .group_by("platform", "mention_id")
-        .agg(pl.col("response_at").first().alias("first_response_at"), pl.col("first_response_text").first())
+        .agg(
+            pl.col("response_at").first().alias("first_response_at"),
+            pl.col("response_id").first().alias("first_response_id"),  # published per mention: auditable
+            pl.col("first_response_text").first(),
+        )
     )
     facts = (
         inbound.join(first, on=["platform", "mention_id"], how="left")

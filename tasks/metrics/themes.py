@@ -60,6 +60,12 @@ def _terms(text: pl.Expr) -> pl.Expr:
 def find_themes(categorised: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Themes of the "other" mentions (brand, date, mention_id, created_at, text, category):
     per brand and date, up to MAX_THEMES rows by size, with TERMS terms and EXAMPLES masked texts."""
+    return themes_and_members(categorised)[0]
+
+
+def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`find_themes`' table, and which theme each of its mentions is in (brand, date, mention_id,
+    theme: its number and terms, "2: lot, parking"), so a per-mention table can say it."""
     rows = (
         categorised.lazy()
         .filter(pl.col("brand").is_not_null())
@@ -82,9 +88,16 @@ def find_themes(categorised: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         _greedy(_with_rarity(group, worded), brand, day)
         for (brand, day), group in sorted(other.partition_by("brand", "date", as_dict=True).items())
     ]
-    themes = pl.concat([pl.DataFrame(schema=SCHEMA), *found], how="vertical")
+    themes = pl.concat([pl.DataFrame(schema=SCHEMA | _MEMBERS), *found], how="vertical")
     texts = rows.select("brand", "date", "mention_id", "text")
-    return _with_examples(themes, texts)
+    label = pl.format("{}: {}", pl.col("theme"), pl.col("terms").list.join(", "))
+    members = (
+        themes.select("brand", "date", "members", label.alias("theme"))
+        .explode("members")
+        .rename({"members": "mention_id"})
+        .select("brand", "date", "mention_id", "theme")
+    )
+    return _with_examples(themes.drop("members"), texts), members
 
 
 def _with_rarity(terms: pl.DataFrame, total: int) -> pl.DataFrame:
@@ -114,9 +127,13 @@ def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: every mention of a theme, kept apart from the published table
+_MEMBERS = {"members": pl.List(pl.String())}
+
+
 def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
-    """One brand-day's themes (examples still as mention ids, first by time)."""
-    out: list[tuple[int, list[str], list[str]]] = []
+    """One brand-day's themes (examples still as mention ids, first by time) with their members."""
+    out: list[tuple[int, list[str], list[str], list[str]]] = []
     left = terms
     while len(out) < MAX_THEMES and not left.is_empty():
         ranked = _ranked(left)
@@ -126,7 +143,7 @@ def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
         members = left.filter(pl.col("mention_id").is_in(left.filter(pl.col("term") == seed)["mention_id"].implode()))
         ids = members["mention_id"].unique(maintain_order=True)
         top = [seed, *_ranked(members).filter(pl.col("term") != seed)["term"]][:TERMS]
-        out.append((len(ids), top, ids.head(EXAMPLES).to_list()))
+        out.append((len(ids), top, ids.head(EXAMPLES).to_list(), ids.to_list()))
         left = left.filter(~pl.col("mention_id").is_in(ids.implode()))
     out.sort(key=lambda theme: -theme[0])  # stable: equal sizes keep the order they were found in
     return pl.DataFrame(
@@ -134,11 +151,12 @@ def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
             "brand": [brand] * len(out),
             "date": [day] * len(out),
             "theme": list(range(1, len(out) + 1)),
-            "mentions": [n for n, _, _ in out],
-            "terms": [t for _, t, _ in out],
-            "examples": [e for _, _, e in out],
+            "mentions": [n for n, _, _, _ in out],
+            "terms": [t for _, t, _, _ in out],
+            "examples": [e for _, _, e, _ in out],
+            "members": [m for _, _, _, m in out],
         },
-        schema=SCHEMA,
+        schema=SCHEMA | _MEMBERS,
     )
 
 

@@ -86,12 +86,20 @@ def is_urgent(text: pl.Expr) -> pl.Expr:
     return read.str.replace_all(TRAPS, " ").str.contains(URGENT).alias("urgent")
 
 
-def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
-    """mention_id, brand, created_at, age_h, text (masked), oldest first.
+def waited(watermark: datetime, horizon_s: float) -> tuple[pl.Expr, pl.Expr]:
+    """age_h and beyond_horizon of an unanswered mention: how long it has waited from its post to the
+    report's cut-off (the end of the newest archive collected: nothing later is known), in hours to
+    0.1; at the reply horizon it stops, and beyond_horizon says it waited longer (unanswered for
+    good: a page shows "> 72 h"). Capped, a final day's list reads the same whenever it is published."""
+    waited_s = (pl.lit(watermark) - pl.col("created_at")).dt.total_seconds()
+    return (
+        (pl.min_horizontal(waited_s, horizon_s) / 3600).round(1).alias("age_h"),
+        (waited_s >= horizon_s).alias("beyond_horizon"),
+    )
 
-    age_h: how long it has waited, to the newest archive but at most the reply
-    horizon (after which it counts as unanswered for good), so a final day's
-    list reads the same whenever it is published."""
+
+def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
+    """mention_id, brand, created_at, age_h, beyond_horizon, text (masked), oldest first (`waited`)."""
     return (
         facts.lazy()
         .filter(~pl.col("responded") & is_urgent(pl.col("text")))
@@ -99,9 +107,7 @@ def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float
             "mention_id",
             "brand",
             "created_at",
-            (pl.min_horizontal((pl.lit(watermark) - pl.col("created_at")).dt.total_seconds(), horizon_s) / 3600)
-            .round(1)
-            .alias("age_h"),
+            *waited(watermark, horizon_s),
             mask_pii(pl.col("text")).alias("text"),
         )
         .sort("created_at", "mention_id")

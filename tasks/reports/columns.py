@@ -321,6 +321,32 @@ SPS = [
         "Of those, authors whose later mentions of the brand (after the answer) read neutral or positive.",
     ),
     Column("recovery_rate", pl.Float64(), "share 0–1", "recovered / answered_detractors (null when none)."),
+    Column(
+        "sps_change",
+        pl.Float64(),
+        "points",
+        (
+            "SPS minus the day before's (daily reports; null on weeks and months, or when either day is not "
+            "readable): counted from promoters, detractors and authors as sps is."
+        ),
+    ),
+    Column(
+        "sps_change_ci_low",
+        pl.Float64(),
+        "points",
+        (
+            "Lower end of the change's own 95 % interval: both days' sampling of authors plus the model's "
+            "bias on the difference of their model-judged shares (shared, it largely cancels; "
+            "tasks/sps/compare.py)."
+        ),
+    ),
+    Column("sps_change_ci_high", pl.Float64(), "points", "Upper end of the change's 95 % interval."),
+    Column(
+        "sps_change_verdict",
+        pl.String(),
+        "",
+        "'higher' or 'lower' only where the change's interval excludes zero, else 'no clear difference'.",
+    ),
 ]
 
 PLATFORMS = [
@@ -383,6 +409,68 @@ HOURS = [
 ]
 
 
+#: mentions.parquet (daily reports only): every reading behind the day's figures, per mention.
+MENTIONS = [
+    Column("mention_id", pl.String(), "", "The platform's id of the customer's post, as text."),
+    Column("platform", pl.String(), "", "Platform it was posted on; (platform, mention_id) identifies it."),
+    Column("brand", pl.String(), "", "Brand it is attributed to (DESIGN.md's attribution rules)."),
+    Column(
+        "author_id",
+        pl.String(),
+        "pseudonym",
+        (
+            "Not the platform's id: 16 hex digits of SHA-256 over 'sps-author-v1', platform, brand and the "
+            "archive's author id (tasks/reports/mention_table.py says why). The same author of the same brand "
+            "reads the same every day; null when the archive names no author (left out of SPS)."
+        ),
+    ),
+    Column("created_at", pl.Datetime("us", "UTC"), "UTC", "When it was posted."),
+    Column("category", pl.String(), "", "The category the report counts it under (as in categories.parquet)."),
+    Column(
+        "theme",
+        pl.String(),
+        "",
+        "The theme of an uncategorised mention (themes.parquet), when the report groups them; else null.",
+    ),
+    Column("severity", pl.String(), "", "urgent, major, minor or none: how the unanswered queue ranks it."),
+    Column("urgent", pl.Boolean(), "", "severity is 'urgent': safety, security or money at risk now."),
+    Column("stance", pl.Int8(), "−1, 0, +1", "Detractor −1, neutral 0, promoter +1: the reading SPS counts."),
+    Column(
+        "stance_source",
+        pl.String(),
+        "",
+        "'archive_label' when the archive's own sentiment label gave the stance, else 'model' (the stance model).",
+    ),
+    Column("answered", pl.Boolean(), "", "A first response by the brand came within the reply horizon."),
+    Column(
+        "first_response_s",
+        pl.Float64(),
+        "seconds",
+        "Time to the brand's first response, even one later than the horizon (then answered is false); null: none.",
+    ),
+    Column("first_response_id", pl.String(), "", "The brand's first response (its mention_id on the platform)."),
+    Column(
+        "taken_offline",
+        pl.Boolean(),
+        "",
+        "Answered, and the first response moves the customer off the public thread (metrics' taken_offline).",
+    ),
+    Column(
+        "channel",
+        pl.String(),
+        "",
+        "Where that response sends the customer (dm, email, phone, chat, form, store, other_company), when "
+        "the report reads it; null when answered in public, unanswered, or not read.",
+    ),
+    Column(
+        "text",
+        pl.String(),
+        "",
+        "The post as the report page shows post text: e-mail addresses, card and phone numbers masked.",
+    ),
+]
+
+
 def for_people(column: Column) -> Column:
     """The spreadsheet form of a column: minutes and percentages, as people read them.
 
@@ -418,6 +506,7 @@ TABLES: dict[str, list[Column]] = {
     "themes.parquet": THEMES,
     "sps.parquet": SPS,
     "sps.csv": [for_people(c) for c in SPS],
+    "mentions.parquet": MENTIONS,
 }
 
 

@@ -19,7 +19,7 @@ from tasks.storage.backends import S3Storage, Storage
 from tasks.storage.codecs import parquet_frame, read_json
 
 FORMATS = {
-    "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet"],
+    "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet", "mentions.parquet"],
     "csv": ["metrics.csv", "sps.csv"],
     "html": ["report.html"],
 }
@@ -134,7 +134,8 @@ def resolve_folder(storage: Storage, period: Period | None) -> str:
 
 
 def wanted_files(manifest: dict, fmt: str) -> list[str]:
-    names = sorted(manifest["files"]) if fmt == "all" else FORMATS[fmt]
+    """The format's files this report holds (a week's has no mentions.parquet)."""
+    names = sorted(manifest["files"]) if fmt == "all" else [n for n in FORMATS[fmt] if n in manifest["files"]]
     unsafe = [n for n in names if n not in layout.REPORT_FILES]
     if unsafe:
         raise UnsafeManifest(f"the manifest names files no report holds: {', '.join(map(repr, unsafe[:5]))}")

@@ -20,6 +20,7 @@ from tasks.reports import charts
 from tasks.reports.columns import METRICS, SPS, Column, people_value, schema_of
 from tasks.reports.headline import Headline
 from tasks.reports.measure import PeriodMeasure
+from tasks.sps.compare import UNCLEAR, brand_pairs
 from tasks.storage.codecs import to_parquet
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -60,8 +61,8 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 def day_files(
     measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]
 ) -> dict[str, bytes]:
-    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms and hours (Parquet),
-    summary.json, report.html, validation.json."""
+    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, categories and,
+    on a day's report, mentions (Parquet), summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -95,11 +96,20 @@ def day_files(
             metadata | {"sps.table": "themes"},
         ),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
+        **_mentions_file(measure, metadata),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
         "report.html": report_html(measure, status, validation, head, alerts).encode(),
         "alerts.json": _json({"alerts": [a.as_json() for a in alerts]}),
         "validation.json": _json(validation),
     }
+
+
+def _mentions_file(measure: PeriodMeasure, metadata: dict[str, str]) -> dict[str, bytes]:
+    """mentions.parquet, on a day's report (a week's is its days')."""
+    if measure.mention_table is None:
+        return {}
+    table = _table(measure.mention_table, "mentions.parquet")
+    return {"mentions.parquet": to_parquet(table, metadata | {"sps.table": "mentions"})}
 
 
 def _json(body: dict) -> bytes:
@@ -416,6 +426,7 @@ critics say outright to recommend the brand or not to; a detractor is recovered 
 their next mentions read neutral or positive.
 Schema version {html.escape(SCHEMA_VERSION)}.</p>
 {_peers(table)}
+{_sps_comparisons(measure.sps)}
 <h2>Industry reference points</h2>
 <ul class="sources">
 <li>29% of complainers on Twitter heard back from the company — Maritz Research &amp; evolve24, Twitter study (2011).</li>
@@ -468,7 +479,7 @@ def _queue(measure: PeriodMeasure) -> str:
         return ""
     rows = "".join(
         f"<tr><td>{html.escape(r['severity'])}</td><td>{html.escape(r['brand'])}</td>"
-        f"<td>{html.escape(r['category'])}</td><td>{r['age_h']:.1f} h</td>"
+        f"<td>{html.escape(r['category'])}</td><td>{_fmt_waited(r)}</td>"
         f'<td class="text">{html.escape(r["text"])}</td></tr>'
         for r in measure.queue.head(15).iter_rows(named=True)
     )
@@ -477,6 +488,7 @@ def _queue(measure: PeriodMeasure) -> str:
         "queue",
         ["severity", "brand", "category", "waiting", "text (masked)"],
         rows,
+        after=_WAITED_NOTE,
     )
 
 
@@ -497,6 +509,19 @@ def _themes(measure: PeriodMeasure) -> str:
         rows,
         after="Every brand's themes: themes.parquet.",
     )
+
+
+#: What "waiting" is measured to, said where it is shown (no time stamp: a final page's bytes never move).
+_WAITED_NOTE = (
+    "Waiting: from the post to the report's cut-off, the end of the newest archive collected (later "
+    "replies are not known yet); “&gt; N h”: still unanswered when the reply horizon of N hours "
+    "ran out, so unanswered for good."
+)
+
+
+def _fmt_waited(row: dict) -> str:
+    """How long an unanswered mention has waited: its hours, or "> 72 h" past the horizon."""
+    return f"&gt; {row['age_h']:g} h" if row.get("beyond_horizon") else f"{row['age_h']:.1f} h"
 
 
 def _categories(measure: PeriodMeasure) -> str:
@@ -558,6 +583,70 @@ def _peers(table: pl.DataFrame) -> str:
     )
 
 
+#: Brands set side by side on the page, pair by pair (the most authors first): 6 make 15 pairs.
+PAIRED_BRANDS = 6
+
+
+def _interval(low: float, high: float) -> str:
+    return html.escape(f"{low:+.0f} … {high:+.0f}")
+
+
+def _sps_comparisons(sps: pl.DataFrame) -> str:
+    """Which SPS differences are real: against the day before, and brand against brand, each with
+    the interval of the difference itself ("higher"/"lower" only where it excludes zero)."""
+    changed = sps.filter(pl.col("sps_change").is_not_null()).sort("authors", "brand", descending=[True, False])
+    pairs = brand_pairs(sps, PAIRED_BRANDS)
+    if changed.is_empty() and pairs.is_empty():
+        return ""
+    note = (
+        "The interval of a difference holds both sides' sampling of authors; the stance model's lean on this "
+        "archive is shared by both sides, so only what their model-judged shares differ by stays in it "
+        "(tasks/sps/compare.py). “Higher” or “lower” only where that interval excludes zero."
+    )
+    out = ""
+    if not changed.is_empty():
+        rows = "".join(
+            _row(
+                [
+                    html.escape(r["brand"]),
+                    _fmt_sps(r["sps"]),
+                    _fmt_sps(r["sps_change"]),
+                    _interval(r["sps_change_ci_low"], r["sps_change_ci_high"]),
+                    html.escape(r["sps_change_verdict"]),
+                ]
+            )
+            for r in changed.iter_rows(named=True)
+        )
+        out += _section(
+            "SPS against the day before",
+            "sps-change",
+            ["Brand", "SPS", "Change (points)", "95% interval of the change", "Reading"],
+            rows,
+            before="Brands whose score is readable on both days.",
+        )
+    if not pairs.is_empty():
+        rows = "".join(
+            _row(
+                [
+                    html.escape(r["brand"]),
+                    html.escape(r["other"]),
+                    _fmt_sps(r["difference"]),
+                    _interval(r["low"], r["high"]),
+                    html.escape(f"{r['brand']} {r['verdict']}" if r["verdict"] != UNCLEAR else UNCLEAR),
+                ]
+            )
+            for r in pairs.iter_rows(named=True)
+        )
+        out += _section(
+            "SPS, brand against brand",
+            "sps-pairs",
+            ["Brand", "Against", "Difference (points)", "95% interval of the difference", "Reading"],
+            rows,
+            before=f"The {PAIRED_BRANDS} readable brands with the most authors, each pair once.",
+        )
+    return out + f'<p class="note">{html.escape(note)}</p>'
+
+
 def _platforms(measure: PeriodMeasure) -> str:
     """Volume and responsiveness per platform, all brands together."""
     if measure.platforms.is_empty():
@@ -587,7 +676,7 @@ def _urgent(measure: PeriodMeasure) -> str:
         return '<h2>Unanswered urgent mentions</h2><p class="note">None.</p>'
     cells = "".join(
         f"<tr><td>{html.escape(r['mention_id'])}</td><td>{html.escape(r['brand'] or '(unattributed)')}</td>"
-        f"<td>{html.escape(r['created_at'])}</td><td>{r['age_h']:.1f} h</td>"
+        f"<td>{html.escape(r['created_at'])}</td><td>{_fmt_waited(r)}</td>"
         f'<td class="text">{html.escape(r["text"])}</td></tr>'
         for r in rows
     )
@@ -597,6 +686,7 @@ def _urgent(measure: PeriodMeasure) -> str:
         ["id", "brand", "created (UTC)", "age", "text"],
         cells,
         before="Security, fraud, account, outage or safety words; e-mail addresses, phone and card numbers masked.",
+        after=_WAITED_NOTE,
     )
 
 

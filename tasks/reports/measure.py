@@ -27,11 +27,13 @@ from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
 from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
-from tasks.metrics.themes import find_themes
+from tasks.metrics.themes import themes_and_members
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
+from tasks.reports.mention_table import mention_table
 from tasks.reports.periods import Period
 from tasks.sps.advocacy import advocacy, recovery, with_advocacy
+from tasks.sps.compare import with_sps_change
 from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
 
 #: What recovery reads of the mentions after a period.
@@ -58,6 +60,7 @@ class PeriodMeasure:
     themes: pl.DataFrame | None = None  # a day's "other" mentions grouped by distinctive terms (themes.py)
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
+    mention_table: pl.DataFrame | None = None  # a day's readings per mention (mentions.parquet); None for a week
 
     @property
     def day(self) -> date:
@@ -117,12 +120,13 @@ def _recovery(facts: pl.DataFrame, inside: pl.DataFrame, in_period: pl.Expr) -> 
 def _sps_table(as_one: pl.DataFrame, recovered: pl.DataFrame, period: Period) -> pl.DataFrame:
     """SPS with explicit advocacy and recovery beside it, per brand."""
     counts = ["advocates", "advocates_reach", "critics", "critics_reach", "answered_detractors", "recovered"]
-    return (
+    table = (
         daily_sps(as_one)
         .join(advocacy(as_one, ["brand", "date"]), on=["brand", "date"], how="left")
         .join(recovered.with_columns(pl.lit(period.start).alias("date")), on=["brand", "date"], how="left")
         .with_columns(pl.col(counts).fill_null(0))
     )
+    return with_sps_change(table, None)  # the period before is known to the page (its trend rows)
 
 
 def period_status(period: Period, horizon_s: float, watermark: datetime, registry: BrandRegistry) -> str:
@@ -322,6 +326,9 @@ def summarise(
         "replies",
     )
     categorised = as_one.lazy().filter(pl.col("brand").is_not_null())
+    # a week or a month keeps only unanswered texts (`for_summing`): themes of a day alone;
+    # only a day has every text for a per-mention table (a week's summed facts keep the unanswered ones')
+    themes, members = themes_and_members(categorised) if period.kind == "daily" else (None, None)
     return PeriodMeasure(
         period=period,
         metrics=metrics,
@@ -335,6 +342,11 @@ def summarise(
         urgent=urgent_unanswered(shown, watermark, horizon_s),
         categories=category_metrics(categorised, MIN_AUTHORS),
         queue=unanswered_queue(categorised, watermark, horizon_s),
-        # a week or a month keeps only unanswered texts (`for_summing`): themes of a day alone
-        themes=find_themes(categorised) if period.kind == "daily" else None,
+        themes=themes,
+        mention_table=None if members is None else mention_table(_with_themes(inside, members)),
     )
+
+
+def _with_themes(inside: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """A day's facts with the theme each "other" mention was grouped in (null for the rest)."""
+    return inside.join(members, on=["brand", "date", "mention_id"], how="left")

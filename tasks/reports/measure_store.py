@@ -21,12 +21,25 @@ import polars as pl
 
 from tasks.reports.measure import MentionFacts, PeriodMeasure, summed_days
 from tasks.reports.periods import Period, period_of
+from tasks.sps.compare import COUNTS
 from tasks.storage import layout
 from tasks.storage.backends import Storage, StorageError
 from tasks.storage.codecs import read_frame, read_json, to_parquet
 
 TREND_DAYS = 28
-_FRAMES = ("metrics", "platforms", "hours", "sps", "anomalies", "facts", "urgent", "categories", "queue", "themes")
+_FRAMES = (
+    "metrics",
+    "platforms",
+    "hours",
+    "sps",
+    "anomalies",
+    "facts",
+    "urgent",
+    "categories",
+    "queue",
+    "themes",
+    "mention_table",  # a measure stored by older code has none: it is measured again
+)
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
 #: when a measure gained its facts, so one stored by older code, without them, is measured again.)
@@ -47,11 +60,11 @@ def days_read(period: Period, horizon_s: float) -> list[date]:
 
 def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
     """One day as trend rows: its metrics (without status), SPS per brand (only where enough
-    authors make it readable: a 1-author day's −100 is noise, not a trend) and its detractors
-    (the baseline of the spike alerts)."""
+    authors make it readable: a 1-author day's −100 is noise, not a trend), its detractors
+    (the baseline of the spike alerts) and the counts the next day's SPS change reads."""
     readable_sps = pl.when(pl.col("readable")).then(pl.col("sps")).alias("sps")
     return metrics.drop("status").join(
-        sps.select("brand", "date", readable_sps, "detractors"), on=["brand", "date"], how="left"
+        sps.select("brand", "date", readable_sps, "readable", *COUNTS), on=["brand", "date"], how="left"
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, TypedDict
 
 import polars as pl
@@ -41,6 +41,7 @@ from tasks.reports.periods import Period, period_of
 from tasks.reports.publish import publish_report, read_manifest, withdraw_report
 from tasks.reports.validation_summary import day_validation
 from tasks.settings import Settings
+from tasks.sps.compare import with_sps_change
 from tasks.sps.stance_store import with_stored_stances
 from tasks.storage import layout
 from tasks.storage.backends import Storage
@@ -90,7 +91,12 @@ def publish_period_report(
         trends, category_trends = measure_store.trend_rows(
             storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
         )
-        measure = replace(measure, trends=trends, category_trends=category_trends)
+        measure = replace(
+            measure,
+            trends=trends,
+            category_trends=category_trends,
+            sps=with_sps_change(measure.sps, sps_before(trends, period)),
+        )
         status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
         head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
         alerts = _alerts(measure) if daily else []
@@ -131,6 +137,14 @@ def publish_period_report(
             latest_day=period.start if daily else None,
         )
     return _outcome(period, outcome, rows, [a.as_json() for a in alerts])
+
+
+def sps_before(trends: pl.DataFrame | None, period: Period) -> pl.DataFrame | None:
+    """The SPS counts a page's change is measured against: a day's, the day before's (its trend
+    rows hold them); a week or a month has none yet (its authors are not the sum of its days')."""
+    if period.kind != "daily" or trends is None:
+        return None
+    return trends.filter(pl.col("date") == period.start - timedelta(days=1))
 
 
 def _alerts(measure: PeriodMeasure) -> list[Alert]:

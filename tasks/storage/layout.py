@@ -28,6 +28,7 @@ REPORT_FILES = frozenset(
         "hours.parquet",
         "categories.parquet",
         "themes.parquet",
+        "mentions.parquet",
         "sps.parquet",
         "sps.csv",
         "alerts.json",

@@ -23,6 +23,7 @@ REPORT_FILES = [
     "alerts.json",
     "categories.parquet",
     "hours.parquet",
+    "mentions.parquet",
     "metrics.csv",
     "metrics.parquet",
     "platforms.parquet",
@@ -95,6 +96,37 @@ def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_st
     validation = json.loads(files["validation.json"])
     assert validation["sources"][0]["rows_read"] == 5000
     assert validation["sources"][0]["rows_accepted"] == 5000
+
+
+def test_the_mention_table_adds_up_to_every_published_figure(sample_store):
+    """An analyst re-counts the day from mentions.parquet alone: per brand, the mentions are metrics'
+    inbound (Tesco 55, 36 answered: the hand check), answered its responded, taken offline its
+    taken_offline; each author's stances summed give sps.parquet's promoters and detractors."""
+    mentions = pl.read_parquet(io.BytesIO(_report(sample_store, "2017-10-31", "mentions.parquet")))
+    metrics = pl.read_parquet(io.BytesIO(_report(sample_store, "2017-10-31", "metrics.parquet")))
+    sps = pl.read_parquet(io.BytesIO(_report(sample_store, "2017-10-31", "sps.parquet")))
+    recounted = mentions.group_by("brand").agg(
+        pl.len().cast(pl.Int64).alias("inbound"),
+        pl.col("answered").sum().cast(pl.Int64).alias("responded"),
+        pl.col("taken_offline").sum().cast(pl.Int64).alias("taken_offline"),
+    )
+    published = metrics.select("brand", "inbound", "responded", "taken_offline")
+    assert recounted.sort("brand").equals(published.sort("brand"))
+    assert recounted.filter(pl.col("brand") == "Tesco").select("inbound", "responded").row(0) == (55, 36)
+    verdicts = (
+        mentions.filter(pl.col("author_id").is_not_null())
+        .group_by("brand", "author_id")
+        .agg(pl.col("stance").cast(pl.Int64).sum().sign().alias("verdict"))
+        .group_by("brand")
+        .agg(
+            pl.len().cast(pl.Int64).alias("authors"),
+            (pl.col("verdict") > 0).sum().cast(pl.Int64).alias("promoters"),
+            (pl.col("verdict") < 0).sum().cast(pl.Int64).alias("detractors"),
+        )
+    )
+    assert verdicts.sort("brand").equals(sps.select("brand", "authors", "promoters", "detractors").sort("brand"))
+    # nothing but a pseudonym: no author id of the archive appears
+    assert mentions["author_id"].str.contains("^[0-9a-f]{16}$").all()
 
 
 def test_rerun_on_the_same_inputs_changes_nothing(sample_store):

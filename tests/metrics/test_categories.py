@@ -17,7 +17,9 @@ from tasks.metrics.categories import (
     unanswered_queue,
     with_categories,
 )
+from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import load_registry
+from tasks.reports.files import _fmt_waited
 from tests.research.stance_training import DATA
 
 T0 = datetime(2017, 10, 31, 9, tzinfo=UTC)
@@ -177,3 +179,31 @@ def test_a_learned_classifier_does_not_beat_the_rules_on_the_held_out_slice():
     from tests.research.category_learned import judged
 
     assert judged() == {"rules": (65, 21, 45), "learned": (58, 9, 45), "rules, else learned": (63, 22, 45)}
+
+
+def test_the_queue_shows_the_real_wait_to_the_cut_off_and_past_the_horizon_says_so():
+    """Three unanswered complaints (major) and a question (minor), 0, 10, 30 and 40 min after 09:00;
+    the newest archive ends 72 h 05 min after 09:00, the horizon is 72 h. Waited to that cut-off:
+    72 h 05 → past the horizon (shown "> 72 h"); 71 h 55 = 71.92 → 71.9; 71 h 35 = 71.58 → 71.6;
+    71 h 25 = 71.42 → 71.4. Order: severity first, then the longest waiting."""
+    rows = [
+        ("A", "@AcmeHelp you charged me twice", -1, False, None),
+        ("A", "@AcmeHelp you charged me again", -1, False, None),
+        ("A", "@AcmeHelp placeholder", 0, True, 60.0),  # 09:20, answered: not queued
+        ("A", "@AcmeHelp billed twice, fix it", -1, False, None),
+        ("A", "@AcmeHelp where is my parcel", 0, False, None),
+    ]
+    categorised = with_categories(facts(rows), Taxonomy(default_taxonomy()))
+    cut_off = T0 + timedelta(hours=72, minutes=5)
+    queue = unanswered_queue(categorised.reverse(), cut_off, 72 * 3600)
+    assert queue.select("mention_id", "severity", "age_h", "beyond_horizon").rows() == [
+        ("0", "major", 72.0, True),
+        ("1", "major", 71.9, False),
+        ("3", "major", 71.6, False),
+        ("4", "minor", 71.4, False),
+    ]
+    assert [_fmt_waited(r) for r in queue.iter_rows(named=True)] == ["&gt; 72 h", "71.9 h", "71.6 h", "71.4 h"]
+    urgent = urgent_unanswered(
+        facts([("A", "@AcmeHelp my account was hacked", -1, False, None)]), T0 + timedelta(hours=80), 72 * 3600
+    )
+    assert urgent.select("age_h", "beyond_horizon").row(0) == (72.0, True)  # waited 80 h: more than the horizon

@@ -250,12 +250,20 @@ def test_trend_rows_chart_sps_only_where_it_is_readable():
             "sps": [-12.5, -100.0],
             "readable": [True, False],
             "detractors": [9, 2],
+            "promoters": [4, 0],
+            "authors": [40, 2],
+            "labelled_authors": [0, 0],
         }
     )
     # the SPS only where readable; the detractors always (the spike alerts' baseline)
     assert day_row(metrics, sps).select("brand", "inbound", "sps", "detractors").rows() == [
         ("A", 40, -12.5, 9),
         ("B", 3, None, 2),
+    ]
+    # and the counts the next day's SPS change is measured against (tasks/sps/compare.py)
+    assert day_row(metrics, sps).select("brand", "readable", "promoters", "authors", "labelled_authors").rows() == [
+        ("A", True, 4, 40, 0),
+        ("B", False, 0, 2, 0),
     ]
 
 

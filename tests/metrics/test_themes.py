@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from tasks.metrics.themes import SCHEMA, find_themes
+from tasks.metrics.themes import SCHEMA, find_themes, themes_and_members
 
 DAY = date(2017, 10, 31)
 T0 = datetime(2017, 10, 31, 9, tzinfo=UTC)
@@ -115,3 +115,17 @@ def test_at_most_five_themes_largest_first():
     themes = find_themes(day(rows))
     assert themes["mentions"].to_list() == [3, 2, 2, 2, 2]
     assert themes["terms"].list.first().to_list() == ["golf", "alpha", "bravo", "charlie", "delta"]
+
+
+def test_each_themed_mention_knows_its_theme():
+    """The hand-computed themes above: a1, a2, a3 are theme 1 (costume), a4, a5 theme 2 (lot,
+    parking); b1 and the categorised a6 are in none. The table is find_themes' own."""
+    themes, members = themes_and_members(day(ROWS))
+    assert themes.equals(find_themes(day(ROWS)))
+    assert members.sort("mention_id").select("mention_id", "theme").rows() == [
+        ("a1", "1: costume"),
+        ("a2", "1: costume"),
+        ("a3", "1: costume"),
+        ("a4", "2: lot, parking"),
+        ("a5", "2: lot, parking"),
+    ]

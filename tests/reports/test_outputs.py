@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = "reports/daily/dt=2017-10-31/"
 
 
-@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet", "themes.parquet"])
+@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet", "themes.parquet", "mentions.parquet"])
 def test_parquet_columns_types_and_version_match_the_documentation(published_sample, table):
     data = published_sample.read(DAY + table)
     assert pl.read_parquet(io.BytesIO(data)).schema == pl.Schema(schema_of(table))
@@ -57,8 +57,9 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # per day: the period itself, then each of its 12 files (themes.parquet the 12th) and the manifest
-    assert index.count('href="daily/dt=') == 14 * 55
+    # per day: the period itself, then each of its 13 files (themes.parquet and, days only, mentions.parquet
+    # the newest) and the manifest; a week or a month: 12 files
+    assert index.count('href="daily/dt=') == 15 * 55
     assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
     assert index.count('href="monthly/month=') == 14 * 3 and index.count('href="weekly/week=') == 14 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
@@ -112,6 +113,10 @@ def test_hostile_text_never_runs_and_personal_data_never_shows(tmp_path):
     assert [(u["mention_id"], u["age_h"]) for u in urgent] == [("m1", 14.0)]  # to the end of 11-01
     assert urgent[0]["text"].endswith("mail [email] or [phone]")
     assert "hacked" not in csv
+    # the per-mention table holds the post as the page shows it: masked, never the address or number
+    mentions = pl.read_parquet(io.BytesIO(store.read(folder + "mentions.parquet")))
+    texts = dict(mentions.select("mention_id", "text").rows())
+    assert texts["m1"].endswith("mail [email] or [phone]") and texts["m2"] == "@<b>AcmeHelp</b> hi"
 
 
 def _s3_published(s3_bucket) -> str:
@@ -139,6 +144,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "categories.parquet",
         "hours.parquet",
         "manifest.json",
+        "mentions.parquet",
         "metrics.csv",
         "metrics.parquet",
         "platforms.parquet",
@@ -169,6 +175,35 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     )
     assert brand.exit_code == 0
     assert set(pl.read_csv(tmp_path / "brand" / "metrics.csv")["brand"]) == {"AcmeHelp"}
+    # the per-mention table is cut too: exactly the published rows of that brand, in their order
+    cut = runner.invoke(
+        app,
+        ["reports", "download", "--date", "2017-11-01", "--format", "parquet", "--brand", "AcmeHelp"]
+        + ["--to", str(tmp_path / "cut"), "--storage", url],
+    )
+    assert cut.exit_code == 0, cut.output
+    mentions = pl.read_parquet(
+        io.BytesIO(
+            boto3.client("s3", endpoint_url=s3_endpoint)
+            .get_object(Bucket=s3_bucket, Key="sps/reports/daily/dt=2017-11-01/mentions.parquet")["Body"]
+            .read()
+        )
+    )
+    assert mentions.height == 12  # the synthetic day: 12 mentions, all AcmeHelp's
+    assert pl.read_parquet(tmp_path / "cut" / "mentions.parquet").equals(mentions.filter(pl.col("brand") == "AcmeHelp"))
+    # a week has no per-mention table: its Parquet download is the other tables
+    week = runner.invoke(
+        app,
+        ["reports", "download", "--date", "2017-W44", "--format", "parquet", "--to", str(tmp_path / "week")]
+        + ["--storage", url],
+    )
+    assert week.exit_code == 0, week.output
+    assert sorted(p.name for p in (tmp_path / "week").iterdir()) == [
+        "hours.parquet",
+        "metrics.parquet",
+        "platforms.parquet",
+        "sps.parquet",
+    ]
     day_brands = pl.read_parquet(
         io.BytesIO(
             boto3.client("s3", endpoint_url=s3_endpoint)
