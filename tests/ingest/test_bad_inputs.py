@@ -347,7 +347,7 @@ def test_archives_judged_together_fare_exactly_as_each_alone(tmp_path):
         assert page.count('class="broken"') == solo_page.count('class="broken"'), case.name
         # judged with 20 others or alone, the page no longer says how it was batched (issue 29, D16:
         # "One run judged 21 archives" only when batched)
-        assert "judged" not in page and "judged" not in solo_page
+        assert "run judged" not in page and "run judged" not in solo_page
 
 
 def test_a_batch_retried_in_its_run_counts_what_its_first_attempt_wrote_as_ingested(tmp_path):
