@@ -141,6 +141,10 @@ CASES = [
     ("technology_software_devices", "@x following up on my complaint, reference number 123", "contact_wait"),
     ("telecom_internet", "@x worst experience ever", "staff_service"),
     ("technology_software_devices", "@x the spam in my outlook inbox keeps increasing", "account_security"),
+    ("telecom_internet", "@x on the phone to you for an hour again", "contact_wait"),  # not phone_device
+    ("telecom_internet", "@x I spoke to your assistant and got nowhere", "staff_service"),
+    ("airline_travel", "@x standing in a long line to check bags", "baggage"),  # bags first
+    ("airline_travel", "@x standing in this line for an hour at JFK", "booking_change"),  # a queue, not a delay
     ("technology_software_devices", "@x I can't paste into the terminal", "performance_bug"),
 ]
 
