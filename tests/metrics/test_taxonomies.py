@@ -145,6 +145,16 @@ CASES = [
     ("telecom_internet", "@x I spoke to your assistant and got nowhere", "staff_service"),
     ("airline_travel", "@x standing in a long line to check bags", "baggage"),  # bags first
     ("airline_travel", "@x standing in this line for an hour at JFK", "booking_change"),  # a queue, not a delay
+    # a caller pretending to be the brand is a security matter, not the phone
+    ("technology_software_devices", "@x I got a call from someone claiming to be you", "account_security"),
+    ("banking_payments_insurance", "@x a man pretending to be your bank called me", "fraud_unauthorised"),
+    ("technology_software_devices", "@x any idea why this happened to my laptop", "hardware"),  # the device alone
+    ("technology_software_devices", "@x my laptop won't update", "update_os"),  # what failed wins over the device
+    ("retail_ecommerce_delivery", "@x my runs are not syncing", "website_app"),
+    ("technology_software_devices", "@x this tool is so difficult to use", "website_app"),
+    ("food_restaurants", "@x you call this chicken?", "food_quality"),
+    ("food_restaurants", "@x the courier can't find my address", "delivery"),
+    ("banking_payments_insurance", "@x no account mgr available all day", "branch_staff"),
     ("technology_software_devices", "@x I can't paste into the terminal", "performance_bug"),
 ]
 
