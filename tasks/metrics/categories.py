@@ -153,9 +153,10 @@ def infer_industries(mentions: pl.DataFrame) -> dict[str, str]:
     mentions use its `vocabulary` (words a customer of that industry writes whatever the complaint,
     "flight", "router", "burrito"), plus HANDLE_PRIOR when the handle has one of its `handle` words;
     the highest wins, first in INDUSTRIES on a tie. A brand is left out (the general set serves it)
-    unless the winner's score reaches INFER_MIN_MENTIONS, or it is the only industry with any
-    evidence at all (one telling mention); and, without a handle word, unless at least
-    INFER_MIN_SHARE of its mentions use the vocabulary (a big brand's stray words tell nothing)."""
+    unless the winner's score reaches INFER_MIN_MENTIONS (one stray word is not enough: a day's
+    single "stay" would make a brand an airline that day and not the week), and, without a handle
+    word, unless at least INFER_MIN_SHARE of its mentions use the vocabulary (a big brand's stray
+    words tell nothing)."""
     text, brand = pl.col("text").fill_null(""), pl.col("brand")
     vocabularies = _vocabularies()
     scores = (
@@ -172,9 +173,7 @@ def infer_industries(mentions: pl.DataFrame) -> dict[str, str]:
     for row in scores.iter_rows(named=True):
         score = {i: row[i] + HANDLE_PRIOR * row[f"_h:{i}"] for i in INDUSTRIES}
         best = max(INDUSTRIES, key=lambda i: (score[i], -INDUSTRIES.index(i)))
-        alone = score[best] > 0 and sum(score[i] > 0 for i in INDUSTRIES) == 1
-        enough = score[best] >= INFER_MIN_MENTIONS or alone
-        if enough and (row[f"_h:{best}"] == 1 or row[best] >= INFER_MIN_SHARE * row["_n"]):
+        if score[best] >= INFER_MIN_MENTIONS and (row[f"_h:{best}"] == 1 or row[best] >= INFER_MIN_SHARE * row["_n"]):
             chosen[row["brand"]] = best
     return chosen
 
