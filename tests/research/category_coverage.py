@@ -41,7 +41,8 @@ def dev_dialogs() -> pl.DataFrame:
             pl.col("first_customer_turn").first().str.replace(r"^\S+: ", "").alias("text"),
             pl.col("summary").str.contains(COMPLAINT).any().alias("complaint"),
         )
-        .unique("text")
+        .sort("dialog")
+        .unique("text", keep="first", maintain_order=True)
         .sort("text")
         .with_columns(pl.col("brand").replace_strict(BRAND_INDUSTRY).alias("industry"))
     )
