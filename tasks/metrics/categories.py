@@ -59,6 +59,10 @@ INDUSTRIES = (
 #: the industry's vocabulary (fewer: too little to tell, the general set serves it)
 INFER_MIN_MENTIONS = 2
 INFER_MIN_SHARE = 0.05
+#: a handle word naming an industry ("Air", "Bank", "Rail", "Pizza": `handle` in its file) counts as
+#: this many mentions in its vocabulary: enough alone for a brand that wrote nothing telling,
+#: outweighed by a few mentions of another industry ("airtel" is not an airline)
+HANDLE_PRIOR = 2
 OTHER = "other"
 QUEUE_LENGTH = 50
 
@@ -139,30 +143,37 @@ def taxonomy_for(industry: str | None) -> Taxonomy:
 
 
 @cache
-def _vocabularies() -> dict[str, str]:
-    return {industry: _toml(f"{industry}.toml")["vocabulary"] for industry in INDUSTRIES}
+def _vocabularies() -> dict[str, tuple[str, str]]:
+    """Industry → (vocabulary of its customers' posts, words of its care handles)."""
+    return {i: (_toml(f"{i}.toml")["vocabulary"], _toml(f"{i}.toml")["handle"]) for i in INDUSTRIES}
 
 
 def infer_industries(mentions: pl.DataFrame) -> dict[str, str]:
-    """Brand → industry, from its own mentions (brand, text): the industry whose vocabulary
-    (`vocabulary` in its file: words a customer of that industry writes whatever the complaint,
-    "flight", "router", "burrito") the most of them use, first in INDUSTRIES on a tie. A brand
-    with fewer than INFER_MIN_MENTIONS or INFER_MIN_SHARE of its mentions using any is left out."""
-    text = pl.col("text").fill_null("")
+    """Brand → industry, from its own mentions (brand, text) and its handle: per industry, how many
+    mentions use its `vocabulary` (words a customer of that industry writes whatever the complaint,
+    "flight", "router", "burrito"), plus HANDLE_PRIOR when the handle has one of its `handle` words;
+    the highest wins, first in INDUSTRIES on a tie. A brand is left out (the general set serves it)
+    unless the winner's score reaches INFER_MIN_MENTIONS (one stray word is not enough: a day's
+    single "stay" would make a brand an airline that day and not the week), and, without a handle
+    word, unless at least INFER_MIN_SHARE of its mentions use the vocabulary (a big brand's stray
+    words tell nothing)."""
+    text, brand = pl.col("text").fill_null(""), pl.col("brand")
+    vocabularies = _vocabularies()
     scores = (
         mentions.lazy()
-        .filter(pl.col("brand").is_not_null())
+        .filter(brand.is_not_null())
         .group_by("brand")
-        .agg(
-            pl.len().alias("_n"),
-            *[text.str.contains(_regex(v)).sum().alias(i) for i, v in _vocabularies().items()],
+        .agg(pl.len().alias("_n"), *[text.str.contains(_regex(v)).sum().alias(i) for i, (v, _) in vocabularies.items()])
+        .with_columns(
+            *[brand.str.contains(f"(?i){h}").cast(pl.Int64).alias(f"_h:{i}") for i, (_, h) in vocabularies.items()]
         )
         .collect()
     )
     chosen: dict[str, str] = {}
     for row in scores.iter_rows(named=True):
-        best = max(INDUSTRIES, key=lambda i: (row[i], -INDUSTRIES.index(i)))
-        if row[best] >= INFER_MIN_MENTIONS and row[best] >= INFER_MIN_SHARE * row["_n"]:
+        score = {i: row[i] + HANDLE_PRIOR * row[f"_h:{i}"] for i in INDUSTRIES}
+        best = max(INDUSTRIES, key=lambda i: (score[i], -INDUSTRIES.index(i)))
+        if score[best] >= INFER_MIN_MENTIONS and (row[f"_h:{best}"] == 1 or row[best] >= INFER_MIN_SHARE * row["_n"]):
             chosen[row["brand"]] = best
     return chosen
 

@@ -51,7 +51,7 @@ def main() -> None:
     print(f"{'reader':<18}{'wall':>9}{'cpu':>9}{'mentions/s wall':>17}{'mentions/s cpu':>16}")
     wall_total = cpu_total = 0.0
     for name, run in [
-        ("category", lambda: readers.category(mentions)),
+        ("category", lambda: readers.category(mentions, inferred=True)),  # no registry: inferred
         ("channel", lambda: readers.channel(replies)),
         ("urgent", lambda: readers.urgent(mentions)),
         ("stance+detractor", lambda: readers.detractor(mentions, readers.stance(mentions))),

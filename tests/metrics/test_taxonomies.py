@@ -97,6 +97,65 @@ CASES = [
     ("utilities_transport", "@Uber_Support my driver crashed the car", "safety"),
     ("utilities_transport", "@VirginTrains packed carriage, no seats", "comfort_facilities"),
     ("utilities_transport", "@Uber_Support left my phone in the car", "lost_property"),
+    # round 2, from reading ~800 TweetSumm train/val complaints of dev brands (what people name)
+    # gaming & streaming: what people name (a store, a lobby, an episode, a console, a game)
+    ("gaming_streaming_entertainment", "@x the PlayStation store won't let me buy anything", "billing_subscription"),
+    ("gaming_streaming_entertainment", "@x stuck in the lobby after every match", "outage_server"),
+    ("gaming_streaming_entertainment", "@x the show keeps buffering on every episode", "playback_content"),
+    ("gaming_streaming_entertainment", "@x can't watch any episodes on my smart tv", "playback_content"),
+    ("gaming_streaming_entertainment", "@x what should I do about my PS4?", "device_compat"),
+    ("gaming_streaming_entertainment", "@x I had a problem with FIFA", "game_install"),
+    ("gaming_streaming_entertainment", "@x why so many ads now", "billing_subscription"),
+    # banking: borrowing, a phone sent by an insurer, money moving
+    ("banking_payments_insurance", "@x my loan repayment is wrong", "loan_mortgage"),
+    ("banking_payments_insurance", "@x still waiting for you to ship my phone", "insurance_claim"),
+    ("banking_payments_insurance", "@x my direct debit went out twice", "transfer_payment"),
+    ("banking_payments_insurance", "@x trying to open an account for a week", "account_access"),
+    # transport: a journey cut short, a rider's account, access, money taken
+    ("utilities_transport", "@x told to get off at Crewe", "delay_cancellation"),
+    ("utilities_transport", "@x my driver didn't turn up", "delay_cancellation"),
+    ("utilities_transport", "@x my account was deactivated", "account_access"),
+    ("utilities_transport", "@x no step free access at this station", "comfort_facilities"),
+    ("utilities_transport", "@x why was £40 taken from my bank", "fares_charges"),
+    ("utilities_transport", "@x no hot water since Monday", "delay_cancellation"),
+    # telecom: a bare service word is the connection, after what went wrong with it
+    ("telecom_internet", "@x my wifi is slow again", "speed"),
+    ("telecom_internet", "@x 4g network in my area is terrible", "outage"),
+    ("telecom_internet", "@x my wifi some rubbish", "outage"),
+    ("telecom_internet", "@x 1gb gone in an hour", "plan_contract"),
+    ("telecom_internet", "@x audio but no video on channel 4", "tv_equipment"),
+    # retail: what is wrong with the thing, the shelf, the shop, the card
+    ("retail_ecommerce_delivery", "@x found a slug in my cauliflower", "product_quality"),
+    ("retail_ecommerce_delivery", "@x my echo dot won't connect", "digital_device"),
+    ("retail_ecommerce_delivery", "@x my card was declined online", "payment_checkout"),
+    ("retail_ecommerce_delivery", "@x no frozen peas in the store again", "stock_availability"),
+    ("retail_ecommerce_delivery", "@x why does the Leeds branch close so early", "store_staff"),
+    ("retail_ecommerce_delivery", "@x my account has been locked", "account_security"),
+    # food: the menu, the bag
+    ("food_restaurants", "@x you are no longer serving chorizo", "store_location"),
+    ("food_restaurants", "@x no forks in my bag", "order_accuracy"),
+    # airline: a broken instrument is baggage, hours of waiting a delay
+    ("airline_travel", "@x just opened my guitar case and it is broken", "baggage"),
+    ("airline_travel", "@x 4 hours is a bit much", "delay_missed_connection"),
+    # every industry: chasing a case is waiting on the brand; a bad experience is the service
+    ("technology_software_devices", "@x following up on my complaint, reference number 123", "contact_wait"),
+    ("telecom_internet", "@x worst experience ever", "staff_service"),
+    ("technology_software_devices", "@x the spam in my outlook inbox keeps increasing", "account_security"),
+    ("telecom_internet", "@x on the phone to you for an hour again", "contact_wait"),  # not phone_device
+    ("telecom_internet", "@x I spoke to your assistant and got nowhere", "staff_service"),
+    ("airline_travel", "@x standing in a long line to check bags", "baggage"),  # bags first
+    ("airline_travel", "@x standing in this line for an hour at JFK", "booking_change"),  # a queue, not a delay
+    # a caller pretending to be the brand is a security matter, not the phone
+    ("technology_software_devices", "@x I got a call from someone claiming to be you", "account_security"),
+    ("banking_payments_insurance", "@x a man pretending to be your bank called me", "fraud_unauthorised"),
+    ("technology_software_devices", "@x any idea why this happened to my laptop", "hardware"),  # the device alone
+    ("technology_software_devices", "@x my laptop won't update", "update_os"),  # what failed wins over the device
+    ("retail_ecommerce_delivery", "@x my runs are not syncing", "website_app"),
+    ("technology_software_devices", "@x this tool is so difficult to use", "website_app"),
+    ("food_restaurants", "@x you call this chicken?", "food_quality"),
+    ("food_restaurants", "@x the courier can't find my address", "delivery"),
+    ("banking_payments_insurance", "@x no account mgr available all day", "branch_staff"),
+    ("technology_software_devices", "@x I can't paste into the terminal", "performance_bug"),
 ]
 
 
@@ -132,8 +191,10 @@ def _mentions(rows: list[tuple[str, str]]) -> pl.DataFrame:
 
 def test_infer_industries_from_a_brands_own_mentions():
     """A: 3 mentions, 2 with airline words (flight, gate), 1 with a telecom word (signal) → airline.
-    B: 2 with telecom words → telecom. C: 1 mention, below the 2 needed → left out.
-    D: 4 mentions, none with any industry's words → left out (general set)."""
+    B: 2 with telecom words → telecom. C: 1 mention, below the 2 needed → left out. E: 1 mention
+    with an airline word (flight) and a telecom one (signal): 1 each, below 2 → left out.
+    D: 4 mentions, none with any industry's words → left out (general set).
+    No handle here has an industry's handle word (A–E)."""
     mentions = _mentions(
         [
             ("A", "@a my flight is late"),
@@ -142,10 +203,38 @@ def test_infer_industries_from_a_brands_own_mentions():
             ("B", "@b no signal at home"),
             ("B", "@b the router is blinking"),
             ("C", "@c where is my flight"),
+            ("E", "@e no signal on my flight"),
             *[("D", "@d hello there")] * 4,
         ]
     )
     assert infer_industries(mentions) == {"A": "airline_travel", "B": "telecom_internet"}
+
+
+def test_a_handle_word_is_a_prior_worth_two_mentions():
+    """HANDLE_PRIOR = 2. "AskAcmeBank" (bank) with no telling mention: banking 0 + 2 = 2 ≥ 2 → banking.
+    "FastRail" (rail) with one telecom mention ("signal"): transport 0 + 2 = 2 against telecom 1 →
+    transport. "airtel_care" is no airline ("air" then "t"; "tel_" is telecom): telecom 0 + 2 = 2.
+    "AcmeAirHelp" (Air + Help) with 3 mentions of telecom words: airline 0 + 2 = 2 against
+    telecom 3 → telecom (mentions outweigh a handle). "BigBankCo" with 100 mentions, none telling:
+    banking 2 ≥ 2, and a handle word needs no share of mentions → banking. "Zed" (no word, none
+    telling) → left out."""
+    mentions = _mentions(
+        [
+            ("AskAcmeBank", "@AskAcmeBank hello"),
+            ("FastRail", "@FastRail no signal here"),
+            ("airtel_care", "@airtel_care hi"),
+            *[("AcmeAirHelp", t) for t in ("no signal", "router down", "my broadband")],
+            *[("BigBankCo", "hi there")] * 100,
+            ("Zed", "hello"),
+        ]
+    )
+    assert infer_industries(mentions) == {
+        "AskAcmeBank": "banking_payments_insurance",
+        "FastRail": "utilities_transport",
+        "airtel_care": "telecom_internet",
+        "AcmeAirHelp": "telecom_internet",
+        "BigBankCo": "banking_payments_insurance",
+    }
 
 
 def test_infer_industries_breaks_a_tie_by_the_order_of_industries():
