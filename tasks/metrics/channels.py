@@ -20,7 +20,7 @@ import polars as pl
 #: Every channel a reply can move the customer to, in precedence order.
 CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
 
-_US = r"(?:us|me|our (?:\w+ )?(?:team|experts?|specialists?|folks|colleagues|agents?|department))"
+_US = r"(?:us|me|our (?:\w+ ){0,2}(?:team|experts?|specialists?|folks|colleagues|agents?|department))"
 _LINK = r"(?:https?://|\blink\b|\burl\b|\bwebsite\b|\bweb ?page\b|\bonline\b)"
 _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
@@ -30,7 +30,8 @@ _PLACE = (
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
     r"|publisher|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer|travel agent"
-    r"|booking agent|vendor)"
+    r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
+    r"|delivery company|third[- ]party)"
 )
 _COMPANIES = (
     r"(?:apple|google|microsoft|samsung|sony|nintendo|paypal|visa|mastercard|amazon|netflix|spotify|facebook"
@@ -50,6 +51,8 @@ _DM = _any(
     r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
     r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
     r"\bcheck (?:your|ur) (?:messages|inbox)\b",
+    r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",  # the Message button on the profile
+    r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
 )
 _EMAIL = _any(
     r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
@@ -63,6 +66,10 @@ _EMAIL = _any(
     r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
     r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
     r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
+    r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
+    r"(?:\w+ ){0,2}via e-?mail\b",
+    r"\be-?mail (?:the|our)\b|\bkeep an eye on your (?:e-?mail|inbox)\b",
+    r"\b(?:will|we'?ll|shall|going to|have|we'?ve) (?:\w+ ){0,3}(?:e-?mail(?:ed)? you|sent you an? e-?mail)\b",
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|uk|in|ie|de|fr|es|au|ca|io)\b",  # an address, not a @handle
 )
 _PHONE = _any(
@@ -76,12 +83,20 @@ _PHONE = _any(
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
     r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?number\b",
+    r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
+    r"\bbest time to call\b",
+    # "speak to our team on 0800 ...", "contact them at +44 ...": a number after a person or team to reach
+    r"\b(?:contact|reach|speak (?:to|with)|talk (?:to|with)|call|ring) "
+    r"(?:us|them|our (?:\w+ ){0,2}(?:team|line|department)|the (?:\w+ ){0,2}(?:team|line|department)) "
+    r"(?:\w+ ){0,3}?(?:on|at|via) \+?\(?\d[\d ()-]{6,}",
+    r"\b1[- ]?8\d\d[- ]\d{3}[- ]\d{3,4}\b|\+\d{1,3} ?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}\b",  # 1800 123 456, +44 20 ...
 )
 _CHAT = _any(
     r"\bchat (?:with|to) (?:us|me|our|an?|one)\b",
     r"\b(?:live ?|web ?|online )chat\b",
     r"\bchat (?:team|support|agents?|service|in|here|at|via|using|online)\b",
     r"\bstart an? (?:live )?chat\b|\bin-app (?:chat|support|messag\w*)",
+    r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
 )
 _FORM = _any(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
@@ -91,15 +106,20 @@ _FORM = _any(
     r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "please reach us here: <link>", "contact our team using the link"
-    r"\b(?:reach|contact|connect with|get in touch with|follow up with|write to|talk to|speak (?:to|with)) "
+    r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
+    r"|talk to|speak (?:to|with)) "
     r"(?:out )?(?:to )?" + _US + r"\b(?: \w+){0,8}?[ :;,.]*(?:here|at|via|through|using|on|at the|with)?[ :;]*" + _LINK,
     r"\b(?:reach|contact) (?:out )?(?:to )?" + _US + r" (?:\w+ ){0,3}?(?:here|via|through|using|by clicking)\b",
     r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
-    r"\b(?:tell|let) (?:us|our team|me) (?:know )?more (?:\w+ ){0,4}?(?:here|at|via)?[ :]*https?://",
+    r"\b(?:tell|let) (?:us|our (?:\w+ )?team|me) (?:know )?(?:more )?(?:\w+ ){0,4}?"
+    r"(?:at the link|here|at|via|using)?[ :]*https?://",
+    # "contact our security teams > <link>", "reported this to our support team here: <link>"
+    r"\b(?:our|the) (?:\w+ ){0,2}teams? (?:here|at|via|through|using)?[ :>]*https?://",
+    r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|leave|give|submit|report|enter|add) (?:us )?(?:this |all |your |some |more |the |us )*"
-    r"(?:details?|info(?:rmation)?|feedback|this) (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)"
-    r"\b[ :]*" + _LINK,
+    r"(?:details?|info(?:rmation)?|feedback|this)"
+    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
@@ -109,7 +129,7 @@ _STORE = _any(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
-    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ )?" + _PLACE,
+    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,2}" + _PLACE,
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
     r"\bairport (?:staff|agent|team|personnel)\b",
@@ -120,6 +140,10 @@ _OTHER = _any(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    # "sold by a third party seller, please do reach out to them"
+    r"\b"
+    + _PARTY
+    + r"s?\b[^.!?]{0,60}[.,;!]? (?:\w+ ){0,3}(?:reach out to|contact|get in touch with|speak to|talk to|call) them\b",
     r"\b(?:contact|call|reach out to|get in touch with)(?:ing)? " + _COMPANIES + r"\b",
 )
 #: Another company named: "contact Apple Support", "reach out to Blizzard directly" (case kept: a name).
@@ -150,6 +174,8 @@ def reply_channel(text: pl.Expr) -> pl.Expr:
     clean = (
         text.fill_null("")
         .str.replace_all(r"&amp;", "&")
+        .str.replace_all(r"&gt;", ">")
+        .str.replace_all(r"&lt;", "<")
         .str.replace_all(r"\s+", " ")
         .str.replace_all(_ONLINE_STORE, "online-store")  # "the App Store" is not a shop to visit
     )
