@@ -10,7 +10,8 @@ self-service, not a move, so a bare link counts only after words that ask the
 customer to get in touch through it.
 
 When a reply names several channels, the first of `CHANNELS` wins: a DM is the
-most specific move, a link to a contact page the least.
+most specific move, a link to a contact page the least, and a bare promise that the team
+will be in touch (e-mail to the address on file) counts only when nothing else is named.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ _DM = _any(
     r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
     r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
     r"\bcheck (?:your|ur) (?:messages|inbox)\b",
-    r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",  # the Message button on the profile
+    r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",
+    r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
     r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
 )
 _EMAIL = _any(
@@ -61,16 +63,24 @@ _EMAIL = _any(
     r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to)"
     r"(?: \w+){0,3} (?:via|by|over|through) e-?mail\b",
     r"\be-?mail (?:address )?(?:below|above)\b",
-    # "a specialist will follow up with you": the team writes to the customer's address on file
-    r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
-    r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
     r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
     r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
     r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
     r"(?:\w+ ){0,2}via e-?mail\b",
     r"\be-?mail (?:the|our)\b|\bkeep an eye on your (?:e-?mail|inbox)\b",
     r"\b(?:will|we'?ll|shall|going to|have|we'?ve) (?:\w+ ){0,3}(?:e-?mail(?:ed)? you|sent you an? e-?mail)\b",
+    r"\b(?:send|submit|write) (?:an|and|a) e-?mail to\b",
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|uk|in|ie|de|fr|es|au|ca|io)\b",  # an address, not a @handle
+)
+#: The team will write to the customer (the address on file): e-mail, unless the reply names how ("send us a
+#: note here: <link> and our team will be in touch" is the form), so it is read after every other channel.
+_FOLLOW_UP = _any(
+    # "a specialist will follow up with you"
+    r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
+    r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
+    # "someone from that team will get back to you", "we will be in touch to discuss"
+    r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
+    r"(?:get back to you|be in (?:touch|contact))\b|\bwe will be in (?:touch|contact)\b",
 )
 _PHONE = _any(
     r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
@@ -82,7 +92,8 @@ _PHONE = _any(
     r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
-    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?number\b",
+    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?"
+    r"(?:number|details)\b",
     r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
     r"\bbest time to call\b",
     # "speak to our team on 0800 ...", "contact them at +44 ...": a number after a person or team to reach
@@ -116,6 +127,11 @@ _FORM = _any(
     # "contact our security teams > <link>", "reported this to our support team here: <link>"
     r"\b(?:our|the) (?:\w+ ){0,2}teams? (?:here|at|via|through|using)?[ :>]*https?://",
     r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
+    r"\b(?:contact|reach out to|get in touch with) our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
+    r"|help ?desk)(?: team)?\b",
+    r"\b(?:in|on|to) our (?:\w+ ){0,2}forums?\b",  # a community forum where staff take it up
+    r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply for) (?:your |a )?"
+    r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|leave|give|submit|report|enter|add) (?:us )?(?:this |all |your |some |more |the |us )*"
     r"(?:details?|info(?:rmation)?|feedback|this)"
@@ -165,6 +181,7 @@ _ORDER = (
     ("form", _FORM),
     ("store", _STORE),
     ("other_company", _OTHER),
+    ("email", _FOLLOW_UP),
 )
 
 

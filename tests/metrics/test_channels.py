@@ -109,7 +109,6 @@ def test_a_reply_that_keeps_the_customer_here_has_no_channel(reply):
         ("Our number in Australia is 1800 123 456.", "phone"),
         ("From abroad, please dial +44 20 7946 0958.", "phone"),
         # chat: in-app messaging
-        ("A member of our team will be in touch shortly via in-app.", "chat"),
         # form: a team or a contact page behind a link, with or without "here"
         ("I'm sorry to hear this. Please let our team know at the link:  https://t.co/0f6pFdYU9j -Jen", "form"),
         ("Please provide more details: https://t.co/Ax7W1Dx3Y9 -Becky", "form"),
@@ -122,6 +121,24 @@ def test_a_reply_that_keeps_the_customer_here_has_no_channel(reply):
         ("Hence request you to visit nearest Idea store for disconnection after clearing the dues.", "store"),
         # another company: the party named before "reach out to them"
         ("Since the product was sold by a third party seller, please do reach out to them.", "other_company"),
+        # tuned on the second labeller's dev replies (rows read after the first measurement)
+        ("Someone from that team will get back to you soon.", "email"),
+        ("We have forwarded your information to our team and we will be in touch to discuss your concerns.", "email"),
+        ("I would recommend you to send and email to __email__ ^BK", "email"),
+        ("You can submit an email to our Support Team at https://t.co/mSGO64yDdd.", "email"),
+        ("Request you to provide your contact details to assist you better.Rgds,Arti", "phone"),
+        (
+            "Please share the details of this issue in our Community forum for further investigation: https://t.co/F",
+            "form",
+        ),
+        ("We'd love to hear your feedback here: https://t.co/T3vZnSL3od /RI", "form"),
+        ("If you don't receive service on this train then you can claim compensation here: https://t.co/v369", "form"),
+        ("Please contact our support so that we can assist further.", "form"),
+        ("Pls click here to provide browser u are using, acct type &amp; country (no accts) ^MC https://t.co/g", "dm"),
+        # a promise to be in touch counts last: the form or the number the reply names wins
+        ("We're here to help! Send us a note here, https://t.co/WFtPA6RjWt and our team will be in touch.", "form"),
+        ("Request you to share alternate number so we will get in touch with you.", "phone"),
+        ("A member of our team will be in touch shortly via in-app.", "chat"),
     ],
 )
 def test_more_ways_of_moving_the_customer_name_their_channel(reply, channel):
