@@ -94,6 +94,9 @@ URGENT = _any(
     # safety: injury, danger
     r"\b(?:unsafe|danger|dangerous|injur(?:ed|y|ies)|bleeding|ambulance|hospitali[sz]ed|anaphyla\w*|electrocut\w*)\b",
     r"\b(?:medical|health) emergency\b|\bemergency (?:room|services|landing|surgery|vet)\b",
+    # the aftermath of an injury: "I went to urgent care", "ended up in A&E"
+    r"\b(?:went|go|going|taken|rushed|ended up|end up|been) (?:\w+ )?(?:to|in|at) (?:the )?"
+    r"(?:urgent care|er|a&e|hospital|emergency room)\b",
     r"\b(?:allergic reaction|food poisoning|gas leak|smell (?:of )?gas|carbon monoxide|electric shock)\b",
     r"\b(?:caught|catch|catching|on) fire\b|\bfire (?:alarm|hazard|brigade|department|risk)\b",
     r"\bsmoke (?:coming|pouring|from)\b",

@@ -88,6 +88,9 @@ def _urgent(text: str | None) -> bool:
         "not suitable for people with nut allergies! I nearly died.",
         "my phone caught fire while charging",
         "there is a gas leak at the station",
+        # the aftermath of an injury (a dev mention of the second labeller, urgent to people)
+        "@AskLyft I went to urgent care and have a copy of the police report. Who do I send the medical records to?",
+        "my son ended up in A&E after eating your nuggets",
     ],
 )
 def test_safety_security_or_money_at_risk_now_is_urgent(text):
@@ -135,6 +138,7 @@ def test_safety_security_or_money_at_risk_now_is_urgent(text):
         "it's an emergency, I need my order today",
         "my inbox exploded with your promo emails",
         "got a phishing email pretending to be you",
+        "what time does the hospital shuttle leave?",  # a place named, nobody taken there
         "It's like an assault on your eyes!",
         "my iPhone has screen bleeding issues",
         "Tried power down and hard reset. No luck.",
