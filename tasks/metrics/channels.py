@@ -129,11 +129,13 @@ _FORM = _any(
     r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
     r"\b(?:contact|reach out to|get in touch with) our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
     r"|help ?desk)(?: team)?\b",
-    r"\b(?:in|on|to) our (?:\w+ ){0,2}forums?\b",  # a community forum where staff take it up
+    # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
+    r"\b(?:(?:in|on|to|through|via) our|(?:through|via) the) (?:\w+ ){0,2}forums?\b",
     r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply for) (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
-    r"\b(?:provide|share|send|leave|give|submit|report|enter|add) (?:us )?(?:this |all |your |some |more |the |us )*"
+    r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
+    r"(?:us )?(?:this |all |your |some |more |the |us )*"
     r"(?:details?|info(?:rmation)?|feedback|this)"
     r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "

@@ -139,6 +139,8 @@ def test_a_reply_that_keeps_the_customer_here_has_no_channel(reply):
         ("We're here to help! Send us a note here, https://t.co/WFtPA6RjWt and our team will be in touch.", "form"),
         ("Request you to share alternate number so we will get in touch with you.", "phone"),
         ("A member of our team will be in touch shortly via in-app.", "chat"),
+        ("Please fill in the details here: https://t.co/qiF8Ofu7kj and we will be in touch. ^MT", "form"),
+        ("We have flagged these details with our team and someone will be in touch through the forum. ^FC", "form"),
     ],
 )
 def test_more_ways_of_moving_the_customer_name_their_channel(reply, channel):
