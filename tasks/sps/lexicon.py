@@ -96,11 +96,11 @@ COMPLAINT_CUES = [
     # something in the food that should not be there
     r"\b(?:found|find|there was|there's|there is|bit(?:ten)? (?:on|into)) (?:a |an |some |this )?(?:\w+ )?"
     r"(?:piece of |bit of |chunk of )?(?:plastic|glass|metal|hair|bug|insect|battery|stone|bone|mould|mold)s? in\b",
-    # a thing that broke, said without "bad" ("useless", "rude", "#fail" are left to the model: in general
-    # tweets they flip more neutral authors than they find, and SPS on the labelled sets got worse)
-    r"\b(?:faulty|defective|overheat\w*|not fair|isn'?t fair|not happy|#nothappy)\b",
+    # a thing that broke within days, said without "bad" ("faulty", "not happy", "is wrong", "no longer works",
+    # "useless", "#fail" are left to the model: they also flip authors of the labelled SPS sets, whose SPS the
+    # count then misses by more, tests/sps/test_domain_protocol.py)
     r"\b(?:broke|crapped|died) (?:\w+ )?(?:in|within|w/in|after) (?:less than |only )?(?:a |an |\d+ ?)\w+\b",
-    r"\bno longer works?\b|\b(?:is|are|was|were) wrong\b|\bwrong (?:\w+ )?number\b",
+    r"\bwrong (?:\w+ )?number\b",
     r"\bwaiting (?:for|on) (?:my|our|the) (?:\w+ )?"
     r"(?:food|order|delivery|parcel|package|refund|money|engineer|technician)\b",
 ]
