@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from tasks.metrics.phrasings import any_of, ascii_boundaries
+
 #: Every channel a reply can move the customer to, in precedence order.
 CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
 
@@ -40,12 +42,7 @@ _COMPANIES = (
 )
 
 
-def _any(*phrasings: str) -> str:
-    """One case-insensitive pattern matching any of the phrasings."""
-    return r"(?i)(?:" + "|".join(phrasings) + ")"
-
-
-_DM = _any(
+_DM = any_of(
     r"\b(?:dms?|dm'?d|dming|d\.m\.?|pms?|privately|messenger)\b",
     r"\b(?:direct(?:ly)?|private(?:ly)?) messag\w*",
     r"\binbox(?:ing)? us\b|\bmessage us\b|\bclick (?:here|the link) to send\b",
@@ -56,7 +53,7 @@ _DM = _any(
     r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
     r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
 )
-_EMAIL = _any(
+_EMAIL = any_of(
     r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
     r"\b(?:please|kindly|can you|could you|you can) e-?mail\b",
     r"\b(?:send|drop|shoot|forward) (?:us|me|them) (?:an? )?e-?mail\b",
@@ -74,7 +71,7 @@ _EMAIL = _any(
 )
 #: The team will write to the customer (the address on file): e-mail, unless the reply names how ("send us a
 #: note here: <link> and our team will be in touch" is the form), so it is read after every other channel.
-_FOLLOW_UP = _any(
+_FOLLOW_UP = any_of(
     # "a specialist will follow up with you"
     r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
     r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
@@ -82,7 +79,7 @@ _FOLLOW_UP = _any(
     r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
     r"(?:get back to you|be in (?:touch|contact))\b|\bwe will be in (?:touch|contact)\b",
 )
-_PHONE = _any(
+_PHONE = any_of(
     r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
     r"\b(?:call|ring|phone|dial)(?:ing)? (?:us|me)\b",
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
@@ -102,14 +99,14 @@ _PHONE = _any(
     r"(?:\w+ ){0,3}?(?:on|at|via) \+?\(?\d[\d ()-]{6,}",
     r"\b1[- ]?8\d\d[- ]\d{3}[- ]\d{3,4}\b|\+\d{1,3} ?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}\b",  # 1800 123 456, +44 20 ...
 )
-_CHAT = _any(
+_CHAT = any_of(
     r"\bchat (?:with|to) (?:us|me|our|an?|one)\b",
     r"\b(?:live ?|web ?|online )chat\b",
     r"\bchat (?:team|support|agents?|service|in|here|at|via|using|online)\b",
     r"\bstart an? (?:live )?chat\b|\bin-app (?:chat|support|messag\w*)",
     r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
 )
-_FORM = _any(
+_FORM = any_of(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
@@ -143,7 +140,7 @@ _FORM = _any(
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
     r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
 )
-_STORE = _any(
+_STORE = any_of(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
@@ -154,7 +151,7 @@ _STORE = _any(
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
     r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
 )
-_OTHER = _any(
+_OTHER = any_of(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
@@ -165,12 +162,12 @@ _OTHER = _any(
     r"\b(?:contact|call|reach out to|get in touch with)(?:ing)? " + _COMPANIES + r"\b",
 )
 #: Another company named: "contact Apple Support", "reach out to Blizzard directly" (case kept: a name).
-_OTHER_NAMED = (
+_OTHER_NAMED = ascii_boundaries(
     r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
     r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
 )
 #: "the App Store", "the Xbox Store": not a shop to visit (read before the store phrasings).
-_ONLINE_STORE = _any(
+_ONLINE_STORE = any_of(
     r"\b(?:app|play|xbox|microsoft|playstation|ps|online|web|itunes|windows|steam|nintendo|e|google play)"
     r"[ -]?(?:store|shop)\b"
 )

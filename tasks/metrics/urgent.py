@@ -26,19 +26,14 @@ from datetime import datetime
 import polars as pl
 
 from tasks.masking import mask_pii
-
-
-def _any(*phrasings: str) -> str:
-    """One case-insensitive pattern matching any of the phrasings."""
-    return r"(?i)(?:" + "|".join(phrasings) + ")"
-
+from tasks.metrics.phrasings import any_of
 
 #: Services whose loss endangers people (heat, light, water, gas): a home's internet, a phone network or an app being
 #: down is an inconvenience people call "not urgent" (a complaint, read by the complaint reader).
 _VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
-TRAPS = _any(
+TRAPS = any_of(
     r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition)\b",
     r"\bfire (?:the|him|her|them|your|that|this|whoever|every\w*|all)\b|\b(?:get|got|be|getting) fired\b",
     r"\b(?:is|are|was|were|that'?s|thats|it'?s|its|this|so|straight|pure|lowkey|absolute) (?:straight )?fire\b",
@@ -63,7 +58,7 @@ TRAPS = _any(
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
-URGENT = _any(
+URGENT = any_of(
     # security: an account taken over
     r"\b(?:been|got|get|was|were|is|has|have|being|i'?m|im) hacked\b|\bhacked (?:my|our|into|in to)\b",
     r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)\b",
