@@ -10,17 +10,20 @@ self-service, not a move, so a bare link counts only after words that ask the
 customer to get in touch through it.
 
 When a reply names several channels, the first of `CHANNELS` wins: a DM is the
-most specific move, a link to a contact page the least.
+most specific move, a link to a contact page the least, and a bare promise that the team
+will be in touch (e-mail to the address on file) counts only when nothing else is named.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from tasks.metrics.phrasings import any_of, ascii_boundaries
+
 #: Every channel a reply can move the customer to, in precedence order.
 CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
 
-_US = r"(?:us|me|our (?:\w+ )?(?:team|experts?|specialists?|folks|colleagues|agents?|department))"
+_US = r"(?:us|me|our (?:\w+ ){0,2}(?:team|experts?|specialists?|folks|colleagues|agents?|department))"
 _LINK = r"(?:https?://|\blink\b|\burl\b|\bwebsite\b|\bweb ?page\b|\bonline\b)"
 _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
@@ -30,7 +33,8 @@ _PLACE = (
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
     r"|publisher|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer|travel agent"
-    r"|booking agent|vendor)"
+    r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
+    r"|delivery company|third[- ]party)"
 )
 _COMPANIES = (
     r"(?:apple|google|microsoft|samsung|sony|nintendo|paypal|visa|mastercard|amazon|netflix|spotify|facebook"
@@ -38,34 +42,44 @@ _COMPANIES = (
 )
 
 
-def _any(*phrasings: str) -> str:
-    """One case-insensitive pattern matching any of the phrasings."""
-    return r"(?i)(?:" + "|".join(phrasings) + ")"
-
-
-_DM = _any(
+_DM = any_of(
     r"\b(?:dms?|dm'?d|dming|d\.m\.?|pms?|privately|messenger)\b",
     r"\b(?:direct(?:ly)?|private(?:ly)?) messag\w*",
     r"\binbox(?:ing)? us\b|\bmessage us\b|\bclick (?:here|the link) to send\b",
     r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
     r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
     r"\bcheck (?:your|ur) (?:messages|inbox)\b",
+    r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",
+    r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
+    r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
 )
-_EMAIL = _any(
+_EMAIL = any_of(
     r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
     r"\b(?:please|kindly|can you|could you|you can) e-?mail\b",
     r"\b(?:send|drop|shoot|forward) (?:us|me|them) (?:an? )?e-?mail\b",
     r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to)"
     r"(?: \w+){0,3} (?:via|by|over|through) e-?mail\b",
     r"\be-?mail (?:address )?(?:below|above)\b",
-    # "a specialist will follow up with you": the team writes to the customer's address on file
-    r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
-    r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
     r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
     r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
+    r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
+    r"(?:\w+ ){0,2}via e-?mail\b",
+    r"\be-?mail (?:the|our)\b|\bkeep an eye on your (?:e-?mail|inbox)\b",
+    r"\b(?:will|we'?ll|shall|going to|have|we'?ve) (?:\w+ ){0,3}(?:e-?mail(?:ed)? you|sent you an? e-?mail)\b",
+    r"\b(?:send|submit|write) (?:an|and|a) e-?mail to\b",
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|uk|in|ie|de|fr|es|au|ca|io)\b",  # an address, not a @handle
 )
-_PHONE = _any(
+#: The team will write to the customer (the address on file): e-mail, unless the reply names how ("send us a
+#: note here: <link> and our team will be in touch" is the form), so it is read after every other channel.
+_FOLLOW_UP = any_of(
+    # "a specialist will follow up with you"
+    r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
+    r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
+    # "someone from that team will get back to you", "we will be in touch to discuss"
+    r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
+    r"(?:get back to you|be in (?:touch|contact))\b|\bwe will be in (?:touch|contact)\b",
+)
+_PHONE = any_of(
     r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
     r"\b(?:call|ring|phone|dial)(?:ing)? (?:us|me)\b",
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
@@ -75,15 +89,24 @@ _PHONE = _any(
     r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
-    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?number\b",
+    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?"
+    r"(?:number|details)\b",
+    r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
+    r"\bbest time to call\b",
+    # "speak to our team on 0800 ...", "contact them at +44 ...": a number after a person or team to reach
+    r"\b(?:contact|reach|speak (?:to|with)|talk (?:to|with)|call|ring) "
+    r"(?:us|them|our (?:\w+ ){0,2}(?:team|line|department)|the (?:\w+ ){0,2}(?:team|line|department)) "
+    r"(?:\w+ ){0,3}?(?:on|at|via) \+?\(?\d[\d ()-]{6,}",
+    r"\b1[- ]?8\d\d[- ]\d{3}[- ]\d{3,4}\b|\+\d{1,3} ?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}\b",  # 1800 123 456, +44 20 ...
 )
-_CHAT = _any(
+_CHAT = any_of(
     r"\bchat (?:with|to) (?:us|me|our|an?|one)\b",
     r"\b(?:live ?|web ?|online )chat\b",
     r"\bchat (?:team|support|agents?|service|in|here|at|via|using|online)\b",
     r"\bstart an? (?:live )?chat\b|\bin-app (?:chat|support|messag\w*)",
+    r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
 )
-_FORM = _any(
+_FORM = any_of(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
@@ -91,44 +114,60 @@ _FORM = _any(
     r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "please reach us here: <link>", "contact our team using the link"
-    r"\b(?:reach|contact|connect with|get in touch with|follow up with|write to|talk to|speak (?:to|with)) "
+    r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
+    r"|talk to|speak (?:to|with)) "
     r"(?:out )?(?:to )?" + _US + r"\b(?: \w+){0,8}?[ :;,.]*(?:here|at|via|through|using|on|at the|with)?[ :;]*" + _LINK,
     r"\b(?:reach|contact) (?:out )?(?:to )?" + _US + r" (?:\w+ ){0,3}?(?:here|via|through|using|by clicking)\b",
     r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
-    r"\b(?:tell|let) (?:us|our team|me) (?:know )?more (?:\w+ ){0,4}?(?:here|at|via)?[ :]*https?://",
+    r"\b(?:tell|let) (?:us|our (?:\w+ )?team|me) (?:know )?(?:more )?(?:\w+ ){0,4}?"
+    r"(?:at the link|here|at|via|using)?[ :]*https?://",
+    # "contact our security teams > <link>", "reported this to our support team here: <link>"
+    r"\b(?:our|the) (?:\w+ ){0,2}teams? (?:here|at|via|through|using)?[ :>]*https?://",
+    r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
+    r"\b(?:contact|reach out to|get in touch with) our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
+    r"|help ?desk)(?: team)?\b",
+    # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
+    r"\b(?:(?:in|on|to|through|via) our|(?:through|via) the) (?:\w+ ){0,2}forums?\b",
+    r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply for) (?:your |a )?"
+    r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
-    r"\b(?:provide|share|send|leave|give|submit|report|enter|add) (?:us )?(?:this |all |your |some |more |the |us )*"
-    r"(?:details?|info(?:rmation)?|feedback|this) (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)"
-    r"\b[ :]*" + _LINK,
+    r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
+    r"(?:us )?(?:this |all |your |some |more |the |us )*"
+    r"(?:details?|info(?:rmation)?|feedback|this)"
+    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
     r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
 )
-_STORE = _any(
+_STORE = any_of(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
-    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ )?" + _PLACE,
+    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,2}" + _PLACE,
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
     r"\bairport (?:staff|agent|team|personnel)\b",
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
     r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
 )
-_OTHER = _any(
+_OTHER = any_of(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    # "sold by a third party seller, please do reach out to them"
+    r"\b"
+    + _PARTY
+    + r"s?\b[^.!?]{0,60}[.,;!]? (?:\w+ ){0,3}(?:reach out to|contact|get in touch with|speak to|talk to|call) them\b",
     r"\b(?:contact|call|reach out to|get in touch with)(?:ing)? " + _COMPANIES + r"\b",
 )
 #: Another company named: "contact Apple Support", "reach out to Blizzard directly" (case kept: a name).
-_OTHER_NAMED = (
+_OTHER_NAMED = ascii_boundaries(
     r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
     r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
 )
 #: "the App Store", "the Xbox Store": not a shop to visit (read before the store phrasings).
-_ONLINE_STORE = _any(
+_ONLINE_STORE = any_of(
     r"\b(?:app|play|xbox|microsoft|playstation|ps|online|web|itunes|windows|steam|nintendo|e|google play)"
     r"[ -]?(?:store|shop)\b"
 )
@@ -141,6 +180,7 @@ _ORDER = (
     ("form", _FORM),
     ("store", _STORE),
     ("other_company", _OTHER),
+    ("email", _FOLLOW_UP),
 )
 
 
@@ -150,6 +190,8 @@ def reply_channel(text: pl.Expr) -> pl.Expr:
     clean = (
         text.fill_null("")
         .str.replace_all(r"&amp;", "&")
+        .str.replace_all(r"&gt;", ">")
+        .str.replace_all(r"&lt;", "<")
         .str.replace_all(r"\s+", " ")
         .str.replace_all(_ONLINE_STORE, "online-store")  # "the App Store" is not a shop to visit
     )

@@ -1,13 +1,22 @@
 """Urgent mentions: safety, security or money at risk now, and those left unanswered.
 
-Urgent means a care team must act before anything else: fraud or charges the customer did
-not make, an account taken over, an outage of a vital service (power, internet, phone,
-banking), an injury or a danger. The words are read in their sense: "fire the captain",
-"Kindle Fire", "emergency exit row", "this is fire", "down to earth", "screen bleeding" are
-no fires, emergencies, outages or injuries, so those phrasings are struck out before the
-urgent ones are looked for. A complaint about a price ("this is a scam") is not fraud, and
-an app that will not load is not an outage of a vital service. The only post text a report
-shows is urgent unanswered mentions', with personal data masked (tasks/masking.py).
+Urgent means a care team must act before anything else, and the rule is narrow on purpose
+(precision first: a queue where everything is urgent orders nothing):
+- security: an account taken over ("I've been hacked", "someone logged into my account"),
+  not cheaters called hackers in a game, not a phishing e-mail merely received;
+- money: charges, orders or access the customer did not make ("fraudulent charges",
+  "orders we never placed", "unauthorised transactions"), not a bill, fee or refund the
+  customer disputes while calling it "fraud", "theft", "stealing" or "robbery";
+- a vital service out: power, heat, gas, water (people at risk), or a business's own sites or
+  servers; not one home's internet, a phone network, an app or the brand's website being down,
+  which are complaints (the complaint reader counts them);
+- safety: an injury, an accident, food poisoning, a foreign body in food, assault, fire,
+  a dangerous driver; not "it's an emergency" about an order, "my ears are bleeding",
+  "harassing me with sales calls", a "dangerous web page" verdict, a phone with "no power".
+The words are read in their sense: "fire the captain", "Kindle Fire", "emergency exit row",
+"this is fire", "down to earth", "screen bleeding" are struck out (TRAPS) before the urgent
+phrasings are looked for. The only post text a report shows is urgent unanswered mentions',
+with personal data masked (tasks/masking.py).
 """
 
 from __future__ import annotations
@@ -17,17 +26,14 @@ from datetime import datetime
 import polars as pl
 
 from tasks.masking import mask_pii
+from tasks.metrics.phrasings import any_of
 
-
-def _any(*phrasings: str) -> str:
-    """One case-insensitive pattern matching any of the phrasings."""
-    return r"(?i)(?:" + "|".join(phrasings) + ")"
-
-
-_VITAL = r"(?:power|electricity|internet|wi-?fi|network|service|broadband|fios|landline|phone line)"
+#: Services whose loss endangers people (heat, light, water, gas): a home's internet, a phone network or an app being
+#: down is an inconvenience people call "not urgent" (a complaint, read by the complaint reader).
+_VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
-TRAPS = _any(
+TRAPS = any_of(
     r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition)\b",
     r"\bfire (?:the|him|her|them|your|that|this|whoever|every\w*|all)\b|\b(?:get|got|be|getting) fired\b",
     r"\b(?:is|are|was|were|that'?s|thats|it'?s|its|this|so|straight|pure|lowkey|absolute) (?:straight )?fire\b",
@@ -41,39 +47,60 @@ TRAPS = _any(
     r"\bfraud (?:protection|department|team|alert settings)\b|\bas \W?fraudulent\b",
     r"\bemergency calls only\b|\bassault on (?:your|my|the|our) \w+",
     r"\b(?:tried|try|trying|to|and) (?:a )?power (?:down|off|cycle)\b",
+    # a price or a bill called theft: "you are stealing my money", "daylight robbery", "#MoneyStole"
+    r"\b(?:you|they|u|y'?all|ur company|this company)(?:'re| are| r| were)? (?:\w+ )?(?:stealing|robbing|scamming|"
+    r"ripping)\b|\bdaylight robbery\b|\b(?:this|that|it) is (?:just )?(?:stealing|robbery|theft)\b|#\w*stole\w*",
+    r"\bfraudulently (?:holding|keeping|charging for|billing)\b|\bor fraud\b",
+    r"\bdangerous (?:web ?)?(?:page|site|website|link|file|download|app)\b",  # an antivirus' verdict, not a danger
+    r"\b(?:ears?|eyes?) (?:are |were |is )?bleed\w*",
+    r"\bharass\w*(?: me)? (?:with|by) (?:\w+ )?(?:calls?|texts?|e-?mails?|messages?|ads?|offers?)\b",
+    r"\b(?:phone|laptop|device|console|tablet|battery|controller|it|watch|charger) (?:has |had |have )?no power\b",
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
-URGENT = _any(
+URGENT = any_of(
     # security: an account taken over
-    r"\b(?:hacked|hacker|hackers|hacking)\b|\bphish\w*",
+    r"\b(?:been|got|get|was|were|is|has|have|being|i'?m|im) hacked\b|\bhacked (?:my|our|into|in to)\b",
+    r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)\b",
+    r"\b(?:clicked|entered|gave|fell for)(?: \w+){0,4} (?:phishing|fake|scam)\b",
     r"\baccount (?:was |has been |got |is |been )?(?:compromised|taken over|hijacked)\b|\bhijack\w*",
     r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|getting|broke|breaking|signed|accessed|using) "
     r"(?:in ?to |into )?my (?:account|card|details)",
     r"\bdata breach\b|\bidentity theft\b|\bstolen (?:identity|card|credit card|debit card|details|account|phone)\b",
     r"\bmy (?:card|credit card|debit card|identity|details|phone|wallet) (?:was |has been |got |were )?stolen\b",
     # money: fraud, charges the customer did not make
-    r"\bfraud(?:ulent(?:ly)?)?\b|\bscammed\b|\bunauthori[sz]ed\b",
+    r"\bfraudulent(?:ly)? (?:\w+ )?(?:charges?|charged|transactions?|activity|purchases?|orders?|payments?|used|using|"
+    r"opened|withdrawals?|account|use|debits?|login)\b|\bcharged fraudulently\b",
+    r"\bfraud (?:on|in|against) (?:my|our) (?:\w+ )?(?:account|card|cards)\b|\bvictim of (?:\w+ )?fraud\b",
+    r"\b(?:i|we)(?:'ve| have| was| were| got| been)+ (?:\w+ )?scammed\b",
+    r"\bunauthori[sz]ed (?:\w+ )?(?:charges?|transactions?|access|purchases?|payments?|log-?ins?|use|activity|orders?|"
+    r"withdrawals?|debits?)\b",
     r"\b(?:charges?|orders?|purchases?|transactions?|payments?|withdrawals?) (?:that )?(?:i|we) "
     r"(?:never|didn'?t|did not|don'?t) (?:make|made|place|placed|authori[sz]e|order|recogni[sz]e)",
     r"\bmoney (?:was |has been |is being |got )?(?:taken|stolen|debited|withdrawn|drained) (?:out )?(?:from|of) my\b",
     r"\b(?:emptied|drained|cleared out) my (?:bank )?account\b",
     # a vital service out
-    r"\boutages?\b",
-    r"\b" + _VITAL + r" (?:is |are |was |has been |have been |went |goes |keeps going )?(?:down|out)\b",
-    r"\b(?:site|website|system|online banking|banking app|sites) (?:is |are |was |has been |went |goes )?down\b",
-    r"\bapp (?:is |was |has been )down\b",
-    r"\b(?:no|without) (?:power|electricity|heat|heating|hot water|running water|water|gas|internet)\b",
+    r"\b" + _VITAL + r" (?:outages?|cut|cuts|failure)\b",
+    r"\b" + _VITAL + r" (?:is |are |was |has been |have been |went |goes |keeps going )?(?:down|out|off)\b",
+    r"\b(?:no|without) (?:power|electricity|heat|heating|hot water|running water|water|gas)\b",
+    # a business's own sites or servers (money at risk now), not the brand's app or website
+    r"\b(?:all|our|my|client'?s?) (?:\w+ )?(?:sites|websites|servers|domains|shops) (?:are |is |have been |went )?"
+    r"(?:down|offline)\b",
     # safety: injury, danger
     r"\b(?:unsafe|danger|dangerous|injur(?:ed|y|ies)|bleeding|ambulance|hospitali[sz]ed|anaphyla\w*|electrocut\w*)\b",
+    r"\b(?:medical|health) emergency\b|\bemergency (?:room|services|landing|surgery|vet)\b",
+    # the aftermath of an injury: "I went to urgent care", "ended up in A&E"
+    r"\b(?:went|go|going|taken|rushed|ended up|end up|been) (?:\w+ )?(?:to|in|at) (?:the )?"
+    r"(?:urgent care|er|a&e|hospital|emergency room)\b",
     r"\b(?:allergic reaction|food poisoning|gas leak|smell (?:of )?gas|carbon monoxide|electric shock)\b",
     r"\b(?:caught|catch|catching|on) fire\b|\bfire (?:alarm|hazard|brigade|department|risk)\b",
     r"\bsmoke (?:coming|pouring|from)\b",
-    r"\b(?:explod\w*|explosion|swollen battery|battery (?:is )?(?:swelling|swollen))\b",
+    r"\b(?:battery|phone|device|charger|laptop|console|tablet|bottle|can|cooker|oven|heater) (?:\w+ )?"
+    r"(?:explod\w*|caught fire)|\b(?:explosion|swollen battery|battery (?:is )?(?:swelling|swollen))\b",
     r"\b(?:assault\w*|harass\w*|attacked|threaten(?:ed|ing)? (?:me|us|my|to)|nearly died|almost died)\b",
     r"\b(?:hurt|burned|burnt|cut) (?:myself|himself|herself|themselves)\b|\b(?:got|was|were|been|being) hurt\b",
     r"\b(?:hurt|burned|burnt|cut|broke) my (?:back|neck|hand|arm|leg|foot|head|knee|wrist|finger|mouth|tongue|lip)\b",
-    r"\b(?:a|the|house|kitchen|engine|electrical) fire\b|\bemergency\b",
+    r"\b(?:a|the|house|kitchen|engine|electrical) fire\b",
     r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal|plastic)\b",
     r"\b(?:car|road|traffic) accident\b|\bcrash(?:ed)? into\b|\bhit (?:the|a|another) (?:car|vehicle|truck|bus)\b",
     r"\bstrained (?:the |my )?(?:muscles?|back|neck)\b",

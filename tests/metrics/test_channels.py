@@ -87,6 +87,83 @@ def test_a_reply_that_keeps_the_customer_here_has_no_channel(reply):
     assert _channel(reply) is None
 
 
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # DM: a Message button, "drop/shoot us a message"
+        ("Just click 'Message' at the top of your profile. We're always here and eager to assist.", "dm"),
+        ("Could you please drop us a message when you board and we'll check with the Train Manager?", "dm"),
+        # e-mail: the team writes, or the customer is told to watch the inbox
+        ("We will update you via email when we have more information on the delivery date.", "email"),
+        (
+            "It looks like our team was in touch one day ago. Please keep an eye on your inbox for our response.",
+            "email",
+        ),
+        ("Our team will email you within 48 hours.", "email"),
+        ("Drop us a line at support@acme.com and we'll look into it.", "email"),  # the address wins, not DM
+        # phone: a call arranged, a number after a team, a number alone (UK, US, international)
+        ("Please try arranging a call from us here: https://t.co/TK4yevTaND.", "phone"),
+        ("The best time to call would be on Monday from 8A - 9P.", "phone"),
+        ("Please speak to our team on 0800 028 2000, they're open till 8pm.", "phone"),
+        ("You can reach our billing team on 0345 600 3434.", "phone"),
+        ("Our number in Australia is 1800 123 456.", "phone"),
+        ("From abroad, please dial +44 20 7946 0958.", "phone"),
+        # chat: in-app messaging
+        # form: a team or a contact page behind a link, with or without "here"
+        ("I'm sorry to hear this. Please let our team know at the link:  https://t.co/0f6pFdYU9j -Jen", "form"),
+        ("Please provide more details: https://t.co/Ax7W1Dx3Y9 -Becky", "form"),
+        ("I strongly advise you to contact our security teams &gt; https://t.co/hV7XdVcjA7", "form"),
+        ("Have you reported this to our support team here: https://t.co/vlvfJrlYEH ? ^AU", "form"),
+        ("Let's seek the help of our Answer Desk team. Contact them here: https://t.co/Wx596vGgdU.", "form"),
+        ("We suggest contacting our technical support team to see what else can be done. https://t.co/3q", "form"),
+        ("You can get in touch with the right team here: https://t.co/abc", "form"),
+        # store: a named chain's store ("visit nearest Idea store")
+        ("Hence request you to visit nearest Idea store for disconnection after clearing the dues.", "store"),
+        # another company: the party named before "reach out to them"
+        ("Since the product was sold by a third party seller, please do reach out to them.", "other_company"),
+        # tuned on the second labeller's dev replies (rows read after the first measurement)
+        ("Someone from that team will get back to you soon.", "email"),
+        ("We have forwarded your information to our team and we will be in touch to discuss your concerns.", "email"),
+        ("I would recommend you to send and email to __email__ ^BK", "email"),
+        ("You can submit an email to our Support Team at https://t.co/mSGO64yDdd.", "email"),
+        ("Request you to provide your contact details to assist you better.Rgds,Arti", "phone"),
+        (
+            "Please share the details of this issue in our Community forum for further investigation: https://t.co/F",
+            "form",
+        ),
+        ("We'd love to hear your feedback here: https://t.co/T3vZnSL3od /RI", "form"),
+        ("If you don't receive service on this train then you can claim compensation here: https://t.co/v369", "form"),
+        ("Please contact our support so that we can assist further.", "form"),
+        ("Pls click here to provide browser u are using, acct type &amp; country (no accts) ^MC https://t.co/g", "dm"),
+        # a promise to be in touch counts last: the form or the number the reply names wins
+        ("We're here to help! Send us a note here, https://t.co/WFtPA6RjWt and our team will be in touch.", "form"),
+        ("Request you to share alternate number so we will get in touch with you.", "phone"),
+        ("A member of our team will be in touch shortly via in-app.", "chat"),
+        ("Please fill in the details here: https://t.co/qiF8Ofu7kj and we will be in touch. ^MT", "form"),
+        ("We have flagged these details with our team and someone will be in touch through the forum. ^FC", "form"),
+    ],
+)
+def test_more_ways_of_moving_the_customer_name_their_channel(reply, channel):
+    """Phrasings read in TweetSumm train/val and twcs replies of development brands, each with the
+    channel a person gives it (issue 28: many ways to say the same move)."""
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Be sure to add your email at https://t.co/X8DVSX9QgM /PL",  # a setting, not a move to e-mail
+        "You can track your parcel here: https://t.co/abc",
+        "Which number did you call? We'd like to look into it.",
+        "We've passed your feedback on to the store manager.",
+        "Hi! Which branch did you visit? We'll feed it back.",
+        "Our flights to 2018 are on sale at https://t.co/abc",
+    ],
+)
+def test_broader_phrasings_still_leave_public_answers_alone(reply):
+    assert _channel(reply) is None
+
+
 @pytest.mark.parametrize("text", [None, "", "   ", "https://t.co/Ax7W1Dx3Y9", "🙂🙂🎃", "¡Gracias por escribirnos! 😊"])
 def test_bad_input_has_no_channel_and_no_error(text):
     """Empty, null, only a link, only emoji, another language: no move read, never an error."""

@@ -36,7 +36,7 @@ def test_only_unanswered_urgent_mentions_are_listed_oldest_first():
                 at("2017-11-01 08:00"),
                 at("2017-11-01 07:00"),
             ],
-            "text": ["my account was hacked, mail me x@y.com", "app is down again", "fraud on my card!", "thanks"],
+            "text": ["my account was hacked, mail me x@y.com", "power is out again", "fraud on my card!", "thanks"],
             "responded": [False, False, False, False],
         }
     ).vstack(
@@ -53,7 +53,7 @@ def test_only_unanswered_urgent_mentions_are_listed_oldest_first():
     got = urgent_unanswered(facts, at("2017-11-02 00:00"), horizon_s=15 * 3600)
     assert got.select("mention_id", "age_h", "text").rows() == [
         ("c", 15.0, "fraud on my card!"),  # waited 16 h: capped at the 15 h horizon
-        ("b", 15.0, "app is down again"),
+        ("b", 15.0, "power is out again"),
         ("a", 14.0, "my account was hacked, mail me [email]"),
     ]
 
@@ -74,10 +74,11 @@ def _urgent(text: str | None) -> bool:
         "My wife account got charged w 2 uber eats orders we never placed",
         "Money was taken from my debit card for services I've never even used",
         "there are 3 unauthorised transactions on my card",
-        # a vital service out
-        "@CoxHelp hello, curious when the outage is expected to be resolved",
-        "still no internet going on 15 hours",
-        "my residential internet service has been down all day",
+        # a vital service out: power, heat, water, gas (people at risk), a business's own sites
+        "no power for 5 days after the storm",
+        "when will the power outage in 02806 be fixed",
+        "we have been without heating since Monday with a baby",
+        "@mediatemplehelp All sites are down on my Grid.",
         "Could have died eating a pie. Nearly choked on piece of glass.",
         "the driver hit the car in front of him. Strained the muscles in my lower back",
         # safety
@@ -87,6 +88,9 @@ def _urgent(text: str | None) -> bool:
         "not suitable for people with nut allergies! I nearly died.",
         "my phone caught fire while charging",
         "there is a gas leak at the station",
+        # the aftermath of an injury (a dev mention of the second labeller, urgent to people)
+        "@AskLyft I went to urgent care and have a copy of the police report. Who do I send the medical records to?",
+        "my son ended up in A&E after eating your nuggets",
     ],
 )
 def test_safety_security_or_money_at_risk_now_is_urgent(text):
@@ -111,6 +115,30 @@ def test_safety_security_or_money_at_risk_now_is_urgent(text):
         "No disclosure that I would be charged for bags. This is fraud.",
         "Damn Wells Fargo fraud protection stopped me from getting a size 12 yeezy",
         "the bid comes back as fraudulent and i have to repost",
+        # a billing dispute called fraud or theft (the customer made the purchase)
+        "you're unjustifiably & fraudulently holding my money",
+        "charging me for a ride I cancelled, you are stealing from customers",
+        "£5 for a sandwich is daylight robbery",
+        "refused my refund #MoneyStole",
+        "Is this a Systems problem or fraud?",
+        # one home's connection, an app or a website down: a complaint, not a danger
+        "@CoxHelp hello, curious when the outage is expected to be resolved",
+        "still no internet going on 15 hours",
+        "my residential internet service has been down all day",
+        "my wifi is down and the troubleshooter is broken",
+        "Your app seems to be down",
+        "is PSN down? can't log into my account",
+        "2nd day in a row trying to buy a phone. System down again. WTF!",
+        # strong words that are no danger
+        "so many hackers in this lobby, fix your game",
+        "Norton says: Dangerous Web Page Blocked",
+        "my ears are bleeding from this hold music",
+        "stop harassing me with sales calls",
+        "my phone has no power after the update",
+        "it's an emergency, I need my order today",
+        "my inbox exploded with your promo emails",
+        "got a phishing email pretending to be you",
+        "what time does the hospital shuttle leave?",  # a place named, nobody taken there
         "It's like an assault on your eyes!",
         "my iPhone has screen bleeding issues",
         "Tried power down and hard reset. No luck.",

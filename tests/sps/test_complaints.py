@@ -34,10 +34,32 @@ def test_complaints_without_negative_words_are_cued(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # something in the food that should not be there
+        "@AcmeFood I find plastic in my food 😷",
+        "I opened a pack of pennies (50) and there was a battery in it.",
+        "Dear @AcmeFood I found a hair in food I bought from you.",
+        # a thing that broke within days, a wrong number, waiting on an order
+        "I bought @AcmeCam & sensor crapped w/in 6 months.",
+        "I got this #gaming mouse and my scroll broke in less than 2hrs of usage.",
+        "i paid money to a wrong till number please help to reverse",
+        "At least I'm being productive and grading while waiting for my food to get here.",
+    ],
+)
+def test_more_complaints_without_negative_words_are_cued(text):
+    """Phrasings read in development brands' mentions labelled complaints by people (issue 28, item 6)."""
+    assert _cue(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "@AcmeHelp what time does the store open tomorrow?",
         "@AcmeHelp can I change my seat?",
         "@AcmeHelp do you deliver on Sundays?",
         "@AcmeHelp where do I find the error log?",  # 'error' asked about, not suffered
+        "@AcmeHelp where can I find the metal straws in store?",  # an object asked about, not found in food
+        "@AcmeHelp which number do I call for lost property?",  # a number asked for, not a wrong one
+        "@AcmeHelp waiting for the new menu to drop!",  # looking forward, not waiting on an order
         "@AcmeHelp thanks, works now",
     ],
 )
