@@ -33,7 +33,14 @@ from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, SuiteRun, load_suite, run_suite, split_run, with_check_columns
-from tasks.ingest.warehouse import id_range, remove_parts, write_brand_posts, write_parts
+from tasks.ingest.warehouse import (
+    id_range,
+    index_mention_ids,
+    remove_mention_index,
+    remove_parts,
+    write_brand_posts,
+    write_parts,
+)
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, Storage
 from tasks.storage.codecs import to_parquet
@@ -61,7 +68,8 @@ class IngestRecord:
     brand_posts: int = 0
     brand_handles: list[str] = field(default_factory=list)  # who posted as a brand in it
     brand_post_ids: list[str] = field(default_factory=list)  # its brand posts' lowest and highest id (id_range)
-    mention_ids: list[str] = field(default_factory=list)  # its accepted rows' lowest and highest id (id_range)
+    # other archives holding a copy of one of its mentions when it was ingested (warehouse.index_mention_ids)
+    shared_with: list[str] = field(default_factory=list)
     unattributable: int = 0
     days: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
@@ -78,7 +86,9 @@ class IngestRecord:
 
     @classmethod
     def from_json(cls, data: bytes) -> IngestRecord:
-        return cls(**json.loads(data))
+        body = json.loads(data)
+        body.pop("mention_ids", None)  # the id range records held before the id index
+        return cls(**body)
 
 
 def ingest_fingerprint(settings_fingerprint: str) -> str:
@@ -404,7 +414,7 @@ def _replace(
     written = write_parts(storage, slug, accepted) if accepted is not None and accepted.height else {}
     stale = [day for day in (previous.days if previous else {}) if day not in written]
     remove_parts(storage, slug, stale)
-    record.mention_ids = id_range(accepted) if accepted is not None else []
+    record.shared_with = index_mention_ids(storage, record.key, record.platform, accepted)
     posts = write_brand_posts(storage, slug, accepted)
     if posts is not None:  # what a report needs to know of the part without reading it
         record.brand_handles = sorted(posts["author_id"].drop_nulls().unique())
@@ -460,6 +470,7 @@ def forget_removed(storage: Storage, listed: set[str], start: date, end: date) -
         slug = layout.source_slug(record.key)
         remove_parts(storage, slug, list(record.days))
         write_brand_posts(storage, slug, None)
+        remove_mention_index(storage, record.key, record.platform)
         storage.delete(layout.source_record(slug))
     return gone
 
