@@ -213,5 +213,6 @@ def send_alerts(alerts: list[dict], settings: Settings) -> None:
 
 
 @_step("write-index")
-def write_index(storage_url: str) -> None:
-    publish_index(open_storage(storage_url))
+def write_index(storage_url: str) -> list[str]:
+    """reports/index.html; returns the reports it left out, each named with why."""
+    return publish_index(open_storage(storage_url))
