@@ -47,6 +47,7 @@ from tasks.storage.codecs import to_parquet
 from tasks.version import code_version
 
 ARCHIVE_REJECTED = "archive_rejected"
+INGEST_FAILED = "ingest_failed"  # the rule a record names when its archive could not be ingested at all
 
 
 @dataclass
@@ -175,7 +176,40 @@ def ingest_objects(
     for i in list(checked):  # each archive's rows released once written
         frame = checked.pop(i)
         outcomes[i] = _attempt(_accept, storage, readings[i], frame, row_runs[i], policy, quarantine_threshold)
+    for i, outcome in outcomes.items():
+        if isinstance(outcome, Exception):
+            _record_failure(storage, objects[i], outcome, run_id)
     return [outcomes[i] for i in range(len(objects))]
+
+
+def _record_failure(storage: Storage, obj: ObjectInfo, error: Exception, run_id: str) -> None:
+    """Store a rejected record for an archive whose ingest failed outright, holding the days its
+    previous record fed (their parts go): a verdict only the failing run knew of let the next run
+    publish those days. Its empty fingerprint has every later run try it again; a good read, a
+    replay or the object's removal replaces the record. Storage that failed the ingest may fail
+    this too: then the failing run's own block is all there is, as before."""
+    slug = layout.source_slug(obj.key)
+    collected = layout.partition_day(obj.key)
+    if collected is None:
+        return
+    try:
+        previous = _previous_record(storage, slug)
+        record = IngestRecord(
+            obj.key,
+            obj.etag,
+            obj.size,
+            fingerprint="",
+            collected=collected.isoformat(),
+            platform=previous.platform if previous else platform_from_key(obj.key),
+            days=dict(previous.days) if previous else {},
+            rejected=True,
+            failed_rules=[INGEST_FAILED],
+            error=f"{obj.key}: {INGEST_FAILED}: {error}",
+            run_id=run_id,
+        )
+        _replace(storage, slug, previous, record, accepted=None)
+    except Exception:  # noqa: BLE001 - the run that saw the failure blocks the day itself
+        return
 
 
 def _attempt(step: Callable[..., IngestRecord], *args: Any) -> IngestRecord | Exception:
