@@ -186,7 +186,15 @@ def _up_to_date(request: str, settings) -> dict | None:
         f"({len(stamp.days)} day(s) and {len(stamp.periods)} weekly/monthly report(s) stand as published).",
         highlight=False,
     )
-    return {"published": [], "unchanged": [], "skipped": stamp.days, "failed": {}, "days": [], "periods": []}
+    return {
+        "published": [],
+        "unchanged": [],
+        "skipped": stamp.days,
+        "failed": {},
+        "days": [],
+        "periods": [],
+        "warnings": [],
+    }
 
 
 #: What to do about a failure, by the first of these words its reason holds.
@@ -252,6 +260,8 @@ def _print_summary(summary: dict, seconds: float) -> None:
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    for warning in summary.get("warnings", []):
+        console.print(f"warning: {warning}", highlight=False, markup=False)
 
 
 @app.command()

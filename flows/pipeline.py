@@ -229,11 +229,13 @@ def _finish(
         len(summary["skipped"]),
         len(summary["failed"]),
     )
-    publish_artifacts(storage_url, summary)
     try:
-        retrying(write_index, settings)(storage_url)
+        summary["warnings"] += retrying(write_index, settings)(storage_url)
     except StorageError as exc:
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
+    for warning in summary["warnings"]:
+        get_run_logger().warning("%s", warning)
+    publish_artifacts(storage_url, summary)
     if summary["failed"]:
         raise PipelineFailed(summary["failed"])
     if request is not None:

@@ -30,6 +30,7 @@ from tasks.ingest.archive import (
 )
 from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
+from tasks.reports.fingerprint import rivals
 from tasks.reports.index import publish_index
 from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
 from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
@@ -109,10 +110,14 @@ def ingest_records(storage_url: str) -> list[IngestRecord]:
 
 @_step("forget-removed")
 def forget(storage_url: str, listed: list[str], start: date, end: date) -> list[date]:
-    """Drop what archives collected in [start, end] that no longer exist left behind; returns the days they touched."""
-    gone = forget_removed(open_storage(storage_url), set(listed), start, end)
+    """Drop what archives collected in [start, end] that no longer exist left behind; returns the days
+    they touched, and those of the archives sharing a mention with them: a copy a removed archive
+    outranked counts again, on its own day."""
+    storage = open_storage(storage_url)
+    gone = forget_removed(storage, set(listed), start, end)
+    losers = rivals(read_records(storage), gone) if gone else []
     return sorted(
-        {date.fromisoformat(d) for r in gone for d in r.days} | {date.fromisoformat(r.collected) for r in gone}
+        {date.fromisoformat(d) for r in gone + losers for d in r.days} | {date.fromisoformat(r.collected) for r in gone}
     )
 
 
@@ -208,5 +213,6 @@ def send_alerts(alerts: list[dict], settings: Settings) -> None:
 
 
 @_step("write-index")
-def write_index(storage_url: str) -> None:
-    publish_index(open_storage(storage_url))
+def write_index(storage_url: str) -> list[str]:
+    """reports/index.html; returns the reports it left out, each named with why."""
+    return publish_index(open_storage(storage_url))

@@ -60,10 +60,12 @@ class RunSummary(TypedDict):
     failed: dict[str, str]
     days: list[ReportOutcome]
     periods: list[ReportOutcome]
+    warnings: list[str]  # what published but deserves a look: mentions in two archives, reports the index skipped
 
 
 def summarise(records: list[IngestRecord], pages: Published, misplaced: list[IngestRecord]) -> RunSummary:
-    """Counts over the run's archives and its pages, sorted so two equal runs read the same."""
+    """Counts over the run's archives and its pages, sorted so two equal runs read the same; each
+    archive this run ingested that shares mentions with others is a warning."""
     failed = dict(pages.failed)
     for record in misplaced:
         failed[record.key] = (record.error or "").removeprefix(f"{record.key}: ")
@@ -79,6 +81,12 @@ def summarise(records: list[IngestRecord], pages: Published, misplaced: list[Ing
         failed=failed,
         days=sorted(pages.days, key=lambda r: r["day"]),
         periods=sorted(pages.periods, key=lambda r: r["period"]),
+        warnings=[
+            f"{r.key} holds mentions also in {', '.join(r.shared_with)}: each counts once, the copy of the "
+            "archive collected last (validation.json lists them)"
+            for r in sorted(records, key=lambda r: r.key)
+            if r.shared_with and not r.skipped
+        ],
     )
 
 
@@ -103,6 +111,7 @@ def publish_artifacts(storage_url: str, summary: RunSummary) -> None:
             f"{summary['rows_read']} | {summary['rows_quarantined']} | {len(summary['published'])} | "
             f"{len(summary['unchanged'])} | {len(summary['skipped'])} | {len(summary['failed'])} |\n"
             + (f"\n## Failed days{failed}\n" if failed else "")
+            + "".join(f"\n- warning: {w}" for w in summary["warnings"])
         ),
     )
     published = summary["published"] + summary["unchanged"] + summary["skipped"]

@@ -33,13 +33,21 @@ from tasks.ingest.evidence import share_above_limit
 from tasks.ingest.mapping import ColumnMapping, MappingError, parse_mapping
 from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, SuiteRun, load_suite, run_suite, split_run, with_check_columns
-from tasks.ingest.warehouse import id_range, remove_parts, write_brand_posts, write_parts
+from tasks.ingest.warehouse import (
+    id_range,
+    index_mention_ids,
+    remove_mention_index,
+    remove_parts,
+    write_brand_posts,
+    write_parts,
+)
 from tasks.storage import layout
 from tasks.storage.backends import ObjectInfo, Storage
 from tasks.storage.codecs import to_parquet
 from tasks.version import code_version
 
 ARCHIVE_REJECTED = "archive_rejected"
+INGEST_FAILED = "ingest_failed"  # the rule a record names when its archive could not be ingested at all
 
 
 @dataclass
@@ -61,7 +69,8 @@ class IngestRecord:
     brand_posts: int = 0
     brand_handles: list[str] = field(default_factory=list)  # who posted as a brand in it
     brand_post_ids: list[str] = field(default_factory=list)  # its brand posts' lowest and highest id (id_range)
-    mention_ids: list[str] = field(default_factory=list)  # its accepted rows' lowest and highest id (id_range)
+    # other archives holding a copy of one of its mentions when it was ingested (warehouse.index_mention_ids)
+    shared_with: list[str] = field(default_factory=list)
     unattributable: int = 0
     days: dict[str, int] = field(default_factory=dict)
     rejected: bool = False
@@ -78,7 +87,9 @@ class IngestRecord:
 
     @classmethod
     def from_json(cls, data: bytes) -> IngestRecord:
-        return cls(**json.loads(data))
+        body = json.loads(data)
+        body.pop("mention_ids", None)  # the id range records held before the id index
+        return cls(**body)
 
 
 def ingest_fingerprint(settings_fingerprint: str) -> str:
@@ -165,7 +176,40 @@ def ingest_objects(
     for i in list(checked):  # each archive's rows released once written
         frame = checked.pop(i)
         outcomes[i] = _attempt(_accept, storage, readings[i], frame, row_runs[i], policy, quarantine_threshold)
+    for i, outcome in outcomes.items():
+        if isinstance(outcome, Exception):
+            _record_failure(storage, objects[i], outcome, run_id)
     return [outcomes[i] for i in range(len(objects))]
+
+
+def _record_failure(storage: Storage, obj: ObjectInfo, error: Exception, run_id: str) -> None:
+    """Store a rejected record for an archive whose ingest failed outright, holding the days its
+    previous record fed (their parts go): a verdict only the failing run knew of let the next run
+    publish those days. Its empty fingerprint has every later run try it again; a good read, a
+    replay or the object's removal replaces the record. Storage that failed the ingest may fail
+    this too: then the failing run's own block is all there is, as before."""
+    slug = layout.source_slug(obj.key)
+    collected = layout.partition_day(obj.key)
+    if collected is None:
+        return
+    try:
+        previous = _previous_record(storage, slug)
+        record = IngestRecord(
+            obj.key,
+            obj.etag,
+            obj.size,
+            fingerprint="",
+            collected=collected.isoformat(),
+            platform=previous.platform if previous else platform_from_key(obj.key),
+            days=dict(previous.days) if previous else {},
+            rejected=True,
+            failed_rules=[INGEST_FAILED],
+            error=f"{obj.key}: {INGEST_FAILED}: {error}",
+            run_id=run_id,
+        )
+        _replace(storage, slug, previous, record, accepted=None)
+    except Exception:  # noqa: BLE001 - the run that saw the failure blocks the day itself
+        return
 
 
 def _attempt(step: Callable[..., IngestRecord], *args: Any) -> IngestRecord | Exception:
@@ -404,7 +448,7 @@ def _replace(
     written = write_parts(storage, slug, accepted) if accepted is not None and accepted.height else {}
     stale = [day for day in (previous.days if previous else {}) if day not in written]
     remove_parts(storage, slug, stale)
-    record.mention_ids = id_range(accepted) if accepted is not None else []
+    record.shared_with = index_mention_ids(storage, record.key, record.platform, accepted)
     posts = write_brand_posts(storage, slug, accepted)
     if posts is not None:  # what a report needs to know of the part without reading it
         record.brand_handles = sorted(posts["author_id"].drop_nulls().unique())
@@ -460,6 +504,7 @@ def forget_removed(storage: Storage, listed: set[str], start: date, end: date) -
         slug = layout.source_slug(record.key)
         remove_parts(storage, slug, list(record.days))
         write_brand_posts(storage, slug, None)
+        remove_mention_index(storage, record.key, record.platform)
         storage.delete(layout.source_record(slug))
     return gone
 

@@ -13,6 +13,7 @@ mentions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -68,11 +69,6 @@ def _id_order(ids: pl.Expr) -> pl.Expr:
     return ids.str.len_bytes().cast(pl.String).str.zfill(6) + ids
 
 
-def id_rank(mention_id: str) -> str:
-    """`_id_order` of one id, for comparing id ranges without a frame."""
-    return f"{len(mention_id.encode()):06d}{mention_id}"
-
-
 def precedence(source_file: pl.Expr) -> pl.Expr:
     """The rank of an archive among those holding copies of one mention: the highest wins. Its
     collection day (the `dt=` partition) first, then its key: the archive collected last wins."""
@@ -83,6 +79,61 @@ def id_range(posts: pl.DataFrame) -> list[str]:
     """The lowest and highest `mention_id` of `posts` in id order; empty when there is none."""
     ranked = posts.select("mention_id").drop_nulls().sort(_id_order(pl.col("mention_id")))
     return [ranked["mention_id"][0], ranked["mention_id"][-1]] if ranked.height else []
+
+
+_ID_INDEX_SCHEMA = {"mention_id": pl.String, "source_file": pl.String}
+
+
+def index_mention_ids(storage: Storage, key: str, platform: str, accepted: pl.DataFrame | None) -> list[str]:
+    """Write the ids of archive `key`'s accepted mentions (`layout.mention_index`) and return the keys
+    of the other archives on its platform that hold one of them: the archives whose copies compete
+    with its own (`precedence`). Ids, not id ranges: where ids do not follow time (the twcs corpus
+    numbers its posts in sequence) every range overlaps every other, and each archive would compete
+    with all. The index of an archive ingested before there were indexes is built from its parts."""
+    _index_unindexed(storage)
+    ids = (
+        pl.DataFrame(schema=_ID_INDEX_SCHEMA)
+        if accepted is None
+        else accepted.select(pl.col("mention_id").cast(pl.String), pl.lit(key).alias("source_file"))
+    )
+    ids = ids.drop_nulls().unique().sort("mention_id")
+    own = layout.mention_index(platform, layout.source_slug(key))
+    shared: set[str] = set()
+    for other in storage.keys(layout.mention_ids(platform)) if ids.height else []:
+        if other != own and other.endswith(".parquet"):
+            found = read_frame(storage, other, schema=_ID_INDEX_SCHEMA).join(ids, on="mention_id", how="semi")
+            shared.update(found["source_file"].unique())
+    storage.write(own, to_parquet(ids))  # written even when empty: an archive without one predates the index
+    return sorted(shared - {key})
+
+
+def _index_unindexed(storage: Storage) -> None:
+    """Build the id index of each ingested archive that has none (ingested by code before the index),
+    from the id columns of its parts: once, then it is found like any other."""
+    indexed = {k.rsplit("/", 1)[-1].removesuffix(".parquet") for k in storage.keys(layout.MENTION_IDS)}
+    for record_key in storage.keys(layout.SOURCES):
+        slug = record_key.removeprefix(layout.SOURCES).removesuffix(".json")
+        if not record_key.endswith(".json") or slug in indexed:
+            continue
+        record = json.loads(storage.read(record_key))
+        parts = [layout.warehouse_part(date.fromisoformat(d), slug) for d in record.get("days", {})]
+        ids = pl.concat(
+            [
+                pl.DataFrame(schema=_ID_INDEX_SCHEMA),
+                *(
+                    read_frame(storage, p, columns=list(_ID_INDEX_SCHEMA)).cast(pl.String)
+                    for p in parts
+                    if storage.exists(p)
+                ),
+            ]
+        )
+        storage.write(
+            layout.mention_index(record.get("platform", ""), slug), to_parquet(ids.unique().sort("mention_id"))
+        )
+
+
+def remove_mention_index(storage: Storage, key: str, platform: str) -> None:
+    storage.delete(layout.mention_index(platform, layout.source_slug(key)))
 
 
 @dataclass(frozen=True)

@@ -92,25 +92,42 @@ class Published:
 
 
 def list_reports(storage: Storage, kind: str = "daily") -> list[Published]:
-    """Complete reports (those with a manifest) of one kind, oldest first."""
-    found = []
+    """Complete reports (those with a manifest) of one kind, oldest first; a manifest that cannot be
+    read stops the listing (UnsafeManifest)."""
+    found, unreadable = readable_reports(storage, kind)
+    if unreadable:
+        raise unreadable[0]
+    return found
+
+
+def readable_reports(storage: Storage, kind: str) -> tuple[list[Published], list[UnsafeManifest]]:
+    """Complete reports of one kind, oldest first, and why each report whose manifest cannot be
+    read was left out: one bad manifest hides its report, not every other."""
+    found, unreadable = [], []
     for key in storage.keys(f"reports/{kind}/"):
         if key.endswith("/" + layout.MANIFEST):
-            manifest = read_manifest(storage, key)[0]
-            folder = key.removesuffix(layout.MANIFEST)
-            found.append(
-                Published(
-                    kind,
-                    manifest.get("period", {}).get("label", manifest["date"]),
-                    manifest["status"],
-                    folder,
-                    tuple(manifest.get("data_warnings", [])),
-                    tuple(sorted(manifest["files"])),
-                    manifest.get("headline"),
-                    manifest["date"],
-                )
-            )
-    return sorted(found, key=lambda p: p.start)
+            try:
+                found.append(_published(storage, kind, key))
+            except UnsafeManifest as exc:
+                unreadable.append(exc)
+    return sorted(found, key=lambda p: p.start), unreadable
+
+
+def _published(storage: Storage, kind: str, key: str) -> Published:
+    manifest = read_manifest(storage, key)[0]
+    try:
+        return Published(
+            kind,
+            str((manifest.get("period") or {}).get("label", manifest["date"])),
+            manifest["status"],
+            key.removesuffix(layout.MANIFEST),
+            tuple(str(w) for w in manifest.get("data_warnings") or []),
+            tuple(sorted(manifest["files"])),
+            dict(manifest["headline"]) if manifest.get("headline") is not None else None,
+            manifest["date"],
+        )
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise UnsafeManifest(f"{key} is not a report manifest (fields of the wrong kind)") from exc
 
 
 def resolve_folder(storage: Storage, period: Period | None) -> str:

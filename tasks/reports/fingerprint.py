@@ -17,7 +17,6 @@ from datetime import date, datetime
 
 from tasks.ingest.archive import IngestRecord
 from tasks.ingest.schema import SCHEMA_VERSION
-from tasks.ingest.warehouse import id_rank
 from tasks.version import code_version
 
 
@@ -30,24 +29,14 @@ def window_records(records: list[IngestRecord], start: date, end: date) -> list[
 
 
 def rivals(records: list[IngestRecord], of: list[IngestRecord]) -> list[IngestRecord]:
-    """Archives other than `of` that may hold another copy of one of their mentions: on the same
-    platform, with an id range (`IngestRecord.mention_ids`) overlapping one of theirs. Which copy
-    counts is decided on read (tasks/ingest/warehouse.py, `precedence`); these are the archives
-    whose change can move a mention into or out of `of`'s days."""
+    """Archives other than `of` that hold another copy of one of their mentions: named in their
+    `shared_with`, or naming one of them in its own (whichever was ingested later found the
+    other's ids). Which copy counts is decided on read (tasks/ingest/warehouse.py, `precedence`);
+    these are the archives whose change can move a mention into or out of `of`'s days."""
     own = {r.key for r in of}
-    ranges = [(r.platform, id_rank(r.mention_ids[0]), id_rank(r.mention_ids[1])) for r in of if r.mention_ids]
+    named = {k for r in of for k in r.shared_with}
     return sorted(
-        (
-            r
-            for r in records
-            if r.key not in own
-            and not r.rejected
-            and r.mention_ids
-            and any(
-                r.platform == platform and id_rank(r.mention_ids[0]) <= high and low <= id_rank(r.mention_ids[1])
-                for platform, low, high in ranges
-            )
-        ),
+        (r for r in records if r.key not in own and not r.rejected and (r.key in named or own & set(r.shared_with))),
         key=lambda r: r.key,
     )
 

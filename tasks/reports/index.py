@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from tasks.reports.fetch import Published, list_reports
+from tasks.reports.fetch import Published, readable_reports
 from tasks.reports.periods import KINDS
 from tasks.storage import layout
 from tasks.storage.backends import Storage
@@ -25,8 +25,9 @@ _HEADERS = ["period", "status", "mentions", "response rate", "median first respo
 
 
 def _number(value: float | None, unit: str = "") -> str:
-    """Headline numbers come rounded to 0.1 already; only thousands separators are added."""
-    return "–" if value is None else f"{value:,}{unit}"
+    """Headline numbers come rounded to 0.1 already; only thousands separators are added (what is
+    no number shows as none)."""
+    return f"{value:,}{unit}" if isinstance(value, int | float) and not isinstance(value, bool) else "–"
 
 
 def _row(report: Published) -> str:
@@ -44,7 +45,7 @@ def _row(report: Published) -> str:
         _number(head.get("response_rate_pct"), " %"),
         _number(head.get("frt_median_min"), " min"),
         _number(head.get("sla_attainment_pct"), " %"),
-        "–" if sps is None else f"{sps:+.0f}",
+        f"{sps:+.0f}" if isinstance(sps, int | float) and not isinstance(sps, bool) else "–",
     ]
     links = " ".join(f'<a href="{base}{html.escape(n)}">{html.escape(n)}</a>' for n in (*report.names, "manifest.json"))
     return (
@@ -55,10 +56,13 @@ def _row(report: Published) -> str:
     )
 
 
-def index_html(storage: Storage) -> bytes:
-    sections = []
+def index_html(storage: Storage) -> tuple[bytes, list[str]]:
+    """The page, and a sentence for each report or FAILED.json it left out because it could not be
+    read: one malformed file costs its own line, never the page."""
+    sections, skipped = [], []
     for kind in KINDS:
-        reports = list_reports(storage, kind)
+        reports, unreadable = readable_reports(storage, kind)
+        skipped += [f"{exc}: left out of {layout.REPORTS_INDEX}" for exc in unreadable]
         if not reports:
             continue
         rows = "".join(_row(r) for r in reversed(reports))
@@ -67,9 +71,12 @@ def index_html(storage: Storage) -> bytes:
     failed = []
     for key in storage.keys(layout.DAILY_REPORTS):
         if key.endswith("/FAILED.json"):
-            marker = read_json(storage, key)
-            reasons = "<br>".join(html.escape(r) for r in marker["reasons"])
-            failed.append(f'<tr class="failed"><td>{html.escape(marker["date"])}</td><td>{reasons}</td></tr>')
+            try:
+                marker = read_json(storage, key)
+                reasons = "<br>".join(html.escape(str(r)) for r in marker["reasons"])
+                failed.append(f'<tr class="failed"><td>{html.escape(str(marker["date"]))}</td><td>{reasons}</td></tr>')
+            except (ValueError, KeyError, TypeError):
+                skipped.append(f"{key} is not a failed-day marker (malformed JSON or fields missing): left out")
     if failed:
         sections.append(
             "<h2>Days not published (validation)</h2><table><tr><th>day</th><th>why</th></tr>"
@@ -77,15 +84,18 @@ def index_html(storage: Storage) -> bytes:
             + "</table>"
         )
     body = "\n".join(sections) or "<p>No report has been published yet.</p>"
-    return (
+    page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>Customer care reports</title><style>{_CSS}</style></head>"
         f"<body><main><h1>Customer care reports</h1>\n{body}\n</main></body></html>\n"
-    ).encode()
+    )
+    return page.encode(), skipped
 
 
-def publish_index(storage: Storage) -> None:
-    """Rewrite the index under the same lock that moves latest.json."""
+def publish_index(storage: Storage) -> list[str]:
+    """Rewrite the index under the same lock that moves latest.json; returns what it left out."""
     with held(storage, layout.LATEST_LOCK, owner="index"):
-        storage.write(layout.REPORTS_INDEX, index_html(storage))
+        page, skipped = index_html(storage)
+        storage.write(layout.REPORTS_INDEX, page)
+    return skipped

@@ -12,6 +12,7 @@ ARCHIVES = "archives/"
 WAREHOUSE = "warehouse/mentions/"
 SOURCES = "warehouse/_sources/"
 BRAND_POSTS = "warehouse/_brand_posts/"
+MENTION_IDS = "warehouse/_mention_ids/"
 QUARANTINE = "quarantine/"
 DAILY_REPORTS = "reports/daily/"
 LATEST = "reports/latest.json"
@@ -145,6 +146,17 @@ def day_measures(day: date) -> str:
 def day_measure(day: date, fingerprint: str, name: str) -> str:
     """One file of a day's stored measure, computed from the inputs `fingerprint` names."""
     return f"{day_measures(day)}{fingerprint}/{name}"
+
+
+def mention_ids(platform: str) -> str:
+    """The folder of one platform's id indexes: ids are unique only within a platform."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", platform)[:40]
+    return f"{MENTION_IDS}{readable}-{hashlib.sha256(platform.encode()).hexdigest()[:8]}/"
+
+
+def mention_index(platform: str, slug: str) -> str:
+    """The ids of one archive's accepted mentions: which archives share a mention, without reading them."""
+    return f"{mention_ids(platform)}{slug}.parquet"
 
 
 def brand_posts(slug: str) -> str:

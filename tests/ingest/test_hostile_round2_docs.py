@@ -37,4 +37,4 @@ def test_d16_data_docs_and_records_are_the_same_however_archives_were_batched(tm
     resumed = _ingested(tmp_path / "resumed", [["a", "b"], ["c"]])
     assert len(together) == 6  # 3 pages + 3 records
     assert together == alone == resumed
-    assert all(b"run judged" not in page for key, page in together.items() if key.startswith(layout.DATA_DOCS))
+    assert all(b"One run judged" not in page for key, page in together.items() if key.startswith(layout.DATA_DOCS))
