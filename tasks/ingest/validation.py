@@ -108,6 +108,16 @@ def _gx_context():
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
+def _for_gx(frame: pl.DataFrame):  # -> pandas.DataFrame (pandas is imported by GX, not here)
+    """The frame as GX reads it, integers as pandas' nullable Int64: plain pandas turns an integer
+    column holding a null into floats, so an archive judged beside others with missing values
+    would show -5.0 where alone it shows -5 (issue 29, D16: nothing published depends on batching)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return frame.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
+
+
 def run_suite(frame: pl.DataFrame, suite_name: str, parameters: dict | None = None) -> SuiteRun:
     """Validate `frame` (which has a `_row` column) against expectations/<suite_name>.json."""
     from great_expectations.core import ExpectationSuite
@@ -120,7 +130,7 @@ def run_suite(frame: pl.DataFrame, suite_name: str, parameters: dict | None = No
         .data_sources.add_pandas("archive")
         .add_dataframe_asset(suite_name)
         .add_batch_definition_whole_dataframe("whole")
-        .get_batch(batch_parameters={"dataframe": frame.select(needed).to_pandas()})
+        .get_batch(batch_parameters={"dataframe": _for_gx(frame.select(needed))})
     )
     result = batch.validate(
         ExpectationSuite(name=suite["name"], expectations=_resolve(suite["expectations"], parameters or {})),

@@ -128,7 +128,7 @@ def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
 
 
 #: every mention of a theme, kept apart from the published table
-_MEMBERS = {"members": pl.List(pl.String())}
+_MEMBERS: dict[str, pl.DataType] = {"members": pl.List(pl.String())}
 
 
 def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
