@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.ingest.archive import read_misplaced, read_records
+from tasks.ingest.archive import INGEST_FAILED, read_misplaced, read_records
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
@@ -97,7 +97,11 @@ def test_d13_an_unreadable_s3_object_fails_alone_with_exit_code_3(s3_bucket, s3_
     assert code == 3, output
     assert f"{bad}: storage failed: S3 get failed for s3://{s3_bucket}/sps/{bad}" in output
     assert f"{PART}a.jsonl: storage failed" not in output
-    assert [r.key for r in read_records(store)] == [f"{PART}a.jsonl"]  # a ingested; b has no record
+    # a ingested; b stored as rejected (ingest_failed), so later runs keep its day blocked until it reads
+    records = {r.key: r for r in read_records(store)}
+    assert sorted(records) == [f"{PART}a.jsonl", bad]
+    assert not records[f"{PART}a.jsonl"].rejected
+    assert records[bad].rejected and records[bad].failed_rules == [INGEST_FAILED]
     assert store.exists(layout.report_folder(D1) + layout.MANIFEST)  # a's day published
     assert not store.exists(layout.report_folder(D2) + layout.MANIFEST)
 
