@@ -50,7 +50,7 @@ def test_the_run_is_pointed_at_a_server_that_answers_and_it_stops_with_the_proce
 def _stand_in(exit_codes: list[int], started: list[list[str]]):
     """Popen for `_TemporaryServer._start`: each start runs a process that exits with the next code."""
 
-    def popen(command, env, preexec_fn=None):
+    def popen(command, env, preexec_fn=None, start_new_session=False):
         started.append(command)
         return REAL_POPEN([sys.executable, "-c", f"raise SystemExit({exit_codes.pop(0)})"])
 
