@@ -13,18 +13,29 @@
     name = "clubcard"
     pattern = 'club ?card'
 
+    [brands.SpotifyCares]
+    signature = '/([A-Z]{2})$'          # the signature, one group, on the reply without its trailing
+                                        # links; else learnt from the replies (tasks/metrics/agents.py)
+    [brands.SpotifyCares.agents]        # signature → name, or name and team
+    NQ = "Nina Quist"
+    KB = { name = "Kim Berg", team = "Billing" }
+
 A brand without `business_hours` is open around the clock (business time =
 calendar time); without `timezone` its days are UTC days.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
+
+from tasks.metrics.agents import Agent, Signatures
 from tasks.metrics.categories import Category, Taxonomy, default_taxonomy, parse_taxonomy
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -54,6 +65,8 @@ class BrandRegistry:
     #: complaint categories: the registry's `[[category]]` list (else the shipped one), and
     #: per brand its own `[[brands.X.category]]` entries
     taxonomy: Taxonomy = field(default_factory=lambda: Taxonomy(default_taxonomy()))
+    #: brands' signature patterns and the agents their signatures name
+    signatures: Signatures = field(default_factory=Signatures)
 
     @property
     def day_lag_s(self) -> int:
@@ -74,9 +87,15 @@ def load_registry(path: Path | None) -> BrandRegistry:
         calendars: dict[str, Calendar] = {}
         industries: dict[str, str] = {}
         own: dict[str, tuple[Category, ...]] = {}
+        patterns: dict[str, str] = {}
+        agents: dict[str, dict[str, Agent]] = {}
         for handle, entry in brands.items():
             if "category" in entry:
                 own[handle] = parse_taxonomy(entry["category"], f"{path} [brands.{handle}]")
+            if "signature" in entry:
+                patterns[handle] = _signature(handle, entry["signature"])
+            if "agents" in entry:
+                agents[handle] = {str(sign): _agent(handle, sign, who) for sign, who in entry["agents"].items()}
             if "industry" in entry:
                 industries[handle] = str(entry["industry"])
             for name in [handle, *entry.get("aliases", [])]:
@@ -88,8 +107,34 @@ def load_registry(path: Path | None) -> BrandRegistry:
     except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"brand registry {path}: {exc}") from None
     return BrandRegistry(
-        sla_targets=sla, handles=handles, calendars=calendars, industries=industries, taxonomy=Taxonomy(shared, own)
+        sla_targets=sla,
+        handles=handles,
+        calendars=calendars,
+        industries=industries,
+        taxonomy=Taxonomy(shared, own),
+        signatures=Signatures(patterns, agents),
     )
+
+
+def _signature(handle: str, pattern: object) -> str:
+    """A pattern polars can run, with the one group that is the signature."""
+    try:
+        groups = re.compile(str(pattern)).groups
+        pl.select(pl.lit("").str.extract(str(pattern), 1))
+    except (re.error, pl.exceptions.ComputeError):
+        raise ValueError(f"{handle}: signature {pattern!r} is not a regular expression") from None
+    if groups != 1:
+        raise ValueError(f"{handle}: signature {pattern!r} needs exactly one group (the signature), not {groups}")
+    return str(pattern)
+
+
+def _agent(handle: str, sign: str, who: object) -> Agent:
+    """`NQ = "Nina Quist"` or `NQ = { name = "Nina Quist", team = "Billing" }`."""
+    if isinstance(who, str):
+        return Agent(who)
+    if isinstance(who, dict) and isinstance(who.get("name"), str) and isinstance(who.get("team", ""), str):
+        return Agent(who["name"], who.get("team"))
+    raise ValueError(f"{handle}: agents.{sign} must be a name or {{ name = ..., team = ... }}")
 
 
 def _calendar(handle: str, entry: dict) -> Calendar:

@@ -211,7 +211,81 @@ CARE_METRICS = [
     ),
 ]
 #: metrics.parquet: the care metrics, then where the brand stands among its peers.
-METRICS = [*CARE_METRICS, *_peer_columns()]
+#: Repeat contact (tasks/metrics/repeat.py), per brand in metrics.parquet.
+REPEAT_CONTACT = [
+    Column(
+        "answered_authors",
+        pl.Int64(),
+        "authors",
+        "Distinct authors with a mention of the day (period) answered within the reply horizon.",
+    ),
+    Column(
+        "repeat_authors",
+        pl.Int64(),
+        "authors",
+        (
+            "Of those, who wrote to the brand again within 7 days after a first response (7 days exactly still "
+            "counts), in another thread than the answered one: a proxy for an issue not solved at first contact. "
+            "Writing on in the answered thread does not count; a post whose thread cannot be traced back to its "
+            "start among the posts read never counts. Seen only as far as the report reads: the period, then the "
+            "reply horizon and one day more, so a daily figure covers the first days of the week."
+        ),
+    ),
+    Column(
+        "repeat_contact_rate",
+        pl.Float64(),
+        "share 0–1",
+        "repeat_authors / answered_authors (null when nobody was answered).",
+    ),
+]
+
+METRICS = [*CARE_METRICS, *REPEAT_CONTACT, *_peer_columns()]
+
+#: agents.parquet: per brand, day (period) and agent read from the replies' signatures.
+AGENTS = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column("date", pl.Date(), "day (brand's zone)", "As in metrics: the day, or the period's first day."),
+    Column(
+        "agent",
+        pl.String(),
+        "",
+        (
+            "The signature the reply ends with under the brand's convention (`… /NQ` → NQ; the registry's "
+            "pattern, else learnt from the brand's replies in the report's window: tasks/metrics/agents.py). "
+            "'unsigned': the brand's replies without one (all of them when the brand does not sign), never "
+            "spread over the agents."
+        ),
+    ),
+    Column("agent_name", pl.String(), "", "The agent's name, when the registry maps the signature (else null)."),
+    Column("agent_team", pl.String(), "", "The agent's team, when the registry names one (else null)."),
+    Column(
+        "replies",
+        pl.Int64(),
+        "posts",
+        "The brand's replies the agent signed in the conversations opened that day (as metrics' conversations).",
+    ),
+    Column("conversations", pl.Int64(), "conversations", "Of those conversations, how many the agent replied in."),
+    Column(
+        "first_responses",
+        pl.Int64(),
+        "mentions",
+        "The day's inbound mentions whose first response (within the horizon) the agent signed.",
+    ),
+    Column("frt_median_s", pl.Float64(), "seconds", "Median time of those first responses (linear)."),
+    Column("frt_p90_s", pl.Float64(), "seconds", "90th percentile time of those first responses (linear)."),
+    Column(
+        "sla_attainment",
+        pl.Float64(),
+        "share 0–1",
+        "Of the agent's first responses, the share within the brand's target (unanswered mentions are nobody's).",
+    ),
+    Column(
+        "taken_offline_rate",
+        pl.Float64(),
+        "share 0–1",
+        "Of the agent's first responses, the share that moves the customer off the public thread.",
+    ),
+]
 
 SPS = [
     Column("brand", pl.String(), "", "Brand handle."),
@@ -507,6 +581,7 @@ TABLES: dict[str, list[Column]] = {
     "sps.parquet": SPS,
     "sps.csv": [for_people(c) for c in SPS],
     "mentions.parquet": MENTIONS,
+    "agents.parquet": AGENTS,
 }
 
 

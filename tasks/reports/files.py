@@ -61,7 +61,7 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 def day_files(
     measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]
 ) -> dict[str, bytes]:
-    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, categories and,
+    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, categories, agents and,
     on a day's report, mentions (Parquet), summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
@@ -96,6 +96,13 @@ def day_files(
             metadata | {"sps.table": "themes"},
         ),
         "sps.parquet": to_parquet(sps, metadata | {"sps.table": "sps"}),
+        "agents.parquet": to_parquet(
+            _table(
+                measure.agents if measure.agents is not None else pl.DataFrame(schema=schema_of("agents.parquet")),
+                "agents.parquet",
+            ),
+            metadata | {"sps.table": "agents"},
+        ),
         **_mentions_file(measure, metadata),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
         "report.html": report_html(measure, status, validation, head, alerts).encode(),

@@ -19,6 +19,8 @@ from functools import partial
 import polars as pl
 
 from tasks.ingest.warehouse import BrandPosts
+from tasks.metrics.agent_metrics import agent_metrics, agent_work
+from tasks.metrics.agents import reply_agents
 from tasks.metrics.alerts import customer_replies
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
@@ -27,6 +29,7 @@ from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
 from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
 from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
+from tasks.metrics.repeat import repeat_contacts, with_thread_root
 from tasks.metrics.themes import themes_and_members
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
@@ -37,7 +40,7 @@ from tasks.sps.compare import with_sps_change
 from tasks.sps.score import MIN_AUTHORS, daily_sps, with_stance
 
 #: What recovery reads of the mentions after a period.
-_LATER = ("brand", "author_id", "created_at", "stance", "date")
+_LATER = ("brand", "author_id", "created_at", "stance", "date", "thread_root")
 #: Days read before a report's first day, so reply chains starting there can be followed.
 LOOKBACK_DAYS = 3
 
@@ -61,6 +64,7 @@ class PeriodMeasure:
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
     mention_table: pl.DataFrame | None = None  # a day's readings per mention (mentions.parquet); None for a week
+    agents: pl.DataFrame | None = None  # per brand and agent (signatures, tasks/metrics/agents.py): agents.parquet
 
     @property
     def day(self) -> date:
@@ -89,6 +93,27 @@ def summed_days(period: Period, horizon_s: float) -> list[date]:
     end (later mentions of the detractors it answered)."""
     last = window_for(period, horizon_s)[1]
     return [period.start + timedelta(days=n) for n in range((last - period.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class Afterwards:
+    """What the period's answered customers did after it: detractors recovered (SPS) and authors
+    who came back in another thread (repeat contact), per brand."""
+
+    recovered: pl.DataFrame
+    repeats: pl.DataFrame
+
+
+def _with_repeats(metrics: pl.DataFrame, repeats: pl.DataFrame, period: Period) -> pl.DataFrame:
+    counts = ["answered_authors", "repeat_authors"]
+    return metrics.join(
+        repeats.with_columns(pl.lit(period.start).alias("date")), on=["brand", "date"], how="left"
+    ).with_columns(pl.col(counts).fill_null(0))
+
+
+def _answered_in(in_period: pl.Expr) -> pl.Expr:
+    """The period's mentions answered within the horizon (later mentions carry no `responded`)."""
+    return in_period & pl.col("responded").fill_null(False)
 
 
 def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -167,13 +192,28 @@ def _distinct_posts(posts: pl.DataFrame) -> pl.DataFrame:
     return posts.lazy().filter(pl.struct("platform", "mention_id").is_first_distinct()).collect()
 
 
+def _reply_agents(attributed: pl.DataFrame, registry: BrandRegistry) -> pl.DataFrame:
+    """platform, mention_id, agent of every brand post in the window (its own brand's convention)."""
+    brand = pl.col("author_id").str.to_lowercase().replace_strict(registry.handles, default=pl.col("author_id"))
+    posts = attributed.filter(pl.col("is_brand_author")).select("platform", "mention_id", brand.alias("brand"), "text")
+    return reply_agents(posts, registry.signatures)
+
+
 def period_facts(
     window: pl.DataFrame, period: Period, rules: MeasureRules, brand_posts: BrandPosts | None = None
-) -> tuple[MentionFacts, pl.DataFrame]:
-    """The period's mention facts and its recovery counts, from the mentions in its window."""
+) -> tuple[MentionFacts, Afterwards]:
+    """The period's mention facts, and what its answered customers did afterwards, from the
+    mentions in its window. Brand posts carry their `agent`, first responses theirs."""
     registry, horizon_s = rules.registry, rules.horizon_s
     attributed = attribute(window, registry.handles, brand_posts)
+    agents = _reply_agents(attributed, registry)
     facts, anomalies = mention_facts(attributed)
+    facts = with_thread_root(facts, attributed).join(
+        agents.rename({"mention_id": "first_response_id", "agent": "first_response_agent"}),
+        on=["platform", "first_response_id"],
+        how="left",
+        maintain_order="left",
+    )
     facts = with_business_frt(local_dates(facts, registry.calendars), registry.calendars)
     in_period = pl.col("date").is_between(period.start, period.end)
     # the stance model runs once on the period; metrics, platforms and SPS all read it
@@ -186,8 +226,12 @@ def period_facts(
     # each brand's industry categories: the registry's industry, else read from its mentions
     inside = with_categories(stanced, with_industries(registry.taxonomy, registry.industries, stanced))
     anomalies = anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi")
-    posts = thread_posts(attributed, _utc_span(period))
-    return MentionFacts(inside, posts, anomalies), _recovery(facts, inside, in_period)
+    posts = thread_posts(attributed, _utc_span(period)).join(
+        agents, on=["platform", "mention_id"], how="left", maintain_order="left"
+    )
+    everyone = pl.concat([inside.lazy(), facts.lazy().filter(~in_period)], how="diagonal_relaxed")
+    after = Afterwards(_recovery(facts, inside, in_period), repeat_contacts(everyone, _answered_in(in_period)))
+    return MentionFacts(inside, posts, anomalies), after
 
 
 @dataclass(frozen=True)
@@ -231,7 +275,10 @@ def measure_from_days(days: SummedDays, period: Period, rules: MeasureRules) -> 
     """A week, a month or any range from the facts of its `summed_days` (at least one inside the
     period; any other day is not read): the same frames as `measure_period` on its window, without
     the `source` they were summed from. Only what the period keeps of each day is held."""
-    threads = period_threads(_own_posts(days, period), period, rules.registry)
+    posts = _own_posts(days, period)
+    threads = period_threads(posts, period, rules.registry)
+    work = agent_work(posts, threads)
+    del posts
     mentions: list[pl.DataFrame] = []
     anomalies: list[pl.DataFrame] = []
     later: list[pl.DataFrame] = []  # recovery: the later mentions of the detractors it answered
@@ -245,26 +292,27 @@ def measure_from_days(days: SummedDays, period: Period, rules: MeasureRules) -> 
         else:
             later.append(facts.mentions.select(_LATER))
     own = pl.concat(mentions, how="diagonal_relaxed", rechunk=False)
-    recovered = recovery(  # lazily: recovery reads 6 of the month's columns (eager, all were copied)
-        pl.concat([own.lazy(), *(frame.lazy() for frame in later)], how="diagonal_relaxed"),
-        pl.col("date").is_between(period.start, period.end),
-    )
-    return summarise(own, pl.concat(anomalies, how="diagonal_relaxed"), threads, recovered, period, rules)
+    # lazily: recovery and repeats read a few of the month's columns (eager, all were copied)
+    everyone = pl.concat([own.lazy(), *(frame.lazy() for frame in later)], how="diagonal_relaxed")
+    in_period = pl.col("date").is_between(period.start, period.end)
+    after = Afterwards(recovery(everyone, in_period), repeat_contacts(everyone, _answered_in(in_period)))
+    return summarise(own, pl.concat(anomalies, how="diagonal_relaxed"), threads, work, after, period, rules)
 
 
 def measure_period(
     window: pl.DataFrame, period: Period, rules: MeasureRules, brand_posts: BrandPosts | None = None
 ) -> PeriodMeasure:
     """Metrics and SPS for one period (UTC days), from the mentions in its window."""
-    facts, recovered = period_facts(window, period, rules, brand_posts)
+    facts, after = period_facts(window, period, rules, brand_posts)
     threads = period_threads(facts.thread_posts, period, rules.registry)
-    measure = summarise(facts.mentions, facts.anomalies, threads, recovered, period, rules)
+    work = agent_work(facts.thread_posts, threads)
+    measure = summarise(facts.mentions, facts.anomalies, threads, work, after, period, rules)
     return replace(measure, source=facts)
 
 
 def period_threads(posts: pl.DataFrame, period: Period, registry: BrandRegistry) -> pl.DataFrame:
     """The conversations the period's customers opened (in their brand's time zone), one row each
-    with what `conversation_metrics` reads, dated the period's first day."""
+    with what `conversation_metrics` and `agent_work` read, dated the period's first day."""
     return (
         local_dates(conversations(posts, _utc_span(period)), registry.calendars)
         .filter(pl.col("date").is_between(period.start, period.end))
@@ -276,6 +324,8 @@ def period_threads(posts: pl.DataFrame, period: Period, registry: BrandRegistry)
             "follow_ups",
             "last_word_s",
             "broadcast",
+            "root_id",
+            pl.col("created_at").alias("opened_at"),
             pl.lit(period.start).alias("date"),
         )
     )
@@ -285,12 +335,14 @@ def summarise(
     inside: pl.DataFrame,
     anomalies: pl.DataFrame,
     threads: pl.DataFrame,
-    recovered: pl.DataFrame,
+    work: pl.DataFrame,
+    after: Afterwards,
     period: Period,
     rules: MeasureRules,
 ) -> PeriodMeasure:
     """A period's report frames from its inbound mentions' facts (its own, or its days' put
-    together), its anomalies, its conversations (`period_threads`) and its recovery counts.
+    together), its anomalies, its conversations (`period_threads`), its agents' replies in them
+    (`agent_work`) and what its answered customers did afterwards.
 
     Over a week or a month every brand gets one row (`date` = the period's first day) and an author
     is counted once however often they wrote.
@@ -305,9 +357,11 @@ def summarise(
         default_sla_s=rules.default_sla_s,
         watermark=watermark,
     )
-    sps = _sps_table(as_one, recovered, period)
+    sps = _sps_table(as_one, after.recovered, period)
     metrics = with_peer_percentiles(
-        _with_conversations(metrics_of(as_one), threads, ["brand", "date"]).with_columns(status),
+        _with_repeats(
+            _with_conversations(metrics_of(as_one), threads, ["brand", "date"]), after.repeats, period
+        ).with_columns(status),
         sps,
         registry.industries,
     )
@@ -344,6 +398,14 @@ def summarise(
         queue=unanswered_queue(categorised, watermark, horizon_s),
         themes=themes,
         mention_table=None if members is None else mention_table(_with_themes(inside, members)),
+        agents=agent_metrics(
+            as_one,
+            work,
+            registry.signatures.names(),
+            horizon_s=horizon_s,
+            sla_targets=registry.sla_targets,
+            default_sla_s=rules.default_sla_s,
+        ),
     )
 
 

@@ -39,11 +39,13 @@ _FRAMES = (
     "queue",
     "themes",
     "mention_table",  # a measure stored by older code has none: it is measured again
+    "agents",
 )
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
-#: when a measure gained its facts, so one stored by older code, without them, is measured again.)
-_COMPLETE = "complete.json"
+#: when a measure gained its facts, and again its agents and thread roots, so one stored by older code,
+#: without them, is measured again.)
+_COMPLETE = "complete-agents.json"
 
 
 def trend_days(period: Period) -> list[date]:

@@ -29,6 +29,7 @@ REPORT_FILES = frozenset(
         "hours.parquet",
         "categories.parquet",
         "themes.parquet",
+        "agents.parquet",
         "mentions.parquet",
         "sps.parquet",
         "sps.csv",
