@@ -33,7 +33,7 @@ from tasks.metrics.agents import (
     signature,
 )
 from tasks.registry import BrandRegistry, load_registry
-from tasks.reports.measure import MeasureRules, measure_period
+from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
 from tasks.reports.periods import period_of
 from tests.frames import at, frame, post
 
@@ -218,3 +218,18 @@ def test_agents_figures_per_brand_and_day():
         pytest.approx((2700.0, 3420.0, 1.0, 0.0)),  # PlainCare's default 7,200 s target
     ]
     assert set(agents["date"].to_list()) == {date(2017, 10, 31)}
+
+
+def test_a_week_sums_its_days_agents():
+    """The week of 2017-10-31 holds that one day: its agents are the day's, dated the week's Monday,
+    summed from the day's stored facts and thread posts as from the week's whole window."""
+    registry = BrandRegistry(sla_targets={ACME: 3600}, signatures=Signatures(patterns={MAPPED: r"~(\w+)$"}))
+    rules = MeasureRules(registry, 72 * 3600, 7200, at("2017-11-20 00:00"))
+    day = measure_period(_day(), period_of("daily", date(2017, 10, 31)), rules)
+    assert day.source is not None and day.agents is not None
+    week = period_of("weekly", date(2017, 10, 30))
+    summed = measure_from_days(SummedDays.held([(date(2017, 10, 31), day.source.for_summing())]), week, rules)
+    whole = measure_period(_day(), week, rules)
+    expected = day.agents.with_columns(pl.lit(date(2017, 10, 30)).alias("date"))
+    assert summed.agents is not None and summed.agents.equals(expected)
+    assert whole.agents is not None and whole.agents.equals(expected)

@@ -178,7 +178,7 @@ def test_a_week_summed_from_days_equals_its_window_measure_frame_for_frame():
     )
     days = [date(2017, 10, 30), date(2017, 10, 31), date(2017, 11, 2), date(2017, 11, 4)]
     summed, whole = _summed(posts, days), measure_period(posts, WEEK, RULES)
-    for name in ("metrics", "platforms", "hours", "sps", "categories", "queue", "urgent"):
+    for name in ("metrics", "platforms", "hours", "sps", "categories", "queue", "urgent", "agents"):
         assert getattr(summed, name).equals(getattr(whole, name)), name
     assert summed.sps.select("advocates", "critics").row(0) == (1, 1)
     assert summed.metrics.select("taken_offline", "responded").row(0) == (1, 2)
