@@ -14,6 +14,7 @@ import json
 import polars as pl
 
 from tasks.ingest.schema import SCHEMA_VERSION
+from tasks.metrics.agents import UNSIGNED
 from tasks.metrics.alerts import Alert
 from tasks.metrics.benchmarks import PEER_MIN_INBOUND
 from tasks.reports import charts
@@ -353,6 +354,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
             str(r["authors"] or 0),
             f"{r['advocates'] or 0} / {r['critics'] or 0}",
             f"{r['recovered'] or 0} of {r['answered_detractors'] or 0}",
+            _fmt_share(r["repeat_contact_rate"]),
         ]
         rows.append(_row(cells))
     headers = [
@@ -376,6 +378,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
         "Authors",
         "Advocates / critics",
         "Detractors recovered",
+        "Repeat contact (7 days)",
     ]
     quarantined = sum(s["rows_quarantined"] for s in validation["sources"])
     period = measure.period
@@ -403,6 +406,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 {_trends(measure, table)}
 {_queue(measure)}
 {_categories(measure)}
+{_agents(measure)}
 {_themes(measure)}
 {_urgent(measure)}
 <details><summary>All columns, every brand ({len(headers)} columns)</summary>
@@ -652,6 +656,55 @@ def _sps_comparisons(sps: pl.DataFrame) -> str:
             before=f"The {PAIRED_BRANDS} readable brands with the most authors, each pair once.",
         )
     return out + f'<p class="note">{html.escape(note)}</p>'
+
+
+#: The page shows the busiest brands' busiest agents (every one is in agents.parquet).
+_AGENT_BRANDS, _AGENTS_EACH = 10, 5
+
+
+def _agent_label(row: dict) -> str:
+    """'Mike Ross (Mike, Billing)' when the registry names the signature, else the signature."""
+    if row["agent_name"] is None:
+        return html.escape(row["agent"])
+    known = ", ".join(x for x in (row["agent"], row["agent_team"]) if x)
+    return html.escape(f"{row['agent_name']} ({known})")
+
+
+def _agents(measure: PeriodMeasure) -> str:
+    """Who answered, per brand: its busiest signing agents and its unsigned replies on a line of their own."""
+    if measure.agents is None or measure.agents.is_empty():
+        return ""
+    brands = brand_order(measure.metrics).filter(pl.col("_order") < _AGENT_BRANDS)
+    shown = (
+        measure.agents.join(brands, on="brand")
+        .with_columns((pl.col("agent") == UNSIGNED).alias("_unsigned"))
+        .sort("_order", "_unsigned", "replies", "agent", descending=[False, False, True, False])
+        .filter(pl.col("_unsigned") | (pl.int_range(pl.len()).over("brand", "_unsigned") < _AGENTS_EACH))
+    )
+    rows = "".join(
+        _row(
+            [
+                html.escape(r["brand"]),
+                _agent_label(r),
+                str(r["replies"]),
+                str(r["conversations"]),
+                str(r["first_responses"]),
+                _fmt_seconds(r["frt_median_s"]),
+                _fmt_share(r["sla_attainment"]),
+                _fmt_share(r["taken_offline_rate"]),
+            ]
+        )
+        for r in shown.iter_rows(named=True)
+    )
+    return _section(
+        "Who answered (agents from reply signatures)",
+        "agents",
+        ["Brand", "Agent", "Replies", "Conversations", "First responses", "First response (median)", "SLA", "Offline"],
+        rows,
+        before="Agents are read from the initials or names a brand's replies end with (^JD, /NQ, -Mike); "
+        "replies without one are 'unsigned', a line of their own.",
+        after=f"The {_AGENT_BRANDS} busiest brands' {_AGENTS_EACH} busiest agents; every one: agents.parquet.",
+    )
 
 
 def _platforms(measure: PeriodMeasure) -> str:

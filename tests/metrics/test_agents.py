@@ -14,6 +14,7 @@ SLA 3,600 s. Every Acme mention is posted at 10:00 by its own customer:
 
 from __future__ import annotations
 
+import io
 import math
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,9 @@ from tasks.metrics.agents import (
     signature,
 )
 from tasks.registry import BrandRegistry, load_registry
+from tasks.reports.columns import schema_of
+from tasks.reports.files import day_files
+from tasks.reports.headline import headline
 from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
 from tasks.reports.periods import period_of
 from tests.frames import at, frame, post
@@ -233,3 +237,33 @@ def test_a_week_sums_its_days_agents():
     expected = day.agents.with_columns(pl.lit(date(2017, 10, 30)).alias("date"))
     assert summed.agents is not None and summed.agents.equals(expected)
     assert whole.agents is not None and whole.agents.equals(expected)
+
+
+def test_the_day_files_hold_agents_parquet_and_the_page_a_section_with_the_unsigned_line():
+    registry = BrandRegistry(
+        sla_targets={ACME: 3600},
+        signatures=Signatures(
+            patterns={MAPPED: r"~(\w+)$"}, agents={MAPPED: {"Mike": Agent("<b>Mike</b>", "Billing")}}
+        ),
+    )
+    rules = MeasureRules(registry, 72 * 3600, 7200, at("2017-11-20 00:00"))
+    m = measure_period(_day(), period_of("daily", date(2017, 10, 31)), rules)
+    files = day_files(
+        m,
+        "final",
+        {"sources": [], "response_before_mention": []},
+        headline(m.metrics, m.sps, m.facts, m.trends, m.period),
+        [],
+    )
+    published = pl.read_parquet(io.BytesIO(files["agents.parquet"]))
+    assert list(published.columns) == list(schema_of("agents.parquet"))
+    assert published.select("brand", "agent", "replies").rows()[:3] == [
+        (ACME, "AB", 2),
+        (ACME, "JD", 4),
+        (ACME, UNSIGNED, 2),
+    ]
+    page = files["report.html"].decode()
+    section = page[page.index('id="agents"') :].split("</table>")[0]
+    assert section.count("<tr>") == 1 + 5  # the header, Acme's JD, AB and unsigned, Mapped's Mike, Plain's unsigned
+    assert "&lt;b&gt;Mike&lt;/b&gt; (Mike, Billing)" in section and "<b>Mike" not in section
+    assert section.index("JD") < section.index("AB") < section.index(UNSIGNED)  # busiest first, unsigned last
