@@ -20,6 +20,7 @@ from tasks.storage.backends import open_storage
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 REPORT_FILES = [
+    "agents.parquet",
     "alerts.json",
     "categories.parquet",
     "hours.parquet",

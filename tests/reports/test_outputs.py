@@ -25,7 +25,9 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = "reports/daily/dt=2017-10-31/"
 
 
-@pytest.mark.parametrize("table", ["metrics.parquet", "sps.parquet", "themes.parquet", "mentions.parquet"])
+@pytest.mark.parametrize(
+    "table", ["metrics.parquet", "sps.parquet", "themes.parquet", "mentions.parquet", "agents.parquet"]
+)
 def test_parquet_columns_types_and_version_match_the_documentation(published_sample, table):
     data = published_sample.read(DAY + table)
     assert pl.read_parquet(io.BytesIO(data)).schema == pl.Schema(schema_of(table))
@@ -57,11 +59,11 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # per day: the period itself, then each of its 13 files (themes.parquet and, days only, mentions.parquet
-    # the newest) and the manifest; a week or a month: 12 files
-    assert index.count('href="daily/dt=') == 15 * 55
+    # per day: the period itself, then each of its 14 files (themes.parquet, agents.parquet and, days only,
+    # mentions.parquet the newest) and the manifest; a week or a month: 13 files
+    assert index.count('href="daily/dt=') == 16 * 55
     assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
-    assert index.count('href="monthly/month=') == 14 * 3 and index.count('href="weekly/week=') == 14 * 9
+    assert index.count('href="monthly/month=') == 15 * 3 and index.count('href="weekly/week=') == 15 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
 
 
@@ -140,6 +142,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     assert ok.exit_code == 0, ok.output
     got = sorted(p.name for p in (tmp_path / "ok").iterdir())
     assert got == [
+        "agents.parquet",
         "alerts.json",
         "categories.parquet",
         "hours.parquet",
@@ -191,6 +194,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     )
     assert mentions.height == 12  # the synthetic day: 12 mentions, all AcmeHelp's
     assert pl.read_parquet(tmp_path / "cut" / "mentions.parquet").equals(mentions.filter(pl.col("brand") == "AcmeHelp"))
+    assert set(pl.read_parquet(tmp_path / "cut" / "agents.parquet")["brand"]) == {"AcmeHelp"}
     # a week has no per-mention table: its Parquet download is the other tables
     week = runner.invoke(
         app,
