@@ -203,6 +203,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     )
     assert week.exit_code == 0, week.output
     assert sorted(p.name for p in (tmp_path / "week").iterdir()) == [
+        "agents.parquet",
         "hours.parquet",
         "metrics.parquet",
         "platforms.parquet",
