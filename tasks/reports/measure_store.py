@@ -43,9 +43,8 @@ _FRAMES = (
 )
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
-#: when a measure gained its facts, and again its agents and thread roots, so one stored by older code,
-#: without them, is measured again.)
-_COMPLETE = "complete-agents.json"
+#: when a measure gained its facts, so one stored by older code, without them, is measured again.)
+_COMPLETE = "complete.json"
 
 
 def trend_days(period: Period) -> list[date]:

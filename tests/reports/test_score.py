@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.reports import measure_store
 from tasks.reports.range_score import SCORE_COLUMNS
 
 
@@ -149,5 +148,5 @@ def test_a_sum_asks_storage_once_per_day_whether_its_measure_is_complete(publish
 
     monkeypatch.setattr(type(published_sample), "exists", counted)
     _score(published_sample, "--start", "2017-10-30", "--end", "2017-11-05", "--brand", "AmazonHelp")
-    complete = [key for key in asked if key.endswith("/" + measure_store._COMPLETE)]
+    complete = [key for key in asked if key.endswith("/complete.json")]
     assert len(complete) == len(set(complete)) == 10
