@@ -14,6 +14,7 @@ from functools import partial
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from flows import progress
 from flows.budget import batches, within_budget
@@ -301,7 +302,9 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     forgotten = set(retrying(forget, settings)(url, [o.key for o in archives], day, day))
     if not todays and not forgotten and not allow_empty:
-        raise NoData(no_data_for(day))
+        # An expected outcome: the run fails with a message (the UI shows it), no traceback or ERROR
+        # log; whoever called the flow still gets NoData.
+        return Failed(message=no_data_for(day), data=NoData(no_data_for(day)))  # type: ignore[return-value]
     blocked = Blocked()
     records = _ingest(url, todays, settings, blocked)
     candidates = affected_days(_touched(url, records) | {day} | forgotten, settings.reply_horizon_hours)

@@ -188,7 +188,10 @@ def test_a_backfill_before_the_export_publishes_the_range_from_the_later_archive
     (root / "archives/twitter/dt=2017-12-03").mkdir(parents=True)
     (root / SAMPLE_KEY).write_bytes(twcs_bytes)
     result = sps(
-        "backfill", "--start", "2017-10-25", "--end", "2017-11-05", "--storage", str(root), env={}, tmp_path=tmp_path
+        *("backfill", "--start", "2017-10-25", "--end", "2017-11-05", "--storage", str(root)),
+        env={},
+        tmp_path=tmp_path,
+        timeout=900,  # ingesting and publishing 11 days: ~70 s alone, minutes on a shared machine
     )
     assert result.returncode == 0, result.stderr
     published = sorted(p.name for p in (root / "reports/daily").iterdir() if (p / "manifest.json").exists())
@@ -210,6 +213,29 @@ def test_a_backfill_before_the_export_publishes_the_range_from_the_later_archive
     )
     numbers = [v for row in json.loads(scored.stdout) for v in row.values() if isinstance(v, float)]
     assert numbers and all(round(v, 1) == v for v in numbers)  # rounded as sps.csv: 0.1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_nightly_flow_without_an_archive_ends_failed_with_a_message_not_a_traceback(tmp_path):
+    """Run by a deployment (no CLI check before it), the flow's run shows a state message in the UI;
+    Prefect logs no ERROR and no traceback; the caller still gets NoData."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
+
+    from flows.pipeline import NoData, nightly
+
+    (tmp_path / "archives").mkdir()
+    said = "no data for 2017-12-04: no archive under archives/<platform>/dt=2017-12-04/"
+    with pytest.raises(NoData, match=re.escape(said)):
+        nightly(date(2017, 12, 4), storage=str(tmp_path))
+    APILogWorker.drain_all()
+    with get_client(sync_client=True) as client:
+        (run,) = [r for r in client.read_flow_runs(limit=200) if r.parameters.get("storage") == str(tmp_path)]
+        logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+    assert run.state is not None and run.state.is_failed() and run.state.message == said
+    assert logs and [log.message for log in logs if log.level >= 40] == []
+    assert not any("Traceback" in log.message for log in logs)
 
 
 # can_hold and collection_days, on hand-made listings.
