@@ -27,10 +27,11 @@ if TYPE_CHECKING:
 
 configure_environment()
 
-#: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
-#: download, 3 storage that could not be reached, read or written (also when the run published
-#: the rest), 4 a nightly with no data; `sps serve` ends with 128 + the signal that stopped it
-#: (130 Ctrl-C, 143 SIGTERM).
+#: Exit codes (README's table): 1 a run that published less than it should, 2 bad usage (an option,
+#: a setting, a storage URL no backend reads, links asked of a folder) or a refused download, 3
+#: storage missing, not a folder, or that could not be reached, read or written (also when the run
+#: published the rest), 4 no data; `sps serve` ends with 128 + the signal that stopped it (130
+#: Ctrl-C, 143 SIGTERM).
 EXIT_USAGE = 2
 EXIT_STORAGE = 3
 #: Nothing there to work on: a nightly without an archive, a backfill no archive can hold, a report
@@ -101,16 +102,18 @@ def _storage_failed(exc: Exception) -> None:
     )
 
 
-def _store(storage: str | None, reads: str) -> tuple[Storage, Settings]:
+def _store(storage: str | None, reads: str, made_here: bool = False) -> tuple[Storage, Settings]:
     """The storage a command reads `reads` (a prefix) from, checked before anything else: a path
     that does not exist or is a file, a bucket that does not exist, a URL no backend reads each end
-    the command in one sentence naming what was tried, never as "nothing published"."""
+    the command in one sentence naming what was tried, never as "nothing published". A command
+    that fills a new storage (`demo`, `made_here`) checks only the URL."""
     from tasks.storage.backends import StorageMissing, UnsupportedStorage, open_storage, require_root
 
     settings = _settings(storage)
     try:
         store = open_storage(settings.storage)
-        require_root(store, reads)
+        if not made_here:
+            require_root(store, reads)
     except UnsupportedStorage as exc:
         console.print(f"[bold red]{exc.args[0]}[/]: storage is a path, file:///path or s3://bucket/prefix.")
         raise typer.Exit(EXIT_USAGE) from None
@@ -808,9 +811,8 @@ def serve() -> None:
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
     from flows.plan import backfill_request
-    from tasks.storage.backends import open_storage
 
-    store = open_storage(_settings(storage).storage)
+    store, _ = _store(storage, "", made_here=True)
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
     request = backfill_request(*DEMO_RANGE)

@@ -273,7 +273,8 @@ def _with_mentions(storage_url: str, candidates: set[date]) -> set[date]:
 
 @flow(name="backfill", log_prints=True)
 def backfill(start: date, end: date, storage: str | None = None, force: bool = False) -> RunSummary:
-    """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
+    """Ingest every archive that can hold mentions of [start, end] (collected in it, or a later
+    export holding its days: flows/plan.py, can_hold), then publish every day in it that has mentions."""
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
     archives, misplaced, basis = _listed(url, settings)
