@@ -441,8 +441,8 @@ def quarantine_list(
     from flows.plan import to_replay
     from tasks.ingest.archive import by_rule, read_misplaced, read_records
 
+    wanted = _day(day) if day else None  # bad usage before storage
     store, _ = _store(storage, "")
-    wanted = _day(day) if day else None
     records = read_records(store) + ([] if wanted else read_misplaced(store))
     found = sorted(to_replay(records, wanted, None), key=lambda r: (r.collected, r.key))
     if as_json:
@@ -651,16 +651,14 @@ def score(
     from tasks.reports.range_score import score_range
     from tasks.storage import layout
 
+    first, last = _day(start, "--start"), _day(end, "--end")  # bad usage before storage
     store, settings = _store(storage, layout.WAREHOUSE)
     try:
-        table = score_range(store, _day(start, "--start"), _day(end, "--end"), settings, brand)
+        table = score_range(store, first, last, settings, brand)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if brand and table.is_empty():
-        close = close_brands(
-            brand,
-            score_range(store, _day(start, "--start"), _day(end, "--end"), settings)["brand"].drop_nulls().to_list(),
-        )
+        close = close_brands(brand, score_range(store, first, last, settings)["brand"].drop_nulls().to_list())
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         console.print(f"[red]no mentions of {brand} between {start} and {end}{hint}[/red]")
         raise typer.Exit(1)
