@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import date
+from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -17,13 +21,21 @@ from rich.table import Table
 
 from flows.runtime import configure_environment, in_process, server_starting
 
+if TYPE_CHECKING:
+    from tasks.settings import Settings
+    from tasks.storage.backends import Storage
+
 configure_environment()
 
-#: Exit codes: 1 a run that published less than it should, 2 bad usage or a refused
-#: download, 3 storage that could not be reached, read or written (also when the run published
-#: the rest), 4 a nightly with no data; `sps serve` ends with 128 + the signal that stopped it
-#: (130 Ctrl-C, 143 SIGTERM).
+#: Exit codes (README's table): 1 a run that published less than it should, 2 bad usage (an option,
+#: a setting, a storage URL no backend reads, links asked of a folder) or a refused download, 3
+#: storage missing, not a folder, or that could not be reached, read or written (also when the run
+#: published the rest), 4 no data; `sps serve` ends with 128 + the signal that stopped it (130
+#: Ctrl-C, 143 SIGTERM).
+EXIT_USAGE = 2
 EXIT_STORAGE = 3
+#: Nothing there to work on: a nightly without an archive, a backfill no archive can hold, a report
+#: not published.
 EXIT_NO_DATA = 4
 
 
@@ -41,10 +53,13 @@ class _Sps(typer.Typer):
             sys.exit(EXIT_STORAGE)
 
 
-app = _Sps(help="Social customer-care metrics and the Social Promoter Score.", no_args_is_help=True)
+# Plain help and errors: typer's rich help prints `<bool>` after every flag (--force <bool>).
+app = _Sps(
+    help="Social customer-care metrics and the Social Promoter Score.", no_args_is_help=True, rich_markup_mode=None
+)
 quarantine_app = typer.Typer(help="Inspect and re-process quarantined data.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a sentence into a log is one line, not cut at 80 columns
 
 StorageOption = Annotated[
     str | None,
@@ -87,6 +102,60 @@ def _storage_failed(exc: Exception) -> None:
     )
 
 
+def _store(storage: str | None, reads: str, made_here: bool = False) -> tuple[Storage, Settings]:
+    """The storage a command reads `reads` (a prefix) from, checked before anything else: a path
+    that does not exist or is a file, a bucket that does not exist, a URL no backend reads each end
+    the command in one sentence naming what was tried, never as "nothing published". A command
+    that fills a new storage (`demo`, `made_here`) checks only the URL."""
+    from tasks.storage.backends import StorageMissing, UnsupportedStorage, open_storage, require_root
+
+    settings = _settings(storage)
+    try:
+        store = open_storage(settings.storage)
+        if not made_here:
+            require_root(store, reads)
+    except UnsupportedStorage as exc:
+        console.print(f"[bold red]{exc.args[0]}[/]: storage is a path, file:///path or s3://bucket/prefix.")
+        raise typer.Exit(EXIT_USAGE) from None
+    except StorageMissing as exc:
+        default = " (the default, ./sps-data in the current folder)" if storage is None else ""
+        console.print(
+            f"[bold red]{exc.args[0]}[/]{default}: give --storage (or SPS_STORAGE) the folder or "
+            "s3://bucket/prefix that holds archives/ and reports/.",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_STORAGE) from None
+    return store, settings
+
+
+def _no_data(sentence: str) -> typer.Exit:
+    console.print(sentence, highlight=False, markup=False)
+    return typer.Exit(EXIT_NO_DATA)
+
+
+def _print_rows(title: str, columns: list[str], rows: Sequence[tuple[str, ...]], right: tuple[str, ...] = ()) -> None:
+    """A table on stdout: ruled, long cells folded, on a terminal; into a pipe or a file, a
+    tab-separated header and one line a row, cut nowhere (for grep, cut and wc -l)."""
+    out = Console()
+    if not out.is_terminal:
+        for line in [tuple(columns), *rows]:
+            typer.echo("\t".join(line))
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def _print_json(rows: list[dict]) -> None:
+    typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table.")]
+
+
 def _day(value: str, option: str = "--date") -> date:
     """A day option: YYYY-MM-DD only (a week or a month where a day is meant is refused, exit 2)."""
     from tasks.reports.periods import parse_day
@@ -114,15 +183,26 @@ def _settings(storage: str | None):
         raise typer.Exit(2) from None
 
 
-def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str | None = None, **params) -> dict:
+def _run(
+    flow: Literal["nightly", "backfill", "replay_quarantine"],
+    request: str | None = None,
+    check: Callable[[Storage], None] | None = None,
+    **params,
+) -> dict:
     """Run a flow (of flows.pipeline, by name) in-process with a progress bar, then print the
     summary table.
 
-    `request` (tasks/reports/run_stamp.py): if the same run ended clean and nothing it
-    depends on changed since, say so and return before Prefect starts."""
-    settings = _settings(params.get("storage"))
+    What can be checked is checked before Prefect starts (a second, not the 15 s of starting it):
+    the storage is there, then `request` (tasks/reports/run_stamp.py): if the same run ended clean
+    and nothing it depends on changed since, say so and return; then `check` (there is something
+    to read), which ends the command in one sentence when there is not."""
+    from tasks.storage import layout
+
+    store, settings = _store(params.get("storage"), layout.ARCHIVES)
     if request is not None and (done := _up_to_date(request, settings)) is not None:
         return done
+    if check is not None:
+        check(store)
     with server_starting():  # ~4 s in another process, while this one imports what the run needs
         import great_expectations  # noqa: F401  (ingest validates with it: ~2.5 s to import)
 
@@ -158,19 +238,66 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
             _print_failures(exc.failed)
             storage_failed = any(is_storage_failure(reason) for reason in exc.failed.values())
             raise typer.Exit(EXIT_STORAGE if storage_failed else 1) from None
-        except NoData as exc:
+        except NoData as exc:  # an archive removed between the check and the run
             bar.stop()
-            console.print(
-                f"[bold red]{exc}[/]. Is the feed delivering? "
-                "For a day known to be quiet, run again with --allow-empty."
-            )
-            raise typer.Exit(EXIT_NO_DATA) from None
+            raise _no_data(f"{exc}. {_QUIET_DAY}") from None
         except StorageError as exc:
             bar.stop()
             _storage_failed(exc)
             raise typer.Exit(EXIT_STORAGE) from None
     _print_summary(summary, time.monotonic() - started)
     return summary
+
+
+_QUIET_DAY = "Is the feed delivering? For a day known to be quiet, run again with --allow-empty."
+
+
+def _archives(store: Storage) -> list:
+    """The archive objects a run would judge (markers left out)."""
+    from tasks.ingest.adapters import archive_objects
+    from tasks.storage import layout
+
+    return archive_objects(store.list(layout.ARCHIVES))
+
+
+def _has_archives_for(day: date) -> Callable[[Storage], None]:
+    """A nightly's check: an archive of its collection day (or one removed since it was ingested,
+    whose day then changes) is there; else no data, exit 4, before Prefect starts."""
+
+    def check(store: Storage) -> None:
+        from flows.plan import in_collection_range, no_data_for
+        from tasks.ingest.archive import read_records
+
+        if in_collection_range(_archives(store), day, day):
+            return
+        if any(r.collected == day.isoformat() for r in read_records(store)):
+            return
+        raise _no_data(f"{no_data_for(day)} in {store.url}. {_QUIET_DAY}")
+
+    return check
+
+
+def _range_held(first: date, last: date) -> Callable[[Storage], None]:
+    """A backfill's check: some archive can hold mentions of the range (flows/plan.py, can_hold),
+    or one collected in it was removed (its days change); else no data, exit 4, naming the
+    collection days that exist."""
+
+    def check(store: Storage) -> None:
+        from flows.plan import can_hold, collection_days
+        from tasks.ingest.archive import read_records
+
+        archives, records = _archives(store), read_records(store)
+        if can_hold(archives, records, first, last):
+            return
+        if any(first.isoformat() <= r.collected <= last.isoformat() for r in records):
+            return
+        raise _no_data(
+            f"no archive in {store.url} can hold mentions made {first}…{last} (one collected in the range, or "
+            f"later and holding those days): {collection_days(archives)}. Backfill the days those archives "
+            "hold, or add the range's archives."
+        )
+
+    return check
 
 
 def _up_to_date(request: str, settings) -> dict | None:
@@ -276,7 +403,8 @@ def run(
     from flows.plan import nightly_request, yesterday
 
     when = _day(day) if day else yesterday()
-    _run("nightly", nightly_request(when, allow_empty), day=when, storage=storage, allow_empty=allow_empty)
+    check = None if allow_empty else _has_archives_for(when)
+    _run("nightly", nightly_request(when, allow_empty), check, day=when, storage=storage, allow_empty=allow_empty)
 
 
 @app.command()
@@ -286,43 +414,54 @@ def backfill(
     storage: StorageOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Ingest every archive collected in a date range and publish every day in it."""
-    from flows.plan import backfill_request
+    """Publish every day of a date range: ingest the archives that can hold its mentions (those
+    collected in it, and later exports holding its days)."""
+    from flows.plan import backfill_request, collection_days
 
     first, last = _day(start, "--start"), _day(end, "--end")
     if first > last:
         raise typer.BadParameter("--start is after --end")
     request = None if force else backfill_request(first, last)
-    _run("backfill", request, start=first, end=last, storage=storage, force=force)
+    summary = _run("backfill", request, _range_held(first, last), start=first, end=last, storage=storage, force=force)
+    if not (summary["published"] or summary["unchanged"] or summary["skipped"] or summary["failed"]):
+        store, _ = _store(storage, "")
+        raise _no_data(
+            f"backfill {first}…{last} published nothing: no archive in {store.url} holds a mention made in "
+            f"those days; {collection_days(_archives(store))}."
+        )
 
 
 @quarantine_app.command("list")
 def quarantine_list(
     day: Annotated[str | None, typer.Option("--date", help="Only this collection day.")] = None,
+    as_json: JsonOption = False,
     storage: StorageOption = None,
 ) -> None:
     """Archives with quarantined rows or rejected whole, with counts per rule."""
     from flows.plan import to_replay
-    from tasks.ingest.archive import read_misplaced, read_records
-    from tasks.storage.backends import open_storage
+    from tasks.ingest.archive import by_rule, read_misplaced, read_records
 
-    store = open_storage(_settings(storage).storage)
-    wanted = _day(day) if day else None
-    table = Table(title="quarantine")
-    for column in ("collected", "archive", "read", "accepted", "quarantined", "rules"):
-        table.add_column(
-            column,
-            justify="right" if column in ("read", "accepted", "quarantined") else "left",
-            # a key folds onto more lines rather than lose the end that tells archives apart
-            overflow="fold" if column in ("archive", "rules") else "ellipsis",
-        )
-    shown = 0
+    wanted = _day(day) if day else None  # bad usage before storage
+    store, _ = _store(storage, "")
     records = read_records(store) + ([] if wanted else read_misplaced(store))
-    for r in sorted(to_replay(records, wanted, None), key=lambda r: (r.collected, r.key)):
-        rules = ", ".join(f"{k} ({v})" for k, v in r.quarantined_by_rule.items()) or (r.error or "")
-        table.add_row(r.collected, r.key, str(r.rows_read), str(r.rows_accepted), str(r.rows_quarantined), rules)
-        shown += 1
-    console.print(table if shown else "nothing in quarantine")
+    found = sorted(to_replay(records, wanted, None), key=lambda r: (r.collected, r.key))
+    if as_json:
+        fields = ("collected", "key", "rows_read", "rows_accepted", "rows_quarantined", "quarantined_by_rule", "error")
+        _print_json([{f: getattr(r, f) for f in fields} for r in found])
+        return
+    if not found:
+        console.print(f"nothing in quarantine in {store.url}", highlight=False)
+        return
+    _print_rows(
+        "quarantine",
+        ["collected", "archive", "read", "accepted", "quarantined", "rules"],
+        [
+            (r.collected, r.key, str(r.rows_read), str(r.rows_accepted), str(r.rows_quarantined))
+            + (by_rule(r.quarantined_by_rule) or r.error or "",)
+            for r in found
+        ],
+        right=("read", "accepted", "quarantined"),
+    )
 
 
 @quarantine_app.command("replay")
@@ -336,11 +475,11 @@ def quarantine_replay(
 
     from flows.plan import to_replay
     from tasks.ingest.archive import read_records
-    from tasks.storage.backends import open_storage
 
     wanted = _day(day) if day else None
+    store, _ = _store(storage, "")
     if source or wanted:  # a typo must not look like a replay that found nothing to do
-        quarantined = to_replay(read_records(open_storage(_settings(storage).storage)), None, None)
+        quarantined = to_replay(read_records(store), None, None)
         if not to_replay(quarantined, wanted, source):
             keys = sorted({r.key for r in to_replay(quarantined, wanted, None)})
             close = difflib.get_close_matches(source, keys, n=3, cutoff=0.5) if source else []
@@ -362,7 +501,7 @@ def _refused(exc: Exception) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _folder(store, day: str | None, latest: bool) -> str:
+def _folder(store: Storage, day: str | None, latest: bool) -> str:
     from tasks.reports.fetch import UnsafeManifest, resolve_folder
     from tasks.reports.periods import parse_period
 
@@ -375,8 +514,7 @@ def _folder(store, day: str | None, latest: bool) -> str:
     try:
         return resolve_folder(store, period)
     except FileNotFoundError as exc:
-        console.print(f"[bold red]{exc}[/]")
-        raise typer.Exit(1) from None
+        raise _no_data(f"{store.url}: {exc}; `sps reports list` shows what is published.") from None
     except UnsafeManifest as exc:
         raise _refused(exc) from None
 
@@ -389,25 +527,39 @@ def _format(fmt: str) -> str:
     return fmt
 
 
+class Kind(str, Enum):
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+
+
 @reports_app.command("list")
 def reports_list(
-    kind: Annotated[str, typer.Option("--kind", help="daily, weekly or monthly.")] = "daily",
+    kind: Annotated[Kind, typer.Option("--kind", case_sensitive=False, help="daily, weekly or monthly.")] = Kind.daily,
+    as_json: JsonOption = False,
     storage: StorageOption = None,
 ) -> None:
     """Complete reports (with a manifest), newest last."""
     from tasks.reports.fetch import UnsafeManifest, list_reports
-    from tasks.storage.backends import open_storage
+    from tasks.storage import layout
 
-    table = Table(title=f"{kind} reports")
-    for column in ("period", "status", "files", "folder"):
-        table.add_column(column)
+    store, _ = _store(storage, layout.REPORTS)
     try:
-        reports = list_reports(open_storage(_settings(storage).storage), kind)
+        reports = list_reports(store, kind.value)
     except UnsafeManifest as exc:
         raise _refused(exc) from None
-    for r in reports:
-        table.add_row(r.period, r.status, str(r.files), r.folder)
-    console.print(table)
+    if as_json:
+        _print_json([asdict(r) for r in reports])
+        return
+    if not reports:
+        console.print(f"no {kind.value} report is published in {store.url} yet", highlight=False)
+        return
+    _print_rows(
+        f"{kind.value} reports",
+        ["period", "status", "files", "folder"],
+        [(r.period, r.status, str(r.files), r.folder) for r in reports],
+        right=("files",),
+    )
 
 
 @reports_app.command("download")
@@ -426,9 +578,9 @@ def reports_download(
 ) -> None:
     """Download a report, verifying every file's SHA-256 against its manifest."""
     from tasks.reports.fetch import ChecksumMismatch, UnsafeManifest, download
-    from tasks.storage.backends import open_storage
+    from tasks.storage import layout
 
-    store = open_storage(_settings(storage).storage)
+    store, _ = _store(storage, layout.REPORTS)
     folder = _folder(store, day, latest)
     try:
         written = download(store, folder, _format(fmt), to, brand, overwrite)
@@ -465,14 +617,19 @@ def reports_url(
 ) -> None:
     """Pre-signed HTTPS links to a report's files (S3 storage)."""
     from tasks.reports.fetch import UnsafeManifest, presigned_urls
-    from tasks.storage.backends import open_storage
+    from tasks.storage import layout
+    from tasks.storage.backends import S3Storage
 
-    store = open_storage(_settings(storage).storage)
+    store, _ = _store(storage, layout.REPORTS)
+    if not isinstance(store, S3Storage):
+        console.print(
+            f"[bold red]pre-signed links need S3 storage (s3://bucket/prefix)[/]: {store.url} is a folder; "
+            "open the files there, or copy them with `sps reports download`.",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_USAGE)
     try:
         links = presigned_urls(store, _folder(store, day, latest), _format(fmt), expires)
-    except ValueError as exc:
-        console.print(f"[bold red]{exc}[/]")
-        raise typer.Exit(1) from None
     except UnsafeManifest as exc:
         raise _refused(exc) from None
     console.print(f"valid for {expires} s")
@@ -489,46 +646,42 @@ def score(
     storage: StorageOption = None,
 ) -> None:
     """SPS with its interval, counts, advocacy and recovery for any date range (authors counted once)."""
-    import json
-
+    from tasks.reports.columns import SPS, people_value
     from tasks.reports.fetch import close_brands
     from tasks.reports.range_score import score_range
-    from tasks.storage.backends import open_storage
+    from tasks.storage import layout
 
-    settings = _settings(storage)
+    first, last = _day(start, "--start"), _day(end, "--end")  # bad usage before storage
+    store, settings = _store(storage, layout.WAREHOUSE)
     try:
-        table = score_range(open_storage(settings.storage), _day(start, "--start"), _day(end, "--end"), settings, brand)
+        table = score_range(store, first, last, settings, brand)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if brand and table.is_empty():
-        close = close_brands(
-            brand,
-            score_range(open_storage(settings.storage), _day(start, "--start"), _day(end, "--end"), settings)["brand"]
-            .drop_nulls()
-            .to_list(),
-        )
+        close = close_brands(brand, score_range(store, first, last, settings)["brand"].drop_nulls().to_list())
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         console.print(f"[red]no mentions of {brand} between {start} and {end}{hint}[/red]")
         raise typer.Exit(1)
-    if as_json:
-        typer.echo(json.dumps(table.to_dicts(), indent=2, ensure_ascii=False))
+    if as_json:  # rounded as sps.csv is: points to 0.1, shares as percent to 0.1
+        _print_json(table.select([people_value(c) for c in SPS if c.name in table.columns]).to_dicts())
         return
-    out = Table(title=f"SPS {start} … {end}")
-    for column in ("brand", "authors", "SPS", "95% interval", "raw", "advocates", "critics", "recovered"):
-        out.add_column(column, justify="left" if column == "brand" else "right")
+    rows = []
     for r in table.iter_rows(named=True):
         readable = r["readable"]
-        out.add_row(
-            r["brand"],
-            str(r["authors"]),
-            f"{r['sps']:+.0f}" if readable else "too few authors",
-            f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–",
-            f"{r['sps_raw']:+.0f}",
-            str(r["advocates"]),
-            str(r["critics"]),
-            f"{r['recovered']}/{r['answered_detractors']}",
+        rows.append(
+            (
+                r["brand"],
+                str(r["authors"]),
+                f"{r['sps']:+.0f}" if readable else "too few authors",
+                f"{r['sps_ci_low']:+.0f} … {r['sps_ci_high']:+.0f}" if readable else "–",
+                f"{r['sps_raw']:+.0f}",
+                str(r["advocates"]),
+                str(r["critics"]),
+                f"{r['recovered']}/{r['answered_detractors']}",
+            )
         )
-    Console().print(out)
+    columns = ["brand", "authors", "SPS", "95% interval", "raw", "advocates", "critics", "recovered"]
+    _print_rows(f"SPS {start} … {end}", columns, rows, right=tuple(columns[1:]))
 
 
 @app.command()
@@ -656,9 +809,8 @@ def serve() -> None:
 def demo(storage: StorageOption = None) -> None:
     """Place the bundled real sample (Customer Support on Twitter) in storage and backfill it."""
     from flows.plan import backfill_request
-    from tasks.storage.backends import open_storage
 
-    store = open_storage(_settings(storage).storage)
+    store, _ = _store(storage, "", made_here=True)
     if not store.exists(DEMO_ARCHIVE):
         store.write(DEMO_ARCHIVE, resources.files("tasks.sample").joinpath("twcs_sample.csv").read_bytes())
     request = backfill_request(*DEMO_RANGE)

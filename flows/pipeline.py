@@ -14,6 +14,7 @@ from functools import partial
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.states import Failed
 
 from flows import progress
 from flows.budget import batches, within_budget
@@ -22,9 +23,11 @@ from flows.plan import (
     affected_days,
     archive_watermark,
     backfill_request,
+    can_hold,
     in_collection_range,
     looked_at,
     nightly_request,
+    no_data_for,
     page_name,
     plan_publish,
     to_replay,
@@ -49,7 +52,7 @@ from flows.steps import (
     write_index,
 )
 from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
-from tasks.ingest.archive import IngestRecord, read_records
+from tasks.ingest.archive import IngestRecord, by_rule, read_records
 from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import days_with_mentions
 from tasks.reports.blocks import stored_blocks
@@ -109,12 +112,12 @@ def _ingest(
             blocked.rejected(record)
         elif record.rows_quarantined or record.warned_by_rule:
             logger.warning(
-                "%s: %d of %d rows quarantined %s; warnings %s",
+                "%s: %d of %d rows quarantined%s%s",
                 obj.key,
                 record.rows_quarantined,
                 record.rows_read,
-                record.quarantined_by_rule,
-                record.warned_by_rule,
+                f", by rule: {by_rule(record.quarantined_by_rule)}" if record.quarantined_by_rule else "",
+                f"; rows kept with a warning: {by_rule(record.warned_by_rule)}" if record.warned_by_rule else "",
             )
     deliveries = sorted({(r.platform, r.collected) for r in records if r.platform})
     for check in retrying(check_deliveries, settings)(storage_url, deliveries, settings) if deliveries else []:
@@ -270,12 +273,13 @@ def _with_mentions(storage_url: str, candidates: set[date]) -> set[date]:
 
 @flow(name="backfill", log_prints=True)
 def backfill(start: date, end: date, storage: str | None = None, force: bool = False) -> RunSummary:
-    """Ingest every archive collected in [start, end], then publish every day in it that has mentions."""
+    """Ingest every archive that can hold mentions of [start, end] (collected in it, or a later
+    export holding its days: flows/plan.py, can_hold), then publish every day in it that has mentions."""
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
     archives, misplaced, basis = _listed(url, settings)
-    in_range = in_collection_range(archives, start, end)
-    get_run_logger().info("backfill %s..%s: %d archive object(s) in range", start, end, len(in_range))
+    in_range = can_hold(archives, retrying(ingest_records, settings)(url), start, end)
+    get_run_logger().info("backfill %s..%s: %d archive object(s) can hold it", start, end, len(in_range))
     forgotten = set(retrying(forget, settings)(url, [o.key for o in archives], start, end))
     blocked = Blocked()
     records = _ingest(url, in_range, settings, blocked, force)
@@ -299,7 +303,9 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     get_run_logger().info("nightly %s: %d archive object(s)", day, len(todays))
     forgotten = set(retrying(forget, settings)(url, [o.key for o in archives], day, day))
     if not todays and not forgotten and not allow_empty:
-        raise NoData(f"no data for {day}: no archive under archives/<platform>/dt={day}/")
+        # An expected outcome: the run fails with a message (the UI shows it), no traceback or ERROR
+        # log; whoever called the flow still gets NoData.
+        return Failed(message=no_data_for(day), data=NoData(no_data_for(day)))  # type: ignore[return-value]
     blocked = Blocked()
     records = _ingest(url, todays, settings, blocked)
     candidates = affected_days(_touched(url, records) | {day} | forgotten, settings.reply_horizon_hours)

@@ -119,6 +119,48 @@ def in_collection_range(objects: Iterable[ObjectInfo], start: date, end: date) -
     return [o for o in objects if (day := layout.archive_day(o)) is not None and start <= day <= end]
 
 
+def can_hold(
+    objects: Iterable[ObjectInfo], records: Iterable[IngestRecord], start: date, end: date
+) -> list[ObjectInfo]:
+    """The archives that can hold mentions made in [start, end]: those collected in it, and those
+    collected later (an export of the past sits in a later partition) unless their ingest record
+    shows they hold no day of the range. An archive not ingested as it is now (new or changed) may
+    hold any earlier day; none holds a mention made after its collection day."""
+    span = (start.isoformat(), end.isoformat())
+    known = {(r.key, r.etag): r for r in records}
+
+    def holds(obj: ObjectInfo, collected: date) -> bool:
+        record = known.get((obj.key, obj.etag))
+        return start <= collected <= end or (
+            collected > end and (record is None or any(span[0] <= d <= span[1] for d in record.days))
+        )
+
+    return [o for o in objects if (day := layout.archive_day(o)) is not None and holds(o, day)]
+
+
+def collection_days(objects: Iterable[ObjectInfo], shown: int = 5) -> str:
+    """The collection days archives exist for, each with one archive named, in words (a backfill
+    that finds nothing says which days to ask for)."""
+    by_day: dict[date, list[str]] = {}
+    for obj in objects:
+        if (day := layout.archive_day(obj)) is not None:
+            by_day.setdefault(day, []).append(obj.key)
+    if not by_day:
+        return "there is no archive under archives/<platform>/dt=YYYY-MM-DD/"
+    days = sorted(by_day)
+    named = [
+        f"{d} ({by_day[d][0]}" + (f" and {len(by_day[d]) - 1} more" if len(by_day[d]) > 1 else "") + ")"
+        for d in days[-shown:]
+    ]
+    more = f"{len(days) - shown} earlier day(s) and " if len(days) > shown else ""
+    return f"archives exist for collection day(s) {more}{', '.join(named)}"
+
+
+def no_data_for(day: date) -> str:
+    """Why a nightly stops before it reads anything (NoData): the CLI says it before Prefect starts."""
+    return f"no data for {day}: no archive under archives/<platform>/dt={day}/"
+
+
 def to_replay(records: Iterable[IngestRecord], day: date | None, source: str | None) -> list[IngestRecord]:
     """Archives with quarantined rows or a rejection, narrowed to one collection day or one key."""
     return [

@@ -19,7 +19,7 @@ from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger
 from prefect.runtime import task_run
 
-from tasks.ingest.adapters import archive_format
+from tasks.ingest.adapters import archive_objects
 from tasks.ingest.archive import (
     IngestRecord,
     forget_removed,
@@ -85,14 +85,9 @@ def list_archives(storage_url: str) -> tuple[list[ObjectInfo], str]:
     skipped, and what the backend refused (a link) is reported whatever its name; and the digest of the
     whole listing, markers and mappings included, for the run's stamp."""
     storage = open_storage(storage_url)
-    require_root(storage)
+    require_root(storage, layout.ARCHIVES)
     listed = storage.list(layout.ARCHIVES)
-    archives = [o for o in listed if o.refused or not _marker(o.key)]
-    return archives, listing_digest(listed)
-
-
-def _marker(key: str) -> bool:
-    return key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(key) is None
+    return archive_objects(listed), listing_digest(listed)
 
 
 @_step("set-aside-misplaced")

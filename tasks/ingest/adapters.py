@@ -21,6 +21,7 @@ import polars as pl
 
 from tasks.ingest.mapping import IDS, ColumnMapping, shipped
 from tasks.ingest.schema import MENTION_SCHEMA, SOURCE_ROW
+from tasks.storage.backends import ObjectInfo
 from tasks.storage.codecs import parquet_frame
 
 #: Fields an archive must carry; the rest of the canonical schema may be absent.
@@ -102,6 +103,16 @@ def archive_format(key: str) -> str | None:
         if name.endswith(suffix):
             return "ndjson" if suffix == ".ndjson" else suffix.lstrip(".")
     return None
+
+
+def archive_objects(listed: list[ObjectInfo]) -> list[ObjectInfo]:
+    """The listed objects a run judges: all but markers (`_SUCCESS`, `.keep`), so an unknown format
+    is judged, not skipped, and what the backend refused (a link) is reported whatever its name."""
+    return [o for o in listed if o.refused or not _marker(o.key)]
+
+
+def _marker(key: str) -> bool:
+    return key.rsplit("/", 1)[-1].startswith(("_", ".")) and archive_format(key) is None
 
 
 def read_archive(

@@ -381,7 +381,7 @@ def _split(
         record.error = (
             f"{record.key}: {bad_rows.height} of {rows} rows broke the suite, evidence that more than "
             f"{quarantine_threshold:.1%} are bad (false-alarm rate {alpha:g}); rules: "
-            + ", ".join(f"{rule} ({n})" for rule, n in record.quarantined_by_rule.items())
+            + by_rule(record.quarantined_by_rule)
         )
         bad_rows = (
             checked.select(pl.col(ROW).cast(pl.UInt32))
@@ -507,6 +507,12 @@ def forget_removed(storage: Storage, listed: set[str], start: date, end: date) -
         remove_mention_index(storage, record.key, record.platform)
         storage.delete(layout.source_record(slug))
     return gone
+
+
+def by_rule(counts: dict[str, int]) -> str:
+    """Counts per rule as people read them, `row_id_present (3), text_present (1)`: a log line or a
+    table cell, never a Python dict."""
+    return ", ".join(f"{rule} ({n})" for rule, n in counts.items())
 
 
 def read_misplaced(storage: Storage) -> list[IngestRecord]:

@@ -76,6 +76,14 @@ def _os_errors(what: str, key: str) -> Iterator[None]:
         raise StorageError(f"cannot {what} {key}: {exc.strerror or exc}") from exc
 
 
+class StorageMissing(StorageError):
+    """The storage root itself is not there, or is not a folder: a wrong path, never an empty feed."""
+
+
+class UnsupportedStorage(StorageError):
+    """A storage URL no backend reads (`ftp://…`): a bad setting, not a storage that failed."""
+
+
 class TransientStorageError(StorageError):
     """A failure worth retrying: throttling, 5xx, time-outs, dropped connections."""
 
@@ -400,6 +408,11 @@ class S3Storage:
     def keys(self, prefix: str) -> builtins.list[str]:
         return [info.key for info in self.list(prefix)]
 
+    def probe(self, prefix: str) -> None:
+        """List one key under `prefix`: the bucket exists and these credentials may read there (a
+        reader's policy lists `reports/` only, so the probe asks where the command reads)."""
+        self._call("list", prefix, self._client.list_objects_v2, Prefix=self._key(prefix), MaxKeys=1)
+
     def read(self, key: str) -> bytes:
         return self.read_tagged(key)[0]
 
@@ -475,10 +488,18 @@ def _s3_client(endpoint: str | None, region: str | None):
     return boto3.client("s3", config=config)
 
 
-def require_root(storage: Storage) -> None:
-    """A run reads archives from the root: a local root that does not exist is a wrong path, not an empty feed."""
-    if isinstance(storage, LocalStorage) and not storage.root.is_dir():
-        raise StorageError(f"storage root {storage.root} does not exist")
+def require_root(storage: Storage, prefix: str = "") -> None:
+    """Storage a command reads must be there before it reads: a local root that does not exist, or
+    is a file, is a wrong path, not an empty feed or "nothing published" (StorageMissing); a bucket
+    is probed where the command reads (`prefix`), so a missing bucket or refused credentials show
+    at once."""
+    if isinstance(storage, LocalStorage):
+        if not storage.root.exists():
+            raise StorageMissing(f"storage {storage.root} does not exist")
+        if not storage.root.is_dir():
+            raise StorageMissing(f"storage {storage.root} is not a folder")
+    elif isinstance(storage, S3Storage):
+        storage.probe(prefix)
 
 
 def open_storage(url: str) -> Storage:
@@ -492,4 +513,4 @@ def open_storage(url: str) -> Storage:
         return LocalStorage(Path(parsed.path))
     if parsed.scheme in ("", None) or len(parsed.scheme) == 1:  # plain or Windows path
         return LocalStorage(Path(url))
-    raise StorageError(f"unsupported storage URL scheme {parsed.scheme!r} in {url!r}")
+    raise UnsupportedStorage(f"unsupported storage URL scheme {parsed.scheme!r} in {url!r}")

@@ -16,7 +16,7 @@ REPO = Path(__file__).parents[2]
 _AWS = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN")
 
 
-def sps(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def sps(*args: str, env: dict[str, str], tmp_path: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     environment = (
         {k: v for k, v in os.environ.items() if k not in _AWS}
         | {
@@ -36,7 +36,7 @@ def sps(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Completed
         capture_output=True,
         text=True,
         cwd=REPO,
-        timeout=120,
+        timeout=timeout,
     )
 
 

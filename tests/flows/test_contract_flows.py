@@ -200,7 +200,7 @@ def test_a_nightly_without_data_says_so_and_a_missing_root_is_not_an_empty_feed(
     assert allowed.exit_code == 0, allowed.output
     missing = runner.invoke(app, ["run", "--date", "2017-11-02", "--storage", str(tmp_path / "typo")])
     assert missing.exit_code == 3
-    assert f"storage root {tmp_path / 'typo'} does not exist" in " ".join(missing.output.split())
+    assert f"storage {tmp_path / 'typo'} does not exist" in " ".join(missing.output.split())
     assert not (tmp_path / "typo").exists()
 
 

@@ -249,13 +249,22 @@ def test_d20_quarantine_list_keeps_keys_whole_at_80_columns(tmp_path, monkeypatc
     import flows.cli
 
     store = _quarantined_store(tmp_path)
-    monkeypatch.setattr(flows.cli, "console", Console(stderr=True, width=80))
+    # a terminal 80 columns wide: the table folds long cells over lines
+    monkeypatch.setattr(flows.cli, "Console", lambda: Console(width=80, force_terminal=True, color_system=None))
     result = CliRunner().invoke(app, ["quarantine", "list", "--storage", store.url])
     assert result.exit_code == 0
-    lines = [line for line in result.output.splitlines() if line.count("│") == 7]  # the table's body lines
-    assert max(len(line) for line in result.output.splitlines()) <= 80
+    lines = [line for line in result.stdout.splitlines() if line.count("│") == 7]  # the table's body lines
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
     cells = ["".join(line.split("│")[column].strip() for line in lines) for column in (2, 6)]
     assert cells == [LONG, "text_length_within_limit (1)"]  # each folded over lines, nothing cut
+
+
+def test_d20_quarantine_list_into_a_pipe_is_one_tab_separated_line_a_row(tmp_path):
+    store = _quarantined_store(tmp_path)
+    result = CliRunner().invoke(app, ["quarantine", "list", "--storage", store.url])
+    header, *rows = result.stdout.splitlines()
+    assert header.split("\t") == ["collected", "archive", "read", "accepted", "quarantined", "rules"]
+    assert [(r.split("\t")[1], r.split("\t")[5]) for r in rows] == [(LONG, "text_length_within_limit (1)")]
 
 
 # D21. kill -9 of a command that started Prefect's temporary server takes the server with it.

@@ -282,14 +282,14 @@ def test_presigned_links_expire_and_fetch_the_file(s3_bucket, tmp_path):
         assert response.read() == open_storage(url).read("reports/daily/dt=2017-11-02/metrics.csv")
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # opens, not downloads
     local = CliRunner().invoke(app, ["reports", "url", "--latest", "--storage", str(tmp_path)])
-    assert local.exit_code == 1
+    assert local.exit_code == 2  # bad usage: links need S3
 
 
 def test_download_of_a_missing_day_says_so(tmp_path):
     result = CliRunner().invoke(
         app, ["reports", "download", "--date", "2017-01-01", "--to", str(tmp_path / "x"), "--storage", str(tmp_path)]
     )
-    assert result.exit_code == 1 and "no complete daily report for 2017-01-01" in result.output
+    assert result.exit_code == 4 and "no complete daily report for 2017-01-01" in result.output  # no data
 
 
 def test_schema_command_prints_every_documented_column():

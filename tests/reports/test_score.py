@@ -11,12 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from tasks.reports.columns import SPS, people_value
 from tasks.reports.range_score import SCORE_COLUMNS
 
 
 def _published(store, folder: str, brand: str) -> dict:
+    """The brand's row of the published sps table, as `score --json` writes it: rounded as sps.csv."""
     table = pl.read_parquet(io.BytesIO(store.read(f"{folder}sps.parquet")))
-    return table.filter(pl.col("brand") == brand).select(SCORE_COLUMNS).row(0, named=True)
+    people = [people_value(c) for c in SPS if c.name in SCORE_COLUMNS]
+    return table.filter(pl.col("brand") == brand).select(people).row(0, named=True)
 
 
 def _score(store, *args: str) -> list[dict]:
