@@ -110,6 +110,8 @@ _PHONE = any_of_lowered(
     r"(?:number|details)\b",
     r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
     r"\bbest time to call\b",
+    # "contact us phone or chat", "reach our team by telephone": the contact verb with the channel noun
+    r"\b(?:contact|reach) (?:us|me|our (?:\w+ ){0,2}team) (?:by |via |over |on )?(?:the )?(?:tele)?phone\b",
     # the place that answers calls: "contact the Call Centre", "our customer care number"
     r"\bcall ?cent(?:er|re)s?\b|\b(?:customer (?:care|service)|support|contact|help) (?:phone )?number\b",
     # a number asked so the team can ring back: "share your alternate number"
@@ -145,6 +147,7 @@ _FORM = any_of_lowered(
     r"|talk(?:ing)? to|speak(?:ing)? (?:to|with)) "
     r"(?:out )?(?:to )?" + _US + r"\b(?: \w+){0,8}?[ :;,.]*(?:here|at|via|through|using|on|at the|with)?[ :;]*" + _LINK,
     r"\b(?:reach|contact) (?:out )?(?:to )?" + _US + r" (?:\w+ ){0,3}?(?:here|via|through|using|by clicking)\b",
+    r"\breach out(?: to us)?[,;:.]? (?:\w+ ){0,3}?(?:here|at|via|through)[ :]*https?://",
     r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
     r"\b(?:tell|let) (?:us|our (?:\w+ )?team|me) (?:know )?(?:more )?(?:\w+ ){0,4}?"
     r"(?:at the link|here|at|via|using)?[ :]*https?://",
@@ -156,7 +159,8 @@ _FORM = any_of_lowered(
     # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
     r"\b(?:(?:in|on|to|through|via) our|(?:through|via) the) (?:\w+ ){0,2}forums?\b",
     # "post your query through <link>", "create a forum post": the question goes to a board staff answer
-    r"\bpost(?:ing)? (?:\w+ ){0,3}(?:on|in|to|through|at|via) (?:our |the )?(?:\w+ ){0,2}(?:forums?|community|https?://)",
+    r"\bpost(?:ing)? (?:your|a|an|the|this|it|them|that) (?:\w+ ){0,2}?(?:on|in|to|through|at|via) (?:our |the )?"
+    r"(?:\w+ ){0,2}(?:forums?|community|https?://)",
     r"\b(?:create|start|open|make) an? (?:new )?(?:forum |community )(?:post|thread|topic)\b",
     r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply)(?: for)? (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
@@ -209,7 +213,7 @@ _SET_ASIDE = any_of_lowered(
     r"[ -]?(?:store|shop)\b",
     r"\b(?:did|have|had|were|was) (?:you|they|he|she) (?:already |recently |ever |previously |just |been able to )?"
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
-    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?)\b",
+    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?)\b(?:[^?.!]*\?)?",
 )
 
 #: (channel, pattern) in precedence order: the first that matches names the channel. Another company's

@@ -116,7 +116,11 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list())
         )
-    if slice_ in ("dev3", "dev4", "dev5"):  # rounds 3 to 5: nothing in the dev file, no text any held-out TweetSumm reply has
+    if slice_ in (
+        "dev3",
+        "dev4",
+        "dev5",
+    ):  # rounds 3 to 5: nothing in the dev file, no text any held-out TweetSumm reply has
         done = pl.read_csv(LABELLED / "dev" / "replies.csv", infer_schema=False)
         test_texts = candidates.filter(pl.col("source") == "tweetsumm_twcs_test")["text"]
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
