@@ -154,8 +154,12 @@ _FORM = any_of_lowered(
     # "contact our security teams > <link>", "reported this to our support team here: <link>"
     r"\b(?:our|the) (?:\w+ ){0,2}teams? (?:here|at|via|through|using)?[ :>]*https?://",
     r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
-    r"\b(?:contact|reach out to|get in touch with) our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
-    r"|help ?desk)(?: team)?\b",
+    # "contact our Answer Desk", "contact customer support and ask for a supervisor", "reach out to our
+    # Reservations Agents": the customer sent to a team of the brand's, no channel named
+    r"\b(?:contact|reach out to|get in touch with) (?:our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
+    r"|help ?desk|desk)|(?:the )?customer (?:service|care|support))(?: team)?\b",
+    r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) our (?:\w+ ){0,2}"
+    r"(?:team|agents|specialists|representatives|department|experts)\b",
     # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
     r"\b(?:(?:in|on|to|through|via) our|(?:through|via) the) (?:\w+ ){0,2}forums?\b",
     # "post your query through <link>", "create a forum post": the question goes to a board staff answer
@@ -182,6 +186,7 @@ _STORE = any_of_lowered(
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
     r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
+    r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
     r"\bairport (?:staff|agent|team|personnel)\b",
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
     r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
@@ -207,13 +212,17 @@ _OTHER_NAMED = ascii_boundaries(
 )
 #: Set aside before reading (replaced by "~"): "the App Store", "the Xbox Store" are not shops to visit; a
 #: question about what the customer did before ("did you visit a branch?", "have you called them?") asks,
-#: it does not move ("have you had a chance to speak with your bank?" suggests it, and stays).
+#: it does not move ("have you had a chance to speak with your bank?" suggests it, and stays); the agent
+#: reaching a team ("I'll get in touch with our team") moves no one.
 _SET_ASIDE = any_of_lowered(
     r"\b(?:app|play|xbox|microsoft|playstation|ps|online|web|itunes|windows|steam|nintendo|e|google play)"
     r"[ -]?(?:store|shop)\b",
     r"\b(?:did|have|had|were|was) (?:you|they|he|she) (?:already |recently |ever |previously |just |been able to )?"
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
     r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?)\b(?:[^?.!]*\?)?",
+    # the agent, not the customer, reaches the team: "I'll get in touch with our team"
+    r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
+    r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with) our\b",
 )
 
 #: (channel, pattern) in precedence order: the first that matches names the channel. Another company's

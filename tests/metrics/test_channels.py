@@ -261,3 +261,29 @@ def test_mixed_case_entities_and_spacing_read_as_lower_case_text():
     got = frame.lazy().select(reply_channel(pl.col("text"))).collect()["channel"].to_list()
     assert got == ["dm", "phone", "other_company", "form"]
     assert frame.select(reply_channel(pl.col("text")))["channel"].to_list() == got  # eager reads the same
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # the customer sent to a team of the brand's, no channel named (later agent turns of TweetSumm dialogs)
+        ("In this case, we suggest that you contact our Answer Desk for further assistance.", "form"),
+        ("You are welcome to contact customer support and ask for a supervisor. ^B", "form"),
+        ("We'll work to get you there ASAP; reach out to our Reservations Agents for any help. ^AB", "form"),
+        ("...statement our in store colleagues will advise you further. Steven 2/2", "store"),
+    ],
+)
+def test_a_team_of_the_brand_named_as_the_way_is_a_move(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Thanks. I'll get in touch with our team. -Jen",  # the agent reaches the team, the customer stays
+        "We have contacted our delivery team and they are on it.",
+        "Your feedback has been shared with our customer service team.",
+    ],
+)
+def test_the_agent_reaching_a_team_is_not_a_move(reply):
+    assert _channel(reply) is None
