@@ -151,6 +151,8 @@ _FORM = any_of_lowered(
     r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
     r"\b(?:tell|let) (?:us|our (?:\w+ )?team|me) (?:know )?(?:more )?(?:\w+ ){0,4}?"
     r"(?:at the link|here|at|via|using)?[ :]*https?://",
+    # "tell us more so we can help: <link>" (words ending in a colon; "let us know if that helps: <link>" is not)
+    r"\btell (?:us|me|our (?:\w+ )?team) more(?: \w+){0,4}?[ :]+https?://",
     # "contact our security teams > <link>", "reported this to our support team here: <link>"
     r"\b(?:our|the) (?:\w+ ){0,2}teams? (?:here|at|via|through|using)?[ :>]*https?://",
     r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
@@ -165,6 +167,8 @@ _FORM = any_of_lowered(
     # "post your query through <link>", "create a forum post": the question goes to a board staff answer
     r"\bpost(?:ing)? (?:your|a|an|the|this|it|them|that) (?:\w+ ){0,2}?(?:on|in|to|through|at|via) (?:our |the )?"
     r"(?:\w+ ){0,2}(?:forums?|community|https?://)",
+    r"\b(?:please|you (?:can|could|may)|could you|can you|if you could|kindly) post (?:it |this |them )?"
+    r"(?:here|at|on|to|in)[ :]*https?://",
     r"\b(?:create|start|open|make) an? (?:new )?(?:forum |community )(?:post|thread|topic)\b",
     r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply)(?: for)? (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
@@ -172,7 +176,7 @@ _FORM = any_of_lowered(
     r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
     r"(?:us )?(?:this |all |your |some |more |the |us )*"
     r"(?:details?|info(?:rmation)?|feedback|this)"
-    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)\b)?[ :]*" + _LINK,
+    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
@@ -181,13 +185,14 @@ _FORM = any_of_lowered(
 _STORE = any_of_lowered(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
+    r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
     r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,2}" + _PLACE,
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
     r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
     r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
-    r"\bairport (?:staff|agent|team|personnel)\b",
+    r"\bairport (?:staff|agents?|personnel)\b",
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
     r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
 )

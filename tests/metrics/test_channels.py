@@ -287,3 +287,30 @@ def test_a_team_of_the_brand_named_as_the_way_is_a_move(reply, channel):
 )
 def test_the_agent_reaching_a_team_is_not_a_move(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 6's misses after its one judgement
+        ("I'm so sorry about that. Please tell us more so we can help: https://t.co/Ax7W1Dx3Y9 -Becky", "form"),
+        ("We shouldn't — please share this with https://t.co/nrhUDiEk7G if we've yet to make amends. -Shawn", "form"),
+        ("Apologies for the delay. Please share your details in the link given earlier and we'll help. ^ZH", "form"),
+        ("If you could post here: https://t.co/P9NTd3gApd and send us a link to the post, we can assist. ^PB", "form"),
+        ("They can be brought into an AA ticket counter for payment as well.", "store"),
+    ],
+)
+def test_round_six_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "We'd like to have you update your iPhone to iOS 11.1 and let us know if that helps: https://t.co/ahjigcvFRG",
+        "To solve your concern, please check Sangeeta Sarkar's post here: https://t.co/rDZsFDKfKD. Keep us posted.",
+        "I will go ahead and send a heads-up to our airport team in ATL about your short connection.",
+    ],
+)
+def test_round_six_near_misses_stay_public(reply):
+    assert _channel(reply) is None
