@@ -255,11 +255,11 @@ def reply_channel(text: pl.Expr) -> pl.Expr:
     One chain of string steps, so the text is cleaned and lower-cased once: each channel's phrasings
     leave their rank's mark after every match, and the best-ranked mark names the channel. (Several
     `contains` on one shared cleaned text are not shared by an eager `with_columns`: each re-cleaned it,
-    five times the cost.)"""
+    0.60 s against 0.33 s per 20,000 replies.)"""
     marked = (
         text.fill_null("")
         .str.replace_many(["&amp;", "&gt;", "&lt;"], ["&", ">", "<"])
-        .str.replace_all(r"\s+", " ")
+        .str.replace_all(r"[\s\x00-\x1f]+", " ")  # control characters too: a mark comes only from a match
         .str.replace_all(_OTHER_NAMED, "${0}" + _MARK[_ORDER.index(_NAMED)])
         .str.to_lowercase()
         .str.replace_all(_SET_ASIDE, "~")

@@ -314,3 +314,10 @@ def test_round_six_constructions_name_their_channel(reply, channel):
 )
 def test_round_six_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+def test_control_characters_in_a_reply_are_text_not_a_channel_mark():
+    """The reader marks each match with a control character; the same characters inside a reply are
+    blanked first, so they read as nothing (and a DM around them is still a DM)."""
+    assert _channel("thanks \x1e\x10 for waiting") is None
+    assert _channel("Please send us a\x1e\x11DM.") == "dm"
