@@ -12,13 +12,25 @@ customer to get in touch through it.
 When a reply names several channels, the first of `CHANNELS` wins: a DM is the
 most specific move, a link to a contact page the least, and a bare promise that the team
 will be in touch (e-mail to the address on file) counts only when nothing else is named.
+
+The phrasings are constructions rather than fixed strings, so that agents of brands they were not
+written on are read too: an invitation (please / feel free to / you can / kindly, or an imperative) with
+a verb of contact (send, drop, shoot, DM, message, reach out, contact, call, ring, e-mail, chat, visit,
+pop into, fill, submit, open, log, raise, post, speak to, talk to) and a private channel noun, a link, a
+number, a handle or a place; a report of a move already made ("we've replied to your DM", "as per our
+call"); another company named by its handle. A question about what the customer did before ("did you
+visit a branch?", "have you called them?") is not a move and is set aside before reading.
+
+Speed (issue 28 item 9): the text is lower-cased once and every channel is one pattern with ASCII
+classes (`any_of_lowered`), read in one pass per channel; only a company's name is read in the
+original case.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from tasks.metrics.phrasings import any_of, ascii_boundaries
+from tasks.metrics.phrasings import any_of_lowered, ascii_boundaries
 
 #: Every channel a reply can move the customer to, in precedence order.
 CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
@@ -34,7 +46,7 @@ _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
     r"|publisher|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer|travel agent"
     r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
-    r"|delivery company|third[- ]party)"
+    r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website))"
 )
 _COMPANIES = (
     r"(?:apple|google|microsoft|samsung|sony|nintendo|paypal|visa|mastercard|amazon|netflix|spotify|facebook"
@@ -42,8 +54,10 @@ _COMPANIES = (
 )
 
 
-_DM = any_of(
-    r"\b(?:dms?|dm'?d|dming|d\.m\.?|pms?|privately|messenger)\b",
+_DM = any_of_lowered(
+    r"\b(?:dms?|dm'?d|dming|d\.m\.?|privately|messenger)\b",
+    # "PM us", "send a PM", "via PM" (a bare "pm" is mostly the time of day: "11:59 PM")
+    r"\bpm (?:us|me)\b|\b(?:an?|via|by|in|through|over) pms?\b|\bpm'?d\b",
     r"\b(?:direct(?:ly)?|private(?:ly)?) messag\w*",
     r"\binbox(?:ing)? us\b|\bmessage us\b|\bclick (?:here|the link) to send\b",
     r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
@@ -53,7 +67,7 @@ _DM = any_of(
     r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
     r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
 )
-_EMAIL = any_of(
+_EMAIL = any_of_lowered(
     r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
     r"\b(?:please|kindly|can you|could you|you can) e-?mail\b",
     r"\b(?:send|drop|shoot|forward) (?:us|me|them) (?:an? )?e-?mail\b",
@@ -71,15 +85,18 @@ _EMAIL = any_of(
 )
 #: The team will write to the customer (the address on file): e-mail, unless the reply names how ("send us a
 #: note here: <link> and our team will be in touch" is the form), so it is read after every other channel.
-_FOLLOW_UP = any_of(
+_FOLLOW_UP = any_of_lowered(
     # "a specialist will follow up with you"
     r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
     r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
     # "someone from that team will get back to you", "we will be in touch to discuss"
     r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
     r"(?:get back to you|be in (?:touch|contact))\b|\bwe will be in (?:touch|contact)\b",
+    # "we have asked one of our specialists to follow up with you"
+    r"\b(?:someone|team|colleagues?|specialists?|managers?|agents?|representatives?|experts?) (?:\w+ ){0,3}to "
+    r"(?:follow up with you|reach out to you|contact you|get in touch with you|be in (?:touch|contact))\b",
 )
-_PHONE = any_of(
+_PHONE = any_of_lowered(
     r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
     r"\b(?:call|ring|phone|dial)(?:ing)? (?:us|me)\b",
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
@@ -93,20 +110,32 @@ _PHONE = any_of(
     r"(?:number|details)\b",
     r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
     r"\bbest time to call\b",
+    # "contact us phone or chat", "reach our team by telephone": the contact verb with the channel noun
+    r"\b(?:contact|reach) (?:us|me|our (?:\w+ ){0,2}team) (?:by |via |over |on )?(?:the )?(?:tele)?phone\b",
+    # the place that answers calls: "contact the Call Centre", "our customer care number"
+    r"\bcall ?cent(?:er|re)s?\b|\b(?:customer (?:care|service)|support|contact|help) (?:phone )?number\b",
+    # a number asked so the team can ring back: "share your alternate number"
+    r"\balternat(?:e|ive) (?:contact |phone |mobile )?(?:no|number)s?\b",
+    # a call already made: "we have advised on call", "as per our telecon"
+    r"\btelecon\b|\b(?:advised|informed|discussed|spoke|spoken|talked|explained|confirmed) (?:\w+ ){0,3}"
+    r"(?:on|over) (?:a |the )?(?:call|phone)\b",
+    # an invitation to call anyone: "please call Reservations", "you may call our desk"
+    r"\b(?:please|kindly|feel free to|you (?:can|may|could|should|might want to|will need to|need to)|best to|try)"
+    r" (?:also |just |directly )?(?:call|ring|phone)\b",
     # "speak to our team on 0800 ...", "contact them at +44 ...": a number after a person or team to reach
     r"\b(?:contact|reach|speak (?:to|with)|talk (?:to|with)|call|ring) "
     r"(?:us|them|our (?:\w+ ){0,2}(?:team|line|department)|the (?:\w+ ){0,2}(?:team|line|department)) "
     r"(?:\w+ ){0,3}?(?:on|at|via) \+?\(?\d[\d ()-]{6,}",
     r"\b1[- ]?8\d\d[- ]\d{3}[- ]\d{3,4}\b|\+\d{1,3} ?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}\b",  # 1800 123 456, +44 20 ...
 )
-_CHAT = any_of(
+_CHAT = any_of_lowered(
     r"\bchat (?:with|to) (?:us|me|our|an?|one)\b",
     r"\b(?:live ?|web ?|online )chat\b",
     r"\bchat (?:team|support|agents?|service|in|here|at|via|using|online)\b",
     r"\bstart an? (?:live )?chat\b|\bin-app (?:chat|support|messag\w*)",
     r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
 )
-_FORM = any_of(
+_FORM = any_of_lowered(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
@@ -115,43 +144,59 @@ _FORM = any_of(
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "please reach us here: <link>", "contact our team using the link"
     r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
-    r"|talk to|speak (?:to|with)) "
+    r"|talk(?:ing)? to|speak(?:ing)? (?:to|with)) "
     r"(?:out )?(?:to )?" + _US + r"\b(?: \w+){0,8}?[ :;,.]*(?:here|at|via|through|using|on|at the|with)?[ :;]*" + _LINK,
     r"\b(?:reach|contact) (?:out )?(?:to )?" + _US + r" (?:\w+ ){0,3}?(?:here|via|through|using|by clicking)\b",
+    r"\breach out(?: to us)?[,;:.]? (?:\w+ ){0,3}?(?:here|at|via|through)[ :]*https?://",
     r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
     r"\b(?:tell|let) (?:us|our (?:\w+ )?team|me) (?:know )?(?:more )?(?:\w+ ){0,4}?"
     r"(?:at the link|here|at|via|using)?[ :]*https?://",
+    # "tell us more so we can help: <link>" (words ending in a colon; "let us know if that helps: <link>" is not)
+    r"\btell (?:us|me|our (?:\w+ )?team) more(?: \w+){0,4}?[ :]+https?://",
     # "contact our security teams > <link>", "reported this to our support team here: <link>"
     r"\b(?:our|the) (?:\w+ ){0,2}teams? (?:here|at|via|through|using)?[ :>]*https?://",
     r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
-    r"\b(?:contact|reach out to|get in touch with) our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
-    r"|help ?desk)(?: team)?\b",
+    # "contact our Answer Desk", "contact customer support and ask for a supervisor", "reach out to our
+    # Reservations Agents": the customer sent to a team of the brand's, no channel named
+    r"\b(?:contact|reach out to|get in touch with) (?:our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
+    r"|help ?desk|desk)|(?:the )?customer (?:service|care|support))(?: team)?\b",
+    r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) our (?:\w+ ){0,2}"
+    r"(?:team|agents|specialists|representatives|department|experts)\b",
     # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
     r"\b(?:(?:in|on|to|through|via) our|(?:through|via) the) (?:\w+ ){0,2}forums?\b",
-    r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply for) (?:your |a )?"
+    # "post your query through <link>", "create a forum post": the question goes to a board staff answer
+    r"\bpost(?:ing)? (?:your|a|an|the|this|it|them|that) (?:\w+ ){0,2}?(?:on|in|to|through|at|via) (?:our |the )?"
+    r"(?:\w+ ){0,2}(?:forums?|community|https?://)",
+    r"\b(?:please|you (?:can|could|may)|could you|can you|if you could|kindly) post (?:it |this |them )?"
+    r"(?:here|at|on|to|in)[ :]*https?://",
+    r"\b(?:create|start|open|make) an? (?:new )?(?:forum |community )(?:post|thread|topic)\b",
+    r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply)(?: for)? (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
     r"(?:us )?(?:this |all |your |some |more |the |us )*"
     r"(?:details?|info(?:rmation)?|feedback|this)"
-    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|in this link|on this link)\b)?[ :]*" + _LINK,
+    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
     r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
 )
-_STORE = any_of(
+_STORE = any_of_lowered(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
+    r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
     r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,2}" + _PLACE,
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
-    r"\bairport (?:staff|agent|team|personnel)\b",
+    r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
+    r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
+    r"\bairport (?:staff|agents?|personnel)\b",
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
     r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
 )
-_OTHER = any_of(
+_OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
@@ -160,18 +205,34 @@ _OTHER = any_of(
     + _PARTY
     + r"s?\b[^.!?]{0,60}[.,;!]? (?:\w+ ){0,3}(?:reach out to|contact|get in touch with|speak to|talk to|call) them\b",
     r"\b(?:contact|call|reach out to|get in touch with)(?:ing)? " + _COMPANIES + r"\b",
+    # another company's handle: "please contact @AppleSupport", "our friends at @Uber_Support can help"
+    r"\b(?:contact|reach out to|get in touch with|tweet|message|speak to|talk to|ask) "
+    r"(?:(?:our )?(?:friends|colleagues|folks|pals|team) (?:over )?at )?@[a-z][a-z0-9_]+",
+    r"\b(?:friends|colleagues|folks|pals) (?:over )?at @[a-z][a-z0-9_]+",
 )
 #: Another company named: "contact Apple Support", "reach out to Blizzard directly" (case kept: a name).
 _OTHER_NAMED = ascii_boundaries(
     r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
     r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
 )
-#: "the App Store", "the Xbox Store": not a shop to visit (read before the store phrasings).
-_ONLINE_STORE = any_of(
+#: Set aside before reading (replaced by "~"): "the App Store", "the Xbox Store" are not shops to visit; a
+#: question about what the customer did before ("did you visit a branch?", "have you called them?") asks,
+#: it does not move ("have you had a chance to speak with your bank?" suggests it, and stays); the agent
+#: reaching a team ("I'll get in touch with our team") moves no one.
+_SET_ASIDE = any_of_lowered(
     r"\b(?:app|play|xbox|microsoft|playstation|ps|online|web|itunes|windows|steam|nintendo|e|google play)"
-    r"[ -]?(?:store|shop)\b"
+    r"[ -]?(?:store|shop)\b",
+    r"\b(?:did|have|had|were|was) (?:you|they|he|she) (?:already |recently |ever |previously |just |been able to )?"
+    r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
+    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?)\b(?:[^?.!]*\?)?",
+    # the agent, not the customer, reaches the team: "I'll get in touch with our team"
+    r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
+    r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with) our\b",
 )
 
+#: (channel, pattern) in precedence order: the first that matches names the channel. Another company's
+#: name is read first, in the original case; the rest on the lower-cased text.
+_NAMED = ("other_company", _OTHER_NAMED)
 _ORDER = (
     ("dm", _DM),
     ("email", _EMAIL),
@@ -180,26 +241,37 @@ _ORDER = (
     ("form", _FORM),
     ("store", _STORE),
     ("other_company", _OTHER),
+    _NAMED,
     ("email", _FOLLOW_UP),
 )
+#: The mark a match leaves right after itself: a control character that no phrasing reads, one per rank.
+_MARK = {rank: "\x1e" + chr(0x10 + rank) for rank in range(len(_ORDER))}
 
 
 def reply_channel(text: pl.Expr) -> pl.Expr:
     """The channel a reply moves the customer to (one of CHANNELS), null when it stays public
-    or answers by itself (a help article). Empty or null text: null."""
-    clean = (
+    or answers by itself (a help article). Empty or null text: null.
+
+    One chain of string steps, so the text is cleaned and lower-cased once: each channel's phrasings
+    leave their rank's mark after every match, and the best-ranked mark names the channel. (Several
+    `contains` on one shared cleaned text are not shared by an eager `with_columns`: each re-cleaned it,
+    0.60 s against 0.33 s per 20,000 replies.)"""
+    marked = (
         text.fill_null("")
-        .str.replace_all(r"&amp;", "&")
-        .str.replace_all(r"&gt;", ">")
-        .str.replace_all(r"&lt;", "<")
-        .str.replace_all(r"\s+", " ")
-        .str.replace_all(_ONLINE_STORE, "online-store")  # "the App Store" is not a shop to visit
+        .str.replace_many(["&amp;", "&gt;", "&lt;"], ["&", ">", "<"])
+        .str.replace_all(r"[\s\x00-\x1f]+", " ")  # control characters too: a mark comes only from a match
+        .str.replace_all(_OTHER_NAMED, "${0}" + _MARK[_ORDER.index(_NAMED)])
+        .str.to_lowercase()
+        .str.replace_all(_SET_ASIDE, "~")
     )
-    expr: pl.Expr = pl.lit(None, dtype=pl.String)
-    named_other = clean.str.contains(_OTHER_NAMED)
-    for channel, pattern in reversed(_ORDER):
-        hit = clean.str.contains(pattern)
-        if channel == "other_company":
-            hit = hit | named_other
-        expr = pl.when(hit).then(pl.lit(channel)).otherwise(expr)
-    return expr.alias("channel")
+    for rank, (_, pattern) in enumerate(_ORDER):
+        if pattern != _OTHER_NAMED:
+            marked = marked.str.replace_all(pattern, "${0}" + _MARK[rank])
+    return (
+        marked.str.extract_all("\x1e[\x10-\x1f]")
+        .list.min()
+        .replace_strict(
+            {_MARK[rank]: channel for rank, (channel, _) in enumerate(_ORDER)}, default=None, return_dtype=pl.String
+        )
+        .alias("channel")
+    )

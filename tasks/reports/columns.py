@@ -534,7 +534,8 @@ MENTIONS = [
         pl.String(),
         "",
         "Where that response sends the customer (dm, email, phone, chat, form, store, other_company), when "
-        "the report reads it; null when answered in public, unanswered, or not read.",
+        "the report reads it; null when answered in public, unanswered, or not read (English phrasings only: "
+        "a reply in another language reads as null).",
     ),
     Column(
         "text",

@@ -187,3 +187,137 @@ def test_a_column_of_replies_is_read_row_by_row_into_the_declared_channels():
     assert got.schema == pl.Schema({"channel": pl.String})
     assert got["channel"].to_list() == ["dm", None, "phone", "form"]
     assert set(got["channel"].drop_nulls()) <= set(CHANNELS)
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # constructions read on dev rounds 3 and 4 (issue 28 item 4), each with the channel a person gives it
+        ("Kindly tweet us in English or you may also contact the Call Centre https://t.co/H9HzxD1OOh", "phone"),
+        ("Kindly provide your error message, exact location with landmarks at Oban,alternate number", "phone"),
+        ("Hi, we have advised on call. We are following up on the issue under ticket number 1-DFOI8R4", "phone"),
+        ("As per our telecon, your concern has been initiated under ref.no.", "phone"),
+        (
+            "My apologies. You may call Reservations at one of the worldwide locations listed here: https://t.co/k",
+            "phone",
+        ),
+        ("If you'd like to contact us phone or chat, we'd be more than happy to take a closer look", "phone"),
+        ("Could you PM us your booking reference?", "dm"),
+        ("Please send us a PM with the details.", "dm"),
+        ("Can you post your query through https://t.co/MMJ513u2tv and confirm the  1 ^FC", "form"),
+        ("Can you create a forum post with the tag text-analytics-api and send us the link?", "form"),
+        ("If you were delayed 30 minutes or more, you can claim for Delay Repay here: https://t.co/u9dx5QOZDs", "form"),
+        ("We'd like to get you speaking to our experts here: https://t.co/IBIY3vMgPj", "form"),
+        (
+            "Our Product Team would be a good place to start. Feel free to reach out, more info here: https://t.co/K9",
+            "form",
+        ),
+        ("Please speak to the onboard team, they can help with this.", "store"),
+        ("We have asked one of our specialists to follow up with you to assist you.", "email"),
+        # another company's handle, or the place the customer bought from
+        ("This one is for our friends at @AppleSupport, they'll be glad to help.", "other_company"),
+        ("Please contact @FedExHelp with your tracking number.", "other_company"),
+        ("Please contact your point of purchase for a refund.", "other_company"),
+    ],
+)
+def test_constructions_of_unseen_agents_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # near-misses of the constructions above: the same words, no move
+        "The portal will be available through 11:59 PM CST February 15, 2018.",  # PM is the time of day
+        "We appreciate the feedback, Jen. Did you visit a specific branch? If so, provide the address.",
+        "Have you spoken to our team on the phone about this? What were you advised? ^H",  # a question, asked
+        "Have you called them yet?",
+        "Sorry you were on a call for so long; the lines are busy tonight.",  # no agent's call reported
+        "Recent Folders exists in Windows 10, check out ThePhinx post on this link https://t.co/YbNtkp714e.",
+        "Please give us a shout if you have any questions /RH",
+        "Feel free to reach out should you have future questions! Happy Gaming :) ^JS",
+        "We'll pass your feedback on to the @116593 team.",  # a customer id, not a company's handle
+        "Your call is important to us, and we are sorry for the wait.",
+    ],
+)
+def test_near_misses_of_the_constructions_stay_public(reply):
+    assert _channel(reply) is None
+
+
+def test_mixed_case_entities_and_spacing_read_as_lower_case_text():
+    """One lower-casing: "SEND US A DM", "&amp;" and a line break read as the plain phrasing; the named
+    company keeps its capitals ("Contact Apple Support"), a lower-case "contact our support" is the form."""
+    frame = pl.DataFrame(
+        {
+            "text": [
+                "SEND US A DM &amp; we'll help",
+                "Please\ncall\n us on 0800 123 4567",
+                "Contact Apple Support directly.",
+                "please contact our support so we can assist further.",
+            ]
+        },
+        schema={"text": pl.String},
+    )
+    got = frame.lazy().select(reply_channel(pl.col("text"))).collect()["channel"].to_list()
+    assert got == ["dm", "phone", "other_company", "form"]
+    assert frame.select(reply_channel(pl.col("text")))["channel"].to_list() == got  # eager reads the same
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # the customer sent to a team of the brand's, no channel named (later agent turns of TweetSumm dialogs)
+        ("In this case, we suggest that you contact our Answer Desk for further assistance.", "form"),
+        ("You are welcome to contact customer support and ask for a supervisor. ^B", "form"),
+        ("We'll work to get you there ASAP; reach out to our Reservations Agents for any help. ^AB", "form"),
+        ("...statement our in store colleagues will advise you further. Steven 2/2", "store"),
+    ],
+)
+def test_a_team_of_the_brand_named_as_the_way_is_a_move(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Thanks. I'll get in touch with our team. -Jen",  # the agent reaches the team, the customer stays
+        "We have contacted our delivery team and they are on it.",
+        "Your feedback has been shared with our customer service team.",
+    ],
+)
+def test_the_agent_reaching_a_team_is_not_a_move(reply):
+    assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 6's misses after its one judgement
+        ("I'm so sorry about that. Please tell us more so we can help: https://t.co/Ax7W1Dx3Y9 -Becky", "form"),
+        ("We shouldn't — please share this with https://t.co/nrhUDiEk7G if we've yet to make amends. -Shawn", "form"),
+        ("Apologies for the delay. Please share your details in the link given earlier and we'll help. ^ZH", "form"),
+        ("If you could post here: https://t.co/P9NTd3gApd and send us a link to the post, we can assist. ^PB", "form"),
+        ("They can be brought into an AA ticket counter for payment as well.", "store"),
+    ],
+)
+def test_round_six_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "We'd like to have you update your iPhone to iOS 11.1 and let us know if that helps: https://t.co/ahjigcvFRG",
+        "To solve your concern, please check Sangeeta Sarkar's post here: https://t.co/rDZsFDKfKD. Keep us posted.",
+        "I will go ahead and send a heads-up to our airport team in ATL about your short connection.",
+    ],
+)
+def test_round_six_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+def test_control_characters_in_a_reply_are_text_not_a_channel_mark():
+    """The reader marks each match with a control character; the same characters inside a reply are
+    blanked first, so they read as nothing (and a DM around them is still a DM)."""
+    assert _channel("thanks \x1e\x10 for waiting") is None
+    assert _channel("Please send us a\x1e\x11DM.") == "dm"

@@ -18,6 +18,14 @@ Writes the unlabelled draws (`text` exact) to the folder given (default /tmp/rea
 Round 2 (`dev2_replies.csv`, 200 more dev replies): the same dealing with another seed, over the dev
 candidates whose (source, source_id) AND text are in neither labelled file yet, so the dev slice grows
 without a repeat and without touching the held-out slice.
+
+Round 3 (`dev3`, 200 more, seed `28:r3`, issue 28 items 4 and 9): the same dealing over the dev candidates
+whose id and text are not in the dev file, nor any text of a TweetSumm `twcs_test` first reply (computed
+from the dialogs, never shown); it reads no held-out file. `python -m ... [folder] dev3` draws only it.
+Round 4 (`dev4`, 100, seed `28:r4`): the same after round 3 joined the dev file; read and labelled before
+any rule was changed on round 3's misses, and judged once after, as a fresh check of the new rules.
+Round 5 (`dev5`, 100, seed `28:r5`): the same after round 4 joined the dev file, the fresh check of the
+rules then written on round 4's misses. Round 6 (`dev6`, 100, seed `28:r6`): the last fresh check.
 """
 
 from __future__ import annotations
@@ -54,7 +62,7 @@ INDUSTRY = {
     "utilities_transport": "GWRHelp LondonMidland Uber_Support VirginTrains nationalrailenq SW_Help TfL AskLyft",
 }
 BRAND_INDUSTRY = {brand: industry for industry, brands in INDUSTRY.items() for brand in brands.split()}
-TARGET = {"heldout": 240, "dev": 200, "dev2": 200}
+TARGET = {"heldout": 240, "dev": 200, "dev2": 200, "dev3": 200, "dev4": 100, "dev5": 100, "dev6": 100}
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
@@ -102,11 +110,17 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     brands in turn, each brand's replies in seeded order; sorted by brand then that order."""
     known = candidates.filter(pl.col("brand").is_in(list(BRAND_INDUSTRY)))
     heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
-    round_ = ":r2" if slice_ == "dev2" else ""
+    round_ = {"dev2": ":r2", "dev3": ":r3", "dev4": ":r4", "dev5": ":r5", "dev6": ":r6"}.get(slice_, "")
     if slice_ == "dev2":  # round 2: nothing already labelled, by id or by text, in either slice
         done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list())
+        )
+    if slice_ in ("dev3", "dev4", "dev5", "dev6"):  # rounds 3+: not in the dev file, no held-out TweetSumm text
+        done = pl.read_csv(LABELLED / "dev" / "replies.csv", infer_schema=False)
+        test_texts = candidates.filter(pl.col("source") == "tweetsumm_twcs_test")["text"]
+        known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
+            ~pl.col("text").is_in(done["text"].to_list()) & ~pl.col("text").is_in(test_texts.to_list())
         )
     keyed = (
         known.filter(heldout if slice_ == "heldout" else ~heldout)
@@ -126,10 +140,10 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     return keyed.head(TARGET[slice_]).sort("brand", "k").select(COLUMNS)
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, slices: tuple[str, ...] = ("heldout", "dev", "dev2")) -> None:
     candidates = pl.concat([twcs_first_replies(), tweetsumm_first_replies()])
     folder.mkdir(parents=True, exist_ok=True)
-    for slice_ in ("heldout", "dev", "dev2"):
+    for slice_ in slices:
         drawn = draw(candidates, slice_)
         drawn.write_csv(folder / f"{slice_}_replies.csv")
         print(slice_, drawn.height, "replies,", drawn["brand"].n_unique(), "brands")
@@ -137,4 +151,7 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/reading_draw"))
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/reading_draw"),
+        tuple(sys.argv[2:]) or ("heldout", "dev", "dev2"),
+    )
