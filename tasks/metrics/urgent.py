@@ -55,6 +55,10 @@ TRAPS = any_of(
     r"\b(?:ears?|eyes?) (?:are |were |is )?bleed\w*",
     r"\bharass\w*(?: me)? (?:with|by) (?:\w+ )?(?:calls?|texts?|e-?mails?|messages?|ads?|offers?)\b",
     r"\b(?:phone|laptop|device|console|tablet|battery|controller|it|watch|charger) (?:has |had |have )?no power\b",
+    # a past tense reports a state that has ended: "(I had no power for 5 days) & now saying I'm not"
+    r"\b(?:had|was|were) (?:\w+ )?(?:no|without) " + _VITAL + r"\b",
+    # a hedge or a condition states a possibility, not a present risk: "misleading and potentially dangerous"
+    r"\b(?:potentially|possibly|could be|might be|may be|can be|would be) (?:\w+ )?(?:dangerous|unsafe|a danger)\b",
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
@@ -64,8 +68,10 @@ URGENT = any_of(
     r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)\b",
     r"\b(?:clicked|entered|gave|fell for)(?: \w+){0,4} (?:phishing|fake|scam)\b",
     r"\baccount (?:was |has been |got |is |been )?(?:compromised|taken over|hijacked)\b|\bhijack\w*",
-    r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|getting|broke|breaking|signed|accessed|using) "
-    r"(?:in ?to |into )?my (?:account|card|details)",
+    r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|gotten|getting|broke|breaking|signed|accessed|using) "
+    r"(?:in ?to |into |to )?my (?:account|card|details)",
+    # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
+    r"\b(?:someone|somebody|hackers?) (?:has |had )?(?:changed|reset) (?:my|the) (?:password|e-?mail|number|pin)\b",
     r"\bdata breach\b|\bidentity theft\b|\bstolen (?:identity|card|credit card|debit card|details|account|phone)\b",
     r"\bmy (?:card|credit card|debit card|identity|details|phone|wallet) (?:was |has been |got |were )?stolen\b",
     # money: fraud, charges the customer did not make
@@ -82,7 +88,10 @@ URGENT = any_of(
     # a vital service out
     r"\b" + _VITAL + r" (?:outages?|cut|cuts|failure)\b",
     r"\b" + _VITAL + r" (?:is |are |was |has been |have been |went |goes |keeps going )?(?:down|out|off)\b",
-    r"\b(?:no|without) (?:power|electricity|heat|heating|hot water|running water|water|gas)\b",
+    # without it now: the customer's own state ("we have been without heating", "my flat has no water") or a
+    # post that opens with it ("No power for 5 days"); not a place described ("a property that has no power")
+    r"(?:^(?:@\w+ )*|[.!?:] |\b(?:i|we|still|have|'ve|got|are|'re|been|now|(?:my|our) \w+ has) )"
+    r"(?:no|without) (?:power|electricity|heat|heating|hot water|running water|water|gas)\b",
     # a business's own sites or servers (money at risk now), not the brand's app or website
     r"\b(?:all|our|my|client'?s?) (?:\w+ )?(?:sites|websites|servers|domains|shops) (?:are |is |have been |went )?"
     r"(?:down|offline)\b",
@@ -103,6 +112,8 @@ URGENT = any_of(
     r"\b(?:a|the|house|kitchen|engine|electrical) fire\b",
     r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal|plastic)\b",
     r"\b(?:car|road|traffic) accident\b|\bcrash(?:ed)? into\b|\bhit (?:the|a|another) (?:car|vehicle|truck|bus)\b",
+    # a vehicle the customer rode in crashed, or a blow to the body: "my driver crashed and I hit my head"
+    r"\b(?:driver|car|uber|taxi|cab|bus) (?:just )?crashed\b|\b(?:hit|bumped|banged|smashed) my (?:head|face|nose)\b",
     r"\bstrained (?:the |my )?(?:muscles?|back|neck)\b",
 )
 

@@ -168,3 +168,31 @@ def test_is_urgent_reads_a_column_row_by_row():
     )
     assert got.schema == pl.Schema({"urgent": pl.Boolean})
     assert got["urgent"].to_list() == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # someone else's act on the customer's sign-in (round-3 dev candidates), and near-misses
+        ("@AskPlayStation someone got to my account and changed the email", True),
+        ("someone changed my password last night", True),
+        ("can someone get to my account settings page? it won't load", False),  # a request, nobody broke in
+        ("I changed my password and now I can't log in", False),  # the customer's own act
+        # a vehicle crashed with the customer in it, a blow to the head
+        ("@Uber_Support my driver crashed and I hit my head happy Halloween", True),
+        ("the app crashed and my driver left", False),  # an app crash is no accident
+        ("I hit my limit on data again", False),
+        # a vital service out now, in the customer's own words; a past or a described state is not
+        ("we have no power since this morning", True),
+        ("my flat has no water and we have a baby", True),
+        ("@115937 unacceptable after #HurricaneIrma (I had no power for 5 days) & now saying I'm not!", False),
+        ("leave property that has NO POWER for DAYS", False),
+        # a hedged danger is a possibility, not a present risk; a dangerous driver now is one
+        ("not actually gluten free!! Very misleading and potentially dangerous", False),
+        ("this could be dangerous for kids", False),
+        ("my driver is dangerous, he keeps texting at 90mph", True),
+    ],
+)
+def test_round3_risk_must_be_present_and_the_customers_own(text, urgent):
+    """Rules written from the 70 round-3 dev candidates (tests/fixtures/reading/README.md), with near-misses."""
+    assert _urgent(text) is urgent
