@@ -26,14 +26,14 @@ from datetime import datetime
 import polars as pl
 
 from tasks.masking import mask_pii
-from tasks.metrics.phrasings import any_of
+from tasks.metrics.phrasings import lower_any_of, per_distinct
 
 #: Services whose loss endangers people (heat, light, water, gas): a home's internet, a phone network or an app being
 #: down is an inconvenience people call "not urgent" (a complaint, read by the complaint reader).
 _VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
-TRAPS = any_of(
+TRAPS = lower_any_of(
     r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition)\b",
     r"\bfire (?:the|him|her|them|your|that|this|whoever|every\w*|all)\b|\b(?:get|got|be|getting) fired\b",
     r"\b(?:is|are|was|were|that'?s|thats|it'?s|its|this|so|straight|pure|lowkey|absolute) (?:straight )?fire\b",
@@ -62,7 +62,7 @@ TRAPS = any_of(
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
-URGENT = any_of(
+URGENT = lower_any_of(
     # security: an account taken over
     r"\b(?:been|got|get|was|were|is|has|have|being|i'?m|im) hacked\b|\bhacked (?:my|our|into|in to)\b",
     r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)\b",
@@ -119,9 +119,17 @@ URGENT = any_of(
 
 
 def is_urgent(text: pl.Expr) -> pl.Expr:
-    """Whether a mention puts safety, security or money at risk now. Never null: no text, not urgent."""
-    read = text.fill_null("").str.replace_all("&amp;", "&").str.replace_all(r"\s+", " ")
+    """Whether a mention puts safety, security or money at risk now. Never null: no text, not urgent.
+    The text is lower-cased once (the phrasings are written in lower case, see `lower_any_of`)."""
+    read = (
+        text.fill_null("").str.to_lowercase().str.replace_all("&amp;", "&", literal=True).str.replace_all(r"\s+", " ")
+    )
     return read.str.replace_all(TRAPS, " ").str.contains(URGENT).alias("urgent")
+
+
+def urgent_flags(texts: pl.Series) -> pl.Series:
+    """`is_urgent` of each text, each distinct text read once (`per_distinct`): the same answers, faster."""
+    return per_distinct(texts, is_urgent).alias("urgent")
 
 
 def waited(watermark: datetime, horizon_s: float) -> tuple[pl.Expr, pl.Expr]:
@@ -139,8 +147,9 @@ def waited(watermark: datetime, horizon_s: float) -> tuple[pl.Expr, pl.Expr]:
 def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
     """mention_id, brand, created_at, age_h, beyond_horizon, text (masked), oldest first (`waited`)."""
     return (
-        facts.lazy()
-        .filter(~pl.col("responded") & is_urgent(pl.col("text")))
+        facts.with_columns(urgent_flags(facts["text"]).alias("_urgent"))
+        .lazy()
+        .filter(~pl.col("responded") & pl.col("_urgent"))
         .select(
             "mention_id",
             "brand",
