@@ -330,6 +330,22 @@ def test_mentions_keep_their_order_when_brands_use_different_lists():
         ("airline_travel", "@X the credit is not showing up in my account", "refund_compensation"),
         ("airline_travel", "@X longest line I've ever seen at MBJ", "booking_change"),
         ("airline_travel", "@X only departed on schedule 4 times", "delay_missed_connection"),
+        ("airline_travel", "@X we've been stuck on the plane for an hour, let us deplane", "delay_missed_connection"),
+        ("airline_travel", "@X I have an issue checking in", "booking_change"),
+        # retail: replacements, money deducted, spoiled goods, buying limits, the store's lifts
+        ("retail_ecommerce_delivery", "@X can I get a replacement for the earphones", "refund_return"),
+        ("retail_ecommerce_delivery", "@X money deducted from my card twice", "payment_checkout"),
+        ("retail_ecommerce_delivery", "@X found bones in the beef", "product_quality"),
+        ("retail_ecommerce_delivery", "@X why the limits on bulk buying", "stock_availability"),
+        ("retail_ecommerce_delivery", "@X the lifts at Cheetham Hill never work", "store_staff"),
+        # telecom, technology, transport
+        ("telecom_internet", "@X terrible reception in my house", "outage"),
+        ("telecom_internet", "@X false debits from my account for a caller tune", "billing_payment"),
+        ("technology_software_devices", "@X the weather widget is not showing", "performance_bug"),
+        ("utilities_transport", "@X my card was refused at the ticket office", "fares_charges"),
+        ("utilities_transport", "@X I left some of my items on the 15:53", "lost_property"),
+        ("utilities_transport", "@X can we split journeys from Rugby", "tickets_booking"),
+        ("telecom_internet", "@X I sent you a DM 3 days ago", "contact_wait"),
     ],
 )
 def test_round3_general_vocabulary(industry, text, category):
