@@ -106,11 +106,18 @@ URGENT = lower_any_of(
     r"\bsmoke (?:coming|pouring|from)\b",
     r"\b(?:battery|phone|device|charger|laptop|console|tablet|bottle|can|cooker|oven|heater) (?:\w+ )?"
     r"(?:explod\w*|caught fire)|\b(?:explosion|swollen battery|battery (?:is )?(?:swelling|swollen))\b",
-    r"\b(?:assault\w*|harass\w*|attacked|threaten(?:ed|ing)? (?:me|us|my|to)|nearly died|almost died)\b",
+    r"\b(?:assault\w*|attacked|nearly died|almost died)\b",
+    # harassed or threatened by a person, or with harm: a company "harassing" with calls or "threatening to
+    # cut off my service" or to send a bill to collections is a dispute (a verb frame: who does what to whom)
+    r"\bsexual(?:ly)? harass\w*|\b(?:driver|employee|staff member|worker|passenger|rider|man|guy|woman|customer|"
+    r"guard|manager|courier) (?:\w+ )?(?:harass\w*|threaten\w*)|\b(?:harassed|threatened) by (?:a|an|the|your|one of "
+    r"your) (?:\w+ )?(?:driver|employee|staff|worker|passenger|rider|man|guy|woman|customer|guard|manager|courier)s?\b",
+    r"\bthreaten(?:ed|ing)? (?:me |us )?(?:with (?:a |an )?(?:knife|gun|weapon|violence)|"
+    r"to (?:hit|hurt|kill|beat|attack|punch|stab|shoot|assault))\b",
     r"\b(?:hurt|burned|burnt|cut) (?:myself|himself|herself|themselves)\b|\b(?:got|was|were|been|being) hurt\b",
     r"\b(?:hurt|burned|burnt|cut|broke) my (?:back|neck|hand|arm|leg|foot|head|knee|wrist|finger|mouth|tongue|lip)\b",
     r"\b(?:a|the|house|kitchen|engine|electrical) fire\b",
-    r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal|plastic)\b",
+    r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal)\b",
     r"\b(?:car|road|traffic) accident\b|\bcrash(?:ed)? into\b|\bhit (?:the|a|another) (?:car|vehicle|truck|bus)\b",
     # a vehicle the customer rode in crashed, or a blow to the body: "my driver crashed and I hit my head"
     r"\b(?:driver|car|uber|taxi|cab|bus) (?:just )?crashed\b|\b(?:hit|bumped|banged|smashed) my (?:head|face|nose)\b",

@@ -196,3 +196,24 @@ def test_is_urgent_reads_a_column_row_by_row():
 def test_round3_risk_must_be_present_and_the_customers_own(text, urgent):
     """Rules written from the 70 round-3 dev candidates (tests/fixtures/reading/README.md), with near-misses."""
     assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # harassed or threatened by a person, or with harm (a verb frame), not by a company's calls or letters
+        ("my driver kept harassing me and wouldn't let me out", True),
+        ("I was threatened by one of your employees", True),
+        ("the man threatened me with a knife at the station", True),
+        ("sexual harassment from a rider last night", True),
+        ("your collections department keeps harassing me", False),
+        ("you threatened to cut off my service over a bill I paid", False),
+        ("they are threatening to send me to collections", False),
+        ("stop harassing me about an upgrade", False),
+        # a foreign body that can hurt (glass, metal); "a piece of plastic" is as often the product itself
+        ("Nearly choked on piece of glass.", True),
+        ("this phone is a cheap piece of plastic", False),
+    ],
+)
+def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
+    assert _urgent(text) is urgent
