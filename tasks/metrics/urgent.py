@@ -35,6 +35,8 @@ _VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
 TRAPS = lower_any_of(
     r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition)\b",
+    # names and figures of speech with "fire" or "explosion" in them: a sale, a game, a flavour
+    r"\bfire ?(?:sales?|emblem|pit|place|works?)\b|\bexplosions? of (?:flavou?rs?|taste|colou?rs?|joy)\b",
     r"\bfire (?:the|him|her|them|your|that|this|whoever|every\w*|all)\b|\b(?:get|got|be|getting) fired\b",
     r"\b(?:is|are|was|were|that'?s|thats|it'?s|its|this|so|straight|pure|lowkey|absolute) (?:straight )?fire\b",
     r"\b(?:you|you'?re|youre|u|ur|y'?all|team|guys|staff|crew|she|he|they) (?:are |is |were |was )?on fire\b",

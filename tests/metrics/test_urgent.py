@@ -213,6 +213,12 @@ def test_round3_risk_must_be_present_and_the_customers_own(text, urgent):
         # a foreign body that can hurt (glass, metal); "a piece of plastic" is as often the product itself
         ("Nearly choked on piece of glass.", True),
         ("this phone is a cheap piece of plastic", False),
+        # names and figures of speech
+        ("a fire sale on flights this weekend?", False),
+        ("is the new Fire Emblem on sale", False),
+        ("an explosion of flavour in every bite", False),
+        ("there was an explosion in the kitchen", True),
+        ("a fire in the store, everyone out", True),
     ],
 )
 def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
