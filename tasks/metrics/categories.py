@@ -14,6 +14,7 @@ or "other" that is not a complaint).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -23,7 +24,8 @@ from importlib import resources
 import polars as pl
 
 from tasks.masking import mask_pii
-from tasks.metrics.urgent import is_urgent, waited
+from tasks.metrics.phrasings import per_distinct
+from tasks.metrics.urgent import urgent_flags, waited
 
 SEVERITIES = ("urgent", "major", "minor", "none")
 #: money, access, outage or a journey lost: every industry's names for them
@@ -77,7 +79,7 @@ class Category:
 def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
     """Categories from `[[category]]` entries; a bad pattern is refused naming it and its source.
 
-    Patterns are checked by polars' own regex engine (the one that runs them), so a pattern
+    Patterns are checked by polars' own regex engine, as they run (`_regex`), so a pattern
     Python accepts but polars does not (a look-ahead, say) is refused here, not mid-run.
     `drop = true` in place of a pattern removes that category (in a brand's own list)."""
     categories = []
@@ -87,7 +89,7 @@ def parse_taxonomy(entries: list[dict], source: str) -> tuple[Category, ...]:
         if not isinstance(name, str) or not isinstance(pattern, str):
             raise ValueError(f"{source}: every [[category]] needs a name and a pattern, got {entry!r}")
         try:
-            pl.select(pl.lit("").str.contains(f"(?i){pattern}"))
+            pl.select(pl.lit("").str.contains(_regex(pattern)))  # as it runs: compiled once, then cached
         except pl.exceptions.ComputeError as exc:
             reason = str(exc).split("\n\nThis error occurred")[0].strip().splitlines()[-1]
             raise ValueError(f"{source}: category {name!r} has a bad pattern: {reason}") from None
@@ -157,13 +159,16 @@ def infer_industries(mentions: pl.DataFrame) -> dict[str, str]:
     single "stay" would make a brand an airline that day and not the week), and, without a handle
     word, unless at least INFER_MIN_SHARE of its mentions use the vocabulary (a big brand's stray
     words tell nothing)."""
-    text, brand = pl.col("text").fill_null(""), pl.col("brand")
+    text, brand = pl.col("text").fill_null("").str.to_lowercase(), pl.col("brand")
     vocabularies = _vocabularies()
     scores = (
         mentions.lazy()
         .filter(brand.is_not_null())
+        .group_by("brand", text.alias("_text"))  # each distinct text of a brand read once, counted _n times
+        .len("_n")
+        .with_columns(*[pl.col("_text").str.contains(_regex(v)).alias(i) for i, (v, _) in vocabularies.items()])
         .group_by("brand")
-        .agg(pl.len().alias("_n"), *[text.str.contains(_regex(v)).sum().alias(i) for i, (v, _) in vocabularies.items()])
+        .agg(pl.col("_n").sum(), *[(pl.col(i) * pl.col("_n")).sum().alias(i) for i in vocabularies])
         .with_columns(
             *[brand.str.contains(f"(?i){h}").cast(pl.Int64).alias(f"_h:{i}") for i, (_, h) in vocabularies.items()]
         )
@@ -190,19 +195,29 @@ def with_industries(taxonomy: Taxonomy, named: dict[str, str], mentions: pl.Data
 
 
 def _regex(pattern: str) -> str:
-    """Case-insensitive, `\\b` read as an ASCII word boundary: the Unicode one keeps the regex
-    engine off its fast path (15× slower on real posts)."""
-    return "(?i)" + pattern.replace(r"\b", r"(?-u:\b)")
+    """For text lower-cased once: case-insensitive only when the pattern has an upper-case letter
+    (a registry's "PSN"; not an escape like `\\W`), else each letter matches itself (faster); `\\b`
+    read as an ASCII word boundary: the Unicode one keeps the regex engine off its fast path (15×
+    slower on real posts); `\\w` and `\\d` as ASCII classes too, agreeing with that boundary (a
+    Unicode `\\w` costs 4× to compile, paid once per list and run: most of a day's reading time)."""
+    folded = re.search(r"(?<!\\)[A-Z]", pattern.replace("\\\\", "")) is None
+    for unicode_class in (r"\b", r"\w", r"\d"):
+        pattern = pattern.replace(unicode_class, f"(?-u:{unicode_class})")
+    return ("" if folded else "(?i)") + pattern
 
 
-def _first_match(categories: tuple[Category, ...]) -> pl.Expr:
-    """The first category whose pattern matches."""
+def _first_match(categories: tuple[Category, ...], text: pl.Expr) -> pl.Expr:
+    """The first category whose pattern matches `text` (lower-cased)."""
     category: pl.Expr = pl.lit(OTHER)
     for entry in reversed(categories):  # the first match wins
-        category = (
-            pl.when(pl.col("text").str.contains(_regex(entry.pattern))).then(pl.lit(entry.name)).otherwise(category)
-        )
+        category = pl.when(text.str.contains(_regex(entry.pattern))).then(pl.lit(entry.name)).otherwise(category)
     return category
+
+
+def _categorised(part: pl.DataFrame, categories: tuple[Category, ...]) -> pl.DataFrame:
+    """`part` with the category of each text, each distinct text lower-cased and read once (`per_distinct`)."""
+    read = per_distinct(part["text"].str.to_lowercase(), lambda text: _first_match(categories, text))
+    return part.with_columns(read.alias("category"))
 
 
 def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
@@ -222,16 +237,15 @@ def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     )
     parts = facts.with_row_index("_row").with_columns(key.alias("_list")).partition_by("_list", as_dict=True)
     categorised = [
-        part.with_columns(_first_match(lists.get(name, taxonomy.shared)).alias("category"))
+        _categorised(part, lists.get(name, taxonomy.shared))
         for (name,), part in sorted(parts.items(), key=lambda item: str(item[0]))
     ]
     if not categorised:  # no mentions: the columns still come
         categorised = [facts.with_row_index("_row").with_columns(pl.lit(OTHER).alias("category"), _list=pl.lit(""))]
     category = pl.col("category").fill_null(OTHER)
     facts = pl.concat(categorised, how="vertical").sort("_row").drop("_row", "_list").with_columns(category)
-    text = pl.col("text").fill_null("")
     severity = (
-        pl.when(is_urgent(text))
+        pl.when(urgent_flags(facts["text"]))
         .then(pl.lit("urgent"))
         .when(pl.col("category").is_in(MAJOR) & (pl.col("stance") <= 0))
         .then(pl.lit("major"))

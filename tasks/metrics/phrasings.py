@@ -7,10 +7,36 @@ several times slower with the same answers (tests/benchmarks, issue 28 item 9).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+import polars as pl
+
 
 def any_of(*phrasings: str) -> str:
     """One case-insensitive pattern matching any of the phrasings, with ASCII word boundaries."""
     return ascii_boundaries(r"(?i)(?:" + "|".join(phrasings) + ")")
+
+
+def lower_any_of(*phrasings: str) -> str:
+    """One pattern matching any of the phrasings in text already lower-cased once (`str.to_lowercase`),
+    with ASCII word boundaries: without `(?i)` the regex engine matches each letter as itself, not as
+    a class of its cases (faster). A phrasing with an upper-case letter (not an escape like `\\W`)
+    could never match lower-cased text, so it is refused."""
+    pattern = "(?:" + "|".join(phrasings) + ")"
+    upper = re.search(r"(?<!\\)[A-Z]", pattern.replace("\\\\", ""))
+    if upper:
+        raise ValueError(f"a phrasing for lower-cased text has an upper-case letter: {upper.group()!r}")
+    return ascii_boundaries(pattern)
+
+
+def per_distinct(texts: pl.Series, read: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """`read` (an expression of the text column) run once per distinct text, then given to every row
+    in order: care archives repeat texts (campaign replies, copy-pasted complaints, one dialog's first
+    turn per summary), and a regex costs per text read. A null text is read as ""."""
+    rows = texts.fill_null("").to_frame("text")
+    distinct = rows.unique().with_columns(read(pl.col("text")).alias("_read"))
+    return rows.join(distinct, on="text", how="left", maintain_order="left")["_read"].alias(texts.name)
 
 
 def ascii_boundaries(pattern: str) -> str:

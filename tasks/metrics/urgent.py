@@ -26,15 +26,17 @@ from datetime import datetime
 import polars as pl
 
 from tasks.masking import mask_pii
-from tasks.metrics.phrasings import any_of
+from tasks.metrics.phrasings import lower_any_of, per_distinct
 
 #: Services whose loss endangers people (heat, light, water, gas): a home's internet, a phone network or an app being
 #: down is an inconvenience people call "not urgent" (a complaint, read by the complaint reader).
 _VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
-TRAPS = any_of(
+TRAPS = lower_any_of(
     r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition)\b",
+    # names and figures of speech with "fire" or "explosion" in them: a sale, a game, a flavour
+    r"\bfire ?(?:sales?|emblem|pit|place|works?)\b|\bexplosions? of (?:flavou?rs?|taste|colou?rs?|joy)\b",
     r"\bfire (?:the|him|her|them|your|that|this|whoever|every\w*|all)\b|\b(?:get|got|be|getting) fired\b",
     r"\b(?:is|are|was|were|that'?s|thats|it'?s|its|this|so|straight|pure|lowkey|absolute) (?:straight )?fire\b",
     r"\b(?:you|you'?re|youre|u|ur|y'?all|team|guys|staff|crew|she|he|they) (?:are |is |were |was )?on fire\b",
@@ -55,17 +57,23 @@ TRAPS = any_of(
     r"\b(?:ears?|eyes?) (?:are |were |is )?bleed\w*",
     r"\bharass\w*(?: me)? (?:with|by) (?:\w+ )?(?:calls?|texts?|e-?mails?|messages?|ads?|offers?)\b",
     r"\b(?:phone|laptop|device|console|tablet|battery|controller|it|watch|charger) (?:has |had |have )?no power\b",
+    # a past tense reports a state that has ended: "(I had no power for 5 days) & now saying I'm not"
+    r"\b(?:had|was|were) (?:\w+ )?(?:no|without) " + _VITAL + r"\b",
+    # a hedge or a condition states a possibility, not a present risk: "misleading and potentially dangerous"
+    r"\b(?:potentially|possibly|could be|might be|may be|can be|would be) (?:\w+ )?(?:dangerous|unsafe|a danger)\b",
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
-URGENT = any_of(
+URGENT = lower_any_of(
     # security: an account taken over
     r"\b(?:been|got|get|was|were|is|has|have|being|i'?m|im) hacked\b|\bhacked (?:my|our|into|in to)\b",
     r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)\b",
     r"\b(?:clicked|entered|gave|fell for)(?: \w+){0,4} (?:phishing|fake|scam)\b",
     r"\baccount (?:was |has been |got |is |been )?(?:compromised|taken over|hijacked)\b|\bhijack\w*",
-    r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|getting|broke|breaking|signed|accessed|using) "
-    r"(?:in ?to |into )?my (?:account|card|details)",
+    r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|gotten|getting|broke|breaking|signed|accessed|using) "
+    r"(?:in ?to |into |to )?my (?:account|card|details)",
+    # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
+    r"\b(?:someone|somebody|hackers?) (?:has |had )?(?:changed|reset) (?:my|the) (?:password|e-?mail|number|pin)\b",
     r"\bdata breach\b|\bidentity theft\b|\bstolen (?:identity|card|credit card|debit card|details|account|phone)\b",
     r"\bmy (?:card|credit card|debit card|identity|details|phone|wallet) (?:was |has been |got |were )?stolen\b",
     # money: fraud, charges the customer did not make
@@ -82,7 +90,10 @@ URGENT = any_of(
     # a vital service out
     r"\b" + _VITAL + r" (?:outages?|cut|cuts|failure)\b",
     r"\b" + _VITAL + r" (?:is |are |was |has been |have been |went |goes |keeps going )?(?:down|out|off)\b",
-    r"\b(?:no|without) (?:power|electricity|heat|heating|hot water|running water|water|gas)\b",
+    # without it now: the customer's own state ("we have been without heating", "my flat has no water") or a
+    # post that opens with it ("No power for 5 days"); not a place described ("a property that has no power")
+    r"(?:^(?:@\w+ )*|[.!?:] |\b(?:i|we|still|have|'ve|got|are|'re|been|now|(?:my|our) \w+ has) )"
+    r"(?:no|without) (?:power|electricity|heat|heating|hot water|running water|water|gas)\b",
     # a business's own sites or servers (money at risk now), not the brand's app or website
     r"\b(?:all|our|my|client'?s?) (?:\w+ )?(?:sites|websites|servers|domains|shops) (?:are |is |have been |went )?"
     r"(?:down|offline)\b",
@@ -97,20 +108,37 @@ URGENT = any_of(
     r"\bsmoke (?:coming|pouring|from)\b",
     r"\b(?:battery|phone|device|charger|laptop|console|tablet|bottle|can|cooker|oven|heater) (?:\w+ )?"
     r"(?:explod\w*|caught fire)|\b(?:explosion|swollen battery|battery (?:is )?(?:swelling|swollen))\b",
-    r"\b(?:assault\w*|harass\w*|attacked|threaten(?:ed|ing)? (?:me|us|my|to)|nearly died|almost died)\b",
+    r"\b(?:assault\w*|attacked|nearly died|almost died)\b",
+    # harassed or threatened by a person, or with harm: a company "harassing" with calls or "threatening to
+    # cut off my service" or to send a bill to collections is a dispute (a verb frame: who does what to whom)
+    r"\bsexual(?:ly)? harass\w*|\b(?:driver|employee|staff member|worker|passenger|rider|man|guy|woman|customer|"
+    r"guard|manager|courier) (?:\w+ )?(?:harass\w*|threaten\w*)|\b(?:harassed|threatened) by (?:a|an|the|your|one of "
+    r"your) (?:\w+ )?(?:driver|employee|staff|worker|passenger|rider|man|guy|woman|customer|guard|manager|courier)s?\b",
+    r"\bthreaten(?:ed|ing)? (?:me |us )?(?:with (?:a |an )?(?:knife|gun|weapon|violence)|"
+    r"to (?:hit|hurt|kill|beat|attack|punch|stab|shoot|assault))\b",
     r"\b(?:hurt|burned|burnt|cut) (?:myself|himself|herself|themselves)\b|\b(?:got|was|were|been|being) hurt\b",
     r"\b(?:hurt|burned|burnt|cut|broke) my (?:back|neck|hand|arm|leg|foot|head|knee|wrist|finger|mouth|tongue|lip)\b",
     r"\b(?:a|the|house|kitchen|engine|electrical) fire\b",
-    r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal|plastic)\b",
+    r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal)\b",
     r"\b(?:car|road|traffic) accident\b|\bcrash(?:ed)? into\b|\bhit (?:the|a|another) (?:car|vehicle|truck|bus)\b",
+    # a vehicle the customer rode in crashed, or a blow to the body: "my driver crashed and I hit my head"
+    r"\b(?:driver|car|uber|taxi|cab|bus) (?:just )?crashed\b|\b(?:hit|bumped|banged|smashed) my (?:head|face|nose)\b",
     r"\bstrained (?:the |my )?(?:muscles?|back|neck)\b",
 )
 
 
 def is_urgent(text: pl.Expr) -> pl.Expr:
-    """Whether a mention puts safety, security or money at risk now. Never null: no text, not urgent."""
-    read = text.fill_null("").str.replace_all("&amp;", "&").str.replace_all(r"\s+", " ")
+    """Whether a mention puts safety, security or money at risk now. Never null: no text, not urgent.
+    The text is lower-cased once (the phrasings are written in lower case, see `lower_any_of`)."""
+    read = (
+        text.fill_null("").str.to_lowercase().str.replace_all("&amp;", "&", literal=True).str.replace_all(r"\s+", " ")
+    )
     return read.str.replace_all(TRAPS, " ").str.contains(URGENT).alias("urgent")
+
+
+def urgent_flags(texts: pl.Series) -> pl.Series:
+    """`is_urgent` of each text, each distinct text read once (`per_distinct`): the same answers, faster."""
+    return per_distinct(texts, is_urgent).alias("urgent")
 
 
 def waited(watermark: datetime, horizon_s: float) -> tuple[pl.Expr, pl.Expr]:
@@ -128,8 +156,9 @@ def waited(watermark: datetime, horizon_s: float) -> tuple[pl.Expr, pl.Expr]:
 def urgent_unanswered(facts: pl.DataFrame, watermark: datetime, horizon_s: float) -> pl.DataFrame:
     """mention_id, brand, created_at, age_h, beyond_horizon, text (masked), oldest first (`waited`)."""
     return (
-        facts.lazy()
-        .filter(~pl.col("responded") & is_urgent(pl.col("text")))
+        facts.with_columns(urgent_flags(facts["text"]).alias("_urgent"))
+        .lazy()
+        .filter(~pl.col("responded") & pl.col("_urgent"))
         .select(
             "mention_id",
             "brand",

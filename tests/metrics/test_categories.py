@@ -152,13 +152,14 @@ def test_a_brand_category_with_a_bad_pattern_is_refused_naming_the_brand(tmp_pat
         # every 27th inbound mention by id: labelled first, then used to write the rules
         ("category_labels.csv", 77, 48, 37),
         # every 27th from the 14th on: labelled after the rules were final, never used to change them
-        ("category_heldout.csv", 65, 45, 21),
+        # (65 and 21 until round 3 gave the general set quality and claim words, read from other texts)
+        ("category_heldout.csv", 66, 45, 22),
     ],
 )
 def test_the_hand_labelled_twcs_slices(fixture, right, named, named_right):
     """How often the rules agree with people on 100 twcs mentions, overall and on the mentions
     people put in a named category (the rest they called "other"). Rules miss most complaints that
-    name no keyword: on held-out mentions a named category is found 21 times in 45."""
+    name no keyword: on held-out mentions a named category is found 22 times in 45."""
     labels = pl.read_csv(
         Path(__file__).parents[1] / "fixtures" / fixture, schema={"tweet_id": pl.String, "category": pl.String}
     ).rename({"category": "people"})
@@ -178,7 +179,8 @@ def test_a_learned_classifier_does_not_beat_the_rules_on_the_held_out_slice():
     labels), the classifier is right on fewer held-out mentions alone and as the rules' fallback."""
     from tests.research.category_learned import judged
 
-    assert judged() == {"rules": (65, 21, 45), "learned": (58, 9, 45), "rules, else learned": (63, 22, 45)}
+    # round 3's general quality and claim words: rules 65 → 66 (the classifier learns from the rules' labels too)
+    assert judged() == {"rules": (66, 22, 45), "learned": (59, 10, 45), "rules, else learned": (64, 23, 45)}
 
 
 def test_the_queue_shows_the_real_wait_to_the_cut_off_and_past_the_horizon_says_so():

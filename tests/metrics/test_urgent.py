@@ -168,3 +168,58 @@ def test_is_urgent_reads_a_column_row_by_row():
     )
     assert got.schema == pl.Schema({"urgent": pl.Boolean})
     assert got["urgent"].to_list() == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # someone else's act on the customer's sign-in (round-3 dev candidates), and near-misses
+        ("@AskPlayStation someone got to my account and changed the email", True),
+        ("someone changed my password last night", True),
+        ("can someone get to my account settings page? it won't load", False),  # a request, nobody broke in
+        ("I changed my password and now I can't log in", False),  # the customer's own act
+        # a vehicle crashed with the customer in it, a blow to the head
+        ("@Uber_Support my driver crashed and I hit my head happy Halloween", True),
+        ("the app crashed and my driver left", False),  # an app crash is no accident
+        ("I hit my limit on data again", False),
+        # a vital service out now, in the customer's own words; a past or a described state is not
+        ("we have no power since this morning", True),
+        ("my flat has no water and we have a baby", True),
+        ("@115937 unacceptable after #HurricaneIrma (I had no power for 5 days) & now saying I'm not!", False),
+        ("leave property that has NO POWER for DAYS", False),
+        # a hedged danger is a possibility, not a present risk; a dangerous driver now is one
+        ("not actually gluten free!! Very misleading and potentially dangerous", False),
+        ("this could be dangerous for kids", False),
+        ("my driver is dangerous, he keeps texting at 90mph", True),
+    ],
+)
+def test_round3_risk_must_be_present_and_the_customers_own(text, urgent):
+    """Rules written from the 70 round-3 dev candidates (tests/fixtures/reading/README.md), with near-misses."""
+    assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # harassed or threatened by a person, or with harm (a verb frame), not by a company's calls or letters
+        ("my driver kept harassing me and wouldn't let me out", True),
+        ("I was threatened by one of your employees", True),
+        ("the man threatened me with a knife at the station", True),
+        ("sexual harassment from a rider last night", True),
+        ("your collections department keeps harassing me", False),
+        ("you threatened to cut off my service over a bill I paid", False),
+        ("they are threatening to send me to collections", False),
+        ("stop harassing me about an upgrade", False),
+        # a foreign body that can hurt (glass, metal); "a piece of plastic" is as often the product itself
+        ("Nearly choked on piece of glass.", True),
+        ("this phone is a cheap piece of plastic", False),
+        # names and figures of speech
+        ("a fire sale on flights this weekend?", False),
+        ("is the new Fire Emblem on sale", False),
+        ("an explosion of flavour in every bite", False),
+        ("there was an explosion in the kitchen", True),
+        ("a fire in the store, everyone out", True),
+    ],
+)
+def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
+    assert _urgent(text) is urgent

@@ -19,6 +19,11 @@ industry (same round-robin) and 60 more urgent candidates (same net), both drawn
 whose (source, source_id) AND text are in no labelled file yet (dev or held-out, mentions or
 candidates), so the dev slice grows without a repeat.
 
+``urgent-dev3`` (round 3, seed ``28-urgent-dev3``): 70 more dev urgent candidates from a wider net
+(``URGENT_NET3``: gas/power/leak/stuck/explode words and first-person money phrasings), checked against
+the dev files only: held-out files are never opened, and no held-out text can be drawn because held-out
+brands and ``twcs_test`` dialogs are outside the dev pool by construction.
+
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
 (``in_response_to_tweet_id``), else the first company handle it @-mentions.
@@ -65,6 +70,7 @@ DEV_PER_INDUSTRY = 24  # dev: mentions per industry, taken round-robin over its 
 URGENT_DRAW = 40  # urgent candidates per slice
 DEV2_PER_INDUSTRY = 20  # round 2: dev mentions per industry
 URGENT_DRAW2 = 60  # round 2: dev urgent candidates
+URGENT_DRAW3 = 70  # round 3: dev urgent candidates
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -76,6 +82,14 @@ URGENT_NET = re.compile(
 URGENT_NET2 = re.compile(
     URGENT_NET.pattern + r"|dying|\bdied?\b|death|theft|breach|compromis|suspicious|threat|urgent|asap|"
     r"accident|crash|collision|sick|allerg",
+    re.IGNORECASE,
+)
+
+# Round 3 adds the words of a vital service or a trap of one ("gas leak", "no power", "stuck on the train",
+# "powerbank"), money taken or spent by someone else ("taken from", "never ordered"), and "someone".
+URGENT_NET3 = re.compile(
+    URGENT_NET2.pattern + r"|\bleak|\bgas\b|\bpower\b|explod|stuck|trapped|\bshock|taken from|took money|"
+    r"didn.?t (?:make|authori)|never (?:made|ordered|placed)|someone",
     re.IGNORECASE,
 )
 
@@ -122,10 +136,10 @@ def tweetsumm_mentions() -> list[dict[str, str]]:
     ]
 
 
-def labelled() -> tuple[set[tuple[str, str]], set[str]]:
-    """(source, source_id) and texts of every mention already labelled, in either slice."""
+def labelled(slices: str = "*") -> tuple[set[tuple[str, str]], set[str]]:
+    """(source, source_id) and texts of every mention already labelled, in `slices` (a glob)."""
     ids, texts = set(), set()
-    for path in sorted(LABELLED.glob("*/*.csv")):
+    for path in sorted(LABELLED.glob(f"{slices}/*.csv")):
         if path.name == "replies.csv":
             continue
         with open(path, newline="", encoding="utf-8") as f:
@@ -135,9 +149,9 @@ def labelled() -> tuple[set[tuple[str, str]], set[str]]:
     return ids, texts
 
 
-def fresh(mentions: list[dict[str, str]]) -> list[dict[str, str]]:
+def fresh(mentions: list[dict[str, str]], slices: str = "*") -> list[dict[str, str]]:
     """Round 2 only reads what nobody has labelled: neither the id nor the text."""
-    ids, texts = labelled()
+    ids, texts = labelled(slices)
     return [m for m in mentions if (m["source"], m["source_id"]) not in ids and m["text"] not in texts]
 
 
@@ -209,11 +223,30 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
+def draw_urgent3() -> list[dict[str, str]]:
+    """Round 3: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample."""
+    rng = random.Random(f"{SEED}-urgent-dev3")
+    held, seen_text, pool = set(HELDOUT), set(), []
+    for m in fresh(twcs_mentions() + tweetsumm_mentions(), "dev"):
+        if m["brand"] in held or m["split"] == "twcs_test" or m["text"] in seen_text:
+            continue
+        if URGENT_NET3.search(m["text"]):
+            seen_text.add(m["text"])
+            pool.append(m)
+    chosen = rng.sample(pool, min(URGENT_DRAW3, len(pool)))
+    for m in chosen:
+        m["industry"] = BRAND_INDUSTRY[m["brand"]]
+    return chosen
+
+
 def main() -> None:
     slice_ = sys.argv[1]
     w = csv.DictWriter(sys.stdout, ["source", "source_id", "brand", "industry", "split", "text"])
     w.writeheader()
-    chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
+    if slice_ == "urgent-dev3":
+        chosen = draw_urgent3()
+    else:
+        chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
     w.writerows({k: m[k] for k in w.fieldnames} for m in chosen)
 
 

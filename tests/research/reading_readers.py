@@ -10,7 +10,7 @@ import polars as pl
 
 from tasks.metrics.categories import Taxonomy, default_taxonomy, with_categories, with_industries
 from tasks.metrics.channels import reply_channel
-from tasks.metrics.urgent import is_urgent
+from tasks.metrics.urgent import urgent_flags
 from tasks.sps.stance_model import predict
 
 
@@ -42,4 +42,4 @@ def detractor(mentions: pl.DataFrame, stances: pl.Series | None = None) -> pl.Se
 
 def urgent(mentions: pl.DataFrame) -> pl.Series:
     """Urgent per mention: safety, security or money at risk now."""
-    return mentions.select(is_urgent(pl.col("text")).alias("urgent"))["urgent"]
+    return urgent_flags(mentions["text"])
