@@ -1,5 +1,6 @@
 """The pages' own rules: one duration format everywhere, a post's text decoded once then escaped,
-the index latest first with days one line a week, and a downloaded page whose links work."""
+the index latest first with days one line a week (a warned day marked in its cell), and a
+downloaded page whose links work."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def test_the_index_reads_latest_first_then_months_weeks_and_days_one_line_a_week
     store = open_storage(str(tmp_path))
     for day, mentions, frt in (("2017-10-30", 3, 5.5), ("2017-10-31", 1550, 1686.7), ("2017-11-06", 7, 61.0)):
         store.write(f"reports/daily/dt={day}/manifest.json", _manifest("daily", day, day, mentions, frt))
+    warned = json.loads(store.read("reports/daily/dt=2017-10-30/manifest.json")) | {"data_warnings": ["few rows"]}
+    store.write("reports/daily/dt=2017-10-30/manifest.json", json.dumps(warned).encode())
     store.write("reports/weekly/week=2017-W44/manifest.json", _manifest("weekly", "2017-W44", "2017-10-30", 1560, 30))
     store.write("reports/monthly/month=2017-10/manifest.json", _manifest("monthly", "2017-10", "2017-10-01", 1560, 30))
     store.write("reports/daily/dt=2017-11-01/FAILED.json", b'{"date": "2017-11-01", "reasons": ["schema <drift>"]}')
@@ -77,6 +80,7 @@ def test_the_index_reads_latest_first_then_months_weeks_and_days_one_line_a_week
     assert all(line.count('<td class="day') == 7 for line in lines)
     assert '<a href="daily/dt=2017-10-31/report.html" aria-label="2017-10-31"' in days
     assert "median first response 28 h 07 min" in days and "1,550" in days
+    assert days.count('<span class="warning" title="few rows">data warning</span>') == 1  # 10-30's, in its cell
     assert 'class="day failed" title="2017-11-01 not published: schema &lt;drift&gt;"' in days
     assert page.count('href="daily/') == 3 + 1  # one link a day (calendar), the newest also under Latest
     assert '<td class="n">1 h 01 min</td>' in latest  # 11-06's 61.0 min, the newest day
