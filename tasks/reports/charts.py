@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -156,6 +157,10 @@ SPS = Measure("sps", "SPS (points; days with enough authors)", 1.0, "points", (-
 TRENDS = (RESPONSE_RATE, FIRST_RESPONSE, SPS)
 #: A legend entry longer than this is cut (with "…"): three entries fit a row without clipping.
 LEGEND_CHARS = 24
+#: matplotlib's rc settings are one global dict: days drawn side by side (threads) would read each
+#: other's half-set settings (text drawn as paths on one day and as text on another, so a rerun on
+#: the same inputs changed bytes). One chart is drawn at a time.
+_DRAWING = threading.Lock()
 
 
 def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> str:
@@ -181,7 +186,7 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
-    with matplotlib.rc_context(settings):  # type: ignore[arg-type]  # keys are checked as literals
+    with _DRAWING, matplotlib.rc_context(settings):  # type: ignore[arg-type]  # keys are checked as literals
         # A Figure of its own, not pyplot's: pyplot keeps every figure in one global registry, which
         # days published side by side (threads) would share, and which kept figures open (over 20 in a backfill).
         figure = Figure(figsize=(6.4, 2.9), layout="constrained")

@@ -63,7 +63,7 @@ def day_files(
     }
     metrics, sps = _table(measure.metrics, "metrics.parquet"), _table(measure.sps, "sps.parquet")
     order = brand_order(metrics)
-    return {
+    data = {
         "metrics.parquet": to_parquet(metrics, metadata | {"sps.table": "metrics"}),
         "metrics.csv": people_csv(metrics, METRICS, order),
         "sps.csv": people_csv(sps, SPS, order),
@@ -97,10 +97,11 @@ def day_files(
         ),
         **_mentions_file(measure, metadata),
         "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
-        "report.html": report_html(measure, status, validation, head, alerts).encode(),
         "alerts.json": _json({"alerts": [a.as_json() for a in alerts]}),
         "validation.json": _json(validation),
     }
+    # the page links the files beside it (they travel with it in a download)
+    return data | {"report.html": report_html(measure, status, validation, head, alerts, sorted(data)).encode()}
 
 
 def _mentions_file(measure: PeriodMeasure, metadata: dict[str, str]) -> dict[str, bytes]:

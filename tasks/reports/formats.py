@@ -6,6 +6,8 @@ One function per kind of value, so a duration never reads "28 h 07 min" on a pag
 
 from __future__ import annotations
 
+import html
+
 NONE = "–"
 
 
@@ -39,3 +41,11 @@ def percentile(value: float | None) -> str:
 def waited(age_h: float, beyond_horizon: bool | None) -> str:
     """How long an unanswered mention has waited: its hours, or "> 72 h" past the reply horizon."""
     return f"> {age_h:g} h" if beyond_horizon else f"{age_h:.1f} h"
+
+
+def plain(text: str) -> str:
+    """A post's text as its author wrote it. Twitter delivers text HTML-encoded (`&amp;`, `&lt;`,
+    `&gt;`), and the archives keep it so (the data files and the stance model see it as delivered).
+    This is the one place it is decoded, once, where a page shows it; the page then escapes it
+    again, so "&amp;" reads "&" and "&lt;script&gt;" reads "<script>", as text, never markup."""
+    return html.unescape(text)

@@ -1,94 +1,135 @@
-"""reports/index.html: every published report, and every day that failed, on one page."""
+"""reports/index.html: every published report and every day that failed, on one page a person can read.
+
+Latest first: the newest day, week and month with their headline numbers; then months and weeks
+(one row each); then days compact, one line a week (a calendar), each day a link to its page.
+A day's files are linked from its own page, so the index holds one link a day, not fifteen.
+"""
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from tasks.reports import formats
 from tasks.reports.fetch import Published, readable_reports
 from tasks.reports.periods import KINDS
+from tasks.reports.render import render
 from tasks.storage import layout
 from tasks.storage.backends import Storage
 from tasks.storage.codecs import read_json
 from tasks.storage.locks import held
 
-_CSS = (
-    "body{font:15px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2430}"
-    "main{max-width:1200px;margin:0 auto;padding:1.2rem}table{border-collapse:collapse;width:100%;background:#fff}"
-    "th,td{padding:.4rem .6rem;border-bottom:1px solid #eef0f4;text-align:left}.failed{color:#a02b1f}"
-    ".warning{background:#fff4d6;color:#8a5a00;border-radius:1rem;padding:0 .4rem;font-size:.85em}"
-    ".wrap{overflow-x:auto}td:first-child{white-space:nowrap}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
-    "td.files{font-size:.8rem}td.files a{margin-right:.4rem;white-space:nowrap}"
-)
+
+@dataclass(frozen=True)
+class Entry:
+    """One report as the index shows it: its name, where it is, and its headline numbers as its page reads them."""
+
+    kind: str
+    period: str
+    href: str  # the folder, relative to reports/
+    status: str
+    data_warnings: str
+    mentions: str
+    response_rate: str
+    first_response: str
+    sla: str
+    sps: str
+    files: tuple[str, ...]
 
 
-_HEADERS = ["period", "status", "mentions", "response rate", "median first response", "SLA", "SPS", "files"]
+@dataclass(frozen=True)
+class Day:
+    """One cell of the calendar: a day, and its report or why it has none."""
+
+    day: date
+    entry: Entry | None
+    failed: str  # the reasons a day was not published, "" when it was (or had no data)
 
 
-def _number(value: float | None, unit: str = "") -> str:
-    """Headline numbers come rounded to 0.1 already; only thousands separators are added (what is
-    no number shows as none)."""
-    return f"{value:,}{unit}" if isinstance(value, int | float) and not isinstance(value, bool) else "–"
+@dataclass(frozen=True)
+class Week:
+    """One line of the calendar: an ISO week's seven days, and the week's own report when published."""
+
+    label: str
+    monday: date
+    report: Entry | None
+    days: list[Day]
 
 
-def _row(report: Published) -> str:
-    """One report: its headline numbers (as its page shows them) and a link to every file it holds."""
-    base = html.escape(report.folder.removeprefix("reports/"))
+@dataclass(frozen=True)
+class Failed:
+    day: str
+    reasons: list[str]
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def entry(report: Published) -> Entry:
+    """A report's headline numbers formatted as its page formats them (formats.py)."""
     head = report.headline or {}
-    warning = (
-        f' <span class="warning" title="{html.escape("; ".join(report.data_warnings))}">data warning</span>'
-        if report.data_warnings
-        else ""
-    )
-    sps = head.get("sps")
-    numbers = [
+    mentions, rate, frt = (
         _number(head.get("mentions")),
-        _number(head.get("response_rate_pct"), " %"),
-        _number(head.get("frt_median_min"), " min"),
-        _number(head.get("sla_attainment_pct"), " %"),
-        f"{sps:+.0f}" if isinstance(sps, int | float) and not isinstance(sps, bool) else "–",
-    ]
-    links = " ".join(f'<a href="{base}{html.escape(n)}">{html.escape(n)}</a>' for n in (*report.names, "manifest.json"))
-    return (
-        f'<tr><td><a href="{base}report.html">{html.escape(report.period)}</a></td>'
-        f"<td>{html.escape(report.status)}{warning}</td>"
-        + "".join(f'<td class="n">{n}</td>' for n in numbers)
-        + f'<td class="files">{links}</td></tr>'
+        _number(head.get("response_rate_pct")),
+        _number(head.get("frt_median_min")),
     )
+    sla, sps = _number(head.get("sla_attainment_pct")), _number(head.get("sps"))
+    return Entry(
+        report.kind,
+        report.period,
+        report.folder.removeprefix("reports/"),
+        report.status,
+        "; ".join(report.data_warnings),
+        formats.NONE if mentions is None else f"{mentions:,.0f}",
+        formats.share(None if rate is None else rate / 100),
+        formats.duration(None if frt is None else frt * 60),
+        formats.share(None if sla is None else sla / 100),
+        formats.points(sps),
+        (*report.names, layout.MANIFEST),
+    )
+
+
+def calendar(days: list[Entry], failed: list[Failed], weeks: dict[str, Entry]) -> list[Week]:
+    """One line per ISO week holding a published or failed day, the newest week first."""
+    by_day = {date.fromisoformat(e.period): e for e in days}
+    reasons = {date.fromisoformat(f.day): "; ".join(f.reasons) for f in failed}
+    mondays = sorted({d - timedelta(days=d.weekday()) for d in (*by_day, *reasons)}, reverse=True)
+    lines = []
+    for monday in mondays:
+        year, week, _ = monday.isocalendar()
+        label = f"{year}-W{week:02d}"
+        seven = [monday + timedelta(days=i) for i in range(7)]
+        lines.append(Week(label, monday, weeks.get(label), [Day(d, by_day.get(d), reasons.get(d, "")) for d in seven]))
+    return lines
 
 
 def index_html(storage: Storage) -> tuple[bytes, list[str]]:
     """The page, and a sentence for each report or FAILED.json it left out because it could not be
     read: one malformed file costs its own line, never the page."""
-    sections, skipped = [], []
+    entries: dict[str, list[Entry]] = {}
+    skipped: list[str] = []
     for kind in KINDS:
         reports, unreadable = readable_reports(storage, kind)
         skipped += [f"{exc}: left out of {layout.REPORTS_INDEX}" for exc in unreadable]
-        if not reports:
-            continue
-        rows = "".join(_row(r) for r in reversed(reports))
-        head = "".join(f"<th>{h}</th>" for h in _HEADERS)
-        sections.append(f'<h2>{kind.capitalize()}</h2><div class="wrap"><table><tr>{head}</tr>{rows}</table></div>')
+        entries[kind] = [entry(r) for r in reversed(reports)]  # the newest first
     failed = []
     for key in storage.keys(layout.DAILY_REPORTS):
         if key.endswith("/FAILED.json"):
             try:
                 marker = read_json(storage, key)
-                reasons = "<br>".join(html.escape(str(r)) for r in marker["reasons"])
-                failed.append(f'<tr class="failed"><td>{html.escape(str(marker["date"]))}</td><td>{reasons}</td></tr>')
+                failed.append(Failed(str(date.fromisoformat(str(marker["date"]))), [str(r) for r in marker["reasons"]]))
             except (ValueError, KeyError, TypeError):
                 skipped.append(f"{key} is not a failed-day marker (malformed JSON or fields missing): left out")
-    if failed:
-        sections.append(
-            "<h2>Days not published (validation)</h2><table><tr><th>day</th><th>why</th></tr>"
-            + "".join(failed)
-            + "</table>"
-        )
-    body = "\n".join(sections) or "<p>No report has been published yet.</p>"
-    page = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>Customer care reports</title><style>{_CSS}</style></head>"
-        f"<body><main><h1>Customer care reports</h1>\n{body}\n</main></body></html>\n"
+    latest = [kinds[0] for kinds in (entries["daily"], entries["weekly"], entries["monthly"]) if kinds]
+    weeks = {e.period: e for e in entries["weekly"]}
+    page = render(
+        "index.html",
+        latest=latest,
+        months=entries["monthly"],
+        weeks=entries["weekly"],
+        calendar=calendar(entries["daily"], failed, weeks),
+        failed=sorted(failed, key=lambda f: f.day, reverse=True),
     )
     return page.encode(), skipped
 

@@ -75,9 +75,12 @@ class Comparison:
     rows: list[Difference]
 
 
-def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]) -> str:
-    """A readable, self-contained page: one row per brand, everything escaped."""
-    return render("report.html", **page_values(measure, status, validation, head, alerts))
+def report_html(
+    measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert], files: list[str]
+) -> str:
+    """A readable, self-contained page: one row per brand, everything escaped; `files`: the
+    report's other files, linked beside it."""
+    return render("report.html", **page_values(measure, status, validation, head, alerts) | {"files": files})
 
 
 def page_values(

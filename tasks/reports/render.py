@@ -41,6 +41,7 @@ def environment() -> Environment:
         share=formats.share,
         points=formats.points,
         percentile=formats.percentile,
+        plain=formats.plain,
         waited=lambda row: formats.waited(row["age_h"], row.get("beyond_horizon")),
         count=lambda n: f"{n:,}",
     )

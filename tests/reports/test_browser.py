@@ -15,6 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tasks.reports import formats
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.usefixtures("prefect_harness"),
@@ -111,27 +113,36 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
 
 
 def test_index_renders_and_links_resolve(browser, published_sample, tmp_path):
+    """Latest first, then months, weeks and the days one line a week: the 55 days fit a screen's
+    height or two (the list of 55 daily rows was 5,136 px), and every number reads as on its page."""
     index = Path(published_sample.url) / "reports/index.html"
     page, problems = _open(browser, index, 1280, 900, _shots(tmp_path) / "index.png")
-    links = page.locator("a[href^='daily/'][href$='report.html']")
-    assert links.count() == 2 * 55  # the period's name and its report.html
-    # each week's or month's report: its name, 12 files (themes.parquet the 12th) and the manifest
-    assert (
-        page.locator("a[href^='weekly/']").count() == 14 * 9 and page.locator("a[href^='monthly/']").count() == 14 * 3
-    )
-    assert page.get_by_role("link", name="2017-W44", exact=True).count() == 1
+    assert page.locator("h2").all_inner_texts()[:4] == ["Latest", "Months", "Weeks", "Days"]
+    assert page.locator("#latest tbody tr").count() == 3  # the newest day, week and month
+    assert page.locator("#months tbody tr").count() == 3 and page.locator("#weeks tbody tr").count() == 9
+    assert page.locator("#days tbody tr").count() == 9  # W40 … W48, one line a week
+    assert page.locator("#days td.day a").count() == 55  # every published day, one link each
+    assert page.evaluate("document.documentElement.scrollHeight") < 2600
+    assert page.get_by_role("link", name="2017-W44", exact=True).count() == 2  # its Weeks row, its calendar line
     assert page.get_by_role("link", name="2017-10", exact=True).count() == 1
-    row = page.locator("tr", has=page.get_by_role("link", name="2017-10-31", exact=True))
+    day = page.get_by_role("link", name="2017-10-31", exact=True)
     head = json.loads(published_sample.read("reports/daily/dt=2017-10-31/summary.json"))["headline"]
-    assert row.locator("td.n").all_inner_texts() == [
-        f"{head['mentions']:,}",
-        f"{head['response_rate_pct']} %",
-        f"{head['frt_median_min']} min",
-        f"{head['sla_attainment_pct']} %",
-        f"{head['sps']:+.0f}",
-    ]
-    target = links.first.get_attribute("href")
+    assert day.count() == 1 and f"{head['mentions']:,} mentions" in day.get_attribute("title")
+    assert formats.duration(head["frt_median_min"] * 60) in day.get_attribute("title")
+    target = day.get_attribute("href")
     assert (index.parent / target).exists()
+    daily = _open(browser, index.parent / target, 1280, 900, _shots(tmp_path) / "daily-from-index.png")[0]
+    tile = daily.locator("#headline .tile").nth(2).locator(".value").inner_text()
+    assert tile in day.get_attribute("title")  # the page's median first response, as the index says it
+    week = page.locator("#weeks tr", has=page.get_by_role("link", name="2017-W44", exact=True))
+    weekly = json.loads(published_sample.read("reports/weekly/week=2017-W44/summary.json"))["headline"]
+    assert week.locator("td.n").all_inner_texts() == [
+        f"{weekly['mentions']:,}",
+        f"{weekly['response_rate_pct']:.1f}%",
+        formats.duration(weekly["frt_median_min"] * 60),
+        f"{weekly['sla_attainment_pct']:.1f}%",
+        f"{weekly['sps']:+.0f}" if weekly["sps"] is not None else "–",
+    ]
     assert problems == []
 
 

@@ -43,10 +43,10 @@ def test_a_malformed_manifest_or_marker_is_left_out_of_the_index_by_name(tmp_pat
         "reports/daily/dt=2017-11-02/FAILED.json",
     ]
     page = store.read("reports/index.html").decode()
-    assert 'href="daily/dt=2017-10-30/report.html">2017-10-30<' in page
-    assert '<td class="n">3</td>' in page
-    assert 'href="daily/dt=2017-11-03/report.html">2017-11-03<' in page
-    assert "2017-10-31<" not in page and "2017-11-01<" not in page
+    assert 'href="daily/dt=2017-10-30/report.html" aria-label="2017-10-30" title="2017-10-30: 3 mentions' in page
+    assert 'href="daily/dt=2017-11-03/report.html">2017-11-03<' in page  # the newest, under Latest
+    assert '<td class="n">–</td>' in page and "many" not in page
+    assert "2017-10-31" not in page and "2017-11-01" not in page
 
 
 def test_an_archive_sharing_mentions_is_a_warning_of_the_run_summary():

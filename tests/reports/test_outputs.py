@@ -59,12 +59,15 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # per day: the period itself, then each of its 14 files (themes.parquet, agents.parquet and, days only,
-    # mentions.parquet the newest) and the manifest; a week or a month: 13 files
-    assert index.count('href="daily/dt=') == 16 * 55
-    assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
-    assert index.count('href="monthly/month=') == 15 * 3 and index.count('href="weekly/week=') == 15 * 9
+    # a day: one link (its calendar cell), the newest day one more (Latest); its 14 files are linked
+    # from its page. A week or a month: its row (its name, 13 files (agents.parquet the newest) and
+    # the manifest), the newest one more (Latest); a week also from its calendar line (the 9 weeks
+    # W40…W48 all hold days)
+    assert index.count('href="daily/dt=') == 55 + 1
+    assert index.count('href="monthly/month=') == 15 * 3 + 1 and index.count('href="weekly/week=') == 15 * 9 + 9 + 1
     assert 'href="daily/dt=2017-10-31/report.html"' in index
+    page = published_sample.read(DAY + "report.html").decode()
+    assert page.count('href="sps.csv"') == 1 and page.count('href="mentions.parquet"') == 1
 
 
 def test_hostile_text_never_runs_and_personal_data_never_shows(tmp_path):
