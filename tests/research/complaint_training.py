@@ -14,7 +14,8 @@ vary is how care agents answer one. Labels, all free and all from dev brands onl
   labelled brand sets (tests/research/domain_protocol.py) falls by up to 30 points;
 - the people-labelled dev mentions (tests/fixtures/reading/dev/mentions.csv), weighted most.
 Held-out brands (tests/research/reading_labels_draw.HELDOUT) and twcs_test dialogs are never read, nor
-the stance model's hand-labelled tweets (its evaluation and training sets judge the shipped stance).
+the stance model's hand-labelled tweets (its evaluation and training sets and the keyword-less complaints
+judge the shipped stance).
 
 `evaluate` judges leave-industry-out: for each of the eight industries a model is fitted without any
 text of that industry's brands (neither weak labels nor people's) and judged on that industry's
@@ -39,6 +40,7 @@ from tests.research.stance_training import DATA, ROOT, TRAIN_SET, eval_set, hand
 
 MODEL = ROOT / "tasks" / "sps" / "models" / "complaint.parquet"
 DEV = ROOT / "tests" / "fixtures" / "reading" / "dev" / "mentions.csv"
+KEYWORDLESS = ROOT / "tests" / "fixtures" / "keywordless_complaints.csv"
 #: A care agent apologising or sympathising: the customer reported a problem.
 APOLOGY = (
     r"(?i)\b(sorry|apologi[sz]e|apologies|frustrat\w*|inconvenien\w*|not the experience|not what we|"
@@ -80,7 +82,11 @@ def _brand_of_tweet(tweets: pl.DataFrame) -> pl.DataFrame:
 def weak_frame(data: Path) -> pl.DataFrame:
     """text, brand, complaint, weight: the free labels of dev brands."""
     dev_brands = [b for b in BRAND_INDUSTRY if b not in HELDOUT]
-    stance_sets = pl.concat([eval_set(data), hand_labelled(TRAIN_SET, data)])["tweet_id"].implode()
+    keywordless = pl.read_csv(KEYWORDLESS, comment_prefix="#", schema={"tweet_id": pl.String, "label": pl.String})
+    stance_sets = pl.concat(
+        [eval_set(data)["tweet_id"], hand_labelled(TRAIN_SET, data)["tweet_id"], keywordless["tweet_id"]]
+    )
+    stance_sets = stance_sets.implode()
     care = (
         _brand_of_tweet(twcs(data))
         .filter(pl.col("brand").is_in(dev_brands) & ~pl.col("tweet_id").is_in(stance_sets))
@@ -121,7 +127,9 @@ def general(data: Path) -> pl.DataFrame:
     return (
         pl.concat(parts)
         .filter(pl.col("label") != "0")
-        .select("text", pl.lit("").alias("brand"), pl.lit(False).alias("complaint"), pl.lit(GENERAL_WEIGHT).alias("weight"))
+        .select(
+            "text", pl.lit("").alias("brand"), pl.lit(False).alias("complaint"), pl.lit(GENERAL_WEIGHT).alias("weight")
+        )
     )
 
 
