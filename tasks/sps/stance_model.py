@@ -4,9 +4,13 @@ Weights ship in the package (`tasks/sps/models/stance.parquet`, trained by
 `python -m tests.research.stance_training train`), so classifying needs no download and
 no training library: tokens are joined to their weights and summed per post in
 polars, and the largest class score wins (ties: neutral, then detractor). A post
-the model calls neutral that complains without negative words ("still no refund",
-"my order never came": `complaint_cues`) is a detractor: people read it so, and the
-words the model learnt from carry too little of it (dev labels: recall 0.75 → 0.83, precision 0.90 → 0.89).
+the model calls neutral that complains without negative words ("still no refund", "my order
+never came", "why is my order not here yet") is a detractor: people read it so, and the words the
+stance model learnt from carry too little of it. Two readers decide that: the hand-written
+`complaint_cues`, and a second linear model over the same features (`models/complaint.parquet`,
+`python -m tests.research.complaint_training train`) learnt from how care agents answer (an apology
+marks a complaint) and judged on industries it never saw. Both models share one join per post, and
+each distinct text is scored once (a day repeats retweets and copy-pasted complaints).
 Deterministic, and tens of thousands of posts per second on one core.
 """
 
@@ -68,9 +72,28 @@ def integer_weights(table: pl.DataFrame) -> pl.DataFrame:
 @cache
 def weights() -> pl.DataFrame:
     """feature → one integer weight per class (the shipped model, read once per process)."""
-    return integer_weights(
-        pl.read_parquet(io.BytesIO((resources.files("tasks.sps") / "models" / "stance.parquet").read_bytes()))
-    )
+    return integer_weights(_model("stance.parquet"))
+
+
+@cache
+def complaint_model() -> pl.DataFrame:
+    """feature → complaint weight (tests/research/complaint_training.py; read once per process)."""
+    return _model("complaint.parquet")
+
+
+def _model(name: str) -> pl.DataFrame:
+    return pl.read_parquet(io.BytesIO((resources.files("tasks.sps") / "models" / name).read_bytes()))
+
+
+def _joined(stance: pl.DataFrame, complaint: pl.DataFrame) -> pl.DataFrame:
+    """One table of both models, so a post's features are joined once: feature → integer weights."""
+    scaled = complaint.select("feature", (pl.col("complaint") * SCALE).round().cast(pl.Int64))
+    return stance.join(scaled, on="feature", how="full", coalesce=True).fill_null(0)
+
+
+@cache
+def _shipped() -> pl.DataFrame:
+    return _joined(weights(), complaint_model())
 
 
 #: Posts scored at once. A post is ~40 feature strings, so a day of 55,000 posts scored whole held
@@ -78,21 +101,36 @@ def weights() -> pl.DataFrame:
 CHUNK = 10_000
 
 
-def predict(texts: pl.Series, table: pl.DataFrame | None = None, chunk: int = CHUNK) -> pl.Series:
+def predict(
+    texts: pl.Series,
+    table: pl.DataFrame | None = None,
+    chunk: int = CHUNK,
+    complaint_table: pl.DataFrame | None = None,
+) -> pl.Series:
     """Stance per text: +1 promoter, 0 neutral, −1 detractor (null text: neutral); by the shipped
-    model, or by a freshly fitted weights `table` (cross-validation). Each post is scored alone,
-    so scoring `chunk` posts at a time changes memory, never a stance."""
-    table = weights() if table is None else integer_weights(table)
-    parts = [_scored(texts.slice(offset, chunk), table) for offset in range(0, len(texts), chunk)]
-    return pl.concat(parts) if parts else pl.Series("stance", [], dtype=pl.Int8)
+    models, or by freshly fitted weights `table` / `complaint_table` (cross-validation). Each
+    distinct text is scored once and alone, so scoring `chunk` texts at a time changes memory,
+    never a stance."""
+    if table is None and complaint_table is None:
+        joined = _shipped()
+    else:
+        stance = weights() if table is None else integer_weights(table)
+        joined = _joined(stance, complaint_model() if complaint_table is None else complaint_table)
+    posts = pl.DataFrame({"text": texts.fill_null("")})
+    distinct = posts.unique("text", maintain_order=True)["text"]
+    parts = [_scored(distinct.slice(offset, chunk), joined) for offset in range(0, len(distinct), chunk)]
+    if not parts:
+        return pl.Series("stance", [], dtype=pl.Int8)
+    scored = pl.DataFrame({"text": distinct, "stance": pl.concat(parts)})
+    return posts.join(scored, on="text", how="left", maintain_order="left")["stance"]
 
 
 def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
     scores = (
-        features(texts.fill_null(""))
+        features(texts)
         .join(table, on="feature", how="inner")
         .group_by("row")
-        .agg(pl.col(name).sum() for name in CLASSES)
+        .agg(pl.col(name).sum() for name in [*CLASSES, "complaint"])
     )
     best = (
         pl.when((pl.col("neutral") >= pl.col("detractor")) & (pl.col("neutral") >= pl.col("promoter")))
@@ -103,12 +141,11 @@ def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
         .cast(pl.Int8)
     )
     every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
-    modelled = (
-        every.join(scores.select("row", best.alias("stance")), on="row", how="left")
-        .sort("row")
-        .with_columns(pl.col("stance").fill_null(0))
-    )
-    complains = (pl.col("stance") == 0) & complaint_cues(pl.col("text"))
-    return modelled.select(pl.when(complains).then(-1).otherwise(pl.col("stance")).cast(pl.Int8).alias("stance"))[
+    modelled = every.join(
+        scores.select("row", best.alias("stance"), (pl.col("complaint") > 0).alias("complains")), on="row", how="left"
+    ).sort("row")
+    complains = pl.col("complains").fill_null(False) | complaint_cues(pl.col("text"))
+    stance = pl.col("stance").fill_null(0)
+    return modelled.select(pl.when((stance == 0) & complains).then(-1).otherwise(stance).cast(pl.Int8).alias("stance"))[
         "stance"
     ]

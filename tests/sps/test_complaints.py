@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from tasks.sps.lexicon import complaint_cues
-from tasks.sps.stance_model import predict
+from tasks.sps.stance_model import complaint_model, predict
 
 
 def _cue(text: str | None) -> bool:
@@ -91,3 +91,67 @@ def test_bad_input_is_neutral_and_never_an_error(text):
     """Empty, null, only a link, only (neutral) emoji, another language: stance 0, no cue, no error."""
     assert predict(pl.Series([text], dtype=pl.String)).to_list() == [0]
     assert _cue(text) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeHelp why is my order not here yet",  # a question that presupposes a failure
+        "@AcmeHelp how long does a refund take, it's been 10 days",
+        "@AcmeHelp my wifi is down again",
+        "@AcmeHelp the app logs me out every time I open it",
+        "@AcmeHelp I was told someone would call me back yesterday",  # a promise not kept
+        "@AcmeHelp my package was delivered to the wrong house",
+        "@AcmeHelp I ordered a large and got a small",
+    ],
+)
+def test_the_complaint_model_reads_complaints_the_cues_miss(text):
+    """No negative word and no cue: the shipped complaint model alone makes these detractors."""
+    assert not _cue(text)
+    assert predict(pl.Series([text], dtype=pl.String)).to_list() == [-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeHelp what time do you open on Sunday?",
+        "@AcmeHelp how do I change my email address?",
+        "@AcmeHelp do you ship to Canada?",
+        "@AcmeHelp is the sale on in stores too?",
+    ],
+)
+def test_the_complaint_model_leaves_plain_questions_neutral(text):
+    """Near misses: questions (how, when, what) that ask without reporting a failure stay neutral."""
+    assert predict(pl.Series([text], dtype=pl.String)).to_list() == [0]
+
+
+def test_a_complaint_score_above_zero_turns_only_a_neutral_into_a_detractor():
+    """By hand, with a made-up complaint table (bias −0.5; "parcel" +0.75, "open" +0.5, "thanks" +3):
+    "where is my parcel??" sums −0.5 + 0.75 = 0.25 > 0 → −1; "what time do you open on Sunday?" sums
+    −0.5 + 0.5 = 0, not above zero → stays 0; "thanks, works now" sums 2.5 but the stance model calls it a
+    promoter, and the complaint model only ever turns a neutral into a detractor → stays +1."""
+    table = pl.DataFrame({"feature": ["_bias_", "parcel", "open", "thanks"], "complaint": [-0.5, 0.75, 0.5, 3.0]})
+    texts = pl.Series(
+        ["@AcmeHelp where is my parcel??", "@AcmeHelp what time do you open on Sunday?", "@AcmeHelp thanks, works now"]
+    )
+    assert predict(texts).to_list() == [0, 0, 1]  # the shipped models leave all three alone
+    assert predict(texts, complaint_table=table).to_list() == [-1, 0, 1]
+
+
+def test_each_distinct_text_is_scored_once_and_every_copy_gets_its_stance():
+    """Repeated texts and nulls keep their places: the same stances as each text scored alone."""
+    texts = pl.Series(["@AcmeHelp thanks, works now", None, "@AcmeHelp my order never came", "", None] * 3)
+    alone = [predict(pl.Series([t], dtype=pl.String)).item() for t in texts]
+    assert predict(texts, chunk=2).to_list() == alone == [1, 0, -1, 0, 0] * 3
+
+
+def test_the_training_script_reproduces_the_shipped_complaint_model():
+    """Same data, same weights to the micro-unit the model sums in."""
+    pytest.importorskip("sklearn")
+    from tests.research.complaint_training import fit, training_frame
+    from tests.research.stance_training import DATA
+
+    retrained = fit(training_frame(DATA)).sort("feature")
+    shipped = complaint_model().sort("feature")
+    assert retrained["feature"].equals(shipped["feature"])
+    assert ((retrained["complaint"] - shipped["complaint"]).abs() * 1_000_000).round().max() <= 1
