@@ -279,11 +279,11 @@ def peers(table: pl.DataFrame) -> Peers | None:
     return Peers(placed.to_dicts(), table.height - placed.height, bool(table["industry"].is_not_null().any()))
 
 
-def sps_comparisons(sps: pl.DataFrame) -> list[Comparison]:
+def sps_comparisons(sps: pl.DataFrame, shift_sd: float | None = None) -> list[Comparison]:
     """Which SPS differences are real: against the day before, and brand against brand, each with
-    the interval of the difference itself (tasks/sps/compare.py)."""
+    the interval of the difference itself (tasks/sps/compare.py; `shift_sd` None: the shipped model's)."""
     changed = sps.filter(pl.col("sps_change").is_not_null()).sort("authors", "brand", descending=[True, False])
-    pairs = brand_pairs(sps, PAIRED_BRANDS)
+    pairs = brand_pairs(sps, PAIRED_BRANDS, shift_sd)
     out = []
     if not changed.is_empty():
         rows = [

@@ -102,7 +102,7 @@ def test_the_page_says_higher_only_where_the_interval_excludes_zero():
         _sps([("A", 29, 10, 50, 50)]),
         SHIFT,
     )
-    page = render("sections/sps_comparisons.html", comparisons=sps_comparisons(sps))
+    page = render("sections/sps_comparisons.html", comparisons=sps_comparisons(sps, SHIFT))
     # A vs B: 80, 43 … 117 → "A higher"; A vs D: +40 vs +10, B vs D: −40 vs +10
     assert "<td>A</td><td>B</td><td>+80</td><td>+43 … +117</td><td>A higher</td>" in page
     # A against the day before: +40 vs +38 → within the interval
