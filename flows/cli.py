@@ -123,6 +123,7 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
     settings = _settings(params.get("storage"))
     if request is not None and (done := _up_to_date(request, settings)) is not None:
         return done
+    standing = bool(os.environ.get("PREFECT_API_URL"))  # a standing server: its UI outlives the run
     with server_starting():  # ~4 s in another process, while this one imports what the run needs
         import great_expectations  # noqa: F401  (ingest validates with it: ~2.5 s to import)
 
@@ -145,7 +146,10 @@ def _run(flow: Literal["nightly", "backfill", "replay_quarantine"], request: str
     task_id = bar.add_task("ingesting", total=None)
 
     def listen(event: str, value) -> None:
-        if event == "start":
+        if event == "run":
+            if standing and value:
+                console.print(f"Prefect run: {value}", highlight=False)
+        elif event == "start":
             bar.update(task_id, description="days", total=value, completed=0)
         else:
             bar.update(task_id, advance=1, description=f"days (last: {event} {value})")

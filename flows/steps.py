@@ -32,9 +32,18 @@ from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
 from tasks.reports.fingerprint import rivals
 from tasks.reports.index import publish_index
+from tasks.reports.measure_store import DayMentions
 from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
-from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
+from tasks.reports.period_report import (
+    ReportOutcome,
+    clear_failed,
+    day_mentions,
+    mark_failed,
+    prepare_day,
+    publish_period_report,
+)
 from tasks.reports.periods import Period
+from tasks.reports.publish import withdraw_report
 from tasks.reports.run_stamp import listing_digest
 from tasks.settings import Settings
 from tasks.sps.stance_store import store_stances
@@ -175,6 +184,22 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
 def measure_day(storage_url: str, day: date, watermark: datetime, settings: Settings) -> str:
     """Measure a day once for every page that shows it (its own and the trend charts of others)."""
     return prepare_day(open_storage(storage_url), day, watermark, settings)
+
+
+@_step("count-mentions")
+def count_mentions(
+    storage_url: str, days: list[date], watermark: datetime, settings: Settings
+) -> dict[date, DayMentions]:
+    """Each day's customer mentions and how many no brand is attributed to (a day with none attributed has no page)."""
+    return day_mentions(open_storage(storage_url), days, watermark, settings)
+
+
+@_step("withdraw-pages")
+def withdraw_pages(storage_url: str, days: list[date]) -> None:
+    """Take down the pages earlier code published for days that have none now (nothing attributed)."""
+    storage = open_storage(storage_url)
+    for day in days:
+        withdraw_report(storage, day)
 
 
 @_step("stance-day", "stance {day}")
