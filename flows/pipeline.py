@@ -55,7 +55,16 @@ from flows.steps import (
     withdraw_pages,
     write_index,
 )
-from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, run_title, summarise
+from flows.summary import (
+    NoData,
+    PipelineFailed,
+    Published,
+    RunKind,
+    RunSummary,
+    publish_artifacts,
+    run_title,
+    summarise,
+)
 from tasks.ingest.archive import IngestRecord, read_records
 from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import days_with_mentions
@@ -249,7 +258,7 @@ def _finish(
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
     for warning in summary["warnings"]:
         get_run_logger().warning("%s", warning)
-    publish_artifacts(storage_url, summary, str(flow_run.name), time.monotonic() - started)
+    publish_artifacts(storage_url, summary, RunKind(flow_run.flow_name, flow_run.name, time.monotonic() - started))
     if summary["failed"]:
         raise PipelineFailed(summary["failed"])
     if request is not None:

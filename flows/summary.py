@@ -131,7 +131,31 @@ def wall_time(seconds: float) -> str:
     return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
-def publish_artifacts(storage_url: str, summary: RunSummary, title: str, seconds: float) -> None:
+@dataclass(frozen=True)
+class RunKind:
+    """Which flow ran, as what it was asked (`run_title`), and how long it took."""
+
+    flow: str
+    title: str
+    seconds: float
+
+
+#: What the run summary says of the days each flow publishes.
+WHICH_DAYS = {
+    "nightly": (
+        f"A nightly publishes the days its archives hold posts for, from {NIGHTLY_REACH_DAYS} days before its "
+        "collection day on (older posts are strays: counted, not pages), the days within the reply horizon "
+        "before them and those whose 28-day trends show them; each day with a mention attributed to a brand."
+    ),
+    "backfill": "A backfill publishes every day of its range with a mention attributed to a brand.",
+    "replay-quarantine": (
+        "A replay republishes the days its archives hold posts for and their neighbours, each day with a "
+        "mention attributed to a brand."
+    ),
+}
+
+
+def publish_artifacts(storage_url: str, summary: RunSummary, run: RunKind) -> None:
     """What an operator sees on the run's page: the brand-days the run's pages show (the pages'
     own numbers), a summary titled with what the run was asked, and where the newest report is."""
     storage = open_storage(storage_url)
@@ -142,21 +166,22 @@ def publish_artifacts(storage_url: str, summary: RunSummary, title: str, seconds
             key="daily-metrics",
             table=rows.to_dicts(),
             description=(
-                f"{title}: each brand on each day this run published or found standing, as its page shows it "
+                f"{run.title}: each brand on each day this run published or found standing, as its page shows it "
                 "(mentions attributed to the brand; rates in %, first response in minutes)."
             ),
         )
-    create_markdown_artifact(key="run-summary", markdown=summary_markdown(summary, title, seconds))
+    create_markdown_artifact(key="run-summary", markdown=summary_markdown(summary, run))
     if pages:
         _latest_report(storage, date.fromisoformat(max(pages)))
 
 
-def summary_markdown(summary: RunSummary, title: str, seconds: float) -> str:
-    """The run-summary artifact: counts, the days without a page and why, failures, warnings."""
+def summary_markdown(summary: RunSummary, run: RunKind) -> str:
+    """The run-summary artifact: counts, which days the run publishes, those without a page and why,
+    failures, warnings."""
     failed = "".join(f"\n- {day}: {reason}" for day, reason in sorted(summary["failed"].items()))
     no_page = "".join(f"\n- {day}: {reason}" for day, reason in sorted(summary["not_published"].items()))
     return (
-        f"# {title}\n\nWall time: {wall_time(seconds)}.\n\n"
+        f"# {run.title}\n\nWall time: {wall_time(run.seconds)}. {WHICH_DAYS.get(run.flow, '')}\n\n"
         "| archives | ingested | rows read | quarantined | published | unchanged | skipped | failed |\n"
         f"|---|---|---|---|---|---|---|---|\n| {summary['archives']} | {summary['ingested']} | "
         f"{summary['rows_read']} | {summary['rows_quarantined']} | {len(summary['published'])} | "

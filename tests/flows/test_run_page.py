@@ -117,6 +117,9 @@ def test_the_summary_says_which_days_have_no_page_and_why(nightly_run):
     assert "week=2011-W35" not in weeks and "week=2016-W31" not in weeks
     markdown = str(artifacts["run-summary"].data)
     assert markdown.startswith("# nightly 2017-12-03\n\nWall time: ")
+    assert (
+        "A nightly publishes the days its archives hold posts for, from 92 days before its collection day" in markdown
+    )
     assert "## Days without a page" in markdown and "- 2017-10-05: no customer mention" in markdown
     assert summary["warnings"][0].startswith(
         "4 day(s) hold posts stamped more than 92 days before their archive's collection day "
