@@ -188,5 +188,6 @@ def test_the_cli_prints_the_runs_page_with_a_standing_server(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     ui = str(PREFECT_API_URL.value()).removesuffix("/api")
-    lines = [line for line in result.stdout.splitlines() if line.startswith("Prefect run: ")]
-    assert len(lines) == 1 and lines[0].startswith(f"Prefect run: {ui}/runs/flow-run/"), result.stdout
+    said = result.stdout + result.stderr
+    lines = [line for line in said.splitlines() if line.startswith("Prefect run: ")]
+    assert len(lines) == 1 and lines[0].startswith(f"Prefect run: {ui}/runs/flow-run/"), said
