@@ -156,7 +156,8 @@ def _publish_days(
     storage_url: str, days: list[date], blocked: Blocked, watermark: datetime, settings: Settings, force: bool = False
 ) -> Published:
     """Measure and publish days concurrently (the task runner sets how many at once), then
-    the weeks and months they fall in, as `plan_publish` allows."""
+    the weeks and months they fall in, as `plan_publish` allows. A day without a mention attributed
+    to a brand has no page (`without_page`): its line in the summary says why."""
     run_id = str(flow_run.id or "local")
     records = read_records(open_storage(storage_url))
     if span := looked_at(days):  # what earlier runs rejected blocks these days too
