@@ -214,7 +214,13 @@ def measure_and_publish(
 ) -> ReportOutcome:
     """One report: skipped if its inputs are unchanged, else measured and published under its lock."""
     result = publish_period_report(open_storage(storage_url), period, watermark, settings, run_id=run_id, force=force)
-    _logger().info("%s: %s (%d inbound mentions)", result["period"], result["outcome"], result["inbound"])
+    _logger().info(
+        "%s: %s (%d mentions attributed to a brand, as the page counts them; %d unattributed)",
+        result["period"],
+        result["outcome"],
+        result["inbound"] - result["unattributed"],
+        result["unattributed"],
+    )
     return result
 
 

@@ -89,5 +89,7 @@ def test_a_finished_task_is_debug_and_a_failed_one_stays_an_error():
         logging.getLogger("prefect.task_runs").setLevel(logging.NOTSET)
     failed = _record("Finished in state Failed('Task run encountered an exception')", logging.ERROR)
     assert chatter.filter(failed) is True and failed.levelname == "ERROR"
-    said = _record("2017-10-31: published (1550 inbound mentions)")
+    said = _record(
+        "daily/2017-10-31: published (1550 mentions attributed to a brand, as the page counts them; 86 unattributed)"
+    )
     assert chatter.filter(said) is True and said.levelname == "INFO"
