@@ -141,6 +141,9 @@ def test_task_chatter_is_not_in_the_runs_log(nightly_run):
     finished = [log for log in first if log.message.startswith("Finished in state")]
     assert [log.task_run_id for log in finished] == [None]
     assert len(logs) < 200, [log.message for log in logs]  # 3 pages, 10 days without one: little to say
+    # The numbers: 1,636 mentions on 2017-10-31, 86 of them unattributed: the page's 1,550.
+    said = "daily/2017-10-31: skipped (1550 mentions attributed to a brand, as the page counts them; 86 unattributed)"
+    assert said in [log.message for log in logs]
 
 
 def test_the_latest_report_on_s3_is_a_link_that_opens(s3_bucket):
