@@ -203,6 +203,7 @@ def _run(
         return done
     if check is not None:
         check(store)
+    standing = bool(os.environ.get("PREFECT_API_URL"))  # a standing server: its UI outlives the run
     with server_starting():  # ~4 s in another process, while this one imports what the run needs
         import great_expectations  # noqa: F401  (ingest validates with it: ~2.5 s to import)
 
@@ -225,7 +226,10 @@ def _run(
     task_id = bar.add_task("ingesting", total=None)
 
     def listen(event: str, value) -> None:
-        if event == "start":
+        if event == "run":
+            if standing and value:
+                console.print(f"Prefect run: {value}", highlight=False)
+        elif event == "start":
             bar.update(task_id, description="days", total=value, completed=0)
         else:
             bar.update(task_id, advance=1, description=f"days (last: {event} {value})")

@@ -7,6 +7,7 @@ a run reports in `flows.summary`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import partial
@@ -15,6 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Failed
+from prefect.utilities.urls import url_for
 
 from flows import progress
 from flows.budget import batches, within_budget
@@ -30,14 +32,18 @@ from flows.plan import (
     no_data_for,
     page_name,
     plan_publish,
+    stray_posts,
     to_replay,
     touched_days,
     window_days,
+    within_reach,
+    without_page,
     yesterday,
 )
 from flows.steps import (
     check_deliveries,
     clear_failed_days,
+    count_mentions,
     forget,
     ingest_archives,
     ingest_records,
@@ -49,9 +55,19 @@ from flows.steps import (
     send_alerts,
     set_aside,
     stance_day,
+    withdraw_pages,
     write_index,
 )
-from flows.summary import NoData, PipelineFailed, Published, RunSummary, publish_artifacts, summarise
+from flows.summary import (
+    NoData,
+    PipelineFailed,
+    Published,
+    RunKind,
+    RunSummary,
+    publish_artifacts,
+    run_title,
+    summarise,
+)
 from tasks.ingest.archive import IngestRecord, by_rule, read_records
 from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import days_with_mentions
@@ -143,19 +159,25 @@ def _publish_days(
     storage_url: str, days: list[date], blocked: Blocked, watermark: datetime, settings: Settings, force: bool = False
 ) -> Published:
     """Measure and publish days concurrently (the task runner sets how many at once), then
-    the weeks and months they fall in, as `plan_publish` allows."""
+    the weeks and months they fall in, as `plan_publish` allows. A day without a mention attributed
+    to a brand has no page (`without_page`): its line in the summary says why."""
     run_id = str(flow_run.id or "local")
     records = read_records(open_storage(storage_url))
     if span := looked_at(days):  # what earlier runs rejected blocks these days too
         blocked.blocks(stored_blocks(open_storage(storage_url), records, *span))
     plan = plan_publish(days, blocked)
-    pages = Published(failed=dict(plan.refused))
-    progress.started(len(plan.dailies) + len(blocked.reasons))
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
-        progress.day_done(day.isoformat(), "failed")
     cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
     _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, cost)
+    counts = retrying(count_mentions, settings)(storage_url, [p.start for p in plan.dailies], watermark, settings)
+    if no_page := without_page(counts):  # their weeks and months go with them unless another day holds some
+        plan = plan_publish([d for d in days if d.isoformat() not in no_page], blocked)
+        retrying(withdraw_pages, settings)(storage_url, sorted(map(date.fromisoformat, no_page)))
+    pages = Published(failed=dict(plan.refused), not_published=no_page)
+    progress.started(len(plan.dailies) + len(blocked.reasons))
+    for day in sorted(blocked.reasons):
+        progress.day_done(day.isoformat(), "failed")
     publish = retrying(measure_and_publish, settings)
     submit = partial(_submit_page, publish, storage_url, watermark, settings, run_id, force)
     budget = settings.memory_budget_bytes
@@ -220,10 +242,12 @@ def _finish(
     pages: Published,
     misplaced: list[IngestRecord],
     settings: Settings,
+    started: float,
     request: tuple[str, str] | None = None,
 ) -> RunSummary:
     """Summary, artifacts and the index; a clean run also stamps `request` (what it was asked,
-    the archives digest it started from) so asking again answers without running."""
+    the archives digest it started from) so asking again answers without running. `started`:
+    the run's start on the monotonic clock, for the wall time its page shows."""
     summary = summarise(records, pages, misplaced)
     get_run_logger().info(
         "published %d day(s), %d unchanged, %d skipped, %d failed",
@@ -238,7 +262,7 @@ def _finish(
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
     for warning in summary["warnings"]:
         get_run_logger().warning("%s", warning)
-    publish_artifacts(storage_url, summary)
+    publish_artifacts(storage_url, summary, RunKind(flow_run.flow_name, flow_run.name, time.monotonic() - started))
     if summary["failed"]:
         raise PipelineFailed(summary["failed"])
     if request is not None:
@@ -271,10 +295,23 @@ def _with_mentions(storage_url: str, candidates: set[date]) -> set[date]:
     return set(days_with_mentions(open_storage(storage_url), min(candidates), max(candidates)))
 
 
-@flow(name="backfill", log_prints=True)
+def _run_name() -> str:
+    """The run's name in Prefect's UI: what it was asked ("nightly 2017-12-03"), not a random one."""
+    return run_title(flow_run.flow_name, flow_run.parameters)
+
+
+def _started() -> float:
+    """The run's start (monotonic clock); tells whoever watches in this process where its page is."""
+    progress.run_page(url_for("flow-run", obj_id=flow_run.id))  # None when no UI is known
+    return time.monotonic()
+
+
+@flow(name="backfill", flow_run_name=_run_name, log_prints=True)
 def backfill(start: date, end: date, storage: str | None = None, force: bool = False) -> RunSummary:
     """Ingest every archive that can hold mentions of [start, end] (collected in it, or a later
-    export holding its days: flows/plan.py, can_hold), then publish every day in it that has mentions."""
+    export holding its days: flows/plan.py, can_hold), then publish every day in it that has a
+    mention attributed to a brand."""
+    started = _started()
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
     archives, misplaced, basis = _listed(url, settings)
@@ -287,14 +324,18 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     days |= forgotten & _with_mentions(url, forgotten)  # days a removed archive fed, also outside the range
     pages = _publish_days(url, sorted(days), blocked, archive_watermark(archives), settings, force)
     _clear_unblocked(url, forgotten - days, blocked, settings)
-    return _finish(url, records, pages, misplaced, settings, (backfill_request(start, end), basis))
+    return _finish(url, records, pages, misplaced, settings, started, (backfill_request(start, end), basis))
 
 
-@flow(name="nightly", log_prints=True)
+@flow(name="nightly", flow_run_name=_run_name, log_prints=True)
 def nightly(day: date | None = None, storage: str | None = None, allow_empty: bool = False) -> RunSummary:
-    """Ingest one collection day's archives (yesterday, UTC, by default) and republish what changed.
+    """Ingest one collection day's archives (yesterday, UTC, by default) and republish what changed:
+    the days they hold posts for from NIGHTLY_REACH_DAYS before the day on (older ones are strays,
+    counted in the summary), with their neighbours (`affected_days`), each with a mention attributed
+    to a brand.
 
     No archive for the day fails the run (NoData) unless `allow_empty` says a quiet day is expected."""
+    started = _started()
     settings = Settings.for_storage(storage)
     day = day or yesterday()
     url = open_storage(settings.storage).url
@@ -310,10 +351,12 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     records = _ingest(url, todays, settings, blocked)
     candidates = affected_days(_touched(url, records) | {day} | forgotten, settings.reply_horizon_hours)
     existing = _with_mentions(url, candidates)
-    pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings)
+    reached = within_reach(candidates & existing, day)
+    pages = _publish_days(url, sorted(reached), blocked, archive_watermark(archives), settings)
+    pages.strays = stray_posts(records)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
     _send_new_alerts(pages, settings)
-    return _finish(url, records, pages, misplaced, settings, (nightly_request(day, allow_empty), basis))
+    return _finish(url, records, pages, misplaced, settings, started, (nightly_request(day, allow_empty), basis))
 
 
 def _send_new_alerts(pages: Published, settings: Settings) -> None:
@@ -329,9 +372,10 @@ def _send_new_alerts(pages: Published, settings: Settings) -> None:
         pages.failed["alerts"] = f"{len(alerts)} alert(s) not sent: {exc}"
 
 
-@flow(name="replay-quarantine", log_prints=True)
+@flow(name="replay-quarantine", flow_run_name=_run_name, log_prints=True)
 def replay_quarantine(storage: str | None = None, day: date | None = None, source: str | None = None) -> RunSummary:
     """Re-ingest archives that had quarantined rows (or were rejected) after a fix, and republish their days."""
+    started = _started()
     settings = Settings.for_storage(storage)
     url = open_storage(settings.storage).url
     chosen = to_replay(retrying(ingest_records, settings)(url), day, source)
@@ -344,4 +388,4 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     candidates = affected_days(_touched(url, chosen + records), settings.reply_horizon_hours)
     existing = _with_mentions(url, candidates)
     pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings, True)
-    return _finish(url, records, pages, misplaced, settings)
+    return _finish(url, records, pages, misplaced, settings, started)

@@ -9,7 +9,7 @@ pin them on hand-made dates; the flows only carry the answers out.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,7 +17,7 @@ from tasks.ingest.archive import IngestRecord
 from tasks.metrics.definitions import watermark_after
 from tasks.reports.blocks import DayBlock, delivery_blocks, rejected_blocks
 from tasks.reports.measure import LOOKBACK_DAYS, window_for
-from tasks.reports.measure_store import TREND_DAYS
+from tasks.reports.measure_store import TREND_DAYS, DayMentions
 from tasks.reports.periods import Period, period_of, periods_touching
 from tasks.reports.run_stamp import request_of
 from tasks.storage import layout
@@ -102,6 +102,54 @@ def affected_days(touched: Iterable[date], horizon_hours: float) -> set[date]:
     back for brand posts, and pages chart TREND_DAYS of history."""
     horizon_days = math.ceil(horizon_hours / 24)
     return {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
+
+
+#: How far before its collection day a nightly publishes the days its archives hold posts for. An
+#: export holds weeks of threads (the sample: 2017-10-01…2017-12-03, collected 2017-12-03), and now
+#: and then a post stamped long before (the root of a thread revived years later: 2011-08-29,
+#: 2016-08-06): such a stray is kept and counted, never a page of its own, weekly or monthly either.
+NIGHTLY_REACH_DAYS = 92
+
+
+def within_reach(days: Iterable[date], collected: date) -> set[date]:
+    """The days a nightly for `collected` may publish: from NIGHTLY_REACH_DAYS before it on."""
+    oldest = collected - timedelta(days=NIGHTLY_REACH_DAYS)
+    return {d for d in days if d >= oldest}
+
+
+def stray_posts(records: Iterable[IngestRecord]) -> dict[str, str]:
+    """Each created day out of a nightly's reach of its archive's collection day, with how many posts
+    it holds and why it has no page (lines of the run summary)."""
+    found: dict[date, tuple[int, date]] = {}
+    for record in records:
+        collected = date.fromisoformat(record.collected)
+        for created, posts in record.days.items():
+            day = date.fromisoformat(created)
+            if not within_reach([day], collected):
+                found[day] = (found.get(day, (0, collected))[0] + posts, collected)
+    return {
+        day.isoformat(): (
+            f"{posts} post(s) stamped {(collected - day).days} days before their archive's collection day "
+            f"{collected}: a stray timestamp, kept and counted, not a page (a nightly publishes the days from "
+            f"{NIGHTLY_REACH_DAYS} days before its collection day on; a backfill over the day can publish it)"
+        )
+        for day, (posts, collected) in sorted(found.items())
+    }
+
+
+def without_page(counts: Mapping[date, DayMentions]) -> dict[str, str]:
+    """The days that publish no page, with why: no customer mention at all (only brand posts), or
+    none attributed to a brand (a page would show empty charts and an empty table)."""
+    reasons = {}
+    for day, count in sorted(counts.items()):
+        if count.attributed:
+            continue
+        reasons[day.isoformat()] = (
+            "no customer mention, only brand posts (they count on the days of the mentions they answer): no page"
+            if not count.mentions
+            else f"{count.mentions} customer mention(s), none attributed to a brand (counted as unattributed): no page"
+        )
+    return reasons
 
 
 def touched_days(records: Iterable[IngestRecord]) -> set[date]:

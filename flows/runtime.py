@@ -59,6 +59,20 @@ class OneLineFailures(logging.Filter):
         return True
 
 
+class TaskChatterAtDebug(logging.Filter):
+    """A task run's "Finished in state Completed()" is logged at DEBUG, not INFO.
+
+    A backfill runs a task per day and per page: at INFO those lines were 159 of
+    the first 200 of a run's log in the UI, burying what the run said. Shown
+    again with PREFECT_LOGGING_LEVEL=DEBUG; a task that fails still logs ERROR."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or not str(record.msg).startswith("Finished in state Completed"):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
 @contextlib.contextmanager
 def in_process() -> Iterator[None]:
     """Flow runs in this block use the in-process engine's fast settings."""

@@ -32,9 +32,18 @@ from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
 from tasks.reports.fingerprint import rivals
 from tasks.reports.index import publish_index
+from tasks.reports.measure_store import DayMentions
 from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
-from tasks.reports.period_report import ReportOutcome, clear_failed, mark_failed, prepare_day, publish_period_report
+from tasks.reports.period_report import (
+    ReportOutcome,
+    clear_failed,
+    day_mentions,
+    mark_failed,
+    prepare_day,
+    publish_period_report,
+)
 from tasks.reports.periods import Period
+from tasks.reports.publish import withdraw_report
 from tasks.reports.run_stamp import listing_digest
 from tasks.settings import Settings
 from tasks.sps.stance_store import store_stances
@@ -172,6 +181,22 @@ def measure_day(storage_url: str, day: date, watermark: datetime, settings: Sett
     return prepare_day(open_storage(storage_url), day, watermark, settings)
 
 
+@_step("count-mentions")
+def count_mentions(
+    storage_url: str, days: list[date], watermark: datetime, settings: Settings
+) -> dict[date, DayMentions]:
+    """Each day's customer mentions and how many no brand is attributed to (a day with none attributed has no page)."""
+    return day_mentions(open_storage(storage_url), days, watermark, settings)
+
+
+@_step("withdraw-pages")
+def withdraw_pages(storage_url: str, days: list[date]) -> None:
+    """Take down the pages earlier code published for days that have none now (nothing attributed)."""
+    storage = open_storage(storage_url)
+    for day in days:
+        withdraw_report(storage, day)
+
+
 @_step("stance-day", "stance {day}")
 def stance_day(storage_url: str, day: date) -> int:
     """Store the stances of a day's warehouse parts once, before reports read them side by side."""
@@ -184,7 +209,13 @@ def measure_and_publish(
 ) -> ReportOutcome:
     """One report: skipped if its inputs are unchanged, else measured and published under its lock."""
     result = publish_period_report(open_storage(storage_url), period, watermark, settings, run_id=run_id, force=force)
-    _logger().info("%s: %s (%d inbound mentions)", result["period"], result["outcome"], result["inbound"])
+    _logger().info(
+        "%s: %s (%d mentions attributed to a brand, as the page counts them; %d unattributed)",
+        result["period"],
+        result["outcome"],
+        result["inbound"] - result["unattributed"],
+        result["unattributed"],
+    )
     return result
 
 

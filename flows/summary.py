@@ -6,15 +6,19 @@ message all count the same things.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
+from flows.plan import NIGHTLY_REACH_DAYS, yesterday
 from tasks.ingest.archive import IngestRecord
+from tasks.reports.brand_days import published_brand_days
 from tasks.reports.period_report import ReportOutcome
 from tasks.storage import layout
+from tasks.storage.backends import Storage, open_storage
 
 
 class PipelineFailed(RuntimeError):
@@ -40,6 +44,8 @@ class Published:
     failed: dict[str, str] = field(default_factory=dict)  # day, kind/label or key → reason
     days: list[ReportOutcome] = field(default_factory=list)
     periods: list[ReportOutcome] = field(default_factory=list)
+    not_published: dict[str, str] = field(default_factory=dict)  # day → why it has no page (plan.without_page)
+    strays: dict[str, str] = field(default_factory=dict)  # day → its stray posts, beyond a nightly's reach
 
     def day(self, name: str, result: ReportOutcome) -> None:
         getattr(self, result["outcome"]).append(name)
@@ -60,6 +66,7 @@ class RunSummary(TypedDict):
     failed: dict[str, str]
     days: list[ReportOutcome]
     periods: list[ReportOutcome]
+    not_published: dict[str, str]  # days with posts but no page, each with why (no attributed mention, stray)
     warnings: list[str]  # what published but deserves a look: mentions in two archives, reports the index skipped
 
 
@@ -81,7 +88,9 @@ def summarise(records: list[IngestRecord], pages: Published, misplaced: list[Ing
         failed=failed,
         days=sorted(pages.days, key=lambda r: r["day"]),
         periods=sorted(pages.periods, key=lambda r: r["period"]),
-        warnings=[
+        not_published=dict(sorted((pages.not_published | pages.strays).items())),
+        warnings=_strays_warning(pages.strays)
+        + [
             f"{r.key} holds mentions also in {', '.join(r.shared_with)}: each counts once, the copy of the "
             "archive collected last (validation.json lists them)"
             for r in sorted(records, key=lambda r: r.key)
@@ -90,35 +99,117 @@ def summarise(records: list[IngestRecord], pages: Published, misplaced: list[Ing
     )
 
 
-def publish_artifacts(storage_url: str, summary: RunSummary) -> None:
-    """What an operator sees on the run's page: a per-day table, a summary, a link."""
-    if summary["days"]:
+def _strays_warning(strays: dict[str, str]) -> list[str]:
+    """One line for the posts stamped long before their archive's collection day: a feed sending old
+    timestamps deserves a look, each day is listed in the run summary."""
+    if not strays:
+        return []
+    return [
+        f"{len(strays)} day(s) hold posts stamped more than {NIGHTLY_REACH_DAYS} days before their archive's "
+        f"collection day ({', '.join(strays)}): kept and counted, not published as pages"
+    ]
+
+
+def run_title(flow_name: str, parameters: Mapping[str, object]) -> str:
+    """What a run was asked, as Prefect names the run and its summary is titled: "nightly 2017-12-03",
+    "backfill 2017-10-01…2017-12-03", "replay-quarantine 2017-12-03"."""
+    if flow_name == "nightly":
+        return f"nightly {parameters.get('day') or yesterday()}"
+    if flow_name == "backfill":
+        return f"backfill {parameters.get('start')}…{parameters.get('end')}"
+    asked = [str(parameters[name]) for name in ("day", "source") if parameters.get(name)]
+    return " ".join([flow_name, *asked])
+
+
+def wall_time(seconds: float) -> str:
+    """A run's wall time as people say it: "48 s", "3 min 05 s", "1 h 02 min"."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+@dataclass(frozen=True)
+class RunKind:
+    """Which flow ran, as what it was asked (`run_title`), and how long it took."""
+
+    flow: str
+    title: str
+    seconds: float
+
+
+#: What the run summary says of the days each flow publishes.
+WHICH_DAYS = {
+    "nightly": (
+        f"A nightly publishes the days its archives hold posts for, from {NIGHTLY_REACH_DAYS} days before its "
+        "collection day on (older posts are strays: counted, not pages), the days within the reply horizon "
+        "before them and those whose 28-day trends show them; each day with a mention attributed to a brand."
+    ),
+    "backfill": "A backfill publishes every day of its range with a mention attributed to a brand.",
+    "replay-quarantine": (
+        "A replay republishes the days its archives hold posts for and their neighbours, each day with a "
+        "mention attributed to a brand."
+    ),
+}
+
+
+def publish_artifacts(storage_url: str, summary: RunSummary, run: RunKind) -> None:
+    """What an operator sees on the run's page: the brand-days the run's pages show (the pages'
+    own numbers), a summary titled with what the run was asked, and where the newest report is."""
+    storage = open_storage(storage_url)
+    pages = summary["published"] + summary["unchanged"] + summary["skipped"]
+    rows = published_brand_days(storage, [date.fromisoformat(d) for d in pages])
+    if not rows.is_empty():
         create_table_artifact(
             key="daily-metrics",
-            table=[
-                {k: r[k] for k in ("day", "outcome", "inbound", "responded", "unattributed", "brands")}  # type: ignore[literal-required]
-                for r in summary["days"]
-            ],
-            description="Days this run measured (skipped days show their published numbers).",
+            table=rows.to_dicts(),
+            description=(
+                f"{run.title}: each brand on each day this run published or found standing, as its page shows it "
+                "(mentions attributed to the brand; rates in %, first response in minutes)."
+            ),
         )
+    create_markdown_artifact(key="run-summary", markdown=summary_markdown(summary, run))
+    if pages:
+        _latest_report(storage, date.fromisoformat(max(pages)))
+
+
+def summary_markdown(summary: RunSummary, run: RunKind) -> str:
+    """The run-summary artifact: counts, which days the run publishes, those without a page and why,
+    failures, warnings."""
     failed = "".join(f"\n- {day}: {reason}" for day, reason in sorted(summary["failed"].items()))
-    create_markdown_artifact(
-        key="run-summary",
-        markdown=(
-            "# sps run\n\n"
-            "| archives | ingested | rows read | quarantined | published | unchanged | skipped | failed |\n"
-            f"|---|---|---|---|---|---|---|---|\n| {summary['archives']} | {summary['ingested']} | "
-            f"{summary['rows_read']} | {summary['rows_quarantined']} | {len(summary['published'])} | "
-            f"{len(summary['unchanged'])} | {len(summary['skipped'])} | {len(summary['failed'])} |\n"
-            + (f"\n## Failed days{failed}\n" if failed else "")
-            + "".join(f"\n- warning: {w}" for w in summary["warnings"])
-        ),
+    no_page = "".join(f"\n- {day}: {reason}" for day, reason in sorted(summary["not_published"].items()))
+    return (
+        f"# {run.title}\n\nWall time: {wall_time(run.seconds)}. {WHICH_DAYS.get(run.flow, '')}\n\n"
+        "| archives | ingested | rows read | quarantined | published | unchanged | skipped | failed |\n"
+        f"|---|---|---|---|---|---|---|---|\n| {summary['archives']} | {summary['ingested']} | "
+        f"{summary['rows_read']} | {summary['rows_quarantined']} | {len(summary['published'])} | "
+        f"{len(summary['unchanged'])} | {len(summary['skipped'])} | {len(summary['failed'])} |\n"
+        + (f"\n## Days without a page\n{no_page}\n" if no_page else "")
+        + (f"\n## Failed days{failed}\n" if failed else "")
+        + "".join(f"\n- warning: {w}" for w in summary["warnings"])
     )
-    published = summary["published"] + summary["unchanged"] + summary["skipped"]
-    if published:
-        base = storage_url if "://" in storage_url else f"file://{storage_url}"
+
+
+#: How long the run page's link to the newest report on S3 stays valid: S3's longest, 7 days.
+LINK_EXPIRES_S = 7 * 24 * 3600
+
+
+def _latest_report(storage: Storage, day: date) -> None:
+    """On S3, a pre-signed HTTPS link; on a local folder, the path in words (a browser refuses a
+    web page's file:// links)."""
+    key = f"{layout.report_folder(day)}report.html"
+    presign = getattr(storage, "presigned_get", None)
+    if presign is not None:
         create_link_artifact(
             key="latest-report",
-            link=f"{base}/{layout.report_folder(date.fromisoformat(max(published)))}report.html",
-            link_text=f"report {max(published)}",
+            link=presign(key, LINK_EXPIRES_S),
+            link_text=f"report {day} (link valid for 7 days; `sps reports url --latest` makes a new one)",
         )
+        return
+    path = f"{storage.url}/{key}".replace("`", "'")
+    create_markdown_artifact(
+        key="latest-report",
+        markdown=f"Newest report: **{day}**, at `{path}` (open it on the machine that holds the storage).",
+    )

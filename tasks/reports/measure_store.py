@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -45,6 +46,18 @@ _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomal
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
 #: when a measure gained its facts, so one stored by older code, without them, is measured again.)
 _COMPLETE = "complete.json"
+
+
+@dataclass(frozen=True)
+class DayMentions:
+    """A day's customer mentions and how many of them no brand is attributed to (its stored counts)."""
+
+    mentions: int
+    unattributed: int
+
+    @property
+    def attributed(self) -> int:
+        return self.mentions - self.unattributed
 
 
 def trend_days(period: Period) -> list[date]:
@@ -88,6 +101,15 @@ def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
 
 def is_saved(storage: Storage, day: date, fingerprint: str) -> bool:
     return storage.exists(layout.day_measure(day, fingerprint, _COMPLETE))
+
+
+def counts(storage: Storage, day: date, fingerprint: str) -> DayMentions | None:
+    """The stored measure's counts, or None when it is not (or no longer) stored."""
+    try:
+        stored = read_json(storage, layout.day_measure(day, fingerprint, _COMPLETE))
+    except StorageError:
+        return None
+    return DayMentions(stored["inbound_total"], stored["unattributed"])
 
 
 def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] = _FRAMES) -> PeriodMeasure | None:

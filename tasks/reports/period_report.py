@@ -37,6 +37,7 @@ from tasks.reports.measure import (
     summed_days,
     window_for,
 )
+from tasks.reports.measure_store import DayMentions
 from tasks.reports.periods import Period, period_of
 from tasks.reports.publish import publish_report, read_manifest, withdraw_report
 from tasks.reports.validation_summary import day_validation
@@ -287,6 +288,24 @@ def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settin
         return "stored already"
     measure_store.save(storage, fingerprint, inputs.measure(period_of("daily", day)))
     return "measured"
+
+
+def day_mentions(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> dict[date, DayMentions]:
+    """The customer mentions of each day with mentions, and how many no brand is attributed to, from
+    its stored measure (measured and stored now when it is not): what decides whether it has a page."""
+    inputs = ReportInputs(storage, config, watermark)
+    found = {}
+    for day in days:
+        fingerprint = inputs.day_fingerprint(day)
+        if fingerprint is None:
+            continue
+        count = measure_store.counts(storage, day, fingerprint)
+        if count is None:
+            measure = inputs.measure(period_of("daily", day))
+            measure_store.save(storage, fingerprint, measure)
+            count = DayMentions(measure.inbound_total, measure.unattributed)
+        found[day] = count
+    return found
 
 
 def _deliveries_of(storage: Storage, records: list[IngestRecord]) -> list[dict]:

@@ -10,11 +10,15 @@ from flows.plan import (
     archive_watermark,
     in_collection_range,
     plan_publish,
+    stray_posts,
     to_replay,
     touched_days,
     window_days,
+    within_reach,
+    without_page,
 )
 from tasks.ingest.archive import IngestRecord
+from tasks.reports.measure_store import DayMentions
 from tasks.storage.backends import ObjectInfo
 
 
@@ -120,3 +124,36 @@ def test_a_days_window_runs_three_days_back_and_the_horizon_plus_a_day_forward()
     # 72 h → 3 days, plus the day a reply to the last minute may land on: 10-07 … 10-14
     assert window_days(date(2017, 10, 10), 72) == [date(2017, 10, d) for d in range(7, 15)]
     assert window_days(date(2017, 10, 10), 1)[-1] == date(2017, 10, 12)  # 1 h still reaches the next day
+
+
+def test_a_nightly_reaches_92_days_back_and_counts_older_posts_as_strays():
+    # 2017-12-03 − 92 days = 2017-09-02: the first day a nightly for 2017-12-03 publishes.
+    assert within_reach([date(2017, 9, 1), date(2017, 9, 2), date(2017, 12, 3)], date(2017, 12, 3)) == {
+        date(2017, 9, 2),
+        date(2017, 12, 3),
+    }
+    archives = [
+        record("a", "2017-12-03", days={"2011-08-29": 1, "2017-09-01": 3, "2017-09-02": 5, "2017-12-03": 9}),
+        record("b", "2017-12-03", days={"2017-09-01": 2}),
+    ]
+    strays = stray_posts(archives)
+    assert list(strays) == ["2011-08-29", "2017-09-01"]
+    # 2011-08-29 → 2017-12-03: 6 × 365 + 2 leap days (2012, 2016) + 96 days (08-29 → 12-03) = 2288
+    assert strays["2011-08-29"].startswith(
+        "1 post(s) stamped 2288 days before their archive's collection day 2017-12-03"
+    )
+    assert strays["2017-09-01"].startswith("5 post(s) stamped 93 days before")  # 3 + 2, two archives
+
+
+def test_a_day_without_an_attributed_mention_has_no_page():
+    counts = {
+        date(2017, 10, 4): DayMentions(mentions=1, unattributed=1),
+        date(2017, 10, 5): DayMentions(mentions=0, unattributed=0),
+        date(2017, 10, 7): DayMentions(mentions=5, unattributed=4),
+    }
+    reasons = without_page(counts)
+    assert list(reasons) == ["2017-10-04", "2017-10-05"]
+    assert reasons["2017-10-04"] == (
+        "1 customer mention(s), none attributed to a brand (counted as unattributed): no page"
+    )
+    assert reasons["2017-10-05"].startswith("no customer mention, only brand posts")
