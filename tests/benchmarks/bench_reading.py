@@ -1,6 +1,6 @@
 """Speed of all readings together on one core (issue 28 item 9; a benchmark, not a test).
 
-    python -m tests.benchmarks.bench_reading --mentions 200000
+    python -m tests.benchmarks.bench_reading --mentions 200000 [--distinct]
 
 Real texts of the twcs sample repeated to the size asked for: customers' tweets for the mention
 readers (category, urgent, stance — detractor is the same model run, stance < 0), brands' tweets
@@ -23,8 +23,11 @@ from tests.research import reading_readers as readers
 from tests.research.reading_labels_draw_replies import DATA
 
 
-def _repeated(texts: pl.Series, size: int) -> pl.Series:
-    return pl.concat([texts] * (size // texts.len() + 1))[:size]
+def _repeated(texts: pl.Series, size: int, distinct: bool = False) -> pl.Series:
+    """The texts repeated to `size`; with `distinct`, each copy tagged (" #r<n>", a hashtag no reader
+    reads) so no text repeats and readers that score each distinct text once get no free ride."""
+    repeated = pl.concat([texts] * (size // texts.len() + 1))[:size]
+    return (repeated + " #r" + pl.int_range(size, eager=True).cast(pl.String)) if distinct else repeated
 
 
 def main() -> None:
@@ -36,18 +39,21 @@ def main() -> None:
         )
     parser = argparse.ArgumentParser()
     parser.add_argument("--mentions", type=int, default=200_000)
+    parser.add_argument("--distinct", action="store_true", help="no text repeats (real days repeat few)")
     args = parser.parse_args()
     sample = pl.read_csv(DATA / "twcs_sample.csv", infer_schema=False)
     inbound = sample.filter(pl.col("inbound") == "True")
     mentions = pl.DataFrame(
         {
             "brand": _repeated(inbound["author_id"], args.mentions),  # a customer id: no brand's own list applies
-            "text": _repeated(inbound["text"], args.mentions),
+            "text": _repeated(inbound["text"], args.mentions, args.distinct),
         }
     )
-    replies = pl.DataFrame({"text": _repeated(sample.filter(pl.col("inbound") == "False")["text"], args.mentions)})
+    brand_posts = sample.filter(pl.col("inbound") == "False")["text"]
+    replies = pl.DataFrame({"text": _repeated(brand_posts, args.mentions, args.distinct)})
     readers.stance(mentions.head(10))  # load the weights once, as a worker would
-    print(f"{args.mentions:,} mentions (+ as many first replies), polars threads {pl.thread_pool_size()}")
+    kind = "all distinct" if args.distinct else "the sample's texts repeated"
+    print(f"{args.mentions:,} mentions (+ as many first replies; {kind}), polars threads {pl.thread_pool_size()}")
     print(f"{'reader':<18}{'wall':>9}{'cpu':>9}{'mentions/s wall':>17}{'mentions/s cpu':>16}")
     wall_total = cpu_total = 0.0
     for name, run in [
