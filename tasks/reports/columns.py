@@ -198,6 +198,49 @@ CARE_METRICS = [
         "Median time from the customer's first post to the brand's last reply, over answered conversations.",
     ),
     Column(
+        "follow_ups_after_answer",
+        pl.Int64(),
+        "posts",
+        (
+            "Customer posts created that day in a conversation after the brand had answered in it (broadcasts "
+            "left out): each waits for the brand's next reply. Posts before the brand's first answer wait for a "
+            "first response and are not counted here."
+        ),
+    ),
+    Column(
+        "follow_ups_answered",
+        pl.Int64(),
+        "posts",
+        "Of those, follow-ups the brand wrote in the thread again within the reply horizon (to any of its posts).",
+    ),
+    Column(
+        "km_next_reply_median_s",
+        pl.Float64(),
+        "seconds",
+        (
+            "Kaplan–Meier median time from a follow-up to the brand's next post in its thread, unanswered ones "
+            "censored at the horizon or the newest archive; null when fewer than half are answered or none."
+        ),
+    ),
+    Column(
+        "km_next_reply_p90_s",
+        pl.Float64(),
+        "seconds",
+        "Kaplan–Meier 90th percentile next-reply time (null when not reached).",
+    ),
+    Column(
+        "next_reply_sla_met",
+        pl.Int64(),
+        "posts",
+        "Follow-ups whose next reply came within the brand's response target (sla_target_s).",
+    ),
+    Column(
+        "next_reply_sla_attainment",
+        pl.Float64(),
+        "share 0–1",
+        "next_reply_sla_met / follow_ups_after_answer; unanswered follow-ups count as misses (null when none).",
+    ),
+    Column(
         "broadcasts",
         pl.Int64(),
         "threads",

@@ -19,14 +19,15 @@ from functools import partial
 import polars as pl
 
 from tasks.ingest.warehouse import BrandPosts
+from tasks.metrics import next_reply
 from tasks.metrics.alerts import customer_replies
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
-from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
-from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
+from tasks.metrics.conversations import conversation_metrics, conversations_and_follow_ups, thread_posts
+from tasks.metrics.definitions import brand_sla_target, daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.themes import themes_and_members
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import BrandRegistry
@@ -91,10 +92,29 @@ def summed_days(period: Period, horizon_s: float) -> list[date]:
     return [period.start + timedelta(days=n) for n in range((last - period.start).days + 1)]
 
 
-def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    counts = ["conversations", "conversations_answered", "broadcasts"]
-    return metrics.join(conversation_metrics(threads, keys=keys), on=keys, how="left").with_columns(
-        pl.col(counts).fill_null(0)
+@dataclass(frozen=True)
+class PeriodThreads:
+    """The conversations a period's customers opened, and the follow-ups they wrote in the period
+    after the brand had answered (tasks/metrics/next_reply.py), each dated the period's first day."""
+
+    conversations: pl.DataFrame
+    follow_ups: pl.DataFrame
+
+
+def _with_threads(metrics: pl.DataFrame, threads: PeriodThreads, keys: list[str], rules: MeasureRules) -> pl.DataFrame:
+    """The metrics with their conversation and next-reply figures (counts 0 where there were none)."""
+    counts = ["conversations", "conversations_answered", "broadcasts", *next_reply.COUNTS]
+    waits = next_reply.next_reply_metrics(
+        threads.follow_ups,
+        keys=keys,
+        horizon_s=rules.horizon_s,
+        sla_target=brand_sla_target(rules.registry.sla_targets, rules.default_sla_s),
+        watermark=rules.watermark,
+    )
+    return (
+        metrics.join(conversation_metrics(threads.conversations, keys=keys), on=keys, how="left")
+        .join(waits, on=keys, how="left")
+        .with_columns(pl.col(counts).fill_null(0))
     )
 
 
@@ -262,29 +282,28 @@ def measure_period(
     return replace(measure, source=facts)
 
 
-def period_threads(posts: pl.DataFrame, period: Period, registry: BrandRegistry) -> pl.DataFrame:
-    """The conversations the period's customers opened (in their brand's time zone), one row each
-    with what `conversation_metrics` reads, dated the period's first day."""
-    return (
-        local_dates(conversations(posts, _utc_span(period)), registry.calendars)
-        .filter(pl.col("date").is_between(period.start, period.end))
-        .select(
-            "brand",
-            "platform",
-            "answered",
-            "replies",
-            "follow_ups",
-            "last_word_s",
-            "broadcast",
-            pl.lit(period.start).alias("date"),
+def period_threads(posts: pl.DataFrame, period: Period, registry: BrandRegistry) -> PeriodThreads:
+    """The conversations the period's customers opened and the follow-ups they wrote in it (in their
+    brand's time zone), one row each with what `conversation_metrics` and `next_reply_metrics` read."""
+    opened, follow_ups = conversations_and_follow_ups(posts, _utc_span(period))
+
+    def in_period(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+        return (
+            local_dates(frame.with_columns(pl.col("created_at").dt.date().alias("date")), registry.calendars)
+            .filter(pl.col("date").is_between(period.start, period.end))
+            .select("brand", "platform", *columns, pl.lit(period.start).alias("date"))
         )
+
+    return PeriodThreads(
+        in_period(opened, "answered", "replies", "follow_ups", "last_word_s", "broadcast"),
+        in_period(follow_ups, "created_at", "next_reply_s"),
     )
 
 
 def summarise(
     inside: pl.DataFrame,
     anomalies: pl.DataFrame,
-    threads: pl.DataFrame,
+    threads: PeriodThreads,
     recovered: pl.DataFrame,
     period: Period,
     rules: MeasureRules,
@@ -307,12 +326,12 @@ def summarise(
     )
     sps = _sps_table(as_one, recovered, period)
     metrics = with_peer_percentiles(
-        _with_conversations(metrics_of(as_one), threads, ["brand", "date"]).with_columns(status),
+        _with_threads(metrics_of(as_one), threads, ["brand", "date"], rules).with_columns(status),
         sps,
         registry.industries,
     )
-    platforms = _with_conversations(
-        metrics_of(as_one, by=("platform",)), threads, ["brand", "date", "platform"]
+    platforms = _with_threads(
+        metrics_of(as_one, by=("platform",)), threads, ["brand", "date", "platform"], rules
     ).with_columns(status)
     shown = inside.select(
         "mention_id",

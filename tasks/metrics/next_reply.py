@@ -1,0 +1,82 @@
+"""Next-reply time: how long a customer who writes again after the brand answered waits for the
+brand's next reply in the thread.
+
+A first response says how fast a brand picks a conversation up; the wait after
+the customer's follow-up is where customers give up. A follow-up is a customer
+post in a conversation (tasks/metrics/conversations.py; broadcasts left out)
+written after the thread's brand had answered in it: posts before the brand's
+first answer wait for a *first* response and are counted there. Its wait ends
+at the brand's next post in the thread at or after it, whatever post that one
+replies to (a brand answering an earlier post of the thread has answered the
+customer). One that never came within the horizon is censored (Kaplan–Meier,
+tasks/metrics/survival.py), as first responses are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from tasks.metrics.answered import answered_within
+from tasks.metrics.survival import km_waits
+
+#: The published next-reply counts (the rest are shares and times, null when there are none).
+COUNTS = ["follow_ups_after_answer", "follow_ups_answered", "next_reply_sla_met"]
+
+
+def follow_ups(posts: pl.LazyFrame, threads: pl.LazyFrame, answers: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per follow-up: platform, mention_id, brand, created_at, next_reply_s (null: no reply
+    seen). `posts` carry their thread's `_root` row; `threads` (`_root`, brand) are the
+    conversations measured; `answers` (`_root`, `_answered_at`) the thread brand's posts in them."""
+    answered = answers.sort("_answered_at")
+    customer = (
+        posts.filter(~pl.col("is_brand_author"))
+        .select("_root", "platform", "mention_id", "created_at")
+        .join(threads, on="_root")
+        .sort("created_at")
+    )
+    after_answer = customer.join_asof(
+        answered.rename({"_answered_at": "_answered_before"}),
+        left_on="created_at",
+        right_on="_answered_before",
+        by="_root",
+        strategy="backward",
+        allow_exact_matches=False,
+        check_sortedness=False,  # sorted by time above; polars cannot check it within `by` groups
+    ).filter(pl.col("_answered_before").is_not_null())
+    return after_answer.join_asof(
+        answered, left_on="created_at", right_on="_answered_at", by="_root", strategy="forward", check_sortedness=False
+    ).select(
+        "platform",
+        "mention_id",
+        "brand",
+        "created_at",
+        ((pl.col("_answered_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("next_reply_s"),
+    )
+
+
+def next_reply_metrics(
+    waits: pl.DataFrame, *, keys: list[str], horizon_s: float, sla_target: pl.Expr, watermark: datetime
+) -> pl.DataFrame:
+    """Per `keys`, over follow-ups (`follow_ups`, with their `keys`): how many, how many answered within
+    the horizon, KM median and p90 next-reply time, and next replies within the brand's SLA target
+    (`sla_target`, seconds) over all follow-ups (an unanswered one is a miss)."""
+    answered = answered_within(horizon_s, "next_reply_s")
+    counts = waits.group_by(keys).agg(
+        pl.len().cast(pl.Int64).alias("follow_ups_after_answer"),
+        answered.sum().cast(pl.Int64).alias("follow_ups_answered"),
+        (answered & (pl.col("next_reply_s") <= sla_target)).sum().cast(pl.Int64).alias("next_reply_sla_met"),
+    )
+    km = km_waits(
+        waits,
+        keys=keys,
+        wait="next_reply_s",
+        horizon_s=horizon_s,
+        watermark=watermark,
+        quantiles={"km_next_reply_median_s": 0.5, "km_next_reply_p90_s": 0.9},
+        within={},
+    )
+    return counts.join(km, on=keys, how="left").with_columns(
+        (pl.col("next_reply_sla_met") / pl.col("follow_ups_after_answer")).alias("next_reply_sla_attainment")
+    )
