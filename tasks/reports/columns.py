@@ -451,6 +451,58 @@ HOURS = [
     Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
 ]
 
+#: backlog.parquet: the report's own mentions open hour by hour (tasks/metrics/backlog.py).
+BACKLOG = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column(
+        "date",
+        pl.Date(),
+        "day (brand's zone)",
+        "The report's day (weeks and months: the period's first day): whose mentions are counted.",
+    ),
+    Column(
+        "hour",
+        pl.Datetime("us", "UTC"),
+        "UTC",
+        (
+            "Start of the hour. A report counts its own mentions (created in its period, in the brand's zone) in "
+            "every hour they stood open, so its hours run past its end: a mention posted 23:30 and answered 00:45 "
+            "is in hour 23 and in hour 00 of the next day, both in its own day's file. Reports add up: the "
+            "mentions open at an hour are the sum of `open` over every report holding it. Hours stop at the "
+            "newest archive."
+        ),
+    ),
+    Column("inbound", pl.Int64(), "mentions", "Mentions posted in the hour."),
+    Column(
+        "answered",
+        pl.Int64(),
+        "mentions",
+        "Mentions whose first response by the brand (within the horizon) came in the hour.",
+    ),
+    Column(
+        "expired",
+        pl.Int64(),
+        "mentions",
+        "Unanswered mentions whose reply horizon ended in the hour: no longer waited for, so no longer open.",
+    ),
+    Column(
+        "open",
+        pl.Int64(),
+        "mentions",
+        "The backlog: mentions posted and not yet answered, within their horizon, at any moment of the hour.",
+    ),
+    Column(
+        "open_at_end", pl.Int64(), "mentions", "Mentions still open when the hour ended (open − answered − expired)."
+    ),
+    Column(
+        "staffing_gap",
+        pl.Boolean(),
+        "",
+        "Inbound ran ahead of replies: more mentions posted than answered in the hour, and more open at its end "
+        "than at its start.",
+    ),
+    Column("peak", pl.Boolean(), "", "The brand's first hour with the most mentions open in this report."),
+]
 
 #: mentions.parquet (daily reports only): every reading behind the day's figures, per mention.
 MENTIONS = [
@@ -545,6 +597,7 @@ TABLES: dict[str, list[Column]] = {
     "metrics.csv": [for_people(c) for c in METRICS],
     "platforms.parquet": PLATFORMS,
     "hours.parquet": HOURS,
+    "backlog.parquet": BACKLOG,
     "categories.parquet": CATEGORIES,
     "themes.parquet": THEMES,
     "sps.parquet": SPS,

@@ -19,7 +19,14 @@ from tasks.storage.backends import S3Storage, Storage
 from tasks.storage.codecs import parquet_frame, read_json
 
 FORMATS = {
-    "parquet": ["metrics.parquet", "platforms.parquet", "hours.parquet", "sps.parquet", "mentions.parquet"],
+    "parquet": [
+        "metrics.parquet",
+        "platforms.parquet",
+        "hours.parquet",
+        "backlog.parquet",
+        "sps.parquet",
+        "mentions.parquet",
+    ],
     "csv": ["metrics.csv", "sps.csv"],
     "html": ["report.html"],
 }

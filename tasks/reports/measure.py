@@ -23,6 +23,7 @@ from tasks.metrics import next_reply
 from tasks.metrics.alerts import customer_replies
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
+from tasks.metrics.backlog import hourly_backlog
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
@@ -62,6 +63,7 @@ class PeriodMeasure:
     category_trends: pl.DataFrame | None = None  # per brand, day and category over the last 28 days
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
     mention_table: pl.DataFrame | None = None  # a day's readings per mention (mentions.parquet); None for a week
+    backlog: pl.DataFrame | None = None  # the period's mentions open per brand and UTC hour (tasks/metrics/backlog.py)
 
     @property
     def day(self) -> date:
@@ -363,6 +365,7 @@ def summarise(
         queue=unanswered_queue(categorised, watermark, horizon_s),
         themes=themes,
         mention_table=None if members is None else mention_table(_with_themes(inside, members)),
+        backlog=hourly_backlog(as_one, keys=["brand", "date"], horizon_s=horizon_s, watermark=watermark),
     )
 
 

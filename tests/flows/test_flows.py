@@ -21,6 +21,7 @@ from tasks.storage.backends import open_storage
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 REPORT_FILES = [
     "alerts.json",
+    "backlog.parquet",
     "categories.parquet",
     "hours.parquet",
     "mentions.parquet",

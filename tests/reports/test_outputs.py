@@ -141,6 +141,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     got = sorted(p.name for p in (tmp_path / "ok").iterdir())
     assert got == [
         "alerts.json",
+        "backlog.parquet",
         "categories.parquet",
         "hours.parquet",
         "manifest.json",
@@ -199,6 +200,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     )
     assert week.exit_code == 0, week.output
     assert sorted(p.name for p in (tmp_path / "week").iterdir()) == [
+        "backlog.parquet",
         "hours.parquet",
         "metrics.parquet",
         "platforms.parquet",
