@@ -343,6 +343,8 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
             _fmt_seconds(r["frt_p90_s"]),
             _fmt_seconds(r["km_frt_median_s"]) if r["km_frt_median_s"] is not None else "not reached",
             _fmt_share(r["km_answered_1h"]),
+            _fmt_km(r["km_next_reply_median_s"], r["follow_ups_after_answer"]),
+            _fmt_share(r["next_reply_sla_attainment"]),
             _fmt_seconds(r["frt_business_median_s"]),
             _fmt_share(r["sla_attainment"]),
             _fmt_share(r["taken_offline_rate"]),
@@ -365,6 +367,8 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
         "First response (p90)",
         "Median, unanswered counted (KM)",
         "Answered within 1 h (KM)",
+        "Next reply after a follow-up (KM median)",
+        "Next reply within target",
         "First response, business hours (median)",
         "SLA attainment",
         "Taken offline",
@@ -400,6 +404,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 <p class="note">Inbound customer mentions created {"on" if period.kind == "daily" else "from"} {span} (UTC), answered within the reply horizon.
 {"Provisional: replies may still arrive, so these numbers can still change." if status == "provisional" else "Final: the reply horizon has passed."}</p>
 {_charts(measure, table)}
+{_backlog(measure, table)}
 {_trends(measure, table)}
 {_queue(measure)}
 {_categories(measure)}
@@ -418,7 +423,9 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 {_platforms(measure)}
 <p class="note">First response median and p90 are over answered mentions. The Kaplan–Meier (KM) figures count
 every mention, treating an unanswered one as still open until the reply horizon or the newest archive; a KM median
-is "not reached" when fewer than half were answered. "Answered within 1 h (KM)" equals SLA attainment for a
+is "not reached" when fewer than half were answered. The next reply is the wait of a customer who wrote again
+after the brand had answered, until the brand's next post in the thread (KM as well; its target is the
+first-response one). "Answered within 1 h (KM)" equals SLA attainment for a
 brand whose target is 1 hour once every mention's horizon has passed: both then count the mentions answered
 within the hour over all mentions. "Taken offline": first responses that send the customer to
 DM, phone, e-mail or a form. Praise and complaints are mentions with a positive or negative stance.
@@ -460,6 +467,48 @@ def _charts(measure: PeriodMeasure, table: pl.DataFrame) -> str:
 <div class="scroll">{charts.frt_distribution(answered, target)}</div></div>
 <div><h2>Inbound mentions by hour (UTC)</h2>
 <div class="scroll">{charts.hour_of_week(facts["created_at"], facts["responded"])}</div></div></div>"""
+
+
+def _fmt_km(median_s: float | None, waits: int) -> str:
+    """A KM median: "–" with nothing to measure, "not reached" when fewer than half were answered."""
+    return "–" if not waits else _fmt_seconds(median_s) if median_s is not None else "not reached"
+
+
+def _backlog(measure: PeriodMeasure, table: pl.DataFrame) -> str:
+    """The busiest brands' open mentions hour by hour, each brand's peak and its staffing gaps."""
+    if measure.backlog is None or measure.backlog.is_empty():
+        return ""
+    order = brand_order(measure.metrics)
+    per = (
+        measure.backlog.group_by("brand")
+        .agg(
+            pl.col("open").filter("peak").first().alias("peak_open"),
+            pl.col("hour").filter("peak").first().dt.strftime("%Y-%m-%d %H:00").alias("peak_hour"),
+            pl.col("staffing_gap").sum().alias("gaps"),
+            pl.col("hour").filter("staffing_gap").first().dt.strftime("%Y-%m-%d %H:00").alias("first_gap"),
+        )
+        .join(order, on="brand")
+        .sort("_order")
+        .head(15)
+    )
+    rows = "".join(
+        _row([html.escape(b), str(n), html.escape(at), str(g), html.escape(first or "–")])
+        for b, n, at, g, first in per.select("brand", "peak_open", "peak_hour", "gaps", "first_gap").iter_rows()
+    )
+    brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
+    return f"""<h2>Backlog: mentions open by hour</h2>
+<div class="scroll">{charts.backlog_lines(measure.backlog, brands)}</div>""" + _section(
+        "Backlog peaks and staffing gaps",
+        "backlog",
+        ["Brand", "Peak open", "Peak hour (UTC)", "Staffing-gap hours", "First gap (UTC)"],
+        rows,
+        after=(
+            "A mention is open from its post until the brand's first response, or until the reply horizon. "
+            "This report counts its own mentions, in every hour they stood open (past its last day too). "
+            "A staffing gap is an hour where more mentions were posted than answered and the pile grew. "
+            "Every brand, hour by hour: backlog.parquet."
+        ),
+    )
 
 
 def _trends(measure: PeriodMeasure, table: pl.DataFrame) -> str:
