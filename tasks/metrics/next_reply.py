@@ -4,8 +4,12 @@ brand's next reply in the thread.
 A first response says how fast a brand picks a conversation up; the wait after
 the customer's follow-up is where customers give up. A follow-up is a customer
 post in a conversation (tasks/metrics/conversations.py; broadcasts left out)
-written after the thread's brand had answered in it: posts before the brand's
-first answer wait for a *first* response and are counted there. Its wait ends
+written after the thread's brand had answered *that customer* in it: posts
+before the brand's first answer wait for a *first* response and are counted
+there, and a bystander's posts in a thread where the brand answered someone
+else (customers talking among themselves or to other brands: on the twcs
+sample one such thread held 100 posts after sainsburys' single answer) wait
+for nobody. Its wait ends
 at the brand's next post in the thread at or after it, whatever post that one
 replies to (a brand answering an earlier post of the thread has answered the
 customer). One that never came within the horizon is censored (Kaplan–Meier,
@@ -27,26 +31,35 @@ COUNTS = ["follow_ups_after_answer", "follow_ups_answered", "next_reply_sla_met"
 
 def follow_ups(posts: pl.LazyFrame, threads: pl.LazyFrame, answers: pl.LazyFrame) -> pl.LazyFrame:
     """One row per follow-up: platform, mention_id, brand, created_at, next_reply_s (null: no reply
-    seen). `posts` carry their thread's `_root` row; `threads` (`_root`, brand) are the
-    conversations measured; `answers` (`_root`, `_answered_at`) the thread brand's posts in them."""
+    seen). `posts` carry their `_row`, `_parent` and thread `_root` rows; `threads` (`_root`, brand)
+    are the conversations measured; `answers` (`_root`, `_parent`, `_answered_at`) the thread
+    brand's posts in them."""
     answered = answers.sort("_answered_at")
+    whom = answered.join(  # the author of the post each answer replies to
+        posts.select(pl.col("_row").alias("_parent"), "author_id"), on="_parent"
+    ).select("_root", "author_id", pl.col("_answered_at").alias("_answered_before"))
     customer = (
-        posts.filter(~pl.col("is_brand_author"))
-        .select("_root", "platform", "mention_id", "created_at")
+        posts.filter(~pl.col("is_brand_author") & pl.col("author_id").is_not_null())
+        .select("_root", "platform", "mention_id", "author_id", "created_at")
         .join(threads, on="_root")
         .sort("created_at")
     )
     after_answer = customer.join_asof(
-        answered.rename({"_answered_at": "_answered_before"}),
+        whom.sort("_answered_before"),
         left_on="created_at",
         right_on="_answered_before",
-        by="_root",
+        by=["_root", "author_id"],  # the brand answered this customer before
         strategy="backward",
         allow_exact_matches=False,
         check_sortedness=False,  # sorted by time above; polars cannot check it within `by` groups
     ).filter(pl.col("_answered_before").is_not_null())
     return after_answer.join_asof(
-        answered, left_on="created_at", right_on="_answered_at", by="_root", strategy="forward", check_sortedness=False
+        answered.select("_root", "_answered_at"),
+        left_on="created_at",
+        right_on="_answered_at",
+        by="_root",
+        strategy="forward",
+        check_sortedness=False,
     ).select(
         "platform",
         "mention_id",

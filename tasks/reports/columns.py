@@ -202,9 +202,9 @@ CARE_METRICS = [
         pl.Int64(),
         "posts",
         (
-            "Customer posts created that day in a conversation after the brand had answered in it (broadcasts "
-            "left out): each waits for the brand's next reply. Posts before the brand's first answer wait for a "
-            "first response and are not counted here."
+            "Customer posts created that day in a conversation after the brand had answered that customer in it "
+            "(broadcasts left out): each waits for the brand's next reply. Posts before the brand's first answer "
+            "wait for a first response, and other customers' posts in the thread for no one: not counted here."
         ),
     ),
     Column(

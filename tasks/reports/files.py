@@ -424,7 +424,7 @@ def report_html(measure: PeriodMeasure, status: str, validation: dict, head: Hea
 <p class="note">First response median and p90 are over answered mentions. The Kaplan–Meier (KM) figures count
 every mention, treating an unanswered one as still open until the reply horizon or the newest archive; a KM median
 is "not reached" when fewer than half were answered. The next reply is the wait of a customer who wrote again
-after the brand had answered, until the brand's next post in the thread (KM as well; its target is the
+after the brand had answered them, until the brand's next post in the thread (KM as well; its target is the
 first-response one). "Answered within 1 h (KM)" equals SLA attainment for a
 brand whose target is 1 hour once every mention's horizon has passed: both then count the mentions answered
 within the hour over all mentions. "Taken offline": first responses that send the customer to

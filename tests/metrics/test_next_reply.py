@@ -4,6 +4,7 @@
   901 c1 10:05 ← 900 "hello?"              before any brand answer: not a follow-up
   100 Acme 10:30 ← 901                     the brand's first answer
   200 c1 10:40 ← 100 "still nothing"       follow-up 1
+  250 c9 10:50 ← 100 "same here"           a bystander: Acme answered c1, never c9, so not a follow-up
   300 Acme 11:10 ← 900                     answers follow-up 1 though it replies to an earlier post: 1,800 s
   400 c1 12:00 ← 300 "and now?"            follow-up 2
   500 Acme 11-03 13:00 ← 400               73 h later: past the horizon, so unanswered, censored at 72 h
@@ -46,6 +47,7 @@ def _posts() -> pl.DataFrame:
         post("901", "c1", "2017-10-31 10:05", "hello?", reply_to="900"),
         post("100", ACME, "2017-10-31 10:30", "looking", brand_post=True, reply_to="901"),
         post("200", "c1", "2017-10-31 10:40", "still nothing", reply_to="100"),
+        post("250", "c9", "2017-10-31 10:50", "same here", reply_to="100"),
         post("300", ACME, "2017-10-31 11:10", "sent it", brand_post=True, reply_to="900"),
         post("400", "c1", "2017-10-31 12:00", "and now?", reply_to="300"),
         post("500", ACME, "2017-11-03 13:00", "sorry", brand_post=True, reply_to="400"),
