@@ -9,7 +9,8 @@ before the brand's first answer wait for a *first* response and are counted
 there, and a bystander's posts in a thread where the brand answered someone
 else (customers talking among themselves or to other brands: on the twcs
 sample one such thread held 100 posts after sainsburys' single answer) wait
-for nobody. Its wait ends
+for nobody: a follow-up replies to the brand's post or to the customer's own
+(a post in several parts), not to another customer or another brand. Its wait ends
 at the brand's next post in the thread at or after it, whatever post that one
 replies to (a brand answering an earlier post of the thread has answered the
 customer). One that never came within the horizon is censored (Kaplan–Meier,
@@ -35,20 +36,32 @@ def follow_ups(posts: pl.LazyFrame, threads: pl.LazyFrame, answers: pl.LazyFrame
     are the conversations measured; `answers` (`_root`, `_parent`, `_answered_at`) the thread
     brand's posts in them."""
     answered = answers.sort("_answered_at")
-    whom = answered.join(  # the author of the post each answer replies to
-        posts.select(pl.col("_row").alias("_parent"), "author_id"), on="_parent"
-    ).select("_root", "author_id", pl.col("_answered_at").alias("_answered_before"))
+    # who each post replies to (lower-cased: handles are matched as attribution matches them)
+    parents = posts.select(pl.col("_row").alias("_parent"), pl.col("author_id").str.to_lowercase().alias("_to"))
+    whom = answered.join(parents, on="_parent").select(
+        "_root", pl.col("_to").alias("_author"), pl.col("_answered_at").alias("_answered_before")
+    )
     customer = (
         posts.filter(~pl.col("is_brand_author") & pl.col("author_id").is_not_null())
-        .select("_root", "platform", "mention_id", "author_id", "created_at")
+        .select(
+            "_root",
+            "_parent",
+            "platform",
+            "mention_id",
+            pl.col("author_id").str.to_lowercase().alias("_author"),
+            "created_at",
+        )
         .join(threads, on="_root")
+        .join(parents, on="_parent", how="left")
+        # talking to the brand: a reply to its post, or to the customer's own (a post in several parts)
+        .filter((pl.col("_to") == pl.col("brand").str.to_lowercase()) | (pl.col("_to") == pl.col("_author")))
         .sort("created_at")
     )
     after_answer = customer.join_asof(
         whom.sort("_answered_before"),
         left_on="created_at",
         right_on="_answered_before",
-        by=["_root", "author_id"],  # the brand answered this customer before
+        by=["_root", "_author"],  # the brand answered this customer before
         strategy="backward",
         allow_exact_matches=False,
         check_sortedness=False,  # sorted by time above; polars cannot check it within `by` groups

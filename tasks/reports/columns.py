@@ -202,9 +202,10 @@ CARE_METRICS = [
         pl.Int64(),
         "posts",
         (
-            "Customer posts created that day in a conversation after the brand had answered that customer in it "
-            "(broadcasts left out): each waits for the brand's next reply. Posts before the brand's first answer "
-            "wait for a first response, and other customers' posts in the thread for no one: not counted here."
+            "Customer posts created that day in a conversation after the brand had answered that customer in it, "
+            "replying to the brand's post or to the customer's own (broadcasts left out): each waits for the "
+            "brand's next reply. Posts before the brand's first answer wait for a first response; replies to "
+            "other customers or other brands wait for no one from the brand: neither is counted here."
         ),
     ),
     Column(

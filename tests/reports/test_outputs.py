@@ -57,11 +57,11 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # per day: the period itself, then each of its 13 files (themes.parquet and, days only, mentions.parquet
-    # the newest) and the manifest; a week or a month: 12 files
-    assert index.count('href="daily/dt=') == 15 * 55
+    # per day: the period itself, then each of its 14 files (backlog.parquet, themes.parquet and, days only,
+    # mentions.parquet the newest) and the manifest; a week or a month: 13 files
+    assert index.count('href="daily/dt=') == 16 * 55
     assert index.count('href="daily/dt=2017-10-31/sps.csv"') == 1
-    assert index.count('href="monthly/month=') == 14 * 3 and index.count('href="weekly/week=') == 14 * 9
+    assert index.count('href="monthly/month=') == 15 * 3 and index.count('href="weekly/week=') == 15 * 9
     assert 'href="daily/dt=2017-10-31/report.html"' in index
 
 
