@@ -19,7 +19,7 @@ from tasks.metrics.categories import (
 )
 from tasks.metrics.urgent import urgent_unanswered
 from tasks.registry import load_registry
-from tasks.reports.files import _fmt_waited
+from tasks.reports.formats import waited
 from tests.research.stance_training import DATA
 
 T0 = datetime(2017, 10, 31, 9, tzinfo=UTC)
@@ -202,7 +202,12 @@ def test_the_queue_shows_the_real_wait_to_the_cut_off_and_past_the_horizon_says_
         ("3", "major", 71.6, False),
         ("4", "minor", 71.4, False),
     ]
-    assert [_fmt_waited(r) for r in queue.iter_rows(named=True)] == ["&gt; 72 h", "71.9 h", "71.6 h", "71.4 h"]
+    assert [waited(r["age_h"], r["beyond_horizon"]) for r in queue.iter_rows(named=True)] == [
+        "> 72 h",
+        "71.9 h",
+        "71.6 h",
+        "71.4 h",
+    ]
     urgent = urgent_unanswered(
         facts([("A", "@AcmeHelp my account was hacked", -1, False, None)]), T0 + timedelta(hours=80), 72 * 3600
     )

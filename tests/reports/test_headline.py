@@ -93,7 +93,7 @@ def test_median_first_response_is_over_answered_attributed_mentions_linear():
 
 
 def test_changes_read_as_people_say_them():
-    from tasks.reports.files import _change
+    from tasks.reports.page import change as _change
 
     assert _change(0.861, 0.912, "the day before", True) == "-5.1 pts vs the day before"  # rates: points
     assert _change(1550, 1000, "the day before", False) == "+55% vs the day before"  # counts: percent

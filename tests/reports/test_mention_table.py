@@ -10,11 +10,12 @@ import polars as pl
 from tasks.registry import BrandRegistry
 from tasks.reports.columns import schema_of
 from tasks.reports.fetch import download
-from tasks.reports.files import _queue
 from tasks.reports.measure import MeasureRules, measure_period
 from tasks.reports.mention_table import mention_table
+from tasks.reports.page import queue_rows
 from tasks.reports.periods import period_of
 from tasks.reports.publish import publish_report
+from tasks.reports.render import render
 from tasks.storage.backends import open_storage
 from tasks.storage.codecs import to_parquet
 from tests.frames import at, frame, post
@@ -132,6 +133,6 @@ def test_download_brand_cuts_the_mention_table_to_that_brand(tmp_path):
 def test_a_final_days_queue_says_past_the_horizon_not_72_0_h():
     """The tiny day is final (its cut-off, 11-20, is weeks later): m2 (minor, its reply came 73 h
     later) waited past the 72 h horizon, and the page says so and what "waiting" is measured to."""
-    page = _queue(measure_period(frame(*_posts()), DAY, RULES))
+    page = render("sections/queue.html", queue=queue_rows(measure_period(frame(*_posts()), DAY, RULES)))
     assert "<td>minor</td><td>AcmeHelp</td><td>delivery</td><td>&gt; 72 h</td>" in page
     assert "72.0 h" not in page and "the end of the newest archive collected" in page

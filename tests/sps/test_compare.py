@@ -8,11 +8,12 @@ import polars as pl
 import pytest
 
 from tasks.registry import BrandRegistry
-from tasks.reports.files import _sps_comparisons
 from tasks.reports.measure import MeasureRules, measure_period
 from tasks.reports.measure_store import day_row
+from tasks.reports.page import sps_comparisons
 from tasks.reports.period_report import sps_before
 from tasks.reports.periods import period_of
+from tasks.reports.render import render
 from tasks.sps.compare import brand_pairs, difference, with_sps_change
 from tests.frames import at, frame, post
 
@@ -101,7 +102,7 @@ def test_the_page_says_higher_only_where_the_interval_excludes_zero():
         _sps([("A", 29, 10, 50, 50)]),
         SHIFT,
     )
-    page = _sps_comparisons(sps)
+    page = render("sections/sps_comparisons.html", comparisons=sps_comparisons(sps))
     # A vs B: 80, 43 … 117 → "A higher"; A vs D: +40 vs +10, B vs D: −40 vs +10
     assert "<td>A</td><td>B</td><td>+80</td><td>+43 … +117</td><td>A higher</td>" in page
     # A against the day before: +40 vs +38 → within the interval
