@@ -33,35 +33,30 @@ COUNTS = ["follow_ups_after_answer", "follow_ups_answered", "next_reply_sla_met"
 def follow_ups(posts: pl.LazyFrame, threads: pl.LazyFrame, answers: pl.LazyFrame) -> pl.LazyFrame:
     """One row per follow-up: platform, mention_id, brand, created_at, next_reply_s (null: no reply
     seen). `posts` carry their `_row`, `_parent` and thread `_root` rows; `threads` (`_root`, brand)
-    are the conversations measured; `answers` (`_root`, `_parent`, `_answered_at`) the thread
-    brand's posts in them."""
+    are the conversations measured; `answers` (`_root`, `_row`, `_parent`, `_answered_at`) the
+    thread brand's posts in them. Joined on row numbers, never on lower-cased handles (lower-casing
+    every post's author took longer than the rest of it)."""
     answered = answers.sort("_answered_at")
-    # who each post replies to (lower-cased: handles are matched as attribution matches them)
-    parents = posts.select(pl.col("_row").alias("_parent"), pl.col("author_id").str.to_lowercase().alias("_to"))
-    whom = answered.join(parents, on="_parent").select(
-        "_root", pl.col("_to").alias("_author"), pl.col("_answered_at").alias("_answered_before")
+    authors = posts.select(pl.col("_row").alias("_parent"), pl.col("author_id").alias("_to"))
+    whom = answered.join(authors, on="_parent").select(  # whom each answer replies to
+        "_root", pl.col("_to").alias("author_id"), pl.col("_answered_at").alias("_answered_before")
     )
+    to_answer = answered.select(pl.col("_row").alias("_parent"), pl.lit(True).alias("_to_brand"))
     customer = (
         posts.filter(~pl.col("is_brand_author") & pl.col("author_id").is_not_null())
-        .select(
-            "_root",
-            "_parent",
-            "platform",
-            "mention_id",
-            pl.col("author_id").str.to_lowercase().alias("_author"),
-            "created_at",
-        )
+        .select("_root", "_parent", "platform", "mention_id", "author_id", "created_at")
         .join(threads, on="_root")
-        .join(parents, on="_parent", how="left")
-        # talking to the brand: a reply to its post, or to the customer's own (a post in several parts)
-        .filter((pl.col("_to") == pl.col("brand").str.to_lowercase()) | (pl.col("_to") == pl.col("_author")))
+        .join(authors, on="_parent", how="left")
+        .join(to_answer, on="_parent", how="left")
+        # talking to the brand: a reply to its answer, or to the customer's own post (one in several parts)
+        .filter(pl.col("_to_brand").fill_null(False) | (pl.col("_to") == pl.col("author_id")))
         .sort("created_at")
     )
     after_answer = customer.join_asof(
         whom.sort("_answered_before"),
         left_on="created_at",
         right_on="_answered_before",
-        by=["_root", "_author"],  # the brand answered this customer before
+        by=["_root", "author_id"],  # the brand answered this customer before
         strategy="backward",
         allow_exact_matches=False,
         check_sortedness=False,  # sorted by time above; polars cannot check it within `by` groups
