@@ -132,7 +132,7 @@ def conversations_and_follow_ups(
     from one rebuild of the threads."""
     posts = _rooted(attributed).lazy()
     threads, answers = _threads(posts, customer_posts_between)
-    # collected once: handed to both queries as a plan, the threads were built twice (2× the time)
+    # collected once: handed to both queries as a plan, the threads would be built twice
     measured = threads.select("_root", *_CONVERSATION).collect()
     kept = measured.lazy().filter(~pl.col("broadcast")).select("_root", "brand")
     return measured.drop("_root"), follow_ups(posts, kept, answers).collect()

@@ -21,7 +21,7 @@ import polars as pl
 
 from tasks.metrics.backlog import hourly_backlog
 from tasks.registry import BrandRegistry
-from tasks.reports.measure import MeasureRules, measure_period
+from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
 from tasks.reports.periods import period_of
 from tests.frames import at, frame, post
 
@@ -96,3 +96,21 @@ def test_only_attributed_mentions_with_their_brand_are_counted():
         (ACME, at("2017-10-31 10:00"), 1, 0, 0, 1, 1, True, True),
         (ACME, at("2017-10-31 11:00"), 0, 1, 0, 1, 0, False, False),
     ]
+
+
+def test_a_weeks_backlog_is_the_sum_of_its_days_files_hour_by_hour():
+    """2017-W44 summed from its days' facts: at every hour its counts are 10-31's plus 11-01's
+    (11-01 00:00: 3 + 1 open, 0 + 1 posted, 1 + 1 answered); it holds the week's first day as date."""
+    rules = MeasureRules(BrandRegistry(), HORIZON, 3600, WATERMARK)
+    days = [date(2017, 10, 31), date(2017, 11, 1)]
+    held = []
+    for day in days:
+        source = measure_period(_posts(), period_of("daily", day), rules).source
+        assert source is not None
+        held.append((day, source.for_summing()))
+    week = measure_from_days(SummedDays.held(held), period_of("weekly", days[0]), rules)
+    assert week.backlog is not None and week.backlog["date"].unique().to_list() == [date(2017, 10, 30)]
+    counts = ["inbound", "answered", "expired", "open", "open_at_end"]
+    summed = pl.concat([_backlog(d) for d in days]).group_by("hour").agg(pl.col(counts).sum()).sort("hour")
+    assert week.backlog.select("hour", *counts).equals(summed)
+    assert summed.filter(pl.col("hour") == at("2017-11-01 00:00")).select(counts).row(0) == (1, 2, 0, 4, 2)
