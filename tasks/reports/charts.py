@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -174,6 +175,9 @@ _SETTINGS = {
 }
 
 
+_DRAWING = threading.Lock()
+
+
 def _drawn(draw: Callable[[Figure], None], label: str) -> str:
     """An inline <svg> of what `draw` puts on a fresh figure: static, offline, drawn by matplotlib
     (its SVG writer escapes text, so a brand name stays a name).
@@ -183,7 +187,10 @@ def _drawn(draw: Callable[[Figure], None], label: str) -> str:
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_SETTINGS):  # type: ignore[arg-type]  # keys are checked as literals
+    # rc_context sets matplotlib's one global rcParams: days published side by side (threads) would
+    # restore each other's settings mid-drawing (a trend chart then came out with its text as paths
+    # and other ids, so a nightly page and its backfill differed), so one chart is drawn at a time.
+    with _DRAWING, matplotlib.rc_context(_SETTINGS):  # type: ignore[arg-type]  # keys are checked as literals
         figure = Figure(figsize=(6.4, 2.9), layout="constrained")
         draw(figure)
         out = io.StringIO()
