@@ -10,6 +10,6 @@ from __future__ import annotations
 import polars as pl
 
 
-def answered_within(horizon_s: float) -> pl.Expr:
-    """True when `frt_s` is set and at most the horizon (72 h exactly still counts)."""
-    return (pl.col("frt_s") <= horizon_s).fill_null(False)
+def answered_within(horizon_s: float, wait: str = "frt_s") -> pl.Expr:
+    """True when the wait (`frt_s`, or a next reply's) is set and at most the horizon (72 h exactly still counts)."""
+    return (pl.col(wait) <= horizon_s).fill_null(False)

@@ -19,6 +19,8 @@ from datetime import datetime
 
 import polars as pl
 
+from tasks.metrics.next_reply import follow_ups
+
 BROADCAST_MIN_REPLIERS = 10
 _MAX_DEPTH_DOUBLINGS = 32  # 2^32 hops: only a reply cycle (bad data) gets this far
 
@@ -119,14 +121,48 @@ def conversations(
     post in that span are measured (the caller's period, with room for time zones).
 
     In no set order: `conversation_metrics` counts, averages whole numbers and takes medians, which
-    no order changes, and sorting a month's 1.7 M threads held +190 MiB.
+    no order changes, and sorting a month's 1.7 M threads held +190 MiB."""
+    return _threads(_rooted(attributed).lazy(), customer_posts_between)[0].select(_CONVERSATION).collect()
+
+
+def conversations_and_follow_ups(
+    attributed: pl.DataFrame, customer_posts_between: tuple[datetime, datetime]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`conversations`, and the follow-ups of those that are not broadcasts (`next_reply.follow_ups`),
+    from one rebuild of the threads."""
+    posts = _rooted(attributed).lazy()
+    threads, answers = _threads(posts, customer_posts_between)
+    # collected once: handed to both queries as a plan, the threads would be built twice
+    measured = threads.select("_root", *_CONVERSATION).collect()
+    kept = measured.lazy().filter(~pl.col("broadcast")).select("_root", "brand")
+    return measured.drop("_root"), follow_ups(posts, kept, answers).collect()
+
+
+_CONVERSATION = [
+    "platform",
+    "root_id",
+    "brand",
+    "created_at",
+    "replies",
+    "follow_ups",
+    "last_word_s",
+    "answered",
+    "broadcast",
+    "date",
+]
+
+
+def _threads(
+    posts: pl.LazyFrame, customer_posts_between: tuple[datetime, datetime] | None
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The conversations (with their `_root` row) and the thread brand's answers in them
+    (`_root`, their `_row` and `_parent` rows, `_answered_at`: its posts after the thread opened).
 
     Each figure is a plain aggregate over the posts it reads (when the thread opened, then the
     brand's answers after that), joined on the thread's row: filters inside one group-by over
     every post held a month's 3.1 M posts ~2× longer and 2.3× more (+880 MiB against +380 MiB).
     Every thread is aggregated and those the span touches kept at the end: cutting the posts to
     them first held a copy of every post read."""
-    posts = _rooted(attributed).lazy()
     customer = ~pl.col("is_brand_author")
     roots = posts.filter((pl.col("_row") == pl.col("_root")) & pl.col("brand").is_not_null()).select(
         "_root",
@@ -150,17 +186,17 @@ def conversations(
     thread_brand = roots.select("_root", pl.col("brand").str.to_lowercase().alias("_brand"))
     answers = (  # the thread's brand writing in it after it opened
         posts.filter(pl.col("is_brand_author"))
-        .select("_root", "author_id", pl.col("created_at").alias("_answered_at"))
+        .select("_root", "_row", "_parent", "author_id", pl.col("created_at").alias("_answered_at"))
         .join(thread_brand, on="_root")
         .filter(pl.col("author_id").str.to_lowercase() == pl.col("_brand"))
         .join(opened.select("_root", "created_at"), on="_root")
         .filter(pl.col("_answered_at") >= pl.col("created_at"))
-        .group_by("_root")
-        .agg(pl.len().alias("replies"), pl.col("_answered_at").max())
+        .select("_root", "_row", "_parent", "_answered_at")
     )
-    return (
+    answered = answers.group_by("_root").agg(pl.len().alias("replies"), pl.col("_answered_at").max())
+    threads = (
         opened.join(roots, on="_root")  # threads with a brand and a customer post (brand posts nobody answered are not)
-        .join(answers, on="_root", how="left")
+        .join(answered, on="_root", how="left")
         .join(repliers, on="_root", how="left")
         .with_columns(
             pl.col("replies").fill_null(0),
@@ -170,20 +206,8 @@ def conversations(
             (pl.col("root_by_brand") & (pl.col("repliers").fill_null(0) >= BROADCAST_MIN_REPLIERS)).alias("broadcast"),
             pl.col("created_at").dt.date().alias("date"),
         )
-        .select(
-            "platform",
-            "root_id",
-            "brand",
-            "created_at",
-            "replies",
-            "follow_ups",
-            "last_word_s",
-            "answered",
-            "broadcast",
-            "date",
-        )
-        .collect()
     )
+    return threads, answers
 
 
 def conversation_metrics(threads: pl.DataFrame, *, keys: list[str]) -> pl.DataFrame:

@@ -108,7 +108,7 @@ def daily_metrics(
     keys = ["brand", "date", *by]
     horizon = timedelta(seconds=horizon_s)
     responded = answered_within(horizon_s)
-    sla_target = pl.col("brand").replace_strict(sla_targets, default=default_sla_s, return_dtype=pl.Int64)
+    sla_target = brand_sla_target(sla_targets, default_sla_s)
     answered_frt = pl.col("frt_s").filter(responded)
     # facts from measure_period carry business time; bare facts (tests, SQL checks) count calendar time
     business = pl.col("frt_business_s") if "frt_business_s" in facts.columns else pl.col("frt_s")
@@ -172,6 +172,11 @@ def daily_metrics(
         .sort("date", "brand", *by)
         .collect()
     )
+
+
+def brand_sla_target(sla_targets: dict[str, int], default_sla_s: int) -> pl.Expr:
+    """Each row's brand's response target in seconds: the registry's, else the default."""
+    return pl.col("brand").replace_strict(sla_targets, default=default_sla_s, return_dtype=pl.Int64)
 
 
 def hour_of_week(facts: pl.DataFrame, *, horizon_s: float) -> pl.DataFrame:

@@ -1,11 +1,12 @@
-"""Kaplan–Meier time to first response: unanswered mentions count as still open.
+"""Kaplan–Meier waiting times: a wait that has not ended yet counts as still open.
 
-Plain response times average the answered mentions only, so a brand that
-ignores its hardest cases looks fast. Here every inbound mention counts: an
-answered one is an event at its first response time; an unanswered one is
-censored when we stop watching it, at the reply horizon or at the newest
-archive (the watermark), whichever comes first. A median the curve never
-reaches (fewer than half answered) is null: "not reached", not a number.
+Plain response times average the answered waits only, so a brand that
+ignores its hardest cases looks fast. Here every wait counts: an answered one
+is an event at its time; an unanswered one is censored when we stop watching
+it, at the reply horizon or at the newest archive (the watermark), whichever
+comes first. A median the curve never reaches (fewer than half answered) is
+null: "not reached", not a number. First responses (`km_first_response`) and
+next replies (tasks/metrics/next_reply.py) are read by the same curve.
 """
 
 from __future__ import annotations
@@ -21,16 +22,27 @@ WITHIN = {"km_answered_1h": 3600, "km_answered_24h": 86400}
 _EPS = 1e-12  # survival products like 0.75 × 2/3 land a hair off 0.5
 
 
-def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float, watermark: datetime) -> pl.DataFrame:
-    """Per `keys`: KM median and p90 time to first response, and shares answered within 1 h, 24 h, the horizon."""
-    responded = answered_within(horizon_s)
+def km_waits(
+    waits: pl.DataFrame,
+    *,
+    keys: list[str],
+    wait: str,
+    horizon_s: float,
+    watermark: datetime,
+    quantiles: dict[str, float],
+    within: dict[str, float],
+) -> pl.DataFrame:
+    """Per `keys`, over rows with `created_at` and the seconds `wait` (null: no answer seen):
+    KM quantiles (`quantiles`: name → 0.5 for the median) and shares answered within times
+    (`within`: name → seconds). A wait longer than the horizon is unanswered, censored there."""
+    responded = answered_within(horizon_s, wait)
     watched_s = (pl.lit(watermark) - pl.col("created_at")).dt.total_microseconds() / 1e6
     steps = (
-        facts.lazy()
+        waits.lazy()
         .filter(pl.col("brand").is_not_null())
         .select(
             *keys,
-            pl.when(responded).then(pl.col("frt_s")).otherwise(pl.min_horizontal(watched_s, horizon_s)).alias("t"),
+            pl.when(responded).then(pl.col(wait)).otherwise(pl.min_horizontal(watched_s, horizon_s)).alias("t"),
             responded.alias("event"),
         )
         .group_by(*keys, "t")
@@ -48,10 +60,21 @@ def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float,
     return (
         steps.group_by(keys)
         .agg(
-            event_at.filter(survival <= 0.5 + _EPS).min().alias("km_frt_median_s"),
-            event_at.filter(survival <= 0.1 + _EPS).min().alias("km_frt_p90_s"),
-            *[share_by(s).alias(name) for name, s in WITHIN.items()],
-            share_by(horizon_s).alias("km_answered_horizon"),
+            *[event_at.filter(survival <= 1 - q + _EPS).min().alias(name) for name, q in quantiles.items()],
+            *[share_by(s).alias(name) for name, s in within.items()],
         )
         .collect()
+    )
+
+
+def km_first_response(facts: pl.DataFrame, *, keys: list[str], horizon_s: float, watermark: datetime) -> pl.DataFrame:
+    """Per `keys`: KM median and p90 time to first response, and shares answered within 1 h, 24 h, the horizon."""
+    return km_waits(
+        facts,
+        keys=keys,
+        wait="frt_s",
+        horizon_s=horizon_s,
+        watermark=watermark,
+        quantiles={"km_frt_median_s": 0.5, "km_frt_p90_s": 0.9},
+        within={**WITHIN, "km_answered_horizon": horizon_s},
     )

@@ -10,11 +10,15 @@ import html
 import io
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: First-response buckets (upper bound in seconds, label), as care teams read them.
 FRT_BUCKETS = [
@@ -157,19 +161,54 @@ SPS = Measure("sps", "SPS (points; days with enough authors)", 1.0, "points", (-
 TRENDS = (RESPONSE_RATE, FIRST_RESPONSE, SPS)
 #: A legend entry longer than this is cut (with "…"): three entries fit a row without clipping.
 LEGEND_CHARS = 24
-#: matplotlib's rc settings are one global dict: days drawn side by side (threads) would read each
-#: other's half-set settings (text drawn as paths on one day and as text on another, so a rerun on
-#: the same inputs changed bytes). One chart is drawn at a time.
+
+
+#: Fixed, so the same data give the same bytes (ids are hashed with the salt).
+_SETTINGS = {
+    "svg.hashsalt": "sps-pipeline",
+    "svg.fonttype": "none",  # text stays text: selectable, and escaped as such
+    "font.family": "sans-serif",
+    "font.size": 9.0,
+    "text.parse_math": False,  # a brand named "$AAPL$" is a name, not a formula
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
 _DRAWING = threading.Lock()
+
+
+def _drawn(draw: Callable[[Figure], None], label: str) -> str:
+    """An inline <svg> of what `draw` puts on a fresh figure: static, offline, drawn by matplotlib
+    (its SVG writer escapes text, so a brand name stays a name).
+
+    A Figure of its own, not pyplot's: pyplot keeps every figure in one global registry, which
+    days published side by side (threads) would share, and which kept figures open (over 20 in a backfill)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    # rc_context sets matplotlib's one global rcParams: days published side by side (threads) would
+    # restore each other's settings mid-drawing (a trend chart then came out with its text as paths
+    # and other ids, so a nightly page and its backfill differed), so one chart is drawn at a time.
+    with _DRAWING, matplotlib.rc_context(_SETTINGS):  # type: ignore[arg-type]  # keys are checked as literals
+        figure = Figure(figsize=(6.4, 2.9), layout="constrained")
+        draw(figure)
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    svg = out.getvalue()
+    return _inline(svg[svg.index("<svg") :], label)
+
+
+def _legend(figure: Figure, lines: list, brands: list[str]) -> None:
+    """Labels given outright: matplotlib would drop a brand starting with "_" from a legend it builds."""
+    names = [b if len(b) <= LEGEND_CHARS else b[: LEGEND_CHARS - 1] + "…" for b in brands]
+    figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
 
 
 def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> str:
     """One line per brand over the days of `trends` (brand, date, the measure's column): a day
-    without a value breaks the line, so a gap shows as a gap. An inline <svg> drawn by matplotlib
-    (static, offline; its SVG writer escapes text, so a brand name stays a name)."""
-    import matplotlib
+    without a value breaks the line, so a gap shows as a gap."""
     from matplotlib.dates import date2num
-    from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
     values = trends.select(pl.col(measure.column).drop_nulls())
@@ -177,19 +216,8 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
         return ""
     first, last = cast(date, trends["date"].min()), cast(date, trends["date"].max())
     days = pl.DataFrame({"date": pl.date_range(first, last, "1d", eager=True)})
-    settings = {  # fixed, so the same trends give the same bytes (ids are hashed with the salt)
-        "svg.hashsalt": "sps-pipeline",
-        "svg.fonttype": "none",  # text stays text: selectable, and escaped as such
-        "font.family": "sans-serif",
-        "font.size": 9.0,
-        "text.parse_math": False,  # a brand named "$AAPL$" is a name, not a formula
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-    with _DRAWING, matplotlib.rc_context(settings):  # type: ignore[arg-type]  # keys are checked as literals
-        # A Figure of its own, not pyplot's: pyplot keeps every figure in one global registry, which
-        # days published side by side (threads) would share, and which kept figures open (over 20 in a backfill).
-        figure = Figure(figsize=(6.4, 2.9), layout="constrained")
+
+    def draw(figure: Figure) -> None:
         axes = figure.subplots()
         lines = []
         for i, brand in enumerate(brands):
@@ -220,13 +248,51 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
         # The page's days, whichever have values: one day of SPS would otherwise span years.
         axes.set_xlim(date2num(first) - 0.5, date2num(last) + 0.5)
         figure.autofmt_xdate(rotation=30)
-        # Labels given outright: matplotlib would drop a brand starting with "_" from a legend it builds.
-        names = [b if len(b) <= LEGEND_CHARS else b[: LEGEND_CHARS - 1] + "…" for b in brands]
-        figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    svg = out.getvalue()
-    return _inline(svg[svg.index("<svg") :], measure.title)
+        _legend(figure, lines, brands)
+
+    return _drawn(draw, measure.title)
+
+
+def backlog_lines(backlog: pl.DataFrame, brands: list[str]) -> str:
+    """Mentions open per hour (UTC), one step line per brand, a dot on each brand's peak
+    (backlog.parquet's rows: brand, hour, open, peak)."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.ticker import MaxNLocator
+
+    shown = backlog.filter(pl.col("brand").is_in(brands))
+    present = [b for b in brands if b in set(shown["brand"].to_list())]
+    if not present:
+        return ""
+    title = "Mentions open by hour (UTC)"
+
+    def draw(figure: Figure) -> None:
+        axes = figure.subplots()
+        lines = []
+        for i, brand in enumerate(present):
+            series = shown.filter(pl.col("brand") == brand).sort("hour")
+            color = _PALETTE[i % len(_PALETTE)]
+            (line,) = axes.step(
+                series["hour"].to_list(),
+                series["open"].to_list(),
+                where="post",  # open during the hour that starts there
+                linewidth=1.4,
+                color=color,
+                gid=f"backlog-{i}",
+            )
+            lines.append(line)
+            peak = series.filter("peak")
+            axes.plot(peak["hour"].to_list(), peak["open"].to_list(), "o", markersize=4, color=color, clip_on=False)
+        locator = AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylim(bottom=0)
+        axes.set_ylabel("mentions open")
+        axes.set_title(title, loc="left")
+        axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
+        _legend(figure, lines, present)
+
+    return _drawn(draw, title)
 
 
 def _inline(svg: str, label: str) -> str:

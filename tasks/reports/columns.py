@@ -198,6 +198,50 @@ CARE_METRICS = [
         "Median time from the customer's first post to the brand's last reply, over answered conversations.",
     ),
     Column(
+        "follow_ups_after_answer",
+        pl.Int64(),
+        "posts",
+        (
+            "Customer posts created that day in a conversation after the brand had answered that customer in it, "
+            "replying to the brand's post or to the customer's own (broadcasts left out): each waits for the "
+            "brand's next reply. Posts before the brand's first answer wait for a first response; replies to "
+            "other customers or other brands wait for no one from the brand: neither is counted here."
+        ),
+    ),
+    Column(
+        "follow_ups_answered",
+        pl.Int64(),
+        "posts",
+        "Of those, follow-ups the brand wrote in the thread again within the reply horizon (to any of its posts).",
+    ),
+    Column(
+        "km_next_reply_median_s",
+        pl.Float64(),
+        "seconds",
+        (
+            "Kaplan–Meier median time from a follow-up to the brand's next post in its thread, unanswered ones "
+            "censored at the horizon or the newest archive; null when fewer than half are answered or none."
+        ),
+    ),
+    Column(
+        "km_next_reply_p90_s",
+        pl.Float64(),
+        "seconds",
+        "Kaplan–Meier 90th percentile next-reply time (null when not reached).",
+    ),
+    Column(
+        "next_reply_sla_met",
+        pl.Int64(),
+        "posts",
+        "Follow-ups whose next reply came within the brand's response target (sla_target_s).",
+    ),
+    Column(
+        "next_reply_sla_attainment",
+        pl.Float64(),
+        "share 0–1",
+        "next_reply_sla_met / follow_ups_after_answer; unanswered follow-ups count as misses (null when none).",
+    ),
+    Column(
         "broadcasts",
         pl.Int64(),
         "threads",
@@ -482,6 +526,58 @@ HOURS = [
     Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
 ]
 
+#: backlog.parquet: the report's own mentions open hour by hour (tasks/metrics/backlog.py).
+BACKLOG = [
+    Column("brand", pl.String(), "", "Brand handle."),
+    Column(
+        "date",
+        pl.Date(),
+        "day (brand's zone)",
+        "The report's day (weeks and months: the period's first day): whose mentions are counted.",
+    ),
+    Column(
+        "hour",
+        pl.Datetime("us", "UTC"),
+        "UTC",
+        (
+            "Start of the hour. A report counts its own mentions (created in its period, in the brand's zone) in "
+            "every hour they stood open, so its hours run past its end: a mention posted 23:30 and answered 00:45 "
+            "is in hour 23 and in hour 00 of the next day, both in its own day's file. Reports add up: the "
+            "mentions open at an hour are the sum of `open` over every report holding it. Hours stop at the "
+            "newest archive."
+        ),
+    ),
+    Column("inbound", pl.Int64(), "mentions", "Mentions posted in the hour."),
+    Column(
+        "answered",
+        pl.Int64(),
+        "mentions",
+        "Mentions whose first response by the brand (within the horizon) came in the hour.",
+    ),
+    Column(
+        "expired",
+        pl.Int64(),
+        "mentions",
+        "Unanswered mentions whose reply horizon ended in the hour: no longer waited for, so no longer open.",
+    ),
+    Column(
+        "open",
+        pl.Int64(),
+        "mentions",
+        "The backlog: mentions posted and not yet answered, within their horizon, at any moment of the hour.",
+    ),
+    Column(
+        "open_at_end", pl.Int64(), "mentions", "Mentions still open when the hour ended (open − answered − expired)."
+    ),
+    Column(
+        "staffing_gap",
+        pl.Boolean(),
+        "",
+        "Inbound ran ahead of replies: more mentions posted than answered in the hour, and more open at its end "
+        "than at its start.",
+    ),
+    Column("peak", pl.Boolean(), "", "The brand's first hour with the most mentions open in this report."),
+]
 
 #: mentions.parquet (daily reports only): every reading behind the day's figures, per mention.
 MENTIONS = [
@@ -577,6 +673,7 @@ TABLES: dict[str, list[Column]] = {
     "metrics.csv": [for_people(c) for c in METRICS],
     "platforms.parquet": PLATFORMS,
     "hours.parquet": HOURS,
+    "backlog.parquet": BACKLOG,
     "categories.parquet": CATEGORIES,
     "themes.parquet": THEMES,
     "sps.parquet": SPS,

@@ -23,6 +23,7 @@ FORMATS = {
         "metrics.parquet",
         "platforms.parquet",
         "hours.parquet",
+        "backlog.parquet",
         "sps.parquet",
         "mentions.parquet",
         "agents.parquet",

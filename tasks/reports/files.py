@@ -53,7 +53,7 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 def day_files(
     measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]
 ) -> dict[str, bytes]:
-    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, categories, agents and,
+    """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, backlog, categories, agents and,
     on a day's report, mentions (Parquet), summary.json, report.html, validation.json."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
@@ -71,6 +71,13 @@ def day_files(
             _table(measure.platforms, "platforms.parquet"), metadata | {"sps.table": "platforms"}
         ),
         "hours.parquet": to_parquet(_table(measure.hours, "hours.parquet"), metadata | {"sps.table": "hours"}),
+        "backlog.parquet": to_parquet(
+            _table(
+                measure.backlog if measure.backlog is not None else pl.DataFrame(schema=schema_of("backlog.parquet")),
+                "backlog.parquet",
+            ),
+            metadata | {"sps.table": "backlog"},
+        ),
         "categories.parquet": to_parquet(
             _table(
                 measure.categories

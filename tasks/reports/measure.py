@@ -19,16 +19,18 @@ from functools import partial
 import polars as pl
 
 from tasks.ingest.warehouse import BrandPosts
+from tasks.metrics import next_reply
 from tasks.metrics.agent_metrics import agent_metrics, agent_work
 from tasks.metrics.agents import reply_agents
 from tasks.metrics.alerts import customer_replies
 from tasks.metrics.answered import answered_within
 from tasks.metrics.attribution import attribute
+from tasks.metrics.backlog import hourly_backlog
 from tasks.metrics.benchmarks import with_peer_percentiles
 from tasks.metrics.business_time import local_dates, with_business_frt
 from tasks.metrics.categories import category_metrics, unanswered_queue, with_categories, with_industries
-from tasks.metrics.conversations import conversation_metrics, conversations, thread_posts
-from tasks.metrics.definitions import daily_metrics, hour_of_week, mention_facts, report_status
+from tasks.metrics.conversations import conversation_metrics, conversations_and_follow_ups, thread_posts
+from tasks.metrics.definitions import brand_sla_target, daily_metrics, hour_of_week, mention_facts, report_status
 from tasks.metrics.repeat import repeat_contacts, with_thread_root
 from tasks.metrics.themes import themes_and_members
 from tasks.metrics.urgent import urgent_unanswered
@@ -65,6 +67,7 @@ class PeriodMeasure:
     source: MentionFacts | None = None  # what it was summed from (stored with a day, for its week and month)
     mention_table: pl.DataFrame | None = None  # a day's readings per mention (mentions.parquet); None for a week
     agents: pl.DataFrame | None = None  # per brand and agent (signatures, tasks/metrics/agents.py): agents.parquet
+    backlog: pl.DataFrame | None = None  # the period's mentions open per brand and UTC hour (tasks/metrics/backlog.py)
 
     @property
     def day(self) -> date:
@@ -116,10 +119,29 @@ def _answered_in(in_period: pl.Expr) -> pl.Expr:
     return in_period & pl.col("responded").fill_null(False)
 
 
-def _with_conversations(metrics: pl.DataFrame, threads: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    counts = ["conversations", "conversations_answered", "broadcasts"]
-    return metrics.join(conversation_metrics(threads, keys=keys), on=keys, how="left").with_columns(
-        pl.col(counts).fill_null(0)
+@dataclass(frozen=True)
+class PeriodThreads:
+    """The conversations a period's customers opened, and the follow-ups they wrote in the period
+    after the brand had answered (tasks/metrics/next_reply.py), each dated the period's first day."""
+
+    conversations: pl.DataFrame
+    follow_ups: pl.DataFrame
+
+
+def _with_threads(metrics: pl.DataFrame, threads: PeriodThreads, keys: list[str], rules: MeasureRules) -> pl.DataFrame:
+    """The metrics with their conversation and next-reply figures (counts 0 where there were none)."""
+    counts = ["conversations", "conversations_answered", "broadcasts", *next_reply.COUNTS]
+    waits = next_reply.next_reply_metrics(
+        threads.follow_ups,
+        keys=keys,
+        horizon_s=rules.horizon_s,
+        sla_target=brand_sla_target(rules.registry.sla_targets, rules.default_sla_s),
+        watermark=rules.watermark,
+    )
+    return (
+        metrics.join(conversation_metrics(threads.conversations, keys=keys), on=keys, how="left")
+        .join(waits, on=keys, how="left")
+        .with_columns(pl.col(counts).fill_null(0))
     )
 
 
@@ -277,7 +299,7 @@ def measure_from_days(days: SummedDays, period: Period, rules: MeasureRules) -> 
     the `source` they were summed from. Only what the period keeps of each day is held."""
     posts = _own_posts(days, period)
     threads = period_threads(posts, period, rules.registry)
-    work = agent_work(posts, threads)
+    work = agent_work(posts, threads.conversations)
     del posts
     mentions: list[pl.DataFrame] = []
     anomalies: list[pl.DataFrame] = []
@@ -305,36 +327,38 @@ def measure_period(
     """Metrics and SPS for one period (UTC days), from the mentions in its window."""
     facts, after = period_facts(window, period, rules, brand_posts)
     threads = period_threads(facts.thread_posts, period, rules.registry)
-    work = agent_work(facts.thread_posts, threads)
+    work = agent_work(facts.thread_posts, threads.conversations)
     measure = summarise(facts.mentions, facts.anomalies, threads, work, after, period, rules)
     return replace(measure, source=facts)
 
 
-def period_threads(posts: pl.DataFrame, period: Period, registry: BrandRegistry) -> pl.DataFrame:
-    """The conversations the period's customers opened (in their brand's time zone), one row each
-    with what `conversation_metrics` and `agent_work` read, dated the period's first day."""
-    return (
-        local_dates(conversations(posts, _utc_span(period)), registry.calendars)
-        .filter(pl.col("date").is_between(period.start, period.end))
-        .select(
-            "brand",
-            "platform",
-            "answered",
-            "replies",
-            "follow_ups",
-            "last_word_s",
-            "broadcast",
-            "root_id",
-            pl.col("created_at").alias("opened_at"),
-            pl.lit(period.start).alias("date"),
+def period_threads(posts: pl.DataFrame, period: Period, registry: BrandRegistry) -> PeriodThreads:
+    """The conversations the period's customers opened and the follow-ups they wrote in it (in their
+    brand's time zone), one row each with what `conversation_metrics`, `agent_work` and
+    `next_reply_metrics` read."""
+    opened, follow_ups = conversations_and_follow_ups(posts, _utc_span(period))
+
+    def in_period(frame: pl.DataFrame, *columns: str | pl.Expr) -> pl.DataFrame:
+        return (
+            local_dates(frame.with_columns(pl.col("created_at").dt.date().alias("date")), registry.calendars)
+            .filter(pl.col("date").is_between(period.start, period.end))
+            .select("brand", "platform", *columns, pl.lit(period.start).alias("date"))
         )
+
+    return PeriodThreads(
+        in_period(
+            opened,
+            *("answered", "replies", "follow_ups", "last_word_s", "broadcast", "root_id"),
+            pl.col("created_at").alias("opened_at"),
+        ),
+        in_period(follow_ups, "created_at", "next_reply_s"),
     )
 
 
 def summarise(
     inside: pl.DataFrame,
     anomalies: pl.DataFrame,
-    threads: pl.DataFrame,
+    threads: PeriodThreads,
     work: pl.DataFrame,
     after: Afterwards,
     period: Period,
@@ -360,13 +384,13 @@ def summarise(
     sps = _sps_table(as_one, after.recovered, period)
     metrics = with_peer_percentiles(
         _with_repeats(
-            _with_conversations(metrics_of(as_one), threads, ["brand", "date"]), after.repeats, period
+            _with_threads(metrics_of(as_one), threads, ["brand", "date"], rules), after.repeats, period
         ).with_columns(status),
         sps,
         registry.industries,
     )
-    platforms = _with_conversations(
-        metrics_of(as_one, by=("platform",)), threads, ["brand", "date", "platform"]
+    platforms = _with_threads(
+        metrics_of(as_one, by=("platform",)), threads, ["brand", "date", "platform"], rules
     ).with_columns(status)
     shown = inside.select(
         "mention_id",
@@ -406,6 +430,7 @@ def summarise(
             sla_targets=registry.sla_targets,
             default_sla_s=rules.default_sla_s,
         ),
+        backlog=hourly_backlog(as_one, keys=["brand", "date"], horizon_s=horizon_s, watermark=watermark),
     )
 
 

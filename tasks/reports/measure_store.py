@@ -41,6 +41,7 @@ _FRAMES = (
     "themes",
     "mention_table",  # a measure stored by older code has none: it is measured again
     "agents",
+    "backlog",  # likewise
 )
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew

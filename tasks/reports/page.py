@@ -43,6 +43,12 @@ class Charts:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    chart: Markup  # the busiest brands' open mentions by hour
+    rows: list[dict]  # per brand (15 at most): peak_open, peak_hour, gaps, first_gap
+
+
+@dataclass(frozen=True)
 class Peers:
     placed: list[dict]
     unplaced: int
@@ -99,6 +105,7 @@ def page_values(
         "no_change": no_change,
         "brands": table.to_dicts(),
         "charts": chart_values(measure, table),
+        "backlog": backlog_values(measure, table),
         "trends": trend_charts(measure, table),
         "queue": queue_rows(measure),
         "categories": category_rows(measure),
@@ -199,6 +206,27 @@ def chart_values(measure: PeriodMeasure, table: pl.DataFrame) -> Charts | None:
         Markup(charts.frt_distribution(facts.filter("responded")["frt_s"], target)),
         Markup(charts.hour_of_week(facts["created_at"], facts["responded"])),
     )
+
+
+def backlog_values(measure: PeriodMeasure, table: pl.DataFrame) -> Backlog | None:
+    """The busiest brands' open mentions hour by hour, each brand's peak and its staffing gaps."""
+    if measure.backlog is None or measure.backlog.is_empty():
+        return None
+    hour = "%Y-%m-%d %H:00"
+    rows = (
+        measure.backlog.group_by("brand")
+        .agg(
+            pl.col("open").filter("peak").first().alias("peak_open"),
+            pl.col("hour").filter("peak").first().dt.strftime(hour).alias("peak_hour"),
+            pl.col("staffing_gap").sum().alias("gaps"),
+            pl.col("hour").filter("staffing_gap").first().dt.strftime(hour).alias("first_gap"),
+        )
+        .join(table.select("brand", "_order"), on="brand")
+        .sort("_order")
+        .head(15)
+    )
+    brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
+    return Backlog(Markup(charts.backlog_lines(measure.backlog, brands)), rows.to_dicts())
 
 
 def trend_charts(measure: PeriodMeasure, table: pl.DataFrame) -> list[Markup]:

@@ -28,6 +28,7 @@ REPORT_FILES = frozenset(
         "metrics.csv",
         "platforms.parquet",
         "hours.parquet",
+        "backlog.parquet",
         "categories.parquet",
         "themes.parquet",
         "agents.parquet",

@@ -22,6 +22,7 @@ SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 REPORT_FILES = [
     "agents.parquet",
     "alerts.json",
+    "backlog.parquet",
     "categories.parquet",
     "hours.parquet",
     "mentions.parquet",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -122,3 +122,27 @@ def test_the_axis_spans_the_days_of_the_trends_whatever_has_a_value():
 def test_no_values_no_chart():
     frame = trends(["@A"], {"@A": [0, 1]}).with_columns(pl.lit(None, pl.Float64).alias("sps"))
     assert charts.trend_lines(frame, charts.SPS, ["@A"]) == ""
+
+
+def backlog(brands: list[str], hours: int) -> pl.DataFrame:
+    """backlog.parquet's rows the chart reads: `open` 0, 1, 2, … per hour from 2017-10-31 22:00, the last the peak."""
+    start = datetime(2017, 10, 31, 22, tzinfo=UTC)
+    return pl.DataFrame(
+        [
+            {"brand": b, "hour": start + timedelta(hours=n), "open": n, "peak": n == hours - 1}
+            for b in brands
+            for n in range(hours)
+        ],
+        schema={"brand": pl.String, "hour": pl.Datetime("us", "UTC"), "open": pl.Int64, "peak": pl.Boolean},
+    )
+
+
+def test_the_backlog_chart_draws_each_brand_with_rows_names_them_as_text_and_repeats_its_bytes():
+    frame = backlog(HOSTILE[:2], 5)
+    svg = charts.backlog_lines(frame, [*HOSTILE[:2], "@quiet"])  # @quiet has no rows: no line, no legend entry
+    shown = texts(svg)
+    assert HOSTILE[0] in shown and HOSTILE[1] in shown and "@quiet" not in shown
+    assert "<script" not in svg and "Mentions open by hour (UTC)" in shown
+    assert {line_segments(svg, "backlog-0"), line_segments(svg, "backlog-1")} == {1}
+    assert svg == charts.backlog_lines(frame, [*HOSTILE[:2], "@quiet"])
+    assert charts.backlog_lines(frame, ["@quiet"]) == ""

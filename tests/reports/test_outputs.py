@@ -59,13 +59,13 @@ def test_summary_json_agrees_with_the_metrics(published_sample):
 
 def test_index_links_every_published_day(published_sample):
     index = published_sample.read("reports/index.html").decode()
-    # a day: one link (its calendar cell), the newest day one more (Latest); its 14 files are linked
-    # from its page. A week or a month: its row (its name, 13 files (agents.parquet the newest) and
-    # the manifest), the newest one more (Latest); a week also from its calendar line (the 9 weeks
-    # W40…W48 all hold days). 49 days: the sample's 55 days with posts less 6 without an attributed
-    # mention (tests/flows/test_flows.py)
+    # a day: one link (its calendar cell), the newest day one more (Latest); its 15 files are linked
+    # from its page. A week or a month: its row (its name, 14 files (agents.parquet and backlog.parquet
+    # the newest) and the manifest), the newest one more (Latest); a week also from its calendar line
+    # (the 9 weeks W40…W48 all hold days). 49 days: the sample's 55 days with posts less 6 without an
+    # attributed mention (tests/flows/test_flows.py)
     assert index.count('href="daily/dt=') == 49 + 1
-    assert index.count('href="monthly/month=') == 15 * 3 + 1 and index.count('href="weekly/week=') == 15 * 9 + 9 + 1
+    assert index.count('href="monthly/month=') == 16 * 3 + 1 and index.count('href="weekly/week=') == 16 * 9 + 9 + 1
     assert 'href="daily/dt=2017-10-31/report.html"' in index
     page = published_sample.read(DAY + "report.html").decode()
     assert page.count('href="sps.csv"') == 1 and page.count('href="mentions.parquet"') == 1
@@ -148,6 +148,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     assert got == [
         "agents.parquet",
         "alerts.json",
+        "backlog.parquet",
         "categories.parquet",
         "hours.parquet",
         "manifest.json",
@@ -208,6 +209,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
     assert week.exit_code == 0, week.output
     assert sorted(p.name for p in (tmp_path / "week").iterdir()) == [
         "agents.parquet",
+        "backlog.parquet",
         "hours.parquet",
         "metrics.parquet",
         "platforms.parquet",
