@@ -53,6 +53,7 @@ from flows.steps import (
     measure_day,
     retrying,
     send_alerts,
+    send_digest,
     set_aside,
     stance_day,
     withdraw_pages,
@@ -65,6 +66,7 @@ from flows.summary import (
     RunKind,
     RunSummary,
     publish_artifacts,
+    report_link,
     run_title,
     summarise,
 )
@@ -244,10 +246,12 @@ def _finish(
     settings: Settings,
     started: float,
     request: tuple[str, str] | None = None,
+    digest: bool = False,
 ) -> RunSummary:
     """Summary, artifacts and the index; a clean run also stamps `request` (what it was asked,
     the archives digest it started from) so asking again answers without running. `started`:
-    the run's start on the monotonic clock, for the wall time its page shows."""
+    the run's start on the monotonic clock, for the wall time its page shows; `digest`: send the
+    newest day's digest (the nightly's), what could not be delivered a warning."""
     summary = summarise(records, pages, misplaced)
     get_run_logger().info(
         "published %d day(s), %d unchanged, %d skipped, %d failed",
@@ -260,6 +264,8 @@ def _finish(
         summary["warnings"] += retrying(write_index, settings)(storage_url)
     except StorageError as exc:
         summary["failed"][layout.REPORTS_INDEX] = str(exc)
+    if digest:
+        summary["warnings"] += _send_digest(storage_url, summary, settings)
     for warning in summary["warnings"]:
         get_run_logger().warning("%s", warning)
     publish_artifacts(storage_url, summary, RunKind(flow_run.flow_name, flow_run.name, time.monotonic() - started))
@@ -274,6 +280,15 @@ def _finish(
         except StorageError as exc:  # only costs the next identical run its shortcut
             get_run_logger().warning("run not stamped: %s", exc)
     return summary
+
+
+def _send_digest(storage_url: str, summary: RunSummary, settings: Settings) -> list[str]:
+    """The newest day page's digest (the one the run summary links), when the settings name where."""
+    days = summary["published"] + summary["unchanged"] + summary["skipped"]
+    if not days or (settings.digest_smtp_url is None and settings.digest_webhook is None):
+        return []
+    day = date.fromisoformat(max(days))
+    return send_digest(storage_url, day, report_link(open_storage(storage_url), day), settings)
 
 
 def _clear_unblocked(storage_url: str, days: set[date], blocked: Blocked, settings: Settings) -> None:
@@ -356,7 +371,9 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     pages.strays = stray_posts(records)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
     _send_new_alerts(pages, settings)
-    return _finish(url, records, pages, misplaced, settings, started, (nightly_request(day, allow_empty), basis))
+    return _finish(
+        url, records, pages, misplaced, settings, started, (nightly_request(day, allow_empty), basis), digest=True
+    )
 
 
 def _send_new_alerts(pages: Published, settings: Settings) -> None:

@@ -8,9 +8,12 @@ the flows get them through `retrying`, the one place retry options are built.
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Callable
 from datetime import date, datetime
+from email.message import EmailMessage
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
@@ -30,10 +33,11 @@ from tasks.ingest.archive import (
 )
 from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
+from tasks.reports.digest import digest_email, digest_json, read_digest
 from tasks.reports.fingerprint import rivals
 from tasks.reports.index import publish_index
 from tasks.reports.measure_store import DayMentions
-from tasks.reports.notify import TransientAlertError, notify_block, post_alerts
+from tasks.reports.notify import AlertNotDelivered, TransientAlertError, notify_block, post_alerts, post_json
 from tasks.reports.period_report import (
     ReportOutcome,
     clear_failed,
@@ -48,7 +52,7 @@ from tasks.reports.run_stamp import listing_digest
 from tasks.settings import Settings
 from tasks.sps.stance_store import store_stances
 from tasks.storage import layout
-from tasks.storage.backends import ObjectInfo, TransientStorageError, open_storage, require_root
+from tasks.storage.backends import ObjectInfo, StorageError, TransientStorageError, open_storage, require_root
 
 
 def _transient_only(task, task_run, state) -> bool:
@@ -236,6 +240,53 @@ def send_alerts(alerts: list[dict], settings: Settings) -> None:
         post_alerts(settings.alert_webhook_url.get_secret_value(), alerts)
     if settings.alert_block:
         notify_block(settings.alert_block, alerts)
+
+
+@_step("send-digest")
+def send_digest(storage_url: str, day: date, link: str, settings: Settings) -> list[str]:
+    """The day's digest by e-mail and/or to a webhook, as the settings name; returns what could not
+    be delivered, each in one sentence that names no address or password (a digest not sent is a
+    warning: the pages are published all the same). Not retried: a second try could mail it twice."""
+    try:
+        digest = read_digest(open_storage(storage_url), day, link)
+    except StorageError as exc:
+        return [f"digest of {day} not built: {exc}"]
+    failures = []
+    if settings.digest_smtp_url is not None:
+        to = [a.strip() for a in (settings.digest_to or "").split(",") if a.strip()]
+        try:
+            _mail(settings.digest_smtp_url.get_secret_value(), digest_email(digest, settings.digest_from, to))
+        except AlertNotDelivered as exc:
+            failures.append(f"digest of {day} not mailed: {exc}")
+    if settings.digest_webhook is not None:
+        try:
+            post_json(settings.digest_webhook.get_secret_value(), digest_json(digest), "digest webhook")
+        except AlertNotDelivered as exc:
+            failures.append(f"digest of {day} not posted: {exc}")
+    return failures
+
+
+def _mail(url: str, message: EmailMessage, timeout_s: float = 10.0) -> None:
+    """Through smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://; an error names
+    its kind only (the URL holds a password)."""
+    if not message["To"]:
+        raise AlertNotDelivered("SPS_DIGEST_TO names no recipient")
+    try:
+        parts = urlsplit(url)
+        secure = parts.scheme == "smtps"
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise AlertNotDelivered("SPS_DIGEST_SMTP_URL is not smtp://host[:port] or smtps://host[:port]")
+        server = smtplib.SMTP_SSL if secure else smtplib.SMTP
+        with server(parts.hostname, parts.port or (465 if secure else 25), timeout=timeout_s) as smtp:
+            if not secure:
+                smtp.ehlo()
+                if smtp.has_extn("starttls"):
+                    smtp.starttls()
+            if parts.username:
+                smtp.login(unquote(parts.username), unquote(parts.password or ""))
+            smtp.send_message(message)
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        raise AlertNotDelivered(f"the SMTP server did not take it ({type(exc).__name__})") from None
 
 
 @_step("write-index")

@@ -196,19 +196,27 @@ def summary_markdown(summary: RunSummary, run: RunKind) -> str:
 LINK_EXPIRES_S = 7 * 24 * 3600
 
 
-def _latest_report(storage: Storage, day: date) -> None:
-    """On S3, a pre-signed HTTPS link; on a local folder, the path in words (a browser refuses a
-    web page's file:// links)."""
+def report_link(storage: Storage, day: date) -> str:
+    """Where a day's page is: on S3 a pre-signed HTTPS link (valid LINK_EXPIRES_S), on a local folder
+    the path in words (a browser refuses a web page's file:// links)."""
     key = f"{layout.report_folder(day)}report.html"
     presign = getattr(storage, "presigned_get", None)
     if presign is not None:
+        return str(presign(key, LINK_EXPIRES_S))
+    return f"{storage.url}/{key}"
+
+
+def _latest_report(storage: Storage, day: date) -> None:
+    """The run page's link to the newest report (`report_link`)."""
+    link = report_link(storage, day)
+    if getattr(storage, "presigned_get", None) is not None:
         create_link_artifact(
             key="latest-report",
-            link=presign(key, LINK_EXPIRES_S),
+            link=link,
             link_text=f"report {day} (link valid for 7 days; `sps reports url --latest` makes a new one)",
         )
         return
-    path = f"{storage.url}/{key}".replace("`", "'")
+    path = link.replace("`", "'")
     create_markdown_artifact(
         key="latest-report",
         markdown=f"Newest report: **{day}**, at `{path}` (open it on the machine that holds the storage).",

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
         description="A saved Prefect notification block, as <block type>/<name> (slack-webhook/care-team), "
         "the nightly sends new alerts to.",
     )
+    digest_smtp_url: SecretStr | None = Field(
+        default=None,
+        description="SMTP server the nightly's digest is mailed through: smtp://[user:password@]host[:port] "
+        "(STARTTLS when the server offers it) or smtps://… (TLS); a secret: never shown or logged.",
+    )
+    digest_to: str | None = Field(default=None, description="The digest's recipients, comma-separated.")
+    digest_from: str = Field(default="sps-pipeline@localhost", description="The digest's sender address.")
+    digest_webhook: SecretStr | None = Field(
+        default=None, description="Where the nightly POSTs its digest as JSON (a secret: never shown or logged)."
+    )
     policy_file: Path | None = Field(
         default=None,
         description="Validation policy (severities, thresholds, limits); default expectations/policy.json.",

@@ -24,17 +24,23 @@ def alert_text(alerts: list[dict]) -> str:
 
 
 def post_alerts(url: str, alerts: list[dict], timeout_s: float = 10.0) -> None:
-    body = json.dumps({"source": "sps-pipeline", "alerts": alerts, "text": alert_text(alerts)}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    post_json(url, {"source": "sps-pipeline", "alerts": alerts, "text": alert_text(alerts)}, "alert webhook", timeout_s)
+
+
+def post_json(url: str, body: dict, what: str, timeout_s: float = 10.0) -> None:
+    """POST `body`; a refusal or an unreachable receiver is an AlertNotDelivered naming `what`, never the address."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout_s):  # noqa: S310 (the user's own address)
             return
     except urllib.error.HTTPError as exc:
         error = TransientAlertError if exc.code >= 500 or exc.code == 429 else AlertNotDelivered
-        raise error(f"the alert webhook answered {exc.code}") from None
+        raise error(f"the {what} answered {exc.code}") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise TransientAlertError(f"the alert webhook could not be reached ({type(reason).__name__})") from None
+        raise TransientAlertError(f"the {what} could not be reached ({type(reason).__name__})") from None
 
 
 def notify_block(name: str, alerts: list[dict]) -> None:
