@@ -34,7 +34,14 @@ SPIKE_MIN_CV = 0.25
 SPIKE_MIN_COUNT = 5
 #: The baseline needs the brand on this many past days of the page's 28-day window (days it
 #: was absent from an archive that was delivered count as 0 detractors).
-SPIKE_MIN_NIGHTS = 7
+SPIKE_MIN_NIGHTS = 3
+#: The trailing days' variance is taken at its upper confidence bound at this level (evidence.py):
+#: 3 nights cannot tell a steady brand from an erratic one, and must not be read as steady.
+SPIKE_SPREAD_CONFIDENCE = 0.95
+#: A brand with no past day in the archive alerts when its volume is above this quantile (linear) of
+#: the same day's volumes of the brands that have a past, when there are at least NEW_VOLUME_MIN_PEERS.
+NEW_VOLUME_QUANTILE = 0.95
+NEW_VOLUME_MIN_PEERS = 20
 #: A complaint is viral when its author's followers exceed this many times the brand's usual
 #: complaining author's (the median), and at least VIRAL_MIN_FOLLOWERS; or when this many other
 #: customers reply to it (the pile-on a brand sees before any follower count).
@@ -46,9 +53,9 @@ VIRAL_MIN_REPLIES = 20
 @dataclass(frozen=True)
 class Alert:
     brand: str
-    kind: Literal["detractor_spike", "category_spike", "viral_complaint"]
+    kind: Literal["detractor_spike", "category_spike", "viral_complaint", "new_volume"]
     observed: float
-    expected: float | None  # the baseline (spike) or the brand's usual reach (viral)
+    expected: float | None  # the baseline (spike), the brand's usual reach (viral) or the peers' p95 (new)
     p_value: float | None
     detail: str
 
@@ -97,7 +104,7 @@ def _spikes(today: pl.DataFrame, history: pl.DataFrame, presence: pl.DataFrame, 
             continue  # too few to alarm on; or a brand new to the archive, with no normal to exceed yet
         nights = [int(counts.get((brand, series, d)) or 0) for d in known_days]
         expected = sum(nights) / len(nights)
-        p = high_count_p(n, expected, nights, SPIKE_MIN_CV)
+        p = high_count_p(n, expected, nights, SPIKE_MIN_CV, SPIKE_SPREAD_CONFIDENCE)
         if p < SPIKE_FALSE_ALARM_RATE:
             what = "detractors" if series == "detractors" else f"mentions about {series}"
             alerts.append(
@@ -111,6 +118,34 @@ def _spikes(today: pl.DataFrame, history: pl.DataFrame, presence: pl.DataFrame, 
                 )
             )
     return alerts
+
+
+def new_volumes(today: pl.DataFrame, presence: pl.DataFrame | None, day: date) -> list[Alert]:
+    """`today`: brand, inbound (the day's metrics); `presence`: the trend rows (brand, date). A brand
+    with no past day, on a day the archive has a past, against the brands that have one."""
+    if presence is None:
+        return []
+    past = presence.filter(pl.col("date") < day)["brand"].unique()
+    if past.is_empty():
+        return []  # the archive's first day: every brand is new, none stands out from a norm
+    today = today.filter(pl.col("brand").is_not_null())
+    known = pl.col("brand").is_in(past.implode())
+    peers = today.filter(known)["inbound"]
+    if peers.len() < NEW_VOLUME_MIN_PEERS:
+        return []
+    bar = float(peers.quantile(NEW_VOLUME_QUANTILE, "linear") or 0)
+    new = today.filter(~known & (pl.col("inbound") > bar) & (pl.col("inbound") >= SPIKE_MIN_COUNT))
+    return [
+        Alert(
+            brand,
+            "new_volume",
+            float(n),
+            round(bar, 2),
+            None,
+            f"{n} mentions on its first day in the archive, above {bar:.1f}, the p95 of {peers.len()} known brands",
+        )
+        for brand, n in new.sort("brand").select("brand", "inbound").iter_rows()
+    ]
 
 
 def customer_replies(mentions: pl.DataFrame) -> pl.DataFrame:
