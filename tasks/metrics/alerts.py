@@ -1,22 +1,27 @@
-"""Something is blowing up: more detractors than a brand's own history allows, or one complaint
-reaching far more people than the brand's complaints usually do.
+"""Something is blowing up: more detractors than a brand's own history allows, one complaint
+reaching far more people than the brand's complaints usually do, or a brand new to the archive
+arriving bigger than nearly all the brands it has.
 
 A spike is judged with the data contract's count model (tasks/ingest/evidence.py): the
 brand's detractors today against its trailing days in the page's 28-day window (it must
-have had mentions on at least SPIKE_MIN_NIGHTS of them: a brand new to the archive has no
-normal to exceed), under a negative binomial whose variance is the larger of what
-those days show and SPIKE_MIN_CV day-to-day variation, widened for the baseline being a mean
-of few days. Unlike the delivery check, no night is left out: leaving out the busiest lowers
-a baseline, which is right for spotting a lost delivery and wrong for spotting a spike; and
-all trailing days, not only the same weekday, because three nights are too few to know a
-brand's spread. It alerts when a count this high has probability below
-SPIKE_FALSE_ALARM_RATE (0.1 %) on an ordinary day. Simulated quiet days (12,500 brand-days
-each, means 1 to 300 detractors a day): 0.05 % of them alert when days vary by 25 %, 0.18 %
-at 50 %, 0.37 % at 100 % (a baseline of 28 days cannot know a very erratic brand's tail):
-one false alert per brand in 5, 1.5 and 0.7 years. A tripling at 10 a day is caught 84 % of
-the time, at 50 a day 99.8 % (tests/metrics/test_alerts.py keeps a simulation). Small brands
-cannot alarm on noise: a count below SPIKE_MIN_COUNT never alerts. Each complaint category's
-volume is judged the same way against the brand's own history of that category.
+have had mentions on at least SPIKE_MIN_NIGHTS = 3 of them: a brand new to the archive has no
+normal of its own to exceed), under a negative binomial whose variance is the larger of what
+those days show, taken at its upper 95 % confidence bound (3 nights cannot tell a steady brand
+from an erratic one: the bound is 19.5 times the sample's with 3, 3.7 with 7, 1.7 with 28), and
+SPIKE_MIN_CV day-to-day variation, widened for the baseline being a mean of few days. Unlike
+the delivery check, no night is left out: leaving out the busiest lowers a baseline, which is
+right for spotting a lost delivery and wrong for spotting a spike; and all trailing days, not
+only the same weekday. It alerts when a count this high has probability below
+SPIKE_FALSE_ALARM_RATE (0.1 %) on an ordinary day. MEASURED_RATES
+Small brands cannot alarm on noise: a count below SPIKE_MIN_COUNT never alerts. Each complaint
+category's volume is judged the same way against the brand's own history of that category.
+
+A brand with no past day (on a day the archive has one) has no history to judge: its mentions
+are judged against the day's other brands instead, "new volume" when above the p95 (linear) of
+the known brands' volumes, with at least NEW_VOLUME_MIN_PEERS of them. A newcomer that is just an
+ordinary brand (drawn like the others) crosses that bar 8.7 % of the time with 20 known brands,
+6.7 % with 50, 5.9 % with 100 (tests/metrics/test_alerts.py simulates it): once per brand, on its
+first day, it says "a big one arrived", not "something is wrong".
 """
 
 from __future__ import annotations
