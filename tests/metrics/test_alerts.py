@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import get_args, get_type_hints
 
 import numpy as np
 import polars as pl
 
 from tasks.metrics.alerts import (
+    ALERT_KINDS,
     SPIKE_FALSE_ALARM_RATE,
+    Alert,
     category_spikes,
     customer_replies,
     detractor_spikes,
     new_volumes,
     viral_complaints,
 )
+from tasks.reports.columns import markdown
 
 DAY = date(2017, 10, 31)
 
@@ -218,3 +222,12 @@ def test_an_ordinary_newcomer_crosses_the_new_volume_bar_at_the_stated_rate():
         volumes = np.round(rng.lognormal(6, 1, 40), 3) + 5  # continuous (no ties), above the floor of 5
         crossed += len(new_volumes(pl.DataFrame({"brand": known + new, "inbound": volumes}), presence, DAY))
     assert 1 / 21 < crossed / 20_000 < 2 / 21, crossed
+
+
+def test_the_schema_says_what_every_alert_kind_means():
+    kinds = get_args(get_type_hints(Alert)["kind"])
+    assert sorted(kinds) == sorted(ALERT_KINDS)
+    schema = markdown()
+    assert "### alerts.json" in schema
+    for kind, meaning in ALERT_KINDS.items():
+        assert f"| {kind} | {meaning} |" in schema
