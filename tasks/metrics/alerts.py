@@ -24,8 +24,9 @@ category's volume is judged the same way against the brand's own history of that
 A brand with no past day (on a day the archive has one) has no history to judge: its mentions
 are judged against the day's other brands instead, "new volume" when above the p95 (linear) of
 the known brands' volumes, with at least NEW_VOLUME_MIN_PEERS of them. A newcomer that is just an
-ordinary brand (drawn like the others) crosses that bar 8.7 % of the time with 20 known brands,
-6.7 % with 50, 5.9 % with 100 (tests/metrics/test_alerts.py simulates it): once per brand, on its
+ordinary brand (drawn like the others) crosses that bar between 1 in 21 and 2 in 21 times with
+20 known brands (the bar lies between their two largest; 9.2 % in tests/metrics/test_alerts.py's
+simulation, 8.7 % for a wider log-normal), 6.7 % with 50, 5.9 % with 100: once per brand, on its
 first day, it says "a big one arrived", not "something is wrong".
 """
 
@@ -68,7 +69,7 @@ ALERT_KINDS = {
     "category_spike": "The same for the brand's mentions about one complaint category (named in detail).",
     "new_volume": "A brand with no past day in the archive has more mentions on its first day than the "
     "p95 (linear) of the day's brands that have one (at least 20 of them): observed = its mentions, "
-    "expected = that p95, p_value null; an ordinary newcomer does this 6–9 % of the time.",
+    "expected = that p95, p_value null; an ordinary newcomer does this at most 2 times in 21 (9.5 %).",
     "viral_complaint": "One complaint whose author's followers exceed 50 times the brand's usual "
     "complainer's (and 10,000), or that 20 other customers reply to: observed = its author's followers, "
     "expected = the usual complainer's, p_value null.",
