@@ -5,7 +5,9 @@ some year; peers say where a brand stands today, on the same archive and the
 same definitions. A percentile is the share of the *other* qualifying brands a
 brand beats, ties counting half (so 100 = best of its peers, 0 = worst). A brand
 with fewer than PEER_MIN_INBOUND mentions is not placed ("not enough data": its
-rate could swing from 0 to 100 % on one reply) and is not anyone's peer.
+rate could swing from 0 to 100 % on one reply) and is not anyone's peer. When every placed
+brand has the same figure (a response rate of 0 where nobody replied) no brand stands above
+another: the percentile is null, not the 50 that ties would give.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def _percentile(column: str, higher_is_better: bool, group: str) -> pl.Expr:
     placed = pl.when((pl.col("inbound") >= PEER_MIN_INBOUND) & pl.col(group).is_not_null()).then(value)
     others = placed.count().over(group) - 1
     beaten = placed.rank("average").over(group) - 1  # brands below, ties counting half
-    return pl.when(placed.is_not_null() & (others > 0)).then(100 * beaten / others)
+    differ = placed.max().over(group) > placed.min().over(group)  # something to rank
+    return pl.when(placed.is_not_null() & (others > 0) & differ).then(100 * beaten / others)
 
 
 def with_peer_percentiles(metrics: pl.DataFrame, sps: pl.DataFrame, industries: dict[str, str]) -> pl.DataFrame:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from tasks.metrics.alerts import ALERT_KINDS
+
 
 @dataclass(frozen=True)
 class Column:
@@ -47,7 +49,8 @@ def _peer_columns() -> list[Column]:
     }
     rule = (
         "share of the other brands with ≥ 20 mentions this brand beats, ties half (100 = best); "
-        "null below 20 mentions (not enough data) or without peers"
+        "null below 20 mentions (not enough data), without peers, or when every placed brand has the "
+        "same figure (e.g. a response rate of 0 where nobody replied: nothing to rank, not 50)"
     )
     columns = [Column("peers", pl.Int64(), "brands", "Brands with ≥ 20 mentions in the period: the peer group.")]
     columns += [
@@ -694,4 +697,6 @@ def markdown() -> str:
         lines += [f"### {table}", "", "| column | type | unit | definition |", "|---|---|---|---|"]
         lines += [f"| {c.name} | {c.dtype} | {c.unit} | {c.definition} |" for c in columns]
         lines.append("")
+    lines += ["### alerts.json", "", "`alerts`: a list of {brand, kind, observed, expected, p_value, detail}.", ""]
+    lines += ["| kind | meaning |", "|---|---|", *[f"| {k} | {m} |" for k, m in ALERT_KINDS.items()], ""]
     return "\n".join(lines)

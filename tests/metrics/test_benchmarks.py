@@ -60,3 +60,26 @@ def test_a_brand_without_an_industry_has_no_industry_rank():
     assert out["response_rate_pctile"].to_list() == [0.0, 100.0]
     assert out["industry_peers"].to_list() == [None, None]
     assert out["industry_response_rate_pctile"].to_list() == [None, None]
+
+
+def test_no_percentile_when_no_brand_has_the_figure():
+    """Nobody replied: A, B and C each answered 0 of their 30 mentions. All tie at 0, which would
+    give each 50; no brand stands above another, so the response rate percentile is null. SLA
+    attainment differs (0.1 < 0.2 < 0.3) and still ranks: 0, 50, 100."""
+    metrics = pl.DataFrame(
+        {
+            "brand": ["A", "B", "C"],
+            "date": [DAY] * 3,
+            "inbound": [30, 30, 30],
+            "response_rate": [0.0, 0.0, 0.0],
+            "frt_median_s": [None, None, None],
+            "sla_attainment": [0.1, 0.2, 0.3],
+        },
+        schema_overrides={"frt_median_s": pl.Float64},
+    )
+    sps = pl.DataFrame({"brand": ["A", "B", "C"], "date": [DAY] * 3, "sps": [1.0, 2.0, 3.0]})
+    out = with_peer_percentiles(metrics, sps, {}).sort("brand")
+    assert out["peers"].to_list() == [3, 3, 3]
+    assert out["response_rate_pctile"].to_list() == [None, None, None]
+    assert out["frt_median_pctile"].to_list() == [None, None, None]
+    assert out["sla_attainment_pctile"].to_list() == [0.0, 50.0, 100.0]
