@@ -99,9 +99,18 @@ def affected_days(touched: Iterable[date], horizon_hours: float) -> set[date]:
 
     A reply within the horizon changes the day before its mention's day too
     (a mention just before midnight); a day's measure reads LOOKBACK_DAYS
-    back for brand posts, and pages chart TREND_DAYS of history."""
+    back for brand posts, and pages chart TREND_DAYS of history. A week or a month is also set
+    against the one before, summed from its days: so every day of the week and the month holding
+    the last day whose measure changes (LOOKBACK_DAYS after the touched one), and of the week and
+    the month after them, is affected (their pages read it, whichever of their days has mentions)."""
     horizon_days = math.ceil(horizon_hours / 24)
-    return {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
+    days = {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
+    for t in touched:
+        for kind in ("weekly", "monthly"):
+            holding = period_of(kind, t + timedelta(days=LOOKBACK_DAYS))
+            last = period_of(kind, holding.end + timedelta(days=1)).end
+            days |= {holding.start + timedelta(days=n) for n in range((last - holding.start).days + 1)}
+    return days
 
 
 #: How far before its collection day a nightly publishes the days its archives hold posts for. An

@@ -447,8 +447,9 @@ SPS = [
         pl.Float64(),
         "points",
         (
-            "SPS minus the day before's (daily reports; null on weeks and months, or when either day is not "
-            "readable): counted from promoters, detractors and authors as sps is."
+            "SPS minus the period before's (the day, ISO week or month before, the week's or month's summed "
+            "from its days as its own report is; null when either period's score is not readable): counted "
+            "from promoters, detractors and authors as sps is."
         ),
     ),
     Column(
@@ -670,6 +671,41 @@ def people_value(column: Column) -> pl.Expr:
     return value.alias(for_people(column).name)
 
 
+#: summary.json's `against_previous` (weekly and monthly reports only): the period before's headline
+#: numbers and the changes, all-brand pooled as `headline` is. In summary.json, not metrics.parquet:
+#: they are one page's pooled numbers (metrics.parquet holds one row per brand; a brand's SPS change
+#: is sps.parquet's sps_change). Null where the period before had no mention (a first week: every
+#: value but `period` is null, never 0), or where either side has no value.
+AGAINST_PREVIOUS = [
+    Column("period", pl.String(), "", "The period before: 2017-W43 for 2017-W44, 2017-09 for 2017-10."),
+    Column("mentions", pl.Int64(), "mentions", "Its customer mentions attributed to a brand (headline.mentions)."),
+    Column("mentions_change", pl.Int64(), "mentions", "This period's mentions minus its."),
+    Column("response_rate_pct", pl.Float64(), "percent", "Its pooled response rate (one decimal)."),
+    Column("response_rate_change_pts", pl.Float64(), "points", "This period's response_rate_pct minus its."),
+    Column("frt_median_min", pl.Float64(), "minutes", "Its median first response over answered mentions."),
+    Column("frt_median_change_min", pl.Float64(), "minutes", "This period's frt_median_min minus its."),
+    Column("sla_attainment_pct", pl.Float64(), "percent", "Its pooled SLA attainment (one decimal)."),
+    Column("sla_attainment_change_pts", pl.Float64(), "points", "This period's sla_attainment_pct minus its."),
+    Column("sps", pl.Float64(), "points −100…100", "Its pooled SPS over its readable brands (headline.sps)."),
+    Column(
+        "sps_change",
+        pl.Float64(),
+        "points",
+        "This period's pooled SPS minus its, counted from each side's readable brands' summed promoters, "
+        "detractors and authors (what the pooled score is); null when either side has no readable brand.",
+    ),
+    Column(
+        "sps_change_ci_low", pl.Float64(), "points", "Lower end of the change's own 95 % interval (as sps.parquet's)."
+    ),
+    Column("sps_change_ci_high", pl.Float64(), "points", "Upper end of the change's 95 % interval."),
+    Column(
+        "sps_change_verdict",
+        pl.String(),
+        "",
+        "'higher' or 'lower' only where the change's interval excludes zero, else 'no clear difference'.",
+    ),
+]
+
 #: Published tables and the columns they must have, in order.
 TABLES: dict[str, list[Column]] = {
     "metrics.parquet": METRICS,
@@ -692,9 +728,11 @@ def schema_of(table: str) -> dict[str, pl.DataType]:
 
 def markdown() -> str:
     """The documentation table for README and the HTML report."""
+    tables = [(f"### {table}", "column", columns) for table, columns in TABLES.items()]
+    tables.append(("### summary.json: against_previous (weekly and monthly reports)", "key", AGAINST_PREVIOUS))
     lines = []
-    for table, columns in TABLES.items():
-        lines += [f"### {table}", "", "| column | type | unit | definition |", "|---|---|---|---|"]
+    for title, name, columns in tables:
+        lines += [title, "", f"| {name} | type | unit | definition |", "|---|---|---|---|"]
         lines += [f"| {c.name} | {c.dtype} | {c.unit} | {c.definition} |" for c in columns]
         lines.append("")
     lines += ["### alerts.json", "", "`alerts`: a list of {brand, kind, observed, expected, p_value, detail}.", ""]

@@ -103,7 +103,7 @@ def day_files(
             metadata | {"sps.table": "agents"},
         ),
         **_mentions_file(measure, metadata),
-        "summary.json": _json(summary(measure, status) | {"headline": head.as_json()}),
+        "summary.json": _json(summary(measure, status) | head_json(head)),
         "alerts.json": _json({"alerts": [a.as_json() for a in alerts]}),
         "validation.json": _json(validation),
     }
@@ -121,6 +121,13 @@ def _mentions_file(measure: PeriodMeasure, metadata: dict[str, str]) -> dict[str
 
 def _json(body: dict) -> bytes:
     return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+
+def head_json(head: Headline) -> dict:
+    """summary.json's headline, and on a week's or a month's its change against the period before
+    (`against_previous`, documented in `sps schema`)."""
+    against = head.against_json()
+    return {"headline": head.as_json()} | ({} if against is None else {"against_previous": against})
 
 
 def summary(measure: PeriodMeasure, status: str) -> dict:

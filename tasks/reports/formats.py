@@ -29,6 +29,21 @@ def points(value: float | None) -> str:
     return NONE if value is None else f"{value:+.0f}"
 
 
+def count_change(value: int | None) -> str:
+    """A count's change, signed: +1,204."""
+    return NONE if value is None else f"{value:+,}"
+
+
+def share_change(value: float | None) -> str:
+    """A rate's change in percentage points: 0.031 reads +3.1 pts."""
+    return NONE if value is None else f"{100 * value:+.1f} pts"
+
+
+def duration_change(seconds: float | None) -> str:
+    """A duration's change in minutes, signed: +12.5 min."""
+    return NONE if seconds is None else f"{seconds / 60:+,.1f} min"
+
+
 def interval(low: float, high: float) -> str:
     """A 95% interval of points: +43 … +117."""
     return f"{low:+.0f} … {high:+.0f}"

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from tasks.reports.measure import MentionFacts, PeriodMeasure, summed_days
-from tasks.reports.periods import Period, period_of
+from tasks.reports.periods import Period, period_of, previous
 from tasks.sps.compare import COUNTS
 from tasks.storage import layout
 from tasks.storage.backends import Storage, StorageError
@@ -68,8 +68,10 @@ def trend_days(period: Period) -> list[date]:
 
 def days_read(period: Period, horizon_s: float) -> list[date]:
     """Every day whose stored measure a page reads: its trend days and, for a week or a month,
-    the days it is summed from."""
-    summed = summed_days(period, horizon_s) if period.kind != "daily" else []
+    the days it is summed from and those the period before is summed from (its change against it)."""
+    summed = (
+        [] if period.kind == "daily" else [*summed_days(period, horizon_s), *summed_days(previous(period), horizon_s)]
+    )
     return sorted({*trend_days(period), *summed})
 
 

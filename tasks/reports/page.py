@@ -25,6 +25,7 @@ from tasks.sps.compare import UNCLEAR, brand_pairs
 #: Brands set side by side on the page, pair by pair (the most authors first): 6 make 15 pairs.
 PAIRED_BRANDS = 6
 _KIND_TITLE = {"daily": "", "weekly": "Weekly ", "monthly": "Monthly "}
+_AGAINST = {"daily": "the day before", "weekly": "the week before", "monthly": "the month before"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,24 @@ class Tile:
     value: str
     change: str
     interval: str = ""
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One row of "Against the previous week/month": a headline number now, then, and its change."""
+
+    label: str
+    now: str
+    before: str
+    change: str
+    reading: str = ""
+
+
+@dataclass(frozen=True)
+class AgainstTable:
+    unit: str  # "week" or "month"
+    before: str  # the period before's label
+    rows: list[Moved]
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,7 @@ def page_values(
         "alerts": alerts,
         "tiles": tiles,
         "no_change": no_change,
+        "against": against_table(head, measure.period.kind),
         "brands": table.to_dicts(),
         "charts": chart_values(measure, table),
         "backlog": backlog_values(measure, table),
@@ -124,7 +144,7 @@ def page_values(
         "schema_version": SCHEMA_VERSION,
         "peers": peers(table),
         "peer_min_inbound": PEER_MIN_INBOUND,
-        "comparisons": sps_comparisons(measure.sps),
+        "comparisons": sps_comparisons(measure.sps, against=_AGAINST[measure.period.kind]),
     }
 
 
@@ -164,9 +184,9 @@ def change(now: float | None, before: float | None, against: str, points: bool) 
 
 
 def headline_tiles(head: Headline, kind: str) -> tuple[list[Tile], bool]:
-    """The page in five numbers, with how they moved since the previous day or week; and whether
+    """The page in five numbers, with how they moved since the previous period; and whether
     no change can be shown (no previous period)."""
-    against = {"daily": "the day before", "weekly": "the week before"}.get(kind, "")
+    against = _AGAINST[kind]
     now, before = head.totals, head.previous
     interval = (
         formats.interval(head.sps_low, head.sps_high)
@@ -191,6 +211,52 @@ def headline_tiles(head: Headline, kind: str) -> tuple[list[Tile], bool]:
         Tile("SPS", formats.points(head.sps), f"{head.sps_brands} brand(s) with enough authors", interval),
     ]
     return tiles, before is None
+
+
+def against_table(head: Headline, kind: str) -> AgainstTable | None:
+    """A week or a month beside the one before: each headline number then and its change ("–" on
+    both where the period before had no mention, never 0); the SPS change with its own interval."""
+    if head.against is None:
+        return None
+    was, now, sps = head.against.before, head.totals, head.against.sps_change
+
+    def moved(value: float | None, before: float | None) -> float | None:
+        return None if value is None or before is None else value - before
+
+    rows = [
+        Moved(
+            "Mentions",
+            f"{now.mentions:,}",
+            f"{was.totals.mentions:,}" if was else formats.NONE,
+            formats.count_change(now.mentions - was.totals.mentions if was else None),
+        ),
+        Moved(
+            "Response rate",
+            formats.share(now.response_rate),
+            formats.share(was.totals.response_rate if was else None),
+            formats.share_change(moved(now.response_rate, was.totals.response_rate if was else None)),
+        ),
+        Moved(
+            "Median first response",
+            formats.duration(head.frt_median_s),
+            formats.duration(was.frt_median_s if was else None),
+            formats.duration_change(moved(head.frt_median_s, was.frt_median_s if was else None)),
+        ),
+        Moved(
+            "SLA attainment",
+            formats.share(now.sla_attainment),
+            formats.share(was.totals.sla_attainment if was else None),
+            formats.share_change(moved(now.sla_attainment, was.totals.sla_attainment if was else None)),
+        ),
+        Moved(
+            "SPS",
+            formats.points(head.sps),
+            formats.points(was.sps if was else None),
+            formats.points(sps.points if sps else None),
+            f"{sps.verdict} ({formats.interval(sps.low, sps.high)})" if sps else "",
+        ),
+    ]
+    return AgainstTable("week" if kind == "weekly" else "month", head.against.period.label, rows)
 
 
 def chart_values(measure: PeriodMeasure, table: pl.DataFrame) -> Charts | None:
@@ -307,9 +373,12 @@ def peers(table: pl.DataFrame) -> Peers | None:
     return Peers(placed.to_dicts(), table.height - placed.height, bool(table["industry"].is_not_null().any()))
 
 
-def sps_comparisons(sps: pl.DataFrame, shift_sd: float | None = None) -> list[Comparison]:
-    """Which SPS differences are real: against the day before, and brand against brand, each with
-    the interval of the difference itself (tasks/sps/compare.py; `shift_sd` None: the shipped model's)."""
+def sps_comparisons(
+    sps: pl.DataFrame, shift_sd: float | None = None, against: str = "the day before"
+) -> list[Comparison]:
+    """Which SPS differences are real: against the period before (`against`: "the day before", "the
+    week before", …), and brand against brand, each with the interval of the difference itself
+    (tasks/sps/compare.py; `shift_sd` None: the shipped model's)."""
     changed = sps.filter(pl.col("sps_change").is_not_null()).sort("authors", "brand", descending=[True, False])
     pairs = brand_pairs(sps, PAIRED_BRANDS, shift_sd)
     out = []
@@ -325,10 +394,10 @@ def sps_comparisons(sps: pl.DataFrame, shift_sd: float | None = None) -> list[Co
             )
             for r in changed.iter_rows(named=True)
         ]
-        before = "Brands whose score is readable on both days."
+        before = f"Brands whose score is readable both now and {against}."
         out.append(
             Comparison(
-                "SPS against the day before", "sps-change", before, "Brand", "SPS", "Change (points)", "change", rows
+                f"SPS against {against}", "sps-change", before, "Brand", "SPS", "Change (points)", "change", rows
             )
         )
     if not pairs.is_empty():

@@ -38,7 +38,7 @@ from tasks.reports.measure import (
     window_for,
 )
 from tasks.reports.measure_store import DayMentions
-from tasks.reports.periods import Period, period_of
+from tasks.reports.periods import Period, period_of, previous
 from tasks.reports.publish import publish_report, read_manifest, withdraw_report
 from tasks.reports.validation_summary import day_validation
 from tasks.settings import Settings
@@ -88,6 +88,7 @@ def publish_period_report(
                 measure_store.save(storage, own, measure)
         else:
             measure = inputs.summed(period, keep=True)
+        before = None if daily else inputs.before(period)
         trend_prints = {d: read[d] for d in measure_store.trend_days(period) if d in read}
         trends, category_trends = measure_store.trend_rows(
             storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
@@ -96,10 +97,10 @@ def publish_period_report(
             measure,
             trends=trends,
             category_trends=category_trends,
-            sps=with_sps_change(measure.sps, sps_before(trends, period)),
+            sps=with_sps_change(measure.sps, before.sps if before is not None else sps_before(trends, period)),
         )
         status = period_status(period, inputs.horizon_s, watermark, inputs.registry)
-        head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period)
+        head = headline(measure.metrics, measure.sps, measure.facts, measure.trends, period, before)
         alerts = _alerts(measure) if daily else []
         validation = day_validation(
             storage,
@@ -141,8 +142,9 @@ def publish_period_report(
 
 
 def sps_before(trends: pl.DataFrame | None, period: Period) -> pl.DataFrame | None:
-    """The SPS counts a page's change is measured against: a day's, the day before's (its trend
-    rows hold them); a week or a month has none yet (its authors are not the sum of its days')."""
+    """The SPS counts a day's change is measured against: the day before's (its trend rows hold
+    them); a week's or a month's are its period before's own (`ReportInputs.before`: its authors
+    are not the sum of its days')."""
     if period.kind != "daily" or trends is None:
         return None
     return trends.filter(pl.col("date") == period.start - timedelta(days=1))
@@ -218,6 +220,13 @@ class ReportInputs:
         others = rivals(self.records, window_records(self.records, start, end))
         window = load_window(self.storage, start, end, with_stored_stances(self.storage), others)
         return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
+
+    def before(self, period: Period) -> PeriodMeasure | None:
+        """The week or month before `period`, summed from its days' stored facts as its own page sums
+        them (so a nightly and a backfill read the same); None when none of its days has mentions."""
+        prior = previous(period)
+        inside = [d for d in summed_days(prior, self.horizon_s) if d <= prior.end]
+        return self.summed(prior, keep=True) if self.day_prints(inside) else None
 
     def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:
         """A week, a month or any range summed from the facts of its `summed_days`; a day not

@@ -47,6 +47,13 @@ def period_of(kind: PublishedKind, day: date) -> Period:
     return Period("daily", day, day)
 
 
+def previous(period: Period) -> Period:
+    """The period of the same kind just before: the day, ISO week or month before."""
+    if period.kind == "range":
+        raise ValueError(f"a range of days ({period.start}..{period.end}) has no period before it")
+    return period_of(period.kind, period.start - timedelta(days=1))
+
+
 def periods_touching(days: list[date], kind: PublishedKind) -> list[Period]:
     """Every period of `kind` that contains at least one of `days`."""
     return sorted({period_of(kind, d) for d in days})

@@ -62,9 +62,13 @@ def test_affected_days_span_the_horizon_back_and_the_lookback_and_trends_forward
     # 72 h horizon → 3 days, plus the day before (a mention just before midnight): back 4 days.
     # Forward: LOOKBACK_DAYS (3) + TREND_DAYS (28) − 1 = 30 days after the touched day.
     days = affected_days({date(2017, 10, 10)}, 72)
-    assert min(days) == date(2017, 10, 6)
-    assert max(days) == date(2017, 11, 9)
-    assert len(days) == 35
+    assert {date(2017, 10, 6), date(2017, 11, 9)} <= days
+    # and every day of the week and month holding 10-13 (3 days on) and of the week and month after
+    # (each is set against the one before): W41 (10-09 … 10-15), W42, October and November.
+    assert (min(days), max(days), len(days)) == (date(2017, 10, 1), date(2017, 11, 30), 61)
+    # a touched 10-30: 11-02 is in W44 and November; the month after is December, through 12-31
+    late = affected_days({date(2017, 10, 30)}, 72)
+    assert (min(late), max(late), len(late)) == (date(2017, 10, 26), date(2017, 12, 31), 67)
     assert affected_days({date(2017, 10, 10)}, 1) == affected_days({date(2017, 10, 10)}, 24)
 
 
