@@ -23,7 +23,7 @@ from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
 from tasks.storage.locks import LockTimeout
-from tests.ingest.test_bad_inputs import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
+from tests.ingest.test_bad_inputs import ACME, DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 
 def _ingest(store, key: str, data: bytes):
@@ -492,7 +492,7 @@ def test_the_first_archive_listing_of_a_flow_is_retried(s3_bucket, s3_endpoint, 
     from tests.faulty_proxy import FaultyProxy
 
     url = f"s3://{s3_bucket}/sps"
-    open_storage(url).write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
+    open_storage(url).write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl(**ACME))
     with FaultyProxy(s3_endpoint) as proxy:
         monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
         monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
@@ -519,8 +519,8 @@ def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_p
     from tasks.ingest.archive import read_misplaced
 
     store = open_storage(str(tmp_path))
-    store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
-    store.write(f"archives/twitter/dt={DAY}/..jsonl", jsonl(good=40))  # an odd name, but a real archive
+    store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl(**ACME))
+    store.write(f"archives/twitter/dt={DAY}/..jsonl", jsonl(good=40, **ACME))  # an odd name, but a real archive
     store.write(f"archives/twitter/dt={DAY}/_SUCCESS", b"")  # a marker: not an archive
     for key in _MISPLACED:
         store.write(key, jsonl())

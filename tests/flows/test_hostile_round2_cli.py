@@ -17,7 +17,7 @@ from tasks.ingest.archive import INGEST_FAILED, read_misplaced, read_records
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
-from tests.ingest.test_bad_inputs import DAY, jsonl
+from tests.ingest.test_bad_inputs import ACME, DAY, jsonl
 
 D1, D2 = date(2017, 11, 1), date(2017, 11, 2)
 PART = f"archives/twitter/dt={DAY}/"
@@ -36,9 +36,9 @@ def _sps(*args: str) -> tuple[int, str]:
 def test_d4_d5_links_are_refused_as_misplaced_and_tmp_named_archives_are_read(tmp_path):
     root, outside = tmp_path / "store", tmp_path / "outside"
     store = open_storage(str(root))
-    store.write(f"{PART}a.jsonl", jsonl(good=10))  # ids 1..10
-    store.write(f"{PART}.tmp-b.jsonl", jsonl(good=20))  # ids 1..20: 10 more mentions
-    store.write(f"{PART}.tmp-x/c.jsonl", jsonl(good=25))  # ids 1..25: 5 more
+    store.write(f"{PART}a.jsonl", jsonl(good=10, **ACME))  # ids 1..10
+    store.write(f"{PART}.tmp-b.jsonl", jsonl(good=20, **ACME))  # ids 1..20: 10 more mentions
+    store.write(f"{PART}.tmp-x/c.jsonl", jsonl(good=25, **ACME))  # ids 1..25: 5 more
     outside.mkdir()
     (outside / "d.jsonl").write_bytes(jsonl(good=40))
     links = {
@@ -69,7 +69,7 @@ def test_d12_s3_folder_markers_do_not_fail_the_run(s3_bucket, s3_endpoint):
     for marker in ("sps/archives/", "sps/archives/twitter/", f"sps/{PART}"):
         client.put_object(Bucket=s3_bucket, Key=marker, Body=b"")
     url = f"s3://{s3_bucket}/sps"
-    open_storage(url).write(f"{PART}a.jsonl", jsonl())
+    open_storage(url).write(f"{PART}a.jsonl", jsonl(**ACME))
     summary = backfill(D1, D1, storage=url)  # raised PipelineFailed (3 misplaced objects) before
     assert summary["published"] == [DAY] and summary["failed"] == {}
 
@@ -83,7 +83,7 @@ def test_d13_an_unreadable_s3_object_fails_alone_with_exit_code_3(s3_bucket, s3_
 
     url = f"s3://{s3_bucket}/sps"
     store = open_storage(url)
-    store.write(f"{PART}a.jsonl", jsonl())
+    store.write(f"{PART}a.jsonl", jsonl(**ACME))
     bad = "archives/twitter/dt=2017-11-02/b.jsonl"
     store.write(bad, jsonl())
     with FaultyProxy(s3_endpoint) as proxy:
@@ -125,7 +125,7 @@ def test_d15_a_disk_that_fills_while_publishing_ends_with_exit_code_3(small_disk
     from flows.pipeline import backfill
 
     store = open_storage(str(small_disk / "store"))
-    store.write(f"{PART}a.jsonl", jsonl())
+    store.write(f"{PART}a.jsonl", jsonl(**ACME))
     backfill(D1, D1, storage=store.url)
     store.delete(layout.report_folder(D1) + layout.MANIFEST)  # the day must publish again
     filler = small_disk / "filler"

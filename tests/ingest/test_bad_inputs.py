@@ -49,8 +49,14 @@ def jsonl_row(i: int, **fields) -> str:
     return json.dumps(base | fields)
 
 
-def jsonl(*extra: str, good: int = 30) -> bytes:
-    return "\n".join([jsonl_row(i) for i in range(1, good + 1)] + list(extra)).encode()
+def jsonl(*extra: str, good: int = 30, **fields) -> bytes:
+    """`good` valid rows (with `fields` on each), then `extra` lines as they are."""
+    return "\n".join([jsonl_row(i, **fields) for i in range(1, good + 1)] + list(extra)).encode()
+
+
+#: The archive names the brand (attribution's first evidence): the day has an attributed mention,
+#: so it has a page (a day none of whose mentions reaches a brand is a line of the run, not a page).
+ACME = {"brand": "AcmeHelp"}
 
 
 @dataclass
