@@ -84,7 +84,7 @@ def test_daily_report_renders_offline_on_laptop_and_phone(browser, published_sam
     page, problems = _open(browser, report, 1280, 1500, shots / "daily-2017-10-31-laptop.png")
     assert page.title() == "Customer care report 2017-10-31"
     assert page.locator("h1").inner_text().startswith("Customer care report — 2017-10-31")
-    assert page.locator("svg.chart").count() == 6  # rates, distribution, heatmap + 3 trend charts
+    assert page.locator("svg.chart").count() == 7  # rates, distribution, heatmap, backlog + 3 trend charts
     assert page.get_by_text("Last 28 days, busiest brands").count() == 1
     summary = json.loads(published_sample.read("reports/daily/dt=2017-10-31/summary.json"))
     assert page.locator("#brands tbody tr").count() == len(summary["brands"]) == 66  # one row per brand
@@ -152,7 +152,7 @@ def test_monthly_report_shows_trends(browser, published_sample, tmp_path):
     assert page.title() == "Monthly Customer care report 2017-10"
     assert "2017-10-01 to 2017-10-31" in page.locator("p.note", has_text="Inbound customer mentions").inner_text()
     assert page.locator("#headline .tile").count() == 5
-    assert page.locator("svg.chart").count() == 6  # 3 as on a daily page + 3 trend charts
+    assert page.locator("svg.chart").count() == 7  # 4 as on a daily page (backlog among them) + 3 trend charts
     assert page.get_by_text("Last 28 days, busiest brands").count() == 1
     assert _cut_texts(page) == []
     assert problems == []
