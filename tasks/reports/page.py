@@ -7,6 +7,7 @@ is a partial, an include line in report.html and, when it needs values, a key in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -213,6 +214,10 @@ def headline_tiles(head: Headline, kind: str) -> tuple[list[Tile], bool]:
     return tiles, before is None
 
 
+def _count(n: float | None) -> str:
+    return formats.NONE if n is None else f"{n:,}"
+
+
 def against_table(head: Headline, kind: str) -> AgainstTable | None:
     """A week or a month beside the one before: each headline number then and its change ("–" on
     both where the period before had no mention, never 0); the SPS change with its own interval."""
@@ -223,30 +228,31 @@ def against_table(head: Headline, kind: str) -> AgainstTable | None:
     def moved(value: float | None, before: float | None) -> float | None:
         return None if value is None or before is None else value - before
 
+    def row(label: str, value: float | None, before: float | None, shown: Callable, change: Callable) -> Moved:
+        return Moved(label, shown(value), shown(before), change(moved(value, before)))
+
     rows = [
-        Moved(
-            "Mentions",
-            f"{now.mentions:,}",
-            f"{was.totals.mentions:,}" if was else formats.NONE,
-            formats.count_change(now.mentions - was.totals.mentions if was else None),
-        ),
-        Moved(
+        row("Mentions", now.mentions, was.totals.mentions if was else None, _count, formats.count_change),
+        row(
             "Response rate",
-            formats.share(now.response_rate),
-            formats.share(was.totals.response_rate if was else None),
-            formats.share_change(moved(now.response_rate, was.totals.response_rate if was else None)),
+            now.response_rate,
+            was.totals.response_rate if was else None,
+            formats.share,
+            formats.share_change,
         ),
-        Moved(
+        row(
             "Median first response",
-            formats.duration(head.frt_median_s),
-            formats.duration(was.frt_median_s if was else None),
-            formats.duration_change(moved(head.frt_median_s, was.frt_median_s if was else None)),
+            head.frt_median_s,
+            was.frt_median_s if was else None,
+            formats.duration,
+            formats.duration_change,
         ),
-        Moved(
+        row(
             "SLA attainment",
-            formats.share(now.sla_attainment),
-            formats.share(was.totals.sla_attainment if was else None),
-            formats.share_change(moved(now.sla_attainment, was.totals.sla_attainment if was else None)),
+            now.sla_attainment,
+            was.totals.sla_attainment if was else None,
+            formats.share,
+            formats.share_change,
         ),
         Moved(
             "SPS",
