@@ -10,7 +10,7 @@ from prefect.schedules import Cron
 
 from flows.pipeline import backfill, nightly
 from flows.runners import configured
-from tasks.settings import Settings
+from tasks.jobs.settings import Settings
 
 
 def deployments(settings: Settings) -> list:

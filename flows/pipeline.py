@@ -22,7 +22,6 @@ from flows import progress
 from flows.budget import batches, within_budget
 from flows.plan import (
     Blocked,
-    affected_days,
     archive_watermark,
     backfill_request,
     can_hold,
@@ -35,8 +34,6 @@ from flows.plan import (
     stray_posts,
     to_replay,
     touched_days,
-    window_days,
-    within_reach,
     without_page,
     yesterday,
 )
@@ -70,20 +67,21 @@ from flows.summary import (
     run_title,
     summarise,
 )
-from tasks.ingest.archive import IngestRecord, by_rule, read_records
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import days_with_mentions
-from tasks.reports.blocks import stored_blocks
-from tasks.reports.cost import ingest_cost, measure_cost
-from tasks.reports.fingerprint import rivals
-from tasks.reports.measure_store import days_read
-from tasks.reports.notify import AlertNotDelivered
-from tasks.reports.period_report import ReportOutcome, unmeasured_days
-from tasks.reports.periods import Period, period_of
-from tasks.reports.run_stamp import stamp_run
-from tasks.settings import Settings
-from tasks.storage import layout
-from tasks.storage.backends import ObjectInfo, StorageError, open_storage
+from tasks.jobs.notify import AlertNotDelivered
+from tasks.jobs.period_report import ReportOutcome, unmeasured_days
+from tasks.jobs.settings import Settings
+from tasks.model.cost import ingest_cost, measure_cost
+from tasks.model.fingerprint import rivals
+from tasks.model.periods import Period, period_of
+from tasks.model.records import IngestRecord, ObjectInfo, by_rule
+from tasks.model.windows import affected_days, days_read, window_days, within_reach
+from tasks.store import layout
+from tasks.store.backends import StorageError, open_storage
+from tasks.store.blocks import stored_blocks
+from tasks.store.ledger import read_records
+from tasks.store.run_stamp import stamp_run
+from tasks.store.warehouse import days_with_mentions
 
 __all__ = ["NoData", "PipelineFailed", "backfill", "nightly", "replay_quarantine"]
 
@@ -208,7 +206,7 @@ def _measure_days(
     horizon_s = settings.reply_horizon_hours * 3600
     shown = sorted({d for page in pages for d in days_read(page, horizon_s)})
     days = unmeasured_days(open_storage(storage_url), shown, watermark, settings)
-    if days:  # every day their windows read, each stanced once (tasks/sps/stance_store.py)
+    if days:  # every day their windows read, each stanced once (tasks/store/stance_store.py)
         read = _with_mentions(storage_url, {d for day in days for d in window_days(day, settings.reply_horizon_hours)})
         stance = retrying(stance_day, settings)
         for future in [stance.submit(storage_url, d) for d in sorted(read)]:
@@ -299,7 +297,7 @@ def _clear_unblocked(storage_url: str, days: set[date], blocked: Blocked, settin
 
 def _touched(storage_url: str, records: list[IngestRecord]) -> set[date]:
     """The days these archives hold rows for, and those of archives that may hold other copies of
-    their mentions: which copy counts may have moved between them (tasks/ingest/warehouse.py)."""
+    their mentions: which copy counts may have moved between them (tasks/store/warehouse.py)."""
     return touched_days(records + rivals(read_records(open_storage(storage_url)), records))
 
 

@@ -8,20 +8,18 @@ pin them on hand-made dates; the flows only carry the answers out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from tasks.ingest.archive import IngestRecord
 from tasks.metrics.definitions import watermark_after
-from tasks.reports.blocks import DayBlock, delivery_blocks, rejected_blocks
-from tasks.reports.measure import LOOKBACK_DAYS, window_for
-from tasks.reports.measure_store import TREND_DAYS, DayMentions
-from tasks.reports.periods import Period, period_of, periods_touching
-from tasks.reports.run_stamp import request_of
-from tasks.storage import layout
-from tasks.storage.backends import ObjectInfo
+from tasks.model.periods import Period, period_of, periods_touching
+from tasks.model.records import IngestRecord, ObjectInfo
+from tasks.model.windows import NIGHTLY_REACH_DAYS, within_reach
+from tasks.store import layout
+from tasks.store.blocks import DayBlock, delivery_blocks, rejected_blocks
+from tasks.store.measure_store import DayMentions
+from tasks.store.run_stamp import request_of
 
 
 @dataclass
@@ -92,38 +90,6 @@ def plan_publish(days: Iterable[date], blocked: Blocked) -> PublishPlan:
                 periods.append(period)
     dailies = [period_of("daily", d) for d in days if d not in blocked.reasons]
     return PublishPlan(dailies, periods, refused)
-
-
-def affected_days(touched: Iterable[date], horizon_hours: float) -> set[date]:
-    """Days whose numbers new mentions on `touched` days can change.
-
-    A reply within the horizon changes the day before its mention's day too
-    (a mention just before midnight); a day's measure reads LOOKBACK_DAYS
-    back for brand posts, and pages chart TREND_DAYS of history. A week or a month is also set
-    against the one before, summed from its days: so every day of the week and the month holding
-    the last day whose measure changes (LOOKBACK_DAYS after the touched one), and of the week and
-    the month after them, is affected (their pages read it, whichever of their days has mentions)."""
-    horizon_days = math.ceil(horizon_hours / 24)
-    days = {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
-    for t in touched:
-        for kind in ("weekly", "monthly"):
-            holding = period_of(kind, t + timedelta(days=LOOKBACK_DAYS))
-            last = period_of(kind, holding.end + timedelta(days=1)).end
-            days |= {holding.start + timedelta(days=n) for n in range((last - holding.start).days + 1)}
-    return days
-
-
-#: How far before its collection day a nightly publishes the days its archives hold posts for. An
-#: export holds weeks of threads (the sample: 2017-10-01…2017-12-03, collected 2017-12-03), and now
-#: and then a post stamped long before (the root of a thread revived years later: 2011-08-29,
-#: 2016-08-06): such a stray is kept and counted, never a page of its own, weekly or monthly either.
-NIGHTLY_REACH_DAYS = 92
-
-
-def within_reach(days: Iterable[date], collected: date) -> set[date]:
-    """The days a nightly for `collected` may publish: from NIGHTLY_REACH_DAYS before it on."""
-    oldest = collected - timedelta(days=NIGHTLY_REACH_DAYS)
-    return {d for d in days if d >= oldest}
 
 
 def stray_posts(records: Iterable[IngestRecord]) -> dict[str, str]:
@@ -227,12 +193,6 @@ def to_replay(records: Iterable[IngestRecord], day: date | None, source: str | N
         and (day is None or r.collected == day.isoformat())
         and (source is None or r.key == source)
     ]
-
-
-def window_days(day: date, horizon_hours: float) -> list[date]:
-    """The created days a day's report reads (tasks/reports/measure.py, window_for)."""
-    start, end = window_for(period_of("daily", day), horizon_hours * 3600)
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def nightly_request(day: date, allow_empty: bool) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.settings import Settings
+from tasks.jobs.settings import Settings
 
 
 def task_runner_for(settings: Settings):

@@ -23,22 +23,12 @@ from prefect.logging import get_logger
 from prefect.runtime import task_run
 
 from tasks.ingest.adapters import archive_objects
-from tasks.ingest.archive import (
-    IngestRecord,
-    forget_removed,
-    ingest_fingerprint,
-    ingest_objects,
-    read_records,
-    set_aside_misplaced,
-)
 from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
-from tasks.reports.digest import digest_email, digest_json, read_digest
-from tasks.reports.fingerprint import rivals
-from tasks.reports.index import publish_index
-from tasks.reports.measure_store import DayMentions
-from tasks.reports.notify import AlertNotDelivered, TransientAlertError, notify_block, post_alerts, post_json
-from tasks.reports.period_report import (
+from tasks.jobs.digest import digest_email, digest_json, read_digest
+from tasks.jobs.ingest_archive import forget_removed, ingest_fingerprint, ingest_objects, set_aside_misplaced
+from tasks.jobs.notify import AlertNotDelivered, TransientAlertError, notify_block, post_alerts, post_json
+from tasks.jobs.period_report import (
     ReportOutcome,
     clear_failed,
     day_mentions,
@@ -46,13 +36,18 @@ from tasks.reports.period_report import (
     prepare_day,
     publish_period_report,
 )
-from tasks.reports.periods import Period
-from tasks.reports.publish import withdraw_report
-from tasks.reports.run_stamp import listing_digest
-from tasks.settings import Settings
-from tasks.sps.stance_store import store_stances
-from tasks.storage import layout
-from tasks.storage.backends import ObjectInfo, StorageError, TransientStorageError, open_storage, require_root
+from tasks.jobs.settings import Settings
+from tasks.model.fingerprint import rivals
+from tasks.model.periods import Period
+from tasks.model.records import IngestRecord, ObjectInfo
+from tasks.store import layout
+from tasks.store.backends import StorageError, TransientStorageError, open_storage, require_root
+from tasks.store.index import publish_index
+from tasks.store.ledger import read_records
+from tasks.store.measure_store import DayMentions
+from tasks.store.publish import withdraw_report
+from tasks.store.run_stamp import listing_digest
+from tasks.store.stance_store import store_stances
 
 
 def _transient_only(task, task_run, state) -> bool:

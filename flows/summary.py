@@ -13,12 +13,13 @@ from typing import TypedDict
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from flows.plan import NIGHTLY_REACH_DAYS, yesterday
-from tasks.ingest.archive import IngestRecord
-from tasks.reports.brand_days import published_brand_days
-from tasks.reports.period_report import ReportOutcome
-from tasks.storage import layout
-from tasks.storage.backends import Storage, open_storage
+from flows.plan import yesterday
+from tasks.jobs.period_report import ReportOutcome
+from tasks.model.records import IngestRecord
+from tasks.model.windows import NIGHTLY_REACH_DAYS
+from tasks.store import layout
+from tasks.store.backends import Storage, open_storage
+from tasks.store.brand_days import published_brand_days
 
 
 class PipelineFailed(RuntimeError):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.runtime import configure_environment
+from flows.cli.runtime import configure_environment
 
 configure_environment()
 
@@ -86,7 +86,7 @@ def prefect_harness():
     from prefect.logging.configuration import setup_logging
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.runtime import in_process
+    from flows.cli.runtime import in_process
 
     # Prefect sets up logging at its first flow run and binds its console to the
     # sys.stderr of that moment: if that run is inside CliRunner, later runs would
@@ -100,7 +100,7 @@ def prefect_harness():
 def published_month(tmp_path_factory, prefect_harness):
     """A synthetic month (tests/synthetic.py: a third of replies land the next day) in one backfill."""
     from flows.pipeline import backfill
-    from tasks.storage.backends import open_storage
+    from tasks.store.backends import open_storage
     from tests.synthetic import MONTH_DAYS, MONTH_FIRST, archive_days
 
     store = open_storage(str(tmp_path_factory.mktemp("month")))
@@ -116,8 +116,8 @@ def published_sample(tmp_path_factory, twcs_bytes, prefect_harness):
     """The real sample backfilled once through the CLI, as issue #2's acceptance command."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
-    from tasks.storage.backends import open_storage
+    from flows.cli.app import app
+    from tasks.store.backends import open_storage
 
     root = tmp_path_factory.mktemp("sample")
     store = open_storage(str(root))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.model.schema import MENTION_SCHEMA
 
 
 def at(text: str) -> datetime:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from tasks.ingest.mapping import IDS, ColumnMapping, shipped
-from tasks.ingest.schema import MENTION_SCHEMA, SOURCE_ROW
-from tasks.storage.backends import ObjectInfo
-from tasks.storage.codecs import parquet_frame
+from tasks.model.parquet import parquet_frame
+from tasks.model.records import ObjectInfo
+from tasks.model.schema import MENTION_SCHEMA, SOURCE_ROW
 
 #: Fields an archive must carry; the rest of the canonical schema may be absent.
 REQUIRED_FIELDS = ["mention_id", "author_id", "is_brand_author", "created_at", "text"]

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from tasks.ingest.archive import IngestRecord
 from tasks.ingest.evidence import low_count_p, weekday_expectation
 from tasks.ingest.policy import Policy, Severity
 from tasks.ingest.validation import ROW, run_suite
+from tasks.model.records import IngestRecord
 
 HISTORY_WEEKS = 4
 FALLBACK_DAYS = 7

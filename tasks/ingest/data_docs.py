@@ -4,7 +4,7 @@ GX's own renderer links Bootstrap, jQuery, fonts and a logo from CDNs (unstyled
 and broken offline, and a reader's browser calls third parties) and writes
 unexpected values into the page unescaped. This page is built from the same
 result: every expectation with its verdict and counts, each example value
-through `tasks/masking.py` first (archive text is data, never markup), inline
+through `tasks/model/masking.py` first (archive text is data, never markup), inline
 CSS, no script, no network.
 """
 
@@ -14,7 +14,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from tasks.masking import shown
+from tasks.model.masking import shown
 
 if TYPE_CHECKING:  # GX's import takes seconds: only the type checker pays it here
     from great_expectations.core import ExpectationSuiteValidationResult

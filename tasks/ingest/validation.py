@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.model.schema import MENTION_SCHEMA
 
 if TYPE_CHECKING:  # GX's import takes seconds: only the type checker pays it here
     from great_expectations.core import ExpectationSuiteValidationResult

@@ -9,7 +9,7 @@ replies. Prose rarely ends in `-word` by chance (on the twcs sample no reply of
 a brand that does not sign ends so; `tests/metrics/test_agents.py` bounds the
 chance that such endings reach the threshold), so an unsigned brand gets no
 agents. The registry may fix a brand's pattern and map signatures to names
-and teams (`tasks/registry.py`). Replies without a signature are UNSIGNED: a
+and teams (`tasks/metrics/registry.py`). Replies without a signature are UNSIGNED: a
 line of their own, never spread over the agents.
 """
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:
-    from tasks.ingest.warehouse import BrandPosts
+    from tasks.model.records import BrandPosts
 
 HANDLE = r"@(\w+)"
 
@@ -31,7 +31,7 @@ def known_brands(handles: Iterable[str], registry: dict[str, str]) -> dict[str, 
 def attribute(mentions: pl.DataFrame, registry: dict[str, str], brand_posts: BrandPosts | None = None) -> pl.DataFrame:
     """Fill `brand` for customer mentions from the evidence above; keeps every row.
 
-    `brand_posts` brings brand posts beyond `mentions` (tasks/ingest/warehouse.py), so
+    `brand_posts` brings brand posts beyond `mentions` (tasks/store/warehouse.py), so
     a reply to a brand post of weeks ago still finds its brand, and a brand seen
     posting in any archive is known by its handle.
     Ids are unique only within a platform: every match is on (platform, id).

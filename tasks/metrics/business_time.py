@@ -19,7 +19,7 @@ from datetime import date
 
 import polars as pl
 
-from tasks.registry import Calendar
+from tasks.metrics.registry import Calendar
 
 _EPOCH = date(2000, 1, 3)  # a Monday
 

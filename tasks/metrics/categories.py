@@ -23,9 +23,9 @@ from importlib import resources
 
 import polars as pl
 
-from tasks.masking import mask_pii
 from tasks.metrics.phrasings import per_distinct
 from tasks.metrics.urgent import urgent_flags, waited
+from tasks.model.masking import mask_pii
 
 SEVERITIES = ("urgent", "major", "minor", "none")
 #: money, access, outage or a journey lost: every industry's names for them

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from tasks.masking import mask_pii
 from tasks.metrics.categories import OTHER
+from tasks.model.masking import mask_pii
 
 MAX_THEMES = 5
 MIN_THEME_SIZE = 2

@@ -16,7 +16,7 @@ Urgent means a care team must act before anything else, and the rule is narrow o
 The words are read in their sense: "fire the captain", "Kindle Fire", "emergency exit row",
 "this is fire", "down to earth", "screen bleeding" are struck out (TRAPS) before the urgent
 phrasings are looked for. The only post text a report shows is urgent unanswered mentions',
-with personal data masked (tasks/masking.py).
+with personal data masked (tasks/model/masking.py).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from datetime import datetime
 
 import polars as pl
 
-from tasks.masking import mask_pii
 from tasks.metrics.phrasings import lower_any_of, per_distinct
+from tasks.model.masking import mask_pii
 
 #: Services whose loss endangers people (heat, light, water, gas): a home's internet, a phone network or an app being
 #: down is an inconvenience people call "not urgent" (a complaint, read by the complaint reader).

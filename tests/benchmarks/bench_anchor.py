@@ -82,7 +82,7 @@ def _backfill(root: Path, archives: list[Path], last: date, checkout: Path | Non
         target = store / archive.relative_to(root / "archive")
         target.parent.mkdir(parents=True)
         os.link(archive, target)
-    code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flows.cli import app; app()"
+    code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flows.cli.app import app; app()"
     where = str(checkout or Path(__file__).parents[2])
     when = ["--start", START.date().isoformat(), "--end", last.isoformat(), "--storage", str(store)]
     return [sys.executable, "-c", code, where, "backfill", *when]

@@ -15,15 +15,15 @@ import tempfile
 import time
 from datetime import date, timedelta
 
+from flows.cli.runtime import in_process
 from flows.pipeline import backfill
 from flows.plan import archive_watermark
 from flows.runners import configured
-from flows.runtime import in_process
 from flows.steps import ingest_archives, measure_and_publish
-from tasks.reports.periods import period_of
-from tasks.settings import Settings
-from tasks.storage.backends import open_storage
-from tasks.storage.layout import ARCHIVES
+from tasks.jobs.settings import Settings
+from tasks.model.periods import period_of
+from tasks.store.backends import open_storage
+from tasks.store.layout import ARCHIVES
 from tests.synthetic import archive_days
 
 FIRST = date(2017, 10, 1)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from tasks.masking import mask_pii
-from tasks.reports.mention_table import author_pseudonyms, mention_table
+from tasks.metrics.mention_table import author_pseudonyms, mention_table
+from tasks.model.masking import mask_pii
 
 
 def _day(n: int, authors: int) -> pl.DataFrame:

@@ -24,15 +24,16 @@ import polars as pl
 from tasks.ingest.adapters import read_archive
 from tasks.ingest.policy import load_policy
 from tasks.ingest.validation import run_suite, with_check_columns
-from tasks.ingest.warehouse import days_with_mentions, load_window, write_parts
 from tasks.metrics.definitions import report_status
-from tasks.registry import BrandRegistry
-from tasks.reports.files import day_files
-from tasks.reports.headline import headline
-from tasks.reports.measure import MeasureRules, measure_period, window_for
-from tasks.reports.periods import period_of
-from tasks.reports.publish import publish_report
-from tasks.storage.backends import open_storage
+from tasks.metrics.period import MeasureRules, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.periods import period_of
+from tasks.model.windows import window_for
+from tasks.render.files import day_files
+from tasks.render.headline import headline
+from tasks.store.backends import open_storage
+from tasks.store.publish import publish_report
+from tasks.store.warehouse import days_with_mentions, load_window, write_parts
 
 START = datetime(2017, 10, 1, tzinfo=UTC)
 TWITTER = "%a %b %d %H:%M:%S +0000 %Y"
@@ -167,8 +168,8 @@ def main() -> None:
     print(f"{'total':<22}{total:>10.2f}")
 
     if args.flow:
+        from flows.cli.runtime import in_process
         from flows.pipeline import backfill
-        from flows.runtime import in_process
 
         with tempfile.TemporaryDirectory() as root, in_process():
             open_storage(root).write(key, data)

@@ -23,16 +23,19 @@ from importlib.resources import files
 from pathlib import Path
 from unittest import mock
 
-from flows.plan import affected_days, archive_watermark, touched_days
+from flows.plan import archive_watermark, touched_days
 from flows.steps import ingest_archives, measure_and_publish
-from tasks.ingest.archive import IngestRecord, read_records
-from tasks.ingest.warehouse import days_with_mentions, id_range
-from tasks.reports import fingerprint, period_report
-from tasks.reports.periods import period_of
-from tasks.settings import Settings
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
-from tasks.storage.codecs import read_frame
+from tasks.jobs import period_report
+from tasks.jobs.settings import Settings
+from tasks.model import fingerprint
+from tasks.model.periods import period_of
+from tasks.model.records import IngestRecord
+from tasks.model.windows import affected_days
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.codecs import read_frame
+from tasks.store.ledger import read_records
+from tasks.store.warehouse import days_with_mentions, id_range
 
 FIRST = date(2017, 10, 1)
 

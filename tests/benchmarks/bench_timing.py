@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from tasks.ingest.schema import MENTION_SCHEMA
 from tasks.metrics.attribution import attribute
 from tasks.metrics.backlog import hourly_backlog
 from tasks.metrics.conversations import conversations, conversations_and_follow_ups
 from tasks.metrics.definitions import mention_facts
+from tasks.model.schema import MENTION_SCHEMA
 
 START = datetime(2017, 10, 2, tzinfo=UTC)
 

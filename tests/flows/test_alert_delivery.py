@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from flows.pipeline import PipelineFailed, backfill, nightly
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 FIRST, SPIKE = date(2017, 10, 1), date(2017, 10, 29)

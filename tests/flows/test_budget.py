@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.budget import batches, within_budget
 from flows.pipeline import _run_all
 from flows.summary import Published
-from tasks.reports.periods import Period, period_of
+from tasks.model.periods import Period, period_of
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -31,7 +31,7 @@ def sps(*args: str, env: dict[str, str], tmp_path: Path, timeout: float = 120) -
         | env
     )
     return subprocess.run(
-        [sys.executable, "-c", "from flows.cli import app; app()", *args],
+        [sys.executable, "-c", "from flows.cli.app import app; app()", *args],
         env=environment,
         capture_output=True,
         text=True,

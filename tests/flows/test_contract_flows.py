@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.app import app
 from flows.pipeline import PipelineFailed, backfill
-from tasks.ingest.archive import read_records
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.ledger import read_records
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from flows.pipeline import nightly
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 DAY = date(2017, 10, 1)

@@ -12,11 +12,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.app import app
 from flows.pipeline import PipelineFailed, backfill, nightly
-from tasks.reports.publish import file_digests
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.publish import file_digests
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 REPORT_FILES = [

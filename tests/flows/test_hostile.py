@@ -17,12 +17,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.ingest.archive import ingest_object
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import load_window
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
-from tasks.storage.locks import LockTimeout
+from tasks.jobs.ingest_archive import ingest_object
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.locks import LockTimeout
+from tasks.store.warehouse import load_window
 from tests.ingest.test_bad_inputs import ACME, DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 
@@ -65,9 +65,9 @@ def test_a_reply_answers_only_the_mention_on_its_own_platform():
 _INGEST_AND_REPORT_PEAK = """
 import json, resource, sys
 from pathlib import Path
-from tasks.ingest.archive import ingest_object
+from tasks.jobs.ingest_archive import ingest_object
 from tasks.ingest.policy import load_policy
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
 store = open_storage(sys.argv[1])
 obj = store.list("archives/")[0]
 record = ingest_object(store, obj, policy=load_policy(Path(sys.argv[2])), quarantine_threshold=0.05, fingerprint="t")
@@ -223,8 +223,8 @@ def tiny_disk(tmp_path):
 
 
 def test_a_full_disk_leaves_no_lock_that_outlives_its_lease(tiny_disk):
-    from tasks.storage.backends import StorageError
-    from tasks.storage.locks import held
+    from tasks.store.backends import StorageError
+    from tasks.store.locks import held
 
     store = open_storage(str(tiny_disk / "store"))
     filler = tiny_disk / "filler"
@@ -241,7 +241,7 @@ def test_a_full_disk_leaves_no_lock_that_outlives_its_lease(tiny_disk):
 
 
 def test_an_empty_lock_left_by_an_older_version_is_taken_over(tmp_path):
-    from tasks.storage.locks import held
+    from tasks.store.locks import held
 
     store = open_storage(str(tmp_path))
     store.write("locks/day.json", b"")
@@ -254,7 +254,7 @@ def test_of_six_waiters_on_an_expired_lock_exactly_one_holds_it_at_a_time(tmp_pa
     """30 trials of six threads on a lock whose lease ran out; each holds it 5 ms."""
     import threading
 
-    from tasks.storage.locks import held
+    from tasks.store.locks import held
 
     store = open_storage(str(tmp_path))
     expired = json.dumps({"owner": "dead", "expires": "2000-01-01T00:00:00+00:00"}).encode()
@@ -285,7 +285,7 @@ def test_a_restart_on_the_same_host_takes_its_dead_runs_lock_at_once(tmp_path):
     import sys
     import time
 
-    from tasks.storage.locks import held
+    from tasks.store.locks import held
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     store = open_storage(str(tmp_path))
@@ -322,7 +322,7 @@ def test_s3_takeover_is_conditional_on_the_body_that_was_read(s3_bucket):
 
 
 def _published(store, day: date, files: dict[str, bytes]) -> str:
-    from tasks.reports.publish import publish_report
+    from tasks.store.publish import publish_report
 
     publish_report(
         store, layout.report_folder(day), files, {"date": day.isoformat(), "status": "final"}, latest_day=day
@@ -334,7 +334,7 @@ def _published(store, day: date, files: dict[str, bytes]) -> str:
 def test_download_refuses_a_manifest_naming_any_other_file(tmp_path, name):
     import hashlib
 
-    from tasks.reports.fetch import UnsafeManifest, download
+    from tasks.store.fetch import UnsafeManifest, download
 
     store = open_storage(str(tmp_path / "store"))
     folder = _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n"})
@@ -353,7 +353,7 @@ def test_the_names_downloads_accept_are_exactly_the_files_a_report_publishes(pub
 
 
 def test_download_writes_nothing_when_one_checksum_fails(tmp_path):
-    from tasks.reports.fetch import ChecksumMismatch, download
+    from tasks.store.fetch import ChecksumMismatch, download
 
     store = open_storage(str(tmp_path / "store"))
     folder = _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n", "report.html": b"<p>x</p>"})
@@ -367,7 +367,7 @@ def test_download_writes_nothing_when_one_checksum_fails(tmp_path):
 
 
 def test_latest_is_withdrawn_while_its_report_is_republished_and_readers_fall_back(tmp_path):
-    from tasks.reports.fetch import resolve_folder
+    from tasks.store.fetch import resolve_folder
 
     store = open_storage(str(tmp_path))
     older = _published(store, date(2017, 10, 31), {"metrics.csv": b"brand\nA\n"})
@@ -386,7 +386,7 @@ def test_latest_is_withdrawn_while_its_report_is_republished_and_readers_fall_ba
                 raise OSError("killed")
             self.inner.write(key, data)
 
-    from tasks.reports.publish import publish_report
+    from tasks.store.publish import publish_report
 
     with pytest.raises(OSError, match="killed"):
         publish_report(
@@ -403,7 +403,7 @@ def test_latest_is_withdrawn_while_its_report_is_republished_and_readers_fall_ba
 def test_presigned_link_lifetime_outside_1_s_to_7_days_is_refused(tmp_path, expires):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.cli.app import app
 
     result = CliRunner().invoke(app, ["reports", "url", "--latest", "--expires", expires, "--storage", str(tmp_path)])
     assert result.exit_code == 2
@@ -417,7 +417,7 @@ _PII = "call +1 555 123 4567 or bob@example.com"
 
 
 def test_data_docs_and_validation_examples_carry_no_markup_and_no_personal_data(tmp_path):
-    from tasks.reports.validation_summary import masked_examples
+    from tasks.store.validation_summary import masked_examples
 
     store = open_storage(str(tmp_path))
     record = _ingest(
@@ -460,7 +460,7 @@ def test_data_docs_and_validation_examples_carry_no_markup_and_no_personal_data(
     ],
 )
 def test_an_example_value_is_shown_only_when_it_is_a_plain_token(value, shown_as):
-    from tasks.masking import example_value, shown
+    from tasks.model.masking import example_value, shown
 
     assert shown(value) == shown_as
     if isinstance(value, str):
@@ -472,7 +472,7 @@ def test_an_example_value_is_shown_only_when_it_is_a_plain_token(value, shown_as
 
 @pytest.mark.parametrize("how", ["drop", "cut"])
 def test_a_dropped_or_cut_connection_is_a_transient_error_naming_the_object(s3_bucket, s3_endpoint, monkeypatch, how):
-    from tasks.storage.backends import TransientStorageError
+    from tasks.store.backends import TransientStorageError
     from tests.faulty_proxy import FaultyProxy
 
     open_storage(f"s3://{s3_bucket}/sps").write("archives/a.jsonl", b"x" * 100_000)
@@ -516,7 +516,7 @@ _MISPLACED = [
 @pytest.mark.usefixtures("prefect_harness")
 def test_misplaced_objects_are_reported_quarantined_and_the_rest_publishes(tmp_path):
     from flows.pipeline import PipelineFailed, backfill, nightly
-    from tasks.ingest.archive import read_misplaced
+    from tasks.store.ledger import read_misplaced
 
     store = open_storage(str(tmp_path))
     store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl(**ACME))
@@ -631,7 +631,7 @@ def _sps(*args: str, env: dict | None = None, home) -> subprocess.CompletedProce
     environment = os.environ | {"PREFECT_HOME": str(home), "COLUMNS": "200"} | (env or {})
     environment.pop("PREFECT_API_URL", None)
     return subprocess.run(
-        [sys.executable, "-c", "from flows.cli import app; app()", *args],
+        [sys.executable, "-c", "from flows.cli.app import app; app()", *args],
         env=environment,
         capture_output=True,
         text=True,
@@ -700,7 +700,7 @@ def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tm
 def test_a_bad_setting_is_named_in_one_sentence(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.cli.app import app
 
     monkeypatch.setenv("SPS_SLA_TARGET_SECONDS", "abc")
     result = CliRunner().invoke(app, ["reports", "list", "--storage", str(tmp_path)])
@@ -719,7 +719,7 @@ def test_a_brand_download_holds_only_its_tables_and_a_manifest_that_vouches_for_
 
     import polars as pl
 
-    from tasks.reports.fetch import download
+    from tasks.store.fetch import download
 
     store = open_storage(str(tmp_path / "store"))
     table = pl.DataFrame({"brand": ["AcmeHelp", "OtherCo"], "inbound": [3, 4]})
@@ -746,7 +746,7 @@ def test_a_brand_download_holds_only_its_tables_and_a_manifest_that_vouches_for_
 def test_a_download_never_silently_overwrites(tmp_path):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.cli.app import app
 
     store = open_storage(str(tmp_path / "store"))
     _published(store, date(2017, 11, 1), {"metrics.csv": b"brand\nA\n"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flows.budget import batches
 from flows.pipeline import INGEST_BATCH
-from tasks.reports.cost import GZIP_MAX_RATIO, INGEST_BYTES_PER_BYTE, ingest_cost
-from tasks.storage.backends import ObjectInfo
+from tasks.model.cost import GZIP_MAX_RATIO, INGEST_BYTES_PER_BYTE, ingest_cost
+from tasks.model.records import ObjectInfo
 
 MIB, GIB = 1 << 20, 1 << 30
 

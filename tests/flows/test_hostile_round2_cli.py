@@ -12,11 +12,12 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from tasks.ingest.archive import INGEST_FAILED, read_misplaced, read_records
-from tasks.ingest.warehouse import load_window
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from flows.cli.app import app
+from tasks.jobs.ingest_archive import INGEST_FAILED
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.ledger import read_misplaced, read_records
+from tasks.store.warehouse import load_window
 from tests.ingest.test_bad_inputs import ACME, DAY, jsonl
 
 D1, D2 = date(2017, 11, 1), date(2017, 11, 2)
@@ -207,8 +208,8 @@ LONG = "archives/twitter/dt=2017-11-01/support-export-2017-11-01-europe-west.jso
 
 
 def _quarantined_store(tmp_path):
-    from tasks.ingest.archive import ingest_object
     from tasks.ingest.policy import load_policy
+    from tasks.jobs.ingest_archive import ingest_object
     from tests.ingest.test_bad_inputs import jsonl_row
 
     store = open_storage(str(tmp_path / "store"))
@@ -246,11 +247,11 @@ def test_d20_a_replay_that_matches_nothing_says_so_with_exit_code_2(tmp_path, op
 def test_d20_quarantine_list_keeps_keys_whole_at_80_columns(tmp_path, monkeypatch):
     from rich.console import Console
 
-    import flows.cli
+    import flows.cli.app
 
     store = _quarantined_store(tmp_path)
     # a terminal 80 columns wide: the table folds long cells over lines
-    monkeypatch.setattr(flows.cli, "Console", lambda: Console(width=80, force_terminal=True, color_system=None))
+    monkeypatch.setattr(flows.cli.app, "Console", lambda: Console(width=80, force_terminal=True, color_system=None))
     result = CliRunner().invoke(app, ["quarantine", "list", "--storage", store.url])
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if line.count("│") == 7]  # the table's body lines
@@ -271,7 +272,7 @@ def test_d20_quarantine_list_into_a_pipe_is_one_tab_separated_line_a_row(tmp_pat
 
 _STARTS_A_SERVER = """
 import os, time
-from flows.runtime import server_starting
+from flows.cli.runtime import server_starting
 with server_starting():
     pass
 print(os.environ["PREFECT_API_URL"], flush=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
 from tests.flows.test_hostile import _sps
 from tests.ingest.test_bad_inputs import DAY, TWCS_HEADER
 

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from flows.pipeline import PipelineFailed, backfill, nightly, replay_quarantine
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.store import layout
+from tasks.store.backends import open_storage
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -117,10 +117,10 @@ def test_d2_a_day_blocked_after_it_was_published_is_taken_down_and_latest_moves_
     path; once the archive is removed, 11-02 publishes again and latest returns to it."""
     from datetime import UTC, datetime
 
-    from tasks.reports.blocks import DayBlocked
-    from tasks.reports.period_report import publish_period_report
-    from tasks.reports.periods import period_of
-    from tasks.settings import Settings
+    from tasks.jobs.period_report import publish_period_report
+    from tasks.jobs.settings import Settings
+    from tasks.model.periods import period_of
+    from tasks.store.blocks import DayBlocked
 
     store = open_storage(str(tmp_path))
     for day in ("2017-11-01", "2017-11-02"):

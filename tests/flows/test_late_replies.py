@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import polars as pl
 
 from flows.pipeline import nightly
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.store import layout
+from tasks.store.backends import open_storage
 from tests.synthetic import MONTH_DAYS as DAYS
 from tests.synthetic import MONTH_FIRST as FIRST
 from tests.synthetic import archive_days

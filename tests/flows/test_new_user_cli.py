@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from flows.plan import can_hold, collection_days
-from tasks.ingest.archive import IngestRecord
-from tasks.storage.backends import ObjectInfo
+from tasks.model.records import IngestRecord, ObjectInfo
 from tests.flows.test_cli import REPO, sps
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
@@ -74,7 +73,7 @@ def test_a_file_as_storage_and_the_default_storage_elsewhere_are_named(tmp_path)
     assert result.returncode == 3 and _sentence(result).startswith(f"storage {a_file} is not a folder")
     env = {k: v for k, v in os.environ.items() if k != "SPS_STORAGE"} | {"PREFECT_HOME": str(tmp_path / "p")}
     elsewhere = subprocess.run(
-        [sys.executable, "-c", "from flows.cli import app; app()", "reports", "list"],
+        [sys.executable, "-c", "from flows.cli.app import app; app()", "reports", "list"],
         env=env | {"PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,

@@ -6,20 +6,17 @@ from datetime import UTC, date, datetime
 
 from flows.plan import (
     Blocked,
-    affected_days,
     archive_watermark,
     in_collection_range,
     plan_publish,
     stray_posts,
     to_replay,
     touched_days,
-    window_days,
-    within_reach,
     without_page,
 )
-from tasks.ingest.archive import IngestRecord
-from tasks.reports.measure_store import DayMentions
-from tasks.storage.backends import ObjectInfo
+from tasks.model.records import IngestRecord, ObjectInfo
+from tasks.model.windows import affected_days, window_days, within_reach
+from tasks.store.measure_store import DayMentions
 
 
 def record(key: str, collected: str, **fields) -> IngestRecord:

@@ -18,11 +18,11 @@ import pytest
 from flows.deployments import deployments
 from flows.pipeline import PipelineFailed, backfill, nightly
 from flows.runners import configured
-from tasks.reports.publish import file_digests
-from tasks.settings import Settings
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
-from tasks.storage.locks import LockTimeout, held
+from tasks.jobs.settings import Settings
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.locks import LockTimeout, held
+from tasks.store.publish import file_digests
 from tests.faulty_proxy import FaultyProxy
 from tests.synthetic import archive_days
 
@@ -182,7 +182,7 @@ def test_an_interrupted_backfill_resumes_to_the_files_of_an_uninterrupted_one(tm
     command = [
         sys.executable,
         "-c",
-        "from flows.cli import app; app()",
+        "from flows.cli.app import app; app()",
         "backfill",
         "--start",
         FIRST.isoformat(),

@@ -26,7 +26,7 @@ from prefect.logging.handlers import APILogWorker
 
 from flows.pipeline import nightly
 from flows.summary import LINK_EXPIRES_S, _latest_report
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
 from tests.synthetic import archive_days
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -181,7 +181,7 @@ def test_the_cli_prints_the_runs_page_with_a_standing_server(tmp_path):
         store.write(key, data)
     env = os.environ | {"PREFECT_API_URL": str(PREFECT_API_URL.value()), "COLUMNS": "200"}
     result = subprocess.run(
-        [sys.executable, "-c", "from flows.cli import app; app()", "backfill"]
+        [sys.executable, "-c", "from flows.cli.app import app; app()", "backfill"]
         + ["--start", "2018-03-01", "--end", "2018-03-02", "--storage", store.url],
         env=env,
         capture_output=True,

@@ -8,9 +8,9 @@ from datetime import date
 
 import polars as pl
 
-from flows.runtime import TaskChatterAtDebug
+from flows.cli.runtime import TaskChatterAtDebug
 from flows.summary import run_title, wall_time
-from tasks.reports.brand_days import brand_day_rows
+from tasks.store.brand_days import brand_day_rows
 
 
 def test_a_run_is_titled_with_what_it_was_asked():

@@ -1,4 +1,4 @@
-"""The temporary Prefect server a command starts before its imports (flows/runtime.py).
+"""The temporary Prefect server a command starts before its imports (flows/cli/runtime.py).
 
 Real processes on 127.0.0.1: Prefect's own server for the happy path, and stand-ins that exit at
 once for the two ways a start goes wrong (the port taken meanwhile: exit code 3; anything else).
@@ -13,7 +13,7 @@ import sys
 import httpx
 import pytest
 
-from flows import runtime
+from flows.cli import runtime
 
 pytestmark = pytest.mark.flow
 REAL_POPEN = subprocess.Popen

@@ -28,7 +28,7 @@ def start_serving(prefect_home: Path, storage: Path) -> tuple[subprocess.Popen[s
     environment = os.environ | {"PREFECT_HOME": str(prefect_home), "SPS_STORAGE": str(storage)}
     environment.pop("PREFECT_API_URL", None)
     serve = subprocess.Popen(
-        [sys.executable, "-c", "from flows.cli import app; app()", "serve"],
+        [sys.executable, "-c", "from flows.cli.app import app; app()", "serve"],
         env=environment,
         cwd=REPO,
         stdout=subprocess.PIPE,

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from tasks.ingest.adapters import ArchiveError, archive_format, platform_from_key, read_archive
-from tasks.ingest.schema import MENTION_SCHEMA
+from tasks.model.schema import MENTION_SCHEMA
 
 KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 

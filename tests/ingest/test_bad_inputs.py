@@ -20,11 +20,12 @@ import polars as pl
 import pytest
 
 from tasks.ingest.adapters import ArchiveError
-from tasks.ingest.archive import IngestRecord, ingest_object, ingest_objects
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import load_window
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.jobs.ingest_archive import ingest_object, ingest_objects
+from tasks.model.records import IngestRecord
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.warehouse import load_window
 
 DAY = "2017-11-01"
 TWCS_HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"

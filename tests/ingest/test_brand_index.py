@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from tasks.ingest.archive import ingest_object, read_records
 from tasks.ingest.policy import load_policy
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
-from tasks.storage.codecs import read_frame
+from tasks.jobs.ingest_archive import ingest_object
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.codecs import read_frame
+from tasks.store.ledger import read_records
 
 TWCS = """tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
 1,cust1,True,Tue Oct 31 10:00:00 +0000 2017,@AcmeHelp where is my parcel,20,

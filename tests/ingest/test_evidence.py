@@ -76,7 +76,7 @@ def _year_of_records(base: float, rng, *, burst_every: int = 0, last_day_rows: i
     """365 nights of one feed: weekday seasonality, Poisson noise, 1–10 % exact duplicate rows."""
     from datetime import date, timedelta
 
-    from tasks.ingest.archive import IngestRecord
+    from tasks.model.records import IngestRecord
 
     first = date(2017, 1, 2)  # a Monday
     records = []

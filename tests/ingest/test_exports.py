@@ -13,12 +13,13 @@ import polars as pl
 import pytest
 
 from tasks.ingest.adapters import read_archive
-from tasks.ingest.archive import ingest_object, read_records
 from tasks.ingest.mapping import MappingError, parse_mapping, shipped
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import load_window
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.jobs.ingest_archive import ingest_object
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.ledger import read_records
+from tasks.store.warehouse import load_window
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SANDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "labelled" / "sanders_brand_sentiment.csv"
@@ -189,7 +190,7 @@ def test_use_picks_a_shipped_mapping(tmp_path):
 def _cli(*args: str):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.cli.app import app
 
     return CliRunner().invoke(app, list(args))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tasks.ingest.archive import ingest_objects
 from tasks.ingest.policy import load_policy
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.jobs.ingest_archive import ingest_objects
+from tasks.store import layout
+from tasks.store.backends import open_storage
 from tests.ingest.test_bad_inputs import jsonl, jsonl_row
 
 ARCHIVES = {

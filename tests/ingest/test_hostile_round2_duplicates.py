@@ -1,7 +1,7 @@
 """Issue 29, D3: one mention in two archives is counted once, by a stated rule, and reported.
 
 The rule: the copy of the archive collected last (its dt= partition, then the later key) wins,
-wherever the copies' created days fall (tasks/ingest/warehouse.py, `precedence`).
+wherever the copies' created days fall (tasks/store/warehouse.py, `precedence`).
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from tasks.ingest.archive import ingest_object, read_records
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import copy_conflicts, load_window
-from tasks.reports.fingerprint import rivals, window_records
-from tasks.storage.backends import open_storage
+from tasks.jobs.ingest_archive import ingest_object
+from tasks.model.fingerprint import rivals, window_records
+from tasks.store.backends import open_storage
+from tasks.store.ledger import read_records
+from tasks.store.warehouse import copy_conflicts, load_window
 
 
 def _row(mention_id: str, created: str, text: str = "@AcmeHelp where is my parcel") -> dict:
@@ -26,7 +27,7 @@ def _ingest(store, key: str, rows: list[dict]) -> None:
 
 
 def _window(store, start: date, end: date):
-    """What a report over [start, end] reads (tasks/reports/period_report.py, ReportInputs.measure)."""
+    """What a report over [start, end] reads (tasks/jobs/period_report.py, ReportInputs.measure)."""
     records = read_records(store)
     return load_window(store, start, end, rivals=rivals(records, window_records(records, start, end)))
 

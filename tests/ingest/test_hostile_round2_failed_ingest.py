@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from tasks.ingest.archive import INGEST_FAILED, ingest_objects, read_records
 from tasks.ingest.policy import load_policy
-from tasks.reports.blocks import stored_blocks
-from tasks.storage.backends import LocalStorage, StorageError, open_storage
+from tasks.jobs.ingest_archive import INGEST_FAILED, ingest_objects
+from tasks.store.backends import LocalStorage, StorageError, open_storage
+from tasks.store.blocks import stored_blocks
+from tasks.store.ledger import read_records
 
 KEY = "archives/twitter/dt=2017-10-30/x.jsonl"
 OTHER = "archives/twitter/dt=2017-10-30/y.jsonl"

@@ -14,11 +14,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.ingest.archive import IngestRecord, ingest_object
 from tasks.ingest.policy import load_policy
-from tasks.ingest.warehouse import load_window
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.jobs.ingest_archive import ingest_object
+from tasks.model.records import IngestRecord
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.warehouse import load_window
 from tests.ingest.test_bad_inputs import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 NOV_1 = date(2017, 11, 1)

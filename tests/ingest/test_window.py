@@ -1,4 +1,4 @@
-"""A window holds each (platform, mention_id) once, whichever archives delivered it (tasks/ingest/warehouse.py)."""
+"""A window holds each (platform, mention_id) once, whichever archives delivered it (tasks/store/warehouse.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date
 
 import polars as pl
 
-from tasks.ingest.warehouse import load_window, write_parts
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
+from tasks.store.warehouse import load_window, write_parts
 from tests.frames import frame, post
 
 DAY = date(2017, 10, 31)

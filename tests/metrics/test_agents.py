@@ -33,12 +33,12 @@ from tasks.metrics.agents import (
     reply_agents,
     signature,
 )
-from tasks.registry import BrandRegistry, load_registry
-from tasks.reports.columns import schema_of
-from tasks.reports.files import day_files
-from tasks.reports.headline import headline
-from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
-from tasks.reports.periods import period_of
+from tasks.metrics.period import MeasureRules, SummedDays, measure_from_days, measure_period
+from tasks.metrics.registry import BrandRegistry, load_registry
+from tasks.model.periods import period_of
+from tasks.render.columns import schema_of
+from tasks.render.files import day_files
+from tasks.render.headline import headline
 from tests.frames import at, frame, post
 
 ACME, PLAIN, MAPPED = "AcmeHelp", "PlainCare", "MappedCare"

@@ -18,7 +18,7 @@ from tasks.metrics.alerts import (
     new_volumes,
     viral_complaints,
 )
-from tasks.reports.columns import markdown
+from tasks.render.columns import markdown
 
 DAY = date(2017, 10, 31)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tasks.ingest.archive import IngestRecord
-from tasks.ingest.warehouse import BrandPosts, id_range, load_brand_posts
 from tasks.metrics.attribution import attribute
-from tasks.storage import layout
-from tasks.storage.backends import StorageError, open_storage
-from tasks.storage.codecs import to_parquet
+from tasks.model.parquet import to_parquet
+from tasks.model.records import BrandPosts, IngestRecord
+from tasks.store import layout
+from tasks.store.backends import StorageError, open_storage
+from tasks.store.warehouse import id_range, load_brand_posts
 from tests.frames import frame, post
 
 

@@ -19,9 +19,9 @@ from datetime import date
 
 import pytest
 
-from tasks.registry import load_registry
-from tasks.reports.measure import MeasureRules, measure_period
-from tasks.reports.periods import period_of
+from tasks.metrics.period import MeasureRules, measure_period
+from tasks.metrics.registry import load_registry
+from tasks.model.periods import period_of
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"

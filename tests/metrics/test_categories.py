@@ -17,9 +17,9 @@ from tasks.metrics.categories import (
     unanswered_queue,
     with_categories,
 )
+from tasks.metrics.registry import load_registry
 from tasks.metrics.urgent import urgent_unanswered
-from tasks.registry import load_registry
-from tasks.reports.formats import waited
+from tasks.render.formats import waited
 from tests.research.stance_training import DATA
 
 T0 = datetime(2017, 10, 31, 9, tzinfo=UTC)

@@ -123,10 +123,10 @@ def test_a_week_is_measured_from_mention_facts_not_averages_of_days():
     Week: FRTs 100, 300, 1000 → median 300 s (the mean of daily medians would be 600 s),
     p90 linear: rank 1.8 → 300 + 0.8 × 700 = 860 s. Author c1 wrote on both days: counted once.
     """
-    from tasks.registry import BrandRegistry
-    from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
-    from tasks.reports.measure_store import day_row
-    from tasks.reports.periods import period_of
+    from tasks.metrics.period import MeasureRules, SummedDays, measure_from_days, measure_period
+    from tasks.metrics.registry import BrandRegistry
+    from tasks.model.periods import period_of
+    from tasks.store.measure_store import day_row
 
     window = frame(
         post("m1", "c1", "2017-10-30 10:00", "@AcmeHelp thanks!", brand=ACME),
@@ -238,7 +238,7 @@ def test_hour_of_week_counts_each_mention_in_its_utc_hour():
 
 
 def test_trend_rows_chart_sps_only_where_it_is_readable():
-    from tasks.reports.measure_store import day_row
+    from tasks.store.measure_store import day_row
 
     metrics = pl.DataFrame(
         {"brand": ["A", "B"], "date": [date(2017, 10, 31)] * 2, "inbound": [40, 3], "status": ["final"] * 2}

@@ -28,9 +28,9 @@ import polars as pl
 from tasks.metrics.attribution import attribute
 from tasks.metrics.conversations import conversations_and_follow_ups
 from tasks.metrics.next_reply import next_reply_metrics
-from tasks.registry import BrandRegistry
-from tasks.reports.measure import MeasureRules, measure_period
-from tasks.reports.periods import period_of
+from tasks.metrics.period import MeasureRules, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.periods import period_of
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"

@@ -18,9 +18,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.registry import BrandRegistry
-from tasks.reports.measure import MeasureRules, SummedDays, measure_from_days, measure_period
-from tasks.reports.periods import period_of
+from tasks.metrics.period import MeasureRules, SummedDays, measure_from_days, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.periods import period_of
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"

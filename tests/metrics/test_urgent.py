@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tasks.masking import mask_pii
 from tasks.metrics.urgent import is_urgent, urgent_unanswered
+from tasks.model.masking import mask_pii
 from tests.frames import at
 
 

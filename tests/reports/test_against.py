@@ -10,11 +10,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.reports.headline import SpsChange, headline
-from tasks.reports.measure import PeriodMeasure
-from tasks.reports.page import against_table
-from tasks.reports.periods import Period, parse_period, period_of, previous
-from tasks.reports.render import render
+from tasks.metrics.period import PeriodMeasure
+from tasks.model.periods import Period, parse_period, period_of, previous
+from tasks.render.environment import render
+from tasks.render.headline import SpsChange, headline
+from tasks.render.page import against_table
 
 W44, W43 = period_of("weekly", date(2017, 10, 30)), period_of("weekly", date(2017, 10, 23))
 
@@ -181,7 +181,7 @@ def test_published_weeks_and_months_read_the_period_before_as_its_own_page_does(
 def test_a_month_reads_the_days_of_the_month_before_so_they_are_in_its_fingerprint():
     """November's page: its 28 trend days (11-03 … 11-30), its summed days (11-01 … 12-04: 72 h →
     3 days + 1 after its end) and October's (10-01 … 11-04): every day 10-01 … 12-04, 65 of them."""
-    from tasks.reports.measure_store import days_read
+    from tasks.model.windows import days_read
 
     days = days_read(period_of("monthly", date(2017, 11, 1)), 72 * 3600)
     assert (days[0], days[-1], len(days)) == (date(2017, 10, 1), date(2017, 12, 4), 65)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import pytest
 
-from tasks.reports import charts
+from tasks.render import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = ["<script>x()</script>", "=cmd|' /C calc'!A0", "_hidden", "$AAPL$ & co"]

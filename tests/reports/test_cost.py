@@ -1,11 +1,10 @@
-"""Memory estimates a run schedules by (tasks/reports/cost.py), on hand-made ingest records."""
+"""Memory estimates a run schedules by (tasks/model/cost.py), on hand-made ingest records."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from tasks.ingest.archive import IngestRecord
-from tasks.reports.cost import (
+from tasks.model.cost import (
     INGEST_BYTES_PER_BYTE,
     MEASURE_BYTES_PER_ROW,
     SUM_BYTES_PER_ROW,
@@ -13,7 +12,8 @@ from tasks.reports.cost import (
     measure_cost,
     rows_read,
 )
-from tasks.reports.periods import period_of
+from tasks.model.periods import period_of
+from tasks.model.records import IngestRecord
 
 
 def _record(key: str, days: dict[str, int], rejected: bool = False) -> IngestRecord:

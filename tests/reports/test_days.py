@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from tasks.reports.periods import Period, parse_day, parse_period
+from flows.cli.app import app
+from tasks.model.periods import Period, parse_day, parse_period
 
 
 @pytest.mark.parametrize(

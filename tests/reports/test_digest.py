@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from tasks.reports.digest import TOP_URGENT, digest_email, digest_json, digest_of
+from tasks.jobs.digest import TOP_URGENT, digest_email, digest_json, digest_of
 
 HEAD = {
     "mentions": 1234,

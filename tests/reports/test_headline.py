@@ -8,8 +8,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.reports.headline import Totals, headline, pooled_sps, previous_totals, totals_of
-from tasks.reports.periods import period_of
+from tasks.model.periods import period_of
+from tasks.render.headline import Totals, headline, pooled_sps, previous_totals, totals_of
 
 
 def metrics(inbound, responded, sla_met, day=date(2017, 10, 31), brands=None) -> pl.DataFrame:
@@ -93,7 +93,7 @@ def test_median_first_response_is_over_answered_attributed_mentions_linear():
 
 
 def test_changes_read_as_people_say_them():
-    from tasks.reports.page import change as _change
+    from tasks.render.page import change as _change
 
     assert _change(0.861, 0.912, "the day before", True) == "-5.1 pts vs the day before"  # rates: points
     assert _change(1550, 1000, "the day before", False) == "+55% vs the day before"  # counts: percent

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flows.plan import looked_at
-from tasks.ingest.archive import IngestRecord
 from tasks.ingest.batch_checks import DeliveryCheck
-from tasks.reports.blocks import DayBlock, stored_blocks
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.model.records import IngestRecord
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.blocks import DayBlock, stored_blocks
 
 
 def _record(key: str, collected: str, **fields) -> IngestRecord:

@@ -10,11 +10,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.reports.fetch import UnknownBrand, download
-from tasks.reports.files import to_csv
-from tasks.reports.publish import publish_report
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.render.files import to_csv
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.fetch import UnknownBrand, download
+from tasks.store.publish import publish_report
 
 DAY = date(2017, 11, 1)
 

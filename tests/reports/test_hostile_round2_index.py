@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 from flows.summary import Published, summarise
-from tasks.ingest.archive import IngestRecord
-from tasks.reports.index import publish_index
-from tasks.storage.backends import open_storage
+from tasks.model.records import IngestRecord
+from tasks.store.backends import open_storage
+from tasks.store.index import publish_index
 
 
 def _manifest(day: str, mentions: object) -> bytes:

@@ -7,17 +7,17 @@ from datetime import date
 
 import polars as pl
 
-from tasks.registry import BrandRegistry
-from tasks.reports.columns import schema_of
-from tasks.reports.fetch import download
-from tasks.reports.measure import MeasureRules, measure_period
-from tasks.reports.mention_table import mention_table
-from tasks.reports.page import queue_rows
-from tasks.reports.periods import period_of
-from tasks.reports.publish import publish_report
-from tasks.reports.render import render
-from tasks.storage.backends import open_storage
-from tasks.storage.codecs import to_parquet
+from tasks.metrics.mention_table import mention_table
+from tasks.metrics.period import MeasureRules, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.parquet import to_parquet
+from tasks.model.periods import period_of
+from tasks.render.columns import schema_of
+from tasks.render.environment import render
+from tasks.render.page import queue_rows
+from tasks.store.backends import open_storage
+from tasks.store.fetch import download
+from tasks.store.publish import publish_report
 from tests.frames import at, frame, post
 
 DAY = period_of("daily", date(2017, 10, 31))

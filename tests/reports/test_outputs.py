@@ -14,11 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.app import app
 from flows.pipeline import backfill
-from tasks.ingest.schema import SCHEMA_VERSION
-from tasks.reports.columns import TABLES, schema_of
-from tasks.storage.backends import open_storage
+from tasks.model.schema import SCHEMA_VERSION
+from tasks.render.columns import TABLES, schema_of
+from tasks.store.backends import open_storage
 from tests.synthetic import archive_days
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tasks.reports import formats
-from tasks.reports.fetch import download
-from tasks.reports.index import publish_index
-from tasks.reports.render import render
-from tasks.storage.backends import open_storage
+from tasks.render import formats
+from tasks.render.environment import render
+from tasks.store.backends import open_storage
+from tasks.store.fetch import download
+from tasks.store.index import publish_index
 
 
 def test_one_duration_format_for_pages_and_index():

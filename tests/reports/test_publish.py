@@ -8,11 +8,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.reports.columns import Column, for_people
-from tasks.reports.files import brand_order, defuse_csv_cells, people_csv, to_csv
-from tasks.reports.publish import publish_report, read_manifest
-from tasks.storage import layout
-from tasks.storage.backends import open_storage
+from tasks.render.columns import Column, for_people
+from tasks.render.files import brand_order, defuse_csv_cells, people_csv, to_csv
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.publish import publish_report, read_manifest
 
 DAY = date(2017, 10, 31)
 FOLDER = layout.report_folder(DAY)

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from tasks.reports.run_stamp import STAMPS, archives_digest, request_of, stamp_run, up_to_date
-from tasks.storage.backends import open_storage
+from tasks.store.backends import open_storage
+from tasks.store.run_stamp import STAMPS, archives_digest, request_of, stamp_run, up_to_date
 
 ARCHIVE = "archives/twitter/dt=2017-10-31/a.csv"
 REPORT = "reports/daily/dt=2017-10-31/report.html"
@@ -78,7 +78,7 @@ def test_a_torn_or_foreign_stamp_means_running_again(store):
 def test_repeating_a_backfill_that_ended_clean_answers_without_a_flow_run(published_sample, tmp_path):
     """The sample's CLI backfill stamped itself; the same command on a copy of its storage finds it up to
     date (a local ETag is the content's MD5, so a copy is the same store) and changes nothing."""
-    from flows.cli import app
+    from flows.cli.app import app
 
     copy = tmp_path / "copy"
     shutil.copytree(published_sample.root, copy)

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from tasks.reports.columns import SPS, people_value
-from tasks.reports.range_score import SCORE_COLUMNS
+from flows.cli.app import app
+from tasks.jobs.range_score import SCORE_COLUMNS
+from tasks.render.columns import SPS, people_value
 
 
 def _published(store, folder: str, brand: str) -> dict:
@@ -83,7 +83,7 @@ def test_score_refuses_a_backwards_range_and_an_unknown_brand(published_sample):
 
 
 def test_a_range_is_measured_but_has_no_report_folder():
-    from tasks.reports.periods import Period
+    from tasks.model.periods import Period
 
     with pytest.raises(ValueError, match="a range of days \\(2017-10-30..2017-11-05\\) has no report folder"):
         _ = Period("range", date(2017, 10, 30), date(2017, 11, 5)).folder
@@ -99,14 +99,14 @@ def test_a_range_is_measured_but_has_no_report_folder():
     ],
 )
 def test_a_report_is_named_by_day_week_or_month(text, kind, start, end):
-    from tasks.reports.periods import Period, parse_period
+    from tasks.model.periods import Period, parse_period
 
     assert parse_period(text) == Period(kind, start, end)
 
 
 @pytest.mark.parametrize("text", ["2017-W54", "2017-13", "2017-02-30", "W44", "yesterday"])
 def test_a_name_that_is_no_report_period_is_refused(text):
-    from tasks.reports.periods import parse_period
+    from tasks.model.periods import parse_period
 
     with pytest.raises(ValueError, match="is not a day \\(2017-10-31\\), an ISO week \\(2017-W44\\) or a month"):
         parse_period(text)
@@ -118,9 +118,9 @@ def test_a_range_over_days_not_stored_measures_each_once_and_stores_nothing(publ
     SPS is still the published week's."""
     import shutil
 
-    from tasks.reports.period_report import ReportInputs
-    from tasks.storage import layout
-    from tasks.storage.backends import open_storage
+    from tasks.jobs.period_report import ReportInputs
+    from tasks.store import layout
+    from tasks.store.backends import open_storage
 
     store = open_storage(str(shutil.copytree(published_sample.url, tmp_path / "copy")))
     missing = [date(2017, 10, 30), date(2017, 10, 31)]

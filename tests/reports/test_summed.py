@@ -2,7 +2,7 @@
 
 Each day below is measured from its own window only (3 days before it through
 the 72 h horizon + 1 day after), as a run measures it; the week is then summed
-from those days' `MentionFacts` (tasks/reports/measure.py) and compared with
+from those days' `MentionFacts` (tasks/metrics/period.py) and compared with
 hand-computed figures and with `measure_period` on the week's whole window.
 """
 
@@ -14,17 +14,10 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.registry import BrandRegistry
-from tasks.reports.measure import (
-    MeasureRules,
-    MentionFacts,
-    SummedDays,
-    measure_from_days,
-    measure_period,
-    summed_days,
-    window_for,
-)
-from tasks.reports.periods import parse_period, period_of
+from tasks.metrics.period import MeasureRules, MentionFacts, SummedDays, measure_from_days, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.periods import parse_period, period_of
+from tasks.model.windows import summed_days, window_for
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"
@@ -213,8 +206,8 @@ def test_a_day_keeps_its_facts_with_its_measure(tmp_path):
     code older than summing) or under other inputs is not read, so the day is measured again."""
     from dataclasses import replace
 
-    from tasks.reports import measure_store
-    from tasks.storage.backends import open_storage
+    from tasks.store import measure_store
+    from tasks.store.backends import open_storage
 
     storage = open_storage(str(tmp_path))
     posts = frame(

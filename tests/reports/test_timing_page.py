@@ -9,12 +9,12 @@ from datetime import date
 
 import polars as pl
 
-from tasks.registry import BrandRegistry
-from tasks.reports.columns import schema_of
-from tasks.reports.files import day_files
-from tasks.reports.headline import headline
-from tasks.reports.measure import MeasureRules, measure_period
-from tasks.reports.periods import period_of
+from tasks.metrics.period import MeasureRules, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.periods import period_of
+from tasks.render.columns import schema_of
+from tasks.render.files import day_files
+from tasks.render.headline import headline
 from tests.frames import at
 from tests.metrics import test_backlog, test_next_reply
 

@@ -7,14 +7,14 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tasks.registry import BrandRegistry
-from tasks.reports.measure import MeasureRules, measure_period
-from tasks.reports.measure_store import day_row
-from tasks.reports.page import sps_comparisons
-from tasks.reports.period_report import sps_before
-from tasks.reports.periods import period_of
-from tasks.reports.render import render
+from tasks.jobs.period_report import sps_before
+from tasks.metrics.period import MeasureRules, measure_period
+from tasks.metrics.registry import BrandRegistry
+from tasks.model.periods import period_of
+from tasks.render.environment import render
+from tasks.render.page import sps_comparisons
 from tasks.sps.compare import brand_pairs, difference, with_sps_change
+from tasks.store.measure_store import day_row
 from tests.frames import at, frame, post
 
 SHIFT = 10.0  # a round shift spread, so the residual term is easy to compute by hand

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from tasks.ingest.schema import MENTION_SCHEMA
-from tasks.ingest.warehouse import load_window, write_parts
-from tasks.sps import stance_store
+from tasks.model.schema import MENTION_SCHEMA
 from tasks.sps.score import with_stance
-from tasks.sps.stance_store import STANCES, with_stored_stances
-from tasks.storage.backends import open_storage
+from tasks.store import stance_store
+from tasks.store.backends import open_storage
+from tasks.store.stance_store import STANCES, with_stored_stances
+from tasks.store.warehouse import load_window, write_parts
 
 DAY = date(2017, 10, 1)
 

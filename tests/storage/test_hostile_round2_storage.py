@@ -9,10 +9,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tasks.ingest.archive import set_aside_misplaced
 from tasks.ingest.policy import load_policy
-from tasks.storage import layout
-from tasks.storage.backends import StorageError, open_storage
+from tasks.jobs.ingest_archive import set_aside_misplaced
+from tasks.store import layout
+from tasks.store.backends import StorageError, open_storage
 from tests.ingest.test_bad_inputs import DAY, jsonl
 
 PART = f"archives/twitter/dt={DAY}/"

@@ -11,7 +11,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tasks.storage.backends import LocalStorage, S3Storage, StorageError, open_storage
+from tasks.store.backends import LocalStorage, S3Storage, StorageError, open_storage
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -99,7 +99,7 @@ def test_local_keys_cannot_escape_the_root(tmp_path):
 def test_local_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
     """mkstemp alone makes every file 0600; a shared reports folder needs what `open()` would give."""
     script = (
-        f"import os; os.umask({umask:#o}); from tasks.storage.backends import open_storage; "
+        f"import os; os.umask({umask:#o}); from tasks.store.backends import open_storage; "
         f"s = open_storage({str(tmp_path)!r}); s.write('reports/a.html', b'x'); "
         "s.create_exclusive('locks/b.json', b'y')"
     )

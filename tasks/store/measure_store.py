@@ -1,0 +1,163 @@
+"""Measured days, stored under the fingerprint of their inputs: measure once, show many times.
+
+Every report charts its brands' last 28 days. Measuring those days again for
+every page made a 1M-mention backfill's measure step 7× slower, so a run
+first measures each day it needs once (side by side) and stores the result,
+keyed by the fingerprint of the inputs it came from: same inputs, same
+measure. A daily page then publishes its stored measure, and every page reads
+the 28 small metric rows of its trend days. A day not stored yet (or replaced
+by a newer run meanwhile) is measured on the spot, so a page never depends on
+the order in which days ran — only on the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from tasks.metrics.period import MentionFacts, PeriodMeasure
+from tasks.model.parquet import to_parquet
+from tasks.model.periods import period_of
+from tasks.sps.compare import COUNTS
+from tasks.store import layout
+from tasks.store.backends import Storage, StorageError
+from tasks.store.codecs import read_frame, read_json
+
+_FRAMES = (
+    "metrics",
+    "platforms",
+    "hours",
+    "sps",
+    "anomalies",
+    "facts",
+    "urgent",
+    "categories",
+    "queue",
+    "themes",
+    "mention_table",  # a measure stored by older code has none: it is measured again
+    "agents",
+    "backlog",  # likewise
+)
+_SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
+#: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
+#: when a measure gained its facts, so one stored by older code, without them, is measured again.)
+_COMPLETE = "complete.json"
+
+
+@dataclass(frozen=True)
+class DayMentions:
+    """A day's customer mentions and how many of them no brand is attributed to (its stored counts)."""
+
+    mentions: int
+    unattributed: int
+
+    @property
+    def attributed(self) -> int:
+        return self.mentions - self.unattributed
+
+
+def day_row(metrics: pl.DataFrame, sps: pl.DataFrame) -> pl.DataFrame:
+    """One day as trend rows: its metrics (without status), SPS per brand (only where enough
+    authors make it readable: a 1-author day's −100 is noise, not a trend), its detractors
+    (the baseline of the spike alerts) and the counts the next day's SPS change reads."""
+    readable_sps = pl.when(pl.col("readable")).then(pl.col("sps")).alias("sps")
+    return metrics.drop("status").join(
+        sps.select("brand", "date", readable_sps, "readable", *COUNTS), on=["brand", "date"], how="left"
+    )
+
+
+def save(storage: Storage, fingerprint: str, measure: PeriodMeasure) -> None:
+    """Frames first, the counts last (`_COMPLETE`)."""
+    day = measure.day
+    for name in _FRAMES:
+        storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(getattr(measure, name)))
+    if measure.source is not None:
+        summing = measure.source.for_summing()  # a day's texts are read once, by its own measure
+        for name in _SOURCE:
+            frame = getattr(summing, name)
+            storage.write(layout.day_measure(day, fingerprint, f"{name}.parquet"), to_parquet(frame))
+    counts = {"inbound_total": measure.inbound_total, "unattributed": measure.unattributed}
+    storage.write(layout.day_measure(day, fingerprint, _COMPLETE), json.dumps(counts).encode())
+    for key in storage.keys(layout.day_measures(day)):
+        if not key.startswith(layout.day_measure(day, fingerprint, "")):
+            storage.delete(key)
+
+
+def is_saved(storage: Storage, day: date, fingerprint: str) -> bool:
+    return storage.exists(layout.day_measure(day, fingerprint, _COMPLETE))
+
+
+def counts(storage: Storage, day: date, fingerprint: str) -> DayMentions | None:
+    """The stored measure's counts, or None when it is not (or no longer) stored."""
+    try:
+        stored = read_json(storage, layout.day_measure(day, fingerprint, _COMPLETE))
+    except StorageError:
+        return None
+    return DayMentions(stored["inbound_total"], stored["unattributed"])
+
+
+def load(storage: Storage, day: date, fingerprint: str, names: tuple[str, ...] = _FRAMES) -> PeriodMeasure | None:
+    """The stored measure (only the frames in `names`), or None when it is not (or no longer) there."""
+    try:
+        counts = read_json(storage, layout.day_measure(day, fingerprint, _COMPLETE))
+        frames = {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in names}
+    except StorageError:
+        return None
+    fields: dict[str, Any] = {n: frames.get(n, pl.DataFrame()) for n in _FRAMES} | counts
+    return PeriodMeasure(period=period_of("daily", day), **fields)
+
+
+def load_facts(storage: Storage, day: date, fingerprint: str, *, complete: bool = False) -> MentionFacts | None:
+    """The stored day's mentions and anomalies as weeks and months sum them
+    (`MentionFacts.for_summing`; its thread posts are read by `load_posts`, in a pass of their own:
+    here an empty frame), or None when they are not (or no longer) there. `complete`: the caller
+    found the measure complete already (its posts were read), so storage is not asked again."""
+    frames = _stored(storage, day, fingerprint, ("mentions", "anomalies"), complete)
+    if frames is None:
+        return None
+    # cut for summing on reading too: one stored by older code holds every text
+    return MentionFacts(thread_posts=pl.DataFrame(), **frames).for_summing()
+
+
+def load_posts(storage: Storage, day: date, fingerprint: str) -> pl.DataFrame | None:
+    """The stored day's thread posts, or None when they are not (or no longer) there."""
+    frames = _stored(storage, day, fingerprint, ("thread_posts",))
+    return None if frames is None else frames["thread_posts"]
+
+
+def _stored(
+    storage: Storage, day: date, fingerprint: str, names: tuple[str, ...], complete: bool = False
+) -> dict[str, pl.DataFrame] | None:
+    """The named frames of a complete stored measure; a file gone meanwhile (a newer run replaced
+    the measure) reads as None."""
+    if not (complete or is_saved(storage, day, fingerprint)):
+        return None
+    try:
+        return {n: read_frame(storage, layout.day_measure(day, fingerprint, f"{n}.parquet")) for n in names}
+    except StorageError:
+        return None
+
+
+def trend_rows(
+    storage: Storage, fingerprints: dict[date, str], measure_day: Callable[[date], PeriodMeasure]
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """Each day's metric rows and its category counts (brand, date, category, inbound), from its
+    stored measure or measured (and stored) now."""
+    rows, categories = [], []
+    for day, fingerprint in sorted(fingerprints.items()):
+        measure = load(storage, day, fingerprint, ("metrics", "sps", "categories"))
+        if measure is None:
+            measure = measure_day(day)
+            save(storage, fingerprint, measure)
+        rows.append(day_row(measure.metrics, measure.sps))
+        if measure.categories is not None and not measure.categories.is_empty():
+            categories.append(measure.categories.select("brand", "date", "category", "inbound"))
+    return (
+        pl.concat(rows).sort("date", "brand") if rows else None,
+        pl.concat(categories).sort("date", "brand", "category") if categories else None,
+    )
