@@ -1,7 +1,7 @@
 """The three flows: which archives and days, in what order, on which task runner.
 
 Orchestration only: the rules that decide what a run may publish live in
-`flows.plan`, the work in `flows.steps` (each a call into `tasks/`), and what
+`flows.plan`, the work in `flows.tasks` (each a call into `tasks/`), and what
 a run reports in `flows.summary`.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import partial
 
-from prefect import flow, get_run_logger
+from prefect import Task, flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Failed
@@ -37,7 +37,16 @@ from flows.plan import (
     without_page,
     yesterday,
 )
-from flows.steps import (
+from flows.summary import (
+    NoData,
+    PipelineFailed,
+    Published,
+    RunKind,
+    RunSummary,
+    run_title,
+    summarise,
+)
+from flows.tasks import (
     check_deliveries,
     clear_failed_days,
     count_mentions,
@@ -48,28 +57,21 @@ from flows.steps import (
     mark_failed_day,
     measure_and_publish,
     measure_day,
+    mention_days,
+    read_blocks,
     retrying,
+    run_artifacts,
     send_alerts,
     send_digest,
     set_aside,
+    stamp,
     stance_day,
+    unmeasured,
     withdraw_pages,
     write_index,
 )
-from flows.summary import (
-    NoData,
-    PipelineFailed,
-    Published,
-    RunKind,
-    RunSummary,
-    publish_artifacts,
-    report_link,
-    run_title,
-    summarise,
-)
-from tasks.ingest.policy import load_policy
 from tasks.jobs.notify import AlertNotDelivered
-from tasks.jobs.period_report import ReportOutcome, unmeasured_days
+from tasks.jobs.period_report import ReportOutcome
 from tasks.jobs.settings import Settings
 from tasks.model.cost import ingest_cost, measure_cost
 from tasks.model.fingerprint import rivals
@@ -78,10 +80,6 @@ from tasks.model.records import IngestRecord, ObjectInfo, by_rule
 from tasks.model.windows import affected_days, days_read, window_days, within_reach
 from tasks.store import layout
 from tasks.store.backends import StorageError, open_storage
-from tasks.store.blocks import stored_blocks
-from tasks.store.ledger import read_records
-from tasks.store.run_stamp import stamp_run
-from tasks.store.warehouse import days_with_mentions
 
 __all__ = ["NoData", "PipelineFailed", "backfill", "nightly", "replay_quarantine"]
 
@@ -146,7 +144,7 @@ def _ingest(
 
 def _object_cost(settings: Settings) -> Callable[[ObjectInfo], int]:
     """An archive object's estimated ingest peak, counting what a gzip object may inflate to."""
-    max_inflated = int(load_policy(settings.policy_file).parameters["max_decompressed_bytes"])
+    max_inflated = int(settings.policy().parameters["max_decompressed_bytes"])
     return lambda obj: ingest_cost(obj.size, obj.key, max_inflated)
 
 
@@ -156,21 +154,28 @@ def _submit_ingest(ingest, storage_url: str, settings: Settings, force: bool, gr
 
 
 def _publish_days(
-    storage_url: str, days: list[date], blocked: Blocked, watermark: datetime, settings: Settings, force: bool = False
+    storage_url: str,
+    days: list[date],
+    blocked: Blocked,
+    watermark: datetime,
+    settings: Settings,
+    records: list[IngestRecord],
+    force: bool = False,
 ) -> Published:
     """Measure and publish days concurrently (the task runner sets how many at once), then
     the weeks and months they fall in, as `plan_publish` allows. A day without a mention attributed
-    to a brand has no page (`without_page`): its line in the summary says why."""
+    to a brand has no page (`without_page`): its line in the summary says why. `records`: the ingest
+    ledger after this run's ingest, read once and handed to every job."""
     run_id = str(flow_run.id or "local")
-    records = read_records(open_storage(storage_url))
     if span := looked_at(days):  # what earlier runs rejected blocks these days too
-        blocked.blocks(stored_blocks(open_storage(storage_url), records, *span))
+        blocked.blocks(retrying(read_blocks, settings)(storage_url, records, *span))
     plan = plan_publish(days, blocked)
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
     cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
-    _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, cost)
-    counts = retrying(count_mentions, settings)(storage_url, [p.start for p in plan.dailies], watermark, settings)
+    _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, records, cost)
+    dailies = [p.start for p in plan.dailies]
+    counts = retrying(count_mentions, settings)(storage_url, dailies, watermark, settings, records)
     if no_page := without_page(counts):  # their weeks and months go with them unless another day holds some
         plan = plan_publish([d for d in days if d.isoformat() not in no_page], blocked)
         retrying(withdraw_pages, settings)(storage_url, sorted(map(date.fromisoformat, no_page)))
@@ -179,7 +184,7 @@ def _publish_days(
     for day in sorted(blocked.reasons):
         progress.day_done(day.isoformat(), "failed")
     publish = retrying(measure_and_publish, settings)
-    submit = partial(_submit_page, publish, storage_url, watermark, settings, run_id, force)
+    submit = partial(_submit_page, publish, storage_url, watermark, settings, records, run_id, force)
     budget = settings.memory_budget_bytes
     for period, result in _run_all(submit, plan.dailies, cost, budget, pages):
         if result is not None:
@@ -191,13 +196,27 @@ def _publish_days(
     return pages
 
 
-def _submit_page(publish, storage_url: str, watermark: datetime, settings: Settings, run_id: str, force: bool, period):
+def _submit_page(
+    publish: Task[..., ReportOutcome],
+    storage_url: str,
+    watermark: datetime,
+    settings: Settings,
+    records: list[IngestRecord],
+    run_id: str,
+    force: bool,
+    period: Period,
+) -> PrefectFuture[ReportOutcome]:
     """One page's task, started (the `period` comes last, for `partial`)."""
-    return publish.submit(storage_url, period, watermark, settings, run_id, force)
+    return publish.submit(storage_url, period, watermark, settings, records, run_id, force)
 
 
 def _measure_days(
-    storage_url: str, pages: list[Period], watermark: datetime, settings: Settings, cost: Callable[[Period], int]
+    storage_url: str,
+    pages: list[Period],
+    watermark: datetime,
+    settings: Settings,
+    records: list[IngestRecord],
+    cost: Callable[[Period], int],
 ) -> None:
     """Measure every day these pages show or are summed from, each once, before any page runs.
 
@@ -205,14 +224,15 @@ def _measure_days(
     costs time, not a report."""
     horizon_s = settings.reply_horizon_hours * 3600
     shown = sorted({d for page in pages for d in days_read(page, horizon_s)})
-    days = unmeasured_days(open_storage(storage_url), shown, watermark, settings)
+    days = retrying(unmeasured, settings)(storage_url, records, shown, watermark, settings)
     if days:  # every day their windows read, each stanced once (tasks/store/stance_store.py)
-        read = _with_mentions(storage_url, {d for day in days for d in window_days(day, settings.reply_horizon_hours)})
+        windows = {d for day in days for d in window_days(day, settings.reply_horizon_hours)}
+        read = _with_mentions(storage_url, windows, settings)
         stance = retrying(stance_day, settings)
         for future in [stance.submit(storage_url, d) for d in sorted(read)]:
             future.wait()
     prepare = retrying(measure_day, settings)
-    submit = partial(prepare.submit, storage_url, watermark=watermark, settings=settings)
+    submit = partial(prepare.submit, storage_url, watermark=watermark, settings=settings, records=records)
     for _ in within_budget(submit, days, lambda d: cost(period_of("daily", d)), settings.memory_budget_bytes):
         pass  # each day's outcome is in storage; a failed one is measured by the page that needs it
 
@@ -266,7 +286,8 @@ def _finish(
         summary["warnings"] += _send_digest(storage_url, summary, settings)
     for warning in summary["warnings"]:
         get_run_logger().warning("%s", warning)
-    publish_artifacts(storage_url, summary, RunKind(flow_run.flow_name, flow_run.name, time.monotonic() - started))
+    run = RunKind(flow_run.flow_name, flow_run.name, time.monotonic() - started)
+    retrying(run_artifacts, settings)(storage_url, summary, run)
     if summary["failed"]:
         raise PipelineFailed(summary["failed"])
     if request is not None:
@@ -274,7 +295,7 @@ def _finish(
         periods = [r["period"] for r in summary["periods"]]
         asked, basis = request
         try:
-            stamp_run(open_storage(storage_url), asked, settings.fingerprint(), basis, days, periods)
+            retrying(stamp, settings)(storage_url, asked, settings, basis, days, periods)
         except StorageError as exc:  # only costs the next identical run its shortcut
             get_run_logger().warning("run not stamped: %s", exc)
     return summary
@@ -285,8 +306,7 @@ def _send_digest(storage_url: str, summary: RunSummary, settings: Settings) -> l
     days = summary["published"] + summary["unchanged"] + summary["skipped"]
     if not days or (settings.digest_smtp_url is None and settings.digest_webhook is None):
         return []
-    day = date.fromisoformat(max(days))
-    return send_digest(storage_url, day, report_link(open_storage(storage_url), day), settings)
+    return send_digest(storage_url, date.fromisoformat(max(days)), settings)
 
 
 def _clear_unblocked(storage_url: str, days: set[date], blocked: Blocked, settings: Settings) -> None:
@@ -295,17 +315,17 @@ def _clear_unblocked(storage_url: str, days: set[date], blocked: Blocked, settin
         retrying(clear_failed_days, settings)(storage_url, cleared)
 
 
-def _touched(storage_url: str, records: list[IngestRecord]) -> set[date]:
+def _touched(ledger: list[IngestRecord], records: list[IngestRecord]) -> set[date]:
     """The days these archives hold rows for, and those of archives that may hold other copies of
     their mentions: which copy counts may have moved between them (tasks/store/warehouse.py)."""
-    return touched_days(records + rivals(read_records(open_storage(storage_url)), records))
+    return touched_days(records + rivals(ledger, records))
 
 
-def _with_mentions(storage_url: str, candidates: set[date]) -> set[date]:
-    """The candidate days the warehouse holds mentions for."""
+def _with_mentions(storage_url: str, candidates: set[date], settings: Settings) -> set[date]:
+    """The days from the first candidate to the last the warehouse holds mentions for."""
     if not candidates:
         return set()
-    return set(days_with_mentions(open_storage(storage_url), min(candidates), max(candidates)))
+    return set(retrying(mention_days, settings)(storage_url, min(candidates), max(candidates)))
 
 
 def _run_name() -> str:
@@ -333,9 +353,10 @@ def backfill(start: date, end: date, storage: str | None = None, force: bool = F
     forgotten = set(retrying(forget, settings)(url, [o.key for o in archives], start, end))
     blocked = Blocked()
     records = _ingest(url, in_range, settings, blocked, force)
-    days = set(days_with_mentions(open_storage(url), start, end))
-    days |= forgotten & _with_mentions(url, forgotten)  # days a removed archive fed, also outside the range
-    pages = _publish_days(url, sorted(days), blocked, archive_watermark(archives), settings, force)
+    ledger = retrying(ingest_records, settings)(url)
+    days = _with_mentions(url, {start, end}, settings)
+    days |= forgotten & _with_mentions(url, forgotten, settings)  # days a removed archive fed, also outside the range
+    pages = _publish_days(url, sorted(days), blocked, archive_watermark(archives), settings, ledger, force)
     _clear_unblocked(url, forgotten - days, blocked, settings)
     return _finish(url, records, pages, misplaced, settings, started, (backfill_request(start, end), basis))
 
@@ -362,10 +383,11 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
         return Failed(message=no_data_for(day), data=NoData(no_data_for(day)))  # type: ignore[return-value]
     blocked = Blocked()
     records = _ingest(url, todays, settings, blocked)
-    candidates = affected_days(_touched(url, records) | {day} | forgotten, settings.reply_horizon_hours)
-    existing = _with_mentions(url, candidates)
+    ledger = retrying(ingest_records, settings)(url)
+    candidates = affected_days(_touched(ledger, records) | {day} | forgotten, settings.reply_horizon_hours)
+    existing = _with_mentions(url, candidates, settings)
     reached = within_reach(candidates & existing, day)
-    pages = _publish_days(url, sorted(reached), blocked, archive_watermark(archives), settings)
+    pages = _publish_days(url, sorted(reached), blocked, archive_watermark(archives), settings, ledger)
     pages.strays = stray_posts(records)
     _clear_unblocked(url, forgotten - existing, blocked, settings)
     _send_new_alerts(pages, settings)
@@ -400,7 +422,9 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     get_run_logger().info("replaying %d archive(s) with quarantined data", len(objects))
     blocked = Blocked()
     records = _ingest(url, objects, settings, blocked, force=True)
-    candidates = affected_days(_touched(url, chosen + records), settings.reply_horizon_hours)
-    existing = _with_mentions(url, candidates)
-    pages = _publish_days(url, sorted(candidates & existing), blocked, archive_watermark(archives), settings, True)
+    ledger = retrying(ingest_records, settings)(url)
+    candidates = affected_days(_touched(ledger, chosen + records), settings.reply_horizon_hours)
+    existing = _with_mentions(url, candidates, settings)
+    watermark = archive_watermark(archives)
+    pages = _publish_days(url, sorted(candidates & existing), blocked, watermark, settings, ledger, True)
     return _finish(url, records, pages, misplaced, settings, started)

@@ -6,7 +6,7 @@ wait for someone to. The digest carries the five numbers of the page's headline 
 summary.json gives them), the alerts its page raised, the oldest urgent unanswered mentions
 (masked as the page masks them: the day's stored measure holds them masked, tasks/metrics/urgent.py)
 and the same link the run summary gives. Building it is pure; `read_digest` reads the published day;
-the nightly sends it (flows/steps.py, send_digest).
+the nightly sends it (flows/tasks.py, send_digest).
 """
 
 from __future__ import annotations

@@ -63,13 +63,20 @@ class ReportOutcome(TypedDict):
 
 
 def publish_period_report(
-    storage: Storage, period: Period, watermark: datetime, config: Settings, *, run_id: str, force: bool = False
+    storage: Storage,
+    period: Period,
+    watermark: datetime,
+    config: Settings,
+    *,
+    run_id: str,
+    force: bool = False,
+    records: list[IngestRecord] | None = None,
 ) -> ReportOutcome:
     """What became of one page, with the counts a run's summary shows."""
     owner = f"{run_id}/{period.kind}/{period.label}"
     daily = period.kind == "daily"
     with held(storage, layout.report_lock(period), owner=owner, lease_s=config.lock_lease_seconds):
-        inputs = ReportInputs(storage, config, watermark)
+        inputs = ReportInputs(storage, config, watermark, records)
         if blocks := stored_blocks(storage, inputs.records, period.start, period.end):
             raise DayBlocked(f"{period.kind}/{period.label}", blocks)
         records, own = inputs.of(period)
@@ -181,11 +188,18 @@ class ReportInputs:
     """What a report (or `sps score`) reads, loaded once: ingest records and registry (the brand posts
     each window needs are read with it)."""
 
-    def __init__(self, storage: Storage, config: Settings, watermark: datetime | None = None) -> None:
-        """`watermark`: the run's (from the archive listing); by default the newest ingested collection day's end."""
+    def __init__(
+        self,
+        storage: Storage,
+        config: Settings,
+        watermark: datetime | None = None,
+        records: list[IngestRecord] | None = None,
+    ) -> None:
+        """`watermark`: the run's (from the archive listing); by default the newest ingested collection
+        day's end. `records`: the ingest ledger as the run read it once (read here when not given)."""
         self.storage, self.config = storage, config
         self.horizon_s = config.reply_horizon_hours * 3600
-        self.records = read_records(storage)
+        self.records = read_records(storage) if records is None else records
         self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
         self.registry = load_registry(config.brands_file)
         self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
@@ -277,20 +291,24 @@ class _StoredDays:
         return facts
 
 
-def unmeasured_days(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> list[date]:
+def unmeasured_days(
+    storage: Storage, days: list[date], watermark: datetime, config: Settings, records: list[IngestRecord] | None = None
+) -> list[date]:
     """The days with mentions whose measure is not stored for their current inputs."""
-    inputs = ReportInputs(storage, config, watermark)
+    inputs = ReportInputs(storage, config, watermark, records)
     return [d for d in days if (f := inputs.day_fingerprint(d)) and not measure_store.is_saved(storage, d, f)]
 
 
-def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settings) -> str:
+def prepare_day(
+    storage: Storage, day: date, watermark: datetime, config: Settings, records: list[IngestRecord] | None = None
+) -> str:
     """Measure and store one day unless it is stored for its current inputs already.
 
     A run prepares every day its pages show before the pages themselves, so
     pages running side by side find their days measured instead of each
     measuring them. Returns "measured", "stored already" or "no mentions".
     """
-    inputs = ReportInputs(storage, config, watermark)
+    inputs = ReportInputs(storage, config, watermark, records)
     fingerprint = inputs.day_fingerprint(day)
     if fingerprint is None:
         return "no mentions"
@@ -300,10 +318,12 @@ def prepare_day(storage: Storage, day: date, watermark: datetime, config: Settin
     return "measured"
 
 
-def day_mentions(storage: Storage, days: list[date], watermark: datetime, config: Settings) -> dict[date, DayMentions]:
+def day_mentions(
+    storage: Storage, days: list[date], watermark: datetime, config: Settings, records: list[IngestRecord] | None = None
+) -> dict[date, DayMentions]:
     """The customer mentions of each day with mentions, and how many no brand is attributed to, from
     its stored measure (measured and stored now when it is not): what decides whether it has a page."""
-    inputs = ReportInputs(storage, config, watermark)
+    inputs = ReportInputs(storage, config, watermark, records)
     found = {}
     for day in days:
         fingerprint = inputs.day_fingerprint(day)

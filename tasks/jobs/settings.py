@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, NonNegativeFloat, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tasks.ingest.policy import Policy, load_policy
+
 #: Fields that change published numbers; where and how fast a run goes do not.
 _RESULT_FIELDS = {
     "reply_horizon_hours",
@@ -94,8 +96,6 @@ class Settings(BaseSettings):
     @classmethod
     def _policy_readable(cls, path: Path | None) -> Path | None:
         """Read when the settings are made: a bad file is a bad setting (one sentence), not a failed run."""
-        from tasks.ingest.policy import load_policy
-
         if path is not None:
             load_policy(path)
         return path
@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     def for_storage(cls, storage: str | None) -> Settings:
         """The environment's settings, with `storage` (a --storage option) in place of SPS_STORAGE when given."""
         return cls(storage=storage) if storage else cls()
+
+    def policy(self) -> Policy:
+        """The validation policy these settings name (the shipped one by default)."""
+        return load_policy(self.policy_file)
 
     @property
     def memory_budget_bytes(self) -> int:

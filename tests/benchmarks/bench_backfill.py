@@ -19,7 +19,7 @@ from flows.cli.runtime import in_process
 from flows.pipeline import backfill
 from flows.plan import archive_watermark
 from flows.runners import configured
-from flows.steps import ingest_archives, measure_and_publish
+from flows.tasks import ingest_archives, measure_and_publish
 from tasks.jobs.settings import Settings
 from tasks.model.periods import period_of
 from tasks.store.backends import open_storage

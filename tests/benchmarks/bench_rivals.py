@@ -24,7 +24,7 @@ from pathlib import Path
 from unittest import mock
 
 from flows.plan import archive_watermark, touched_days
-from flows.steps import ingest_archives, measure_and_publish
+from flows.tasks import ingest_archives, measure_and_publish
 from tasks.jobs import period_report
 from tasks.jobs.settings import Settings
 from tasks.model import fingerprint

@@ -124,7 +124,7 @@ def test_d3_an_archive_ingested_before_the_id_index_gets_one_built_from_its_part
 def test_d3_removing_the_archive_that_won_republishes_the_day_of_the_copy_it_outranked(tmp_path):
     """B (collected 11-05) outranks A's copy of m5 (created 10-30). B's object is removed: forgetting
     it returns 11-05 (B's day) and 10-30, where A's copy of m5 counts again (5 mentions, not 4)."""
-    from flows.steps import forget
+    from flows.tasks import forget
 
     store = open_storage(str(tmp_path))
     _ingest(store, A, [_row(f"m{i}", f"2017-10-30T10:0{i}:00Z") for i in range(1, 6)])

@@ -1,4 +1,4 @@
-"""The Prefect tasks: each a thin wrapper that opens storage and calls one function in `tasks/`.
+"""The Prefect tasks: each a thin, typed wrapper that opens storage and calls one job in `tasks/`.
 
 Tasks receive a storage URL, keys and the frozen Settings, never frames or
 clients, so they serialise to a Dask worker and assume no shared disk. Every
@@ -12,16 +12,17 @@ import smtplib
 from collections.abc import Callable
 from datetime import date, datetime
 from email.message import EmailMessage
-from typing import Any
+from typing import ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from prefect import get_run_logger, task
+from prefect import Task, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.context import TaskRunContext
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger
 from prefect.runtime import task_run
 
+from flows.summary import RunKind, RunSummary, publish_artifacts, report_link
 from tasks.ingest.adapters import archive_objects
 from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
 from tasks.ingest.policy import load_policy
@@ -35,6 +36,7 @@ from tasks.jobs.period_report import (
     mark_failed,
     prepare_day,
     publish_period_report,
+    unmeasured_days,
 )
 from tasks.jobs.settings import Settings
 from tasks.model.fingerprint import rivals
@@ -42,12 +44,14 @@ from tasks.model.periods import Period
 from tasks.model.records import IngestRecord, ObjectInfo
 from tasks.store import layout
 from tasks.store.backends import StorageError, TransientStorageError, open_storage, require_root
+from tasks.store.blocks import DayBlock, stored_blocks
 from tasks.store.index import publish_index
 from tasks.store.ledger import read_records
 from tasks.store.measure_store import DayMentions
 from tasks.store.publish import withdraw_report
-from tasks.store.run_stamp import listing_digest
+from tasks.store.run_stamp import listing_digest, stamp_run
 from tasks.store.stance_store import store_stances
+from tasks.store.warehouse import days_with_mentions
 
 
 def _transient_only(task, task_run, state) -> bool:
@@ -61,13 +65,18 @@ def _transient_only(task, task_run, state) -> bool:
     return False
 
 
-def retrying(task_fn: Any, settings: Settings) -> Any:
-    """`task_fn` retrying transient failures with the run's SPS_RETRY_DELAYS."""
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def retrying(task_fn: Task[P, R], settings: Settings) -> Task[P, R]:
+    """`task_fn` retrying transient failures with the run's SPS_RETRY_DELAYS (its signature kept, so
+    mypy checks every call a flow makes)."""
     delays = settings.retry_delays
     return task_fn.with_options(retries=len(delays), retry_delay_seconds=delays)
 
 
-def _step(name: str, run_name: str | Callable[[], str] | None = None) -> Any:
+def _step(name: str, run_name: str | Callable[[], str] | None = None) -> Callable[[Callable[P, R]], Task[P, R]]:
     """@task with what every step shares: no result cache (inputs are keys, outputs live in storage),
     jittered retries of transient storage errors only."""
     return task(
@@ -109,6 +118,32 @@ def set_aside(storage_url: str, archives: list[ObjectInfo], settings: Settings) 
 def ingest_records(storage_url: str) -> list[IngestRecord]:
     """What every ingest so far recorded, one record per archive object."""
     return read_records(open_storage(storage_url))
+
+
+@_step("read-blocks")
+def read_blocks(storage_url: str, records: list[IngestRecord], start: date, end: date) -> list[DayBlock]:
+    """What earlier runs rejected that still blocks days in [start, end]."""
+    return stored_blocks(open_storage(storage_url), records, start, end)
+
+
+@_step("days-with-mentions")
+def mention_days(storage_url: str, start: date, end: date) -> list[date]:
+    """The days of [start, end] the warehouse holds mentions for."""
+    return days_with_mentions(open_storage(storage_url), start, end)
+
+
+@_step("unmeasured-days")
+def unmeasured(
+    storage_url: str, records: list[IngestRecord], days: list[date], watermark: datetime, settings: Settings
+) -> list[date]:
+    """The days with mentions whose measure is not stored for their current inputs."""
+    return unmeasured_days(open_storage(storage_url), days, watermark, settings, records)
+
+
+@_step("stamp-run")
+def stamp(storage_url: str, request: str, settings: Settings, basis: str, days: list[str], periods: list[str]) -> None:
+    """Record a run that ended clean (after its last write, the index): asking again answers at once."""
+    stamp_run(open_storage(storage_url), request, settings.fingerprint(), basis, days, periods)
 
 
 @_step("forget-removed")
@@ -175,17 +210,19 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
 
 
 @_step("measure-day", "measure {day}")
-def measure_day(storage_url: str, day: date, watermark: datetime, settings: Settings) -> str:
+def measure_day(
+    storage_url: str, day: date, watermark: datetime, settings: Settings, records: list[IngestRecord]
+) -> str:
     """Measure a day once for every page that shows it (its own and the trend charts of others)."""
-    return prepare_day(open_storage(storage_url), day, watermark, settings)
+    return prepare_day(open_storage(storage_url), day, watermark, settings, records)
 
 
 @_step("count-mentions")
 def count_mentions(
-    storage_url: str, days: list[date], watermark: datetime, settings: Settings
+    storage_url: str, days: list[date], watermark: datetime, settings: Settings, records: list[IngestRecord]
 ) -> dict[date, DayMentions]:
     """Each day's customer mentions and how many no brand is attributed to (a day with none attributed has no page)."""
-    return day_mentions(open_storage(storage_url), days, watermark, settings)
+    return day_mentions(open_storage(storage_url), days, watermark, settings, records)
 
 
 @_step("withdraw-pages")
@@ -204,10 +241,17 @@ def stance_day(storage_url: str, day: date) -> int:
 
 @_step("measure-and-publish", "publish {period.kind} {period.label}")
 def measure_and_publish(
-    storage_url: str, period: Period, watermark: datetime, settings: Settings, run_id: str, force: bool = False
+    storage_url: str,
+    period: Period,
+    watermark: datetime,
+    settings: Settings,
+    records: list[IngestRecord],
+    run_id: str,
+    force: bool = False,
 ) -> ReportOutcome:
     """One report: skipped if its inputs are unchanged, else measured and published under its lock."""
-    result = publish_period_report(open_storage(storage_url), period, watermark, settings, run_id=run_id, force=force)
+    storage = open_storage(storage_url)
+    result = publish_period_report(storage, period, watermark, settings, run_id=run_id, force=force, records=records)
     _logger().info(
         "%s: %s (%d mentions attributed to a brand, as the page counts them; %d unattributed)",
         result["period"],
@@ -238,12 +282,13 @@ def send_alerts(alerts: list[dict], settings: Settings) -> None:
 
 
 @_step("send-digest")
-def send_digest(storage_url: str, day: date, link: str, settings: Settings) -> list[str]:
+def send_digest(storage_url: str, day: date, settings: Settings) -> list[str]:
     """The day's digest by e-mail and/or to a webhook, as the settings name; returns what could not
     be delivered, each in one sentence that names no address or password (a digest not sent is a
     warning: the pages are published all the same). Not retried: a second try could mail it twice."""
     try:
-        digest = read_digest(open_storage(storage_url), day, link)
+        storage = open_storage(storage_url)
+        digest = read_digest(storage, day, report_link(storage, day))
     except StorageError as exc:
         return [f"digest of {day} not built: {exc}"]
     failures = []
@@ -282,6 +327,12 @@ def _mail(url: str, message: EmailMessage, timeout_s: float = 10.0) -> None:
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError, ValueError) as exc:
         raise AlertNotDelivered(f"the SMTP server did not take it ({type(exc).__name__})") from None
+
+
+@_step("publish-artifacts")
+def run_artifacts(storage_url: str, summary: RunSummary, run: RunKind) -> None:
+    """The run page's artifacts: the brand-days its pages show, its summary, where the newest page is."""
+    publish_artifacts(storage_url, summary, run)
 
 
 @_step("write-index")
