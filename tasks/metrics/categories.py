@@ -23,6 +23,7 @@ from importlib import resources
 
 import polars as pl
 
+from tasks.metrics.definitions import RESPONSE_RATE
 from tasks.metrics.phrasings import per_distinct
 from tasks.metrics.urgent import urgent_flags, waited
 from tasks.model.masking import mask_pii
@@ -280,7 +281,7 @@ def category_metrics(categorised: pl.DataFrame | pl.LazyFrame, min_authors: int)
         volume.join(per_author, on=["brand", "date", "category"], how="left")
         .with_columns(
             pl.col("authors", "promoters", "detractors").fill_null(0),
-            (pl.col("responded") / pl.col("inbound")).alias("response_rate"),
+            RESPONSE_RATE,
         )
         .with_columns(
             pl.when(pl.col("authors") >= min_authors)

@@ -18,6 +18,10 @@ from tasks.metrics.care import CHANNEL_COUNTS, care_metrics
 from tasks.metrics.channels import reply_channel
 from tasks.metrics.survival import km_first_response
 
+#: Response rate, its one definition (DESIGN.md, "Metric definitions"): customer mentions answered
+#: within the reply horizon over customer mentions. Every table that shows it computes it here.
+RESPONSE_RATE = (pl.col("responded") / pl.col("inbound")).alias("response_rate")
+
 FACT_COLUMNS = [
     "mention_id",
     "platform",
@@ -132,7 +136,7 @@ def daily_metrics(
             (pl.col("responded") & (pl.col("frt_s") <= pl.col("sla_target_s"))).sum().cast(pl.Int64).alias("sla_met"),
         )
         .with_columns(
-            (pl.col("responded") / pl.col("inbound")).alias("response_rate"),
+            RESPONSE_RATE,
             (pl.col("sla_met") / pl.col("inbound")).alias("sla_attainment"),
             pl.when(day_is_final(pl.col("date"), horizon, watermark))
             .then(pl.lit("final"))
@@ -195,7 +199,7 @@ def hour_of_week(facts: pl.DataFrame, *, horizon_s: float) -> pl.DataFrame:
             responded.sum().cast(pl.Int64).alias("responded"),
             pl.col("frt_s").filter(responded).median().alias("frt_median_s"),
         )
-        .with_columns((pl.col("responded") / pl.col("inbound")).alias("response_rate"))
+        .with_columns(RESPONSE_RATE)
         .sort("brand", "weekday", "hour")
         .collect()
     )

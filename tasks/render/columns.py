@@ -67,6 +67,9 @@ def _peer_columns() -> list[Column]:
     return columns
 
 
+#: Response rate as every table that shows it documents it (computed once: tasks/metrics/definitions.py).
+RESPONSE_RATE = Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound.")
+
 #: The care metrics per brand and day (and per platform in platforms.parquet).
 CARE_METRICS = [
     Column("brand", pl.String(), "", "Brand handle the inbound mentions are attributed to."),
@@ -89,7 +92,7 @@ CARE_METRICS = [
         "mentions",
         "Unanswered mentions whose horizon reaches past the newest collected archive.",
     ),
-    Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
+    RESPONSE_RATE,
     Column(
         "frt_median_s",
         pl.Float64(),
@@ -494,7 +497,7 @@ CATEGORIES = [
     Column("authors", pl.Int64(), "authors", "Distinct authors who wrote about it."),
     Column("promoters", pl.Int64(), "authors", "Of those, promoters (their stances in the category sum > 0)."),
     Column("detractors", pl.Int64(), "authors", "Of those, detractors (sum < 0)."),
-    Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
+    RESPONSE_RATE,
     Column(
         "sps", pl.Float64(), "points −100…100", "SPS over the category's authors; null below 30 authors, as for brands."
     ),
@@ -527,7 +530,7 @@ HOURS = [
     ),
     Column("responded", pl.Int64(), "mentions", "Of those, answered within the reply horizon."),
     Column("frt_median_s", pl.Float64(), "seconds", "Median first response time over the answered ones (linear)."),
-    Column("response_rate", pl.Float64(), "share 0–1", "responded / inbound."),
+    RESPONSE_RATE,
 ]
 
 #: backlog.parquet: the report's own mentions open hour by hour (tasks/metrics/backlog.py).
