@@ -172,7 +172,7 @@ def _publish_days(
     plan = plan_publish(days, blocked)
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
-    cost = partial(measure_cost, records, horizon_s=settings.reply_horizon_hours * 3600)
+    cost = partial(measure_cost, records, horizon=settings.reply_horizon)
     _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, records, cost)
     dailies = [p.start for p in plan.dailies]
     counts = retrying(count_mentions, settings)(storage_url, dailies, watermark, settings, records)
@@ -222,11 +222,10 @@ def _measure_days(
 
     A day that fails here is measured by the page that needs it, so a failure
     costs time, not a report."""
-    horizon_s = settings.reply_horizon_hours * 3600
-    shown = sorted({d for page in pages for d in days_read(page, horizon_s)})
+    shown = sorted({d for page in pages for d in days_read(page, settings.reply_horizon)})
     days = retrying(unmeasured, settings)(storage_url, records, shown, watermark, settings)
     if days:  # every day their windows read, each stanced once (tasks/store/stance_store.py)
-        windows = {d for day in days for d in window_days(day, settings.reply_horizon_hours)}
+        windows = {d for day in days for d in window_days(day, settings.reply_horizon)}
         read = _with_mentions(storage_url, windows, settings)
         stance = retrying(stance_day, settings)
         for future in [stance.submit(storage_url, d) for d in sorted(read)]:
@@ -384,7 +383,7 @@ def nightly(day: date | None = None, storage: str | None = None, allow_empty: bo
     blocked = Blocked()
     records = _ingest(url, todays, settings, blocked)
     ledger = retrying(ingest_records, settings)(url)
-    candidates = affected_days(_touched(ledger, records) | {day} | forgotten, settings.reply_horizon_hours)
+    candidates = affected_days(_touched(ledger, records) | {day} | forgotten, settings.reply_horizon)
     existing = _with_mentions(url, candidates, settings)
     reached = within_reach(candidates & existing, day)
     pages = _publish_days(url, sorted(reached), blocked, archive_watermark(archives), settings, ledger)
@@ -423,7 +422,7 @@ def replay_quarantine(storage: str | None = None, day: date | None = None, sourc
     blocked = Blocked()
     records = _ingest(url, objects, settings, blocked, force=True)
     ledger = retrying(ingest_records, settings)(url)
-    candidates = affected_days(_touched(ledger, chosen + records), settings.reply_horizon_hours)
+    candidates = affected_days(_touched(ledger, chosen + records), settings.reply_horizon)
     existing = _with_mentions(url, candidates, settings)
     watermark = archive_watermark(archives)
     pages = _publish_days(url, sorted(candidates & existing), blocked, watermark, settings, ledger, True)

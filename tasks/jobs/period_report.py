@@ -80,7 +80,7 @@ def publish_period_report(
         if blocks := stored_blocks(storage, inputs.records, period.start, period.end):
             raise DayBlocked(f"{period.kind}/{period.label}", blocks)
         records, own = inputs.of(period)
-        read = inputs.day_prints(days_read(period, inputs.horizon_s))
+        read = inputs.day_prints(days_read(period, inputs.horizon))
         fingerprint = page_fingerprint(own, read)
         existing = read_manifest(storage, period.folder)
         if not force and existing and existing.get("input_fingerprint") == fingerprint:
@@ -198,7 +198,8 @@ class ReportInputs:
         """`watermark`: the run's (from the archive listing); by default the newest ingested collection
         day's end. `records`: the ingest ledger as the run read it once (read here when not given)."""
         self.storage, self.config = storage, config
-        self.horizon_s = config.reply_horizon_hours * 3600
+        self.horizon = config.reply_horizon
+        self.horizon_s = self.horizon.total_seconds()
         self.records = read_records(storage) if records is None else records
         self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
         self.registry = load_registry(config.brands_file)
@@ -217,7 +218,7 @@ class ReportInputs:
 
     def of(self, period: Period) -> tuple[list[IngestRecord], str]:
         """The records in a period's window and their fingerprint."""
-        start, end = window_for(period, self.horizon_s)
+        start, end = window_for(period, self.horizon)
         records = window_records(self.records, start, end)
         final = period_status(period, self.horizon_s, self.watermark, self.registry) == "final"
         fingerprint = day_fingerprint(
@@ -229,7 +230,7 @@ class ReportInputs:
         return records, fingerprint
 
     def measure(self, period: Period) -> PeriodMeasure:
-        start, end = window_for(period, self.horizon_s)
+        start, end = window_for(period, self.horizon)
         others = rivals(self.records, window_records(self.records, start, end))
         window = load_window(self.storage, start, end, with_stored_stances(self.storage), others)
         return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
@@ -238,13 +239,13 @@ class ReportInputs:
         """The week or month before `period`, summed from its days' stored facts as its own page sums
         them (so a nightly and a backfill read the same); None when none of its days has mentions."""
         prior = previous(period)
-        inside = [d for d in summed_days(prior, self.horizon_s) if d <= prior.end]
+        inside = [d for d in summed_days(prior, self.horizon) if d <= prior.end]
         return self.summed(prior, keep=True) if self.day_prints(inside) else None
 
     def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:
         """A week, a month or any range summed from the facts of its `summed_days`; a day not
         stored is measured now, and stored when `keep`."""
-        prints = self.day_prints(summed_days(period, self.horizon_s))
+        prints = self.day_prints(summed_days(period, self.horizon))
         if not any(period.start <= d <= period.end for d in prints):  # nothing to sum: the (empty) window says so
             return self.measure(period)
         return measure_from_days(_StoredDays(self, prints, keep).summed(), period, self.rules)

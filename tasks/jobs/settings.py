@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -112,6 +113,11 @@ class Settings(BaseSettings):
     def for_storage(cls, storage: str | None) -> Settings:
         """The environment's settings, with `storage` (a --storage option) in place of SPS_STORAGE when given."""
         return cls(storage=storage) if storage else cls()
+
+    @property
+    def reply_horizon(self) -> timedelta:
+        """The reply horizon as the one duration every window and measure is judged by."""
+        return timedelta(hours=self.reply_horizon_hours)
 
     def policy(self) -> Policy:
         """The validation policy these settings name (the shipped one by default)."""

@@ -13,6 +13,7 @@ share weighs more on small objects). Each factor is rounded up from the largest 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from tasks.model.periods import Period
 from tasks.model.records import IngestRecord
@@ -26,21 +27,21 @@ SUM_BYTES_PER_ROW = 1088
 INGEST_BYTES_PER_BYTE = 12
 
 
-def rows_read(records: Iterable[IngestRecord], period: Period, horizon_s: float) -> int:
+def rows_read(records: Iterable[IngestRecord], period: Period, horizon: timedelta) -> int:
     """Warehouse rows (mentions and brand posts, before duplicates across archives are dropped)
     behind a report, from the ingest records' counts per created day: a day's window, or the
     days a week or a month is summed from."""
-    first, last = window_for(period, horizon_s)
+    first, last = window_for(period, horizon)
     if period.kind != "daily":
         first = period.start
     start, end = first.isoformat(), last.isoformat()
     return sum(n for r in records if not r.rejected for day, n in r.days.items() if start <= day <= end)
 
 
-def measure_cost(records: Iterable[IngestRecord], period: Period, horizon_s: float) -> int:
+def measure_cost(records: Iterable[IngestRecord], period: Period, horizon: timedelta) -> int:
     """Estimated peak bytes of measuring one report."""
     factor = MEASURE_BYTES_PER_ROW if period.kind == "daily" else SUM_BYTES_PER_ROW
-    return rows_read(records, period, horizon_s) * factor
+    return rows_read(records, period, horizon) * factor
 
 
 #: The most bytes one byte of gzip can inflate to (deflate's limit is about 1032:1).

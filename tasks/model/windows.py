@@ -19,16 +19,21 @@ from tasks.model.periods import Period, period_of, previous
 LOOKBACK_DAYS = 3
 
 
-def window_for(period: Period, horizon_s: float) -> tuple[date, date]:
+def horizon_days(horizon: timedelta) -> int:
+    """Whole days a reply horizon reaches past a mention's day (a part day counts whole)."""
+    return math.ceil(horizon / timedelta(days=1))
+
+
+def window_for(period: Period, horizon: timedelta) -> tuple[date, date]:
     """The created-day range a report reads: its days, a few before (reply chains for
     attribution), through the horizon after."""
-    return period.start - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=math.ceil(horizon_s / 86400) + 1)
+    return period.start - timedelta(days=LOOKBACK_DAYS), period.end + timedelta(days=horizon_days(horizon) + 1)
 
 
-def summed_days(period: Period, horizon_s: float) -> list[date]:
+def summed_days(period: Period, horizon: timedelta) -> list[date]:
     """The days a week or a month is summed from: its own, then those its window reads past its
     end (later mentions of the detractors it answered)."""
-    last = window_for(period, horizon_s)[1]
+    last = window_for(period, horizon)[1]
     return [period.start + timedelta(days=n) for n in range((last - period.start).days + 1)]
 
 
@@ -40,16 +45,14 @@ def trend_days(period: Period) -> list[date]:
     return [period.end - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
 
 
-def days_read(period: Period, horizon_s: float) -> list[date]:
+def days_read(period: Period, horizon: timedelta) -> list[date]:
     """Every day whose stored measure a page reads: its trend days and, for a week or a month,
     the days it is summed from and those the period before is summed from (its change against it)."""
-    summed = (
-        [] if period.kind == "daily" else [*summed_days(period, horizon_s), *summed_days(previous(period), horizon_s)]
-    )
+    summed = [] if period.kind == "daily" else [*summed_days(period, horizon), *summed_days(previous(period), horizon)]
     return sorted({*trend_days(period), *summed})
 
 
-def affected_days(touched: Iterable[date], horizon_hours: float) -> set[date]:
+def affected_days(touched: Iterable[date], horizon: timedelta) -> set[date]:
     """Days whose numbers new mentions on `touched` days can change.
 
     A reply within the horizon changes the day before its mention's day too
@@ -58,8 +61,8 @@ def affected_days(touched: Iterable[date], horizon_hours: float) -> set[date]:
     against the one before, summed from its days: so every day of the week and the month holding
     the last day whose measure changes (LOOKBACK_DAYS after the touched one), and of the week and
     the month after them, is affected (their pages read it, whichever of their days has mentions)."""
-    horizon_days = math.ceil(horizon_hours / 24)
-    days = {t + timedelta(days=o) for t in touched for o in range(-horizon_days - 1, LOOKBACK_DAYS + TREND_DAYS)}
+    reach = horizon_days(horizon)
+    days = {t + timedelta(days=o) for t in touched for o in range(-reach - 1, LOOKBACK_DAYS + TREND_DAYS)}
     for t in touched:
         for kind in ("weekly", "monthly"):
             holding = period_of(kind, t + timedelta(days=LOOKBACK_DAYS))
@@ -81,7 +84,7 @@ def within_reach(days: Iterable[date], collected: date) -> set[date]:
     return {d for d in days if d >= oldest}
 
 
-def window_days(day: date, horizon_hours: float) -> list[date]:
-    """The created days a day's report reads (tasks/metrics/period.py, window_for)."""
-    start, end = window_for(period_of("daily", day), horizon_hours * 3600)
+def window_days(day: date, horizon: timedelta) -> list[date]:
+    """The created days a day's report reads (`window_for`), one by one."""
+    start, end = window_for(period_of("daily", day), horizon)
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -138,7 +138,7 @@ def main() -> None:
             rows,
             lambda: [
                 measure_period(
-                    load_window(store, *window_for(period_of("daily", day), horizon_s)),
+                    load_window(store, *window_for(period_of("daily", day), timedelta(seconds=horizon_s))),
                     period_of("daily", day),
                     MeasureRules(BrandRegistry(), horizon_s, 3600, watermark),
                 )

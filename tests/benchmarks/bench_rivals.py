@@ -108,7 +108,7 @@ def _nightly(root: str, night: date, rule) -> tuple[int, float]:
         (record,) = ingest_archives.fn(root, store.list(_archive(night)), settings)
         assert isinstance(record, IngestRecord)
         touched = touched_days([record, *rule(read_records(store), [record])]) | {night}
-        candidates = affected_days(touched, settings.reply_horizon_hours)
+        candidates = affected_days(touched, settings.reply_horizon)
         days = [d for d in days_with_mentions(store, min(candidates), max(candidates)) if d in candidates]
         watermark = archive_watermark(store.list(layout.ARCHIVES))
         for day in days:

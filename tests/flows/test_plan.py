@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flows.plan import (
     Blocked,
@@ -58,15 +58,17 @@ def test_a_blocked_day_outside_the_days_still_refuses_the_periods_it_falls_in():
 def test_affected_days_span_the_horizon_back_and_the_lookback_and_trends_forward():
     # 72 h horizon → 3 days, plus the day before (a mention just before midnight): back 4 days.
     # Forward: LOOKBACK_DAYS (3) + TREND_DAYS (28) − 1 = 30 days after the touched day.
-    days = affected_days({date(2017, 10, 10)}, 72)
+    days = affected_days({date(2017, 10, 10)}, timedelta(hours=72))
     assert {date(2017, 10, 6), date(2017, 11, 9)} <= days
     # and every day of the week and month holding 10-13 (3 days on) and of the week and month after
     # (each is set against the one before): W41 (10-09 … 10-15), W42, October and November.
     assert (min(days), max(days), len(days)) == (date(2017, 10, 1), date(2017, 11, 30), 61)
     # a touched 10-30: 11-02 is in W44 and November; the month after is December, through 12-31
-    late = affected_days({date(2017, 10, 30)}, 72)
+    late = affected_days({date(2017, 10, 30)}, timedelta(hours=72))
     assert (min(late), max(late), len(late)) == (date(2017, 10, 26), date(2017, 12, 31), 67)
-    assert affected_days({date(2017, 10, 10)}, 1) == affected_days({date(2017, 10, 10)}, 24)
+    assert affected_days({date(2017, 10, 10)}, timedelta(hours=1)) == affected_days(
+        {date(2017, 10, 10)}, timedelta(hours=24)
+    )
 
 
 def test_a_rejected_archive_blocks_the_days_it_held_else_its_collection_day():
@@ -123,8 +125,10 @@ def test_watermark_range_replay_and_touched_days():
 
 def test_a_days_window_runs_three_days_back_and_the_horizon_plus_a_day_forward():
     # 72 h → 3 days, plus the day a reply to the last minute may land on: 10-07 … 10-14
-    assert window_days(date(2017, 10, 10), 72) == [date(2017, 10, d) for d in range(7, 15)]
-    assert window_days(date(2017, 10, 10), 1)[-1] == date(2017, 10, 12)  # 1 h still reaches the next day
+    assert window_days(date(2017, 10, 10), timedelta(hours=72)) == [date(2017, 10, d) for d in range(7, 15)]
+    assert window_days(date(2017, 10, 10), timedelta(hours=1))[-1] == date(
+        2017, 10, 12
+    )  # 1 h still reaches the next day
 
 
 def test_a_nightly_reaches_92_days_back_and_counts_older_posts_as_strays():

@@ -5,7 +5,7 @@ their period before's own published headline."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -183,5 +183,5 @@ def test_a_month_reads_the_days_of_the_month_before_so_they_are_in_its_fingerpri
     3 days + 1 after its end) and October's (10-01 … 11-04): every day 10-01 … 12-04, 65 of them."""
     from tasks.model.windows import days_read
 
-    days = days_read(period_of("monthly", date(2017, 11, 1)), 72 * 3600)
+    days = days_read(period_of("monthly", date(2017, 11, 1)), timedelta(hours=72))
     assert (days[0], days[-1], len(days)) == (date(2017, 10, 1), date(2017, 12, 4), 65)

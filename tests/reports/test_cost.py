@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from tasks.model.cost import (
     INGEST_BYTES_PER_BYTE,
@@ -30,20 +30,20 @@ RECORDS = [
 def test_a_day_reads_three_days_before_and_its_horizon_plus_one_after():
     # 72 h horizon: the window of 2017-10-10 is 10-07 … 10-14 (3 days back, 3 + 1 after)
     day = period_of("daily", date(2017, 10, 10))
-    assert rows_read(RECORDS, day, 72 * 3600) == 10 + 20 + 100 + 40
-    assert measure_cost(RECORDS, day, 72 * 3600) == 170 * MEASURE_BYTES_PER_ROW
+    assert rows_read(RECORDS, day, timedelta(hours=72)) == 10 + 20 + 100 + 40
+    assert measure_cost(RECORDS, day, timedelta(hours=72)) == 170 * MEASURE_BYTES_PER_ROW
 
 
 def test_a_longer_horizon_widens_the_window():
     day = period_of("daily", date(2017, 10, 10))
-    assert rows_read(RECORDS, day, 96 * 3600) == 10 + 20 + 100 + 40 + 80  # through 10-15
+    assert rows_read(RECORDS, day, timedelta(hours=96)) == 10 + 20 + 100 + 40 + 80  # through 10-15
 
 
 def test_a_week_reads_its_days_and_those_past_it_it_is_summed_from():
     # week 2017-W41 (Mon 10-09 … Sun 10-15), 72 h horizon: summed from 10-09 … 10-19; nothing before it
     week = period_of("weekly", date(2017, 10, 10))
-    assert rows_read(RECORDS, week, 72 * 3600) == 20 + 100 + 40 + 80
-    assert measure_cost(RECORDS, week, 72 * 3600) == 240 * SUM_BYTES_PER_ROW
+    assert rows_read(RECORDS, week, timedelta(hours=72)) == 20 + 100 + 40 + 80
+    assert measure_cost(RECORDS, week, timedelta(hours=72)) == 240 * SUM_BYTES_PER_ROW
 
 
 def test_ingest_cost_scales_with_the_object():

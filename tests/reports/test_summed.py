@@ -9,7 +9,7 @@ hand-computed figures and with `measure_period` on the week's whole window.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -21,9 +21,9 @@ from tasks.model.windows import summed_days, window_for
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"
-HORIZON = 72 * 3600
+HORIZON = timedelta(hours=72)
 WEEK = period_of("weekly", date(2017, 10, 30))  # 2017-W44: Mon 10-30 .. Sun 11-05
-RULES = MeasureRules(BrandRegistry(), HORIZON, 3600, at("2017-11-20 00:00"))
+RULES = MeasureRules(BrandRegistry(), HORIZON.total_seconds(), 3600, at("2017-11-20 00:00"))
 
 
 def _day_facts(posts: pl.DataFrame, day: date) -> MentionFacts:
