@@ -17,7 +17,7 @@ from tasks.ingest.archive import INGEST_FAILED, read_misplaced, read_records
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
-from tests.ingest.test_bad_inputs import ACME, DAY, jsonl
+from tests.archives import ACME, DAY, jsonl
 
 D1, D2 = date(2017, 11, 1), date(2017, 11, 2)
 PART = f"archives/twitter/dt={DAY}/"
@@ -209,7 +209,7 @@ LONG = "archives/twitter/dt=2017-11-01/support-export-2017-11-01-europe-west.jso
 def _quarantined_store(tmp_path):
     from tasks.ingest.archive import ingest_object
     from tasks.ingest.policy import load_policy
-    from tests.ingest.test_bad_inputs import jsonl_row
+    from tests.archives import jsonl_row
 
     store = open_storage(str(tmp_path / "store"))
     store.write(LONG, jsonl(jsonl_row(31, text="x" * 5000)))  # 1 of 31 rows too long: quarantined, not rejected

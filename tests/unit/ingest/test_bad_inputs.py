@@ -25,38 +25,7 @@ from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
-
-DAY = "2017-11-01"
-TWCS_HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
-
-
-def twcs_row(i: int, text: str = "@AcmeHelp where is my parcel") -> str:
-    return f'{i},c{i},True,Wed Nov 01 10:{i % 60:02d}:00 +0000 2017,"{text}",,\n'
-
-
-def twcs(*extra: str, good: int = 30) -> bytes:
-    return (TWCS_HEADER + "".join(twcs_row(i) for i in range(1, good + 1)) + "".join(extra)).encode()
-
-
-def jsonl_row(i: int, **fields) -> str:
-    base = {
-        "mention_id": str(i),
-        "author_id": f"c{i}",
-        "is_brand_author": False,
-        "created_at": f"{DAY}T10:{i % 60:02d}:00Z",
-        "text": "@AcmeHelp where is my parcel",
-    }
-    return json.dumps(base | fields)
-
-
-def jsonl(*extra: str, good: int = 30, **fields) -> bytes:
-    """`good` valid rows (with `fields` on each), then `extra` lines as they are."""
-    return "\n".join([jsonl_row(i, **fields) for i in range(1, good + 1)] + list(extra)).encode()
-
-
-#: The archive names the brand (attribution's first evidence): the day has an attributed mention,
-#: so it has a page (a day none of whose mentions reaches a brand is a line of the run, not a page).
-ACME = {"brand": "AcmeHelp"}
+from tests.archives import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 
 @dataclass
@@ -280,7 +249,7 @@ def test_duplicate_ids_across_archives_count_once(tmp_path):
 
 def test_object_over_the_size_limit_is_not_even_read(tmp_path):
     policy_file = tmp_path / "policy.json"
-    body = json.loads((Path(__file__).parents[2] / "expectations" / "policy.json").read_text())
+    body = json.loads((Path(__file__).parents[3] / "expectations" / "policy.json").read_text())
     body["parameters"]["max_object_bytes"] = 100
     policy_file.write_text(json.dumps(body))
     store = open_storage(str(tmp_path / "store"))

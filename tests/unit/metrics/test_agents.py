@@ -42,7 +42,7 @@ from tasks.reports.periods import period_of
 from tests.frames import at, frame, post
 
 ACME, PLAIN, MAPPED = "AcmeHelp", "PlainCare", "MappedCare"
-SAMPLE = Path(__file__).parents[2] / "tasks" / "sample" / "twcs_sample.csv"
+SAMPLE = Path(__file__).parents[3] / "tasks" / "sample" / "twcs_sample.csv"
 HELD_OUT = {
     "British_Airways", "AlaskaAir", "comcastcares", "O2", "airtel_care", "ArgosHelpers", "UPSHelp", "BofA_Help",
     "AskAmex", "AskPapaJohns", "McDonalds", "AdobeCare", "HPSupport", "hulu_support", "ATVIAssist", "GWRHelp",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from tasks.storage.backends import open_storage
+from tests.archives import DAY, TWCS_HEADER
 from tests.flows.test_hostile import _sps
-from tests.ingest.test_bad_inputs import DAY, TWCS_HEADER
 
 
 @pytest.mark.flow

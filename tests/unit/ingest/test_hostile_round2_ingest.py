@@ -19,7 +19,7 @@ from tasks.ingest.policy import load_policy
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
-from tests.ingest.test_bad_inputs import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
+from tests.archives import DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 NOV_1 = date(2017, 11, 1)
 

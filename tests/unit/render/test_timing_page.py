@@ -16,7 +16,7 @@ from tasks.reports.headline import headline
 from tasks.reports.measure import MeasureRules, measure_period
 from tasks.reports.periods import period_of
 from tests.frames import at
-from tests.metrics import test_backlog, test_next_reply
+from tests.unit.metrics import test_backlog, test_next_reply
 
 DAY = period_of("daily", date(2017, 10, 31))
 

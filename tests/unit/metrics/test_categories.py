@@ -161,7 +161,7 @@ def test_the_hand_labelled_twcs_slices(fixture, right, named, named_right):
     people put in a named category (the rest they called "other"). Rules miss most complaints that
     name no keyword: on held-out mentions a named category is found 22 times in 45."""
     labels = pl.read_csv(
-        Path(__file__).parents[1] / "fixtures" / fixture, schema={"tweet_id": pl.String, "category": pl.String}
+        Path(__file__).parents[2] / "fixtures" / fixture, schema={"tweet_id": pl.String, "category": pl.String}
     ).rename({"category": "people"})
     texts = pl.read_csv(DATA / "twcs_sample.csv", infer_schema=False).select("tweet_id", "text")
     judged = with_categories(

@@ -20,8 +20,8 @@ from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-SANDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "labelled" / "sanders_brand_sentiment.csv"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+SANDERS = Path(__file__).resolve().parents[4] / "shared" / "data" / "labelled" / "sanders_brand_sentiment.csv"
 
 
 def test_the_sanders_slice_reads_through_its_mapping():

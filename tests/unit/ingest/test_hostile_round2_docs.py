@@ -6,7 +6,7 @@ from tasks.ingest.archive import ingest_objects
 from tasks.ingest.policy import load_policy
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
-from tests.ingest.test_bad_inputs import jsonl, jsonl_row
+from tests.archives import jsonl, jsonl_row
 
 ARCHIVES = {
     "a": jsonl(good=10),  # clean

@@ -103,7 +103,7 @@ def test_local_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
         f"s = open_storage({str(tmp_path)!r}); s.write('reports/a.html', b'x'); "
         "s.create_exclusive('locks/b.json', b'y')"
     )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[3])
     assert stat.S_IMODE((tmp_path / "reports" / "a.html").stat().st_mode) == mode
     assert stat.S_IMODE((tmp_path / "locks" / "b.json").stat().st_mode) == mode
 

@@ -23,7 +23,7 @@ from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
 from tasks.storage.locks import LockTimeout
-from tests.ingest.test_bad_inputs import ACME, DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
+from tests.archives import ACME, DAY, TWCS_HEADER, jsonl, jsonl_row, twcs, twcs_row
 
 
 def _ingest(store, key: str, data: bytes):

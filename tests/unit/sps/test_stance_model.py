@@ -86,7 +86,7 @@ def test_detractor_recall_on_complaints_that_use_no_negative_words():
     from tasks.sps.lexicon import classify_stance
 
     labels = pl.read_csv(
-        Path(__file__).parents[1] / "fixtures" / "keywordless_complaints.csv",
+        Path(__file__).parents[2] / "fixtures" / "keywordless_complaints.csv",
         comment_prefix="#",
         schema={"tweet_id": pl.String, "label": pl.String},
     )

@@ -13,7 +13,7 @@ from tasks.ingest.archive import set_aside_misplaced
 from tasks.ingest.policy import load_policy
 from tasks.storage import layout
 from tasks.storage.backends import StorageError, open_storage
-from tests.ingest.test_bad_inputs import DAY, jsonl
+from tests.archives import DAY, jsonl
 
 PART = f"archives/twitter/dt={DAY}/"
 
