@@ -93,6 +93,32 @@ def s3_bucket(s3_endpoint) -> str:
     return name
 
 
+def _tmpfs(tmp_path: Path, size: str):
+    """A tmpfs of `size` mounted for the test: a disk that really fills (mounting needs root)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """64 KiB: full before a lock or a run's first write."""
+    yield from _tmpfs(tmp_path, "64k")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """4 MiB: room for a run to start, full while it publishes."""
+    yield from _tmpfs(tmp_path, "4m")
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     from prefect.logging.configuration import setup_logging

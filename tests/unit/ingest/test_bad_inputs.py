@@ -351,3 +351,166 @@ def test_a_batch_retried_in_its_run_counts_what_its_first_attempt_wrote_as_inges
     assert (retried.skipped, retried.run_id, retried.rows_accepted) == (False, "run-1", 30)
     assert (ingest("run-2").skipped, ingest("").skipped) == (True, True)
     assert IngestRecord.from_json(store.read(layout.source_record(layout.source_slug(key)))).run_id == "run-1"
+
+
+def _ingest(store, key: str, data: bytes):
+    store.write(key, data)
+    return ingest_object(store, store.list(key)[0], policy=load_policy(), quarantine_threshold=0.05, fingerprint="t")
+
+
+def test_same_ids_on_two_platforms_are_both_kept(tmp_path):
+    store = open_storage(str(tmp_path))
+    for platform in ("twitter", "facebook"):
+        assert _ingest(store, f"archives/{platform}/dt={DAY}/a.jsonl", jsonl(good=60)).rows_accepted == 60
+    window = load_window(store, date(2017, 11, 1), date(2017, 11, 1))
+    assert window.height == 120
+    assert window.group_by("platform").len().sort("platform").rows() == [("facebook", 60), ("twitter", 60)]
+
+
+def _gzip_of(parts, total: int) -> bytes:
+    """A gzip stream of `total` bytes built from repeated chunks, without holding them."""
+    import zlib
+
+    head, chunk, tail = parts
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [packer.compress(head)]
+    for _ in range((total - len(head) - len(tail)) // len(chunk)):
+        out.append(packer.compress(chunk))
+    out += [packer.compress(tail), packer.flush()]
+    return b"".join(out)
+
+
+def test_an_inflating_object_is_recorded_and_not_read_again(tmp_path):
+    policy = _policy_with(tmp_path, max_decompressed_bytes=1 << 20)
+    store = open_storage(str(tmp_path / "store"))
+    key = f"archives/twitter/dt={DAY}/a.jsonl.gz"
+    store.write(key, _gzip_of((b"", b"\n" * 4096, b""), (1 << 20) + 4096))
+    for skipped in (False, True):
+        record = ingest_object(store, store.list(key)[0], policy=policy, quarantine_threshold=0.05, fingerprint="t")
+        assert (record.skipped, record.rejected, record.failed_rules) == (skipped, True, ["file_inflates_within_limit"])
+
+
+def _policy_with(tmp_path, **parameters):
+    from pathlib import Path
+
+    body = json.loads((Path(__file__).parents[3] / "expectations" / "policy.json").read_text())
+    body["parameters"].update(parameters)
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(body))
+    return load_policy(path)
+
+
+def test_a_json_line_over_the_line_limit_is_quarantined_unread(tmp_path):
+    store = open_storage(str(tmp_path))
+    huge = jsonl_row(31, text="@AcmeHelp " + "x" * (17 << 20))
+    record = _ingest(store, f"archives/twitter/dt={DAY}/a.jsonl", jsonl(huge))
+    assert (record.rows_read, record.rows_accepted) == (31, 30)
+    assert record.quarantined_by_rule["record_well_formed"] == 1
+
+
+def test_json_number_ids_past_2_64_keep_their_digits(tmp_path):
+    big = "123456789012345678901234567890"
+    line = (
+        f'{{"mention_id": {big}, "author_id": 98765432109876543210987, "is_brand_author": false, '
+        f'"created_at": "{DAY}T10:00:00Z", "text": "@AcmeHelp hi"}}'
+    )
+    store = open_storage(str(tmp_path))
+    assert _ingest(store, f"archives/twitter/dt={DAY}/a.jsonl", jsonl(line)).rows_accepted == 31
+    row = load_window(store, date(2017, 11, 1), date(2017, 11, 1)).filter(pl.col("mention_id") == big)
+    assert row["author_id"].to_list() == ["98765432109876543210987"]
+
+
+def test_objects_and_arrays_in_text_fields_are_malformed_records(tmp_path):
+    store = open_storage(str(tmp_path))
+    record = _ingest(
+        store,
+        f"archives/twitter/dt={DAY}/a.jsonl",
+        jsonl(
+            jsonl_row(61, text={"html": "<b>hi</b>"}),
+            jsonl_row(62, sentiment=["positive"]),
+            jsonl_row(63, text="{fine}"),
+            good=60,
+        ),
+    )
+    assert (record.rows_read, record.rows_accepted) == (63, 61)
+    assert record.quarantined_by_rule == {"record_well_formed": 2, "sentiment_label_known": 1}
+
+
+def test_a_parquet_column_of_lists_is_a_recorded_rejection(tmp_path):
+    import io
+
+    buffer = io.BytesIO()
+    pl.DataFrame(
+        {
+            "mention_id": ["1"],
+            "author_id": ["c"],
+            "is_brand_author": [False],
+            "created_at": [f"{DAY}T10:00:00Z"],
+            "text": [["a", "list"]],
+        }
+    ).write_parquet(buffer)
+    store = open_storage(str(tmp_path))
+    key = f"archives/twitter/dt={DAY}/a.parquet"
+    record = _ingest(store, key, buffer.getvalue())
+    assert (record.rejected, record.failed_rules) == (True, ["file_parses"])
+    assert "text (List(String))" in record.error
+    assert store.exists(f"quarantine/dt={DAY}/{layout.source_slug(key)}/a.parquet")
+
+
+_XSS = "<img src=x onerror=alert(7)>"
+
+
+_PII = "call +1 555 123 4567 or bob@example.com"
+
+
+def test_data_docs_and_validation_examples_carry_no_markup_and_no_personal_data(tmp_path):
+    from tasks.reports.validation_summary import masked_examples
+
+    store = open_storage(str(tmp_path))
+    record = _ingest(
+        store,
+        f"archives/twitter/dt={DAY}/a.jsonl",
+        jsonl(
+            jsonl_row(101, mention_id=_XSS),
+            jsonl_row(102, sentiment=_XSS),
+            jsonl_row(103, mention_id=_PII),
+            jsonl_row(104, sentiment="Positive!"),
+            good=100,
+        ),
+    )
+    assert record.quarantined_by_rule == {"mention_id_well_formed": 2, "sentiment_label_known": 2}
+    page = store.read(record.data_docs).decode()
+    for leak in (_XSS, "onerror", "alert(7)", "555 123", "bob@example.com"):
+        assert leak not in page
+    assert "«masked: 28 characters»" in page  # the value is withheld, its length is said
+    examples = {(e["source_row"], e["value"]) for e in masked_examples(store, record)}
+    assert examples == {
+        (101, "«masked: 28 characters»"),
+        (102, "«masked: 28 characters»"),
+        (103, "«masked: 39 characters»"),
+        (104, "«masked: 9 characters»"),  # not a plain token: has "!"
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "quarantined"),
+    [
+        (lambda: twcs() + b"\n", {}),  # one trailing blank line
+        (lambda: twcs() + b"\n \n\r\n", {}),  # several, one with a space, one CRLF
+        (lambda: (TWCS_HEADER + "".join(twcs_row(i) + ("\n" if i == 10 else "") for i in range(1, 31))).encode(), {}),
+        (
+            lambda: (
+                TWCS_HEADER
+                + "".join(twcs_row(i) for i in range(1, 31))
+                + "\n"
+                + '31,c31,True,Wed Nov 01 10:31:00 +0000 2017,"hi",,,EXTRA\n'
+            ).encode(),
+            {"record_well_formed": 1},
+        ),  # the row-by-row reader too
+    ],
+    ids=["trailing", "several trailing", "between rows", "ragged file"],
+)
+def test_blank_lines_in_a_csv_are_not_rows(tmp_path, data, quarantined):
+    record = _ingest(open_storage(str(tmp_path)), f"archives/twitter/dt={DAY}/a.csv", data())
+    assert (record.rows_read, record.rows_accepted, record.rejected) == (30 + len(quarantined), 30, False)
+    assert record.quarantined_by_rule == quarantined

@@ -129,3 +129,20 @@ def test_id_ranges_follow_number_order_so_a_part_of_long_ids_is_not_read_for_a_s
     storage.delete(layout.brand_posts(layout.source_slug(late.key)))  # reading it would fail
     loaded = load_brand_posts(storage, frame(post("m1", "c", "2017-10-31 10:00", "ok", reply_to="5000")), [late, early])
     assert loaded.posts.rows() == [("twitter", "5000", "ZedCare")]
+
+
+def test_a_reply_answers_only_the_mention_on_its_own_platform():
+    """m1 exists on twitter and facebook; the brand answers only the facebook one (after 60 s)."""
+    from tasks.metrics.attribution import attribute
+    from tasks.metrics.definitions import mention_facts
+    from tests.frames import frame, post
+
+    rows = [
+        post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp hi"),
+        post("m1", "c2", "2017-10-31 10:00", "@AcmeHelp hi"),
+        post("r1", "AcmeHelp", "2017-10-31 10:01", "hello", brand_post=True, reply_to="m1"),
+    ]
+    rows[1]["platform"] = rows[2]["platform"] = "facebook"
+    facts, _ = mention_facts(attribute(frame(*rows), {}))
+    answered = dict(facts.select("platform", "frt_s").iter_rows())
+    assert answered == {"facebook": 60.0, "twitter": None}
