@@ -15,8 +15,8 @@ from tasks.storage import layout
 from tasks.storage.backends import open_storage
 from tests.archives import ACME, DAY, jsonl
 
-
-# 9. The first archive listing is retried (a dropped or cut connection is transient: tests/server/store/test_storage.py).
+# 9. The first archive listing is retried (a dropped or cut connection is transient:
+# tests/server/store/test_storage.py).
 
 
 @pytest.mark.usefixtures("prefect_harness")

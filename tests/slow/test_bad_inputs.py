@@ -1,4 +1,5 @@
-"""Decompression bombs (issue 18's hostile case 2), inflated in a subprocess whose peak memory is measured: about a minute, two gibibytes read."""
+"""Decompression bombs (issue 18's hostile case 2), inflated in a subprocess whose peak memory is
+measured: about a minute, two gibibytes read."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Locks on S3 (issue 18's hostile case 10): a takeover is conditional on the body it read, against moto's server on 127.0.0.1."""
+"""Locks on S3 (issue 18's hostile case 10): a takeover is conditional on the body it read, against
+moto's server on 127.0.0.1."""
 
 from __future__ import annotations
 

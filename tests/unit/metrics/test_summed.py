@@ -8,7 +8,6 @@ hand-computed figures and with `measure_period` on the week's whole window.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import polars as pl
@@ -24,7 +23,7 @@ from tasks.reports.measure import (
     summed_days,
     window_for,
 )
-from tasks.reports.periods import parse_period, period_of
+from tasks.reports.periods import period_of
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"
@@ -185,27 +184,6 @@ def test_a_week_summed_from_days_equals_its_window_measure_frame_for_frame():
     assert summed.queue["mention_id"].to_list() == whole.queue["mention_id"].to_list() != []
     kept = _day_facts(posts, date(2017, 10, 31)).mentions
     assert kept.select("text", "warns", "first_response_offline").row(0) == (None, True, True)
-
-
-@pytest.mark.parametrize("folder", ["weekly/week=2017-W44", "monthly/month=2017-11"])
-def test_a_published_week_or_month_counts_the_mentions_of_its_days(published_sample, folder):
-    """Each inbound mention is on one (local) day: a period's inbound per brand is the sum of its
-    daily reports' (the sample's week 2017-W44, 10-30 … 11-05, and its November)."""
-    period = parse_period(folder.split("=")[1])
-    days = [d for d in summed_days(period, HORIZON) if d <= period.end]
-
-    def inbound(key: str) -> pl.DataFrame:
-        return pl.read_parquet(io.BytesIO(published_sample.read(key))).select("brand", "inbound")
-
-    daily = [
-        inbound(f"reports/daily/dt={d}/metrics.parquet")
-        for d in days
-        if published_sample.exists(f"reports/daily/dt={d}/metrics.parquet")
-    ]
-    summed = pl.concat(daily).group_by("brand").agg(pl.col("inbound").sum()).sort("brand")
-    published = inbound(f"reports/{folder}/metrics.parquet").sort("brand")
-    assert published.height > 10 and published["inbound"].sum() > 500
-    assert published.to_dicts() == summed.to_dicts()
 
 
 def test_a_day_keeps_its_facts_with_its_measure(tmp_path):

@@ -1,4 +1,5 @@
-"""Locks (issue 18's hostile cases 3 and 10): a full disk leaves none behind, a takeover has one winner, a restart is not kept waiting."""
+"""Locks (issue 18's hostile cases 3 and 10): a full disk leaves none behind, a takeover has one
+winner, a restart is not kept waiting."""
 
 from __future__ import annotations
 
