@@ -157,7 +157,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.flow
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads /proc (Linux)")
 def test_d21_the_temporary_server_does_not_outlive_a_killed_command(tmp_path):
     import signal

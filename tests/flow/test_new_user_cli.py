@@ -19,7 +19,7 @@ import pytest
 from flows.plan import can_hold, collection_days
 from tasks.ingest.archive import IngestRecord
 from tasks.storage.backends import ObjectInfo
-from tests.flows.test_cli import REPO, sps
+from tests.flow.test_cli import REPO, sps
 
 SAMPLE_KEY = "archives/twitter/dt=2017-12-03/twcs_sample.csv"
 LONG_DAY = "reports/daily/dt=2017-10-31/"
@@ -46,7 +46,6 @@ def _manifest_store(root: Path) -> Path:
 # Item 1: every command says when its storage is not there.
 
 
-@pytest.mark.flow
 @pytest.mark.parametrize(
     "command",
     [
@@ -66,7 +65,6 @@ def test_a_missing_storage_is_named_with_exit_3(tmp_path, command):
     assert not missing.exists()
 
 
-@pytest.mark.flow
 def test_a_file_as_storage_and_the_default_storage_elsewhere_are_named(tmp_path):
     a_file = tmp_path / "export.csv"
     a_file.write_text("id\n")
@@ -90,7 +88,6 @@ def test_a_file_as_storage_and_the_default_storage_elsewhere_are_named(tmp_path)
 # Item 9: exit codes as the README documents; tables on stdout, whole; --json.
 
 
-@pytest.mark.flow
 def test_reports_exit_codes_are_the_readmes(tmp_path):
     store = str(_manifest_store(tmp_path / "store"))
     cases = {
@@ -111,7 +108,6 @@ def test_reports_exit_codes_are_the_readmes(tmp_path):
     )
 
 
-@pytest.mark.flow
 def test_reports_list_goes_to_stdout_whole_and_as_json(tmp_path):
     store = str(_manifest_store(tmp_path / "store"))
     piped = sps("reports", "list", "--kind", "Daily", "--storage", store, env={"COLUMNS": "40"}, tmp_path=tmp_path)
@@ -128,7 +124,6 @@ def test_reports_list_goes_to_stdout_whole_and_as_json(tmp_path):
 # Item 12: flags show no `<bool>`; the set-up's filter drops setuptools' editable notice only.
 
 
-@pytest.mark.flow
 def test_help_shows_no_bool_metavar(tmp_path):
     for command in (["run"], ["backfill"], ["reports", "download"], ["--help"]):
         result = sps(*command, "--help", env={}, tmp_path=tmp_path)
@@ -153,7 +148,6 @@ def test_the_setup_filters_the_editable_notice_and_nothing_else():
 # Items 3 and 13: no data is found before Prefect starts, in one sentence, exit 4.
 
 
-@pytest.mark.flow
 def test_a_night_without_an_archive_exits_4_before_prefect_starts(tmp_path):
     root = tmp_path / "store"
     (root / "archives/twitter/dt=2017-12-03").mkdir(parents=True)
@@ -169,7 +163,6 @@ def test_a_night_without_an_archive_exits_4_before_prefect_starts(tmp_path):
     assert not (tmp_path / "prefect").exists()  # Prefect never started: its home was not made
 
 
-@pytest.mark.flow
 def test_a_backfill_no_archive_can_hold_names_the_collection_days_with_exit_4(tmp_path):
     root = tmp_path / "store"
     (root / "archives/twitter/dt=2017-12-03").mkdir(parents=True)
@@ -182,7 +175,6 @@ def test_a_backfill_no_archive_can_hold_names_the_collection_days_with_exit_4(tm
     assert not (tmp_path / "prefect").exists()
 
 
-@pytest.mark.flow
 def test_a_backfill_before_the_export_publishes_the_range_from_the_later_archive(tmp_path, twcs_bytes):
     root = tmp_path / "store"
     (root / "archives/twitter/dt=2017-12-03").mkdir(parents=True)

@@ -13,7 +13,7 @@ import pytest
 from tasks.ingest.warehouse import load_window
 from tasks.storage import layout
 from tasks.storage.backends import open_storage
-from tests.archives import ACME, DAY, jsonl
+from tests.archives import ACME, DAY, TWCS_HEADER, jsonl
 
 # 9. The first archive listing is retried (a dropped or cut connection is transient:
 # tests/server/store/test_storage.py).
@@ -100,7 +100,6 @@ def _sps(*args: str, env: dict | None = None, home) -> subprocess.CompletedProce
     )
 
 
-@pytest.mark.flow
 def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     import socket
 
@@ -142,7 +141,6 @@ def test_failed_runs_end_in_one_summary_without_a_traceback(tmp_path):
     assert "storage failed: S3 list failed for s3://nowhere/sps/archives/" in " ".join(output.split())
 
 
-@pytest.mark.flow
 def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tmp_path):
     store = open_storage(str(tiny_disk / "store"))
     store.write(f"archives/twitter/dt={DAY}/a.jsonl", jsonl())
@@ -155,3 +153,27 @@ def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tm
     assert "Traceback" not in output
     assert "storage failed: cannot write " in output and "No space left on device" in output
     assert not [p for p in (tiny_disk / "store").rglob("*") if p.is_file() and p.stat().st_size == 0]  # no torn files
+
+
+# Issue 29, D11: one rule for "no rows arrived", whatever the archive's format. An archive object that
+# holds no record (a header-only CSV, blank or 0-byte JSON lines) is a failed export: the nightly exits
+# 1 naming it and its rule, and publishes nothing for the day. Only a day with no archive object at all
+# is "no data" (exit 4, or --allow-empty: tests/flow/test_contract_flows.py); other empty forms are
+# pinned at the ingest (tests/unit/ingest/test_hostile_round2_ingest.py).
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("a.csv", TWCS_HEADER.encode()), ("a.jsonl", b"")],
+    ids=["header-only CSV", "0-byte JSONL"],
+)
+def test_d11_a_nightly_whose_only_archive_holds_no_rows_exits_1_naming_it(tmp_path, name, data):
+    store = open_storage(str(tmp_path / "store"))
+    key = f"archives/twitter/dt={DAY}/{name}"
+    store.write(key, data)
+    run = _sps("run", "--date", DAY, "--storage", store.url, home=tmp_path / "home")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"{key}: file_not_empty" in " ".join(output.split())
+    assert not store.exists(f"reports/daily/dt={DAY}/manifest.json")

@@ -15,7 +15,6 @@ import pytest
 
 from flows import runtime
 
-pytestmark = pytest.mark.flow
 REAL_POPEN = subprocess.Popen
 
 

@@ -68,7 +68,6 @@ def deployments(api_url: str) -> dict[str, bool]:
     return {d["name"]: d["paused"] for d in found}
 
 
-@pytest.mark.flow
 def test_serve_stops_on_ctrl_c_and_sigterm_in_one_line_and_serves_again(tmp_path):
     home, storage = tmp_path / "prefect", tmp_path / "store"
 
