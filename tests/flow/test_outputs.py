@@ -63,7 +63,7 @@ def test_index_links_every_published_day(published_sample):
     # from its page. A week or a month: its row (its name, 14 files (agents.parquet and backlog.parquet
     # the newest) and the manifest), the newest one more (Latest); a week also from its calendar line
     # (the 9 weeks W40…W48 all hold days). 49 days: the sample's 55 days with posts less 6 without an
-    # attributed mention (tests/flows/test_flows.py)
+    # attributed mention (tests/flow/test_flows.py)
     assert index.count('href="daily/dt=') == 49 + 1
     assert index.count('href="monthly/month=') == 16 * 3 + 1 and index.count('href="weekly/week=') == 16 * 9 + 9 + 1
     assert 'href="daily/dt=2017-10-31/report.html"' in index

@@ -1,5 +1,5 @@
 """What a run's page says, pinned on hand-made values: its title, its wall time, its brand-day rows,
-and which log lines it keeps (no Prefect run: tests/flows/test_run_page.py runs one)."""
+and which log lines it keeps (no Prefect run: tests/flow/test_run_page.py runs one)."""
 
 from __future__ import annotations
 

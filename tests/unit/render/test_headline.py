@@ -60,7 +60,7 @@ def test_the_previous_day_comes_from_the_trend_rows_and_a_week_or_month_not():
         ]
     )
     assert previous_totals(trends, period_of("daily", date(2017, 10, 31))) == Totals(10, 5, 2)
-    # A week's or a month's period before is summed from its days' facts (tests/reports/test_against.py).
+    # A week's or a month's period before is summed from its days' facts (tests/unit/render/test_against.py).
     assert previous_totals(trends, period_of("weekly", date(2017, 10, 31))) is None
     assert previous_totals(trends, period_of("monthly", date(2017, 10, 31))) is None
     assert previous_totals(trends, period_of("daily", date(2017, 10, 25))) is None  # nothing on 10-24

@@ -1,5 +1,5 @@
 """The page and the files of a day with follow-ups and a backlog (issue 30 items 2 and 3): the hand
-counts of tests/metrics/test_next_reply.py and tests/metrics/test_backlog.py, as published."""
+counts of tests/unit/metrics/test_next_reply.py and tests/unit/metrics/test_backlog.py, as published."""
 
 from __future__ import annotations
 
