@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from tasks.sps.lexicon import complaint_cues
-from tasks.sps.stance_model import complaint_model, predict
+from tasks.sps.stance_model import predict
 
 
 def _cue(text: str | None) -> bool:
@@ -143,15 +143,3 @@ def test_each_distinct_text_is_scored_once_and_every_copy_gets_its_stance():
     texts = pl.Series(["@AcmeHelp thanks, works now", None, "@AcmeHelp my order never came", "", None] * 3)
     alone = [predict(pl.Series([t], dtype=pl.String)).item() for t in texts]
     assert predict(texts, chunk=2).to_list() == alone == [1, 0, -1, 0, 0] * 3
-
-
-def test_the_training_script_reproduces_the_shipped_complaint_model():
-    """Same data, same weights to the micro-unit the model sums in."""
-    pytest.importorskip("sklearn")
-    from tests.research.complaint_training import fit, training_frame
-    from tests.research.stance_training import DATA
-
-    retrained = fit(training_frame(DATA)).sort("feature")
-    shipped = complaint_model().sort("feature")
-    assert retrained["feature"].equals(shipped["feature"])
-    assert ((retrained["complaint"] - shipped["complaint"]).abs() * 1_000_000).round().max() <= 1
