@@ -22,17 +22,29 @@ SAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "sample" / "twcs_sample
 SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "twcs_sample.csv"
 
 
+#: The tiers, by folder: each runs alone (`pytest tests/unit` or `pytest -m unit` select the same tests).
+TIERS = ("unit", "server", "flow", "browser", "slow")
+#: What a tier's tests may not ask for: a fixture that makes a test belong to a slower tier.
+_BARRED = {"unit": {"prefect_harness", "s3_endpoint"}, "server": {"prefect_harness"}}
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the marks
 def pytest_collection_modifyitems(items) -> None:
-    """Tiers, so the unit tier runs alone in seconds (`pytest -m unit`): `browser` (test_browser.py),
-    `flow` (runs Prefect flows, or the CLI as a process: marked by hand), `unit` (everything else)."""
+    """Mark each test with its folder's tier, so `-m` and the folder agree: `unit` (pure and
+    in-process, under a minute in all), `server` (a server on loopback), `flow` (Prefect flows,
+    or `sps` as a process), `browser` (headless Chromium), `slow` (retraining, bombs, large listings)."""
+    tests = Path(__file__).parent
     for item in items:
-        if item.path.name == "test_browser.py":
-            item.add_marker(pytest.mark.browser)
-        elif "prefect_harness" in item.fixturenames:
-            item.add_marker(pytest.mark.flow)
-        if not any(item.get_closest_marker(name) for name in ("browser", "flow")):
-            item.add_marker(pytest.mark.unit)
+        tier = item.path.relative_to(tests).parts[0]
+        if tier not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: a test lives in a tier's folder, tests/{'|'.join(TIERS)}/")
+        barred = sorted(_BARRED.get(tier, set()) & set(item.fixturenames))
+        marked = {mark.name for mark in item.iter_markers()} & set(TIERS) - {tier}
+        if barred or marked:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses {barred or sorted(marked)}: it belongs to a tier other than {tier}"
+            )
+        item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +91,32 @@ def s3_bucket(s3_endpoint) -> str:
     name = f"sps-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
     return name
+
+
+def _tmpfs(tmp_path: Path, size: str):
+    """A tmpfs of `size` mounted for the test: a disk that really fills (mounting needs root)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """64 KiB: full before a lock or a run's first write."""
+    yield from _tmpfs(tmp_path, "64k")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """4 MiB: room for a run to start, full while it publishes."""
+    yield from _tmpfs(tmp_path, "4m")
 
 
 @pytest.fixture(scope="session")
