@@ -6,7 +6,8 @@ nearly all the brands it has.
 
 Every count is judged against its own total, so one cause raises one alert: the day's mentions
 against the past days' (`volume_spike` for "all brands"), a brand's mentions as a share of the
-day's, its detractors as a share of its authors, a category's mentions as a share of the brand's.
+day's (and, so that a handful on a thin day is not a large share of nothing, as a count beyond its
+own past days too), its detractors as a share of its authors, a category's mentions as a share of the brand's.
 A burst that lifts everything alike is one volume alert, not one per brand, category and detractor
 count; a category that doubles its share at steady volume still alerts. The history is the page's
 28-day trend rows; a brand must have been in them on at least SPIKE_MIN_NIGHTS = 3 past days.
@@ -133,7 +134,16 @@ def volume_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) 
         totals,
         "volume_spike",
     )
-    return alerts + shares
+    return alerts + [a for a in shares if _count_spike(a, past, len(day_totals))]
+
+
+def _count_spike(alert: Alert, past: pl.DataFrame, days: int) -> bool:
+    """A brand's larger share of the day is an alert only when its count is also beyond its own days
+    (a day without it counts 0): on a thin day a handful of mentions is a large share of nothing."""
+    own = past.filter(pl.col("brand") == alert.brand)["inbound"].to_list()
+    nights = own + [0] * (days - len(own))
+    p = high_count_p(int(alert.observed), sum(nights) / days, nights, SPIKE_MIN_CV, SPIKE_SPREAD_CONFIDENCE)
+    return p < SPIKE_FALSE_ALARM_RATE
 
 
 def detractor_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) -> list[Alert]:
