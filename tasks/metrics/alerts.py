@@ -24,10 +24,15 @@ share alert. Both alert when a count this high has probability below SPIKE_FALSE
 on an ordinary day, and a count below SPIKE_MIN_COUNT never alerts. "other" (no topic found) is
 counted in a brand's total but never alerts: more unclassified mentions is not a topic to look at.
 
-Measured by simulating ordinary days (python -m tests.research.spike_rates; the figures are in
-`RATES` below and in README): quiet brands (2 mentions a day), busy ones (50, 300), and bursts
-(a day of 3,000 mentions after days of 2 or 50, the share unchanged), with day-to-day variation
-25 % to 100 %.
+Measured by simulating ordinary days (python -m tests.research.spike_rates, 1,000 days a cell, so
+±0.1 %). The count rule, means 2 to 3,000 a day: at most 0.1 % up to 25 % day-to-day variation
+with 3 past days, 0.4 % at 50 % and 0.3 % at 100 %; 0.1 % / 0.2 % with 7; 0.1 % / 0.2 % with 28; a
+tripling is caught 3 % (10 a day) and 9 % (50 a day) with 3 past days, 37 % and 67 % with 28. The
+share rule (share 20 %, day totals varying by 50 %): quiet brands of 2 a day never alerted, 50 or
+300 a day at most 0.2 %, a burst of 3,000 after days of 50 at most 0.2 %; a burst of 3,000 after
+days of 2 holds 0.2 % at 25 % share variation but reaches 0.5–0.6 % at 50 % (2 mentions a day
+cannot show how much a share varies: the 25 % floor rules). Its price is power: a share doubled at
+50 a day is caught 1 % of the time with 3 past days, 7 % with 28; tripled 5 % and 46 %.
 
 A brand with no past day (on a day the archive has one) has no history to judge: its mentions
 are judged against the day's other brands instead, "new volume" when above the p95 (linear) of
