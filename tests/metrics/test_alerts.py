@@ -194,6 +194,30 @@ def test_a_brand_taking_a_larger_share_of_the_day_is_a_volume_spike():
     assert alert.detail.startswith("300 of the day's 750 mentions are the brand's (40%) where 1400 of 14000 (10%)")
 
 
+def test_a_complaint_many_customers_pile_onto_is_viral_whatever_its_followers():
+    complaints = pl.DataFrame(
+        {"brand": ["B", "B"], "mention_id": ["1", "2"], "author_followers": [10, None], "replies": [20, 19]}
+    )
+    # 20 other customers replied to mention 1 (the floor); 19 to mention 2: not yet.
+    (alert,) = viral_complaints(complaints)
+    assert (alert.brand, alert.kind) == ("B", "viral_complaint")
+    assert alert.detail.startswith("complaint 1 draws 20 customer replies")
+
+
+def test_customer_replies_count_distinct_other_customers():
+    mentions = pl.DataFrame(
+        {
+            "platform": ["twitter"] * 5,
+            "mention_id": ["m", "r1", "r2", "r3", "b1"],
+            "author_id": ["a", "x", "y", "x", "Brand"],
+            "in_reply_to_id": [None, "m", "m", "m", "m"],
+            "is_brand_author": [False, False, False, False, True],
+        }
+    )
+    # x twice and y once: 2 customers; the brand's own reply does not count
+    assert customer_replies(mentions).rows() == [("twitter", "m", 2)]
+
+
 def five_day_archive(spike: int | None) -> pl.DataFrame:
     """Days 1–5 ending the day after DAY: A's 40 authors a day hold 6, 8, 7, then day 4 (DAY) `spike`
     or 9, then 7 detractors."""
