@@ -67,9 +67,8 @@ def high_share_p(
         shares = [k / n for k, n in days]
         mean = sum(shares) / len(shares)
         dof = len(shares) - 1
-        sample_var = (
-            sum((r - mean) ** 2 for r in shares) / dof * dof / float(stats.chi2.ppf(1 - spread_confidence, dof))
-        )
+        # s² = Σ(r − r̄)²/dof at its upper bound s²·dof/χ²(1 − q): the dofs cancel
+        sample_var = sum((r - mean) ** 2 for r in shares) / float(stats.chi2.ppf(1 - spread_confidence, dof))
         noise = sum(share * (1 - share) / n for _, n in days) / len(days)  # a day's binomial share noise
         spread = max(spread, sample_var - noise)
     variance = min(spread * (1 + 1 / len(days)) + share * (1 - share) / (seen + 1), 0.999 * share * (1 - share))
