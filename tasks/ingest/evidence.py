@@ -44,6 +44,38 @@ def high_count_p(
     return float(model.sf(observed - 1))
 
 
+def high_share_p(
+    observed: int,
+    total: int,
+    history: list[tuple[int, int]],
+    min_cv: float,
+    spread_confidence: float,
+) -> float:
+    """P(`observed` or more of `total`) when today's share is drawn like the past days' (`history`:
+    (hits, total) per day): a beta-binomial around the pooled past share. Its variance is the past
+    share's uncertainty (hits + ½ over seen + 1: a category absent from 4 mentions is not known to be
+    rare) plus day-to-day variation of at least `min_cv`, or what the days show beyond counting
+    noise at its upper bound (as `_count_model`). A count judged as a share of its day's total is
+    not a spike because the day was busy, and a near-empty history cannot make one."""
+    days = [(k, n) for k, n in history if n > 0]
+    if observed <= 0 or not days:
+        return 1.0
+    seen = sum(n for _, n in days)
+    share = (sum(k for k, _ in days) + 0.5) / (seen + 1)
+    spread = (min_cv * share) ** 2
+    if len(days) >= 2:
+        shares = [k / n for k, n in days]
+        mean = sum(shares) / len(shares)
+        dof = len(shares) - 1
+        # s² = Σ(r − r̄)²/dof at its upper bound s²·dof/χ²(1 − q): the dofs cancel
+        sample_var = sum((r - mean) ** 2 for r in shares) / float(stats.chi2.ppf(1 - spread_confidence, dof))
+        noise = sum(share * (1 - share) / n for _, n in days) / len(days)  # a day's binomial share noise
+        spread = max(spread, sample_var - noise)
+    variance = min(spread * (1 + 1 / len(days)) + share * (1 - share) / (seen + 1), 0.999 * share * (1 - share))
+    concentration = share * (1 - share) / variance - 1  # a beta of mean `share` and this variance
+    return float(stats.betabinom(total, share * concentration, (1 - share) * concentration).sf(observed - 1))
+
+
 def _count_model(expected: float, history: list[int], min_cv: float, spread_confidence: float | None = None):
     """Poisson counting noise plus day-to-day variation: a negative binomial with mean `expected`.
 

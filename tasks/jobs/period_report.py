@@ -16,7 +16,14 @@ import polars as pl
 
 from tasks.ingest.policy import load_policy
 from tasks.jobs.settings import Settings
-from tasks.metrics.alerts import Alert, category_spikes, detractor_spikes, new_volumes, viral_complaints
+from tasks.metrics.alerts import (
+    Alert,
+    category_spikes,
+    detractor_spikes,
+    new_volumes,
+    viral_complaints,
+    volume_spikes,
+)
 from tasks.metrics.definitions import watermark_after
 from tasks.metrics.period import (
     MeasureRules,
@@ -157,13 +164,14 @@ def sps_before(trends: pl.DataFrame | None, period: Period) -> pl.DataFrame | No
 
 
 def _alerts(measure: PeriodMeasure) -> list[Alert]:
-    """A day's alerts: detractor spikes against the brand's trend rows, a new brand's volume against
-    the known brands', and viral complaints."""
+    """A day's alerts: the day's and each brand's volume, detractor and category shares against the
+    trend rows, a new brand's volume against the known brands', and viral complaints."""
     complaints = measure.facts.filter(pl.col("brand").is_not_null() & (pl.col("stance") == -1))
     categories = measure.categories if measure.categories is not None else pl.DataFrame()
     return (
-        detractor_spikes(measure.sps, measure.trends, measure.day)
-        + category_spikes(categories, measure.category_trends, measure.trends, measure.day)
+        volume_spikes(measure.metrics.select("brand", "inbound"), measure.trends, measure.day)
+        + detractor_spikes(measure.sps, measure.trends, measure.day)
+        + category_spikes(categories, measure.category_trends, measure.day)
         + new_volumes(measure.metrics.select("brand", "inbound"), measure.trends, measure.day)
         + viral_complaints(complaints.select("brand", "mention_id", "author_followers", "replies"))
     )

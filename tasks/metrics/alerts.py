@@ -1,25 +1,38 @@
-"""Something is blowing up: more detractors than a brand's own history allows, one complaint
-reaching far more people than the brand's complaints usually do, or a brand new to the archive
-arriving bigger than nearly all the brands it has.
+"""Something is blowing up: a day far busier than the archive's past days, a brand taking a far
+larger share of the day than it usually does, a brand's authors or one complaint category turning
+far more negative or frequent than the brand's own history allows, one complaint reaching far more
+people than the brand's complaints usually do, or a brand new to the archive arriving bigger than
+nearly all the brands it has.
 
-A spike is judged with the data contract's count model (tasks/ingest/evidence.py): the
-brand's detractors today against its trailing days in the page's 28-day window (it must
-have had mentions on at least SPIKE_MIN_NIGHTS = 3 of them: a brand new to the archive has no
-normal of its own to exceed), under a negative binomial whose variance is the larger of what
-those days show, taken at its upper 95 % confidence bound (3 nights cannot tell a steady brand
-from an erratic one: the bound is 19.5 times the sample's with 3, 3.7 with 7, 1.7 with 28), and
-SPIKE_MIN_CV day-to-day variation, widened for the baseline being a mean of few days. Unlike
-the delivery check, no night is left out: leaving out the busiest lowers a baseline, which is
-right for spotting a lost delivery and wrong for spotting a spike; and all trailing days, not
-only the same weekday. It alerts when a count this high has probability below
-SPIKE_FALSE_ALARM_RATE (0.1 %) on an ordinary day. Simulated quiet days (6,000 brand-days each, means 1 to
-300 detractors a day; python -m tests.research.spike_rates) alert at most 0.10 % with
-3 past days and day-to-day variation up to 50 %, 0.05 % with 4, 0.02 % with 7, 0.03 % with 28; at
-100 % variation 0.35 %, 0.23 %, 0.10 %, 0.02 %. The price of few days is power: a tripling at 10 a
-day is caught 4 % of the time with 3 past days, 13 % with 7, 37 % with 28 (at 50 a day 9 %, 32 %,
-69 %); 40 where 3 steady days had 6 to 8 is caught (tests/metrics/test_alerts.py plants it).
-Small brands cannot alarm on noise: a count below SPIKE_MIN_COUNT never alerts. Each complaint
-category's volume is judged the same way against the brand's own history of that category.
+Every count is judged against its own total, so one cause raises one alert: the day's mentions
+against the past days' (`volume_spike` for "all brands"), a brand's mentions as a share of the
+day's (and, so that a handful on a thin day is not a large share of nothing, as a count beyond its
+own past days too), its detractors as a share of its authors, a category's mentions as a share of the brand's.
+A burst that lifts everything alike is one volume alert, not one per brand, category and detractor
+count; a category that doubles its share at steady volume still alerts. The history is the page's
+28-day trend rows; a brand must have been in them on at least SPIKE_MIN_NIGHTS = 3 past days.
+
+The day's volume is judged with the data contract's count model (tasks/ingest/evidence.py,
+`high_count_p`): a negative binomial with the past days' mean, its variance the larger of
+SPIKE_MIN_CV day-to-day variation and what those days show, taken at its upper 95 % confidence
+bound (3 nights cannot tell a steady archive from an erratic one: ×19.5 with 3, ×3.7 with 7, ×1.7
+with 28) and widened for the mean being of few days. A share is judged with `high_share_p`: a
+beta-binomial around the pooled past share ((hits + ½) / (seen + 1): a category absent from a
+brand's 4 past mentions is not known to be rare), with the same floor and bound on the share's
+day-to-day variation and the past share's own uncertainty, so a near-empty history cannot raise a
+share alert. Both alert when a count this high has probability below SPIKE_FALSE_ALARM_RATE (0.1 %)
+on an ordinary day, and a count below SPIKE_MIN_COUNT never alerts. "other" (no topic found) is
+counted in a brand's total but never alerts: more unclassified mentions is not a topic to look at.
+
+Measured by simulating ordinary days (python -m tests.research.spike_rates, 1,000 days a cell, so
+±0.1 %). The count rule, means 2 to 3,000 a day: at most 0.1 % up to 25 % day-to-day variation
+with 3 past days, 0.4 % at 50 % and 0.3 % at 100 %; 0.1 % / 0.2 % with 7; 0.1 % / 0.2 % with 28; a
+tripling is caught 3 % (10 a day) and 9 % (50 a day) with 3 past days, 37 % and 67 % with 28. The
+share rule (share 20 %, day totals varying by 50 %): quiet brands of 2 a day never alerted, 50 or
+300 a day at most 0.2 %, a burst of 3,000 after days of 50 at most 0.2 %; a burst of 3,000 after
+days of 2 holds 0.2 % at 25 % share variation but reaches 0.5–0.6 % at 50 % (2 mentions a day
+cannot show how much a share varies: the 25 % floor rules). Its price is power: a share doubled at
+50 a day is caught 1 % of the time with 3 past days, 7 % with 28; tripled 5 % and 46 %.
 
 A brand with no past day (on a day the archive has one) has no history to judge: its mentions
 are judged against the day's other brands instead, "new volume" when above the p95 (linear) of
@@ -38,17 +51,20 @@ from typing import Literal
 
 import polars as pl
 
-from tasks.ingest.evidence import high_count_p
+from tasks.ingest.evidence import high_count_p, high_share_p
+from tasks.metrics.categories import OTHER
 
 SPIKE_FALSE_ALARM_RATE = 0.001
 SPIKE_MIN_CV = 0.25
 SPIKE_MIN_COUNT = 5
-#: The baseline needs the brand on this many past days of the page's 28-day window (days it
-#: was absent from an archive that was delivered count as 0 detractors).
+#: A brand is judged once it was in the page's 28-day window on this many past days; the day's
+#: volume once the window holds this many past days.
 SPIKE_MIN_NIGHTS = 3
-#: The trailing days' variance is taken at its upper confidence bound at this level (evidence.py):
+#: The trailing days' variance (of a count or a share) is taken at its upper confidence bound at this level:
 #: 3 nights cannot tell a steady brand from an erratic one, and must not be read as steady.
 SPIKE_SPREAD_CONFIDENCE = 0.95
+#: The day-level volume alert's brand.
+ALL_BRANDS = "all brands"
 #: A brand with no past day in the archive alerts when its volume is above this quantile (linear) of
 #: the same day's volumes of the brands that have a past, when there are at least NEW_VOLUME_MIN_PEERS.
 NEW_VOLUME_QUANTILE = 0.95
@@ -63,10 +79,15 @@ VIRAL_MIN_REPLIES = 20
 
 #: What each alert in alerts.json means (the schema prints it): kind → meaning.
 ALERT_KINDS = {
-    "detractor_spike": "The brand's detractors today are beyond what its own past days (at least 3 in the "
-    "last 28) allow at 0.1 %: observed = today's count, expected = the past days' mean, p_value = the "
-    "chance of a count this high on an ordinary day.",
-    "category_spike": "The same for the brand's mentions about one complaint category (named in detail).",
+    "volume_spike": 'The day\'s mentions (brand "all brands") beyond what the past days (at least 3 in the '
+    "last 28) allow at 0.1 %, or a brand's share of the day's mentions beyond its share on its own past days "
+    "(at least 3): observed = the count, expected = the past days' mean (the day) or the brand's past share "
+    "of today's total, p_value = the chance of a count this high on an ordinary day.",
+    "detractor_spike": "The brand's detractors as a share of its authors beyond its share on its own past days "
+    "(at least 3 in the last 28) at 0.1 %: observed = today's detractors, expected = the past share of "
+    "today's authors, p_value as above.",
+    "category_spike": "The same for the brand's mentions about one complaint category, as a share of the "
+    'brand\'s mentions (named in detail; never "other").',
     "new_volume": "A brand with no past day in the archive has more mentions on its first day than the "
     "p95 (linear) of the day's brands that have one (at least 20 of them): observed = its mentions, "
     "expected = that p95, p_value null; an ordinary newcomer does this at most 2 times in 21 (9.5 %).",
@@ -79,7 +100,7 @@ ALERT_KINDS = {
 @dataclass(frozen=True)
 class Alert:
     brand: str
-    kind: Literal["detractor_spike", "category_spike", "viral_complaint", "new_volume"]
+    kind: Literal["volume_spike", "detractor_spike", "category_spike", "viral_complaint", "new_volume"]
     observed: float
     expected: float | None  # the baseline (spike), the brand's usual reach (viral) or the peers' p95 (new)
     p_value: float | None
@@ -89,60 +110,111 @@ class Alert:
         return asdict(self)
 
 
+def volume_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) -> list[Alert]:
+    """`today`: brand, inbound (the day's metrics); `history`: brand, date, inbound (the trend rows).
+    The day's mentions against the past days' (one alert), then each brand's share of the day."""
+    if history is None:
+        return []
+    past = history.filter((pl.col("date") < day) & pl.col("brand").is_not_null())
+    past = past.select("brand", "date", pl.col("inbound").fill_null(0))
+    today = today.filter(pl.col("brand").is_not_null()).select("brand", pl.col("inbound").fill_null(0))
+    day_totals = past.group_by("date").agg(pl.col("inbound").sum()).sort("date")["inbound"].to_list()
+    total = int(today["inbound"].sum())
+    alerts = []
+    if len(day_totals) >= SPIKE_MIN_NIGHTS and total >= SPIKE_MIN_COUNT:
+        expected = sum(day_totals) / len(day_totals)
+        p = high_count_p(total, expected, day_totals, SPIKE_MIN_CV, SPIKE_SPREAD_CONFIDENCE)
+        if p < SPIKE_FALSE_ALARM_RATE:
+            detail = f"{total} mentions where {expected:.1f} are usual on the {len(day_totals)} past days (p = {p:.1e})"
+            alerts.append(Alert(ALL_BRANDS, "volume_spike", float(total), round(expected, 2), p, detail))
+    day_sum = past.group_by("date").agg(pl.col("inbound").sum().alias("n"))
+    # a brand seen on enough past days is judged over all of them: a day without it was a share of 0
+    seen = (
+        past.group_by("brand").agg(pl.col("date").n_unique().alias("days")).filter(pl.col("days") >= SPIKE_MIN_NIGHTS)
+    )
+    totals = seen.select("brand").join(day_sum, how="cross")
+    shares = _share_spikes(
+        today.select("brand", pl.lit("").alias("series"), pl.col("inbound").alias("k"), pl.lit(total).alias("n")),
+        past.select("brand", "date", pl.lit("").alias("series"), pl.col("inbound").alias("k")),
+        totals,
+        "volume_spike",
+    )
+    return alerts + [a for a in shares if _count_spike(a, past, len(day_totals))]
+
+
+def _count_spike(alert: Alert, past: pl.DataFrame, days: int) -> bool:
+    """A brand's larger share of the day is an alert only when its count is also beyond its own days
+    (a day without it counts 0): on a thin day a handful of mentions is a large share of nothing."""
+    own = past.filter(pl.col("brand") == alert.brand)["inbound"].to_list()
+    nights = own + [0] * (days - len(own))
+    p = high_count_p(int(alert.observed), sum(nights) / days, nights, SPIKE_MIN_CV, SPIKE_SPREAD_CONFIDENCE)
+    return p < SPIKE_FALSE_ALARM_RATE
+
+
 def detractor_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) -> list[Alert]:
-    """`today`: brand, detractors (the day's SPS table); `history`: brand, date, detractors per day
-    (the page's trend rows). One alert per brand whose detractors are a spike."""
+    """`today`: brand, detractors, authors (the day's SPS table); `history`: brand, date, detractors,
+    authors per day (the page's trend rows). One alert per brand whose detractor share is a spike."""
     if history is None or history.is_empty():
         return []
-    series = pl.lit("detractors")
-    return _spikes(_series(today, series, "detractors"), _series(history, series, "detractors", "date"), history, day)
+    past = history.filter(pl.col("date") < day).select(
+        "brand", "date", pl.lit("").alias("series"), *(pl.col(c).fill_null(0) for c in ("detractors", "authors"))
+    )
+    return _share_spikes(
+        today.select(
+            "brand", pl.lit("").alias("series"), pl.col("detractors").alias("k"), pl.col("authors").alias("n")
+        ),
+        past.select("brand", "date", "series", pl.col("detractors").alias("k")),
+        past.select("brand", "date", pl.col("authors").alias("n")),
+        "detractor_spike",
+    )
 
 
-def category_spikes(
-    today: pl.DataFrame, history: pl.DataFrame | None, presence: pl.DataFrame | None, day: date
-) -> list[Alert]:
-    """`today`/`history`: brand, (date,) category, inbound; `presence`: the trend rows (brand, date),
-    which say on which days the archive held each brand. One alert per brand and category."""
-    if history is None or presence is None or presence.is_empty() or today.is_empty():
+def category_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) -> list[Alert]:
+    """`today`/`history`: brand, (date,) category, inbound (one category per mention, "other"
+    included, so a brand's categories sum to its mentions). One alert per brand and category."""
+    if history is None or today.is_empty():
         return []
-    series = pl.col("category")
-    return _spikes(_series(today, series, "inbound"), _series(history, series, "inbound", "date"), presence, day)
+    past = history.filter(pl.col("date") < day).select(
+        "brand", "date", pl.col("category").alias("series"), pl.col("inbound").alias("k")
+    )
+    now = today.select("brand", pl.col("category").alias("series"), pl.col("inbound").alias("k"))
+    return _share_spikes(
+        now.with_columns(pl.col("k").sum().over("brand").alias("n")).filter(pl.col("series") != OTHER),
+        past,
+        past.group_by("brand", "date").agg(pl.col("k").sum().alias("n")),
+        "category_spike",
+    )
 
 
-def _series(frame: pl.DataFrame, series: pl.Expr, count: str, *keys: str) -> pl.DataFrame:
-    """brand, keys…, series, n: one shape for every count judged."""
-    return frame.select("brand", *keys, series.alias("series"), pl.col(count).alias("n"))
-
-
-def _spikes(today: pl.DataFrame, history: pl.DataFrame, presence: pl.DataFrame, day: date) -> list[Alert]:
-    """Per (brand, series): today's count n against the brand's delivered trailing days."""
-    known_days = presence.filter(pl.col("date") < day)["date"].unique().to_list()
-    present = dict(presence.filter(pl.col("date") < day).group_by("brand").agg(pl.col("date").n_unique()).iter_rows())
-    counts = {
-        (brand, series, d): n
-        for brand, series, d, n in history.filter(pl.col("date") < day)
-        .select("brand", "series", "date", "n")
-        .iter_rows()
-    }  # one pass over the history, not one filter per brand and series
+def _share_spikes(
+    today: pl.DataFrame,
+    hits: pl.DataFrame,
+    totals: pl.DataFrame,
+    kind: Literal["volume_spike", "detractor_spike", "category_spike"],
+) -> list[Alert]:
+    """`today`: brand, series, k of n; `hits`: brand, date, series, k and `totals`: brand, date, n on
+    the past days. Per (brand, series): k of n against the brand's past days' k of n."""
+    totals = totals.filter(pl.col("n") > 0)
+    days = dict(totals.group_by("brand").agg(pl.struct("date", "n")).iter_rows())
+    counts = {(b, series, d): k for b, d, series, k in hits.select("brand", "date", "series", "k").iter_rows()}
     alerts = []
-    for brand, series, n in today.sort("brand", "series").iter_rows():
-        if n < SPIKE_MIN_COUNT or present.get(brand, 0) < SPIKE_MIN_NIGHTS:
-            continue  # too few to alarm on; or a brand new to the archive, with no normal to exceed yet
-        nights = [int(counts.get((brand, series, d)) or 0) for d in known_days]
-        expected = sum(nights) / len(nights)
-        p = high_count_p(n, expected, nights, SPIKE_MIN_CV, SPIKE_SPREAD_CONFIDENCE)
+    for brand, series, k, n in today.sort("brand", "series").select("brand", "series", "k", "n").iter_rows():
+        past = [(int(counts.get((brand, series, row["date"])) or 0), int(row["n"])) for row in days.get(brand, [])]
+        if k < SPIKE_MIN_COUNT or len(past) < SPIKE_MIN_NIGHTS:
+            continue  # too few to alarm on; or a brand with no normal of its own yet
+        p = high_share_p(k, n, past, SPIKE_MIN_CV, SPIKE_SPREAD_CONFIDENCE)
         if p < SPIKE_FALSE_ALARM_RATE:
-            what = "detractors" if series == "detractors" else f"mentions about {series}"
-            alerts.append(
-                Alert(
-                    brand,
-                    "detractor_spike" if series == "detractors" else "category_spike",
-                    float(n),
-                    round(expected, 2),
-                    p,
-                    f"{n} {what} where {expected:.1f} are usual (p = {p:.1e})",
-                )
+            before, seen = sum(h for h, _ in past), sum(t for _, t in past)
+            what = {
+                "volume_spike": f"of the day's {n} mentions are the brand's",
+                "detractor_spike": f"of its {n} authors are detractors",
+                "category_spike": f"of its {n} mentions are about {series}",
+            }[kind]
+            detail = (
+                f"{k} {what} ({k / n:.0%}) where {before} of {seen} ({before / seen:.0%}) were "
+                f"on its {len(past)} past days (p = {p:.1e})"
             )
+            alerts.append(Alert(brand, kind, float(k), round(n * before / seen, 2), p, detail))
     return alerts
 
 

@@ -3,9 +3,10 @@
 Everything here pools counts, never rates, so "all brands" means every
 mention counts once: the response rate is answered / inbound over all brands,
 not a mean of brand rates. SPS is pooled over the brands whose score is
-readable, each weighted by its authors; its interval combines the brands'
-intervals as independent normal errors (half-width / 1.96 as each one's
-standard error), which is what they are built from.
+readable, each weighted by its authors: the SPS of their counts summed, with
+the interval a brand's own counts get (`estimate.counted_sps`): one brand's day
+reads the same on the tile and in its row, and the domain shift, shared by
+brands read by one model, is not averaged away as if each brand's were its own.
 
 A week or a month is also set against the one before (`Against`): that period's
 own headline, summed from the stored facts of its days as its own page sums them
@@ -16,7 +17,6 @@ same readable brands' counts that pool each score.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -25,8 +25,7 @@ import polars as pl
 from tasks.metrics.period import PeriodMeasure
 from tasks.model.periods import Period, previous
 from tasks.sps.compare import COUNTS, difference
-
-Z95 = 1.959964
+from tasks.sps.estimate import counted_sps, domain_shift_sd
 
 
 @dataclass(frozen=True)
@@ -129,16 +128,16 @@ def totals_of(metrics: pl.DataFrame) -> Totals:
     return Totals(*(int(v) for v in sums.row(0))) if metrics.height else Totals(0, 0, 0)
 
 
-def pooled_sps(sps: pl.DataFrame) -> tuple[float | None, float | None, float | None, int]:
+def pooled_sps(
+    sps: pl.DataFrame, shift_sd: float | None = None
+) -> tuple[float | None, float | None, float | None, int]:
     """(SPS, low, high, brands) over readable brands, author-weighted; None when no brand is readable."""
     readable = sps.filter(pl.col("readable") & pl.col("sps").is_not_null())
     if readable.is_empty():
         return None, None, None, 0
-    weights = readable["authors"] / readable["authors"].sum()
-    score = float((weights * readable["sps"]).sum())
-    errors = (readable["sps_ci_high"] - readable["sps_ci_low"]) / (2 * Z95)
-    half = Z95 * math.sqrt(float((weights**2 * errors**2).sum()))
-    return score, max(score - half, -100.0), min(score + half, 100.0), readable.height
+    promoters, detractors, authors, labelled = readable.select(pl.col(*COUNTS).sum().cast(pl.Int64)).row(0)
+    shift = domain_shift_sd() if shift_sd is None else shift_sd
+    return (*counted_sps(promoters, detractors, authors, authors - labelled, shift), readable.height)
 
 
 def previous_totals(trends: pl.DataFrame | None, period: Period) -> Totals | None:
@@ -174,18 +173,20 @@ def headline(
 ) -> Headline:
     """The page's headline; a week's or a month's with `before`, the period before's measure (None:
     it had no mention), `shift_sd` the stance model's (None: the shipped one's)."""
-    own = _numbers(metrics, sps, facts, previous_totals(trends, period))
+    own = _numbers(metrics, sps, facts, previous_totals(trends, period), shift_sd)
     if period.kind == "daily":
         return own
-    prior = _numbers(before.metrics, before.sps, before.facts, None) if before is not None else None
+    prior = _numbers(before.metrics, before.sps, before.facts, None, shift_sd) if before is not None else None
     if prior is None or before is None or not prior.totals.mentions:
         return replace(own, against=Against(previous(period), None, None))
     change = pooled_change(sps, before.sps, shift_sd)
     return replace(own, previous=prior.totals, against=Against(previous(period), prior, change))
 
 
-def _numbers(metrics: pl.DataFrame, sps: pl.DataFrame, facts: pl.DataFrame, before: Totals | None) -> Headline:
+def _numbers(
+    metrics: pl.DataFrame, sps: pl.DataFrame, facts: pl.DataFrame, before: Totals | None, shift_sd: float | None
+) -> Headline:
     answered = facts.filter(pl.col("brand").is_not_null() & pl.col("responded"))["frt_s"]
     frt = answered.quantile(0.5, "linear") if answered.len() else None
-    score, low, high, brands = pooled_sps(sps)
+    score, low, high, brands = pooled_sps(sps, shift_sd)
     return Headline(totals_of(metrics), frt, score, low, high, brands, before)

@@ -45,14 +45,25 @@ def cc_sps(
 ) -> tuple[float, float, float]:
     """(SPS, low, high) from author verdicts (detractors, passives, promoters) by the model and by
     archive labels: the count, and an interval of sampling plus domain shift on the model's share."""
-    detractors = model_counts[0] + labelled_counts[0]
-    promoters = model_counts[2] + labelled_counts[2]
-    authors = sum(model_counts) + sum(labelled_counts)
+    return counted_sps(
+        model_counts[2] + labelled_counts[2],
+        model_counts[0] + labelled_counts[0],
+        sum(model_counts) + sum(labelled_counts),
+        sum(model_counts),
+        shift_sd,
+    )
+
+
+def counted_sps(
+    promoters: int, detractors: int, authors: int, model_authors: int, shift_sd: float
+) -> tuple[float, float, float]:
+    """(SPS, low, high) from the counts sps.parquet keeps: one computation for a brand's row and for
+    the page's all-brands tile (the readable brands' counts summed), so one brand's day reads alike in both."""
     if not authors:
         raise ValueError("SPS needs at least one author")
     p, d = promoters / authors, detractors / authors
     sampling = 100**2 * (p + d - (p - d) ** 2) / authors  # variance of 100·(p − d) over authors drawn again
-    shift = (shift_sd * sum(model_counts) / authors) ** 2
+    shift = (shift_sd * model_authors / authors) ** 2
     score = 100 * (p - d)
     half = Z95 * math.sqrt(sampling + shift)
     return score, max(score - half, -100.0), min(score + half, 100.0)

@@ -17,34 +17,37 @@ from tasks.metrics.alerts import (
     detractor_spikes,
     new_volumes,
     viral_complaints,
+    volume_spikes,
 )
 from tasks.render.columns import markdown
 
 DAY = date(2017, 10, 31)
 
 
-def history(counts_by_brand: dict[str, list[int]]) -> pl.DataFrame:
-    """28 days before DAY, oldest first, one row per brand and day."""
+def history(counts_by_brand: dict[str, list[int]], authors: int = 20) -> pl.DataFrame:
+    """28 days before DAY, oldest first, one row per brand and day: detractors of `authors`."""
     rows = [
-        {"brand": brand, "date": DAY - timedelta(days=28 - i), "detractors": n}
+        {"brand": brand, "date": DAY - timedelta(days=28 - i), "detractors": n, "authors": authors}
         for brand, counts in counts_by_brand.items()
         for i, n in enumerate(counts)
     ]
     return pl.DataFrame(rows)
 
 
-def today(counts: dict[str, int]) -> pl.DataFrame:
-    return pl.DataFrame({"brand": list(counts), "detractors": list(counts.values())})
+def today(counts: dict[str, int], authors: int = 25) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"brand": list(counts), "detractors": list(counts.values()), "authors": [authors] * len(counts)}
+    )
 
 
 def test_a_planted_spike_alerts_and_an_ordinary_day_does_not():
-    # Every past day 4 detractors: the same-weekday baseline is 4 (nights 7, 14, 21 days ago,
-    # busiest of the three left out). 20 is far beyond it; 6 is an ordinary day.
+    # Every past day 4 detractors of 20 authors (20 %). Today 20 of 25 is far beyond it; 6 of 25 is
+    # an ordinary day. Expected: the past share of today's authors, 25 · 112/560 = 5.
     past = history({"A": [4] * 28, "B": [4] * 28})
     alerts = detractor_spikes(today({"A": 20, "B": 6}), past, DAY)
-    assert [(a.brand, a.kind, a.observed, a.expected) for a in alerts] == [("A", "detractor_spike", 20.0, 4.0)]
+    assert [(a.brand, a.kind, a.observed, a.expected) for a in alerts] == [("A", "detractor_spike", 20.0, 5.0)]
     assert alerts[0].p_value < SPIKE_FALSE_ALARM_RATE
-    assert alerts[0].detail.startswith("20 detractors where 4.0 are usual")
+    assert alerts[0].detail.startswith("20 of its 25 authors are detractors (80%) where 112 of 560 (20%) were")
 
 
 def test_small_counts_and_brands_without_history_never_alert():
@@ -56,29 +59,51 @@ def test_small_counts_and_brands_without_history_never_alert():
     # Nor one seen on only 2 past days (3 are needed).
     two_days = pl.concat([past, history({"Two": [0] * 2}).with_columns(pl.col("date") + pl.duration(days=26))])
     assert detractor_spikes(today({"Two": 30}), two_days, DAY) == []
-    # A brand seen on 3 of the 28 days (0 detractors each) and absent on the rest: its baseline is 0
-    # over all 28 delivered days, and 12 is a spike.
+    # A brand seen on 3 of the 28 days (0 detractors of 20 authors each): 12 of 15 is a spike.
     sparse = pl.concat([past, history({"Rare": [0] * 3}).with_columns(pl.col("date") + pl.duration(days=25))])
-    assert [a.brand for a in detractor_spikes(today({"Rare": 12}), sparse, DAY)] == ["Rare"]
+    assert [a.brand for a in detractor_spikes(today({"Rare": 12}, 15), sparse, DAY)] == ["Rare"]
 
 
-def test_quiet_weeks_alert_at_most_at_the_promised_rate():
-    """8,000 simulated quiet brand-days: 28 days of history and a today drawn from the same
-    negative binomial (mean 2 to 300, day-to-day variation 25 % and 50 %). The rule promises
-    0.1 %; the count of alerts must stay within what that allows (≤ 16 of 8,000 is 0.2 %)."""
-    rng = np.random.default_rng(20171031)
-    brands, past_rows, now = [], {}, {}
+def quiet_days(rng: np.random.Generator, nights: int) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """8,000 quiet brands: per day authors ~ negative binomial (mean 2 to 300, variation 50 %) and a
+    detractor share drawn around 20 % (variation 25 % and 50 %), the same for the past and today.
+    Returns detractors and authors per brand, `nights` past days then today."""
+    detractors, authors = {}, {}
     for cv in (0.25, 0.5):
         for mean in (2, 10, 50, 300):
-            size = 1 / cv**2
             for i in range(1000):
-                draws = rng.negative_binomial(size, size / (size + mean), 29)
-                name = f"{cv}-{mean}-{i}"
-                brands.append(name)
-                past_rows[name] = draws[:28].tolist()
-                now[name] = int(draws[28])
-    alerts = detractor_spikes(today(now), history(past_rows), DAY)
-    assert len(alerts) <= 16, len(alerts)
+                n = rng.negative_binomial(4, 4 / (4 + mean), nights + 1)
+                concentration = (1 - 0.2) / (cv**2 * 0.2) - 1  # share 0.2 with sd cv · 0.2
+                shares = rng.beta(0.2 * concentration, 0.8 * concentration, nights + 1)
+                detractors[f"{cv}-{mean}-{i}"] = rng.binomial(n, shares).tolist()
+                authors[f"{cv}-{mean}-{i}"] = n.tolist()
+    return detractors, authors
+
+
+def judged(detractors: dict[str, list[int]], authors: dict[str, list[int]], nights: int) -> list[Alert]:
+    past = pl.DataFrame(
+        [
+            {"brand": b, "date": DAY - timedelta(days=nights - i), "detractors": d, "authors": authors[b][i]}
+            for b, counts in detractors.items()
+            for i, d in enumerate(counts[:nights])
+        ]
+    )
+    now = pl.DataFrame(
+        {
+            "brand": list(detractors),
+            "detractors": [c[-1] for c in detractors.values()],
+            "authors": [a[-1] for a in authors.values()],
+        }
+    )
+    return detractor_spikes(now, past, DAY)
+
+
+def test_quiet_days_alert_at_most_at_the_promised_rate():
+    """For 3, 7 and 28 past days, 8,000 simulated quiet brand-days each. The rule promises 0.1 %: 8
+    expected alerts, and a rule keeping it exceeds 16 with probability 0.0036 (binomial upper tail)."""
+    rng = np.random.default_rng(20171031)
+    for nights in (3, 7, 28):
+        assert len(judged(*quiet_days(rng, nights), nights)) <= 16, nights
 
 
 def test_a_complaint_far_beyond_the_brands_usual_reach_is_viral():
@@ -97,18 +122,76 @@ def test_a_complaint_far_beyond_the_brands_usual_reach_is_viral():
     assert "complaint 4 reaches 50,000 followers" in alert.detail
 
 
-def test_a_category_spikes_against_the_brands_own_history_of_it():
-    """A is in the archive all 28 days; 'outage' came up once a day, 'delivery' never. Today 15
-    outage mentions is a spike (a category_spike); 3 delivery mentions is below the floor of 5."""
-    presence = history({"A": [0] * 28})
-    past = history({"A": [1] * 28}).with_columns(
-        pl.lit("outage").alias("category"), pl.col("detractors").alias("inbound")
+def categories(rows: dict[str, list[int]], days: int = 28) -> pl.DataFrame:
+    """brand A's category counts, the same on each of `days` days before DAY."""
+    return pl.DataFrame(
+        [
+            {"brand": "A", "date": DAY - timedelta(days=d), "category": c, "inbound": n}
+            for d in range(1, days + 1)
+            for c, n in rows.items()
+        ]
     )
-    now = pl.DataFrame({"brand": ["A", "A"], "category": ["outage", "delivery"], "inbound": [15, 3]})
-    (alert,) = category_spikes(now, past.select("brand", "date", "category", "inbound"), presence, DAY)
-    assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("A", "category_spike", 15.0, 1.0)
-    assert alert.detail.startswith("15 mentions about outage where 1.0 are usual")
-    assert category_spikes(now, None, presence, DAY) == []
+
+
+def now_categories(rows: dict[str, int]) -> pl.DataFrame:
+    return pl.DataFrame({"brand": ["A"] * len(rows), "category": list(rows), "inbound": list(rows.values())})
+
+
+def test_a_category_shift_at_steady_volume_alerts():
+    """A had 10 mentions a day for 28 days, 1 about outage. Today 10 again, 6 about outage: the share
+    went from 10 % to 60 % at steady volume, a category_spike (expected 10 · 28/280 = 1); delivery's 3
+    is below the floor of 5."""
+    past = categories({"outage": 1, "other": 9})
+    (alert,) = category_spikes(now_categories({"outage": 6, "delivery": 3, "other": 1}), past, DAY)
+    assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("A", "category_spike", 6.0, 1.0)
+    assert alert.detail.startswith("6 of its 10 mentions are about outage (60%) where 28 of 280 (10%) were on its 28")
+    assert category_spikes(now_categories({"outage": 8}), None, DAY) == []
+
+
+def test_a_thin_history_raises_no_category_alert():
+    """The sample's burst day: A was seen on 4 past days with 1, 7, 1 and 1 mentions, none about
+    update_os; today 34 of its 136 are. The past share is (0 + ½)/(10 + 1) = 0.045, known only to
+    ± 0.063 from 10 mentions, so 25 % is no surprise (p = 0.02 > 0.1 %) though '0.0 were usual'."""
+    past = pl.DataFrame(
+        {"brand": ["A"] * 4, "date": [DAY - timedelta(days=d) for d in (23, 22, 19, 11)], "category": ["other"] * 4}
+    ).with_columns(pl.Series("inbound", [1, 7, 1, 1]))
+    assert category_spikes(now_categories({"update_os": 34, "other": 102}), past, DAY) == []
+
+
+def test_a_burst_that_lifts_everything_alike_is_one_volume_alert():
+    """28 days of 50 mentions (5 about outage), 40 authors (10 detractors); today 30 times that, every
+    share unchanged: the day's volume is the one alert (1,500 where 50 are usual); categories and
+    detractors are not."""
+    trends = pl.DataFrame(
+        {"brand": ["A"] * 28, "date": [DAY - timedelta(days=d) for d in range(1, 29)], "inbound": [50] * 28}
+    )
+    (alert,) = volume_spikes(pl.DataFrame({"brand": ["A"], "inbound": [1500]}), trends, DAY)
+    assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("all brands", "volume_spike", 1500.0, 50.0)
+    assert alert.detail.startswith("1500 mentions where 50.0 are usual on the 28 past days")
+    assert (
+        category_spikes(now_categories({"outage": 150, "other": 1350}), categories({"outage": 5, "other": 45}), DAY)
+        == []
+    )
+    authors = trends.with_columns(pl.lit(10).alias("detractors"), pl.lit(40).alias("authors"))
+    assert detractor_spikes(pl.DataFrame({"brand": ["A"], "detractors": [300], "authors": [1200]}), authors, DAY) == []
+
+
+def test_a_brand_taking_a_larger_share_of_the_day_is_a_volume_spike():
+    """Ten brands had 50 mentions on each of 28 days (A's share 10 %); today A has 300 and the others
+    50: A's share (300 of 750, 40 %, expected 750 · 1400/14000 = 75) alerts; the others' shares fell,
+    and the day's 750 where 500 are usual is within ordinary variation (sd ≈ 129)."""
+    brands = ["A", *(f"B{i}" for i in range(9))]
+    trends = pl.DataFrame(
+        {
+            "brand": brands * 28,
+            "date": [DAY - timedelta(days=d) for d in range(1, 29) for _ in brands],
+            "inbound": [50] * 280,
+        }
+    )
+    now = pl.DataFrame({"brand": brands, "inbound": [300] + [50] * 9})
+    (alert,) = volume_spikes(now, trends, DAY)
+    assert (alert.brand, alert.kind, alert.observed, alert.expected) == ("A", "volume_spike", 300.0, 75.0)
+    assert alert.detail.startswith("300 of the day's 750 mentions are the brand's (40%) where 1400 of 14000 (10%)")
 
 
 def test_a_complaint_many_customers_pile_onto_is_viral_whatever_its_followers():
@@ -136,10 +219,16 @@ def test_customer_replies_count_distinct_other_customers():
 
 
 def five_day_archive(spike: int | None) -> pl.DataFrame:
-    """Days 1–5 ending the day after DAY: A has 6, 8, 7, then day 4 (DAY) `spike` or 9, then 7."""
+    """Days 1–5 ending the day after DAY: A's 40 authors a day hold 6, 8, 7, then day 4 (DAY) `spike`
+    or 9, then 7 detractors."""
     counts = [6, 8, 7, 9 if spike is None else spike, 7]
     return pl.DataFrame(
-        {"brand": ["A"] * 5, "date": [DAY + timedelta(days=d) for d in range(-3, 2)], "detractors": counts}
+        {
+            "brand": ["A"] * 5,
+            "date": [DAY + timedelta(days=d) for d in range(-3, 2)],
+            "detractors": counts,
+            "authors": [40] * 5,
+        }
     )
 
 
@@ -154,43 +243,26 @@ def alerts_by_day(archive: pl.DataFrame) -> dict[date, list[tuple[str, float, fl
 
 
 def test_a_spike_on_day_four_of_a_five_day_archive_alerts_and_the_quiet_archive_does_not():
-    """Day 4's baseline is its 3 prior days: (6 + 8 + 7) / 3 = 7. Their variance, 1, is taken at its
-    upper 95 % bound 1 · 2 / χ²₂(0.05) = 2 / 0.1026 = 19.5; beyond Poisson that is 19.5 − 7 = 12.5 (over
-    the floor (0.25 · 7)² = 3.06), widened for a mean of 3 nights: (7 + 12.5) · 4/3 − 7 = 19.0. Under a
-    negative binomial of mean 7 and variance 26.0, P(X ≥ 40) = 1.3e-4 < 0.1 %: it alerts. Days 1–3
-    have under 3 prior days and are not judged; day 5 (7, with the spike in its baseline) is
-    ordinary. Without the spike (9 on day 4) nothing alerts."""
-    assert alerts_by_day(five_day_archive(40)) == {
+    """Day 4's past: 6, 8, 7 detractors of 40 authors, pooled share (21 + ½)/(120 + 1) = 0.177686. The
+    days' shares .15, .2, .175 vary by 0.000625, at its upper 95 % bound 0.000625 · 2 / χ²₂(0.05) =
+    0.012185; less binomial noise 0.177686 · 0.822314 / 40 = 0.003653: 0.008532 (over the floor
+    (0.25 · 0.177686)² = 0.001973), widened for a mean of 3 days and the pooled share's own error:
+    0.008532 · 4/3 + 0.146114/121 = 0.012584. A beta of that mean and variance has a + b =
+    0.146114/0.012584 − 1 = 10.611; P(30 or more of 40) under the beta-binomial = 3.1e-4 < 0.1 %: it
+    alerts (expected 40 · 21/120 = 7). Days 1–3 have under 3 past days; day 5 (7) is ordinary;
+    without the spike (9 on day 4) nothing alerts. 3 past days buy little power: 25 of 40 (p 0.0036)
+    would not alert."""
+    assert alerts_by_day(five_day_archive(30)) == {
         DAY - timedelta(days=3): [],
         DAY - timedelta(days=2): [],
         DAY - timedelta(days=1): [],
-        DAY: [("A", 40.0, 7.0)],
+        DAY: [("A", 30.0, 7.0)],
         DAY + timedelta(days=1): [],
     }
-    (spike,) = detractor_spikes(today({"A": 40}), five_day_archive(40), DAY)
-    assert round(spike.p_value, 6) == 0.000125
+    (spike,) = detractor_spikes(five_day_archive(30).filter(pl.col("date") == DAY), five_day_archive(30), DAY)
+    assert round(spike.p_value, 5) == 0.00031
     assert all(found == [] for found in alerts_by_day(five_day_archive(None)).values())
-
-
-def test_quiet_days_with_three_to_seven_past_days_alert_at_the_promised_rate():
-    """For 3, 4 and 7 past days: 8,000 simulated quiet brand-days each (means 2 to 300, day-to-day
-    variation 25 % and 50 %, today drawn like its past). The rule promises 0.1 %: 8 expected alerts
-    of 8,000, and a rule that keeps its promise exceeds 16 with probability under 1 in 100
-    (binomial(8,000, 0.001) upper 1 % tail: P(X ≥ 17) = 0.0036)."""
-    rng = np.random.default_rng(20171101)
-    for nights in (3, 4, 7):
-        past_rows, now = {}, {}
-        for cv in (0.25, 0.5):
-            for mean in (2, 10, 50, 300):
-                size = 1 / cv**2
-                for i in range(1000):
-                    draws = rng.negative_binomial(size, size / (size + mean), nights + 1)
-                    name = f"{cv}-{mean}-{i}"
-                    past_rows[name] = [0] * (28 - nights) + draws[:nights].tolist()
-                    now[name] = int(draws[nights])
-        past = history(past_rows).filter(pl.col("date") >= DAY - timedelta(days=nights))
-        alerts = detractor_spikes(today(now), past, DAY)
-        assert len(alerts) <= 16, (nights, len(alerts))
+    assert alerts_by_day(five_day_archive(25))[DAY] == []
 
 
 def test_a_new_brand_far_above_the_known_brands_raises_new_volume():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import polars as pl
@@ -10,6 +9,7 @@ import pytest
 
 from tasks.model.periods import period_of
 from tasks.render.headline import Totals, headline, pooled_sps, previous_totals, totals_of
+from tasks.sps.estimate import counted_sps
 
 
 def metrics(inbound, responded, sla_met, day=date(2017, 10, 31), brands=None) -> pl.DataFrame:
@@ -32,22 +32,46 @@ def test_rates_pool_counts_not_brand_rates():
     assert totals_of(metrics([], [], [])).response_rate is None
 
 
-def test_sps_pools_readable_brands_by_authors_and_combines_their_intervals():
-    sps = pl.DataFrame(
+def sps_rows(brands, promoters, detractors, authors, labelled, readable) -> pl.DataFrame:
+    """sps.parquet's counts with each row's own SPS and interval (shift 8 points), as daily_sps writes them."""
+    rows = [
+        counted_sps(p, d, n, n - lab, 8.0)
+        for p, d, n, lab in zip(promoters, detractors, authors, labelled, strict=True)
+    ]
+    return pl.DataFrame(
         {
-            "brand": ["A", "B", "C"],
-            "authors": [100, 300, 5],
-            "sps": [20.0, -20.0, -100.0],
-            "sps_ci_low": [10.0, -26.0, -100.0],
-            "sps_ci_high": [30.0, -14.0, -100.0],
-            "readable": [True, True, False],
+            "brand": brands,
+            "promoters": promoters,
+            "detractors": detractors,
+            "authors": authors,
+            "labelled_authors": labelled,
+            "sps": [r[0] for r in rows],
+            "sps_ci_low": [r[1] for r in rows],
+            "sps_ci_high": [r[2] for r in rows],
+            "readable": readable,
         }
     )
-    # weights 1/4 and 3/4: 5 − 15 = −10; half-widths 10 and 6 combine as √((¼·10)² + (¾·6)²) = √26.5.
-    score, low, high, brands = pooled_sps(sps)
+
+
+def test_sps_pools_readable_brands_counts_with_a_brands_own_interval():
+    # A: 40 promoters, 20 detractors of 100 authors (50 by label), SPS 20; B: 60 and 120 of 300
+    # (all by label), SPS −20; C unreadable. Summed: 100 and 140 of 400, 50 judged by the model:
+    # SPS −10 (= ¼·20 + ¾·(−20)); sampling 100²·(0.25 + 0.35 − 0.1²)/400 = 14.75, shift (8 · 50/400)² = 1,
+    # half-width 1.959964 · √15.75 = 7.7784.
+    sps = sps_rows(["A", "B", "C"], [40, 60, 0], [20, 120, 5], [100, 300, 5], [50, 300, 0], [True, True, False])
+    score, low, high, brands = pooled_sps(sps, 8.0)
     assert brands == 2 and score == pytest.approx(-10.0)
-    assert (low, high) == (pytest.approx(-10 - math.sqrt(26.5)), pytest.approx(-10 + math.sqrt(26.5)))
-    assert pooled_sps(sps.filter(pl.col("brand") == "C")) == (None, None, None, 0)
+    assert (low, high) == (pytest.approx(-17.7784, abs=1e-4), pytest.approx(-2.2216, abs=1e-4))
+    assert pooled_sps(sps.filter(pl.col("brand") == "C"), 8.0) == (None, None, None, 0)
+
+
+def test_a_one_brand_day_reads_the_same_interval_on_the_tile_and_in_its_row():
+    # 40 authors, all detractors, all judged by the model: sampling 100²·(0 + 1 − 1)/40 = 0, shift 8²,
+    # so −100 … −100 + 1.959964 · 8 = −84.32 in the row and on the tile. (Re-deriving a standard error
+    # from the row's clipped interval gave −100 … −92.16.)
+    sps = sps_rows(["A"], [0], [40], [40], [0], [True])
+    assert sps.select("sps", "sps_ci_low", "sps_ci_high").row(0) == pytest.approx((-100.0, -100.0, -84.3203), abs=1e-4)
+    assert pooled_sps(sps, 8.0) == (*sps.select("sps", "sps_ci_low", "sps_ci_high").row(0), 1)
 
 
 def test_the_previous_day_comes_from_the_trend_rows_and_a_week_or_month_not():
