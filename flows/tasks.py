@@ -39,6 +39,7 @@ from tasks.jobs.period_report import (
     unmeasured_days,
 )
 from tasks.jobs.settings import Settings
+from tasks.metrics.alerts import AlertJson
 from tasks.model.fingerprint import rivals
 from tasks.model.periods import Period
 from tasks.model.records import IngestRecord, ObjectInfo
@@ -273,7 +274,7 @@ def clear_failed_days(storage_url: str, days: list[date]) -> None:
 
 
 @_step("send-alerts")
-def send_alerts(alerts: list[dict], settings: Settings) -> None:
+def send_alerts(alerts: list[AlertJson], settings: Settings) -> None:
     """New alerts to the webhook and/or the Prefect notification block the settings name."""
     if settings.alert_webhook_url is not None:
         post_alerts(settings.alert_webhook_url.get_secret_value(), alerts)

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 import polars as pl
 
 from tasks.jobs.notify import alert_text
+from tasks.metrics.alerts import AlertJson
 from tasks.render import formats
 from tasks.render.environment import render
 from tasks.store import layout, measure_store
@@ -76,7 +77,7 @@ def figures(head: dict) -> list[Figure]:
     ]
 
 
-def digest_of(day: str, head: dict, alerts: list[dict], urgent: pl.DataFrame, link: str) -> Digest:
+def digest_of(day: str, head: dict, alerts: list[AlertJson], urgent: pl.DataFrame, link: str) -> Digest:
     """`urgent`: the day's urgent unanswered mentions as measured (tasks/metrics/urgent.py), oldest first."""
     top = urgent.head(TOP_URGENT).to_dicts()
     return Digest(

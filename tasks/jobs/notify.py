@@ -10,6 +10,8 @@ import json
 import urllib.error
 import urllib.request
 
+from tasks.metrics.alerts import AlertJson
+
 
 class AlertNotDelivered(RuntimeError):
     """The alerts were not accepted; the run says so (it does not fail silently)."""
@@ -19,11 +21,11 @@ class TransientAlertError(AlertNotDelivered):
     """The receiver was down or busy: worth retrying."""
 
 
-def alert_text(alerts: list[dict]) -> str:
+def alert_text(alerts: list[AlertJson]) -> str:
     return "\n".join(f"{a['brand']}: {a['detail']}" for a in alerts)
 
 
-def post_alerts(url: str, alerts: list[dict], timeout_s: float = 10.0) -> None:
+def post_alerts(url: str, alerts: list[AlertJson], timeout_s: float = 10.0) -> None:
     post_json(url, {"source": "sps-pipeline", "alerts": alerts, "text": alert_text(alerts)}, "alert webhook", timeout_s)
 
 
@@ -43,7 +45,7 @@ def post_json(url: str, body: dict, what: str, timeout_s: float = 10.0) -> None:
         raise TransientAlertError(f"the {what} could not be reached ({type(reason).__name__})") from None
 
 
-def notify_block(name: str, alerts: list[dict]) -> None:
+def notify_block(name: str, alerts: list[AlertJson]) -> None:
     """Through a Prefect notification block the user saved (Slack, e-mail, a custom webhook, …)."""
     from prefect.blocks.core import Block
 

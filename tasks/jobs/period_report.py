@@ -18,6 +18,7 @@ from tasks.ingest.policy import load_policy
 from tasks.jobs.settings import Settings
 from tasks.metrics.alerts import (
     Alert,
+    AlertJson,
     category_spikes,
     detractor_spikes,
     new_volumes,
@@ -66,7 +67,7 @@ class ReportOutcome(TypedDict):
     responded: int
     unattributed: int
     brands: int
-    alerts: list[dict]  # raised by this publication (a skipped page raised its own when it was published)
+    alerts: list[AlertJson]  # raised by this publication (a skipped page raised its own when it was published)
 
 
 def publish_period_report(
@@ -178,7 +179,7 @@ def _alerts(measure: PeriodMeasure) -> list[Alert]:
 
 
 def _outcome(
-    period: Period, outcome: Literal["published", "unchanged", "skipped"], rows: dict, alerts: list[dict]
+    period: Period, outcome: Literal["published", "unchanged", "skipped"], rows: dict, alerts: list[AlertJson]
 ) -> ReportOutcome:
     return ReportOutcome(
         day=period.start.isoformat(),

@@ -45,9 +45,9 @@ first day, it says "a big one arrived", not "something is wrong".
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, TypedDict
 
 import polars as pl
 
@@ -97,17 +97,38 @@ ALERT_KINDS = {
 }
 
 
+AlertKind = Literal["volume_spike", "detractor_spike", "category_spike", "viral_complaint", "new_volume"]
+
+
+class AlertJson(TypedDict):
+    """An alert as it travels: in a run's outcome (a Prefect result), a webhook's body, the digest."""
+
+    brand: str
+    kind: AlertKind
+    observed: float
+    expected: float | None
+    p_value: float | None
+    detail: str
+
+
 @dataclass(frozen=True)
 class Alert:
     brand: str
-    kind: Literal["volume_spike", "detractor_spike", "category_spike", "viral_complaint", "new_volume"]
+    kind: AlertKind
     observed: float
     expected: float | None  # the baseline (spike), the brand's usual reach (viral) or the peers' p95 (new)
     p_value: float | None
     detail: str
 
-    def as_json(self) -> dict:
-        return asdict(self)
+    def as_json(self) -> AlertJson:
+        return AlertJson(
+            brand=self.brand,
+            kind=self.kind,
+            observed=self.observed,
+            expected=self.expected,
+            p_value=self.p_value,
+            detail=self.detail,
+        )
 
 
 def volume_spikes(today: pl.DataFrame, history: pl.DataFrame | None, day: date) -> list[Alert]:
