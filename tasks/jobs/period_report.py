@@ -138,7 +138,7 @@ def publish_period_report(
             data_warnings=validation["data_warnings"],
             headline=head.as_json(),
             input_fingerprint=fingerprint,
-            settings_fingerprint=config.fingerprint(),
+            settings_fingerprint=inputs.settings_fingerprint,
             watermark=watermark,
             run_id=run_id,
             generated_at=datetime.now(UTC),
@@ -209,6 +209,7 @@ class ReportInputs:
         self.storage, self.config = storage, config
         self.horizon = config.reply_horizon
         self.horizon_s = self.horizon.total_seconds()
+        self.settings_fingerprint = config.fingerprint()  # hashes the registry and policy files: once, not per day
         self.records = read_records(storage) if records is None else records
         self.watermark = watermark or watermark_after([date.fromisoformat(r.collected) for r in self.records])
         self.registry = load_registry(config.brands_file)
@@ -232,7 +233,7 @@ class ReportInputs:
         final = period_status(period, self.horizon_s, self.watermark, self.registry) == "final"
         fingerprint = day_fingerprint(
             records + rivals(self.records, records),  # another copy of a mention may win elsewhere
-            settings_fingerprint=self.config.fingerprint(),
+            settings_fingerprint=self.settings_fingerprint,
             watermark=None if final else self.watermark,
             brand_index=[r for r in self.brand_index if min(r.days, default="~") <= end.isoformat()],
         )
