@@ -57,6 +57,10 @@ SUMMARY_QUESTION = r"(?i)\b(enquir\w*|inquir\w*|ask(s|ed|ing)?|wants? to know|qu
 WEAK_WEIGHT = 1.0
 NO_APOLOGY_WEIGHT = 0.5
 PEOPLE_WEIGHT = 5.0
+#: dev/mentions.csv rows the model learns from: rounds 1-2. Round 4 (rows 353-507) stays out, a fresh
+#: judge of the shipped model (`reading_protocol --slice dev --rows 353-507`); fitted on it, the corrected
+#: SPS on the six hand-labelled brands erred by up to 21.9 points (16.5 without) and lost their order.
+PEOPLE_ROWS = 352
 GENERAL_WEIGHT = 1.0
 C = 0.1
 #: The threshold on the complaint probability: chosen on the pooled leave-industry-out judgements
@@ -134,8 +138,8 @@ def general(data: Path) -> pl.DataFrame:
 
 
 def people_frame() -> pl.DataFrame:
-    """text, brand, industry, complaint: people's readings of dev mentions."""
-    frame = pl.read_csv(DEV, infer_schema=False)
+    """text, brand, industry, complaint: people's readings of dev mentions, rounds 1-2 only."""
+    frame = pl.read_csv(DEV, infer_schema=False).head(PEOPLE_ROWS)
     return frame.select("text", "brand", "industry", (pl.col("complaint") == "1").alias("complaint"))
 
 

@@ -24,6 +24,10 @@ candidates), so the dev slice grows without a repeat.
 the dev files only: held-out files are never opened, and no held-out text can be drawn because held-out
 brands and ``twcs_test`` dialogs are outside the dev pool by construction.
 
+``dev3`` (round 4, seed ``28-dev3``): a fresh random round to judge the complaint reader before changing it,
+weighted to the industries where it missed most (``DEV3_PER_INDUSTRY``: 25 each for technology, gaming,
+retail, utilities and telecom, 10 for the rest), same round-robin, checked against the dev files only.
+
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
 (``in_response_to_tweet_id``), else the first company handle it @-mentions.
@@ -71,6 +75,19 @@ URGENT_DRAW = 40  # urgent candidates per slice
 DEV2_PER_INDUSTRY = 20  # round 2: dev mentions per industry
 URGENT_DRAW2 = 60  # round 2: dev urgent candidates
 URGENT_DRAW3 = 70  # round 3: dev urgent candidates
+#: round 4: dev mentions per industry, most where the complaint reader missed most
+DEV3_PER_INDUSTRY = dict.fromkeys(
+    ("airline_travel", "banking_payments_insurance", "food_restaurants"), 10
+) | dict.fromkeys(
+    (
+        "gaming_streaming_entertainment",
+        "retail_ecommerce_delivery",
+        "technology_software_devices",
+        "telecom_internet",
+        "utilities_transport",
+    ),
+    25,
+)
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -179,6 +196,8 @@ def draw(slice_: str) -> list[dict[str, str]]:
         pool = [m for m in twcs + ts if m["brand"] not in held and m["split"] != "twcs_test"]
         if slice_ == "dev2":
             pool = fresh(pool)
+        elif slice_ == "dev3":
+            pool = fresh(pool, "dev")
         for industry in sorted(INDUSTRY):
             by_brand: dict[str, list[dict[str, str]]] = {}
             for m in pool:
@@ -187,11 +206,11 @@ def draw(slice_: str) -> list[dict[str, str]]:
             for mine in by_brand.values():
                 rng.shuffle(mine)
             picked: list[dict[str, str]] = []
-            want = DEV2_PER_INDUSTRY if slice_ == "dev2" else DEV_PER_INDUSTRY
+            want = {"dev2": DEV2_PER_INDUSTRY, "dev3": DEV3_PER_INDUSTRY[industry]}.get(slice_, DEV_PER_INDUSTRY)
             seen: set[str] = set()  # tweetsumm repeats a first turn once per summary
             while len(picked) < want and any(by_brand.values()):
                 for brand in sorted(by_brand):
-                    while slice_ == "dev2" and by_brand[brand] and by_brand[brand][-1]["text"] in seen:
+                    while slice_ in ("dev2", "dev3") and by_brand[brand] and by_brand[brand][-1]["text"] in seen:
                         by_brand[brand].pop()
                     if by_brand[brand] and len(picked) < want:
                         seen.add(by_brand[brand][-1]["text"])

@@ -1,6 +1,6 @@
 """How closely each reader agrees with people, per industry (issue 28 item 5).
 
-    python -m tests.research.reading_protocol [--slice heldout|dev]
+    python -m tests.research.reading_protocol [--slice heldout|dev] [--rows FIRST-LAST]
 
 Labels (read by people, never by the readers judged): `tests/fixtures/reading/<slice>/mentions.csv`
 (source, source_id, brand, industry, text, complaint, reason, urgent, stance) and
@@ -17,6 +17,8 @@ Printed per reader, for all rows and per industry:
   chance alone), the catch-all ("other") share, and how often "category → its commonest reason" is
   right against always answering the commonest reason.
 An empty label (urgent not judged, say) leaves that row out of that reader only.
+`--rows FIRST-LAST` judges only those data rows of mentions.csv (1-based, inclusive): a fresh round of
+labels, read before any reader was changed on it, is judged alone (replies and candidates are unchanged).
 The default slice is heldout: the figures a note quotes. Tune on dev only (heldout.md).
 """
 
@@ -291,9 +293,18 @@ def _shown(table: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns(cs.float().round(3))
 
 
+def _row_range(value: str) -> tuple[int, int]:
+    """ "353-507" → (353, 507); anything else is refused by argparse in one sentence."""
+    first, _, last = value.partition("-")
+    if not (first.isdigit() and last.isdigit() and 1 <= int(first) <= int(last)):
+        raise argparse.ArgumentTypeError(f"{value!r} is not FIRST-LAST with 1 <= FIRST <= LAST")
+    return int(first), int(last)
+
+
 def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable[[str], None] = print) -> None:
     parser = argparse.ArgumentParser(description="Readers against people's labels, per industry.")
     parser.add_argument("--slice", choices=("heldout", "dev"), default="heldout")
+    parser.add_argument("--rows", type=_row_range, help="only these data rows of mentions.csv, e.g. 353-507")
     args = parser.parse_args(argv)
     folder = fixtures / args.slice
     loaded = {}
@@ -302,6 +313,9 @@ def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable
         loaded[name] = load(path) if path.exists() else None
         if loaded[name] is None:
             out(f"{path} is not there: the readers judged on it are left out.")
+    if args.rows is not None and loaded["mentions"] is not None:
+        first, last = args.rows
+        loaded["mentions"] = loaded["mentions"].slice(first - 1, last - first + 1)
     tables = protocol(loaded["mentions"], loaded["replies"], loaded["urgent_candidates"])
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, tbl_hide_dataframe_shape=True):
         out(f"slice {args.slice}: shares and errors in points; precision, recall, F1 in 0-1")

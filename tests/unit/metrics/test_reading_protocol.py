@@ -171,3 +171,20 @@ def test_urgent_candidates_are_judged_for_urgency_alone(tmp_path: Path):
     row = tables.agreement.filter(pl.col("industry") == "(all)").row(0, named=True)
     assert (row["n"], row["precision"], row["recall"]) == (5, 1.0, 0.5)
     assert tables.categories.is_empty()
+
+
+def test_rows_judges_one_round_of_the_mentions_alone(tmp_path: Path):
+    # rows 4-5 of the five: "love the new app" (no complaint) and "where is my parcel" (complaint):
+    # people 1 complaint of 2 → labelled share 50 on n 2
+    printed: list[str] = []
+    main(["--slice", "heldout", "--rows", "4-5"], fixtures=_fixtures(tmp_path, mentions=True), out=printed.append)
+    table = next(text for text in printed if "detractor" in text)
+    detractor = next(line for line in table.splitlines() if "detractor" in line and "(all)" in line)
+    cells = [cell.strip() for cell in detractor.strip("│ ").split("┆")]
+    assert (cells[3], cells[8]) == ("2", "50.0")  # n, labelled_share
+
+
+def test_a_row_range_that_is_not_first_last_is_refused_in_one_sentence(tmp_path: Path):
+    with pytest.raises(SystemExit) as exited:
+        main(["--slice", "heldout", "--rows", "5-4"], fixtures=_fixtures(tmp_path, mentions=True), out=print)
+    assert exited.value.code == 2

@@ -142,6 +142,10 @@ CASES = [
     ("telecom_internet", "@x worst experience ever", "staff_service"),
     ("technology_software_devices", "@x the spam in my outlook inbox keeps increasing", "account_security"),
     ("telecom_internet", "@x on the phone to you for an hour again", "contact_wait"),  # not phone_device
+    # round 4: chasing an earlier message or a numbered reminder; help that did not help
+    ("telecom_internet", "@x I DMd hours ago and I'm still having problems", "contact_wait"),
+    ("airline_travel", "@x how did I get my credit? This is the 3rd notice!!", "contact_wait"),
+    ("utilities_transport", "@x your last answer wasn't helpful at all", "staff_service"),
     ("telecom_internet", "@x I spoke to your assistant and got nowhere", "staff_service"),
     ("airline_travel", "@x standing in a long line to check bags", "baggage"),  # bags first
     ("airline_travel", "@x standing in this line for an hour at JFK", "booking_change"),  # a queue, not a delay
