@@ -24,6 +24,8 @@ candidates), so the dev slice grows without a repeat.
 the dev files only: held-out files are never opened, and no held-out text can be drawn because held-out
 brands and ``twcs_test`` dialogs are outside the dev pool by construction.
 
+``urgent-dev4`` (round 4, seed ``28-urgent-dev4``): 60 more the same way, after round 3 joined the dev file.
+
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
 (``in_response_to_tweet_id``), else the first company handle it @-mentions.
@@ -71,6 +73,7 @@ URGENT_DRAW = 40  # urgent candidates per slice
 DEV2_PER_INDUSTRY = 20  # round 2: dev mentions per industry
 URGENT_DRAW2 = 60  # round 2: dev urgent candidates
 URGENT_DRAW3 = 70  # round 3: dev urgent candidates
+URGENT_DRAW4 = 60  # round 4: dev urgent candidates
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -223,9 +226,9 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
-def draw_urgent3() -> list[dict[str, str]]:
-    """Round 3: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample."""
-    rng = random.Random(f"{SEED}-urgent-dev3")
+def draw_urgent3(round_: str = "dev3", size: int = URGENT_DRAW3) -> list[dict[str, str]]:
+    """Rounds 3+: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample."""
+    rng = random.Random(f"{SEED}-urgent-{round_}")
     held, seen_text, pool = set(HELDOUT), set(), []
     for m in fresh(twcs_mentions() + tweetsumm_mentions(), "dev"):
         if m["brand"] in held or m["split"] == "twcs_test" or m["text"] in seen_text:
@@ -233,7 +236,7 @@ def draw_urgent3() -> list[dict[str, str]]:
         if URGENT_NET3.search(m["text"]):
             seen_text.add(m["text"])
             pool.append(m)
-    chosen = rng.sample(pool, min(URGENT_DRAW3, len(pool)))
+    chosen = rng.sample(pool, min(size, len(pool)))
     for m in chosen:
         m["industry"] = BRAND_INDUSTRY[m["brand"]]
     return chosen
@@ -245,6 +248,8 @@ def main() -> None:
     w.writeheader()
     if slice_ == "urgent-dev3":
         chosen = draw_urgent3()
+    elif slice_ == "urgent-dev4":
+        chosen = draw_urgent3("dev4", URGENT_DRAW4)
     else:
         chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
     w.writerows({k: m[k] for k in w.fieldnames} for m in chosen)
