@@ -40,7 +40,16 @@ _LINK = r"(?:https?://|\blink\b|\burl\b|\bwebsite\b|\bweb ?page\b|\bonline\b)"
 _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
     r"|genius bar|ticket (?:office|counter|desk)|check-?in (?:desk|counter)"
-    r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station)s?"
+    r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station|restaurant|caf[eé]"
+    r"|(?:store|restaurant|caf[eé]) location)s?"
+)
+#: People of the brand on site, whom a customer meets in person: "the station team", "our baggage team member",
+#: "cafe management", "a gate agent", "the Document Check counter".
+_ON_SITE = (
+    r"(?:(?:station|store|shop|branch|caf[eé]|restaurant|airport|gate|baggage|ground|on ?board|on-board|in-store"
+    r"|cabin|check-?in|depot) (?:team members?|team|staff|crew|colleagues?|manag(?:er|ement)|agents?|personnel)"
+    r"|(?:duty|general|store|shift) manager|crew members?|gate agents?"
+    r"|(?:\w+ )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
 )
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
@@ -63,6 +72,7 @@ _DM = any_of_lowered(
     r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
     r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
     r"\bcheck (?:your|ur) (?:messages|inbox)\b",
+    r"\bmensa(?:je|jes|gem|gens) (?:directos?|privados?|diretas?|privadas?)\b",  # Spanish, Portuguese
     r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",
     r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
     r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
@@ -90,8 +100,12 @@ _FOLLOW_UP = any_of_lowered(
     r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
     r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
     # "someone from that team will get back to you", "we will be in touch to discuss"
-    r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
-    r"(?:get back to you|be in (?:touch|contact))\b|\bwe will be in (?:touch|contact)\b",
+    r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?|engineers?|technicians?|representatives?"
+    r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
+    r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)|\bwe will be in (?:touch|contact)\b",
+    # a move already made: "our team has been in touch and is awaiting your reply"
+    r"\b(?:team|colleagues?|specialists?|managers?|agents?|engineers?|someone) (?:has|have) (?:already )?"
+    r"been in (?:touch|contact)\b",
     # "we have asked one of our specialists to follow up with you"
     r"\b(?:someone|team|colleagues?|specialists?|managers?|agents?|representatives?|experts?) (?:\w+ ){0,3}to "
     r"(?:follow up with you|reach out to you|contact you|get in touch with you|be in (?:touch|contact))\b",
@@ -115,7 +129,7 @@ _PHONE = any_of_lowered(
     # the place that answers calls: "contact the Call Centre", "our customer care number"
     r"\bcall ?cent(?:er|re)s?\b|\b(?:customer (?:care|service)|support|contact|help) (?:phone )?number\b",
     # a number asked so the team can ring back: "share your alternate number"
-    r"\balternat(?:e|ive) (?:contact |phone |mobile )?(?:no|number)s?\b",
+    r"\balternat(?:e|ive) (?:contact |phone |mobile )?(?:no|number|details)s?\b",
     # a call already made: "we have advised on call", "as per our telecon"
     r"\btelecon\b|\b(?:advised|informed|discussed|spoke|spoken|talked|explained|confirmed) (?:\w+ ){0,3}"
     r"(?:on|over) (?:a |the )?(?:call|phone)\b",
@@ -138,6 +152,9 @@ _CHAT = any_of_lowered(
 _FORM = any_of_lowered(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
+    # a claim or dispute is often the service itself ("filing a claim through Device Protection"): a move only
+    # with the link to file it ("you can always open a claim <link>")
+    r"\b(?:open|file|submit|start|raise|lodge) (?:a|an|your) (?:\w+ )?(?:claim|dispute)[ :]*(?:here|at|via)?[ :]*https?://",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
     r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
     r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b",
@@ -170,11 +187,17 @@ _FORM = any_of_lowered(
     r"\b(?:please|you (?:can|could|may)|could you|can you|if you could|kindly) post (?:it |this |them )?"
     r"(?:here|at|on|to|in)[ :]*https?://",
     r"\b(?:create|start|open|make) an? (?:new )?(?:forum |community )(?:post|thread|topic)\b",
+    # "suggest it in our Community at <link>", "suggest this feature to our developers through this link"
+    r"\b(?:suggest|submit|share|post|vote for|upvote|show your support for) (?:it|this|that|them|the idea|your idea"
+    r"|this idea|(?:this|the) feature)"
+    r"(?: \w+){0,5} (?:in|on|to|at|via|through) (?:our |the |this )?(?:\w+ )?(?:community|forums?|ideas?|feedback"
+    r"|link|site|https?://)",
+    r"\b(?:our|the) (?:forum|community) (?:team|moderators|staff|experts)\b",
     r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply)(?: for)? (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
-    r"(?:us )?(?:this |all |your |some |more |the |us )*"
+    r"(?:us )?(?:this |all |your |some |more |the |us |additional |further |any |a few |extra )*"
     r"(?:details?|info(?:rmation)?|feedback|this)"
     r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
@@ -187,9 +210,24 @@ _STORE = any_of_lowered(
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
-    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,2}" + _PLACE,
+    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,3}" + _PLACE,
+    # "contact the store location that called", "get in touch with your local branch"
+    r"\b(?:contact|reach out to|get in touch with) (?:your|the|a|any|our|one of our) " + _PLACE + r"\b",
     r"\bat (?:your|a|any|one of our) " + _PLACE,
-    r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
+    r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
+    # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
+    # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
+    r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"
+    r"|(?:address|raise|discuss|mention|report)(?: this| it| that)?(?: \w+){0,2} (?:with|to)) "
+    r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:\w+ ){0,2}?" + _ON_SITE
+    + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
+    r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
+    # "let a manager know about this next time you're in", "show it to the team next time you visit"
+    r"\b(?:let|tell|ask|show|inform|speak to|mention (?:it|this) to) (?:\w+ ){1,6}next time you(?:'re| are)? "
+    r"(?:in|at|there|visit|stop by|come in|pop in|drop in)\b",
+    # "let our repair reps take a look at it": a device or car seen by hands-on staff
+    r"\blet (?:our|one of our|a|the) (?:\w+ )?(?:repair|service|in-store) (?:reps?|representatives?|technicians?"
+    r"|techs?|experts?|team|staff) (?:take a look|look at|check|inspect|assess)",
     r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
     r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
     r"\bairport (?:staff|agents?|personnel)\b",
@@ -200,6 +238,13 @@ _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    # someone else named before is the one to ask: "They'd be best placed to assist", "they would be best to advise"
+    r"\bthey(?:'d| would| will| should| are)? (?:be )?(?:best placed|better placed|best able|in the best position"
+    r"|the best people|best) to (?:assist|help|advise|answer)\b"
+    r"|\bthey(?:'d| would| will)? be (?:happy|glad|able) to (?:assist|help) (?:you )?further\b",
+    # a separate desk of the brand's, no channel named: "please communicate this directly with our Tier 3 team"
+    r"\b(?:communicate|raise|discuss|take|address) (?:this|it|that|the (?:matter|issue)) (?:up )?(?:directly )?with "
+    r"(?:our|the) (?:\w+ ){0,3}(?:team|department|desk|office)\b",
     # "sold by a third party seller, please do reach out to them"
     r"\b"
     + _PARTY
@@ -224,10 +269,13 @@ _SET_ASIDE = any_of_lowered(
     r"[ -]?(?:store|shop)\b",
     r"\b(?:did|have|had|were|was) (?:you|they|he|she) (?:already |recently |ever |previously |just |been able to )?"
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
-    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?)\b(?:[^?.!]*\?)?",
+    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?|ask(?:ed)?|mention(?:ed)?|tell|told"
+    r"|inform(?:ed)?|approach(?:ed)?|let)\b(?:[^?.!]*\?)?",
+    r"\bif you (?:speak|talk|ask)\b",
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
-    r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with) our\b",
+    r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"
+    r"|(?:raise|address|discuss|mention) (?:this|it|that) (?:with|to)) (?:our|the)\b",
 )
 
 #: (channel, pattern) in precedence order: the first that matches names the channel. Another company's

@@ -61,6 +61,11 @@ TRAPS = lower_any_of(
     r"\b(?:had|was|were) (?:\w+ )?(?:no|without) " + _VITAL + r"\b",
     # a hedge or a condition states a possibility, not a present risk: "misleading and potentially dangerous"
     r"\b(?:potentially|possibly|could be|might be|may be|can be|would be) (?:\w+ )?(?:dangerous|unsafe|a danger)\b",
+    # money taken for a service the customer names is a bill disputed: "money was taken from my debit card for
+    # services I've never even used", "£40 taken from my account for a subscription I cancelled"
+    r"\b(?:money|[$£€]\d[\d.,]*) (?:was |has been |got |is being )?(?:taken|debited|withdrawn|charged) (?:out )?"
+    r"(?:from|of|to|on) my (?:\w+ ){0,3}for (?:a |an |the |my )?(?:\w+ ){0,2}(?:services?|subscriptions?"
+    r"|memberships?|plans?|fees?|bills?|renewals?|tickets?|fares?|trips?|rides?|deliver(?:y|ies))\b",
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
@@ -74,6 +79,12 @@ URGENT = lower_any_of(
     r"(?:in ?to |into |to )?my (?:account|card|details)",
     # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
     r"\b(?:someone|somebody|hackers?) (?:has |had )?(?:changed|reset) (?:my|the) (?:password|e-?mail|number|pin)\b",
+    # a phone number taken over (a SIM swap): "allowed someone to steal my phone number", "gave my number away"
+    r"\b(?:someone|somebody|hackers?|scammers?|thie(?:f|ves)) (?:\w+ ){0,3}(?:steal|stole|stolen|took|hijack\w*"
+    r"|port(?:ed)?|transferr?(?:ed)?|swapp?(?:ed)?) my (?:phone |mobile |cell )?(?:number|sim|line)\b"
+    r"|\b(?:gave|given|handed) (?:away )?my (?:phone |mobile |cell )?number (?:away|to (?:someone|somebody|a stranger))",
+    # someone getting into other people's data: "changing apple ID pw's to gain access to personal information"
+    r"\bgain(?:ed|ing)? access to (?:\w+ )?(?:personal|private|customers?'?|people'?s) (?:information|info|data|details)\b",
     r"\bdata breach\b|\bidentity theft\b|\bstolen (?:identity|card|credit card|debit card|details|account|phone)\b",
     r"\bmy (?:card|credit card|debit card|identity|details|phone|wallet) (?:was |has been |got |were )?stolen\b",
     # money: fraud, charges the customer did not make
