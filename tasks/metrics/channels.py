@@ -219,7 +219,8 @@ _STORE = any_of_lowered(
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
     r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"
     r"|(?:address|raise|discuss|mention|report)(?: this| it| that)?(?: \w+){0,2} (?:with|to)) "
-    r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:\w+ ){0,2}?" + _ON_SITE
+    r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:\w+ ){0,2}?"
+    + _ON_SITE
     + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
     r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
     # "let a manager know about this next time you're in", "show it to the team next time you visit"

@@ -223,3 +223,25 @@ def test_round3_risk_must_be_present_and_the_customers_own(text, urgent):
 )
 def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
     assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # a phone number taken over (SIM swap): the way into every account the number unlocks
+        ("Wow. @115911 just allowed someone to steal my phone number and told me they couldn't fix it", True),
+        ("You guys just gave my phone number away after I called in a put on a security alert.", True),
+        ("scammers ported my number last night and now my bank texts go to them", True),
+        ("I want to port my number to another carrier", False),  # the customer's own act
+        ("can I give my number to my son's new line?", False),
+        # someone getting into other people's data; not a customer locked out of their own
+        (
+            "Someone at the store is changing apple ID pw's to gain access to personal information on returned phones",
+            True,
+        ),
+        ("I can't gain access to my account since the update", False),
+    ],
+)
+def test_round4_a_phone_number_or_other_peoples_data_taken_over(text, urgent):
+    """Rules written from the round-4 dev candidates (tests/fixtures/reading/README.md), with near-misses."""
+    assert _urgent(text) is urgent
