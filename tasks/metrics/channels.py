@@ -102,7 +102,8 @@ _FOLLOW_UP = any_of_lowered(
     # "someone from that team will get back to you", "we will be in touch to discuss"
     r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?|engineers?|technicians?|representatives?"
     r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
-    r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)|\bwe will be in (?:touch|contact)\b",
+    r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)"
+    r"|\bwe will be in (?:touch|contact)\b",
     # a move already made: "our team has been in touch and is awaiting your reply"
     r"\b(?:team|colleagues?|specialists?|managers?|agents?|engineers?|someone) (?:has|have) (?:already )?"
     r"been in (?:touch|contact)\b",

@@ -78,9 +78,11 @@ URGENT = lower_any_of(
     # a phone number taken over (a SIM swap): "allowed someone to steal my phone number", "gave my number away"
     r"\b(?:someone|somebody|hackers?|scammers?|thie(?:f|ves)) (?:\w+ ){0,3}(?:steal|stole|stolen|took|hijack\w*"
     r"|port(?:ed)?|transferr?(?:ed)?|swapp?(?:ed)?) my (?:phone |mobile |cell )?(?:number|sim|line)\b"
-    r"|\b(?:gave|given|handed) (?:away )?my (?:phone |mobile |cell )?number (?:away|to (?:someone|somebody|a stranger))",
+    r"|\b(?:gave|given|handed) (?:away )?my (?:phone |mobile |cell )?number "
+    r"(?:away|to (?:someone|somebody|a stranger))",
     # someone getting into other people's data: "changing apple ID pw's to gain access to personal information"
-    r"\bgain(?:ed|ing)? access to (?:\w+ )?(?:personal|private|customers?'?|people'?s) (?:information|info|data|details)\b",
+    r"\bgain(?:ed|ing)? access to (?:\w+ )?(?:personal|private|customers?'?|people'?s) "
+    r"(?:information|info|data|details)\b",
     r"\bdata breach\b|\bidentity theft\b|\bstolen (?:identity|card|credit card|debit card|details|account|phone)\b",
     r"\bmy (?:card|credit card|debit card|identity|details|phone|wallet) (?:was |has been |got |were )?stolen\b",
     # money: fraud, charges the customer did not make

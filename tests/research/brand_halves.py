@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from tests.research import reading_readers as readers
-from tests.research.reading_protocol import NONE, FIXTURES, binary_agreement, category_rows, load_mentions, load_replies
+from tests.research.reading_protocol import FIXTURES, NONE, binary_agreement, category_rows, load_mentions, load_replies
 
 DEV = FIXTURES / "dev"
 
