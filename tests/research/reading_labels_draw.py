@@ -24,7 +24,8 @@ candidates), so the dev slice grows without a repeat.
 the dev files only: held-out files are never opened, and no held-out text can be drawn because held-out
 brands and ``twcs_test`` dialogs are outside the dev pool by construction.
 
-``urgent-dev4`` (round 4, seed ``28-urgent-dev4``): 60 more the same way, after round 3 joined the dev file.
+``urgent-dev4`` (round 4, seed ``28-urgent-dev4``): 60 more the same way, after round 3 joined the dev file;
+``urgent-dev5`` (seed ``28-urgent-dev5``): 50 more after round 4 joined, the fresh check of round 4's rules.
 
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
@@ -74,6 +75,7 @@ DEV2_PER_INDUSTRY = 20  # round 2: dev mentions per industry
 URGENT_DRAW2 = 60  # round 2: dev urgent candidates
 URGENT_DRAW3 = 70  # round 3: dev urgent candidates
 URGENT_DRAW4 = 60  # round 4: dev urgent candidates
+URGENT_DRAW5 = 50  # round 5: dev urgent candidates
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -250,6 +252,8 @@ def main() -> None:
         chosen = draw_urgent3()
     elif slice_ == "urgent-dev4":
         chosen = draw_urgent3("dev4", URGENT_DRAW4)
+    elif slice_ == "urgent-dev5":
+        chosen = draw_urgent3("dev5", URGENT_DRAW5)
     else:
         chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
     w.writerows({k: m[k] for k in w.fieldnames} for m in chosen)
