@@ -41,7 +41,7 @@ _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
     r"|genius bar|ticket (?:office|counter|desk)|check-?in (?:desk|counter)"
     r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station|restaurant|caf[eé]"
-    r"|(?:store|restaurant|caf[eé]) location)s?"
+    r"|(?:store|restaurant|caf[eé]) location|(?:baggage |sales |travel |booking |lost property )(?:service )?office)s?"
 )
 #: People of the brand on site, whom a customer meets in person: "the station team", "our baggage team member",
 #: "cafe management", "a gate agent", "the Document Check counter".
@@ -244,6 +244,11 @@ _OTHER = any_of_lowered(
     r"\bthey(?:'d| would| will| should| are)? (?:be )?(?:best placed|better placed|best able|in the best position"
     r"|the best people|best) to (?:assist|help|advise|answer)\b"
     r"|\bthey(?:'d| would| will)? be (?:happy|glad|able) to (?:assist|help) (?:you )?further\b",
+    # the place of purchase handles it: "a refund is via point of purchase"
+    r"\b(?:via|through|with|from) (?:your |the )?(?:point|place) of (?:purchase|sale)\b",
+    # a back office of the brand's that the customer must reach: "check online or with Reservations"
+    r"\b(?:check|speak|talk|follow up|deal directly|get in touch) (?:\w+ ){0,3}with (?:our |the )?(?:reservations"
+    r"|customer relations|aftersales|after-sales|central baggage|lost property)\b",
     # a separate desk of the brand's, no channel named: "please communicate this directly with our Tier 3 team"
     r"\b(?:communicate|raise|discuss|take|address) (?:this|it|that|the (?:matter|issue)) (?:up )?(?:directly )?with "
     r"(?:our|the) (?:\w+ ){0,3}(?:team|department|desk|office)\b",
@@ -277,7 +282,7 @@ _SET_ASIDE = any_of_lowered(
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
     r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"
-    r"|(?:raise|address|discuss|mention) (?:this|it|that) (?:with|to)) (?:our|the)\b",
+    r"|(?:raise|address|discuss|mention|report|pass|escalate) (?:this|it|that) (?:on )?(?:with|to)) (?:our|the)\b",
 )
 
 #: (channel, pattern) in precedence order: the first that matches names the channel. Another company's

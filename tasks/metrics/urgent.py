@@ -73,6 +73,11 @@ URGENT = lower_any_of(
     r"\baccount (?:was |has been |got |is |been )?(?:compromised|taken over|hijacked)\b|\bhijack\w*",
     r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|gotten|getting|broke|breaking|signed|accessed|using) "
     r"(?:in ?to |into |to )?my (?:account|card|details)",
+    # someone else spending or signing in on it: "someone keeps trying to buy playstation cards on my account"
+    r"\b(?:someone|somebody|a stranger|an unknown person|hackers?) (?:keeps |kept |is |was |has |had |has been "
+    r"|have been )?(?:trying to |tried to |attempting to |attempted to )?(?:buy|bought|buying|purchas\w+|order\w*"
+    r"|spend\w*|spent|charg\w+|us(?:e|ed|ing)|access\w*|log\w* ?in)(?:(?: \w+){0,4} (?:on|with|from|using|into|in))? "
+    r"my (?:\w+ )?(?:account|card|credit card|debit card)\b",
     # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
     r"\b(?:someone|somebody|hackers?) (?:has |had )?(?:changed|reset) (?:my|the) (?:password|e-?mail|number|pin)\b",
     # a phone number taken over (a SIM swap): "allowed someone to steal my phone number", "gave my number away"

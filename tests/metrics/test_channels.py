@@ -347,6 +347,13 @@ def test_control_characters_in_a_reply_are_text_not_a_channel_mark():
         ("Please communicate this directly with our Tier 3 team as they need to see the item.", "other_company"),
         ("They would be best to advise ^MM", "other_company"),
         ("Hola! Por favor siguenos en Twitter para brindarte asistencia por mensajes directos.", "dm"),
+        # read on round 8's misses after its one judgement
+        ("It is best to take the damaged bag to our Baggage Service Office and have them review it.", "store"),
+        (
+            "If you haven't travelled then it's via point of purchase otherwise it's https://t.co/k6CXblMZYQ",
+            "other_company",
+        ),
+        ("It's done automatically. You'll have to continue to check online or with Reservations.", "other_company"),
     ],
 )
 def test_round_seven_constructions_name_their_channel(reply, channel):
@@ -365,6 +372,9 @@ def test_round_seven_constructions_name_their_channel(reply, channel):
         "In this case, filing a claim through Device Protection would be the cheapest option.",  # the service itself
         "Did you open an unpaid item claim? See here> https://t.co/5GCQb0IEA0",
         "The portal is open 9am-5pm (our forum opens at 10am).",
+        "Gosh so sorry! Which store is this so I can report it to the Store Manager.",  # the agent reports it
+        "We'll pass this on to the station manager.",
+        "Your booking was made with Reservations last week.",  # no one sent anywhere
     ],
 )
 def test_round_seven_near_misses_stay_public(reply):

@@ -240,6 +240,12 @@ def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
             True,
         ),
         ("I can't gain access to my account since the update", False),
+        # someone else spending or signing in on the customer's account, not someone asked to help with it
+        ("Someone keeps trying to buy playstation cards on my account.", True),
+        ("a stranger used my card at a petrol station", True),
+        ("somebody has been logging in from my account in another country", True),
+        ("can someone help me use the credit on my account?", False),  # a request for help
+        ("I keep trying to buy cards on my account and it fails", False),  # the customer's own act
     ],
 )
 def test_round4_a_phone_number_or_other_peoples_data_taken_over(text, urgent):
