@@ -62,6 +62,16 @@ TRAPS = lower_any_of(
     r"\b(?:had|was|were) (?:\w+ )?(?:no|without) " + _VITAL + r"\b",
     # a hedge or a condition states a possibility, not a present risk: "misleading and potentially dangerous"
     r"\b(?:potentially|possibly|could be|might be|may be|can be|would be) (?:\w+ )?(?:dangerous|unsafe|a danger)\b",
+    # idioms: "hacked off" (annoyed), "adding insult to injury", "bleeding me dry", "a dangerous precedent"
+    r"\bhacked off\b|\binsult to injury\b|\bbleed(?:ing)? (?:me|us|you|customers|people|them) dry\b"
+    r"|\bbleeding (?:money|cash|customers)\b|\bdangerous precedent\b|\bambulance chas\w+",
+    # a game's words: cheaters called hackers, an assault rifle, attacked by zombies or bots
+    r"\bhackers? (?:in|on) (?:every |each |the |this |my |our |a |ranked |online )?(?:game|lobby|lobbies|match(?:es)?"
+    r"|servers?|multiplayer|ranked|round|session)s?\b|\b(?:full of|so many|lots of|tons of|filled with|infested with"
+    r"|every) (?:\w+ )?(?:hackers|cheaters|modders)\b|\bhackers? (?:\w+ )?(?:are |is )?(?:using|with|running) "
+    r"(?:\w+ )?(?:aimbots?|mods?|cheats?|wall ?hacks?|hacks|exploits?|glitch\w*)",
+    r"\bassault (?:rifles?|class|mode|pack|loadout|weapons?)\b|\battacked by (?:a |the |some )?(?:zombies?|enemies"
+    r"|enemy|players?|hackers?|cheaters?|bots?|spam|ads?|calls|pop-?ups?|notifications)\b",
 )
 
 #: Safety, security or money at risk now (read after TRAPS are struck out).
@@ -116,7 +126,9 @@ URGENT = lower_any_of(
     r"\b(?:medical|health) emergency\b|\bemergency (?:room|services|landing|surgery|vet)\b",
     # the aftermath of an injury: "I went to urgent care", "ended up in A&E"
     r"\b(?:went|go|going|taken|rushed|ended up|end up|been) (?:\w+ )?(?:to|in|at) (?:the )?"
-    r"(?:urgent care|er|a&e|hospital|emergency room)\b",
+    r"(?:urgent care|er|a&e|emergency room)\b",
+    # a hospital is also where people work, visit and have appointments: only being taken or admitted there
+    r"\b(?:rushed|taken|admitted|ended up|end up|carried) (?:\w+ )?(?:to|in|into|at) (?:the |a )?hospital\b",
     r"\b(?:allergic reaction|food poisoning|gas leak|smell (?:of )?gas|carbon monoxide|electric shock)\b",
     r"\b(?:caught|catch|catching|on) fire\b|\bfire (?:alarm|hazard|brigade|department|risk)\b",
     r"\bsmoke (?:coming|pouring|from)\b",

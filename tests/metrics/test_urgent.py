@@ -240,6 +240,20 @@ def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
             True,
         ),
         ("I can't gain access to my account since the update", False),
+        # idioms and a game's words are no danger (written from care language, every industry)
+        ("really hacked off with your service today", False),
+        ("and to add insult to injury they charged me twice", False),
+        ("these fees are bleeding me dry", False),
+        ("hackers in every lobby using aimbots, fix it", False),
+        ("hackers are using wallhacks in ranked again", False),
+        ("the new assault rifle is broken after the patch", False),
+        ("got attacked by zombies through the wall, bug?", False),
+        ("a dangerous precedent for refunds", False),
+        ("hackers got into my account and bought skins", True),  # a takeover, beside the game's words
+        # a hospital named is no injury; being taken there is
+        ("I'm going to the hospital for my appointment and the train is late", False),
+        ("my wife works at the hospital and needs the early train", False),
+        ("my son was rushed to hospital after eating your nuggets", True),
         # someone else spending or signing in on the customer's account, not someone asked to help with it
         ("Someone keeps trying to buy playstation cards on my account.", True),
         ("a stranger used my card at a petrol station", True),
