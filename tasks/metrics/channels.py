@@ -41,7 +41,8 @@ _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
     r"|genius bar|ticket (?:office|counter|desk)|check-?in (?:desk|counter)"
     r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station|restaurant|caf[eé]"
-    r"|(?:store|restaurant|caf[eé]) location|(?:baggage |sales |travel |booking |lost property )(?:service )?office)s?"
+    r"|(?:store|restaurant|caf[eé]) location|(?:authori[sz]ed )?(?:repair|service) (?:cent(?:er|re)|shop)"
+    r"|(?:baggage |sales |travel |booking |lost property )(?:service )?office)s?"
 )
 #: People of the brand on site, whom a customer meets in person: "the station team", "our baggage team member",
 #: "cafe management", "a gate agent", "the Document Check counter".
@@ -113,6 +114,8 @@ _FOLLOW_UP = any_of_lowered(
 )
 _PHONE = any_of_lowered(
     r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
+    # the team will ring the customer: "a member of our team will call you shortly", "we'll give you a call"
+    r"\b(?:will|'ll|shall|going to|can|to) (?:\w+ )?(?:call|ring|phone) you\b|\bgive you a (?:call|ring|bell)\b",
     r"\b(?:call|ring|phone|dial)(?:ing)? (?:us|me)\b",
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
     r"(?:team|line|number|desk|department|cent(?:er|re)|office|folks|helpline|hotline)\b",
@@ -158,7 +161,11 @@ _FORM = any_of_lowered(
     r"\b(?:open|file|submit|start|raise|lodge) (?:a|an|your) (?:\w+ )?(?:claim|dispute)[ :]*(?:here|at|via)?[ :]*https?://",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
     r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
-    r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b",
+    r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b|\bcontact (?:us )?page\b",
+    # a link given as the way to a person: "please visit <link> to speak to an agent", "drop us a line at <link>"
+    r"\b(?:visit|go to|head to|head over to|use)(?: \w+){0,2}[ :]*https?://\S+ (?:to|and) (?:speak|talk|contact|reach"
+    r"|get in touch|connect|submit|send|request|report|raise|open)\b",
+    r"\bdrop (?:us|me) a (?:line|note)(?: \w+){0,3}[ :]*https?://",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "please reach us here: <link>", "contact our team using the link"
     r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
@@ -210,12 +217,14 @@ _STORE = any_of_lowered(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
-    r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
+    r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
+    r"|members? of (?:staff|the team|our team)|staff members?|team members?)s? (?:in|at))"
     r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,3}" + _PLACE,
     # "contact the store location that called", "get in touch with your local branch"
     r"\b(?:contact|reach out to|get in touch with) (?:your|the|a|any|our|one of our) " + _PLACE + r"\b",
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
+    r"\b(?:help|assist|see|sort|look at)(?: \w+){0,2} in[- ]store\b",
     # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
     r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"

@@ -379,3 +379,34 @@ def test_round_seven_constructions_name_their_channel(reply, channel):
 )
 def test_round_seven_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # common care phrasings of every industry, written before any held-out check (issue 28 round 4)
+        ("Please get in touch with us via our contact page.", "form"),
+        ("Please visit https://t.co/x to speak to an agent.", "form"),
+        ("Can you drop us a line at https://t.co/x", "form"),
+        ("Please speak to a member of staff at the station.", "store"),
+        ("Please take it to an authorised repair centre.", "store"),
+        ("Our store team will be happy to help you in store.", "store"),
+        ("A member of our team will call you shortly.", "phone"),
+        ("We'll ring you tomorrow morning.", "phone"),
+    ],
+)
+def test_common_care_phrasings_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Please visit our help centre at https://t.co/x for the steps.",  # self-service
+        "Check our status page for updates: https://t.co/x",
+        "We're sorry, we can't call you from this account.",  # "can't": no call promised
+        "Sorry, the item is out of stock in store and online.",
+    ],
+)
+def test_common_care_phrasings_near_misses_stay_public(reply):
+    assert _channel(reply) is None

@@ -65,7 +65,17 @@ INDUSTRY = {
     "utilities_transport": "GWRHelp LondonMidland Uber_Support VirginTrains nationalrailenq SW_Help TfL AskLyft",
 }
 BRAND_INDUSTRY = {brand: industry for industry, brands in INDUSTRY.items() for brand in brands.split()}
-TARGET = {"heldout": 240, "dev": 200, "dev2": 200, "dev3": 200, "dev4": 100, "dev5": 100, "dev6": 100, "dev7": 160, "dev8": 120}
+TARGET = {
+    "heldout": 240,
+    "dev": 200,
+    "dev2": 200,
+    "dev3": 200,
+    "dev4": 100,
+    "dev5": 100,
+    "dev6": 100,
+    "dev7": 160,
+    "dev8": 120,
+}
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
@@ -113,13 +123,14 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     brands in turn, each brand's replies in seeded order; sorted by brand then that order."""
     known = candidates.filter(pl.col("brand").is_in(list(BRAND_INDUSTRY)))
     heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
-    round_ = {"dev2": ":r2", "dev3": ":r3", "dev4": ":r4", "dev5": ":r5", "dev6": ":r6", "dev7": ":r7", "dev8": ":r8"}.get(slice_, "")
+    number = int(slice_[3:]) if slice_[3:].isdigit() else 1  # dev2 → round 2; heldout and dev → round 1
+    round_ = f":r{number}" if number > 1 else ""
     if slice_ == "dev2":  # round 2: nothing already labelled, by id or by text, in either slice
         done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list())
         )
-    if slice_ in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8"):  # rounds 3+: not in the dev file, no held-out TweetSumm text
+    if number >= 3:  # rounds 3+: not in the dev file, no held-out TweetSumm text
         done = pl.read_csv(LABELLED / "dev" / "replies.csv", infer_schema=False)
         test_texts = candidates.filter(pl.col("source") == "tweetsumm_twcs_test")["text"]
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
