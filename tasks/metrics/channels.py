@@ -50,7 +50,7 @@ _ON_SITE = (
     r"(?:(?:station|store|shop|branch|caf[eé]|restaurant|airport|gate|baggage|ground|on ?board|on-board|in-store"
     r"|cabin|check-?in|depot) (?:team members?|team|staff|crew|colleagues?|manag(?:er|ement)|agents?|personnel)"
     r"|(?:duty|general|store|shift) manager|crew members?|gate agents?"
-    r"|(?:\w+ )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
+    r"|(?:document |service )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
 )
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
@@ -228,8 +228,9 @@ _STORE = any_of_lowered(
     # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
     r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"
-    r"|(?:address|raise|discuss|mention|report)(?: this| it| that)?(?: \w+){0,2} (?:with|to)) "
-    r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:\w+ ){0,2}?"
+    r"|(?:address|raise|discuss|mention|report)(?: this| it| that)? (?:with|to)) "
+    # no free words before the person (each costs the regex engine a pass): the determiners are listed
+    r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:local |nearest )?"
     + _ON_SITE
     + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
     r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
