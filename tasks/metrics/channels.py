@@ -17,9 +17,12 @@ The phrasings are constructions rather than fixed strings, so that agents of bra
 written on are read too: an invitation (please / feel free to / you can / kindly, or an imperative) with
 a verb of contact (send, drop, shoot, DM, message, reach out, contact, call, ring, e-mail, chat, visit,
 pop into, fill, submit, open, log, raise, post, speak to, talk to) and a private channel noun, a link, a
-number, a handle or a place; a report of a move already made ("we've replied to your DM", "as per our
-call"); another company named by its handle. A question about what the customer did before ("did you
-visit a branch?", "have you called them?") is not a move and is set aside before reading.
+number, a handle or a place; a person of the brand met on site ("see our baggage team member", "speak to the
+station team"); a report of a move already made ("we've replied to your DM", "as per our call", "our team has been
+in touch"); another company named by its handle, or the customer's own point of purchase. A question about
+what the customer did before ("did you visit a branch?", "have you called them?"), a condition ("if you speak to
+station staff, they will advise") and the agent telling a team ("I'll let the store manager know") are not moves
+and are set aside before reading.
 
 Speed (issue 28 item 9): the text is lower-cased once and every channel is one pattern with ASCII
 classes (`any_of_lowered`), read in one pass per channel; only a company's name is read in the
