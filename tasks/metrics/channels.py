@@ -57,7 +57,8 @@ _ON_SITE = (
 )
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
-    r"|publisher|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer|travel agent"
+    r"|publisher|shipper|sender|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer"
+    r"|travel agent"
     r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
     r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website))"
 )
@@ -85,10 +86,13 @@ _EMAIL = any_of_lowered(
     r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
     r"\b(?:please|kindly|can you|could you|you can) e-?mail\b",
     r"\b(?:send|drop|shoot|forward) (?:us|me|them) (?:an? )?e-?mail\b",
-    r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to)"
+    r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to"
+    r"|get in touch(?: with)?)"
     r"(?: \w+){0,3} (?:via|by|over|through) e-?mail\b",
     r"\be-?mail (?:address )?(?:below|above)\b",
     r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
+    # a bank's secure message (online banking, the app): written, private, answered like an e-mail
+    r"\bsecure (?:message|messaging|mail)\b",
     r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
     r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
     r"(?:\w+ ){0,2}via e-?mail\b",
@@ -161,7 +165,8 @@ _FORM = any_of_lowered(
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
     # a claim or dispute is often the service itself ("filing a claim through Device Protection"): a move only
     # with the link to file it ("you can always open a claim <link>")
-    r"\b(?:open|file|submit|start|raise|lodge) (?:a|an|your) (?:\w+ )?(?:claim|dispute)[ :]*(?:here|at|via)?[ :]*https?://",
+    r"\b(?:open|file|submit|start|raise|lodge|make) (?:a|an|your) (?:\w+ )?(?:claim|dispute)"
+    r"(?:[ :]*(?:here|at|via)?[ :]*https?://| (?:via|through|using|on) (?:our|the) (?:website|web ?site|online form))",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
     r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
     r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b|\bcontact (?:us )?page\b",
@@ -169,6 +174,9 @@ _FORM = any_of_lowered(
     r"\b(?:visit|go to|head to|head over to|use)(?: \w+){0,2}[ :]*https?://\S+ (?:to|and) (?:speak|talk|contact|reach"
     r"|get in touch|connect|submit|send|request|report|raise|open)\b",
     r"\bdrop (?:us|me) a (?:line|note)(?: \w+){0,3}[ :]*https?://",
+    # the help section of an app or site as the way to a person: "visit the Help Centre in the app to contact us"
+    r"\b(?:help (?:centre|center|section|page)|contact (?:section|tab)|support (?:page|section|site))(?: \w+){0,4} to "
+    r"(?:contact|reach|message|chat with|speak (?:to|with)|talk to|get in touch with) (?:us|our|an? )",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "please reach us here: <link>", "contact our team using the link"
     r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
@@ -188,6 +196,8 @@ _FORM = any_of_lowered(
     # Reservations Agents": the customer sent to a team of the brand's, no channel named
     r"\b(?:contact|reach out to|get in touch with) (?:our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
     r"|help ?desk|desk)|(?:the )?customer (?:service|care|support))(?: team)?\b",
+    r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) the (?:customer|guest|client) "
+    r"(?:relations|care|services?|support|experience) (?:team|department|desk)\b",
     r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) our (?:\w+ ){0,2}"
     r"(?:team|agents|specialists|representatives|department|experts)\b",
     # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
@@ -222,12 +232,15 @@ _STORE = any_of_lowered(
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
     r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
     r"|members? of (?:staff|the team|our team)|staff members?|team members?)s? (?:in|at))"
-    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,3}" + _PLACE,
+    r" (?:your |a |the |any |our |one of our |my )?(?:nearest |local |closest |nearby )?(?:\w+ ){0,2}" + _PLACE,
     # "contact the store location that called", "get in touch with your local branch"
     r"\b(?:contact|reach out to|get in touch with) (?:your|the|a|any|our|one of our) " + _PLACE + r"\b",
     r"\bat (?:your|a|any|one of our) " + _PLACE,
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
-    r"\b(?:help|assist|see|sort|look at)(?: \w+){0,2} in[- ]store\b",
+    r"\b(?:help|assist|see|serve) (?:you |with (?:this|that|it) )?in[- ]store\b",
+    # "our colleagues at the store will be able to help"
+    r"\b(?:colleagues|staff|team|team members|experts) (?:at|in) (?:the|your|a|our|any of our) (?:local |nearest )?"
+    r"(?:store|branch|shop|station|airport|restaurant|caf[eé])s? (?:will|can|should|would|are|'ll)\b",
     # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
     r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"
@@ -237,8 +250,8 @@ _STORE = any_of_lowered(
     + _ON_SITE
     + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
     r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
-    # "let a manager know about this next time you're in", "show it to the team next time you visit"
-    r"\b(?:let|tell|ask|show|inform|speak to|mention (?:it|this) to) (?:\w+ ){1,6}next time you(?:'re| are)? "
+    # "let a manager know about this next time you're in" (a free run of words before "next time" costs a pass)
+    r"\bknow(?: about (?:this|it|that))? next time you(?:'re| are)? "
     r"(?:in|at|there|visit|stop by|come in|pop in|drop in)\b",
     # "let our repair reps take a look at it": a device or car seen by hands-on staff
     r"\blet (?:our|one of our|a|the) (?:\w+ )?(?:repair|service|in-store) (?:reps?|representatives?|technicians?"

@@ -393,6 +393,13 @@ def test_round_seven_near_misses_stay_public(reply):
         ("Our store team will be happy to help you in store.", "store"),
         ("A member of our team will call you shortly.", "phone"),
         ("We'll ring you tomorrow morning.", "phone"),
+        ("Please send us a secure message through online banking.", "email"),  # a bank's written private message
+        ("Please get in touch with our team by email.", "email"),
+        ("Please contact the shipper for more details.", "other_company"),
+        ("You can make a claim via our website.", "form"),
+        ("Please speak with the Guest Relations team.", "form"),
+        ("Our colleagues at the store will be able to help.", "store"),
+        ("Please visit the Help Centre in the app to contact us.", "form"),
     ],
 )
 def test_common_care_phrasings_name_their_channel(reply, channel):
@@ -406,6 +413,9 @@ def test_common_care_phrasings_name_their_channel(reply, channel):
         "Check our status page for updates: https://t.co/x",
         "We're sorry, we can't call you from this account.",  # "can't": no call promised
         "Sorry, the item is out of stock in store and online.",
+        "Your claim was approved; the refund is on its way.",  # a claim named, no way to file it
+        "Our help centre explains how to reset it: https://t.co/x",  # self-service
+        "The team at the store has been told, thanks for letting us know.",
     ],
 )
 def test_common_care_phrasings_near_misses_stay_public(reply):
