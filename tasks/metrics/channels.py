@@ -17,9 +17,12 @@ The phrasings are constructions rather than fixed strings, so that agents of bra
 written on are read too: an invitation (please / feel free to / you can / kindly, or an imperative) with
 a verb of contact (send, drop, shoot, DM, message, reach out, contact, call, ring, e-mail, chat, visit,
 pop into, fill, submit, open, log, raise, post, speak to, talk to) and a private channel noun, a link, a
-number, a handle or a place; a report of a move already made ("we've replied to your DM", "as per our
-call"); another company named by its handle. A question about what the customer did before ("did you
-visit a branch?", "have you called them?") is not a move and is set aside before reading.
+number, a handle or a place; a person of the brand met on site ("see our baggage team member", "speak to the
+station team"); a report of a move already made ("we've replied to your DM", "as per our call", "our team has been
+in touch"); another company named by its handle, or the customer's own point of purchase. A question about
+what the customer did before ("did you visit a branch?", "have you called them?"), a condition ("if you speak to
+station staff, they will advise") and the agent telling a team ("I'll let the store manager know") are not moves
+and are set aside before reading.
 
 Speed (issue 28 item 9): the text is lower-cased once and every channel is one pattern with ASCII
 classes (`any_of_lowered`), read in one pass per channel; only a company's name is read in the
@@ -40,11 +43,22 @@ _LINK = r"(?:https?://|\blink\b|\burl\b|\bwebsite\b|\bweb ?page\b|\bonline\b)"
 _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
     r"|genius bar|ticket (?:office|counter|desk)|check-?in (?:desk|counter)"
-    r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station)s?"
+    r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station|restaurant|caf[eé]"
+    r"|(?:store|restaurant|caf[eé]) location|(?:authori[sz]ed )?(?:repair|service) (?:cent(?:er|re)|shop)"
+    r"|(?:baggage |sales |travel |booking |lost property )(?:service )?office)s?"
+)
+#: People of the brand on site, whom a customer meets in person: "the station team", "our baggage team member",
+#: "cafe management", "a gate agent", "the Document Check counter".
+_ON_SITE = (
+    r"(?:(?:station|store|shop|branch|caf[eé]|restaurant|airport|gate|baggage|ground|on ?board|on-board|in-store"
+    r"|cabin|check-?in|depot) (?:team members?|team|staff|crew|colleagues?|manag(?:er|ement)|agents?|personnel)"
+    r"|(?:duty|general|store|shift) manager|crew members?|gate agents?"
+    r"|(?:document |service )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
 )
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
-    r"|publisher|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer|travel agent"
+    r"|publisher|shipper|sender|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer"
+    r"|travel agent"
     r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
     r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website))"
 )
@@ -63,6 +77,7 @@ _DM = any_of_lowered(
     r"\bsend (?:us|me) an? (?:quick )?(?:message|msg)\b",
     r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
     r"\bcheck (?:your|ur) (?:messages|inbox)\b",
+    r"\bmensa(?:je|jes|gem|gens) (?:directos?|privados?|diretas?|privadas?)\b",  # Spanish, Portuguese
     r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",
     r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
     r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
@@ -71,10 +86,13 @@ _EMAIL = any_of_lowered(
     r"\be-?mail (?:us|me|them|our|the \w+ team)\b",
     r"\b(?:please|kindly|can you|could you|you can) e-?mail\b",
     r"\b(?:send|drop|shoot|forward) (?:us|me|them) (?:an? )?e-?mail\b",
-    r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to)"
+    r"\b(?:follow(?:ing)? up|contact(?:ing)?|reach(?:ing)? (?:out )?to|respond|reply|get back to|be in touch|write to"
+    r"|get in touch(?: with)?)"
     r"(?: \w+){0,3} (?:via|by|over|through) e-?mail\b",
     r"\be-?mail (?:address )?(?:below|above)\b",
     r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
+    # a bank's secure message (online banking, the app): written, private, answered like an e-mail
+    r"\bsecure (?:message|messaging|mail)\b",
     r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
     r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
     r"(?:\w+ ){0,2}via e-?mail\b",
@@ -90,14 +108,21 @@ _FOLLOW_UP = any_of_lowered(
     r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
     r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
     # "someone from that team will get back to you", "we will be in touch to discuss"
-    r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
-    r"(?:get back to you|be in (?:touch|contact))\b|\bwe will be in (?:touch|contact)\b",
+    r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?|engineers?|technicians?|representatives?"
+    r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
+    r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)"
+    r"|\bwe will be in (?:touch|contact)\b",
+    # a move already made: "our team has been in touch and is awaiting your reply"
+    r"\b(?:team|colleagues?|specialists?|managers?|agents?|engineers?|someone) (?:has|have) (?:already )?"
+    r"been in (?:touch|contact)\b",
     # "we have asked one of our specialists to follow up with you"
     r"\b(?:someone|team|colleagues?|specialists?|managers?|agents?|representatives?|experts?) (?:\w+ ){0,3}to "
     r"(?:follow up with you|reach out to you|contact you|get in touch with you|be in (?:touch|contact))\b",
 )
 _PHONE = any_of_lowered(
     r"\bgives? (?:us|me|them|our \w+(?: \w+)? team) a (?:call|ring|bell|buzz)\b",
+    # the team will ring the customer: "a member of our team will call you shortly", "we'll give you a call"
+    r"\b(?:will|'ll|shall|going to|can|to) (?:\w+ )?(?:call|ring|phone) you\b|\bgive you a (?:call|ring|bell)\b",
     r"\b(?:call|ring|phone|dial)(?:ing)? (?:us|me)\b",
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
     r"(?:team|line|number|desk|department|cent(?:er|re)|office|folks|helpline|hotline)\b",
@@ -115,7 +140,7 @@ _PHONE = any_of_lowered(
     # the place that answers calls: "contact the Call Centre", "our customer care number"
     r"\bcall ?cent(?:er|re)s?\b|\b(?:customer (?:care|service)|support|contact|help) (?:phone )?number\b",
     # a number asked so the team can ring back: "share your alternate number"
-    r"\balternat(?:e|ive) (?:contact |phone |mobile )?(?:no|number)s?\b",
+    r"\balternat(?:e|ive) (?:contact |phone |mobile )?(?:no|number|details)s?\b",
     # a call already made: "we have advised on call", "as per our telecon"
     r"\btelecon\b|\b(?:advised|informed|discussed|spoke|spoken|talked|explained|confirmed) (?:\w+ ){0,3}"
     r"(?:on|over) (?:a |the )?(?:call|phone)\b",
@@ -138,9 +163,20 @@ _CHAT = any_of_lowered(
 _FORM = any_of_lowered(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
+    # a claim or dispute is often the service itself ("filing a claim through Device Protection"): a move only
+    # with the link to file it ("you can always open a claim <link>")
+    r"\b(?:open|file|submit|start|raise|lodge|make) (?:a|an|your) (?:\w+ )?(?:claim|dispute)"
+    r"(?:[ :]*(?:here|at|via)?[ :]*https?://| (?:via|through|using|on) (?:our|the) (?:website|web ?site|online form))",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
     r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
-    r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b",
+    r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b|\bcontact (?:us )?page\b",
+    # a link given as the way to a person: "please visit <link> to speak to an agent", "drop us a line at <link>"
+    r"\b(?:visit|go to|head to|head over to|use)(?: \w+){0,2}[ :]*https?://\S+ (?:to|and) (?:speak|talk|contact|reach"
+    r"|get in touch|connect|submit|send|request|report|raise|open)\b",
+    r"\bdrop (?:us|me) a (?:line|note)(?: \w+){0,3}[ :]*https?://",
+    # the help section of an app or site as the way to a person: "visit the Help Centre in the app to contact us"
+    r"\b(?:help (?:centre|center|section|page)|contact (?:section|tab)|support (?:page|section|site))(?: \w+){0,4} to "
+    r"(?:contact|reach|message|chat with|speak (?:to|with)|talk to|get in touch with) (?:us|our|an? )",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "please reach us here: <link>", "contact our team using the link"
     r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
@@ -160,6 +196,8 @@ _FORM = any_of_lowered(
     # Reservations Agents": the customer sent to a team of the brand's, no channel named
     r"\b(?:contact|reach out to|get in touch with) (?:our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
     r"|help ?desk|desk)|(?:the )?customer (?:service|care|support))(?: team)?\b",
+    r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) the (?:customer|guest|client) "
+    r"(?:relations|care|services?|support|experience) (?:team|department|desk)\b",
     r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) our (?:\w+ ){0,2}"
     r"(?:team|agents|specialists|representatives|department|experts)\b",
     # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
@@ -170,11 +208,17 @@ _FORM = any_of_lowered(
     r"\b(?:please|you (?:can|could|may)|could you|can you|if you could|kindly) post (?:it |this |them )?"
     r"(?:here|at|on|to|in)[ :]*https?://",
     r"\b(?:create|start|open|make) an? (?:new )?(?:forum |community )(?:post|thread|topic)\b",
+    # "suggest it in our Community at <link>", "suggest this feature to our developers through this link"
+    r"\b(?:suggest|submit|share|post|vote for|upvote|show your support for) (?:it|this|that|them|the idea|your idea"
+    r"|this idea|(?:this|the) feature)"
+    r"(?: \w+){0,5} (?:in|on|to|at|via|through) (?:our |the |this )?(?:\w+ )?(?:community|forums?|ideas?|feedback"
+    r"|link|site|https?://)",
+    r"\b(?:our|the) (?:forum|community) (?:team|moderators|staff|experts)\b",
     r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply)(?: for)? (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
-    r"(?:us )?(?:this |all |your |some |more |the |us )*"
+    r"(?:us )?(?:this |all |your |some |more |the |us |additional |further |any |a few |extra )*"
     r"(?:details?|info(?:rmation)?|feedback|this)"
     r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
@@ -186,10 +230,32 @@ _STORE = any_of_lowered(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
-    r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent)s? (?:in|at))"
-    r" (?:your |a |the |any |our |one of our |my )?(?:\w+ ){0,2}" + _PLACE,
+    r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
+    r"|members? of (?:staff|the team|our team)|staff members?|team members?)s? (?:in|at))"
+    r" (?:your |a |the |any |our |one of our |my )?(?:nearest |local |closest |nearby )?(?:\w+ ){0,2}" + _PLACE,
+    # "contact the store location that called", "get in touch with your local branch"
+    r"\b(?:contact|reach out to|get in touch with) (?:your|the|a|any|our|one of our) " + _PLACE + r"\b",
     r"\bat (?:your|a|any|one of our) " + _PLACE,
-    r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store|(?:staff|crew) on ?board)\b",
+    r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
+    r"\b(?:help|assist|see|serve) (?:you |with (?:this|that|it) )?in[- ]store\b",
+    # "our colleagues at the store will be able to help"
+    r"\b(?:colleagues|staff|team|team members|experts) (?:at|in) (?:the|your|a|our|any of our) (?:local |nearest )?"
+    r"(?:store|branch|shop|station|airport|restaurant|caf[eé])s? (?:will|can|should|would|are|'ll)\b",
+    # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
+    # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
+    r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"
+    r"|(?:address|raise|discuss|mention|report)(?: this| it| that)? (?:with|to)) "
+    # no free words before the person (each costs the regex engine a pass): the determiners are listed
+    r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:local |nearest )?"
+    + _ON_SITE
+    + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
+    r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
+    # "let a manager know about this next time you're in" (a free run of words before "next time" costs a pass)
+    r"\bknow(?: about (?:this|it|that))? next time you(?:'re| are)? "
+    r"(?:in|at|there|visit|stop by|come in|pop in|drop in)\b",
+    # "let our repair reps take a look at it": a device or car seen by hands-on staff
+    r"\blet (?:our|one of our|a|the) (?:\w+ )?(?:repair|service|in-store) (?:reps?|representatives?|technicians?"
+    r"|techs?|experts?|team|staff) (?:take a look|look at|check|inspect|assess)",
     r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
     r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
     r"\bairport (?:staff|agents?|personnel)\b",
@@ -200,6 +266,18 @@ _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    # someone else named before is the one to ask: "They'd be best placed to assist", "they would be best to advise"
+    r"\bthey(?:'d| would| will| should| are)? (?:be )?(?:best placed|better placed|best able|in the best position"
+    r"|the best people|best) to (?:assist|help|advise|answer)\b"
+    r"|\bthey(?:'d| would| will)? be (?:happy|glad|able) to (?:assist|help) (?:you )?further\b",
+    # the place of purchase handles it: "a refund is via point of purchase"
+    r"\b(?:via|through|with|from) (?:your |the )?(?:point|place) of (?:purchase|sale)\b",
+    # a back office of the brand's that the customer must reach: "check online or with Reservations"
+    r"\b(?:check|speak|talk|follow up|deal directly|get in touch) (?:\w+ ){0,3}with (?:our |the )?(?:reservations"
+    r"|customer relations|aftersales|after-sales|central baggage|lost property)\b",
+    # a separate desk of the brand's, no channel named: "please communicate this directly with our Tier 3 team"
+    r"\b(?:communicate|raise|discuss|take|address) (?:this|it|that|the (?:matter|issue)) (?:up )?(?:directly )?with "
+    r"(?:our|the) (?:\w+ ){0,3}(?:team|department|desk|office)\b",
     # "sold by a third party seller, please do reach out to them"
     r"\b"
     + _PARTY
@@ -224,10 +302,13 @@ _SET_ASIDE = any_of_lowered(
     r"[ -]?(?:store|shop)\b",
     r"\b(?:did|have|had|were|was) (?:you|they|he|she) (?:already |recently |ever |previously |just |been able to )?"
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
-    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?)\b(?:[^?.!]*\?)?",
+    r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?|ask(?:ed)?|mention(?:ed)?|tell|told"
+    r"|inform(?:ed)?|approach(?:ed)?|let)\b(?:[^?.!]*\?)?",
+    r"\bif you (?:speak|talk|ask)\b",
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
-    r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with) our\b",
+    r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"
+    r"|(?:raise|address|discuss|mention|report|pass|escalate) (?:this|it|that) (?:on )?(?:with|to)) (?:our|the)\b",
 )
 
 #: (channel, pattern) in precedence order: the first that matches names the channel. Another company's

@@ -27,6 +27,8 @@ brands and ``twcs_test`` dialogs are outside the dev pool by construction.
 ``dev3`` (round 4, seed ``28-dev3``): a fresh random round to judge the complaint reader before changing it,
 weighted to the industries where it missed most (``DEV3_PER_INDUSTRY``: 25 each for technology, gaming,
 retail, utilities and telecom, 10 for the rest), same round-robin, checked against the dev files only.
+``urgent-dev4`` (round 4, seed ``28-urgent-dev4``): 60 more the same way, after round 3 joined the dev file;
+``urgent-dev5`` (seed ``28-urgent-dev5``): 50 more after round 4 joined, the fresh check of round 4's rules.
 
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
@@ -88,6 +90,8 @@ DEV3_PER_INDUSTRY = dict.fromkeys(
     ),
     25,
 )
+URGENT_DRAW4 = 60  # round 4: dev urgent candidates
+URGENT_DRAW5 = 50  # round 5: dev urgent candidates
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -242,9 +246,9 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
-def draw_urgent3() -> list[dict[str, str]]:
-    """Round 3: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample."""
-    rng = random.Random(f"{SEED}-urgent-dev3")
+def draw_urgent3(round_: str = "dev3", size: int = URGENT_DRAW3) -> list[dict[str, str]]:
+    """Rounds 3+: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample."""
+    rng = random.Random(f"{SEED}-urgent-{round_}")
     held, seen_text, pool = set(HELDOUT), set(), []
     for m in fresh(twcs_mentions() + tweetsumm_mentions(), "dev"):
         if m["brand"] in held or m["split"] == "twcs_test" or m["text"] in seen_text:
@@ -252,7 +256,7 @@ def draw_urgent3() -> list[dict[str, str]]:
         if URGENT_NET3.search(m["text"]):
             seen_text.add(m["text"])
             pool.append(m)
-    chosen = rng.sample(pool, min(URGENT_DRAW3, len(pool)))
+    chosen = rng.sample(pool, min(size, len(pool)))
     for m in chosen:
         m["industry"] = BRAND_INDUSTRY[m["brand"]]
     return chosen
@@ -264,6 +268,10 @@ def main() -> None:
     w.writeheader()
     if slice_ == "urgent-dev3":
         chosen = draw_urgent3()
+    elif slice_ == "urgent-dev4":
+        chosen = draw_urgent3("dev4", URGENT_DRAW4)
+    elif slice_ == "urgent-dev5":
+        chosen = draw_urgent3("dev5", URGENT_DRAW5)
     else:
         chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
     w.writerows({k: m[k] for k in w.fieldnames} for m in chosen)

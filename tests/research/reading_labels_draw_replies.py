@@ -25,7 +25,10 @@ from the dialogs, never shown); it reads no held-out file. `python -m ... [folde
 Round 4 (`dev4`, 100, seed `28:r4`): the same after round 3 joined the dev file; read and labelled before
 any rule was changed on round 3's misses, and judged once after, as a fresh check of the new rules.
 Round 5 (`dev5`, 100, seed `28:r5`): the same after round 4 joined the dev file, the fresh check of the
-rules then written on round 4's misses. Round 6 (`dev6`, 100, seed `28:r6`): the last fresh check.
+rules then written on round 4's misses. Round 6 (`dev6`, 100, seed `28:r6`): the fresh check of round 5's.
+Round 7 (`dev7`, 160, seed `28:r7`, issue 28 round 4): the same after round 6 joined the dev file; read and
+labelled before any rule was run on it, judged once, then used to write rules. Round 8 (`dev8`, 120, seed
+`28:r8`): the same after round 7 joined, the fresh check of the rules written on round 7.
 """
 
 from __future__ import annotations
@@ -62,7 +65,17 @@ INDUSTRY = {
     "utilities_transport": "GWRHelp LondonMidland Uber_Support VirginTrains nationalrailenq SW_Help TfL AskLyft",
 }
 BRAND_INDUSTRY = {brand: industry for industry, brands in INDUSTRY.items() for brand in brands.split()}
-TARGET = {"heldout": 240, "dev": 200, "dev2": 200, "dev3": 200, "dev4": 100, "dev5": 100, "dev6": 100}
+TARGET = {
+    "heldout": 240,
+    "dev": 200,
+    "dev2": 200,
+    "dev3": 200,
+    "dev4": 100,
+    "dev5": 100,
+    "dev6": 100,
+    "dev7": 160,
+    "dev8": 120,
+}
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
@@ -110,13 +123,14 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     brands in turn, each brand's replies in seeded order; sorted by brand then that order."""
     known = candidates.filter(pl.col("brand").is_in(list(BRAND_INDUSTRY)))
     heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
-    round_ = {"dev2": ":r2", "dev3": ":r3", "dev4": ":r4", "dev5": ":r5", "dev6": ":r6"}.get(slice_, "")
+    number = int(slice_[3:]) if slice_[3:].isdigit() else 1  # dev2 → round 2; heldout and dev → round 1
+    round_ = f":r{number}" if number > 1 else ""
     if slice_ == "dev2":  # round 2: nothing already labelled, by id or by text, in either slice
         done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list())
         )
-    if slice_ in ("dev3", "dev4", "dev5", "dev6"):  # rounds 3+: not in the dev file, no held-out TweetSumm text
+    if number >= 3:  # rounds 3+: not in the dev file, no held-out TweetSumm text
         done = pl.read_csv(LABELLED / "dev" / "replies.csv", infer_schema=False)
         test_texts = candidates.filter(pl.col("source") == "tweetsumm_twcs_test")["text"]
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(

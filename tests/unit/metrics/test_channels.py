@@ -321,3 +321,102 @@ def test_control_characters_in_a_reply_are_text_not_a_channel_mark():
     blanked first, so they read as nothing (and a DM around them is still a DM)."""
     assert _channel("thanks \x1e\x10 for waiting") is None
     assert _channel("Please send us a\x1e\x11DM.") == "dm"
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # round 7 constructions (issue 28 round 4), each with the channel a person gives it
+        ("Just approach the Document Check counter on departure date for verification.", "store"),
+        ("If you're still without your bag, please see our baggage team member to check on it for us.", "store"),
+        ("We'd advise speaking to the station team regarding this, Demi", "store"),
+        ("Have you had a chance to address with cafe management? They'd be happy to assist you further.", "store"),
+        ("Let a manager know about this next time you're in so we can make amends.", "store"),
+        ("This is something only the staff onboard can help with, I will however pass on your comments.", "store"),
+        ("We suggest you contact the store location that called. Thanks!", "store"),
+        ("Request you to visit your nearest my Idea store for further assistance.(1/2)", "store"),
+        ("Let our repair reps take a look at it.", "store"),
+        ("Please provide additional information here: https://t.co/r6PbgLU7bN, so we can look into this.", "form"),
+        ("Suggest it in our Community at https://t.co/rtDvYZOF32 and get support from other users", "form"),
+        ("Make sure to show your support for the idea at https://t.co/UFmKVuzwKK.", "form"),
+        ("forum details and we will have someone from our forum team look into this.", "form"),
+        ("You can always open a claim https://t.co/xlN11csEfc to get the ball rolling!", "form"),
+        ("Thank you. One of our engineers will reach out as soon as possible.", "email"),
+        ("Our team has been in touch and is awaiting your reply.", "email"),
+        ("If still you face the issue write us back with your number and alternate contact details.", "phone"),
+        ("Please communicate this directly with our Tier 3 team as they need to see the item.", "other_company"),
+        ("They would be best to advise ^MM", "other_company"),
+        ("Hola! Por favor siguenos en Twitter para brindarte asistencia por mensajes directos.", "dm"),
+        # read on round 8's misses after its one judgement
+        ("It is best to take the damaged bag to our Baggage Service Office and have them review it.", "store"),
+        (
+            "If you haven't travelled then it's via point of purchase otherwise it's https://t.co/k6CXblMZYQ",
+            "other_company",
+        ),
+        ("It's done automatically. You'll have to continue to check online or with Reservations.", "other_company"),
+    ],
+)
+def test_round_seven_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # traps of the constructions above: the same words, no move
+        "Did you ask a crew member if you could move to another seat?",  # a question about what was done
+        "We'll let our Management team know. We'll make sure we spoil you next time you visit! :)",
+        "I will let the station team know about the broken lift.",  # the agent tells a team
+        "It depends on the availability in the shop, it is up to the staff on board.",
+        "I believe so yes, if you speak to station staff, they will advise.",  # a condition, answered here
+        "In this case, filing a claim through Device Protection would be the cheapest option.",  # the service itself
+        "Did you open an unpaid item claim? See here> https://t.co/5GCQb0IEA0",
+        "The portal is open 9am-5pm (our forum opens at 10am).",
+        "Gosh so sorry! Which store is this so I can report it to the Store Manager.",  # the agent reports it
+        "We'll pass this on to the station manager.",
+        "Your booking was made with Reservations last week.",  # no one sent anywhere
+    ],
+)
+def test_round_seven_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # common care phrasings of every industry, written before any held-out check (issue 28 round 4)
+        ("Please get in touch with us via our contact page.", "form"),
+        ("Please visit https://t.co/x to speak to an agent.", "form"),
+        ("Can you drop us a line at https://t.co/x", "form"),
+        ("Please speak to a member of staff at the station.", "store"),
+        ("Please take it to an authorised repair centre.", "store"),
+        ("Our store team will be happy to help you in store.", "store"),
+        ("A member of our team will call you shortly.", "phone"),
+        ("We'll ring you tomorrow morning.", "phone"),
+        ("Please send us a secure message through online banking.", "email"),  # a bank's written private message
+        ("Please get in touch with our team by email.", "email"),
+        ("Please contact the shipper for more details.", "other_company"),
+        ("You can make a claim via our website.", "form"),
+        ("Please speak with the Guest Relations team.", "form"),
+        ("Our colleagues at the store will be able to help.", "store"),
+        ("Please visit the Help Centre in the app to contact us.", "form"),
+    ],
+)
+def test_common_care_phrasings_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Please visit our help centre at https://t.co/x for the steps.",  # self-service
+        "Check our status page for updates: https://t.co/x",
+        "We're sorry, we can't call you from this account.",  # "can't": no call promised
+        "Sorry, the item is out of stock in store and online.",
+        "Your claim was approved; the refund is on its way.",  # a claim named, no way to file it
+        "Our help centre explains how to reset it: https://t.co/x",  # self-service
+        "The team at the store has been told, thanks for letting us know.",
+    ],
+)
+def test_common_care_phrasings_near_misses_stay_public(reply):
+    assert _channel(reply) is None

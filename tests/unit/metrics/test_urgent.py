@@ -223,3 +223,45 @@ def test_round3_risk_must_be_present_and_the_customers_own(text, urgent):
 )
 def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
     assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # a phone number taken over (SIM swap): the way into every account the number unlocks
+        ("Wow. @115911 just allowed someone to steal my phone number and told me they couldn't fix it", True),
+        ("You guys just gave my phone number away after I called in a put on a security alert.", True),
+        ("scammers ported my number last night and now my bank texts go to them", True),
+        ("I want to port my number to another carrier", False),  # the customer's own act
+        ("can I give my number to my son's new line?", False),
+        # someone getting into other people's data; not a customer locked out of their own
+        (
+            "Someone at the store is changing apple ID pw's to gain access to personal information on returned phones",
+            True,
+        ),
+        ("I can't gain access to my account since the update", False),
+        # idioms and a game's words are no danger (written from care language, every industry)
+        ("really hacked off with your service today", False),
+        ("and to add insult to injury they charged me twice", False),
+        ("these fees are bleeding me dry", False),
+        ("hackers in every lobby using aimbots, fix it", False),
+        ("hackers are using wallhacks in ranked again", False),
+        ("the new assault rifle is broken after the patch", False),
+        ("got attacked by zombies through the wall, bug?", False),
+        ("a dangerous precedent for refunds", False),
+        ("hackers got into my account and bought skins", True),  # a takeover, beside the game's words
+        # a hospital named is no injury; being taken there is
+        ("I'm going to the hospital for my appointment and the train is late", False),
+        ("my wife works at the hospital and needs the early train", False),
+        ("my son was rushed to hospital after eating your nuggets", True),
+        # someone else spending or signing in on the customer's account, not someone asked to help with it
+        ("Someone keeps trying to buy playstation cards on my account.", True),
+        ("a stranger used my card at a petrol station", True),
+        ("somebody has been logging in from my account in another country", True),
+        ("can someone help me use the credit on my account?", False),  # a request for help
+        ("I keep trying to buy cards on my account and it fails", False),  # the customer's own act
+    ],
+)
+def test_round4_a_phone_number_or_other_peoples_data_taken_over(text, urgent):
+    """Rules written from the round-4 dev candidates (tests/fixtures/reading/README.md), with near-misses."""
+    assert _urgent(text) is urgent
