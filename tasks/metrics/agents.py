@@ -6,7 +6,7 @@ link. A brand's convention is learnt from its own replies: a mark counts when
 its signatures repeat (the same few people sign again and again), and the
 brand's marks are accepted when they cover MIN_SHARE of at least MIN_REPLIES
 replies. Prose rarely ends in `-word` by chance (on the twcs sample no reply of
-a brand that does not sign ends so; `tests/metrics/test_agents.py` bounds the
+a brand that does not sign ends so; `tests/unit/metrics/test_agents.py` bounds the
 chance that such endings reach the threshold), so an unsigned brand gets no
 agents. The registry may fix a brand's pattern and map signatures to names
 and teams (`tasks/metrics/registry.py`). Replies without a signature are UNSIGNED: a

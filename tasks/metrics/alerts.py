@@ -38,7 +38,7 @@ A brand with no past day (on a day the archive has one) has no history to judge:
 are judged against the day's other brands instead, "new volume" when above the p95 (linear) of
 the known brands' volumes, with at least NEW_VOLUME_MIN_PEERS of them. A newcomer that is just an
 ordinary brand (drawn like the others) crosses that bar between 1 in 21 and 2 in 21 times with
-20 known brands (the bar lies between their two largest; 9.2 % in tests/metrics/test_alerts.py's
+20 known brands (the bar lies between their two largest; 9.2 % in tests/unit/metrics/test_alerts.py's
 simulation, 8.7 % for a wider log-normal), 6.7 % with 50, 5.9 % with 100: once per brand, on its
 first day, it says "a big one arrived", not "something is wrong".
 """

@@ -98,7 +98,7 @@ COMPLAINT_CUES = [
     r"(?:piece of |bit of |chunk of )?(?:plastic|glass|metal|hair|bug|insect|battery|stone|bone|mould|mold)s? in\b",
     # a thing that broke within days, said without "bad" ("faulty", "not happy", "is wrong", "no longer works",
     # "useless", "#fail" are left to the model: they also flip authors of the labelled SPS sets, whose SPS the
-    # count then misses by more, tests/sps/test_domain_protocol.py)
+    # count then misses by more, tests/slow/test_domain_protocol.py)
     r"\b(?:broke|crapped|died) (?:\w+ )?(?:in|within|w/in|after) (?:less than |only )?(?:a |an |\d+ ?)\w+\b",
     r"\bwrong (?:\w+ )?number\b",
     r"\bwaiting (?:for|on) (?:my|our|the) (?:\w+ )?"

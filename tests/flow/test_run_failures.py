@@ -159,7 +159,7 @@ def test_a_full_disk_ends_the_run_in_one_sentence_naming_the_cause(tiny_disk, tm
 # holds no record (a header-only CSV, blank or 0-byte JSON lines) is a failed export: the nightly exits
 # 1 naming it and its rule, and publishes nothing for the day. Only a day with no archive object at all
 # is "no data" (exit 4, or --allow-empty: tests/flow/test_contract_flows.py); other empty forms are
-# pinned at the ingest (tests/unit/ingest/test_hostile_round2_ingest.py).
+# pinned at the ingest (tests/slow/test_ingest_hostile_round2.py).
 
 
 @pytest.mark.parametrize(

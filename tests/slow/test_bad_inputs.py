@@ -8,7 +8,7 @@ import json
 
 from tasks.store.backends import open_storage
 from tests.archives import DAY, jsonl
-from tests.unit.ingest.test_bad_inputs import _gzip_of, _policy_with
+from tests.slow.test_ingest_bad_inputs import _gzip_of, _policy_with
 
 _INGEST_AND_REPORT_PEAK = """
 import json, resource, sys

@@ -250,7 +250,7 @@ def test_duplicate_ids_across_archives_count_once(tmp_path):
 
 def test_object_over_the_size_limit_is_not_even_read(tmp_path):
     policy_file = tmp_path / "policy.json"
-    body = json.loads((Path(__file__).parents[3] / "expectations" / "policy.json").read_text())
+    body = json.loads((Path(__file__).parents[2] / "expectations" / "policy.json").read_text())
     body["parameters"]["max_object_bytes"] = 100
     policy_file.write_text(json.dumps(body))
     store = open_storage(str(tmp_path / "store"))
@@ -394,7 +394,7 @@ def test_an_inflating_object_is_recorded_and_not_read_again(tmp_path):
 def _policy_with(tmp_path, **parameters):
     from pathlib import Path
 
-    body = json.loads((Path(__file__).parents[3] / "expectations" / "policy.json").read_text())
+    body = json.loads((Path(__file__).parents[2] / "expectations" / "policy.json").read_text())
     body["parameters"].update(parameters)
     path = tmp_path / "policy.json"
     path.write_text(json.dumps(body))
