@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
+from tasks.reports.periods import PublishedKind, period_of
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -205,17 +207,22 @@ def _legend(figure: Figure, lines: list, brands: list[str]) -> None:
     figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
 
 
-def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> str:
-    """One line per brand over the days of `trends` (brand, date, the measure's column): a day
-    without a value breaks the line, so a gap shows as a gap."""
+#: The step from one trend point to the next.
+_STEPS = {"daily": "1d", "weekly": "1w", "monthly": "1mo"}
+
+
+def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str], kind: PublishedKind = "daily") -> str:
+    """One line per brand over the points of `trends` (brand, date, the measure's column; `date` a
+    day, or a week's or month's first day for `kind` weekly or monthly): a point without a value
+    breaks the line, so a gap shows as a gap."""
     from matplotlib.dates import date2num
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
 
     values = trends.select(pl.col(measure.column).drop_nulls())
     if trends.is_empty() or values.is_empty():
         return ""
     first, last = cast(date, trends["date"].min()), cast(date, trends["date"].max())
-    days = pl.DataFrame({"date": pl.date_range(first, last, "1d", eager=True)})
+    days = pl.DataFrame({"date": pl.date_range(first, last, _STEPS[kind], eager=True)})
 
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
@@ -245,8 +252,14 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
         axes.set_ylabel(measure.unit)
         axes.set_title(measure.title, loc="left")
         axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
-        # The page's days, whichever have values: one day of SPS would otherwise span years.
-        axes.set_xlim(date2num(first) - 0.5, date2num(last) + 0.5)
+        # The page's points, whichever have values: one day of SPS would otherwise span years.
+        points = [float(date2num(d)) for d in days["date"].to_list()]
+        half = (points[1] - points[0]) / 2 if len(points) > 1 else 0.5
+        axes.set_xlim(points[0] - half, points[-1] + half)
+        if kind != "daily":  # every week or month by its report's name (2017-W44, 2017-10), one a point
+            axes.xaxis.set_major_locator(FixedLocator(points))
+            names = [period_of(kind, d).label for d in days["date"].to_list()]
+            axes.xaxis.set_major_formatter(FixedFormatter(names))
         figure.autofmt_xdate(rotation=30)
         _legend(figure, lines, brands)
 

@@ -1,11 +1,13 @@
 """Measured days, stored under the fingerprint of their inputs: measure once, show many times.
 
-Every report charts its brands' last 28 days. Measuring those days again for
+A day's page charts its brands' last 28 days, a week's its last 12 ISO weeks
+and a month's its last 12 months (each summed from its days' stored facts, as
+its own page is). Measuring those days again for
 every page made a 1M-mention backfill's measure step 7× slower, so a run
 first measures each day it needs once (side by side) and stores the result,
 keyed by the fingerprint of the inputs it came from: same inputs, same
 measure. A daily page then publishes its stored measure, and every page reads
-the 28 small metric rows of its trend days. A day not stored yet (or replaced
+the small metric rows (or the facts) of its trend days. A day not stored yet (or replaced
 by a newer run meanwhile) is measured on the spot, so a page never depends on
 the order in which days ran — only on the warehouse.
 """
@@ -20,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from tasks.reports.measure import MentionFacts, PeriodMeasure, summed_days
+from tasks.reports.measure import MeasureRules, MentionFacts, PeriodMeasure, brand_rows, summed_days
 from tasks.reports.periods import Period, period_of, previous
 from tasks.sps.compare import COUNTS
 from tasks.storage import layout
@@ -28,6 +30,8 @@ from tasks.storage.backends import Storage, StorageError
 from tasks.storage.codecs import read_frame, read_json, to_parquet
 
 TREND_DAYS = 28
+#: A week's or a month's trend charts: the weeks or months to its own, one point each.
+TREND_PERIODS = 12
 _FRAMES = (
     "metrics",
     "platforms",
@@ -61,9 +65,19 @@ class DayMentions:
         return self.mentions - self.unattributed
 
 
+def trend_periods(period: Period) -> list[Period]:
+    """The points of a page's trend charts, oldest first, ending with its own period: 28 days for a
+    day, 12 ISO weeks for a week, 12 months for a month (a gap where one has no mention)."""
+    periods = [period]
+    while len(periods) < (TREND_DAYS if period.kind == "daily" else TREND_PERIODS):
+        periods.insert(0, previous(periods[0]))
+    return periods
+
+
 def trend_days(period: Period) -> list[date]:
-    """The 28 days a page's trend charts cover, ending on the period's last day."""
-    return [period.end - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+    """Every day a page's trend charts cover, ending on the period's last day."""
+    first = trend_periods(period)[0].start
+    return [first + timedelta(days=n) for n in range((period.end - first).days + 1)]
 
 
 def days_read(period: Period, horizon_s: float) -> list[date]:
@@ -175,3 +189,18 @@ def trend_rows(
         pl.concat(rows).sort("date", "brand") if rows else None,
         pl.concat(categories).sort("date", "brand", "category") if categories else None,
     )
+
+
+def summed_trend_rows(
+    periods: list[Period], days: list[date], facts: Callable[[date], MentionFacts], rules: MeasureRules
+) -> pl.DataFrame | None:
+    """A week's or a month's trend rows: each of `periods` from the stored facts of its `days` (those
+    with mentions), counted as its own page counts it (`brand_rows`): never daily rates averaged or
+    daily medians combined. A period none of whose days has mentions has no row: a gap."""
+    rows = []
+    for period in periods:
+        inside = [d for d in days if period.start <= d <= period.end]
+        if inside:
+            mentions = pl.concat([facts(d).mentions for d in inside], how="diagonal_relaxed")
+            rows.append(day_row(*brand_rows(mentions, period, rules)))
+    return pl.concat(rows, how="diagonal_relaxed").sort("date", "brand") if rows else None

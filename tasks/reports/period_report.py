@@ -90,9 +90,15 @@ def publish_period_report(
             measure = inputs.summed(period, keep=True)
         before = None if daily else inputs.before(period)
         trend_prints = {d: read[d] for d in measure_store.trend_days(period) if d in read}
-        trends, category_trends = measure_store.trend_rows(
-            storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
-        )
+        if daily:
+            trends, category_trends = measure_store.trend_rows(
+                storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
+            )
+        else:  # by week or by month, each summed from its days (category trends: a day's alerts only)
+            stored = _StoredDays(inputs, trend_prints, keep=True)
+            periods = measure_store.trend_periods(period)
+            trends = measure_store.summed_trend_rows(periods, sorted(trend_prints), stored.facts, inputs.rules)
+            category_trends = None
         measure = replace(
             measure,
             trends=trends,
