@@ -124,23 +124,29 @@ def hour_of_week(created_at: pl.Series, responded: pl.Series) -> str:
 
 
 def response_rates(rates: list[tuple[str, float]]) -> str:
-    """Horizontal bars of response rate per brand, with the industry reference lines."""
-    row, left, span = 22, 150, 420
-    height = 30 + row * len(rates) + 40
-    parts = [f'<svg class="chart" viewBox="0 0 600 {height}" role="img" aria-label="Response rate by brand">']
+    """Horizontal bars of response rate per brand, with the industry reference lines.
+
+    Each label has its own place, whatever the rates: a bar's value right of the bar (room is kept
+    for "100%"), each reference line's share above it, each reference's words on a row of its own
+    below the bars (centred on their line, a label ran into the brand names and its neighbour)."""
+    row, left, span, width = 22, 150, 400, 600
+    bottom = 20 + row * len(rates)
+    height = bottom + 8 + 16 * len(REFERENCES)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="Response rate by brand">']
     for i, (brand, rate) in enumerate(rates):
         y = 20 + i * row
         parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{html.escape(brand)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{span * rate:.1f}" height="{row - 6}" fill="#3b6fd8"/>')
         parts.append(f'<text x="{left + span * rate + 4:.1f}" y="{y + 14}">{100 * rate:.0f}%</text>')
-    bottom = 20 + row * len(rates)
     for i, (value, label, _source) in enumerate(REFERENCES):
         x = left + span * value
-        parts.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        parts.append(f'<line x1="{x:.1f}" y1="16" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{x:.1f}" y="12" fill="#c0392b" text-anchor="middle">{100 * value:.0f}%</text>')
+        y = bottom + 18 + 16 * i
         parts.append(
-            f'<text x="{x:.1f}" y="{bottom + 14 + 14 * i}" fill="#c0392b" text-anchor="middle">'
-            f"{html.escape(label)}</text>"
+            f'<line x1="{left}" y1="{y - 4}" x2="{left + 14}" y2="{y - 4}" stroke="#c0392b" stroke-dasharray="4 3"/>'
         )
+        parts.append(f'<text x="{left + 20}" y="{y}" fill="#c0392b">{html.escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

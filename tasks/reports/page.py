@@ -104,11 +104,18 @@ class Comparison:
 
 
 def report_html(
-    measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert], files: list[str]
+    measure: PeriodMeasure,
+    status: str,
+    validation: dict,
+    head: Headline,
+    alerts: list[Alert],
+    files: list[str],
+    docs: list[str] | None = None,
 ) -> str:
     """A readable, self-contained page: one row per brand, everything escaped; `files`: the
-    report's other files, linked beside it."""
-    return render("report.html", **page_values(measure, status, validation, head, alerts) | {"files": files})
+    report's other files, linked beside it; `docs`: its copies of its archives' Data Docs pages."""
+    values = page_values(measure, status, validation, head, alerts)
+    return render("report.html", **values | {"files": files, "docs": docs or []})
 
 
 def page_values(

@@ -140,11 +140,18 @@ def publish_period_report(
         outcome = publish_report(
             storage,
             period.folder,
-            day_files(measure, status, validation, head, alerts),
+            day_files(measure, status, validation, head, alerts, docs_pages(storage, validation)),
             manifest,
             latest_day=period.start if daily else None,
         )
     return _outcome(period, outcome, rows, [a.as_json() for a in alerts])
+
+
+def docs_pages(storage: Storage, validation: dict) -> dict[str, bytes]:
+    """The Data Docs pages of a report's archives, by their names in its folder (`layout.docs_copy`):
+    copied beside the page, so its links to them work in storage and in a download alike."""
+    keys = sorted({s["data_docs"] for s in validation["sources"] if s.get("data_docs")})
+    return {layout.docs_copy(k): storage.read(k) for k in keys if storage.exists(k)}
 
 
 def sps_before(trends: pl.DataFrame | None, period: Period) -> pl.DataFrame | None:

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from tasks.reports import formats
+from tasks.storage import layout
 
 
 def _escaped(value: Any) -> Any:
@@ -44,6 +45,7 @@ def environment() -> Environment:
         plain=formats.plain,
         waited=lambda row: formats.waited(row["age_h"], row.get("beyond_horizon")),
         count=lambda n: f"{n:,}",
+        docs_copy=layout.docs_copy,
     )
     env.globals.update(interval=formats.interval)
     return env

@@ -42,6 +42,21 @@ REPORT_FILES = frozenset(
     }
 )
 
+#: A report's copy of the Data Docs page of an archive behind it (`docs_copy`): it travels with
+#: the page in a download, so the page's link to it works in storage and in the download alike.
+_DOCS_COPY = re.compile(r"data_docs/[A-Za-z0-9._-]+-[0-9a-f]{12}\.html")
+
+
+def docs_copy(data_docs_key: str) -> str:
+    """The name in a report folder of the copy of a Data Docs page (`data_docs(slug)`)."""
+    return "data_docs/" + data_docs_key.rsplit("/", 1)[-1]
+
+
+def is_report_file(name: str) -> bool:
+    """A name a report folder may hold besides its manifest: downloads fetch no other."""
+    return name in REPORT_FILES or _DOCS_COPY.fullmatch(name) is not None
+
+
 MISPLACED = "warehouse/_misplaced/"
 
 _DT = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})/")

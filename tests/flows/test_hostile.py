@@ -349,7 +349,11 @@ def test_download_refuses_a_manifest_naming_any_other_file(tmp_path, name):
 
 def test_the_names_downloads_accept_are_exactly_the_files_a_report_publishes(published_sample):
     manifest = json.loads(published_sample.read(layout.report_folder(date(2017, 10, 31)) + layout.MANIFEST))
-    assert set(manifest["files"]) == layout.REPORT_FILES
+    docs = {n for n in manifest["files"] if n.startswith("data_docs/")}
+    assert set(manifest["files"]) - docs == layout.REPORT_FILES
+    assert len(docs) == 1 and all(layout.is_report_file(n) for n in docs)  # the sample archive's Data Docs page
+    for unsafe in ("data_docs/../x.html", "data_docs/x.html", "data_docs/a/b-0123456789ab.html", "../report.html"):
+        assert not layout.is_report_file(unsafe)
 
 
 def test_download_writes_nothing_when_one_checksum_fails(tmp_path):
