@@ -165,7 +165,7 @@ class Measure:
 
 RESPONSE_RATE = Measure("response_rate", "Response rate (%)", 100.0, "%", (0.0, 100.0))
 FIRST_RESPONSE = Measure("frt_median_s", "Median first response (hours)", 1 / 3600, "hours", None)
-SPS = Measure("sps", "SPS (points; days with enough authors)", 1.0, "points", (-100.0, 100.0))
+SPS = Measure("sps", "SPS (points; where enough authors)", 1.0, "points", (-100.0, 100.0))
 TRENDS = (RESPONSE_RATE, FIRST_RESPONSE, SPS)
 #: A legend entry longer than this is cut (with "…"): three entries fit a row without clipping.
 LEGEND_CHARS = 24
@@ -213,6 +213,8 @@ def _legend(figure: Figure, lines: list, brands: list[str]) -> None:
     figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
 
 
+#: The most points a trend's axis names (every other, every third… beyond): rotated, they stay apart.
+TREND_TICKS = 8
 #: The step from one trend point to the next.
 _STEPS = {"daily": "1d", "weekly": "1w", "monthly": "1mo"}
 
@@ -262,10 +264,12 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str], kind:
         points = [float(date2num(d)) for d in days["date"].to_list()]
         half = (points[1] - points[0]) / 2 if len(points) > 1 else 0.5
         axes.set_xlim(points[0] - half, points[-1] + half)
-        if kind != "daily":  # every week or month by its report's name (2017-W44, 2017-10), one a point
-            axes.xaxis.set_major_locator(FixedLocator(points))
-            names = [period_of(kind, d).label for d in days["date"].to_list()]
-            axes.xaxis.set_major_formatter(FixedFormatter(names))
+        # Points named as their reports are (2017-10-31, 2017-W44, 2017-10), at most TREND_TICKS of them
+        # evenly spaced: matplotlib's own dates named hours around a lone day ("10-01 12").
+        every = -(-len(points) // TREND_TICKS)
+        axes.xaxis.set_major_locator(FixedLocator(points[::every]))
+        names = [period_of(kind, d).label for d in days["date"].to_list()[::every]]
+        axes.xaxis.set_major_formatter(FixedFormatter(names))
         figure.autofmt_xdate(rotation=30)
         _legend(figure, lines, brands)
 

@@ -142,6 +142,16 @@ def test_weeks_and_months_are_one_point_each_named_by_their_report_and_a_gap_bre
     assert line_segments(svg, "response_rate-0") == 2  # nothing drawn across the empty week or month
 
 
+def test_the_axis_names_at_most_eight_points_as_their_reports_are_named():
+    # 28 days: every 4th named (ceil(28 / 8) = 4): 2017-10-09, -13, -17, -21, -25, -29, 11-02: 7 names
+    frame = trends(["@A"], {"@A": list(range(28))})
+    shown = [t for t in texts(charts.trend_lines(frame, charts.RESPONSE_RATE, ["@A"])) if t.startswith("2017-")]
+    assert shown == ["2017-10-09", "2017-10-13", "2017-10-17", "2017-10-21", "2017-10-25", "2017-10-29", "2017-11-02"]
+    # a lone day is named as a day, not as the hours around it
+    lone = trends(["@A"], {"@A": [0]})
+    assert [t for t in texts(charts.trend_lines(lone, charts.RESPONSE_RATE, ["@A"])) if "-" in t] == ["2017-10-09"]
+
+
 def test_no_values_no_chart():
     frame = trends(["@A"], {"@A": [0, 1]}).with_columns(pl.lit(None, pl.Float64).alias("sps"))
     assert charts.trend_lines(frame, charts.SPS, ["@A"]) == ""
