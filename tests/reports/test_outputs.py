@@ -150,6 +150,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "alerts.json",
         "backlog.parquet",
         "categories.parquet",
+        "data_docs",  # the page's Data Docs copy: data_docs/<archive>.html
         "hours.parquet",
         "manifest.json",
         "mentions.parquet",
@@ -163,6 +164,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "themes.parquet",
         "validation.json",
     ]
+    assert len(list((tmp_path / "ok" / "data_docs").glob("*.html"))) == 1
 
     brand = runner.invoke(
         app,
