@@ -164,7 +164,9 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "themes.parquet",
         "validation.json",
     ]
-    assert len(list((tmp_path / "ok" / "data_docs").glob("*.html"))) == 1
+    # 2017-11-02's window reads the archives collected 11-01 and 11-02: their two Data Docs pages
+    docs = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "ok" / "data_docs").glob("*.html"))
+    assert docs == ["twitter_dt_2017-11-01_feed.jsonl", "twitter_dt_2017-11-02_feed.jsonl"]
 
     brand = runner.invoke(
         app,
