@@ -249,7 +249,7 @@ def _run(
             bar.stop()
             _storage_failed(exc)
             raise typer.Exit(EXIT_STORAGE) from None
-    _print_summary(summary, time.monotonic() - started)
+    _print_summary(summary, time.monotonic() - started, flow_fn.name, params)
     return summary
 
 
@@ -370,8 +370,12 @@ def _print_failures(failed: dict[str, str]) -> None:
     console.print(table)
 
 
-def _print_summary(summary: dict, seconds: float) -> None:
-    table = Table(title="sps run")
+def _print_summary(summary: dict, seconds: float, flow_name: str, params: dict) -> None:
+    """The run's counts, titled with what ran and how long it took ("backfill 2017-10-01…2017-12-03 in
+    3 min 05 s"): the run's name in Prefect too."""
+    from flows.summary import run_title, wall_time
+
+    table = Table(title=f"{run_title(flow_name, params)} in {wall_time(seconds)}")
     table.add_column("what")
     table.add_column("count", justify="right")
     mentions = sum(d["inbound"] for d in summary["days"])
@@ -387,7 +391,6 @@ def _print_summary(summary: dict, seconds: float) -> None:
         ("days / periods failed", len(summary["failed"])),
         ("weekly and monthly reports", len(summary["periods"])),
         ("inbound mentions in those days", mentions),
-        ("wall time (s)", f"{seconds:.1f}"),
     ]:
         table.add_row(label, str(value))
     console.print(table)

@@ -39,8 +39,9 @@ from tasks.metrics.registry import load_registry
 from tasks.model.fingerprint import day_fingerprint, page_fingerprint, rivals, window_records
 from tasks.model.periods import Period, period_of, previous
 from tasks.model.records import IngestRecord
-from tasks.model.windows import days_read, summed_days, trend_days, window_for
+from tasks.model.windows import days_read, summed_days, trend_days, trend_periods, window_for
 from tasks.render.files import day_files
+from tasks.render.folder import docs_copy
 from tasks.render.headline import headline
 from tasks.render.manifest import build_manifest
 from tasks.sps.compare import with_sps_change
@@ -104,9 +105,15 @@ def publish_period_report(
             measure = inputs.summed(period, keep=True)
         before = None if daily else inputs.before(period)
         trend_prints = {d: read[d] for d in trend_days(period) if d in read}
-        trends, category_trends = measure_store.trend_rows(
-            storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
-        )
+        if daily:
+            trends, category_trends = measure_store.trend_rows(
+                storage, trend_prints, lambda d: inputs.measure(period_of("daily", d))
+            )
+        else:  # by week or by month, each summed from its days (category trends: a day's alerts only)
+            stored = _StoredDays(inputs, trend_prints, keep=True)
+            periods = trend_periods(period)
+            trends = measure_store.summed_trend_rows(periods, sorted(trend_prints), stored.facts, inputs.rules)
+            category_trends = None
         measure = replace(
             measure,
             trends=trends,
@@ -148,11 +155,18 @@ def publish_period_report(
         outcome = publish_report(
             storage,
             period.folder,
-            day_files(measure, status, validation, head, alerts),
+            day_files(measure, status, validation, head, alerts, docs_pages(storage, validation)),
             manifest,
             latest_day=period.start if daily else None,
         )
     return _outcome(period, outcome, rows, [a.as_json() for a in alerts])
+
+
+def docs_pages(storage: Storage, validation: dict) -> dict[str, bytes]:
+    """The Data Docs pages of a report's archives, by their names in its folder (`docs_copy`):
+    copied beside the page, so its links to them work in storage and in a download alike."""
+    keys = sorted({s["data_docs"] for s in validation["sources"] if s.get("data_docs")})
+    return {docs_copy(k): storage.read(k) for k in keys if storage.exists(k)}
 
 
 def sps_before(trends: pl.DataFrame | None, period: Period) -> pl.DataFrame | None:

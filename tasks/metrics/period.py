@@ -55,7 +55,7 @@ class PeriodMeasure:
     inbound_total: int
     unattributed: int
     facts: pl.DataFrame  # the period's inbound mentions: first response, stance, reach (charts, alerts)
-    trends: pl.DataFrame | None = None  # per brand and day over the last 28 days (tasks.store.measure_store)
+    trends: pl.DataFrame | None = None  # per brand and trend point: 28 days, 12 weeks or 12 months (measure_store)
     urgent: pl.DataFrame | None = None  # urgent mentions still unanswered, text masked
     categories: pl.DataFrame | None = None  # per brand and complaint category: volume, answers, SPS
     queue: pl.DataFrame | None = None  # the unanswered mentions to answer first (severity, then age)
@@ -358,13 +358,7 @@ def summarise(
     registry, horizon_s, watermark = rules.registry, rules.horizon_s, rules.watermark
     as_one = inside.with_columns(pl.lit(period.start).alias("date"))
     status = pl.lit(period_status(period, horizon_s, watermark, registry)).alias("status")
-    metrics_of = partial(
-        daily_metrics,
-        horizon_s=horizon_s,
-        sla_targets=registry.sla_targets,
-        default_sla_s=rules.default_sla_s,
-        watermark=watermark,
-    )
+    metrics_of = metrics_under(rules)
     sps = _sps_table(as_one, after.recovered, period)
     metrics = with_peer_percentiles(
         _with_repeats(
@@ -416,6 +410,25 @@ def summarise(
         ),
         backlog=hourly_backlog(as_one, keys=["brand", "date"], horizon_s=horizon_s, watermark=watermark),
     )
+
+
+def metrics_under(rules: MeasureRules) -> Callable[..., pl.DataFrame]:
+    """`daily_metrics` judged by the rules' horizon, SLA targets and watermark."""
+    return partial(
+        daily_metrics,
+        horizon_s=rules.horizon_s,
+        sla_targets=rules.registry.sla_targets,
+        default_sla_s=rules.default_sla_s,
+        watermark=rules.watermark,
+    )
+
+
+def brand_rows(mentions: pl.DataFrame, period: Period, rules: MeasureRules) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A period's metrics and SPS per brand (`date` its first day) from its mentions' facts, counted
+    as its own page counts them: rates from the summed counts, medians of the mentions' own times,
+    an author once however often they wrote. What a week's or a month's trend point is."""
+    as_one = mentions.with_columns(pl.lit(period.start).alias("date"))
+    return metrics_under(rules)(as_one), daily_sps(as_one)
 
 
 def _with_themes(inside: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:

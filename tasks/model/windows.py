@@ -38,11 +38,23 @@ def summed_days(period: Period, horizon: timedelta) -> list[date]:
 
 
 TREND_DAYS = 28
+#: A week's or a month's trend charts: the weeks or months to its own, one point each.
+TREND_PERIODS = 12
+
+
+def trend_periods(period: Period) -> list[Period]:
+    """The points of a page's trend charts, oldest first, ending with its own period: 28 days for a
+    day, 12 ISO weeks for a week, 12 months for a month (a gap where one has no mention)."""
+    periods = [period]
+    while len(periods) < (TREND_DAYS if period.kind == "daily" else TREND_PERIODS):
+        periods.insert(0, previous(periods[0]))
+    return periods
 
 
 def trend_days(period: Period) -> list[date]:
-    """The 28 days a page's trend charts cover, ending on the period's last day."""
-    return [period.end - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+    """Every day a page's trend charts cover, ending on the period's last day."""
+    first = trend_periods(period)[0].start
+    return [first + timedelta(days=n) for n in range((period.end - first).days + 1)]
 
 
 def days_read(period: Period, horizon: timedelta) -> list[date]:

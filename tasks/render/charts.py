@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
+from tasks.model.periods import PublishedKind, period_of
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -122,23 +124,29 @@ def hour_of_week(created_at: pl.Series, responded: pl.Series) -> str:
 
 
 def response_rates(rates: list[tuple[str, float]]) -> str:
-    """Horizontal bars of response rate per brand, with the industry reference lines."""
-    row, left, span = 22, 150, 420
-    height = 30 + row * len(rates) + 40
-    parts = [f'<svg class="chart" viewBox="0 0 600 {height}" role="img" aria-label="Response rate by brand">']
+    """Horizontal bars of response rate per brand, with the industry reference lines.
+
+    Each label has its own place, whatever the rates: a bar's value right of the bar (room is kept
+    for "100%"), each reference line's share above it, each reference's words on a row of its own
+    below the bars (centred on their line, a label ran into the brand names and its neighbour)."""
+    row, left, span, width = 22, 150, 400, 600
+    bottom = 20 + row * len(rates)
+    height = bottom + 8 + 16 * len(REFERENCES)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="Response rate by brand">']
     for i, (brand, rate) in enumerate(rates):
         y = 20 + i * row
         parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{html.escape(brand)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{span * rate:.1f}" height="{row - 6}" fill="#3b6fd8"/>')
         parts.append(f'<text x="{left + span * rate + 4:.1f}" y="{y + 14}">{100 * rate:.0f}%</text>')
-    bottom = 20 + row * len(rates)
     for i, (value, label, _source) in enumerate(REFERENCES):
         x = left + span * value
-        parts.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        parts.append(f'<line x1="{x:.1f}" y1="16" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{x:.1f}" y="12" fill="#c0392b" text-anchor="middle">{100 * value:.0f}%</text>')
+        y = bottom + 18 + 16 * i
         parts.append(
-            f'<text x="{x:.1f}" y="{bottom + 14 + 14 * i}" fill="#c0392b" text-anchor="middle">'
-            f"{html.escape(label)}</text>"
+            f'<line x1="{left}" y1="{y - 4}" x2="{left + 14}" y2="{y - 4}" stroke="#c0392b" stroke-dasharray="4 3"/>'
         )
+        parts.append(f'<text x="{left + 20}" y="{y}" fill="#c0392b">{html.escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -157,7 +165,7 @@ class Measure:
 
 RESPONSE_RATE = Measure("response_rate", "Response rate (%)", 100.0, "%", (0.0, 100.0))
 FIRST_RESPONSE = Measure("frt_median_s", "Median first response (hours)", 1 / 3600, "hours", None)
-SPS = Measure("sps", "SPS (points; days with enough authors)", 1.0, "points", (-100.0, 100.0))
+SPS = Measure("sps", "SPS (points; where enough authors)", 1.0, "points", (-100.0, 100.0))
 TRENDS = (RESPONSE_RATE, FIRST_RESPONSE, SPS)
 #: A legend entry longer than this is cut (with "…"): three entries fit a row without clipping.
 LEGEND_CHARS = 24
@@ -205,17 +213,24 @@ def _legend(figure: Figure, lines: list, brands: list[str]) -> None:
     figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
 
 
-def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> str:
-    """One line per brand over the days of `trends` (brand, date, the measure's column): a day
-    without a value breaks the line, so a gap shows as a gap."""
+#: The most points a trend's axis names (every other, every third… beyond): rotated, they stay apart.
+TREND_TICKS = 8
+#: The step from one trend point to the next.
+_STEPS = {"daily": "1d", "weekly": "1w", "monthly": "1mo"}
+
+
+def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str], kind: PublishedKind = "daily") -> str:
+    """One line per brand over the points of `trends` (brand, date, the measure's column; `date` a
+    day, or a week's or month's first day for `kind` weekly or monthly): a point without a value
+    breaks the line, so a gap shows as a gap."""
     from matplotlib.dates import date2num
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
 
     values = trends.select(pl.col(measure.column).drop_nulls())
     if trends.is_empty() or values.is_empty():
         return ""
     first, last = cast(date, trends["date"].min()), cast(date, trends["date"].max())
-    days = pl.DataFrame({"date": pl.date_range(first, last, "1d", eager=True)})
+    days = pl.DataFrame({"date": pl.date_range(first, last, _STEPS[kind], eager=True)})
 
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
@@ -245,8 +260,16 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str]) -> st
         axes.set_ylabel(measure.unit)
         axes.set_title(measure.title, loc="left")
         axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
-        # The page's days, whichever have values: one day of SPS would otherwise span years.
-        axes.set_xlim(date2num(first) - 0.5, date2num(last) + 0.5)
+        # The page's points, whichever have values: one day of SPS would otherwise span years.
+        points = [float(date2num(d)) for d in days["date"].to_list()]
+        half = (points[1] - points[0]) / 2 if len(points) > 1 else 0.5
+        axes.set_xlim(points[0] - half, points[-1] + half)
+        # Points named as their reports are (2017-10-31, 2017-W44, 2017-10), at most TREND_TICKS of them
+        # evenly spaced: matplotlib's own dates named hours around a lone day ("10-01 12").
+        every = -(-len(points) // TREND_TICKS)
+        axes.xaxis.set_major_locator(FixedLocator(points[::every]))
+        names = [period_of(kind, d).label for d in days["date"].to_list()[::every]]
+        axes.xaxis.set_major_formatter(FixedFormatter(names))
         figure.autofmt_xdate(rotation=30)
         _legend(figure, lines, brands)
 

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from tasks.render import formats
+from tasks.render.folder import docs_copy
 
 
 def _escaped(value: Any) -> Any:
@@ -44,6 +45,7 @@ def environment() -> Environment:
         plain=formats.plain,
         waited=lambda row: formats.waited(row["age_h"], row.get("beyond_horizon")),
         count=lambda n: f"{n:,}",
+        docs_copy=docs_copy,
     )
     env.globals.update(interval=formats.interval)
     return env

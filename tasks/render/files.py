@@ -51,10 +51,16 @@ def _table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
 
 
 def day_files(
-    measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert]
+    measure: PeriodMeasure,
+    status: str,
+    validation: dict,
+    head: Headline,
+    alerts: list[Alert],
+    docs: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """metrics and sps (Parquet for analysts, CSV for spreadsheets), platforms, hours, backlog, categories, agents and,
-    on a day's report, mentions (Parquet), summary.json, report.html, validation.json."""
+    on a day's report, mentions (Parquet), summary.json, report.html, validation.json; and `docs`, the
+    Data Docs pages of its archives by their names in the folder (`folder.docs_copy`), which the page links."""
     metadata = {
         "sps.schema_version": SCHEMA_VERSION,
         "sps.date": measure.day.isoformat(),
@@ -108,7 +114,9 @@ def day_files(
         "validation.json": _json(validation),
     }
     # the page links the files beside it (they travel with it in a download)
-    return data | {"report.html": report_html(measure, status, validation, head, alerts, sorted(data)).encode()}
+    docs = docs or {}
+    page = report_html(measure, status, validation, head, alerts, sorted(data), sorted(docs))
+    return data | docs | {"report.html": page.encode()}
 
 
 def _mentions_file(measure: PeriodMeasure, metadata: dict[str, str]) -> dict[str, bytes]:

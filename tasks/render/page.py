@@ -27,6 +27,8 @@ from tasks.sps.compare import UNCLEAR, brand_pairs
 PAIRED_BRANDS = 6
 _KIND_TITLE = {"daily": "", "weekly": "Weekly ", "monthly": "Monthly "}
 _AGAINST = {"daily": "the day before", "weekly": "the week before", "monthly": "the month before"}
+#: What a page's trend charts span (`measure_store.trend_periods`).
+_TREND_SPAN = {"daily": "Last 28 days", "weekly": "Last 12 weeks", "monthly": "Last 12 months"}
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,18 @@ class Comparison:
 
 
 def report_html(
-    measure: PeriodMeasure, status: str, validation: dict, head: Headline, alerts: list[Alert], files: list[str]
+    measure: PeriodMeasure,
+    status: str,
+    validation: dict,
+    head: Headline,
+    alerts: list[Alert],
+    files: list[str],
+    docs: list[str] | None = None,
 ) -> str:
     """A readable, self-contained page: one row per brand, everything escaped; `files`: the
-    report's other files, linked beside it."""
-    return render("report.html", **page_values(measure, status, validation, head, alerts) | {"files": files})
+    report's other files, linked beside it; `docs`: its copies of its archives' Data Docs pages."""
+    values = page_values(measure, status, validation, head, alerts)
+    return render("report.html", **values | {"files": files, "docs": docs or []})
 
 
 def page_values(
@@ -128,6 +137,7 @@ def page_values(
         "charts": chart_values(measure, table),
         "backlog": backlog_values(measure, table),
         "trends": trend_charts(measure, table),
+        "trend_span": _TREND_SPAN.get(measure.period.kind, ""),
         "queue": queue_rows(measure),
         "categories": category_rows(measure),
         "agents": agent_rows(measure),
@@ -302,12 +312,13 @@ def backlog_values(measure: PeriodMeasure, table: pl.DataFrame) -> Backlog | Non
 
 
 def trend_charts(measure: PeriodMeasure, table: pl.DataFrame) -> list[Markup]:
-    """Every page: the busiest brands' last 28 days (to the period's end), one chart per measure."""
-    if measure.trends is None or measure.trends.is_empty():
+    """Every page: the busiest brands' trend (to the period's end: 28 days, 12 weeks or 12 months,
+    `measure_store.trend_periods`), one chart per measure."""
+    if measure.trends is None or measure.trends.is_empty() or measure.period.kind == "range":
         return []
     brands = [b for (b,) in table.head(charts.TREND_BRANDS).select("brand").rows()]
     trends = measure.trends.filter(pl.col("brand").is_in(brands))
-    drawn = (charts.trend_lines(trends, m, brands) for m in charts.TRENDS)
+    drawn = (charts.trend_lines(trends, m, brands, measure.period.kind) for m in charts.TRENDS)
     return [Markup(svg) for svg in drawn if svg]
 
 

@@ -160,9 +160,16 @@ def resolve_folder(storage: Storage, period: Period | None) -> str:
 
 
 def wanted_files(manifest: dict, fmt: str) -> list[str]:
-    """The format's files this report holds (a week's has no mentions.parquet)."""
-    names = sorted(manifest["files"]) if fmt == "all" else [n for n in FORMATS[fmt] if n in manifest["files"]]
-    unsafe = [n for n in names if n not in layout.REPORT_FILES]
+    """The format's files this report holds (a week's has no mentions.parquet); the page comes with
+    the Data Docs pages it links (its copies, `tasks.render.folder.docs_copy`)."""
+    if fmt == "all":
+        names = sorted(manifest["files"])
+    else:
+        docs = (
+            sorted(n for n in manifest["files"] if n.startswith("data_docs/")) if "report.html" in FORMATS[fmt] else []
+        )
+        names = [n for n in FORMATS[fmt] if n in manifest["files"]] + docs
+    unsafe = [n for n in names if not layout.is_report_file(n)]
     if unsafe:
         raise UnsafeManifest(f"the manifest names files no report holds: {', '.join(map(repr, unsafe[:5]))}")
     return names
@@ -217,6 +224,7 @@ def download(
         raise FileExistsError(f"{to} already holds {', '.join(present)}: use --overwrite to replace them")
     to.mkdir(parents=True, exist_ok=True)
     for name, data in fetched.items():
+        (to / name).parent.mkdir(exist_ok=True)  # data_docs/: the page's Data Docs copies
         (to / name).write_bytes(data)
     return [to / name for name in fetched]
 

@@ -86,7 +86,8 @@ def entry(report: Published) -> Entry:
         formats.duration(None if frt is None else frt * 60),
         formats.share(None if sla is None else sla / 100),
         formats.points(sps),
-        (*report.names, layout.MANIFEST),
+        # its files, not the Data Docs copies: its page links those, an archive each
+        (*(n for n in report.names if n in layout.REPORT_FILES), layout.MANIFEST),
     )
 
 

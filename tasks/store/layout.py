@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from tasks.model.records import ObjectInfo
+from tasks.render.folder import DOCS_COPY
 
 ARCHIVES = "archives/"
 WAREHOUSE = "warehouse/mentions/"
@@ -41,6 +42,12 @@ REPORT_FILES = frozenset(
         "validation.json",
     }
 )
+
+
+def is_report_file(name: str) -> bool:
+    """A name a report folder may hold besides its manifest: downloads fetch no other."""
+    return name in REPORT_FILES or DOCS_COPY.fullmatch(name) is not None
+
 
 MISPLACED = "warehouse/_misplaced/"
 

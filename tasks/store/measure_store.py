@@ -1,11 +1,13 @@
 """Measured days, stored under the fingerprint of their inputs: measure once, show many times.
 
-Every report charts its brands' last 28 days. Measuring those days again for
+A day's page charts its brands' last 28 days, a week's its last 12 ISO weeks
+and a month's its last 12 months (each summed from its days' stored facts, as
+its own page is). Measuring those days again for
 every page made a 1M-mention backfill's measure step 7× slower, so a run
 first measures each day it needs once (side by side) and stores the result,
 keyed by the fingerprint of the inputs it came from: same inputs, same
 measure. A daily page then publishes its stored measure, and every page reads
-the 28 small metric rows of its trend days. A day not stored yet (or replaced
+the small metric rows (or the facts) of its trend days. A day not stored yet (or replaced
 by a newer run meanwhile) is measured on the spot, so a page never depends on
 the order in which days ran — only on the warehouse.
 """
@@ -20,9 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from tasks.metrics.period import MentionFacts, PeriodMeasure
+from tasks.metrics.period import MeasureRules, MentionFacts, PeriodMeasure, brand_rows
 from tasks.model.parquet import to_parquet
-from tasks.model.periods import period_of
+from tasks.model.periods import Period, period_of
 from tasks.sps.compare import COUNTS
 from tasks.store import layout
 from tasks.store.backends import Storage, StorageError
@@ -161,3 +163,18 @@ def trend_rows(
         pl.concat(rows).sort("date", "brand") if rows else None,
         pl.concat(categories).sort("date", "brand", "category") if categories else None,
     )
+
+
+def summed_trend_rows(
+    periods: list[Period], days: list[date], facts: Callable[[date], MentionFacts], rules: MeasureRules
+) -> pl.DataFrame | None:
+    """A week's or a month's trend rows: each of `periods` from the stored facts of its `days` (those
+    with mentions), counted as its own page counts it (`brand_rows`): never daily rates averaged or
+    daily medians combined. A period none of whose days has mentions has no row: a gap."""
+    rows = []
+    for period in periods:
+        inside = [d for d in days if period.start <= d <= period.end]
+        if inside:
+            mentions = pl.concat([facts(d).mentions for d in inside], how="diagonal_relaxed")
+            rows.append(day_row(*brand_rows(mentions, period, rules)))
+    return pl.concat(rows, how="diagonal_relaxed").sort("date", "brand") if rows else None

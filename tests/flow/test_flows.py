@@ -77,13 +77,16 @@ def test_backfill_publishes_the_hand_checked_numbers(sample_store):
 
 
 def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_store):
-    folders = {k.rsplit("/", 1)[0] for k in sample_store.keys(layout.DAILY_REPORTS)}
+    folders = {layout.partition_day(k) for k in sample_store.keys(layout.DAILY_REPORTS)}
     # every day of 2017-10-01..2017-12-03 with a mention attributed to a brand: 55 days with posts less
     # 6 without an attributed mention (10-04, 10-05, 10-06, 10-16, 10-17, 10-18)
     assert len(folders) == 49
     manifest = json.loads(_report(sample_store, "2017-10-31", "manifest.json"))
-    files = {name: _report(sample_store, "2017-10-31", name) for name in REPORT_FILES}
+    # and the copy of the sample's Data Docs page the report's Data quality table links
+    docs = layout.docs_copy(layout.data_docs(layout.source_slug(SAMPLE_KEY)))
+    files = {name: _report(sample_store, "2017-10-31", name) for name in [*REPORT_FILES, docs]}
     assert manifest["files"] == file_digests(files)
+    assert files[docs] == sample_store.read(layout.data_docs(layout.source_slug(SAMPLE_KEY)))
     assert manifest["inputs"] == [
         {
             "key": SAMPLE_KEY,

@@ -185,6 +185,11 @@ def test_a_backfill_before_the_export_publishes_the_range_from_the_later_archive
         timeout=900,  # ingesting and publishing 11 days: ~70 s alone, minutes on a shared machine
     )
     assert result.returncode == 0, result.stderr
+    # item 8: the summary is titled by what ran, with its wall time (not "sps run")
+    assert re.search(r"^ *backfill 2017-10-25…2017-11-05 in (\d+ s|\d+ min \d\d s) *$", result.stderr, re.M), (
+        result.stderr
+    )
+    assert "sps run" not in result.stderr
     published = sorted(p.name for p in (root / "reports/daily").iterdir() if (p / "manifest.json").exists())
     # the sample's mentions of those days (2017-11-05 has none): 11 days, all read from the 2017-12-03 export
     assert published == [f"dt=2017-{d}" for d in ("10-25", "10-26", "10-27", "10-28", "10-29", "10-30", "10-31")] + [

@@ -150,6 +150,7 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "alerts.json",
         "backlog.parquet",
         "categories.parquet",
+        "data_docs",  # the page's Data Docs copy: data_docs/<archive>.html
         "hours.parquet",
         "manifest.json",
         "mentions.parquet",
@@ -163,6 +164,9 @@ def test_download_latest_verifies_checksums_and_fails_loudly_on_corruption(s3_bu
         "themes.parquet",
         "validation.json",
     ]
+    # 2017-11-02's window reads the archives collected 11-01 and 11-02: their two Data Docs pages
+    docs = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "ok" / "data_docs").glob("*.html"))
+    assert docs == ["twitter_dt_2017-11-01_feed.jsonl", "twitter_dt_2017-11-02_feed.jsonl"]
 
     brand = runner.invoke(
         app,

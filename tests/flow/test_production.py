@@ -41,7 +41,7 @@ def _report_files(store) -> dict[str, bytes]:
 
 
 def _assert_complete(store) -> None:
-    folders = {k.rsplit("/", 1)[0] + "/" for k in store.keys(layout.DAILY_REPORTS)}
+    folders = {layout.report_folder(day) for k in store.keys(layout.DAILY_REPORTS) if (day := layout.partition_day(k))}
     for folder in folders:
         manifest = json.loads(store.read(folder + "manifest.json"))
         files = {name: store.read(folder + name) for name in manifest["files"]}

@@ -153,9 +153,10 @@ def test_a_month_against_the_month_before_by_hand():
 
 
 def test_a_month_reads_the_days_of_the_month_before_so_they_are_in_its_fingerprint():
-    """November's page: its 28 trend days (11-03 … 11-30), its summed days (11-01 … 12-04: 72 h →
-    3 days + 1 after its end) and October's (10-01 … 11-04): every day 10-01 … 12-04, 65 of them."""
+    """November's page: its trend days (its 12 months, 2016-12-01 … 2017-11-30), its summed days
+    (11-01 … 12-04: 72 h → 3 days + 1 after its end) and October's (10-01 … 11-04, inside the trend):
+    every day 2016-12-01 … 2017-12-04, 365 + 4 = 369 of them."""
     from tasks.model.windows import days_read
 
     days = days_read(period_of("monthly", date(2017, 11, 1)), timedelta(hours=72))
-    assert (days[0], days[-1], len(days)) == (date(2017, 10, 1), date(2017, 12, 4), 65)
+    assert (days[0], days[-1], len(days)) == (date(2016, 12, 1), date(2017, 12, 4), 369)

@@ -119,6 +119,39 @@ def test_the_axis_spans_the_days_of_the_trends_whatever_has_a_value():
     assert shown and all("2017-10-09" <= t <= "2017-11-05" for t in shown), shown
 
 
+@pytest.mark.parametrize(
+    ("kind", "starts", "names"),
+    [
+        # a week's page: W41, W42, W44 have rows, W43 none; every week named on the axis, one point each
+        (
+            "weekly",
+            [date(2017, 10, 9), date(2017, 10, 16), date(2017, 10, 30)],
+            ["2017-W41", "2017-W42", "2017-W43", "2017-W44"],
+        ),
+        # a month's page: 2017-08 and 2017-10 have rows, September none
+        ("monthly", [date(2017, 8, 1), date(2017, 10, 1)], ["2017-08", "2017-09", "2017-10"]),
+    ],
+)
+def test_weeks_and_months_are_one_point_each_named_by_their_report_and_a_gap_breaks_the_line(kind, starts, names):
+    frame = pl.DataFrame(
+        {"brand": ["@A"] * len(starts), "date": starts, "response_rate": [0.5] * len(starts)},
+        schema={"brand": pl.String, "date": pl.Date, "response_rate": pl.Float64},
+    )
+    svg = charts.trend_lines(frame, charts.RESPONSE_RATE, ["@A"], kind)
+    assert [t for t in texts(svg) if re.fullmatch(r"\d{4}-(W\d{2}|\d{2})", t)] == names
+    assert line_segments(svg, "response_rate-0") == 2  # nothing drawn across the empty week or month
+
+
+def test_the_axis_names_at_most_eight_points_as_their_reports_are_named():
+    # 28 days: every 4th named (ceil(28 / 8) = 4): 2017-10-09, -13, -17, -21, -25, -29, 11-02: 7 names
+    frame = trends(["@A"], {"@A": list(range(28))})
+    shown = [t for t in texts(charts.trend_lines(frame, charts.RESPONSE_RATE, ["@A"])) if t.startswith("2017-")]
+    assert shown == ["2017-10-09", "2017-10-13", "2017-10-17", "2017-10-21", "2017-10-25", "2017-10-29", "2017-11-02"]
+    # a lone day is named as a day, not as the hours around it
+    lone = trends(["@A"], {"@A": [0]})
+    assert [t for t in texts(charts.trend_lines(lone, charts.RESPONSE_RATE, ["@A"])) if "-" in t] == ["2017-10-09"]
+
+
 def test_no_values_no_chart():
     frame = trends(["@A"], {"@A": [0, 1]}).with_columns(pl.lit(None, pl.Float64).alias("sps"))
     assert charts.trend_lines(frame, charts.SPS, ["@A"]) == ""
