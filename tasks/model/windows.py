@@ -71,15 +71,19 @@ def affected_days(touched: Iterable[date], horizon: timedelta) -> set[date]:
     (a mention just before midnight); a day's measure reads LOOKBACK_DAYS
     back for brand posts, and pages chart TREND_DAYS of history. A week or a month is also set
     against the one before, summed from its days: so every day of the week and the month holding
-    the last day whose measure changes (LOOKBACK_DAYS after the touched one), and of the week and
-    the month after them, is affected (their pages read it, whichever of their days has mentions)."""
+    the last day whose measure changes (LOOKBACK_DAYS after the touched one), and of the
+    TREND_PERIODS - 1 weeks and months after them, is affected: their pages set it against them or
+    chart it (`trend_periods`), whichever of their days has mentions, so a nightly republishes what a
+    backfill would."""
     reach = horizon_days(horizon)
     days = {t + timedelta(days=o) for t in touched for o in range(-reach - 1, LOOKBACK_DAYS + TREND_DAYS)}
     for t in touched:
         for kind in ("weekly", "monthly"):
             holding = period_of(kind, t + timedelta(days=LOOKBACK_DAYS))
-            last = period_of(kind, holding.end + timedelta(days=1)).end
-            days |= {holding.start + timedelta(days=n) for n in range((last - holding.start).days + 1)}
+            last = holding
+            for _ in range(TREND_PERIODS - 1):
+                last = period_of(kind, last.end + timedelta(days=1))
+            days |= {holding.start + timedelta(days=n) for n in range((last.end - holding.start).days + 1)}
     return days
 
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from flows.cli.app import app
 from flows.pipeline import PipelineFailed, backfill, nightly
+from tasks.render.folder import docs_copy
 from tasks.store import layout
 from tasks.store.backends import open_storage
 from tasks.store.publish import file_digests
@@ -83,7 +84,7 @@ def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_st
     assert len(folders) == 49
     manifest = json.loads(_report(sample_store, "2017-10-31", "manifest.json"))
     # and the copy of the sample's Data Docs page the report's Data quality table links
-    docs = layout.docs_copy(layout.data_docs(layout.source_slug(SAMPLE_KEY)))
+    docs = docs_copy(layout.data_docs(layout.source_slug(SAMPLE_KEY)))
     files = {name: _report(sample_store, "2017-10-31", name) for name in [*REPORT_FILES, docs]}
     assert manifest["files"] == file_digests(files)
     assert files[docs] == sample_store.read(layout.data_docs(layout.source_slug(SAMPLE_KEY)))

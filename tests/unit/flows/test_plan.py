@@ -60,12 +60,14 @@ def test_affected_days_span_the_horizon_back_and_the_lookback_and_trends_forward
     # Forward: LOOKBACK_DAYS (3) + TREND_DAYS (28) − 1 = 30 days after the touched day.
     days = affected_days({date(2017, 10, 10)}, timedelta(hours=72))
     assert {date(2017, 10, 6), date(2017, 11, 9)} <= days
-    # and every day of the week and month holding 10-13 (3 days on) and of the week and month after
-    # (each is set against the one before): W41 (10-09 … 10-15), W42, October and November.
-    assert (min(days), max(days), len(days)) == (date(2017, 10, 1), date(2017, 11, 30), 61)
-    # a touched 10-30: 11-02 is in W44 and November; the month after is December, through 12-31
+    # and every day of the week and month holding 10-13 (3 days on) and of the 11 weeks and months
+    # after (each sets it against it or charts it in its 12-week or 12-month trend): W41 (10-09 …
+    # 10-15) … W52 (12-25 … 12-31), October 2017 … September 2018: 2017-10-01 … 2018-09-30, 365 days.
+    assert (min(days), max(days), len(days)) == (date(2017, 10, 1), date(2018, 9, 30), 365)
+    # a touched 10-30: 11-02 is in W44 and November; 11 months on is October 2018, through 2018-10-31:
+    # 2017-10-26 (4 days back) … 2018-10-31 is 365 + 6 = 371 days
     late = affected_days({date(2017, 10, 30)}, timedelta(hours=72))
-    assert (min(late), max(late), len(late)) == (date(2017, 10, 26), date(2017, 12, 31), 67)
+    assert (min(late), max(late), len(late)) == (date(2017, 10, 26), date(2018, 10, 31), 371)
     assert affected_days({date(2017, 10, 10)}, timedelta(hours=1)) == affected_days(
         {date(2017, 10, 10)}, timedelta(hours=24)
     )
