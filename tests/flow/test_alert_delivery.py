@@ -84,8 +84,8 @@ def test_a_spike_is_published_and_sent_to_the_webhook(tmp_path, receiver, monkey
     nightly(SPIKE, storage=store.url)
     (body,) = _Receiver.bodies
     (alert,) = body["alerts"]
-    # 30 of 40 authors where 112 of 560 (20 %) were: expected 40 · 0.2 = 8 (the day's 40 mentions where
-    # 20 are usual is within ordinary variation: no volume alert)
+    # 30 of 40 authors where 108 of 540 (20 %) were on the 27 past days the trend shows: expected
+    # 40 · 0.2 = 8 (the day's 40 mentions where 20 are usual is within ordinary variation: no volume alert)
     assert (alert["brand"], alert["kind"], alert["observed"], alert["expected"]) == (
         "AcmeHelp",
         "detractor_spike",
@@ -123,4 +123,7 @@ def test_a_spike_goes_through_a_saved_prefect_notification_block(tmp_path, recei
     nightly(SPIKE, storage=store.url)
     (body,) = _Receiver.bodies
     assert body["subject"] == "sps-pipeline: 1 alert(s)"
-    assert body["text"].startswith("AcmeHelp: 30 detractors where 4.0 are usual (p = ")
+    # the 27 past days a day's trend shows (10-02 … 10-28), 20 authors and 4 detractors each: 108 of 540
+    assert body["text"].startswith(
+        "AcmeHelp: 30 of its 40 authors are detractors (75%) where 108 of 540 (20%) were on its 27 past days (p = "
+    )
