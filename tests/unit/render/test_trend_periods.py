@@ -4,7 +4,7 @@ mentions' own times (never daily medians combined), an author once a period."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -17,8 +17,8 @@ from tasks.store.measure_store import summed_trend_rows
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"
-HORIZON = 72 * 3600
-RULES = MeasureRules(BrandRegistry(), HORIZON, 3600, at("2017-12-20 00:00"))
+HORIZON = timedelta(hours=72)
+RULES = MeasureRules(BrandRegistry(), HORIZON.total_seconds(), 3600, at("2017-12-20 00:00"))
 W45 = period_of("weekly", date(2017, 11, 6))  # Mon 11-06 .. Sun 11-12
 
 
