@@ -58,7 +58,7 @@ _ON_SITE = (
 _PARTY = (
     r"(?:bank|card issuer|issuer|card provider|carrier|courier|seller|merchant|retailer|manufacturer|developer"
     r"|publisher|shipper|sender|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer"
-    r"|travel agent"
+    r"|travel agen(?:t|cy)|agency"
     r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
     r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website))"
 )
@@ -96,7 +96,7 @@ _EMAIL = any_of_lowered(
     r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
     r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
     r"(?:\w+ ){0,2}via e-?mail\b",
-    r"\be-?mail (?:the|our)\b|\bkeep an eye on your (?:e-?mail|inbox)\b",
+    r"\be-?mail (?:the|our)\b|\b(?:keep an eye on|look out for|watch) (?:your|the|our) (?:e-?mails?|inbox)\b",
     r"\b(?:will|we'?ll|shall|going to|have|we'?ve) (?:\w+ ){0,3}(?:e-?mail(?:ed)? you|sent you an? e-?mail)\b",
     r"\b(?:send|submit|write) (?:an|and|a) e-?mail to\b",
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|uk|in|ie|de|fr|es|au|ca|io)\b",  # an address, not a @handle
@@ -131,7 +131,7 @@ _PHONE = any_of_lowered(
     r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
-    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone|mobile) (?:phone )?"
+    r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone) (?:phone )?"
     r"(?:number|details)\b",
     r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
     r"\bbest time to call\b",
@@ -194,12 +194,13 @@ _FORM = any_of_lowered(
     r"\b(?:contact|reach|get in touch with) (?:them|him|her) (?:here|at|via|through|using)[ :]*" + _LINK,
     # "contact our Answer Desk", "contact customer support and ask for a supervisor", "reach out to our
     # Reservations Agents": the customer sent to a team of the brand's, no channel named
-    r"\b(?:contact|reach out to|get in touch with) (?:our (?:\w+ ){0,2}(?:support|customer (?:service|care|support)"
+    r"\b(?:contact(?:ing)?|reach(?:ing)? out to|get(?:ting)? in touch with) (?:our (?:\w+ ){0,2}(?:support"
+    r"|customer (?:service|care|support)"
     r"|help ?desk|desk)|(?:the )?customer (?:service|care|support))(?: team)?\b",
     r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) the (?:customer|guest|client) "
     r"(?:relations|care|services?|support|experience) (?:team|department|desk)\b",
-    r"\b(?:contact|reach out to|get in touch with|speak (?:to|with)|talk to) our (?:\w+ ){0,2}"
-    r"(?:team|agents|specialists|representatives|department|experts)\b",
+    r"\b(?:contact(?:ing)?|reach(?:ing)? out to|get(?:ting)? in touch with|speak(?:ing)? (?:to|with)|talk(?:ing)? to)"
+    r" our (?:\w+ ){0,2}(?:team|agents|specialists|representatives|department|experts)\b",
     # a community forum where staff take it up ("the forum" only as the way: "the answer is in the forums" is not)
     r"\b(?:(?:in|on|to|through|via) our|(?:through|via) the) (?:\w+ ){0,2}forums?\b",
     # "post your query through <link>", "create a forum post": the question goes to a board staff answer
@@ -208,6 +209,14 @@ _FORM = any_of_lowered(
     r"\b(?:please|you (?:can|could|may)|could you|can you|if you could|kindly) post (?:it |this |them )?"
     r"(?:here|at|on|to|in)[ :]*https?://",
     r"\b(?:create|start|open|make) an? (?:new )?(?:forum |community )(?:post|thread|topic)\b",
+    # "we suggest creating us a thread here": a thread is a forum's
+    r"\b(?:creat|start|open|post)(?:e|es|ed|ing)? (?:us |a new |an? )+(?:\w+ )?(?:thread|topic)\b",
+    # a claim for compensation is filed on the operator's form ("you can make a claim for compensation")
+    r"\b(?:make|submit|file|put in|lodge|raise) an? (?:\w+ )?claim for (?:compensation|delay repay)\b",
+    # Twitter is not where it can be handled ("not equipped to handle account issues here on Twitter"): the
+    # support site is (a DM named in the same reply wins)
+    r"\b(?:not (?:equipped|able|allowed|set up)|unable|can'?t|cannot) (?:to )?(?:handle|discuss|help with|assist with"
+    r"|resolve|address)(?: [\w/&-]+){0,4}(?: here)? (?:on|over|via|through) twitter\b",
     # "suggest it in our Community at <link>", "suggest this feature to our developers through this link"
     r"\b(?:suggest|submit|share|post|vote for|upvote|show your support for) (?:it|this|that|them|the idea|your idea"
     r"|this idea|(?:this|the) feature)"
@@ -230,7 +239,7 @@ _STORE = any_of_lowered(
     r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
-    r"|speak(?:ing)? (?:to|with) (?:a |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
+    r"|speak(?:ing)? (?:to|with) (?:an? |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
     r"|members? of (?:staff|the team|our team)|staff members?|team members?)s? (?:in|at))"
     r" (?:your |a |the |any |our |one of our |my )?(?:nearest |local |closest |nearby )?(?:\w+ ){0,2}" + _PLACE,
     # "contact the store location that called", "get in touch with your local branch"
@@ -243,7 +252,7 @@ _STORE = any_of_lowered(
     r"(?:store|branch|shop|station|airport|restaurant|caf[eé])s? (?:will|can|should|would|are|'ll)\b",
     # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
-    r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let"
+    r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let|reach out to"
     r"|(?:address|raise|discuss|mention|report)(?: this| it| that)? (?:with|to)) "
     # no free words before the person (each costs the regex engine a pass): the determiners are listed
     r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:local |nearest )?"
@@ -260,12 +269,23 @@ _STORE = any_of_lowered(
     r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
     r"\bairport (?:staff|agents?|personnel)\b",
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
+    # the way to a store: "you can find the stores nearest to you in the link", "use our store locator"
+    r"\b(?:find|locate) (?:the |your |a )?(?:nearest |closest |local )?(?:stores?|branch(?:es)?|shops?)"
+    r" (?:nearest|closest|near)(?: to)? you\b|\b(?:find|locate) (?:the |your |a )(?:nearest|closest|local) "
+    r"(?:stores?|branch(?:es)?|shops?)\b|\b(?:store|branch) (?:locator|finder)\b",
     r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
 )
 _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    # "check with the agent that you have made the booking with", "claim for this through them"
+    r"\b(?:check|speak|talk|contact|get in touch|reach out)(?: with| to)? (?:the|your) (?:\w+ )?agen(?:t|cy) "
+    r"(?:that |who |whom )?you (?:have |had )?(?:booked|made|bought|purchased)\b",
+    r"\b(?:claim|apply|ask)(?: for)?(?: \w+){0,3} (?:through|via|from|with) them\b",
+    # a desk the customer must reach: "the Aftersales team would be best placed to assist"
+    r"\b(?:team|department|desk|office)(?:'d| would| will| is)? (?:be )?(?:best|better) placed to "
+    r"(?:assist|help|advise|answer)\b",
     # someone else named before is the one to ask: "They'd be best placed to assist", "they would be best to advise"
     r"\bthey(?:'d| would| will| should| are)? (?:be )?(?:best placed|better placed|best able|in the best position"
     r"|the best people|best) to (?:assist|help|advise|answer)\b"
@@ -304,7 +324,7 @@ _SET_ASIDE = any_of_lowered(
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
     r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?|ask(?:ed)?|mention(?:ed)?|tell|told"
     r"|inform(?:ed)?|approach(?:ed)?|let)\b(?:[^?.!]*\?)?",
-    r"\bif you (?:speak|talk|ask)\b",
+    r"\bif you (?:speak|talk|ask)\b|\bif you change your mind\b[^,.;!?]*",
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
     r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"

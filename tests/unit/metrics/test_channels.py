@@ -420,3 +420,45 @@ def test_common_care_phrasings_name_their_channel(reply, channel):
 )
 def test_common_care_phrasings_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 9's misses (TweetSumm agents) after its one judgement
+        ("Please check with the agent that you have made the booking with.", "other_company"),
+        ("If you booked through a travel agency, please contact your travel agency.", "other_company"),
+        ("If you were delayed on their service you would need to claim for this through them.", "other_company"),
+        ("The Aftersales team would be best placed to assist with any issues on the app.", "other_company"),
+        ("Ok, Keep an eye on the emails and keep us in the loop ^DJ", "email"),
+        ("We always advise our passengers to reach out to one of our Crew Members for immediate assistance.", "store"),
+        ("To reroute your luggage, it would be best to speak with an agent at the airport.", "store"),
+        ("You can find the stores nearest to you in the link provided: https://t.co/x", "store"),
+        ("We suggest creating us a thread here to better help you with your issue.", "form"),
+        (
+            "We suggest contacting our technical support team to see what other options can be performed to fix it.",
+            "form",
+        ),
+        ("You can make a claim for compensation for the delay.", "form"),
+        ("We are not equipped to handle account/billing issues here on Twitter, for security reasons.", "form"),
+    ],
+)
+def test_round_nine_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # traps of the round 9 constructions: the same words, no move
+        "If you change your mind and decide to schedule an appointment, we are here 24/7 for support.",  # an offer
+        "Please share your mobile number and location details so we can look into it.",  # the line, asked here
+        "You can find it in stores near you soon!",  # where to buy, not where to get help
+        "Our agents at the airport will get you in the skies as soon as possible.",  # no one sent anywhere
+        "The team have passed this over to Northern to look into.",  # the agent passes it on
+        "Your claim for compensation has been paid.",  # a claim named, no way to file it
+        "We're happy to help here on Twitter, what's the issue?",
+    ],
+)
+def test_round_nine_near_misses_stay_public(reply):
+    assert _channel(reply) is None
