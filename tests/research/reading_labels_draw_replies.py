@@ -32,6 +32,8 @@ labelled before any rule was run on it, judged once, then used to write rules. R
 Round 9 (`dev9`, 220, seed `28:r9`, issue 28 channels round 5): the same after round 8 joined, TweetSumm dialogs
 only (train/val), because the held-out replies are mostly TweetSumm agents' (189 of 240) and dev recall did not
 carry over to them; read and labelled before any rule was run on it, judged once, then used to write rules.
+Round 10 (`dev10`, 160, seed `28:r10`): the same after round 9 joined, TweetSumm only, the fresh check of the rules
+written on round 9.
 """
 
 from __future__ import annotations
@@ -79,9 +81,10 @@ TARGET = {
     "dev7": 160,
     "dev8": 120,
     "dev9": 220,
+    "dev10": 160,
 }
 #: Rounds drawn from TweetSumm dialogs only.
-TWEETSUMM_ONLY = frozenset({"dev9"})
+TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
