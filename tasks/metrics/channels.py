@@ -42,7 +42,7 @@ _US = r"(?:us|me|our (?:\w+ ){0,2}(?:team|experts?|specialists?|folks|colleagues
 _LINK = r"(?:https?://|\blink\b|\burl\b|\bwebsite\b|\bweb ?page\b|\bonline\b)"
 _PLACE = (
     r"(?:local |nearest |nearby |closest )?(?:store|branch|shop|outlet|retail location|service cent(?:er|re)"
-    r"|genius bar|ticket (?:office|counter|desk)|check-?in (?:desk|counter)"
+    r"|genius bar|ticket (?:office|counter|desk)|check[- ]?in (?:desk|counter)|gate"
     r"|(?:airport|service|help|customer service) desk|counter|gallery|airport|station|restaurant|caf[eé]"
     r"|(?:store|restaurant|caf[eé]) location|(?:authori[sz]ed )?(?:repair|service) (?:cent(?:er|re)|shop)"
     r"|(?:baggage |sales |travel |booking |lost property )(?:service )?office)s?"
@@ -93,7 +93,7 @@ _EMAIL = any_of_lowered(
     r"\bfollowed up (?:with you )?(?:via|by) e-?mail\b",
     # a bank's secure message (online banking, the app): written, private, answered like an e-mail
     r"\bsecure (?:message|messaging|mail)\b",
-    r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam)\b",
+    r"\bcheck (?:your|ur) (?:e-?mails?|e-?mail inbox|spam|mail ?box)\b",
     r"\b(?:support|help|assistance|respond(?:ed)?|responded to|updated?|contacted|in touch|reply) "
     r"(?:\w+ ){0,2}via e-?mail\b",
     r"\be-?mail (?:the|our)\b|\b(?:keep an eye on|look out for|watch) (?:your|the|our) (?:e-?mails?|inbox)\b",
@@ -106,7 +106,7 @@ _EMAIL = any_of_lowered(
 _FOLLOW_UP = any_of_lowered(
     # "a specialist will follow up with you"
     r"\b(?:will|we'?ll|shall|going to) (?:\w+ ){0,3}(?:follow(?:ing)? up with you|reach(?:ing)? out to you"
-    r"|be in (?:contact|touch) with you|contact you|get in touch with you)\b",
+    r"|be in (?:contact|touch) with you|contact you|get (?:back )?in touch with (?:you|yourself))\b",
     # "someone from that team will get back to you", "we will be in touch to discuss"
     r"\b(?:someone|team|they|colleagues?|specialists?|managers?|agents?|engineers?|technicians?|representatives?"
     r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
@@ -167,6 +167,7 @@ _FORM = any_of_lowered(
     # with the link to file it ("you can always open a claim <link>")
     r"\b(?:open|file|submit|start|raise|lodge|make) (?:a|an|your) (?:\w+ )?(?:claim|dispute)"
     r"(?:[ :]*(?:here|at|via)?[ :]*https?://| (?:via|through|using|on) (?:our|the) (?:website|web ?site|online form))",
+    r"\b(?:file|lodge|submit) (?:it |a claim |a report |a complaint )?online\b",
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
     r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
     r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b|\bcontact (?:us )?page\b",
@@ -226,10 +227,10 @@ _FORM = any_of_lowered(
     r"\b(?:report (?:them|him|her|it|this)|feedback (?:here|at|via|using)|(?:claim|apply)(?: for)? (?:your |a )?"
     r"(?:compensation|refund|delay repay)(?: \w+){0,2} (?:here|at|via|online|using))[ :]*" + _LINK,
     # "please provide some details here: <link>"
-    r"\b(?:provide|share|send|leave|give|submit|report|enter|add|fill in|fill out) "
-    r"(?:us )?(?:this |all |your |some |more |the |us |additional |further |any |a few |extra )*"
+    r"\b(?:provide|share|send|pass|forward|leave|give|submit|report|enter|add|fill in|fill out) "
+    r"(?:us )?(?:this |all |your |some |more |the |us |additional |further |any |a few |extra )*(?:\w+ )?"
     r"(?:details?|info(?:rmation)?|feedback|this)"
-    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*" + _LINK,
+    r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*(?:the |this |our )?" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
@@ -244,7 +245,10 @@ _STORE = any_of_lowered(
     r" (?:your |a |the |any |our |one of our |my )?(?:nearest |local |closest |nearby )?(?:\w+ ){0,2}" + _PLACE,
     # "contact the store location that called", "get in touch with your local branch"
     r"\b(?:contact|reach out to|get in touch with) (?:your|the|a|any|our|one of our) " + _PLACE + r"\b",
-    r"\bat (?:your|a|any|one of our) " + _PLACE,
+    # "at our store" is also where a complaint happened ("sorry for your visit at our store"): "via our" is the way
+    r"\bat (?:your|a|any|one of our) " + _PLACE + r"|\bvia (?:your|a|any|our|one of our) " + _PLACE,
+    # "seats and upgrades will need to be processed by the Gate Agent"
+    r"\b(?:processed|handled|done|rebooked|sorted|assisted|helped) by (?:the |a |an |our )?" + _ON_SITE + r"\b",
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
     r"\b(?:help|assist|see|serve) (?:you |with (?:this|that|it) )?in[- ]store\b",
     # "our colleagues at the store will be able to help"
@@ -304,7 +308,7 @@ _OTHER = any_of_lowered(
     + r"s?\b[^.!?]{0,60}[.,;!]? (?:\w+ ){0,3}(?:reach out to|contact|get in touch with|speak to|talk to|call) them\b",
     r"\b(?:contact|call|reach out to|get in touch with)(?:ing)? " + _COMPANIES + r"\b",
     # another company's handle: "please contact @AppleSupport", "our friends at @Uber_Support can help"
-    r"\b(?:contact|reach out to|get in touch with|tweet|message|speak to|talk to|ask) "
+    r"\b(?:contact|reach out to|get in touch with|tweet|message|speak to|talk to|ask|try) "
     r"(?:(?:our )?(?:friends|colleagues|folks|pals|team) (?:over )?at )?@[a-z][a-z0-9_]+",
     r"\b(?:friends|colleagues|folks|pals) (?:over )?at @[a-z][a-z0-9_]+",
 )
@@ -324,7 +328,10 @@ _SET_ASIDE = any_of_lowered(
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
     r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?|ask(?:ed)?|mention(?:ed)?|tell|told"
     r"|inform(?:ed)?|approach(?:ed)?|let)\b(?:[^?.!]*\?)?",
-    r"\bif you (?:speak|talk|ask)\b|\bif you change your mind\b[^,.;!?]*",
+    # conditions answered here: "if you speak to station staff, they will advise", "if you are on the phone with
+    # another agent", an offer on a changed mind ("if you change your mind and decide to schedule an appointment")
+    r"\bif you (?:speak|talk|ask)\b|\bif you(?:'re| are) (?:already |still )?(?:on|in) (?:the|a) (?:phone|call|chat)\b",
+    r"\bif you change your mind\b[^,.;!?]*",
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
     r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"

@@ -462,3 +462,42 @@ def test_round_nine_constructions_name_their_channel(reply, channel):
 )
 def test_round_nine_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 10's misses after its one judgement
+        ("The payment can be done via our check in counter before departure.", "store"),
+        ("You can speak with the agent that will meet your inbound aircraft or go to your next gate G16.", "store"),
+        ("Seats and upgrades will need to be processed by the Gate Agent.", "store"),
+        ("We've amended it. Please check your mailbox for the revised itinerary.", "email"),
+        ("Fill that in and the Community Champion of the store will get back in touch with yourself.", "email"),
+        ("We'd like to look into this further. Please pass your order details to us here: https://t.co/x", "form"),
+        ("Hi Kate, can you send some more information via the link? What store were you in?", "form"),
+        ("You can also file online as well. We do need to know the purchase price.", "form"),
+        ("If you need help from our India site, try @ebay_india for help!", "other_company"),
+    ],
+)
+def test_round_ten_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # traps of the round 10 constructions
+        "We are unable to assist you if you are on the phone with another agent, let us know after the call.",
+        "Your bag is at the gate now, you can collect it when you land.",  # no one sent to staff
+        "Your order details are here: https://t.co/x",  # an answer, nothing asked
+        "We'll try harder next time!",
+    ],
+)
+def test_round_ten_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+def test_a_complaint_about_a_visit_at_our_store_is_no_move():
+    """ "at our store" names where it happened; "via our check in counter" names the way (round 10)."""
+    assert _channel("Sorry for the poor service at our Leeds store yesterday.") is None
+    assert _channel("The payment can be made via our ticket office.") == "store"
