@@ -78,7 +78,10 @@ _DM = any_of_lowered(
     r"\b(?:sent|send|drop) you an? (?:direct |private )?message\b",
     r"\bcheck (?:your|ur) (?:messages|inbox)\b",
     r"\bmensa(?:je|jes|gem|gens) (?:directos?|privados?|diretas?|privadas?)\b",  # Spanish, Portuguese
-    r"\bclick (?:on )?\W?message\W? (?:at|on|button)\b",
+    r"\b(?:click|tap|hit|press) (?:on )?(?:the )?\W?message\W? (?:at|on|button)\b",
+    # another private messenger, a private chat: "WhatsApp us", "let's continue this in a private chat"
+    r"\bwhats ?app (?:us|me)\b|\b(?:message|text|contact|reach|write to) us (?:on|via|over|through) whats ?app\b"
+    r"|\b(?:in|to|via|over|into) (?:a )?private (?:chat|conversation)\b",
     r"\bclick (?:here|the link|below) to (?:provide|share|message|dm|contact)\b",  # the Message button on the profile
     r"\b(?:drop|shoot|pop|fire|flick) (?:us|me) an? (?:quick )?(?:message|msg)\b",
 )
@@ -135,6 +138,8 @@ _PHONE = any_of_lowered(
     r"(?:number|details)\b",
     r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
     r"\bbest time to call\b",
+    # "you will receive a call from our team", "expect a call back from us"
+    r"\b(?:receive|get|expect) a (?:phone )?call(?: ?back)? from (?:us|our|the|one of|a member)\b",
     # "contact us phone or chat", "reach our team by telephone": the contact verb with the channel noun
     r"\b(?:contact|reach) (?:us|me|our (?:\w+ ){0,2}team) (?:by |via |over |on )?(?:the )?(?:tele)?phone\b",
     # the place that answers calls: "contact the Call Centre", "our customer care number"
@@ -159,6 +164,8 @@ _CHAT = any_of_lowered(
     r"\bchat (?:team|support|agents?|service|in|here|at|via|using|online)\b",
     r"\bstart an? (?:live )?chat\b|\bin-app (?:chat|support|messag\w*)",
     r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
+    r"\b(?:with|to) us on (?:our |the )?(?:live )?chat\b",
+    r"\b(?:hit|click|tap|press|use|select) the chat (?:button|icon|option)\b",
 )
 _FORM = any_of_lowered(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
@@ -171,6 +178,10 @@ _FORM = any_of_lowered(
     r"\bsend (?:us|me) an? (?:quick )?note\b|\bcomplete the link\b|\bwrite in\b(?: \w+){0,4} via\b",
     r"\b(?:log|leave|submit) (?:\w+ )?(?:details|feedback)\b(?: \w+){0,10}[ :]*https?://",
     r"\b(?:web ?|contact |online |support )form\b|\bform (?:here|below|at|via)\b|\bcontact (?:us )?page\b",
+    r"\bcontact us (?:option|form|section|link|button|tab)\b|\b(?:using|via|through) (?:this|the|our) (?:\w+ )?form\b",
+    # "our Baggage team can be reached at <link>", "our support team is available 24/7 at <link>"
+    r"\b(?:can be|be) (?:reached|contacted)(?: \w+){0,2} (?:at|via|here|through|on)[ :]*" + _LINK,
+    r"\b(?:team|support|agents?|specialists?) (?:is|are) available(?: [\w/]+){0,3} (?:at|via|on|here)[ :]*" + _LINK,
     # a link given as the way to a person: "please visit <link> to speak to an agent", "drop us a line at <link>"
     r"\b(?:visit|go to|head to|head over to|use)(?: \w+){0,2}[ :]*https?://\S+ (?:to|and) (?:speak|talk|contact|reach"
     r"|get in touch|connect|submit|send|request|report|raise|open)\b",
@@ -237,7 +248,8 @@ _FORM = any_of_lowered(
     r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
 )
 _STORE = any_of_lowered(
-    r"\b(?:visit|pop (?:in)?to|pop in|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)|drop (?:by|in|into)"
+    r"\b(?:visit|pop(?:ping)? (?:in)?to|pop(?:ping)? in(?: to)?|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)"
+    r"|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
     r"|speak(?:ing)? (?:to|with) (?:an? |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
@@ -277,12 +289,13 @@ _STORE = any_of_lowered(
     r"\b(?:find|locate) (?:the |your |a )?(?:nearest |closest |local )?(?:stores?|branch(?:es)?|shops?)"
     r" (?:nearest|closest|near)(?: to)? you\b|\b(?:find|locate) (?:the |your |a )(?:nearest|closest|local) "
     r"(?:stores?|branch(?:es)?|shops?)\b|\b(?:store|branch) (?:locator|finder)\b",
-    r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b",
+    r"\b(?:book|make|schedule) (?:an|a) (?:\w+ )?appointment\b|\bgenius bar (?:reservation|appointment)\b",
 )
 _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    r"\b(?:handled|processed|dealt with|sorted) by (?:the|your) (?:\w+ )?" + _PARTY + r"s?\b",
     # "check with the agent that you have made the booking with", "claim for this through them"
     r"\b(?:check|speak|talk|contact|get in touch|reach out)(?: with| to)? (?:the|your) (?:\w+ )?agen(?:t|cy) "
     r"(?:that |who |whom )?you (?:have |had )?(?:booked|made|bought|purchased)\b",
@@ -327,6 +340,7 @@ _SET_ASIDE = any_of_lowered(
     r"\b(?:did|have|had|were|was) (?:you|they|he|she) (?:already |recently |ever |previously |just |been able to )?"
     r"(?:visit(?:ed)?|call(?:ed)?|contact(?:ed)?|reach(?:ed)? out to|spoken|spoke|speak|talk(?:ed)?|go|gone|been"
     r"|pop(?:ped)?|drop(?:ped)?|ring|rang|rung|e-?mail(?:ed)?|chat(?:ted)?|ask(?:ed)?|mention(?:ed)?|tell|told"
+    r"|receive(?:d)?|get|got"
     r"|inform(?:ed)?|approach(?:ed)?|let)\b(?:[^?.!]*\?)?",
     # conditions answered here: "if you speak to station staff, they will advise", "if you are on the phone with
     # another agent", an offer on a changed mind ("if you change your mind and decide to schedule an appointment")

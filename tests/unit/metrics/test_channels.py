@@ -501,3 +501,40 @@ def test_a_complaint_about_a_visit_at_our_store_is_no_move():
     """ "at our store" names where it happened; "via our check in counter" names the way (round 10)."""
     assert _channel("Sorry for the poor service at our Leeds store yesterday.") is None
     assert _channel("The payment can be made via our ticket office.") == "store"
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # care phrasings of every industry no dev round held yet, written from care language (issue 28 round 5)
+        ("You will receive a call from our team within 24 hours.", "phone"),
+        ("Please connect with us on chat for faster help.", "chat"),
+        ("Please head to our help page and hit the chat button.", "chat"),
+        ("Please use the Contact Us option in the app.", "form"),
+        ("Please send us your details using this form: https://t.co/x", "form"),
+        ("Our Baggage team can be reached at https://t.co/x", "form"),
+        ("Our support team is available 24/7 at https://t.co/x", "form"),
+        ("Please tap the Message button on our profile.", "dm"),
+        ("Please WhatsApp us on the number in our bio.", "dm"),
+        ("Let's continue this in a private chat.", "dm"),
+        ("I'd recommend popping in to your local store.", "store"),
+        ("Please make a Genius Bar reservation so a technician can look.", "store"),
+        ("That would be handled by the airline you booked with.", "other_company"),
+    ],
+)
+def test_care_phrasings_of_unseen_agents_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Did you receive a call from us yesterday?",  # a question about what happened
+        "Our support team is available 24/7.",  # no way named
+        "Are you seeing this on WhatsApp too?",  # the app the problem is in
+        "Is the chat window freezing when you open it?",
+        "We take your privacy seriously.",
+    ],
+)
+def test_care_phrasings_near_misses_stay_public(reply):
+    assert _channel(reply) is None
