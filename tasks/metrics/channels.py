@@ -248,8 +248,8 @@ _FORM = any_of_lowered(
     r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
 )
 _STORE = any_of_lowered(
-    r"\b(?:visit|pop(?:ping)? (?:in)?to|pop(?:ping)? in(?: to)?|go (?:in)?to|going (?:in)?to|head (?:in)?to|stop (?:by|in)"
-    r"|drop (?:by|in|into)"
+    r"\b(?:visit|pop(?:ping)? (?:in)?to|pop(?:ping)? in(?: to)?|go (?:in)?to|going (?:in)?to|head (?:in)?to"
+    r"|stop (?:by|in)|drop (?:by|in|into)"
     r"|(?:take|bring|return) (?:it|them|this|the \w+)(?: \w+){0,5} (?:back )?to|return to"
     r"|(?:brought|taken|returned) (?:back )?(?:in)?to"
     r"|speak(?:ing)? (?:to|with) (?:an? |the |one of )?(?:my |our )?(?:colleagues?|staff|team|manager|agent"
