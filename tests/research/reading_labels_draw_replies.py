@@ -33,7 +33,8 @@ Round 9 (`dev9`, 220, seed `28:r9`, issue 28 channels round 5): the same after r
 only (train/val), because the held-out replies are mostly TweetSumm agents' (189 of 240) and dev recall did not
 carry over to them; read and labelled before any rule was run on it, judged once, then used to write rules.
 Round 10 (`dev10`, 160, seed `28:r10`): the same after round 9 joined, TweetSumm only, the fresh check of the rules
-written on round 9.
+written on round 9. Round 11 (`dev11`, 140, seed `28:r11`): the same after round 10 joined, every source (twcs too),
+the fresh check of the rules written on round 10.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ TARGET = {
     "dev8": 120,
     "dev9": 220,
     "dev10": 160,
+    "dev11": 140,
 }
 #: Rounds drawn from TweetSumm dialogs only.
 TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
