@@ -198,7 +198,7 @@ _FORM = any_of_lowered(
     r"\breach out(?: to us)?[,;:.]? (?:\w+ ){0,3}?(?:here|at|via|through)[ :]*https?://",
     r"\b(?:reached|contact(?:ed)?) (?:24/7 )?here\b|\b(?:follow up|contact us|reach us|reach out|get in touch) here\b",
     r"\b(?:tell|let) (?:us|our (?:\w+ )?team|me) (?:know )?(?:more )?(?:\w+ ){0,4}?"
-    r"(?:at the link|here|at|via|using)?[ :]*https?://",
+    r"(?:at the link\??|here|at|via|using)?[ :]*https?://",
     # "tell us more so we can help: <link>" (words ending in a colon; "let us know if that helps: <link>" is not)
     r"\btell (?:us|me|our (?:\w+ )?team) more(?: \w+){0,4}?[ :]+https?://",
     # "contact our security teams > <link>", "reported this to our support team here: <link>"
@@ -230,6 +230,8 @@ _FORM = any_of_lowered(
     r"\b(?:not (?:equipped|able|allowed|set up)|unable|can'?t|cannot) (?:to )?(?:handle|discuss|help with|assist with"
     r"|resolve|address)(?: [\w/&-]+){0,4}(?: here)? (?:on|over|via|through) twitter\b",
     # "suggest it in our Community at <link>", "suggest this feature to our developers through this link"
+    # "casting your votes on <link> is the best way" (a feature board)
+    r"\bcast(?:ing)? (?:your |a )?votes? (?:on|at|via|here)[ :]*" + _LINK,
     r"\b(?:suggest|submit|share|post|vote for|upvote|show your support for) (?:it|this|that|them|the idea|your idea"
     r"|this idea|(?:this|the) feature)"
     r"(?: \w+){0,5} (?:in|on|to|at|via|through) (?:our |the |this )?(?:\w+ )?(?:community|forums?|ideas?|feedback"
@@ -293,7 +295,7 @@ _STORE = any_of_lowered(
 )
 _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
-    r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their) (?:\w+ )?" + _PARTY + r"s?\b",
+    r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their|a|an) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
     r"\b(?:handled|processed|dealt with|sorted) by (?:the|your) (?:\w+ )?" + _PARTY + r"s?\b",
     # "check with the agent that you have made the booking with", "claim for this through them"

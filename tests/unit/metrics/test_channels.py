@@ -538,3 +538,28 @@ def test_care_phrasings_of_unseen_agents_name_their_channel(reply, channel):
 )
 def test_care_phrasings_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 11's misses after its one judgement
+        ("I'm sorry to hear that. Can you please let our team know at the link?  https://t.co/0f6pFdYU9j -Jen", "form"),
+        ("Thanks for reaching out! Casting your votes on https://t.co/x is the best way", "form"),
+        ("I'd recommend speaking with a manufacturer of a product directly for more information.", "other_company"),
+    ],
+)
+def test_round_eleven_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Let us know if that helps? https://t.co/x",  # a question about the answer, no team asked
+        "Thanks for your votes on our poll!",
+        "A manufacturer of this product is listed on the pack.",
+    ],
+)
+def test_round_eleven_near_misses_stay_public(reply):
+    assert _channel(reply) is None
