@@ -167,6 +167,9 @@ _CHAT = any_of_lowered(
     r"\b(?:with|to) us on (?:our |the )?(?:live )?chat\b",
     r"\b(?:hit|click|tap|press|use|select) the chat (?:button|icon|option)\b",
 )
+#: A web form or ticket, as two patterns: one regex of all its phrasings outgrows the regex engine's fast
+#: automaton cache and read three times slower (tests/benchmarks/bench_reading.py). Tickets, forms and links
+#: to a person first; then a team, a forum or details reached through a link.
 _FORM = any_of_lowered(
     r"\b(?:submit|open|rais|log|fil|creat|lodg)(?:e|es|ed|ing|ting|ged|s)? (?:a|an|your|the) (?:\w+ ){0,4}"
     r"(?:request|case|ticket|report|complaint|inquiry|enquiry)\b",
@@ -190,6 +193,8 @@ _FORM = any_of_lowered(
     r"\b(?:help (?:centre|center|section|page)|contact (?:section|tab)|support (?:page|section|site))(?: \w+){0,4} to "
     r"(?:contact|reach|message|chat with|speak (?:to|with)|talk to|get in touch with) (?:us|our|an? )",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
+)
+_FORM_TEAM = any_of_lowered(
     # "please reach us here: <link>", "contact our team using the link"
     r"\b(?:reach(?:ing)?|contact(?:ing)?|connect(?:ing)? with|get(?:ting)? in touch with|follow up with|write to"
     r"|talk(?:ing)? to|speak(?:ing)? (?:to|with)) "
@@ -249,6 +254,7 @@ _FORM = any_of_lowered(
     r"\blook into this (?:with you|for you|together) (?:here|via)\b",
     r"\b(?:sorted|sort this|get this sorted)(?: \w+){0,2} (?:via|here)[ :]*https?://",
 )
+#: A visit, as two patterns (one outgrows the automaton cache, as `_FORM`): a place to go, then a person on site.
 _STORE = any_of_lowered(
     r"\b(?:visit|pop(?:ping)? (?:in)?to|pop(?:ping)? in(?: to)?|go (?:in)?to|going (?:in)?to|head (?:in)?to"
     r"|stop (?:by|in)|drop (?:by|in|into)"
@@ -268,6 +274,8 @@ _STORE = any_of_lowered(
     # "our colleagues at the store will be able to help"
     r"\b(?:colleagues|staff|team|team members|experts) (?:at|in) (?:the|your|a|our|any of our) (?:local |nearest )?"
     r"(?:store|branch|shop|station|airport|restaurant|caf[eé])s? (?:will|can|should|would|are|'ll)\b",
+)
+_STORE_STAFF = any_of_lowered(
     # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
     r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let|reach out to"
@@ -363,7 +371,9 @@ _ORDER = (
     ("phone", _PHONE),
     ("chat", _CHAT),
     ("form", _FORM),
+    ("form", _FORM_TEAM),
     ("store", _STORE),
+    ("store", _STORE_STAFF),
     ("other_company", _OTHER),
     _NAMED,
     ("email", _FOLLOW_UP),
