@@ -15,8 +15,10 @@ Urgent means a care team must act before anything else, and the rule is narrow o
   a dangerous driver; not "it's an emergency" about an order, "my ears are bleeding",
   "harassing me with sales calls", a "dangerous web page" verdict, a phone with "no power".
 The words are read in their sense: "fire the captain", "Kindle Fire", "emergency exit row",
-"this is fire", "down to earth", "screen bleeding" are struck out (TRAPS) before the urgent
-phrasings are looked for. The only post text a report shows is urgent unanswered mentions',
+"this is fire", "down to earth", "screen bleeding", "the Fire 7", "a fire burrito", "power off the
+console", "my feelings were hurt", "nearly died laughing", "an unsafe website" are struck out (TRAPS) before
+the urgent phrasings are looked for; money "debited" for a recharge that failed is no theft.
+The only post text a report shows is urgent unanswered mentions',
 with personal data masked (tasks/model/masking.py).
 """
 
@@ -35,7 +37,7 @@ _VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
 TRAPS = lower_any_of(
-    r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition)\b",
+    r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition|\d+)\b",
     # names and figures of speech with "fire" or "explosion" in them: a sale, a game, a flavour
     r"\bfire ?(?:sales?|emblem|pit|place|works?)\b|\bexplosions? of (?:flavou?rs?|taste|colou?rs?|joy)\b",
     r"\bfire (?:the|him|her|them|your|that|this|whoever|every\w*|all)\b|\b(?:get|got|be|getting) fired\b",
@@ -44,17 +46,25 @@ TRAPS = lower_any_of(
     r"\bemergency (?:exit|row|seats?|exits?)(?: (?:row|seats?))?\b|\bexit row\b",
     r"\bdown to earth\b|\bdown ?payment\b|\bzero down\b|\$\d+ down\b",
     r"\bin danger of\b|\bdangerously (?:good|delicious|addictive|tasty|cute)\b",
-    r"\b(?:screen|backlight|light|colou?r|ink) bleed\w*",
+    r"\b(?:screen|backlight|light|colou?r|ink|sound|audio|mic) bleed\w*|\bbleeding edge\b|\binjury time\b",
+    # hurt feelings, a joke that nearly killed: "my feelings were hurt", "I nearly died laughing", "I feel attacked"
+    r"\bfeelings (?:\w+ )?(?:got |were |are |was |been |have been )?hurt\b|\b(?:nearly|almost) died "
+    r"(?:laughing|of laughter|from laughter|of embarrassment)\b|\bfeel(?:ing)? (?:so |personally )?attacked\b",
     r"\b(?:killing|killed|kill) it\b|\bi'?m dying\b|\bdying (?:of|from|with) laughter\b",
     r"\bthis is (?:a )?(?:scam|fraud|theft|robbery)\b|\bscam(?:my|s)?\b(?: \w+)? (?:prices?|fees?|offers?|listing)",
     r"\bfraud (?:protection|department|team|alert settings)\b|\bas \W?fraudulent\b",
+    r"\bidentity theft (?:protection|insurance|monitoring|services?|plan)\b",
     r"\bemergency calls only\b|\bassault on (?:your|my|the|our) \w+",
     r"\b(?:tried|try|trying|to|and) (?:a )?power (?:down|off|cycle)\b",
+    # a device's power, not the mains: "did a power off and on", "power off the console", "the power button"
+    r"\b(?:did|do|doing|done|a|the) power (?:off|down|cycle|reset)\b|\bpower (?:off|down) (?:and|&|then|the|my|it)\b"
+    r"|\bpower (?:button|cycled?|reset|adapt[eo]r|supply|cord|cable|strip|brick|bank|saving|mode|settings?)\b",
     # a price or a bill called theft: "you are stealing my money", "daylight robbery", "#MoneyStole"
     r"\b(?:you|they|u|y'?all|ur company|this company)(?:'re| are| r| were)? (?:\w+ )?(?:stealing|robbing|scamming|"
     r"ripping)\b|\bdaylight robbery\b|\b(?:this|that|it) is (?:just )?(?:stealing|robbery|theft)\b|#\w*stole\w*",
     r"\bfraudulently (?:holding|keeping|charging for|billing)\b|\bor fraud\b",
-    r"\bdangerous (?:web ?)?(?:page|site|website|link|file|download|app)\b",  # an antivirus' verdict, not a danger
+    # an antivirus' or a browser's verdict, not a danger
+    r"\b(?:dangerous|unsafe|not safe|insecure) (?:web ?)?(?:page|site|website|link|file|download|app|connection)\b",
     r"\b(?:ears?|eyes?) (?:are |were |is )?bleed\w*",
     r"\bharass\w*(?: me)? (?:with|by) (?:\w+ )?(?:calls?|texts?|e-?mails?|messages?|ads?|offers?)\b",
     r"\b(?:phone|laptop|device|console|tablet|battery|controller|it|watch|charger) (?:has |had |have )?no power\b",
@@ -70,7 +80,8 @@ TRAPS = lower_any_of(
     r"|servers?|multiplayer|ranked|round|session)s?\b|\b(?:full of|so many|lots of|tons of|filled with|infested with"
     r"|every) (?:\w+ )?(?:hackers|cheaters|modders)\b|\bhackers? (?:\w+ )?(?:are |is )?(?:using|with|running) "
     r"(?:\w+ )?(?:aimbots?|mods?|cheats?|wall ?hacks?|hacks|exploits?|glitch\w*)",
-    r"\bassault (?:rifles?|class|mode|pack|loadout|weapons?)\b|\battacked by (?:a |the |some )?(?:zombies?|enemies"
+    r"\bassault (?:rifles?|class|mode|pack|loadout|weapons?)\b|\b(?:attacked|assaulted|bombarded) by (?:a |the |some )?"
+    r"(?:zombies?|enemies"
     r"|enemy|players?|hackers?|cheaters?|bots?|spam|ads?|calls|pop-?ups?|notifications)\b",
 )
 
@@ -80,18 +91,22 @@ TRAPS = lower_any_of(
 _SECURITY_MONEY = lower_any_of(
     # security: an account taken over
     r"\b(?:been|got|get|was|were|is|has|have|being|i'?m|im) hacked\b|\bhacked (?:my|our|into|in to)\b",
-    r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)\b",
-    r"\b(?:clicked|entered|gave|fell for)(?: \w+){0,4} (?:phishing|fake|scam)\b",
+    r"\bhackers? (?:\w+ )?(?:got|have|has|took|accessed|changed|stole|used|broke|is using|are using|logged)"
+    r"(?: \w+){0,3} (?:my|our) (?:\w+ )?(?:account|card|details|password|e-?mail|info|information|data|money"
+    r"|identity|phone|number|profile|bank|pc|computer|laptop|console|psn|xbox|gamertag)s?\b",
+    r"\b(?:clicked|entered|gave (?:away |out )?(?:my|our)|fell for)(?: \w+){0,4} (?:phishing|fake|scam)\b",
     r"\baccount (?:was |has been |got |is |been )?(?:compromised|taken over|hijacked)\b|\bhijack\w*",
     r"\bsomeone (?:has |had |is |was )?(?:logged|logging|got|gotten|getting|broke|breaking|signed|accessed|using) "
     r"(?:in ?to |into |to )?my (?:account|card|details)",
     # someone else spending or signing in on it: "someone keeps trying to buy playstation cards on my account"
     r"\b(?:someone|somebody|a stranger|an unknown person|hackers?) (?:keeps |kept |is |was |has |had |has been "
     r"|have been )?(?:trying to |tried to |attempting to |attempted to )?(?:buy|bought|buying|purchas\w+|order\w*"
-    r"|spend\w*|spent|charg\w+|us(?:e|ed|ing)|access\w*|log\w* ?in)(?:(?: \w+){0,4} (?:on|with|from|using|into|in))? "
+    r"|spend\w*|spent|charg\w+|us(?:e|ed|ing)|access\w*|log\w* ?in)"
+    r"(?:(?: [\w']+){0,4} (?:on|with|from|using|into|in))? "
     r"my (?:\w+ )?(?:account|card|credit card|debit card)\b",
     # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
-    r"\b(?:someone|somebody|hackers?) (?:has |had )?(?:changed|reset) (?:my|the) (?:password|e-?mail|number|pin)\b",
+    r"\b(?:someone|somebody|whoever|hackers?)(?: \w+){0,3}? (?:changed|reset) (?:my|the) (?:account |login |recovery )?"
+    r"(?:password|e-?mail|number|pin|phone number)\b",
     # a phone number taken over (a SIM swap): "allowed someone to steal my phone number", "gave my number away"
     r"\b(?:someone|somebody|hackers?|scammers?|thie(?:f|ves)) (?:\w+ ){0,3}(?:steal|stole|stolen|took|hijack\w*"
     r"|port(?:ed)?|transferr?(?:ed)?|swapp?(?:ed)?) my (?:phone |mobile |cell )?(?:number|sim|line)\b"
@@ -111,7 +126,7 @@ _SECURITY_MONEY = lower_any_of(
     r"withdrawals?|debits?)\b",
     r"\b(?:charges?|orders?|purchases?|transactions?|payments?|withdrawals?) (?:that )?(?:i|we) "
     r"(?:never|didn'?t|did not|don'?t) (?:make|made|place|placed|authori[sz]e|order|recogni[sz]e)",
-    r"\bmoney (?:was |has been |is being |got )?(?:taken|stolen|debited|withdrawn|drained) (?:out )?(?:from|of) my\b",
+    r"\bmoney (?:was |has been |is being |got )?(?:taken|stolen|withdrawn|drained) (?:out )?(?:from|of) my\b",
     r"\b(?:emptied|drained|cleared out) my (?:bank )?account\b",
     # a vital service out
     r"\b" + _VITAL + r" (?:outages?|cut|cuts|failure)\b",
@@ -148,7 +163,8 @@ _SAFETY = lower_any_of(
     r"to (?:hit|hurt|kill|beat|attack|punch|stab|shoot|assault))\b",
     r"\b(?:hurt|burned|burnt|cut) (?:myself|himself|herself|themselves)\b|\b(?:got|was|were|been|being) hurt\b",
     r"\b(?:hurt|burned|burnt|cut|broke) my (?:back|neck|hand|arm|leg|foot|head|knee|wrist|finger|mouth|tongue|lip)\b",
-    r"\b(?:a|the|house|kitchen|engine|electrical) fire\b",
+    r"\b(?:house|kitchen|engine|electrical|grease|car|bin|building|brush|wild) fire\b|\b(?:a|the) fire(?: (?:in|at|on"
+    r"|broke|started|near|next|outside|inside|alarm|brigade|department|truck|engine|hazard|risk|exit)\b| ?[.!,;?]| ?$)",
     r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal)\b",
     r"\b(?:car|road|traffic) accident\b|\bcrash(?:ed)? into\b|\bhit (?:the|a|another) (?:car|vehicle|truck|bus)\b",
     # a vehicle the customer rode in crashed, or a blow to the body: "my driver crashed and I hit my head"

@@ -29,6 +29,9 @@ weighted to the industries where it missed most (``DEV3_PER_INDUSTRY``: 25 each 
 retail, utilities and telecom, 10 for the rest), same round-robin, checked against the dev files only.
 ``urgent-dev4`` (round 4, seed ``28-urgent-dev4``): 60 more the same way, after round 3 joined the dev file;
 ``urgent-dev5`` (seed ``28-urgent-dev5``): 50 more after round 4 joined, the fresh check of round 4's rules.
+``urgent-dev6`` (seed ``28-urgent-dev6``): URGENT_NET3 had no unread dev mention left, so 80 candidates from a new
+source: the LATER customer turns of TweetSumm train/val dialogs of dev brands (``tweetsumm_turn``, id
+``<row>:<line>``, the dialog line as it is), the net and the checks as in round 3.
 
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
@@ -92,6 +95,7 @@ DEV3_PER_INDUSTRY = dict.fromkeys(
 )
 URGENT_DRAW4 = 60  # round 4: dev urgent candidates
 URGENT_DRAW5 = 50  # round 5: dev urgent candidates
+URGENT_DRAW6 = 80  # round 6: later customer turns of dev dialogs
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -155,6 +159,29 @@ def tweetsumm_mentions() -> list[dict[str, str]]:
         for i, r in enumerate(rows)
         if r["brand"] in BRAND_INDUSTRY and r["first_customer_turn"].strip()
     ]
+
+
+def tweetsumm_later_turns() -> list[dict[str, str]]:
+    """Customer turns after the first of each tweetsumm dialog (id `<row>:<line>`, the line as it is)."""
+    with open(DATA / "tweetsumm" / "tweetsumm_dialogs.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for i, r in enumerate(rows):
+        if r["brand"] not in BRAND_INDUSTRY:
+            continue
+        customer = [(j, line) for j, line in enumerate(r["dialog"].split("\n")) if line.partition(": ")[0].isdigit()]
+        for j, line in customer[1:]:
+            if line.partition(": ")[2].strip():
+                out.append(
+                    {
+                        "source": "tweetsumm_turn",
+                        "source_id": f"{i}:{j}",
+                        "brand": r["brand"],
+                        "split": r["split"],
+                        "text": line,
+                    }
+                )
+    return out
 
 
 def labelled(slices: str = "*") -> tuple[set[tuple[str, str]], set[str]]:
@@ -246,11 +273,14 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
-def draw_urgent3(round_: str = "dev3", size: int = URGENT_DRAW3) -> list[dict[str, str]]:
-    """Rounds 3+: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample."""
+def draw_urgent3(
+    round_: str = "dev3", size: int = URGENT_DRAW3, mentions: list[dict[str, str]] | None = None
+) -> list[dict[str, str]]:
+    """Rounds 3+: dev mentions in no dev file that URGENT_NET3 catches, one per text, seeded sample
+    (of `mentions`, by default the customers' first words: twcs tweets and tweetsumm first turns)."""
     rng = random.Random(f"{SEED}-urgent-{round_}")
     held, seen_text, pool = set(HELDOUT), set(), []
-    for m in fresh(twcs_mentions() + tweetsumm_mentions(), "dev"):
+    for m in fresh(twcs_mentions() + tweetsumm_mentions() if mentions is None else mentions, "dev"):
         if m["brand"] in held or m["split"] == "twcs_test" or m["text"] in seen_text:
             continue
         if URGENT_NET3.search(m["text"]):
@@ -272,6 +302,8 @@ def main() -> None:
         chosen = draw_urgent3("dev4", URGENT_DRAW4)
     elif slice_ == "urgent-dev5":
         chosen = draw_urgent3("dev5", URGENT_DRAW5)
+    elif slice_ == "urgent-dev6":
+        chosen = draw_urgent3("dev6", URGENT_DRAW6, tweetsumm_later_turns())
     else:
         chosen = draw_urgent(slice_.removeprefix("urgent-")) if slice_.startswith("urgent-") else draw(slice_)
     w.writerows({k: m[k] for k in w.fieldnames} for m in chosen)

@@ -29,6 +29,12 @@ rules then written on round 4's misses. Round 6 (`dev6`, 100, seed `28:r6`): the
 Round 7 (`dev7`, 160, seed `28:r7`, issue 28 round 4): the same after round 6 joined the dev file; read and
 labelled before any rule was run on it, judged once, then used to write rules. Round 8 (`dev8`, 120, seed
 `28:r8`): the same after round 7 joined, the fresh check of the rules written on round 7.
+Round 9 (`dev9`, 220, seed `28:r9`, issue 28 channels round 5): the same after round 8 joined, TweetSumm dialogs
+only (train/val), because the held-out replies are mostly TweetSumm agents' (189 of 240) and dev recall did not
+carry over to them; read and labelled before any rule was run on it, judged once, then used to write rules.
+Round 10 (`dev10`, 160, seed `28:r10`): the same after round 9 joined, TweetSumm only, the fresh check of the rules
+written on round 9. Round 11 (`dev11`, 140, seed `28:r11`): the same after round 10 joined, every source (twcs too),
+the fresh check of the rules written on round 10.
 """
 
 from __future__ import annotations
@@ -75,7 +81,12 @@ TARGET = {
     "dev6": 100,
     "dev7": 160,
     "dev8": 120,
+    "dev9": 220,
+    "dev10": 160,
+    "dev11": 140,
 }
+#: Rounds drawn from TweetSumm dialogs only.
+TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
@@ -136,6 +147,8 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list()) & ~pl.col("text").is_in(test_texts.to_list())
         )
+    if slice_ in TWEETSUMM_ONLY:
+        known = known.filter(pl.col("source").str.starts_with("tweetsumm_"))
     keyed = (
         known.filter(heldout if slice_ == "heldout" else ~heldout)
         .with_columns(

@@ -420,3 +420,146 @@ def test_common_care_phrasings_name_their_channel(reply, channel):
 )
 def test_common_care_phrasings_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 9's misses (TweetSumm agents) after its one judgement
+        ("Please check with the agent that you have made the booking with.", "other_company"),
+        ("If you booked through a travel agency, please contact your travel agency.", "other_company"),
+        ("If you were delayed on their service you would need to claim for this through them.", "other_company"),
+        ("The Aftersales team would be best placed to assist with any issues on the app.", "other_company"),
+        ("Ok, Keep an eye on the emails and keep us in the loop ^DJ", "email"),
+        ("We always advise our passengers to reach out to one of our Crew Members for immediate assistance.", "store"),
+        ("To reroute your luggage, it would be best to speak with an agent at the airport.", "store"),
+        ("You can find the stores nearest to you in the link provided: https://t.co/x", "store"),
+        ("We suggest creating us a thread here to better help you with your issue.", "form"),
+        (
+            "We suggest contacting our technical support team to see what other options can be performed to fix it.",
+            "form",
+        ),
+        ("You can make a claim for compensation for the delay.", "form"),
+        ("We are not equipped to handle account/billing issues here on Twitter, for security reasons.", "form"),
+    ],
+)
+def test_round_nine_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # traps of the round 9 constructions: the same words, no move
+        "If you change your mind and decide to schedule an appointment, we are here 24/7 for support.",  # an offer
+        "Please share your mobile number and location details so we can look into it.",  # the line, asked here
+        "You can find it in stores near you soon!",  # where to buy, not where to get help
+        "Our agents at the airport will get you in the skies as soon as possible.",  # no one sent anywhere
+        "The team have passed this over to Northern to look into.",  # the agent passes it on
+        "Your claim for compensation has been paid.",  # a claim named, no way to file it
+        "We're happy to help here on Twitter, what's the issue?",
+    ],
+)
+def test_round_nine_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 10's misses after its one judgement
+        ("The payment can be done via our check in counter before departure.", "store"),
+        ("You can speak with the agent that will meet your inbound aircraft or go to your next gate G16.", "store"),
+        ("Seats and upgrades will need to be processed by the Gate Agent.", "store"),
+        ("We've amended it. Please check your mailbox for the revised itinerary.", "email"),
+        ("Fill that in and the Community Champion of the store will get back in touch with yourself.", "email"),
+        ("We'd like to look into this further. Please pass your order details to us here: https://t.co/x", "form"),
+        ("Hi Kate, can you send some more information via the link? What store were you in?", "form"),
+        ("You can also file online as well. We do need to know the purchase price.", "form"),
+        ("If you need help from our India site, try @ebay_india for help!", "other_company"),
+    ],
+)
+def test_round_ten_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # traps of the round 10 constructions
+        "We are unable to assist you if you are on the phone with another agent, let us know after the call.",
+        "Your bag is at the gate now, you can collect it when you land.",  # no one sent to staff
+        "Your order details are here: https://t.co/x",  # an answer, nothing asked
+        "We'll try harder next time!",
+    ],
+)
+def test_round_ten_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+def test_a_complaint_about_a_visit_at_our_store_is_no_move():
+    """ "at our store" names where it happened; "via our check in counter" names the way (round 10)."""
+    assert _channel("Sorry for the poor service at our Leeds store yesterday.") is None
+    assert _channel("The payment can be made via our ticket office.") == "store"
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # care phrasings of every industry no dev round held yet, written from care language (issue 28 round 5)
+        ("You will receive a call from our team within 24 hours.", "phone"),
+        ("Please connect with us on chat for faster help.", "chat"),
+        ("Please head to our help page and hit the chat button.", "chat"),
+        ("Please use the Contact Us option in the app.", "form"),
+        ("Please send us your details using this form: https://t.co/x", "form"),
+        ("Our Baggage team can be reached at https://t.co/x", "form"),
+        ("Our support team is available 24/7 at https://t.co/x", "form"),
+        ("Please tap the Message button on our profile.", "dm"),
+        ("Please WhatsApp us on the number in our bio.", "dm"),
+        ("Let's continue this in a private chat.", "dm"),
+        ("I'd recommend popping in to your local store.", "store"),
+        ("Please make a Genius Bar reservation so a technician can look.", "store"),
+        ("That would be handled by the airline you booked with.", "other_company"),
+    ],
+)
+def test_care_phrasings_of_unseen_agents_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Did you receive a call from us yesterday?",  # a question about what happened
+        "Our support team is available 24/7.",  # no way named
+        "Are you seeing this on WhatsApp too?",  # the app the problem is in
+        "Is the chat window freezing when you open it?",
+        "We take your privacy seriously.",
+    ],
+)
+def test_care_phrasings_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # read on round 11's misses after its one judgement
+        ("I'm sorry to hear that. Can you please let our team know at the link?  https://t.co/0f6pFdYU9j -Jen", "form"),
+        ("Thanks for reaching out! Casting your votes on https://t.co/x is the best way", "form"),
+        ("I'd recommend speaking with a manufacturer of a product directly for more information.", "other_company"),
+    ],
+)
+def test_round_eleven_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Let us know if that helps? https://t.co/x",  # a question about the answer, no team asked
+        "Thanks for your votes on our poll!",
+        "A manufacturer of this product is listed on the pack.",
+    ],
+)
+def test_round_eleven_near_misses_stay_public(reply):
+    assert _channel(reply) is None

@@ -265,3 +265,37 @@ def test_harm_by_a_person_not_a_companys_pressure(text, urgent):
 def test_round4_a_phone_number_or_other_peoples_data_taken_over(text, urgent):
     """Rules written from the round-4 dev candidates (tests/fixtures/reading/README.md), with near-misses."""
     assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # round 6 (later customer turns): someone else in the account, by a longer wording
+        ("Whoever did this somehow changed my email address and now my account doesn't exist", True),
+        ("I appreciate Sprint not letting someone buy 4 iPhone 7's on my account", True),
+        ("a hacker has changed my password", True),
+        ("money was stolen from my account overnight", True),
+        ("There was a fire.", True),
+        ("there is a fire in the kitchen of your store", True),
+        # traps of unseen care text in every industry: the same words, no risk now
+        ("hackers have ruined this game, fix it", False),  # cheaters, nobody's account
+        ("I gave up on this scam of a company", False),  # no details given to a scammer
+        ("Chrome flags it as an unsafe website", False),  # a browser's verdict
+        ("I did a power off and on and the console still won't start", False),  # a device's power
+        ("power off the console and unplug it", False),
+        ("my feelings were hurt by your agent", False),
+        ("I nearly died laughing at your ad", False),
+        ("I feel attacked by this ad lol", False),
+        ("I was assaulted by ads the whole match", False),
+        ("the Fire 7 tablet won't charge", False),  # a product's name
+        ("that was a fire burrito, thanks", False),  # slang before a noun
+        ("money was debited from my account but the recharge failed", False),  # a failed payment
+        ("the bleeding edge update broke my app", False),
+        ("does this card come with identity theft protection?", False),  # a product
+        ("it's injury time and the stream froze", False),
+    ],
+)
+def test_round6_takeovers_in_longer_words_and_traps_of_unseen_care_text(text, urgent):
+    """Rules written after round 6 of the dev candidates (README.md): two takeovers it missed, and word-sense
+    traps read as care teams of every industry meet them (each True/False a person's reading)."""
+    assert _urgent(text) is urgent
