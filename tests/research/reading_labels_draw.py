@@ -224,7 +224,9 @@ def draw(slice_: str) -> list[dict[str, str]]:
             seen: set[str] = set()  # tweetsumm repeats a first turn once per summary
             while len(picked) < want and any(by_brand.values()):
                 for brand in sorted(by_brand):
-                    while slice_ in ("dev2", "dev3", "dev4") and by_brand[brand] and by_brand[brand][-1]["text"] in seen:
+                    while (
+                        slice_ in ("dev2", "dev3", "dev4") and by_brand[brand] and by_brand[brand][-1]["text"] in seen
+                    ):
                         by_brand[brand].pop()
                     if by_brand[brand] and len(picked) < want:
                         seen.add(by_brand[brand][-1]["text"])
