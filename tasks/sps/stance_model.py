@@ -141,11 +141,20 @@ def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
         .cast(pl.Int8)
     )
     every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
-    modelled = every.join(
-        scores.select("row", best.alias("stance"), (pl.col("complaint") > 0).alias("complains")), on="row", how="left"
-    ).sort("row")
-    complains = pl.col("complains").fill_null(False) | complaint_cues(pl.col("text"))
-    stance = pl.col("stance").fill_null(0)
-    return modelled.select(pl.when((stance == 0) & complains).then(-1).otherwise(stance).cast(pl.Int8).alias("stance"))[
-        "stance"
-    ]
+    modelled = (
+        every.join(
+            scores.select("row", best.alias("stance"), (pl.col("complaint") > 0).alias("complains")),
+            on="row",
+            how="left",
+        )
+        .sort("row")
+        .with_columns(pl.col("stance").fill_null(0), pl.col("complains").fill_null(False))
+    )
+    # the cues read only the posts both models left neutral, in a lazy query so the normalised text is
+    # computed once for every cue (the eager engine recomputes it per cue: 3x slower)
+    undecided = modelled.lazy().filter((pl.col("stance") == 0) & ~pl.col("complains"))
+    cued = undecided.select("row", complaint_cues(pl.col("text"))).filter("complaint").collect()["row"]
+    complains = pl.col("complains") | pl.col("row").is_in(cued.implode())
+    return modelled.select(
+        pl.when((pl.col("stance") == 0) & complains).then(-1).otherwise(pl.col("stance")).cast(pl.Int8).alias("stance")
+    )["stance"]

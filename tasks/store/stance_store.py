@@ -21,7 +21,7 @@ import polars as pl
 
 from tasks.model.parquet import parquet_frame, to_parquet
 from tasks.model.schema import MENTION_SCHEMA
-from tasks.sps.lexicon import COMPLAINT_CUES
+from tasks.sps.lexicon import CHEERS, COMPLAINT_CUES
 from tasks.sps.score import with_stance
 from tasks.store import layout
 from tasks.store.backends import Storage
@@ -36,7 +36,7 @@ def model_version() -> str:
     """The shipped weights' and complaint cues' content hash: a retrained model (or a changed reading of
     complaints) never reads an older model's stances."""
     weights = (resources.files("tasks.sps") / "models" / "stance.parquet").read_bytes()
-    return hashlib.sha256(weights + "\n".join(COMPLAINT_CUES).encode()).hexdigest()[:12]
+    return hashlib.sha256(weights + "\n".join([*COMPLAINT_CUES, CHEERS]).encode()).hexdigest()[:12]
 
 
 def stance_key(part_key: str, data: bytes) -> str:

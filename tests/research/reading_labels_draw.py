@@ -33,6 +33,10 @@ retail, utilities and telecom, 10 for the rest), same round-robin, checked again
 source: the LATER customer turns of TweetSumm train/val dialogs of dev brands (``tweetsumm_turn``, id
 ``<row>:<line>``, the dialog line as it is), the net and the checks as in round 3.
 
+``dev4`` (mentions round 5, seed ``28-dev4``): a fresh round of 200 to judge the complaint reader and the
+categories where held-out still missed (``DEV4_PER_INDUSTRY``: 40 each for gaming, retail, technology, telecom
+and utilities, none for the rest), same round-robin, checked against the dev files only.
+
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
 (``in_response_to_tweet_id``), else the first company handle it @-mentions.
@@ -93,6 +97,8 @@ DEV3_PER_INDUSTRY = dict.fromkeys(
     ),
     25,
 )
+#: mentions round 5: only the five industries still off on held-out
+DEV4_PER_INDUSTRY = dict.fromkeys(DEV3_PER_INDUSTRY, 0) | {k: 40 for k, v in DEV3_PER_INDUSTRY.items() if v == 25}
 URGENT_DRAW4 = 60  # round 4: dev urgent candidates
 URGENT_DRAW5 = 50  # round 5: dev urgent candidates
 URGENT_DRAW6 = 80  # round 6: later customer turns of dev dialogs
@@ -227,7 +233,7 @@ def draw(slice_: str) -> list[dict[str, str]]:
         pool = [m for m in twcs + ts if m["brand"] not in held and m["split"] != "twcs_test"]
         if slice_ == "dev2":
             pool = fresh(pool)
-        elif slice_ == "dev3":
+        elif slice_ in ("dev3", "dev4"):
             pool = fresh(pool, "dev")
         for industry in sorted(INDUSTRY):
             by_brand: dict[str, list[dict[str, str]]] = {}
@@ -237,11 +243,17 @@ def draw(slice_: str) -> list[dict[str, str]]:
             for mine in by_brand.values():
                 rng.shuffle(mine)
             picked: list[dict[str, str]] = []
-            want = {"dev2": DEV2_PER_INDUSTRY, "dev3": DEV3_PER_INDUSTRY[industry]}.get(slice_, DEV_PER_INDUSTRY)
+            want = {
+                "dev2": DEV2_PER_INDUSTRY,
+                "dev3": DEV3_PER_INDUSTRY[industry],
+                "dev4": DEV4_PER_INDUSTRY[industry],
+            }.get(slice_, DEV_PER_INDUSTRY)
             seen: set[str] = set()  # tweetsumm repeats a first turn once per summary
             while len(picked) < want and any(by_brand.values()):
                 for brand in sorted(by_brand):
-                    while slice_ in ("dev2", "dev3") and by_brand[brand] and by_brand[brand][-1]["text"] in seen:
+                    while (
+                        slice_ in ("dev2", "dev3", "dev4") and by_brand[brand] and by_brand[brand][-1]["text"] in seen
+                    ):
                         by_brand[brand].pop()
                     if by_brand[brand] and len(picked) < want:
                         seen.add(by_brand[brand][-1]["text"])

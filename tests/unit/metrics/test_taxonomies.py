@@ -350,9 +350,24 @@ def test_mentions_keep_their_order_when_brands_use_different_lists():
         ("utilities_transport", "@X I left some of my items on the 15:53", "lost_property"),
         ("utilities_transport", "@X can we split journeys from Rugby", "tickets_booking"),
         ("telecom_internet", "@X I sent you a DM 3 days ago", "contact_wait"),
+        # round 5 (issue 28): a chase names the wait for the brand in every industry (common.toml)
+        ("utilities_transport", "@X Responded 45minutes ago...", "contact_wait"),
+        ("utilities_transport", "@X Hello??? What's going on????", "contact_wait"),
+        ("technology_software_devices", "@X i already have service request, please follow it", "contact_wait"),
+        ("gaming_streaming_entertainment", "@X Its been 4-hours since I wrote", "contact_wait"),
+        ("utilities_transport", "@X Already did weeks ago", "contact_wait"),
+        ("utilities_transport", "@X Hello, what time is the first train?", "timetable_info"),  # a greeting, no chase
+        # value-added services never subscribed to are billing; activating an account is sign-in trouble;
+        # "didn't work", "failed", "used to work" are a bug
+        ("telecom_internet", "@X delete all the things I didnt subscribe to", "billing_payment"),
+        ("technology_software_devices", "@X I'm unable to activate my student account", "account_security"),
+        ("technology_software_devices", "@X followed the doc, it used to work fine before", "performance_bug"),
+        ("gaming_streaming_entertainment", "@X whats the story with broken pro clubs?", "app_bug"),
+        ("gaming_streaming_entertainment", "@X Didn't work", "app_bug"),
     ],
 )
 def test_round3_general_vocabulary(industry, text, category):
+    """Rounds 3 and 5 of people's readings: words every industry's customers use."""
     assert categorise([text], taxonomy_for(industry))["category"].item() == category
 
 

@@ -53,6 +53,66 @@ def test_more_complaints_without_negative_words_are_cued(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # chasing an answer that has not come
+        "@AcmeHelp Responded 45minutes ago...",
+        "@AcmeHelp how long does a refund take, it's been 10 days",  # read by the complaint model alone before
+        "Its been 4-hours and I'm at 57% of the update",
+        "@AcmeHelp Hello??? What's going on????",
+        "@AcmeHelp are you ever going to patch this?",
+        # tried and failed, a manager or an explanation asked for, a complaint named
+        "@AcmeHelp Tried 3 stores several times. Nada",
+        "@AcmeHelp can you get a manager to call me back",
+        "@AcmeHelp how do I get help from you?",
+        "@AcmeHelp please explain how an offer of $165 changes to $198 today",
+        "@AcmeHelp any chance of getting the complaints procedure today",
+        # what a customer cannot do, in any industry
+        "@AcmeHelp ps+ wasn't able to renew",
+        "@AcmeHelp I can't use my card abroad",
+        "@AcmeHelp it keeps buffering",
+        "@AcmeHelp no option to set the hotspot timeout",
+        # money or services taken unasked, a service down, something lost
+        "@AcmeHelp delete the services I didnt subscribe to",
+        "@AcmeHelp you charged me twice",
+        "@AcmeHelp I got charged for a ride I never took",
+        "@AcmeHelp servers are down again",
+        "@AcmeHelp my wifi is down again",  # read by the complaint model alone before
+        "@AcmeHelp error code CE-34878-0 when I start the game",
+        "@AcmeHelp page not found when I open the link",
+        "@AcmeHelp I lost all my progress after the update",
+        "@AcmeHelp phone lost but the line is still on",
+    ],
+)
+def test_complaints_of_every_industry_without_negative_words_are_cued(text):
+    """Round 5 of people's readings (issue 28): chasing, failing to do something, money taken unasked, a
+    service down; each a complaint by people's reading, each a detractor once cued."""
+    assert _cue(text)
+    assert predict(pl.Series([text], dtype=pl.String)).to_list() == [-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can't wait to play the new season",  # eager, not failing to play (cued before)
+        "Don't forget to download the app!",  # a reminder (cued before)
+        "Why not pop up a store everywhere?",  # a suggestion
+        "Why don't you update your life!",
+        "The iPad only charged to 81% last night",  # a battery, not money (cued before)
+        "Both cameras charged and ready",
+        "Keep track of where the bands are",
+        "Will it ever arrive?",  # looking forward to a product
+        "We were lucky Microsoft didn't buy Yahoo",  # a choice, not an inability
+        "@AcmeHelp how do I get to the store?",  # directions, not help that cannot be reached
+    ],
+)
+def test_cheers_reminders_batteries_and_choices_are_not_cued(text):
+    """Traps read in the labelled brand sets (SXSW, Sanders, Apple 2014): a cue there flips an author to
+    detractor and moves a brand's SPS."""
+    assert not _cue(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "@AcmeHelp what time does the store open tomorrow?",
         "@AcmeHelp can I change my seat?",
         "@AcmeHelp do you deliver on Sundays?",
@@ -97,8 +157,6 @@ def test_bad_input_is_neutral_and_never_an_error(text):
     "text",
     [
         "@AcmeHelp why is my order not here yet",  # a question that presupposes a failure
-        "@AcmeHelp how long does a refund take, it's been 10 days",
-        "@AcmeHelp my wifi is down again",
         "@AcmeHelp the app logs me out every time I open it",
         "@AcmeHelp I was told someone would call me back yesterday",  # a promise not kept
         "@AcmeHelp my package was delivered to the wrong house",
