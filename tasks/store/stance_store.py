@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -31,12 +32,26 @@ STANCES = "warehouse/_stances/"
 COLUMNS = ["stance", "stance_from_label"]
 
 
+#: The model files a stance is read with: the stance weights, and the complaint model that turns
+#: their neutral verdicts into detractors.
+MODEL_FILES = ("stance.parquet", "complaint.parquet")
+
+
+def version_of(weights: Iterable[bytes], cues: Iterable[str]) -> str:
+    """A content hash of model files and phrase lists, each file hashed apart (no two sets collide)."""
+    digest = hashlib.sha256()
+    for part in weights:
+        digest.update(hashlib.sha256(part).digest())
+    digest.update("\n".join(cues).encode())
+    return digest.hexdigest()[:12]
+
+
 @cache
 def model_version() -> str:
-    """The shipped weights' and complaint cues' content hash: a retrained model (or a changed reading of
-    complaints) never reads an older model's stances."""
-    weights = (resources.files("tasks.sps") / "models" / "stance.parquet").read_bytes()
-    return hashlib.sha256(weights + "\n".join([*COMPLAINT_CUES, CHEERS]).encode()).hexdigest()[:12]
+    """The shipped models' and complaint cues' content hash: a retrained stance or complaint model (or
+    a changed reading of complaints) never reads an older model's stances."""
+    models = resources.files("tasks.sps") / "models"
+    return version_of([(models / name).read_bytes() for name in MODEL_FILES], [*COMPLAINT_CUES, CHEERS])
 
 
 def stance_key(part_key: str, data: bytes) -> str:

@@ -97,3 +97,16 @@ def test_a_run_stances_each_part_of_a_day_once_before_reports_read_it(tmp_path):
     assert stance_store.store_stances(store, DAY) == 6  # two parts: 4 and 2 rows (brand replies included)
     assert stance_store.store_stances(store, DAY) == 0  # stored already
     assert len(store.keys(STANCES)) == 2
+
+
+def test_a_retrained_complaint_model_gets_a_stance_folder_of_its_own():
+    """The complaint model turns the stance model's neutral verdicts into detractors: stances read with
+    another complaint model are another model's, never reused."""
+    stance, complaint = b"stance weights", b"complaint weights"
+    cues = ["still no refund"]
+    shipped = stance_store.version_of([stance, complaint], cues)
+    assert stance_store.version_of([stance, b"complaint weights, retrained"], cues) != shipped
+    assert stance_store.version_of([stance, complaint], [*cues, "on hold since"]) != shipped
+    # the files are hashed one by one: moving bytes from one file to the next is another version
+    assert stance_store.version_of([stance + b"c", b"omplaint weights"], cues) != shipped
+    assert stance_store.MODEL_FILES == ("stance.parquet", "complaint.parquet")
