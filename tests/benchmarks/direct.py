@@ -1,10 +1,10 @@
 """A backfill's stages called as plain functions, one after another, with no Prefect (benchmarks only).
 
-The jobs the flow's tasks wrap (flows/tasks.py), in the flow's order: ingest (16 archives a batch,
-as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run for all of them:
-tasks/ingest/batch_checks.check_deliveries), the stances of every day a window reads, each day's
-measure, every daily, weekly and monthly page, the index. Nothing here imports Prefect, so a whole
-process running it against `sps backfill` shows what orchestration costs.
+The jobs the flow's tasks wrap (flows/tasks.py), in the flow's order and doing the same work: ingest
+(16 archives a batch, as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run each, as
+flows/tasks.py runs them), the stances of every day a window reads, each day's measure, every daily,
+weekly and monthly page, the index. Nothing here imports Prefect, so a whole process running it
+against `sps backfill` shows what orchestration costs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 
 from flows.plan import Blocked, archive_watermark, plan_publish
 from tasks.ingest.adapters import archive_objects
-from tasks.ingest.batch_checks import check_deliveries
+from tasks.ingest.batch_checks import check_delivery
 from tasks.jobs.ingest_archive import ingest_fingerprint, ingest_objects
 from tasks.jobs.period_report import prepare_day, publish_period_report
 from tasks.jobs.settings import Settings
@@ -43,9 +43,9 @@ def direct_backfill(url: str, start: date, end: date) -> int:
             storage, batch, policy=policy, quarantine_threshold=settings.quarantine_threshold, fingerprint=fingerprint
         )
         records += [o for o in outcomes if isinstance(o, IngestRecord)]
-    deliveries = sorted({(r.platform, date.fromisoformat(r.collected)) for r in records if r.platform})
-    for check in check_deliveries(read_records(storage), deliveries, policy):
-        storage.write(layout.delivery_record(check.platform, check.collected), check.to_json())
+    for platform, collected in sorted({(r.platform, r.collected) for r in records if r.platform}):
+        check = check_delivery(read_records(storage), platform, date.fromisoformat(collected), policy)
+        storage.write(layout.delivery_record(platform, collected), check.to_json())
     ledger = read_records(storage)
     watermark = archive_watermark(objects)
     plan = plan_publish(days_with_mentions(storage, start, end), Blocked())
