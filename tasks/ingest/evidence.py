@@ -15,14 +15,22 @@ count is not judged.
 
 from __future__ import annotations
 
-from scipy import stats
+from types import ModuleType
+
+
+def _stats() -> ModuleType:
+    """scipy.stats on first use: every command that plans a run imports this module (through the
+    stored day blocks), few judge a delivery, and scipy.stats alone takes ~1 CPU-second to import."""
+    from scipy import stats
+
+    return stats
 
 
 def share_above_limit(bad: int, rows: int, limit: float, false_alarm_rate: float) -> bool:
     """Evidence at `false_alarm_rate` that the true share of bad rows exceeds `limit`."""
     if rows == 0 or bad == 0 or limit >= 1.0:
         return False
-    return float(stats.binom.sf(bad - 1, rows, limit)) < false_alarm_rate  # P(X >= bad | share = limit)
+    return float(_stats().binom.sf(bad - 1, rows, limit)) < false_alarm_rate  # P(X >= bad | share = limit)
 
 
 def low_count_p(observed: int, expected: float, history: list[int], min_cv: float) -> float:
@@ -68,12 +76,12 @@ def high_share_p(
         mean = sum(shares) / len(shares)
         dof = len(shares) - 1
         # s² = Σ(r − r̄)²/dof at its upper bound s²·dof/χ²(1 − q): the dofs cancel
-        sample_var = sum((r - mean) ** 2 for r in shares) / float(stats.chi2.ppf(1 - spread_confidence, dof))
+        sample_var = sum((r - mean) ** 2 for r in shares) / float(_stats().chi2.ppf(1 - spread_confidence, dof))
         noise = sum(share * (1 - share) / n for _, n in days) / len(days)  # a day's binomial share noise
         spread = max(spread, sample_var - noise)
     variance = min(spread * (1 + 1 / len(days)) + share * (1 - share) / (seen + 1), 0.999 * share * (1 - share))
     concentration = share * (1 - share) / variance - 1  # a beta of mean `share` and this variance
-    return float(stats.betabinom(total, share * concentration, (1 - share) * concentration).sf(observed - 1))
+    return float(_stats().betabinom(total, share * concentration, (1 - share) * concentration).sf(observed - 1))
 
 
 def _count_model(expected: float, history: list[int], min_cv: float, spread_confidence: float | None = None):
@@ -90,14 +98,14 @@ def _count_model(expected: float, history: list[int], min_cv: float, spread_conf
         sample_var = sum((h - mean) ** 2 for h in history) / (len(history) - 1)
         if spread_confidence is not None:
             dof = len(history) - 1
-            sample_var *= dof / float(stats.chi2.ppf(1 - spread_confidence, dof))
+            sample_var *= dof / float(_stats().chi2.ppf(1 - spread_confidence, dof))
         spread = max(spread, sample_var - mean)
     if history:  # `expected` is itself a mean of len(history) nights: predict with its uncertainty too
         spread = (expected + spread) * (1 + 1 / len(history)) - expected
     if spread <= 0:
-        return stats.poisson(expected)
+        return _stats().poisson(expected)
     size = expected**2 / spread  # NB: var = mean + mean² / size
-    return stats.nbinom(size, size / (size + expected))
+    return _stats().nbinom(size, size / (size + expected))
 
 
 def weekday_expectation(

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # a type only: every command lists storage through these records, `sps --help` too
+    import polars as pl
 
 
 @dataclass(frozen=True)

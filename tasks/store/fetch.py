@@ -13,7 +13,6 @@ import polars as pl
 
 from tasks.model.parquet import parquet_frame
 from tasks.model.periods import Period
-from tasks.render.files import defuse_csv_cells
 from tasks.store import layout
 from tasks.store.backends import S3Storage, Storage
 from tasks.store.codecs import read_json
@@ -245,6 +244,8 @@ def _brands(tables: dict[str, bytes]) -> set[str]:
 
 def _csv_spelling(brand: str) -> str:
     """How a CSV writes this brand: a handle starting like a formula (`=`, `+`, `-`, `@`) defused."""
+    from tasks.render.files import defuse_csv_cells  # the whole report stack: `reports list` need not import it
+
     return defuse_csv_cells(pl.DataFrame({"brand": [brand]}))["brand"][0]
 
 

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): the whole `sps backfill` beside a DuckDB anchor, on the same archive.
+"""Benchmark (not a test): the whole `sps backfill` beside a DuckDB anchor and its stages' floors.
 
     python -m tests.benchmarks.bench_anchor --mentions 1000000 [--days 7] [--brands 60] [--runs 3]
         [--baseline /path/to/another/checkout] [--daily]
@@ -6,10 +6,16 @@
 Writes one synthetic twcs-layout archive (tests/benchmarks/bench_pipeline.py's generator), then
 runs, one after the other and each in its own process: (1) the anchor, a short DuckDB script that
 does the core of the care metrics (inbound per brand and day, answered within 72 h, first-response
-median / p90 / mean, SLA within 1 h, written to Parquet), and (2) `sps backfill` over the archive's
-days on a fresh local store, each process with a fresh Prefect home. Prints wall time, CPU time and
-peak resident memory of each (medians over `--runs`, the commands interleaved), and the
-backfill-to-anchor ratios.
+median / p90 / mean, SLA within 1 h, written to Parquet); (2) each stage's floor
+(tests/benchmarks/floors.py: the polars parse, the row checks as polars expressions, the stance
+model alone, one lazy pass of the anchor's metrics; each timed after its input is read, so the
+floors add up without counting a read twice), with the project's own parse and GX's judging of the
+same checks beside them; (3) `sps backfill` over the archive's days on a fresh local store, each
+process with a fresh Prefect home; (4) the same stages called as plain functions with no Prefect
+(tests/benchmarks/direct.py) on another fresh store. Prints wall time, CPU time and peak resident
+memory of each (medians over `--runs`, the commands interleaved), the backfill-to-anchor ratios,
+backfill CPU over the sum of the floors, and Prefect's share of the backfill's CPU
+((backfill − stages without Prefect) / backfill).
 `--baseline` also runs the backfill of another checkout of this project (an older commit, say)
 on a fresh copy of the same archive, interleaved with the others, and prints new / baseline.
 `--daily` delivers the same rows as one archive per collection day (each post under the day it
@@ -20,6 +26,7 @@ The anchor is a yardstick, not the product: it skips validation, attribution, SP
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import statistics
@@ -66,26 +73,63 @@ ANCHOR = textwrap.dedent(
 )
 
 
-def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
-    """(wall s, CPU s, peak RSS GiB, exit code) of one child process."""
+Figures = tuple[float, float, float, int]
+
+FLOORS = {
+    "floor: polars parse": "parse",
+    "floor: checks, polars": "checks",
+    "floor: stance model": "stance",
+    "floor: one-pass metrics": "metrics",
+}
+AS_DONE = {"(parse as ingest does)": "ingest-parse", "(the checks by GX)": "gx-checks"}
+
+
+def measured(command: list[str], env: dict[str, str]) -> Figures:
+    """(wall s, CPU s, peak RSS GiB, exit code) of one child process; a child that prints a JSON line
+    of its own "wall" and "cpu" (a floor, timing its work without its set-up) gives those instead."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        printed = out.read().decode(errors="replace").strip().splitlines()
+    cpu = usage.ru_utime + usage.ru_stime
+    if printed and printed[-1].startswith("{"):
+        own = json.loads(printed[-1])
+        wall, cpu = own["wall"], own["cpu"]
+    return wall, cpu, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)
 
 
-def _backfill(root: Path, archives: list[Path], last: date, checkout: Path | None) -> list[str]:
-    """A fresh store holding only the archives, and the command that backfills it (from `checkout`)."""
+def _store(root: Path, archives: list[Path]) -> Path:
+    """A fresh store holding only the archives (hard links)."""
     store = Path(tempfile.mkdtemp(dir=root))
     for archive in archives:
         target = store / archive.relative_to(root / "archive")
         target.parent.mkdir(parents=True)
         os.link(archive, target)
+    return store
+
+
+def _backfill(root: Path, archives: list[Path], last: date, checkout: Path | None) -> list[str]:
+    """A fresh store holding only the archives, and the command that backfills it (from `checkout`)."""
     code = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flows.cli.app import app; app()"
     where = str(checkout or Path(__file__).parents[2])
-    when = ["--start", START.date().isoformat(), "--end", last.isoformat(), "--storage", str(store)]
+    when = ["--start", START.date().isoformat(), "--end", last.isoformat(), "--storage", str(_store(root, archives))]
     return [sys.executable, "-c", code, where, "backfill", *when]
+
+
+def _direct(root: Path, archives: list[Path], last: date) -> list[str]:
+    """The same stages as plain calls, no Prefect, on a fresh store."""
+    code = (
+        "import sys; from datetime import date; from tests.benchmarks.direct import direct_backfill;"
+        " direct_backfill(sys.argv[1], date.fromisoformat(sys.argv[2]), date.fromisoformat(sys.argv[3]))"
+    )
+    return [sys.executable, "-c", code, str(_store(root, archives)), START.date().isoformat(), last.isoformat()]
+
+
+def _floor(stage: str, archives: list[Path], collected: date) -> list[str]:
+    return [sys.executable, "-m", "tests.benchmarks.floors", stage, collected.isoformat(), *map(str, archives)]
 
 
 def _fresh_prefect(root: Path) -> dict[str, str]:
@@ -149,22 +193,41 @@ def main() -> None:
         contenders = {"sps backfill": None} | ({"baseline backfill": args.baseline} if args.baseline else {})
         source = str(root / "archive" / "archives" / "twitter" / "*" / "bench.csv")
         anchor = [sys.executable, str(script), source, str(root / "anchor.parquet")]
+        commands = {
+            name: lambda stage=stage: _floor(stage, archives, last) for name, stage in (FLOORS | AS_DONE).items()
+        }
         for _ in range(args.runs):
             results.setdefault("DuckDB anchor", []).append(measured(anchor, _fresh_prefect(root)))
+            for name, floor in commands.items():
+                results.setdefault(name, []).append(measured(floor(), _fresh_prefect(root)))
             for name, checkout in contenders.items():
                 command = _backfill(root, archives, last, checkout)
                 results.setdefault(name, []).append(measured(command, _fresh_prefect(root)))
+            results.setdefault("stages without Prefect", []).append(
+                measured(_direct(root, archives, last), _fresh_prefect(root))
+            )
     medians = {name: tuple(statistics.median(r[i] for r in runs) for i in range(4)) for name, runs in results.items()}
     print(
         f"{args.mentions:,} mentions over {args.days} days, {args.brands} brands: {len(archives)} archive(s),"
         f" {size_mb:.0f} MB"
     )
-    print(f"medians of {args.runs} run(s), interleaved")
-    print(f"{'':<22}{'wall s':>9}{'CPU s':>9}{'peak GiB':>10}{'exit':>6}")
-    for name, (wall, cpu, rss, code) in medians.items():
-        print(f"{name:<22}{wall:>9.1f}{cpu:>9.1f}{rss:>10.2f}{code:>6.0f}")
-    anchor_m, ours = medians["DuckDB anchor"], medians["sps backfill"]
+    print(f"medians of {args.runs} run(s), interleaved; a floor's wall and CPU time its work, not its set-up")
+    _report(medians)
+
+
+def _report(medians: dict[str, tuple[float, ...]]) -> None:
+    floors = [medians[name] for name in FLOORS]
+    rows = dict(medians) | {"sum of floors": (sum(f[0] for f in floors), sum(f[1] for f in floors), 0.0, 0.0)}
+    print(f"{'':<28}{'wall s':>9}{'CPU s':>9}{'peak GiB':>10}{'exit':>6}")
+    first = ["DuckDB anchor", *FLOORS, "sum of floors", *AS_DONE]
+    for name in first + [n for n in medians if n not in first]:
+        wall, cpu, rss, code = rows[name]
+        tail = f"{rss:>10.2f}{code:>6.0f}" if name != "sum of floors" else ""
+        print(f"{name:<28}{wall:>9.2f}{cpu:>9.2f}{tail}")
+    anchor_m, ours, direct = medians["DuckDB anchor"], medians["sps backfill"], medians["stages without Prefect"]
     print(f"backfill / anchor: wall {ours[0] / anchor_m[0]:.1f}x, peak memory {ours[2] / anchor_m[2]:.1f}x")
+    print(f"backfill CPU / sum of floors: {ours[1] / rows['sum of floors'][1]:.1f}x")
+    print(f"Prefect's share of the backfill's CPU: {(ours[1] - direct[1]) / ours[1]:.0%}")
     if "baseline backfill" in medians:
         base = medians["baseline backfill"]
         print(

@@ -4,8 +4,9 @@
 
 Each run starts from the same fresh archives (one NDJSON per collection day,
 some replies a day late) on a local store. The same work is also done by
-calling the task functions directly, one day after another, with no Prefect:
-the difference to the 1-day-at-a-time flow is Prefect's per-day overhead.
+calling the jobs directly, one after another, with no Prefect
+(tests/benchmarks/direct.py): the difference to the 1-day-at-a-time flow is
+Prefect's per-day overhead.
 """
 
 from __future__ import annotations
@@ -17,13 +18,10 @@ from datetime import date, timedelta
 
 from flows.cli.runtime import in_process
 from flows.pipeline import backfill
-from flows.plan import archive_watermark
 from flows.runners import configured
-from flows.tasks import ingest_archives, measure_and_publish
 from tasks.jobs.settings import Settings
-from tasks.model.periods import period_of
 from tasks.store.backends import open_storage
-from tasks.store.layout import ARCHIVES
+from tests.benchmarks.direct import direct_backfill
 from tests.synthetic import archive_days
 
 FIRST = date(2017, 10, 1)
@@ -37,18 +35,9 @@ def seeded(root: str, days: int, per_day: int) -> str:
 
 
 def direct(url: str, last: date) -> float:
-    """The same ingest and per-day work, called as plain functions, one after another."""
-    settings = Settings(storage=url)
-    store = open_storage(url)
+    """The same ingest and pages, called as plain functions, one after another."""
     start = time.perf_counter()
-    objects = store.list(ARCHIVES)
-    for obj in objects:
-        ingest_archives.fn(url, [obj], settings)
-    watermark = archive_watermark(objects)
-    day = FIRST
-    while day <= last:
-        measure_and_publish.fn(url, period_of("daily", day), watermark, settings, "bench")
-        day += timedelta(days=1)
+    direct_backfill(url, FIRST, last)
     return time.perf_counter() - start
 
 

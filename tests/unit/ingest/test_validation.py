@@ -49,26 +49,28 @@ def test_the_real_sample_passes_the_row_suite(twcs_bytes):
     assert run.result.success
 
 
+#: One row breaking each rule (row 0 is clean), for GX and for the polars floor of the benchmark.
+BROKEN_ROWS = [
+    line(),
+    line(mention_id=None),
+    line(author_id="b"),  # same id as row 0
+    line(mention_id="4", is_brand_author="yes"),
+    line(mention_id="5", created_at="2017-10-31 10:00"),
+    line(mention_id="6", text=""),
+    line(mention_id="7", in_reply_to_id="7"),
+    line(mention_id="8", sentiment="meh"),
+    line(mention_id="9", created_at="2017-11-03T00:00:00Z"),  # collection day + 2: future
+    line(mention_id="10", created_at="2007-10-01T00:00:00Z"),  # > 3650 days before
+    line(mention_id="11", author_followers="many"),
+    line(mention_id="12", text="@AcmeHelp a\x00b"),
+    line(mention_id="id with spaces"),
+    "this is not json",
+    line(mention_id="15", text="lunch?"),  # no brand, no reply, no handle
+]
+
+
 def test_each_broken_rule_is_reported_with_row_and_raw_value():
-    got = check(
-        [
-            line(),
-            line(mention_id=None),
-            line(author_id="b"),  # same id as row 0
-            line(mention_id="4", is_brand_author="yes"),
-            line(mention_id="5", created_at="2017-10-31 10:00"),
-            line(mention_id="6", text=""),
-            line(mention_id="7", in_reply_to_id="7"),
-            line(mention_id="8", sentiment="meh"),
-            line(mention_id="9", created_at="2017-11-03T00:00:00Z"),  # collection day + 2: future
-            line(mention_id="10", created_at="2007-10-01T00:00:00Z"),  # > 3650 days before
-            line(mention_id="11", author_followers="many"),
-            line(mention_id="12", text="@AcmeHelp a\x00b"),
-            line(mention_id="id with spaces"),
-            "this is not json",
-            line(mention_id="15", text="lunch?"),  # no brand, no reply, no handle
-        ]
-    )
+    got = check(BROKEN_ROWS)
     assert got == {
         (1, "mention_id_present"): None,
         (2, "mention_id_unique_in_archive"): "author_id",  # the fields in which it differs from row 0

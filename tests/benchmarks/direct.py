@@ -1,0 +1,62 @@
+"""A backfill's stages called as plain functions, one after another, with no Prefect (benchmarks only).
+
+The jobs the flow's tasks wrap (flows/tasks.py), in the flow's order and doing the same work: ingest
+(16 archives a batch, as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run each, as
+flows/tasks.py runs them), the stances of every day a window reads, each day's measure, every daily,
+weekly and monthly page, the index. Nothing here imports Prefect, so a whole process running it
+against `sps backfill` shows what orchestration costs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.plan import Blocked, archive_watermark, plan_publish
+from tasks.ingest.adapters import archive_objects
+from tasks.ingest.batch_checks import check_delivery
+from tasks.jobs.ingest_archive import ingest_fingerprint, ingest_objects
+from tasks.jobs.period_report import prepare_day, publish_period_report
+from tasks.jobs.settings import Settings
+from tasks.model.records import IngestRecord
+from tasks.model.windows import days_read, window_days
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.index import publish_index
+from tasks.store.ledger import read_records
+from tasks.store.stance_store import store_stances
+from tasks.store.warehouse import days_with_mentions
+
+BATCH = 16
+
+
+def direct_backfill(url: str, start: date, end: date) -> int:
+    """Ingest every archive under `url` and publish [start, end]; returns how many pages were published."""
+    settings = Settings(storage=url)
+    storage = open_storage(url)
+    policy = settings.policy()
+    objects = archive_objects(storage.list(layout.ARCHIVES))
+    fingerprint = ingest_fingerprint(settings.fingerprint())
+    records: list[IngestRecord] = []
+    for offset in range(0, len(objects), BATCH):
+        batch = objects[offset : offset + BATCH]
+        outcomes = ingest_objects(
+            storage, batch, policy=policy, quarantine_threshold=settings.quarantine_threshold, fingerprint=fingerprint
+        )
+        records += [o for o in outcomes if isinstance(o, IngestRecord)]
+    for platform, collected in sorted({(r.platform, r.collected) for r in records if r.platform}):
+        check = check_delivery(read_records(storage), platform, date.fromisoformat(collected), policy)
+        storage.write(layout.delivery_record(platform, collected), check.to_json())
+    ledger = read_records(storage)
+    watermark = archive_watermark(objects)
+    plan = plan_publish(days_with_mentions(storage, start, end), Blocked())
+    pages = plan.dailies + plan.periods
+    read = {d for page in pages for d in days_read(page, settings.reply_horizon)}
+    shown = sorted(read & set(days_with_mentions(storage, min(read), max(read))))
+    for day in sorted({w for d in shown for w in window_days(d, settings.reply_horizon)}):
+        store_stances(storage, day)
+    for day in shown:
+        prepare_day(storage, day, watermark, settings, ledger)
+    for page in pages:
+        publish_period_report(storage, page, watermark, settings, run_id="direct", records=ledger)
+    publish_index(storage)
+    return len(pages)
