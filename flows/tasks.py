@@ -23,8 +23,9 @@ from prefect.logging import get_logger
 from prefect.runtime import task_run
 
 from flows.summary import RunKind, RunSummary, publish_artifacts, report_link
+from tasks.ingest import batch_checks
 from tasks.ingest.adapters import archive_objects
-from tasks.ingest.batch_checks import DeliveryCheck, check_delivery
+from tasks.ingest.batch_checks import DeliveryCheck
 from tasks.ingest.policy import load_policy
 from tasks.jobs.digest import digest_email, digest_json, read_digest
 from tasks.jobs.ingest_archive import forget_removed, ingest_fingerprint, ingest_objects, set_aside_misplaced
@@ -198,15 +199,12 @@ def _retries_left() -> bool:
 
 @_step("check-deliveries")
 def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settings: Settings) -> list[DeliveryCheck]:
-    """Run the batch suite on each (platform, collection day) and store its verdict."""
+    """Run the batch suite once over every (platform, collection day) and store each verdict."""
     storage = open_storage(storage_url)
-    policy = load_policy(settings.policy_file)
-    records = read_records(storage)
-    checks = []
-    for platform, collected in deliveries:
-        check = check_delivery(records, platform, date.fromisoformat(collected), policy)
-        storage.write(layout.delivery_record(platform, collected), check.to_json())
-        checks.append(check)
+    asked = [(platform, date.fromisoformat(collected)) for platform, collected in deliveries]
+    checks = batch_checks.check_deliveries(read_records(storage), asked, load_policy(settings.policy_file))
+    for check in checks:
+        storage.write(layout.delivery_record(check.platform, check.collected), check.to_json())
     return checks
 
 

@@ -99,10 +99,6 @@ def delivery_facts(records: list[IngestRecord], platform: str, collected: date, 
     }
 
 
-def check_delivery(records: list[IngestRecord], platform: str, collected: date, policy: Policy) -> DeliveryCheck:
-    return check_deliveries(records, [(platform, collected)], policy)[0]
-
-
 def check_deliveries(
     records: list[IngestRecord], deliveries: list[tuple[str, date]], policy: Policy
 ) -> list[DeliveryCheck]:

@@ -13,7 +13,7 @@ from datetime import date
 
 from flows.plan import Blocked, archive_watermark, plan_publish
 from tasks.ingest.adapters import archive_objects
-from tasks.ingest.batch_checks import check_delivery
+from tasks.ingest.batch_checks import check_deliveries
 from tasks.jobs.ingest_archive import ingest_fingerprint, ingest_objects
 from tasks.jobs.period_report import prepare_day, publish_period_report
 from tasks.jobs.settings import Settings
@@ -43,9 +43,9 @@ def direct_backfill(url: str, start: date, end: date) -> int:
             storage, batch, policy=policy, quarantine_threshold=settings.quarantine_threshold, fingerprint=fingerprint
         )
         records += [o for o in outcomes if isinstance(o, IngestRecord)]
-    for platform, collected in sorted({(r.platform, r.collected) for r in records if r.platform}):
-        check = check_delivery(read_records(storage), platform, date.fromisoformat(collected), policy)
-        storage.write(layout.delivery_record(platform, collected), check.to_json())
+    deliveries = sorted({(r.platform, date.fromisoformat(r.collected)) for r in records if r.platform})
+    for check in check_deliveries(read_records(storage), deliveries, policy):
+        storage.write(layout.delivery_record(check.platform, check.collected), check.to_json())
     ledger = read_records(storage)
     watermark = archive_watermark(objects)
     plan = plan_publish(days_with_mentions(storage, start, end), Blocked())

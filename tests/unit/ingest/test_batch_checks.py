@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tasks.ingest import batch_checks
-from tasks.ingest.batch_checks import check_deliveries, check_delivery
+from tasks.ingest.batch_checks import check_deliveries
 from tasks.ingest.policy import load_policy
 from tasks.model.records import IngestRecord
 
@@ -40,7 +40,7 @@ DELIVERIES = [("twitter", date(2017, 10, 2)), ("twitter", date(2017, 10, 3)), ("
 
 def test_deliveries_judged_in_one_run_get_the_verdicts_each_gets_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     policy = load_policy()
-    alone = [check_delivery(RECORDS, platform, day, policy) for platform, day in DELIVERIES]
+    alone = [check_deliveries(RECORDS, [delivery], policy)[0] for delivery in DELIVERIES]
     runs = []
     real = batch_checks.run_suite
     monkeypatch.setattr(batch_checks, "run_suite", lambda *a, **k: runs.append(a[0].height) or real(*a, **k))
