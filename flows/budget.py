@@ -50,3 +50,15 @@ def batches(items: Iterable[T], cost: Callable[[T], int], limit: int, most: int)
         groups[-1].append(item)
         load += weight
     return [tuple(g) for g in groups]
+
+
+def spans(items: list[T], pieces: int, least: int) -> list[list[T]]:
+    """`items` in order, cut into at most `pieces` runs of near-equal length, none shorter than
+    `least` unless there are fewer items: work whose runs each pay a fixed cost at their start (a
+    window read before the first day) spread over the workers that run side by side."""
+    if not items:
+        return []
+    count = max(1, min(pieces, len(items) // max(least, 1)))
+    size, longer = divmod(len(items), count)
+    cuts = [n * size + min(n, longer) for n in range(count + 1)]
+    return [items[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]

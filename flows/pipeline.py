@@ -19,7 +19,7 @@ from prefect.states import Failed
 from prefect.utilities.urls import url_for
 
 from flows import progress
-from flows.budget import batches, within_budget
+from flows.budget import batches, spans, within_budget
 from flows.plan import (
     Blocked,
     archive_watermark,
@@ -56,7 +56,7 @@ from flows.tasks import (
     list_archives,
     mark_failed_day,
     measure_and_publish,
-    measure_day,
+    measure_range,
     mention_days,
     read_blocks,
     retrying,
@@ -65,7 +65,7 @@ from flows.tasks import (
     send_digest,
     set_aside,
     stamp,
-    stance_day,
+    stance_days,
     unmeasured,
     withdraw_pages,
     write_index,
@@ -73,7 +73,7 @@ from flows.tasks import (
 from tasks.jobs.notify import AlertNotDelivered
 from tasks.jobs.period_report import ReportOutcome
 from tasks.jobs.settings import Settings
-from tasks.model.cost import ingest_cost, measure_cost
+from tasks.model.cost import days_cost, ingest_cost, measure_cost
 from tasks.model.fingerprint import rivals
 from tasks.model.periods import Period, period_of
 from tasks.model.records import IngestRecord, ObjectInfo, by_rule
@@ -173,7 +173,7 @@ def _publish_days(
     for day, reasons in sorted(blocked.reasons.items()):
         retrying(mark_failed_day, settings)(storage_url, day, reasons, blocked.docs[day])
     cost = partial(measure_cost, records, horizon=settings.reply_horizon)
-    _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, records, cost)
+    _measure_days(storage_url, plan.dailies + plan.periods, watermark, settings, records)
     dailies = [p.start for p in plan.dailies]
     counts = retrying(count_mentions, settings)(storage_url, dailies, watermark, settings, records)
     if no_page := without_page(counts):  # their weeks and months go with them unless another day holds some
@@ -216,24 +216,29 @@ def _measure_days(
     watermark: datetime,
     settings: Settings,
     records: list[IngestRecord],
-    cost: Callable[[Period], int],
 ) -> None:
-    """Measure every day these pages show or are summed from, each once, before any page runs.
+    """Measure every day these pages show or are summed from, each once, before any page runs: in
+    runs of days (one per worker), each reading the warehouse once for all its days' windows.
 
-    A day that fails here is measured by the page that needs it, so a failure
-    costs time, not a report."""
-    shown = sorted({d for page in pages for d in days_read(page, settings.reply_horizon)})
+    A run of days that fails here leaves its remaining days to the pages that need them, so a
+    failure costs time, not a report."""
+    horizon = settings.reply_horizon
+    shown = sorted({d for page in pages for d in days_read(page, horizon)})
     days = retrying(unmeasured, settings)(storage_url, records, shown, watermark, settings)
-    if days:  # every day their windows read, each stanced once (tasks/store/stance_store.py)
-        windows = {d for day in days for d in window_days(day, settings.reply_horizon)}
-        read = _with_mentions(storage_url, windows, settings)
-        stance = retrying(stance_day, settings)
-        for future in [stance.submit(storage_url, d) for d in sorted(read)]:
-            future.wait()
-    prepare = retrying(measure_day, settings)
-    submit = partial(prepare.submit, storage_url, watermark=watermark, settings=settings, records=records)
-    for _ in within_budget(submit, days, lambda d: cost(period_of("daily", d)), settings.memory_budget_bytes):
-        pass  # each day's outcome is in storage; a failed one is measured by the page that needs it
+    if not days:
+        return
+    runs = spans(days, settings.max_concurrent_days, len(window_days(period_of("daily", days[0]), horizon)))
+    # every day their windows read, each stanced once (tasks/store/stance_store.py), runs side by side
+    windows = {d for day in days for d in window_days(period_of("daily", day), horizon)}
+    read = sorted(_with_mentions(storage_url, windows, settings))
+    stance = retrying(stance_days, settings)
+    for future in [stance.submit(storage_url, part) for part in spans(read, len(runs), 1)]:
+        future.wait()
+    measure = retrying(measure_range, settings)
+    submit = partial(measure.submit, storage_url, watermark=watermark, settings=settings, records=records)
+    cost = partial(days_cost, records, horizon=horizon)
+    for _ in within_budget(lambda run: submit(days=run), runs, cost, settings.memory_budget_bytes):
+        pass  # the days' measures are in storage; a failed run's days are measured by the pages that need them
 
 
 def _run_all(

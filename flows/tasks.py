@@ -35,7 +35,7 @@ from tasks.jobs.period_report import (
     clear_failed,
     day_mentions,
     mark_failed,
-    prepare_day,
+    measure_days,
     publish_period_report,
     unmeasured_days,
 )
@@ -208,12 +208,23 @@ def check_deliveries(storage_url: str, deliveries: list[tuple[str, str]], settin
     return checks
 
 
-@_step("measure-day", "measure {day}")
-def measure_day(
-    storage_url: str, day: date, watermark: datetime, settings: Settings, records: list[IngestRecord]
-) -> str:
-    """Measure a day once for every page that shows it (its own and the trend charts of others)."""
-    return prepare_day(open_storage(storage_url), day, watermark, settings, records)
+def _days_named(verb: str) -> Callable[[], str]:
+    """A task run over some days named by them: "measure 2017-10-01…2017-10-09"."""
+
+    def name() -> str:
+        days = task_run.parameters["days"]
+        return f"{verb} {days[0]}" + (f"…{days[-1]}" if len(days) > 1 else "")
+
+    return name
+
+
+@_step("measure-days", _days_named("measure"))
+def measure_range(
+    storage_url: str, days: list[date], watermark: datetime, settings: Settings, records: list[IngestRecord]
+) -> list[date]:
+    """Measure a run of days once for every page that shows them (their own and the trend charts of
+    others), one warehouse read for all of them; returns those measured (not stored already)."""
+    return measure_days(open_storage(storage_url), days, watermark, settings, records)
 
 
 @_step("count-mentions")
@@ -232,10 +243,12 @@ def withdraw_pages(storage_url: str, days: list[date]) -> None:
         withdraw_report(storage, day)
 
 
-@_step("stance-day", "stance {day}")
-def stance_day(storage_url: str, day: date) -> int:
-    """Store the stances of a day's warehouse parts once, before reports read them side by side."""
-    return store_stances(open_storage(storage_url), day)
+@_step("stance-days", _days_named("stance"))
+def stance_days(storage_url: str, days: list[date]) -> int:
+    """Store the stances of some days' warehouse parts once, before reports read them side by side;
+    returns how many rows were stanced."""
+    storage = open_storage(storage_url)
+    return sum(store_stances(storage, day) for day in days)
 
 
 @_step("measure-and-publish", "publish {period.kind} {period.label}")

@@ -55,7 +55,7 @@ from tasks.store.measure_store import DayMentions
 from tasks.store.publish import publish_report, read_manifest, withdraw_report
 from tasks.store.stance_store import with_stored_stances
 from tasks.store.validation_summary import day_validation
-from tasks.store.warehouse import load_brand_posts, load_window
+from tasks.store.warehouse import HeldDays, load_brand_posts
 
 
 class ReportOutcome(TypedDict):
@@ -253,10 +253,14 @@ class ReportInputs:
         )
         return records, fingerprint
 
-    def measure(self, period: Period) -> PeriodMeasure:
+    def measure(self, period: Period, held: HeldDays | None = None) -> PeriodMeasure:
+        """A period measured from its window of the warehouse, cut from `held` when given (a run's
+        days measured one after another read each part once), else read for it alone."""
         start, end = window_for(period, self.horizon)
         others = rivals(self.records, window_records(self.records, start, end))
-        window = load_window(self.storage, start, end, with_stored_stances(self.storage), others)
+        if held is None:
+            held = HeldDays(self.storage, with_stored_stances(self.storage))
+        window = held.window(start, end, others)
         return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
 
     def before(self, period: Period) -> PeriodMeasure | None:
@@ -324,23 +328,24 @@ def unmeasured_days(
     return [d for d in days if (f := inputs.day_fingerprint(d)) and not measure_store.is_saved(storage, d, f)]
 
 
-def prepare_day(
-    storage: Storage, day: date, watermark: datetime, config: Settings, records: list[IngestRecord] | None = None
-) -> str:
-    """Measure and store one day unless it is stored for its current inputs already.
-
-    A run prepares every day its pages show before the pages themselves, so
-    pages running side by side find their days measured instead of each
-    measuring them. Returns "measured", "stored already" or "no mentions".
-    """
+def measure_days(
+    storage: Storage, days: list[date], watermark: datetime, config: Settings, records: list[IngestRecord] | None = None
+) -> list[date]:
+    """Measure and store, in date order, those of `days` not stored for their current inputs, each
+    from its own window (the same bytes as measured alone) cut from one read of the warehouse: a
+    part is read once however many of the days' windows hold it. A run measures every day its pages
+    show before the pages themselves, so pages running side by side find their days measured; a
+    retry finds the days stored before it failed. Returns the days measured."""
     inputs = ReportInputs(storage, config, watermark, records)
-    fingerprint = inputs.day_fingerprint(day)
-    if fingerprint is None:
-        return "no mentions"
-    if measure_store.is_saved(storage, day, fingerprint):
-        return "stored already"
-    measure_store.save(storage, fingerprint, inputs.measure(period_of("daily", day)))
-    return "measured"
+    todo = {
+        d: f for d in sorted(days) if (f := inputs.day_fingerprint(d)) and not measure_store.is_saved(storage, d, f)
+    }
+    held = HeldDays(storage, with_stored_stances(storage))
+    for day, fingerprint in todo.items():
+        period = period_of("daily", day)
+        held.forget_before(window_for(period, inputs.horizon)[0])
+        measure_store.save(storage, fingerprint, inputs.measure(period, held))
+    return list(todo)
 
 
 def day_mentions(

@@ -41,12 +41,16 @@ FACT_COLUMNS = [
 ]
 
 
-def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def mention_facts(
+    mentions: pl.DataFrame, read_within: tuple[datetime, datetime] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Inbound mentions with their first response by their own brand.
 
     Returns (facts, anomalies). A response stamped before the mention it
     answers is a data error: it is left out of the facts and returned in
     `anomalies` (mention_id, response_id, rule) for the quarantine report.
+    `read_within`: the instants whose mentions' first responses are read for their channel (a
+    period's, of its window: the rest is read by the measures of the days it belongs to); all when None.
     """
     inbound = mentions.filter(~pl.col("is_brand_author"))
     responses = mentions.filter(pl.col("is_brand_author") & pl.col("in_reply_to_id").is_not_null()).select(
@@ -77,13 +81,16 @@ def mention_facts(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.col("first_response_text").first(),
         )
     )
+    read = pl.col("first_response_text")
+    if read_within is not None:
+        read = pl.when(pl.col("created_at").is_between(*read_within)).then(read)
     facts = (
         inbound.join(first, on=["platform", "mention_id"], how="left")
         .lazy()  # the channel's regexes run ~2.5x faster in a lazy query than eagerly (tests/benchmarks)
         .with_columns(
             pl.col("created_at").dt.date().alias("date"),
             ((pl.col("first_response_at") - pl.col("created_at")).dt.total_microseconds() / 1e6).alias("frt_s"),
-            reply_channel(pl.col("first_response_text")).cast(pl.String).alias("first_response_channel"),
+            reply_channel(read).cast(pl.String).alias("first_response_channel"),
         )
         .with_columns(pl.col("first_response_channel").is_not_null().alias("first_response_offline"))
         .select(*FACT_COLUMNS, cs.by_name("stance", "stance_from_label", require_all=False))  # when stored

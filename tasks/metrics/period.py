@@ -213,7 +213,7 @@ def period_facts(
     registry, horizon_s = rules.registry, rules.horizon_s
     attributed = attribute(window, registry.handles, brand_posts)
     agents = _reply_agents(attributed, registry)
-    facts, anomalies = mention_facts(attributed)
+    facts, anomalies = mention_facts(attributed, _utc_span(period))  # a window's other days' channels are not read
     facts = with_thread_root(facts, attributed).join(
         agents.rename({"mention_id": "first_response_id", "agent": "first_response_agent"}),
         on=["platform", "first_response_id"],

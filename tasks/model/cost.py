@@ -13,9 +13,9 @@ share weighs more on small objects). Each factor is rounded up from the largest 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
-from tasks.model.periods import Period
+from tasks.model.periods import Period, period_of
 from tasks.model.records import IngestRecord
 from tasks.model.windows import window_for
 
@@ -23,6 +23,10 @@ from tasks.model.windows import window_for
 MEASURE_BYTES_PER_ROW = 1280
 #: Peak bytes a week or a month summed from its days takes per warehouse row of those days.
 SUM_BYTES_PER_ROW = 1088
+#: Bytes a warehouse row takes held while days are cut from it (tasks/store/warehouse.py, HeldDays):
+#: the part read (200 B a row of the twcs sample with its stance, 127 B on the benchmark's) and the
+#: window's copy of it, rounded up.
+HELD_BYTES_PER_ROW = 512
 #: Peak bytes ingest takes per byte of the archive object.
 INGEST_BYTES_PER_BYTE = 12
 
@@ -42,6 +46,14 @@ def measure_cost(records: Iterable[IngestRecord], period: Period, horizon: timed
     """Estimated peak bytes of measuring one report."""
     factor = MEASURE_BYTES_PER_ROW if period.kind == "daily" else SUM_BYTES_PER_ROW
     return rows_read(records, period, horizon) * factor
+
+
+def days_cost(records: list[IngestRecord], days: Iterable[date], horizon: timedelta) -> int:
+    """Estimated peak bytes of measuring days one after another from parts read once
+    (`tasks/store/warehouse.py`, HeldDays): the largest day's measure with its window's parts held
+    beside it (the days behind are let go)."""
+    rows = max((rows_read(records, period_of("daily", d), horizon) for d in days), default=0)
+    return rows * (MEASURE_BYTES_PER_ROW + HELD_BYTES_PER_ROW)
 
 
 #: The most bytes one byte of gzip can inflate to (deflate's limit is about 1032:1).

@@ -100,7 +100,7 @@ def within_reach(days: Iterable[date], collected: date) -> set[date]:
     return {d for d in days if d >= oldest}
 
 
-def window_days(day: date, horizon: timedelta) -> list[date]:
-    """The created days a day's report reads (`window_for`), one by one."""
-    start, end = window_for(period_of("daily", day), horizon)
+def window_days(period: Period, horizon: timedelta) -> list[date]:
+    """The created days a period's report reads (`window_for`), one by one."""
+    start, end = window_for(period, horizon)
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -14,6 +14,7 @@ WAREHOUSE = "warehouse/mentions/"
 SOURCES = "warehouse/_sources/"
 BRAND_POSTS = "warehouse/_brand_posts/"
 MENTION_IDS = "warehouse/_mention_ids/"
+DAY_MEASURES = "warehouse/_day_measures/"
 QUARANTINE = "quarantine/"
 REPORTS = "reports/"
 DAILY_REPORTS = REPORTS + "daily/"
@@ -150,7 +151,7 @@ def report_lock(period) -> str:
 
 
 def day_measures(day: date) -> str:
-    return f"warehouse/_day_measures/dt={day.isoformat()}/"
+    return f"{DAY_MEASURES}dt={day.isoformat()}/"
 
 
 def day_measure(day: date, fingerprint: str, name: str) -> str:

@@ -94,7 +94,7 @@ def with_stored_stances(storage: Storage):
 def store_stances(storage: Storage, day: date) -> int:
     """Stance every part of a day that has none stored yet; returns how many rows were stanced.
 
-    A run does this for every day its reports read before it measures any, one task per day:
+    A run does this for every day its reports read before it measures any, in runs of days side by side:
     reports measured side by side would otherwise stance the same new parts at the same time."""
     stanced_rows = 0
     for key in storage.keys(layout.warehouse_day(day)):

@@ -197,15 +197,24 @@ def _key_hash() -> pl.Expr:
 _KEY = ["platform", "mention_id"]
 
 
-def _rival_copies(storage: Storage, rivals: list[IngestRecord], start: date, end: date, keys: pl.DataFrame):
+def _rival_copies(
+    storage: Storage,
+    rivals: list[IngestRecord],
+    start: date,
+    end: date,
+    keys: pl.DataFrame,
+    held: Callable[[str], pl.DataFrame | None] = lambda key: None,
+):
     """(platform, mention_id, source_file) of the copies of `keys` that `rivals` hold on days outside
-    [start, end] (ids only: a part's other columns are not read)."""
+    [start, end] (ids only: a part's other columns are not read; a part `held` has read is not read again)."""
     found = [pl.DataFrame(schema={"platform": pl.String, "mention_id": pl.String, "source_file": pl.String})]
     for record in rivals:
         slug = layout.source_slug(record.key)
         for day in sorted(d for d in record.days if not start.isoformat() <= d <= end.isoformat()):
             key = layout.warehouse_part(date.fromisoformat(day), slug)
-            if storage.exists(key):
+            if (part := held(key)) is not None:
+                found.append(part.select(*_KEY, "source_file").cast(pl.String).join(keys, on=_KEY, how="semi"))
+            elif storage.exists(key):
                 part = parquet_frame(storage.read(key), columns=[*_KEY, "source_file"])
                 found.append(part.cast(pl.String).join(keys, on=_KEY, how="semi"))
     return pl.concat(found)
@@ -237,6 +246,70 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+class HeldDays:
+    """Warehouse parts by created day, each read (and passed through `part_hook`) once while held: a
+    run measuring days one after another cuts each day's window from them (`window`) instead of
+    reading every part once per window that holds it (8 times for a 72-hour horizon), and lets go
+    of the days behind it (`forget_before`), so it holds about one window at a time."""
+
+    def __init__(self, storage: Storage, part_hook: PartHook | None = None) -> None:
+        self.storage, self.part_hook = storage, part_hook
+        self.parts: dict[date, dict[str, pl.DataFrame]] = {}
+
+    def _day(self, day: date) -> dict[str, pl.DataFrame]:
+        if day not in self.parts:
+            self.parts[day] = {}
+            for key in self.storage.keys(layout.warehouse_day(day)):
+                if key.endswith(".parquet"):
+                    data = self.storage.read(key)
+                    part = parquet_frame(data, schema=MENTION_SCHEMA)
+                    self.parts[day][key] = self.part_hook(key, data, part) if self.part_hook else part
+        return self.parts[day]
+
+    def forget_before(self, day: date) -> None:
+        """Let go of the parts of the days before `day` (read again should a window reach them)."""
+        for held in [d for d in self.parts if d < day]:
+            del self.parts[held]
+
+    def _held(self, key: str) -> pl.DataFrame | None:
+        day = layout.partition_day(key)
+        return None if day is None else self.parts.get(day, {}).get(key)
+
+    def window(self, start: date, end: date, rivals: list[IngestRecord] | None = None) -> pl.DataFrame:
+        """All mentions created in [start, end] (its days read unless held), each (platform,
+        mention_id) once: the copy `precedence` ranks highest, which may be a copy `rivals` (archives
+        with rows outside the window whose ids may overlap its own) hold on another day, and then the
+        mention is not in this window at all."""
+        parts = [part for day in _days(start, end) for part in self._day(day).values()]
+        if not parts:
+            return pl.DataFrame(schema=MENTION_SCHEMA)
+        whole = pl.concat(parts, how="diagonal")
+        del parts
+        outside = (
+            _rival_copies(self.storage, rivals, start, end, whole.select(_KEY).unique(), self._held) if rivals else None
+        )
+        if (outside is None or outside.is_empty()) and not whole.select(_key_hash().is_duplicated().any()).item():
+            # no mention in two archives (the usual case): nothing to choose; one contiguous copy (what
+            # reads it next joins and sorts it), not the sort of every key that chose among duplicates
+            return whole.rechunk()
+        # the highest precedence wins; ranking the keys alone and gathering once holds one copy of the
+        # window's text, not two (sort, then unique); a copy outside the window has no row here
+        ranked = pl.concat(
+            [
+                whole.select(*_KEY, "source_file").with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64)),
+                *([outside.with_columns(pl.lit(None, pl.Int64).alias("_row"))] if outside is not None else []),
+            ],
+            how="diagonal",
+        )
+        first = (
+            ranked.sort(precedence(pl.col("source_file")), descending=True)
+            .unique(_KEY, keep="first")
+            .drop_nulls("_row")
+            .sort("_row")
+        )
+        return whole[first["_row"]]
+
+
 def load_window(
     storage: Storage,
     start: date,
@@ -244,41 +317,8 @@ def load_window(
     part_hook: PartHook | None = None,
     rivals: list[IngestRecord] | None = None,
 ) -> pl.DataFrame:
-    """All mentions created in [start, end], each (platform, mention_id) once: the copy `precedence`
-    ranks highest, which may be a copy `rivals` (archives with rows outside the window whose ids
-    may overlap its own) hold on another day, and then the mention is not in this window at all.
+    """All mentions created in [start, end], each (platform, mention_id) once (`HeldDays.window`).
 
     `part_hook` may add columns to each part before the parts are merged (tasks/store/stance_store.py
     adds each customer mention's stored stance)."""
-    parts = []
-    for day in _days(start, end):
-        for key in storage.keys(layout.warehouse_day(day)):
-            if key.endswith(".parquet"):
-                data = storage.read(key)
-                part = parquet_frame(data, schema=MENTION_SCHEMA)
-                parts.append(part_hook(key, data, part) if part_hook else part)
-    if not parts:
-        return pl.DataFrame(schema=MENTION_SCHEMA)
-    whole = pl.concat(parts, how="diagonal")
-    del parts
-    outside = _rival_copies(storage, rivals or [], start, end, whole.select(_KEY).unique()) if rivals else None
-    if (outside is None or outside.is_empty()) and not whole.select(_key_hash().is_duplicated().any()).item():
-        # no mention in two archives (the usual case): nothing to choose; one contiguous copy (what
-        # reads it next joins and sorts it), not the sort of every key that chose among duplicates
-        return whole.rechunk()
-    # the highest precedence wins; ranking the keys alone and gathering once holds one copy of the
-    # window's text, not two (sort, then unique); a copy outside the window has no row here
-    ranked = pl.concat(
-        [
-            whole.select(*_KEY, "source_file").with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64)),
-            *([outside.with_columns(pl.lit(None, pl.Int64).alias("_row"))] if outside is not None else []),
-        ],
-        how="diagonal",
-    )
-    first = (
-        ranked.sort(precedence(pl.col("source_file")), descending=True)
-        .unique(_KEY, keep="first")
-        .drop_nulls("_row")
-        .sort("_row")
-    )
-    return whole[first["_row"]]
+    return HeldDays(storage, part_hook).window(start, end, rivals)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from flows.pipeline import nightly
+from flows.pipeline import backfill, nightly
 from tasks.store import layout
 from tasks.store.backends import open_storage
 from tests.synthetic import MONTH_DAYS as DAYS
@@ -27,6 +27,11 @@ def _published(store) -> dict[str, bytes]:
         for k in store.keys("reports/")
         if not k.endswith(("manifest.json", "latest.json")) and not k.startswith(layout.DATA_DOCS)
     }
+
+
+def _day_measures(store) -> dict[str, bytes]:
+    """Every stored day measure (tasks/store/measure_store.py), by key (day and input fingerprint)."""
+    return {k: store.read(k) for k in store.keys(layout.DAY_MEASURES)}
 
 
 def _metrics(store, day: date) -> dict:
@@ -57,3 +62,23 @@ def test_nightly_night_by_night_equals_one_backfill_byte_for_byte(tmp_path, publ
     assert len([k for k in by_night if k.endswith("report.html")]) == DAYS + 5 + 1  # days, ISO weeks, January
     differing = sorted(k for k in by_night if by_night[k] != by_backfill[k])
     assert differing == []
+
+
+def test_days_measured_in_one_run_or_cut_into_runs_publish_the_same_bytes(tmp_path, monkeypatch, published_month):
+    """Issue 32: a backfill measures its days in runs, one per worker, each from one read of the
+    warehouse (flows/pipeline.py, `_measure_days`). With 4 workers the month's 30 days are 3 runs of
+    10 (cut before 01-11 and 01-21, whose windows reach back into the run before); with 1 they are
+    one run: every stored day measure and every published file is the same, byte for byte."""
+    monkeypatch.setenv("SPS_MAX_CONCURRENT_DAYS", "1")
+    one_run = open_storage(str(tmp_path / "one-run"))
+    for key, data in archive_days(FIRST, DAYS, per_day=6).items():
+        one_run.write(key, data)
+    backfill(FIRST, FIRST + timedelta(days=DAYS - 1), storage=one_run.url)
+
+    measured, by_runs = _day_measures(one_run), _day_measures(published_month)
+    assert len({layout.partition_day(k) for k in measured}) == DAYS
+    assert sorted(measured) == sorted(by_runs)
+    assert sorted(k for k in measured if measured[k] != by_runs[k]) == []
+    published, published_by_runs = _published(one_run), _published(published_month)
+    assert sorted(published) == sorted(published_by_runs)
+    assert sorted(k for k in published if published[k] != published_by_runs[k]) == []

@@ -14,6 +14,7 @@ from flows.plan import (
     touched_days,
     without_page,
 )
+from tasks.model.periods import period_of
 from tasks.model.records import IngestRecord, ObjectInfo
 from tasks.model.windows import affected_days, window_days, within_reach
 from tasks.store.measure_store import DayMentions
@@ -127,10 +128,9 @@ def test_watermark_range_replay_and_touched_days():
 
 def test_a_days_window_runs_three_days_back_and_the_horizon_plus_a_day_forward():
     # 72 h → 3 days, plus the day a reply to the last minute may land on: 10-07 … 10-14
-    assert window_days(date(2017, 10, 10), timedelta(hours=72)) == [date(2017, 10, d) for d in range(7, 15)]
-    assert window_days(date(2017, 10, 10), timedelta(hours=1))[-1] == date(
-        2017, 10, 12
-    )  # 1 h still reaches the next day
+    day = period_of("daily", date(2017, 10, 10))
+    assert window_days(day, timedelta(hours=72)) == [date(2017, 10, d) for d in range(7, 15)]
+    assert window_days(day, timedelta(hours=1))[-1] == date(2017, 10, 12)  # 1 h still reaches the next day
 
 
 def test_a_nightly_reaches_92_days_back_and_counts_older_posts_as_strays():

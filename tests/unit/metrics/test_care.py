@@ -55,6 +55,21 @@ def test_care_metrics_match_the_hand_count():
     assert facts.filter(pl.col("mention_id") == "m3")["first_response_text"].item().startswith("Sorry! Please DM")
 
 
+def test_a_window_reads_the_channels_of_its_periods_mentions_only():
+    """Issue 32: a day's window holds 3 days before it and the horizon after, each read by its own
+    day's measure; `read_within` reads first responses only for the mentions posted in the span
+    given (DM for m1 on 10-31; m2's call-back on 11-02 stays unread: null, not taken offline)."""
+    day = frame(
+        post("m1", "c1", "2017-10-31 10:00", "@AcmeHelp parcel lost"),
+        post("r1", ACME, "2017-10-31 10:05", "Sorry! Please DM us your order number", brand_post=True, reply_to="m1"),
+        post("m2", "c2", "2017-11-02 09:00", "@AcmeHelp still broken"),
+        post("r2", ACME, "2017-11-02 09:01", "Please call us on 0800 123", brand_post=True, reply_to="m2"),
+    )
+    facts, _ = mention_facts(attribute(day, {}), (at("2017-10-31 00:00"), at("2017-11-01 00:00")))
+    read = facts.sort("mention_id").select("first_response_channel", "first_response_offline", "first_response_id")
+    assert read.rows() == [("dm", True, "r1"), (None, False, "r2")]  # m2 still has its first response
+
+
 def test_with_nothing_answered_the_offline_rate_is_null_not_nan():
     """0 taken offline of 0 answered is no rate at all: null (an empty CSV cell), as the schema says,
     never NaN (found on a 2-mention day of untuned data)."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tasks.model.cost import (
+    HELD_BYTES_PER_ROW,
     INGEST_BYTES_PER_BYTE,
     MEASURE_BYTES_PER_ROW,
     SUM_BYTES_PER_ROW,
+    days_cost,
     ingest_cost,
     measure_cost,
     rows_read,
@@ -32,6 +34,13 @@ def test_a_day_reads_three_days_before_and_its_horizon_plus_one_after():
     day = period_of("daily", date(2017, 10, 10))
     assert rows_read(RECORDS, day, timedelta(hours=72)) == 10 + 20 + 100 + 40
     assert measure_cost(RECORDS, day, timedelta(hours=72)) == 170 * MEASURE_BYTES_PER_ROW
+
+
+def test_days_measured_one_after_another_cost_their_largest_window_measured_beside_its_parts():
+    # 10-10 reads 170 rows (above); 10-11 reads 10-08 … 10-15: 20 + 100 + 40 + 80 = 240, the larger
+    days = [date(2017, 10, 10), date(2017, 10, 11)]
+    assert days_cost(RECORDS, days, timedelta(hours=72)) == 240 * (MEASURE_BYTES_PER_ROW + HELD_BYTES_PER_ROW)
+    assert days_cost(RECORDS, [], timedelta(hours=72)) == 0
 
 
 def test_a_longer_horizon_widens_the_window():
