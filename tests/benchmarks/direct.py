@@ -1,9 +1,9 @@
 """A backfill's stages called as plain functions, one after another, with no Prefect (benchmarks only).
 
 The jobs the flow's tasks wrap (flows/tasks.py), in the flow's order and doing the same work: ingest
-(16 archives a batch, as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run each, as
-flows/tasks.py runs them), the stances of every day a window reads, each day's measure, every daily,
-weekly and monthly page, the index. Nothing here imports Prefect, so a whole process running it
+(16 archives a batch, as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run for all, as
+flows/tasks.py runs them), the stances of every day a window reads, the days' measures (one read of the
+warehouse, as the flow's runs of days), every daily, weekly and monthly page, the index. Nothing here imports Prefect, so a whole process running it
 against `sps backfill` shows what orchestration costs.
 """
 
@@ -15,8 +15,9 @@ from flows.plan import Blocked, archive_watermark, plan_publish
 from tasks.ingest.adapters import archive_objects
 from tasks.ingest.batch_checks import check_deliveries
 from tasks.jobs.ingest_archive import ingest_fingerprint, ingest_objects
-from tasks.jobs.period_report import prepare_day, publish_period_report
+from tasks.jobs.period_report import measure_days, publish_period_report
 from tasks.jobs.settings import Settings
+from tasks.model.periods import period_of
 from tasks.model.records import IngestRecord
 from tasks.model.windows import days_read, window_days
 from tasks.store import layout
@@ -52,10 +53,9 @@ def direct_backfill(url: str, start: date, end: date) -> int:
     pages = plan.dailies + plan.periods
     read = {d for page in pages for d in days_read(page, settings.reply_horizon)}
     shown = sorted(read & set(days_with_mentions(storage, min(read), max(read))))
-    for day in sorted({w for d in shown for w in window_days(d, settings.reply_horizon)}):
+    for day in sorted({w for d in shown for w in window_days(period_of("daily", d), settings.reply_horizon)}):
         store_stances(storage, day)
-    for day in shown:
-        prepare_day(storage, day, watermark, settings, ledger)
+    measure_days(storage, shown, watermark, settings, ledger)
     for page in pages:
         publish_period_report(storage, page, watermark, settings, run_id="direct", records=ledger)
     publish_index(storage)
