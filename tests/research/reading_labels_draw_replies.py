@@ -35,6 +35,10 @@ carry over to them; read and labelled before any rule was run on it, judged once
 Round 10 (`dev10`, 160, seed `28:r10`): the same after round 9 joined, TweetSumm only, the fresh check of the rules
 written on round 9. Round 11 (`dev11`, 140, seed `28:r11`): the same after round 10 joined, every source (twcs too),
 the fresh check of the rules written on round 10.
+Held-out round 2 (`heldout2`, 160, seed `28-heldout2`, issue 28): a second, untouched held-out slice, drawn from
+the same pool as `heldout` (the held-out brands, any source, and every TweetSumm `twcs_test` dialog) minus every
+reply whose id or text is in any labelled replies file (dev and heldout, excluded by id and text without being
+read), dealt the same way. `python -m ... [folder] heldout2` draws only it. Never tune on it.
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ TARGET = {
     "dev9": 220,
     "dev10": 160,
     "dev11": 140,
+    "heldout2": 160,
 }
 #: Rounds drawn from TweetSumm dialogs only.
 TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
@@ -136,6 +141,13 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
     number = int(slice_[3:]) if slice_[3:].isdigit() else 1  # dev2 → round 2; heldout and dev → round 1
     round_ = f":r{number}" if number > 1 else ""
+    is_heldout = slice_ in ("heldout", "heldout2")
+    if slice_ == "heldout2":  # the second held-out slice: nothing in any labelled replies file, by id or by text
+        round_ = "-heldout2"
+        done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
+        known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
+            ~pl.col("text").is_in(done["text"].to_list())
+        )
     if slice_ == "dev2":  # round 2: nothing already labelled, by id or by text, in either slice
         done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
@@ -150,7 +162,7 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     if slice_ in TWEETSUMM_ONLY:
         known = known.filter(pl.col("source").str.starts_with("tweetsumm_"))
     keyed = (
-        known.filter(heldout if slice_ == "heldout" else ~heldout)
+        known.filter(heldout if is_heldout else ~heldout)
         .with_columns(
             pl.struct("source", "source_id")
             .map_elements(lambda r: _key(r["source"], r["source_id"], round_), pl.String)
