@@ -4,7 +4,7 @@ Why: the readers (categories, urgent, complaint/stance) are judged against label
 written by reading, never by the rules themselves; this script only chooses which
 mentions a person reads. It prints nothing a reader computed.
 
-Run: ``python tests/research/reading_labels_draw.py heldout|dev`` -> CSV of the
+Run: ``python tests/research/reading_labels_draw.py heldout|dev|heldout2`` -> CSV of the
 drawn mentions (source, source_id, brand, industry, text) on stdout.
 
 ``urgent-heldout|urgent-dev``: urgency is rare (none in the 225 random held-out
@@ -36,6 +36,13 @@ source: the LATER customer turns of TweetSumm train/val dialogs of dev brands (`
 ``dev4`` (mentions round 5, seed ``28-dev4``): a fresh round of 200 to judge the complaint reader and the
 categories where held-out still missed (``DEV4_PER_INDUSTRY``: 40 each for gaming, retail, technology, telecom
 and utilities, none for the rest), same round-robin, checked against the dev files only.
+
+``heldout2`` (seed ``28-heldout2``): a second, untouched held-out slice of ``HELDOUT2_SIZE`` mentions, for when
+``heldout`` has been looked at too often to judge. Same kind of pool as ``heldout`` (held-out brands' sample tweets
+and tweetsumm first turns, plus ``twcs_test`` first turns of other brands), only mentions whose (source, source_id)
+and text are in no labelled file of another slice (checked by ``fresh``, held-out texts are never printed), one per
+text; spread over the eight industries as evenly as the pool allows (each gets one more in turn while it has
+texts left, industries in name order), brands visited round-robin inside an industry (each brand's pool shuffled).
 
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
@@ -102,6 +109,7 @@ DEV4_PER_INDUSTRY = dict.fromkeys(DEV3_PER_INDUSTRY, 0) | {k: 40 for k, v in DEV
 URGENT_DRAW4 = 60  # round 4: dev urgent candidates
 URGENT_DRAW5 = 50  # round 5: dev urgent candidates
 URGENT_DRAW6 = 80  # round 6: later customer turns of dev dialogs
+HELDOUT2_SIZE = 160  # second held-out slice: mentions, spread evenly over the industries
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -190,11 +198,12 @@ def tweetsumm_later_turns() -> list[dict[str, str]]:
     return out
 
 
-def labelled(slices: str = "*") -> tuple[set[tuple[str, str]], set[str]]:
-    """(source, source_id) and texts of every mention already labelled, in `slices` (a glob)."""
+def labelled(slices: str = "*", skip: tuple[str, ...] = ()) -> tuple[set[tuple[str, str]], set[str]]:
+    """(source, source_id) and texts of every mention already labelled, in `slices` (a glob) but not the
+    folders named in `skip` (a slice's own file, so that its draw gives the same rows once it is written)."""
     ids, texts = set(), set()
     for path in sorted(LABELLED.glob(f"{slices}/*.csv")):
-        if path.name == "replies.csv":
+        if path.name == "replies.csv" or path.parent.name in skip:
             continue
         with open(path, newline="", encoding="utf-8") as f:
             for r in csv.DictReader(f):
@@ -203,9 +212,9 @@ def labelled(slices: str = "*") -> tuple[set[tuple[str, str]], set[str]]:
     return ids, texts
 
 
-def fresh(mentions: list[dict[str, str]], slices: str = "*") -> list[dict[str, str]]:
+def fresh(mentions: list[dict[str, str]], slices: str = "*", skip: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """Round 2 only reads what nobody has labelled: neither the id nor the text."""
-    ids, texts = labelled(slices)
+    ids, texts = labelled(slices, skip)
     return [m for m in mentions if (m["source"], m["source_id"]) not in ids and m["text"] not in texts]
 
 
@@ -264,6 +273,38 @@ def draw(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
+def draw_heldout2(size: int = HELDOUT2_SIZE) -> list[dict[str, str]]:
+    """The second held-out slice: held-out brands' mentions and twcs_test first turns in no other slice's file,
+    one per text, `size` of them spread over the industries as evenly as each industry's pool allows."""
+    rng = random.Random(f"{SEED}-heldout2")
+    held, seen, by_industry = set(HELDOUT), set(), {}
+    pool = [m for m in twcs_mentions() + tweetsumm_mentions() if m["brand"] in held or m["split"] == "twcs_test"]
+    for m in fresh(pool, skip=("heldout2",)):
+        if m["text"] not in seen:  # tweetsumm repeats a first turn once per summary
+            seen.add(m["text"])
+            by_industry.setdefault(BRAND_INDUSTRY[m["brand"]], {}).setdefault(m["brand"], []).append(m)
+    for by_brand in by_industry.values():
+        for mine in by_brand.values():
+            rng.shuffle(mine)
+    want = dict.fromkeys(by_industry, 0)
+    room = {ind: sum(map(len, by_brand.values())) for ind, by_brand in by_industry.items()}
+    while sum(want.values()) < size and any(want[i] < room[i] for i in want):
+        for industry in sorted(want):  # water-filling: one more each, while the industry has texts left
+            if want[industry] < room[industry] and sum(want.values()) < size:
+                want[industry] += 1
+    chosen: list[dict[str, str]] = []
+    for industry in sorted(by_industry):
+        by_brand, picked = by_industry[industry], []
+        while len(picked) < want[industry]:
+            for brand in sorted(by_brand):
+                if by_brand[brand] and len(picked) < want[industry]:
+                    picked.append(by_brand[brand].pop())
+        for m in picked:
+            m["industry"] = industry
+        chosen += picked
+    return chosen
+
+
 def draw_urgent(slice_: str) -> list[dict[str, str]]:
     """Mentions of the slice outside its random draw that the broad net catches, seeded sample."""
     rng = random.Random(f"{SEED}-urgent-{slice_}")
@@ -308,7 +349,9 @@ def main() -> None:
     slice_ = sys.argv[1]
     w = csv.DictWriter(sys.stdout, ["source", "source_id", "brand", "industry", "split", "text"])
     w.writeheader()
-    if slice_ == "urgent-dev3":
+    if slice_ == "heldout2":
+        chosen = draw_heldout2()
+    elif slice_ == "urgent-dev3":
         chosen = draw_urgent3()
     elif slice_ == "urgent-dev4":
         chosen = draw_urgent3("dev4", URGENT_DRAW4)
