@@ -1,10 +1,10 @@
 """A backfill's stages called as plain functions, one after another, with no Prefect (benchmarks only).
 
-The jobs the flow's tasks wrap (flows/tasks.py), in the flow's order and doing the same work: ingest
-(16 archives a batch, as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run for all, as
+The jobs the flow's tasks wrap (flows/tasks.py), in the flow's order and doing the same work: ingest (16
+archives a batch, as flows/pipeline.py's INGEST_BATCH), the delivery checks (one GX run for all, as
 flows/tasks.py runs them), the stances of every day a window reads, the days' measures (one read of the
-warehouse, as the flow's runs of days), every daily, weekly and monthly page, the index. Nothing here imports Prefect, so a whole process running it
-against `sps backfill` shows what orchestration costs.
+warehouse, as the flow's runs of days), every daily, weekly and monthly page, the index. Nothing here imports
+Prefect, so a whole process running it against `sps backfill` shows what orchestration costs.
 """
 
 from __future__ import annotations
