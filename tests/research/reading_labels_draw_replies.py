@@ -39,6 +39,9 @@ Held-out round 2 (`heldout2`, 160, seed `28-heldout2`, issue 28): a second, unto
 the same pool as `heldout` (the held-out brands, any source, and every TweetSumm `twcs_test` dialog) minus every
 reply whose id or text is in any labelled replies file (dev and heldout, excluded by id and text without being
 read), dealt the same way. `python -m ... [folder] heldout2` draws only it. Never tune on it.
+Held-out round 3 (`heldout3`, up to 240, seed `28-heldout3`, issue 28): a third untouched held-out slice, the same
+pool minus every reply whose id or text is in dev, heldout or heldout2 (`HELDOUT_ROUNDS`), dealt the same way.
+`python -m ... [folder] heldout3` draws only it. Never tune on it.
 """
 
 from __future__ import annotations
@@ -89,6 +92,12 @@ TARGET = {
     "dev10": 160,
     "dev11": 140,
     "heldout2": 160,
+    "heldout3": 240,
+}
+#: Later held-out slices (seed `28-<slice>`) and the labelled replies files each one excludes by id and by text.
+HELDOUT_ROUNDS = {
+    "heldout2": ("dev", "heldout"),
+    "heldout3": ("dev", "heldout", "heldout2"),
 }
 #: Rounds drawn from TweetSumm dialogs only.
 TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
@@ -141,10 +150,12 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
     number = int(slice_[3:]) if slice_[3:].isdigit() else 1  # dev2 → round 2; heldout and dev → round 1
     round_ = f":r{number}" if number > 1 else ""
-    is_heldout = slice_ in ("heldout", "heldout2")
-    if slice_ == "heldout2":  # the second held-out slice: nothing in any labelled replies file, by id or by text
-        round_ = "-heldout2"
-        done = pl.concat([pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in ("dev", "heldout")])
+    is_heldout = slice_ == "heldout" or slice_ in HELDOUT_ROUNDS
+    if slice_ in HELDOUT_ROUNDS:  # a later held-out slice: nothing in any labelled replies file, by id or by text
+        round_ = f"-{slice_}"
+        done = pl.concat(
+            [pl.read_csv(LABELLED / s / "replies.csv", infer_schema=False) for s in HELDOUT_ROUNDS[slice_]]
+        )
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list())
         )
