@@ -4,7 +4,7 @@ Why: the readers (categories, urgent, complaint/stance) are judged against label
 written by reading, never by the rules themselves; this script only chooses which
 mentions a person reads. It prints nothing a reader computed.
 
-Run: ``python tests/research/reading_labels_draw.py heldout|dev|heldout2`` -> CSV of the
+Run: ``python tests/research/reading_labels_draw.py heldout|dev|heldout2|heldout3`` -> CSV of the
 drawn mentions (source, source_id, brand, industry, text) on stdout.
 
 ``urgent-heldout|urgent-dev``: urgency is rare (none in the 225 random held-out
@@ -43,6 +43,13 @@ and tweetsumm first turns, plus ``twcs_test`` first turns of other brands), only
 and text are in no labelled file of another slice (checked by ``fresh``, held-out texts are never printed), one per
 text; spread over the eight industries as evenly as the pool allows (each gets one more in turn while it has
 texts left, industries in name order), brands visited round-robin inside an industry (each brand's pool shuffled).
+
+``heldout3`` (seed ``28-heldout3``, ``draw_heldout_slice``, the code of ``heldout2``): a third untouched held-out slice,
+as many as the pool allows up to ``HELDOUT3_SIZE`` (240), from the same pool minus every labelled file of any slice
+(heldout2 included); ``heldout2``'s draw skips the later slices' folders, so it gives the same rows as before.
+``urgent-heldout3`` (seed ``28-urgent-heldout3``, ``draw_urgent_heldout``): 40 candidates the net ``URGENT_NET3``
+catches in what ``heldout3`` left of that pool; it held only 8, so the other 32 are later customer turns of held-out
+dialogs (``tweetsumm_turn``, as in ``urgent-dev6``), in no labelled file by id or text.
 
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
@@ -110,6 +117,10 @@ URGENT_DRAW4 = 60  # round 4: dev urgent candidates
 URGENT_DRAW5 = 50  # round 5: dev urgent candidates
 URGENT_DRAW6 = 80  # round 6: later customer turns of dev dialogs
 HELDOUT2_SIZE = 160  # second held-out slice: mentions, spread evenly over the industries
+HELDOUT3_SIZE = 240  # third held-out slice: as many as the pool allows up to this, spread evenly
+#: the later held-out slices in the order they were drawn: each draws from what the earlier ones left
+HELDOUT_SLICES = ("heldout2", "heldout3")
+HELDOUT_SIZES = {"heldout2": HELDOUT2_SIZE, "heldout3": HELDOUT3_SIZE}
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -273,16 +284,27 @@ def draw(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
-def draw_heldout2(size: int = HELDOUT2_SIZE) -> list[dict[str, str]]:
-    """The second held-out slice: held-out brands' mentions and twcs_test first turns in no other slice's file,
-    one per text, `size` of them spread over the industries as evenly as each industry's pool allows."""
-    rng = random.Random(f"{SEED}-heldout2")
+def _heldout_pool(name: str) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """The held-out pool a later held-out slice draws from: held-out brands' mentions and twcs_test first turns in
+    no labelled file of an earlier slice (the slice's own folder and the later held-out slices are skipped, so that a
+    slice draws the same rows once it and its successors are written), one per text, by industry and brand, in the
+    sources' order."""
     held, seen, by_industry = set(HELDOUT), set(), {}
     pool = [m for m in twcs_mentions() + tweetsumm_mentions() if m["brand"] in held or m["split"] == "twcs_test"]
-    for m in fresh(pool, skip=("heldout2",)):
+    for m in fresh(pool, skip=HELDOUT_SLICES[HELDOUT_SLICES.index(name) :]):
         if m["text"] not in seen:  # tweetsumm repeats a first turn once per summary
             seen.add(m["text"])
             by_industry.setdefault(BRAND_INDUSTRY[m["brand"]], {}).setdefault(m["brand"], []).append(m)
+    return by_industry
+
+
+def draw_heldout_slice(name: str = "heldout2", size: int | None = None) -> list[dict[str, str]]:
+    """A later held-out slice (`heldout2`, `heldout3`, seed ``28-<name>``): held-out brands' mentions and twcs_test
+    first turns in no earlier slice's file, one per text, `size` of them spread over the industries as evenly as each
+    industry's pool allows."""
+    size = HELDOUT_SIZES[name] if size is None else size
+    rng = random.Random(f"{SEED}-{name}")
+    by_industry = _heldout_pool(name)
     for by_brand in by_industry.values():
         for mine in by_brand.values():
             rng.shuffle(mine)
@@ -302,6 +324,42 @@ def draw_heldout2(size: int = HELDOUT2_SIZE) -> list[dict[str, str]]:
         for m in picked:
             m["industry"] = industry
         chosen += picked
+    return chosen
+
+
+def draw_heldout2(size: int = HELDOUT2_SIZE) -> list[dict[str, str]]:
+    """The second held-out slice (see `draw_heldout_slice`)."""
+    return draw_heldout_slice("heldout2", size)
+
+
+def draw_urgent_heldout(name: str = "heldout3", size: int = URGENT_DRAW) -> list[dict[str, str]]:
+    """Urgent candidates of a later held-out slice (seed ``28-urgent-<name>``): the held-out pool left after the
+    slice's random draw (in no labelled file of an earlier slice, nor the slice's mentions) that URGENT_NET3 catches,
+    one per text, seeded sample; when that pool has fewer than `size`, all of it, and the rest a seeded sample of the
+    later customer turns of held-out dialogs (held-out brands and twcs_test, ``tweetsumm_turn`` as in urgent-dev6)
+    that the net catches, in no labelled file by id or text."""
+    rng = random.Random(f"{SEED}-urgent-{name}")
+    drawn = draw_heldout_slice(name)
+    ids, texts = {(m["source"], m["source_id"]) for m in drawn}, {m["text"] for m in drawn}
+    pool = [
+        m
+        for by_brand in _heldout_pool(name).values()
+        for mine in by_brand.values()
+        for m in mine
+        if (m["source"], m["source_id"]) not in ids and m["text"] not in texts and URGENT_NET3.search(m["text"])
+    ]
+    chosen = rng.sample(pool, min(size, len(pool)))
+    if len(chosen) < size:
+        texts |= {m["text"] for m in chosen}
+        held, later = set(HELDOUT), []
+        turns = [m for m in tweetsumm_later_turns() if m["brand"] in held or m["split"] == "twcs_test"]
+        for m in fresh(turns, skip=HELDOUT_SLICES[HELDOUT_SLICES.index(name) :]):
+            if m["text"] not in texts and URGENT_NET3.search(m["text"]):
+                texts.add(m["text"])  # one per text
+                later.append(m)
+        chosen += rng.sample(later, min(size - len(chosen), len(later)))
+    for m in chosen:
+        m["industry"] = BRAND_INDUSTRY[m["brand"]]
     return chosen
 
 
@@ -349,8 +407,10 @@ def main() -> None:
     slice_ = sys.argv[1]
     w = csv.DictWriter(sys.stdout, ["source", "source_id", "brand", "industry", "split", "text"])
     w.writeheader()
-    if slice_ == "heldout2":
-        chosen = draw_heldout2()
+    if slice_ in HELDOUT_SLICES:
+        chosen = draw_heldout_slice(slice_)
+    elif slice_ == "urgent-heldout3":
+        chosen = draw_urgent_heldout("heldout3")
     elif slice_ == "urgent-dev3":
         chosen = draw_urgent3()
     elif slice_ == "urgent-dev4":

@@ -190,17 +190,18 @@ def test_a_row_range_that_is_not_first_last_is_refused_in_one_sentence(tmp_path:
     assert exited.value.code == 2
 
 
-def test_the_second_held_out_slice_is_judged_on_its_mentions_when_its_other_files_are_missing(tmp_path: Path):
-    # heldout2 may hold only mentions.csv (its replies are labelled apart): the replies and the urgent
+@pytest.mark.parametrize("slice_", ["heldout2", "heldout3"])
+def test_a_later_held_out_slice_is_judged_on_its_mentions_when_its_other_files_are_missing(tmp_path: Path, slice_: str):
+    # heldout2 / heldout3 may hold only mentions.csv (their replies are labelled apart): the replies and the urgent
     # candidates are left out with a printed line each, the mentions' readers still run
-    folder = tmp_path / "heldout2"
+    folder = tmp_path / slice_
     folder.mkdir()
     (_fixtures(tmp_path, mentions=True) / "heldout" / "mentions.csv").rename(folder / "mentions.csv")
     printed: list[str] = []
-    main(["--slice", "heldout2"], fixtures=tmp_path, out=printed.append)
+    main(["--slice", slice_], fixtures=tmp_path, out=printed.append)
     assert [line.split("/")[-1] for line in printed[:2]] == [
         "replies.csv is not there: the readers judged on it are left out.",
         "urgent_candidates.csv is not there: the readers judged on it are left out.",
     ]
-    assert printed[2].startswith("slice heldout2")
+    assert printed[2].startswith(f"slice {slice_}")
     assert any("detractor" in text for text in printed) and not any("channel" in text for text in printed)
