@@ -42,9 +42,9 @@ def tokens(text: pl.Expr) -> pl.Expr:
     return cleaned.str.extract_all(r"[\w']+|[^\s\w]")
 
 
-def features(texts: pl.Series) -> pl.DataFrame:
-    """(row, feature): each post's words, word pairs, the lexicon's verdict and the bias, once each
-    (in no particular order: scores are integer sums)."""
+def features(texts: pl.Series, lexicon: bool = True) -> pl.DataFrame:
+    """(row, feature): each post's words, word pairs, the lexicon's verdict (unless `lexicon` is False: the
+    channel model reads no stance) and the bias, once each (in no particular order: scores are integer sums)."""
     words = (
         pl.DataFrame({"text": texts})
         .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), tokens(pl.col("text")).alias("feature"))
@@ -56,9 +56,10 @@ def features(texts: pl.Series) -> pl.DataFrame:
         "row", pl.when(next_in_post).then(pl.col("feature") + " " + pl.col("feature").shift(-1)).alias("feature")
     ).drop_nulls("feature")
     rows = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
-    bias = rows.select("row", pl.lit(BIAS).alias("feature"))
-    lexicon = rows.select("row", ("_lexicon_" + classify_stance().cast(pl.String)).alias("feature"))
-    return pl.concat([words, pairs, bias, lexicon]).unique()
+    parts = [words, pairs, rows.select("row", pl.lit(BIAS).alias("feature"))]
+    if lexicon:
+        parts.append(rows.select("row", ("_lexicon_" + classify_stance().cast(pl.String)).alias("feature")))
+    return pl.concat(parts).unique()
 
 
 #: Weights are summed as integers (micro-units), so a score never depends on summation order.
@@ -79,6 +80,13 @@ def weights() -> pl.DataFrame:
 def complaint_model() -> pl.DataFrame:
     """feature → complaint weight (tests/research/complaint_training.py; read once per process)."""
     return _model("complaint.parquet")
+
+
+@cache
+def channel_model() -> pl.DataFrame:
+    """feature → integer weight of a move off the public thread (tests/research/channel_training.py, read by
+    tasks/metrics/channels.py; read once per process)."""
+    return _model("channel.parquet")
 
 
 def _model(name: str) -> pl.DataFrame:
@@ -125,13 +133,18 @@ def predict(
     return posts.join(scored, on="text", how="left", maintain_order="left")["stance"]
 
 
-def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
-    scores = (
-        features(texts)
-        .join(table, on="feature", how="inner")
-        .group_by("row")
-        .agg(pl.col(name).sum() for name in [*CLASSES, "complaint"])
+def scores(texts: pl.Series, table: pl.DataFrame, columns: list[str], lexicon: bool = True) -> pl.DataFrame:
+    """row, and per column of `table` in `columns` the summed integer weight of each text's features (one row
+    per text, in order; 0 where no feature has a weight). The one scoring of every linear model shipped."""
+    summed = (
+        features(texts, lexicon).join(table, on="feature", how="inner").group_by("row").agg(pl.col(columns).sum())
     )
+    every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True)})
+    return every.join(summed, on="row", how="left").sort("row").with_columns(pl.col(columns).fill_null(0))
+
+
+def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
+    summed = scores(texts, table, [*CLASSES, "complaint"])
     best = (
         pl.when((pl.col("neutral") >= pl.col("detractor")) & (pl.col("neutral") >= pl.col("promoter")))
         .then(0)
@@ -140,15 +153,8 @@ def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
         .otherwise(1)
         .cast(pl.Int8)
     )
-    every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
-    modelled = (
-        every.join(
-            scores.select("row", best.alias("stance"), (pl.col("complaint") > 0).alias("complains")),
-            on="row",
-            how="left",
-        )
-        .sort("row")
-        .with_columns(pl.col("stance").fill_null(0), pl.col("complains").fill_null(False))
+    modelled = summed.select(
+        "row", pl.Series("text", texts), best.alias("stance"), (pl.col("complaint") > 0).alias("complains")
     )
     # the cues read only the posts both models left neutral, in a lazy query so the normalised text is
     # computed once for every cue (the eager engine recomputes it per cue: 3x slower)

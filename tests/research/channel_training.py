@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import math
 import re
 import subprocess
@@ -48,14 +49,18 @@ from types import ModuleType
 
 import polars as pl
 
-from tasks.metrics.channels import reply_channel
-from tasks.sps.stance_model import BIAS, SCALE, tokens
+from tasks.metrics.channels import model_text, read_channels, rules_channel
+from tasks.sps.stance_model import BIAS, SCALE, channel_model, tokens
+from tasks.sps.stance_model import features as stance_features
 from tests.research.reading_labels_draw import HELDOUT
 from tests.research.stance_training import DATA, ROOT
 
+MODEL = ROOT / "tasks" / "sps" / "models" / "channel.parquet"
 REPLIES = ROOT / "tests" / "fixtures" / "reading" / "dev" / "replies.csv"
 #: The rules fresh on rounds 9-11: main's channels.py before round 9's misses were read (54a40eb).
 FRESH_RULES = "550fb99"
+#: The rules fresh on round 11: main's channels.py before round 11's misses were read (8ceafac).
+FRESH_RULES_11 = "8ceafac^"
 #: (name, first row, last row) of dev/replies.csv, 1-based inclusive: the judged rounds.
 ROUNDS = (("9", 1181, 1400), ("10", 1401, 1560), ("11", 1561, 1700))
 #: A summary saying the agent sent the customer elsewhere.
@@ -82,19 +87,9 @@ MIN_BRAND_ROWS = 5
 
 
 def features(texts: pl.Series) -> pl.DataFrame:
-    """(row, feature): each reply's words and word pairs (the stance model's tokens) and the bias, once each."""
-    words = (
-        pl.DataFrame({"text": texts.fill_null("")})
-        .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), tokens(pl.col("text")).alias("feature"))
-        .explode("feature")
-        .drop_nulls("feature")
-    )
-    next_in_post = pl.col("row") == pl.col("row").shift(-1)
-    pairs = words.select(
-        "row", pl.when(next_in_post).then(pl.col("feature") + " " + pl.col("feature").shift(-1)).alias("feature")
-    ).drop_nulls("feature")
-    bias = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "feature": BIAS})
-    return pl.concat([words, pairs, bias]).unique()
+    """(row, feature): each reply's words and word pairs (the stance model's tokens) and the bias, once each:
+    the features the shipped reader scores (tasks/sps/stance_model.py `features`, without the lexicon)."""
+    return stance_features(texts.fill_null("").to_frame("text").select(model_text(pl.col("text")))["text"], lexicon=False)
 
 
 def agent_turns(dialog: str, brand: str) -> list[str]:
@@ -171,17 +166,17 @@ def moved(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
     return every.join(scores, on="row", how="left").sort("row")["moved"].fill_null(0) > 0
 
 
-def fresh_rules() -> ModuleType:
-    """channels.py as it was at FRESH_RULES, loaded as a module of its own."""
+def fresh_rules(commit: str = FRESH_RULES) -> ModuleType:
+    """channels.py as it was at `commit`, loaded as a module of its own."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{FRESH_RULES}:tasks/metrics/channels.py"],
+        ["git", "-C", str(ROOT), "show", f"{commit}:tasks/metrics/channels.py"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
     path = Path(tempfile.mkdtemp()) / "fresh_channels.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("fresh_channels", path)
+    spec = importlib.util.spec_from_file_location(f"fresh_channels_{path.parent.name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -249,7 +244,7 @@ def evaluate(data: Path, c: float, threshold: float) -> pl.DataFrame:
         part = people.filter(pl.col("row").is_between(first, last))
         texts = part["text"]
         rules = pl.select(old.reply_channel(pl.lit(texts)).is_not_null())["channel"]
-        today = pl.select(reply_channel(pl.lit(texts)).is_not_null())["channel"]
+        today = pl.select(rules_channel(pl.lit(texts)).is_not_null())["channel"]
         readers = [("fresh rules", rules), ("today's rules (fitted)", today)]
         for label, read in models.items():
             model = read(texts)
@@ -281,15 +276,63 @@ def sweep(data: Path) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+def training_frame() -> pl.DataFrame:
+    """text, moved, weight: every people-read dev reply (the shipped model's data; no weak labels)."""
+    return people_frame().select("text", "moved", pl.lit(PEOPLE_WEIGHT).alias("weight"))
+
+
+def train(c: float = C, threshold: float = THRESHOLD) -> pl.DataFrame:
+    """The shipped model: feature → integer weight, fitted on all 1,700 people-read dev replies."""
+    return fit(training_frame(), c, threshold).sort("feature")
+
+
+#: (judged rows, rules fresh on them, first judged row - 1): fit on the rounds before, judge the rest.
+SPLITS = ((ROUNDS, FRESH_RULES, FIT_ROWS), (ROUNDS[-1:], FRESH_RULES_11, ROUNDS[-1][1] - 1))
+
+
+def judge(c: float = C, threshold: float = THRESHOLD) -> pl.DataFrame:
+    """The shipped reader (`read_channels`) judged leave-round-out: the rules fresh on the judged rounds alone,
+    and OR the model fitted on the rounds before (people labels only); `channel agrees` is the share of the
+    model's own moves that are moves by people's reading and get people's channel from `model_channel`."""
+    people = people_frame().with_columns(pl.read_csv(REPLIES, infer_schema=False)["channel"])
+    rows = []
+    for rounds, commit, fitted in SPLITS:
+        rules = fresh_rules(commit).reply_channel
+        table = fit(people.filter(pl.col("row") <= fitted).select("text", "moved", pl.lit(PEOPLE_WEIGHT).alias("weight")), c, threshold)
+        judged_rounds = list(rounds) + ([("9-11", rounds[0][1], rounds[-1][2])] if len(rounds) > 1 else [])
+        for name, first, last in judged_rounds:
+            part = people.filter(pl.col("row").is_between(first, last))
+            alone = pl.select(rules(pl.lit(part["text"])))["channel"]
+            both = read_channels(part["text"], rules=rules, table=table)
+            own = part.filter(alone.is_null() & both.is_not_null()).with_columns(said=both.filter(alone.is_null() & both.is_not_null()))
+            agrees = f"{int((own['said'] == own['channel']).sum())}/{int(own['moved'].sum())}/{own.height}"
+            setting = {"fitted on": f"rows 1-{fitted}", "rules": commit, "round": name}
+            rows.append(setting | {"reader": "rules", **judged(part, alone.is_not_null())})
+            rows.append(setting | {"reader": "rules OR model", **judged(part, both.is_not_null()), "channel agrees": agrees})
+    return pl.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", choices=["evaluate", "judge", "train"], default="evaluate")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--c", type=float, default=C)
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--sweep", action="store_true", help="the word model's settings, rounds 9-11 pooled")
     args = parser.parse_args()
+    if args.command == "train":
+        table = train(args.c, args.threshold)
+        buffer = io.BytesIO()
+        table.write_parquet(buffer, compression="zstd")
+        MODEL.write_bytes(buffer.getvalue())
+        channel_model.cache_clear()
+        print(f"wrote {MODEL.relative_to(ROOT)}: {table.height} features")
+        return
     with pl.Config(tbl_rows=60, tbl_cols=-1, tbl_width_chars=220, fmt_str_lengths=40):
-        print(sweep(args.data) if args.sweep else evaluate(args.data, args.c, args.threshold))
+        if args.command == "judge":
+            print(judge(args.c, args.threshold))
+        else:
+            print(sweep(args.data) if args.sweep else evaluate(args.data, args.c, args.threshold))
 
 
 if __name__ == "__main__":
