@@ -136,9 +136,7 @@ def predict(
 def scores(texts: pl.Series, table: pl.DataFrame, columns: list[str], lexicon: bool = True) -> pl.DataFrame:
     """row, and per column of `table` in `columns` the summed integer weight of each text's features (one row
     per text, in order; 0 where no feature has a weight). The one scoring of every linear model shipped."""
-    summed = (
-        features(texts, lexicon).join(table, on="feature", how="inner").group_by("row").agg(pl.col(columns).sum())
-    )
+    summed = features(texts, lexicon).join(table, on="feature", how="inner").group_by("row").agg(pl.col(columns).sum())
     every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True)})
     return every.join(summed, on="row", how="left").sort("row").with_columns(pl.col(columns).fill_null(0))
 
