@@ -79,16 +79,13 @@ def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.Dat
     other = (
         rows.filter(pl.col("category") == OTHER)
         .sort("brand", "date", "created_at", "mention_id")
-        .select("brand", "date", "mention_id", pl.col("_t").alias("term"))
+        .with_row_index("_i")
+        .select("brand", "date", "mention_id", "_i", pl.col("_t").alias("term"))
         .explode("term")
         .drop_nulls("term")
         .join(everywhere, on="term", how="left")
     )
-    found = [
-        _greedy(_with_rarity(group, worded), brand, day)
-        for (brand, day), group in sorted(other.partition_by("brand", "date", as_dict=True).items())
-    ]
-    themes = pl.concat([pl.DataFrame(schema=SCHEMA | _MEMBERS), *found], how="vertical")
+    themes = _greedy(_with_rarity(other, worded))
     texts = rows.select("brand", "date", "mention_id", "text")
     label = pl.format("{}: {}", pl.col("theme"), pl.col("terms").list.join(", "))
     members = (
@@ -100,30 +97,37 @@ def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.Dat
     return _with_examples(themes.drop("members"), texts), members
 
 
+#: themes are found per brand and date, all of them at once
+_DAY = ["brand", "date"]
+
+
 def _with_rarity(terms: pl.DataFrame, total: int) -> pl.DataFrame:
-    """Each term's rarity in the rest of the period's mentions with words (all but these "other"
-    ones), log((rest + 2) / (rest using it + 1)), and whether these use it more often than the rest
-    does (`_distinct`): a word the rest uses as much tells nothing about them."""
-    own = terms["mention_id"].n_unique()
+    """Each term's rarity in the rest of the period's mentions with words (all but its brand-day's
+    "other" ones), log((rest + 2) / (rest using it + 1)), and whether these use it more often than
+    the rest does (`_distinct`): a word the rest uses as much tells nothing about them. `_i`, a
+    mention's place by time then id, becomes its first row's, as a mention id may come twice."""
+    own = pl.col("mention_id").n_unique().over(_DAY)
     rest = total - own
-    own_df = pl.col("mention_id").n_unique().over("term")
+    own_df = pl.col("mention_id").n_unique().over([*_DAY, "term"])
     rest_df = pl.col("_df") - own_df
     return terms.with_columns(
         ((rest + 2) / (rest_df + 1)).log().alias("_idf"),
-        (own_df / own > rest_df / max(rest, 1)).alias("_distinct"),
+        # times a reciprocal, as polars divides by a single number: the same shares, to the last bit
+        (own_df * (1 / own) > rest_df * (1 / pl.max_horizontal(rest, 1))).alias("_distinct"),
+        own_df.alias("_n"),
+        pl.col("_i").min().over([*_DAY, "mention_id"]),
     )
 
 
-def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
-    """Distinctive terms shared by MIN_THEME_SIZE mentions, by mentions using it × its rarity, then
-    by those mentions, then by the term."""
+def _ranked(terms: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Per `by`, the distinctive terms shared by MIN_THEME_SIZE mentions, by mentions using it × its
+    rarity, then by those mentions, then by the term."""
     return (
-        terms.filter("_distinct")
-        .group_by("term")
+        terms.group_by([*by, "term"])
         .agg(pl.col("mention_id").n_unique().alias("_n"), pl.col("_idf").first())
         .filter(pl.col("_n") >= MIN_THEME_SIZE)
         .with_columns((pl.col("_n") * pl.col("_idf")).alias("_score"))
-        .sort(["_score", "_n", "term"], descending=[True, True, False])
+        .sort([*by, "_score", "_n", "term"], descending=[*(False for _ in by), True, True, False])
     )
 
 
@@ -131,32 +135,50 @@ def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
 _MEMBERS: dict[str, pl.DataType] = {"members": pl.List(pl.String())}
 
 
-def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
-    """One brand-day's themes (examples still as mention ids, first by time) with their members."""
-    out: list[tuple[int, list[str], list[str], list[str]]] = []
-    left = terms
-    while len(out) < MAX_THEMES and not left.is_empty():
-        ranked = _ranked(left)
-        if ranked.is_empty():
+def _greedy(terms: pl.DataFrame) -> pl.DataFrame:
+    """Every brand-day's themes (examples still as mention ids, first by time) with their members.
+
+    Round k takes each brand-day's best term over its mentions still left, so MAX_THEMES
+    group-wise rounds serve all brand-days: no call per brand-day. Only distinctive terms that
+    MIN_THEME_SIZE mentions share can seed a theme or be a theme's term, so only they are kept."""
+    seedable = terms.filter(pl.col("_distinct") & (pl.col("_n") >= MIN_THEME_SIZE)).select(
+        *_DAY, "mention_id", "_i", "term", "_idf"
+    )
+    left, found = seedable, []
+    for k in range(MAX_THEMES):
+        seeds = _ranked(left, _DAY).unique(_DAY, keep="first", maintain_order=True)
+        members = (
+            left.join(seeds.select(*_DAY, "term"), on=[*_DAY, "term"])
+            .group_by([*_DAY, "mention_id"])
+            .agg(pl.col("term").first().alias("_seed"), pl.col("_i").first())
+            .with_columns(pl.lit(k).alias("_k"))
+        )
+        found.append(members)  # the first round's, even empty, gives the columns
+        if members.is_empty():
             break
-        seed = ranked["term"][0]
-        members = left.filter(pl.col("mention_id").is_in(left.filter(pl.col("term") == seed)["mention_id"].implode()))
-        ids = members["mention_id"].unique(maintain_order=True)
-        top = [seed, *_ranked(members).filter(pl.col("term") != seed)["term"]][:TERMS]
-        out.append((len(ids), top, ids.head(EXAMPLES).to_list(), ids.to_list()))
-        left = left.filter(~pl.col("mention_id").is_in(ids.implode()))
-    out.sort(key=lambda theme: -theme[0])  # stable: equal sizes keep the order they were found in
-    return pl.DataFrame(
-        {
-            "brand": [brand] * len(out),
-            "date": [day] * len(out),
-            "theme": list(range(1, len(out) + 1)),
-            "mentions": [n for n, _, _, _ in out],
-            "terms": [t for _, t, _, _ in out],
-            "examples": [e for _, _, e, _ in out],
-            "members": [m for _, _, _, m in out],
-        },
-        schema=SCHEMA | _MEMBERS,
+        left = left.join(members, on=[*_DAY, "mention_id"], how="anti")
+    themed = pl.concat(found)
+    theme = [*_DAY, "_k", "_seed"]
+    # a theme's terms: its seed, then the terms most distinctive within it
+    top = (
+        _ranked(seedable.join(themed.select(*theme, "mention_id"), on=[*_DAY, "mention_id"]), theme)
+        .sort([*theme, pl.col("term") != pl.col("_seed")], maintain_order=True)
+        .group_by(theme, maintain_order=True)
+        .agg(pl.col("term").head(TERMS).alias("terms"))
+    )
+    return (
+        themed.sort("_i")
+        .group_by(theme, maintain_order=True)
+        .agg(
+            pl.len().alias("mentions"),
+            pl.col("mention_id").head(EXAMPLES).alias("examples"),
+            pl.col("mention_id").alias("members"),
+        )
+        .join(top, on=theme, how="left")
+        .sort([*_DAY, "mentions", "_k"], descending=[False, False, True, False])  # equal sizes: as found
+        .with_columns(pl.int_range(1, pl.len() + 1).over(_DAY).alias("theme"))
+        .select(*_DAY, "theme", "mentions", "terms", "examples", "members")
+        .cast(SCHEMA | _MEMBERS)
     )
 
 
