@@ -36,6 +36,9 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+#: themes are found per brand and date, all of them at once
+_DAY = ["brand", "date"]
+
 SCHEMA = {
     "brand": pl.String(),
     "date": pl.Date(),
@@ -77,15 +80,14 @@ def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.Dat
         rows.select(pl.col("_t").explode().drop_nulls().alias("term")).group_by("term").agg(pl.len().alias("_df"))
     )
     other = (
-        rows.filter(pl.col("category") == OTHER)
+        rows.filter((pl.col("category") == OTHER) & (pl.col("_t").list.len() > 0))
         .sort("brand", "date", "created_at", "mention_id")
         .with_row_index("_i")
-        .select("brand", "date", "mention_id", "_i", pl.col("_t").alias("term"))
+        # a mention's place by time then id: its first row's, as a mention id may come twice
+        .select(*_DAY, "mention_id", pl.col("_i").min().over([*_DAY, "mention_id"]), pl.col("_t").alias("term"))
         .explode("term")
-        .drop_nulls("term")
-        .join(everywhere, on="term", how="left")
     )
-    themes = _greedy(_with_rarity(other, worded))
+    themes = _greedy(_seedable(other, everywhere, worded))
     texts = rows.select("brand", "date", "mention_id", "text")
     label = pl.format("{}: {}", pl.col("theme"), pl.col("terms").list.join(", "))
     members = (
@@ -97,30 +99,35 @@ def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.Dat
     return _with_examples(themes.drop("members"), texts), members
 
 
-#: themes are found per brand and date, all of them at once
-_DAY = ["brand", "date"]
+def _seedable(terms: pl.DataFrame, everywhere: pl.DataFrame, total: int) -> pl.DataFrame:
+    """The brand-days' "other" terms (brand, date, mention_id, _i, term) that are distinctive and
+    shared by MIN_THEME_SIZE mentions, the only ones that can seed a theme or be a theme's term, with
+    their rarity (`_idf`).
 
-
-def _with_rarity(terms: pl.DataFrame, total: int) -> pl.DataFrame:
-    """Each term's rarity in the rest of the period's mentions with words (all but its brand-day's
-    "other" ones), log((rest + 2) / (rest using it + 1)), and whether these use it more often than
-    the rest does (`_distinct`): a word the rest uses as much tells nothing about them. `_i`, a
-    mention's place by time then id, becomes its first row's, as a mention id may come twice."""
-    own = pl.col("mention_id").n_unique().over(_DAY)
-    rest = total - own
-    own_df = pl.col("mention_id").n_unique().over([*_DAY, "term"])
-    rest_df = pl.col("_df") - own_df
-    return terms.with_columns(
-        ((rest + 2) / (rest_df + 1)).log().alias("_idf"),
-        # times a reciprocal, as polars divides by a single number: the same shares, to the last bit
-        (own_df * (1 / own) > rest_df * (1 / pl.max_horizontal(rest, 1))).alias("_distinct"),
-        own_df.alias("_n"),
-        pl.col("_i").min().over([*_DAY, "mention_id"]),
+    Rarity is in the rest of the period's mentions with words (`total` less the brand-day's "other"
+    ones; `everywhere` holds each term's mentions, `_df`), log((rest + 2) / (rest using it + 1)).
+    Distinctive: these mentions use it more often than the rest does; a word the rest uses as much
+    tells nothing about them."""
+    own = terms.group_by(_DAY).agg(pl.col("mention_id").n_unique().alias("_own"))
+    rest = total - pl.col("_own")
+    rest_df = pl.col("_df") - pl.col("_n")
+    # times a reciprocal, as polars divides a column by a single number: the shares the day-by-day
+    # code compared, to the last bit, so a tie falls the same way
+    distinct = pl.col("_n") * (1 / pl.col("_own")) > rest_df * (1 / pl.max_horizontal(rest, 1))
+    vocabulary = (
+        terms.group_by([*_DAY, "term"])
+        .agg(pl.col("mention_id").n_unique().alias("_n"))
+        .filter(pl.col("_n") >= MIN_THEME_SIZE)
+        .join(own, on=_DAY)
+        .join(everywhere, on="term")
+        .filter(distinct)
+        .select(*_DAY, "term", ((rest + 2) / (rest_df + 1)).log().alias("_idf"))
     )
+    return terms.join(vocabulary, on=[*_DAY, "term"])
 
 
 def _ranked(terms: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Per `by`, the distinctive terms shared by MIN_THEME_SIZE mentions, by mentions using it × its
+    """Per `by`, the (seedable) terms shared by MIN_THEME_SIZE mentions, by mentions using it × its
     rarity, then by those mentions, then by the term."""
     return (
         terms.group_by([*by, "term"])
@@ -135,15 +142,11 @@ def _ranked(terms: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 _MEMBERS: dict[str, pl.DataType] = {"members": pl.List(pl.String())}
 
 
-def _greedy(terms: pl.DataFrame) -> pl.DataFrame:
+def _greedy(seedable: pl.DataFrame) -> pl.DataFrame:
     """Every brand-day's themes (examples still as mention ids, first by time) with their members.
 
     Round k takes each brand-day's best term over its mentions still left, so MAX_THEMES
-    group-wise rounds serve all brand-days: no call per brand-day. Only distinctive terms that
-    MIN_THEME_SIZE mentions share can seed a theme or be a theme's term, so only they are kept."""
-    seedable = terms.filter(pl.col("_distinct") & (pl.col("_n") >= MIN_THEME_SIZE)).select(
-        *_DAY, "mention_id", "_i", "term", "_idf"
-    )
+    group-wise rounds serve all brand-days: no call per brand-day."""
     left, found = seedable, []
     for k in range(MAX_THEMES):
         seeds = _ranked(left, _DAY).unique(_DAY, keep="first", maintain_order=True)
@@ -183,16 +186,19 @@ def _greedy(terms: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_examples(themes: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
-    """Example mention ids replaced by their masked texts, in the same order."""
-    masked = texts.select("brand", "date", pl.col("mention_id").alias("examples"), mask_pii(pl.col("text")).alias("_x"))
+    """Example mention ids replaced by their masked texts, in the same order (only they are masked)."""
+    texts = texts.rename({"mention_id": "examples"})
     return (
         themes.with_row_index("_row")
         .explode("examples")
         .with_row_index("_pos")
-        .join(masked, on=["brand", "date", "examples"], how="left")
+        .join(texts, on=["brand", "date", "examples"], how="left")
         .sort("_pos")
         .group_by("_row", maintain_order=True)
-        .agg(pl.col("brand", "date", "theme", "mentions", "terms").first(), pl.col("_x").drop_nulls().alias("examples"))
+        .agg(
+            pl.col("brand", "date", "theme", "mentions", "terms").first(),
+            mask_pii(pl.col("text")).drop_nulls().alias("examples"),
+        )
         .sort("_row")
         .select(list(SCHEMA))
         .cast(SCHEMA)  # type: ignore[arg-type]
