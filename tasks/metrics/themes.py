@@ -181,7 +181,7 @@ def _greedy(seedable: pl.DataFrame) -> pl.DataFrame:
         .sort([*_DAY, "mentions", "_k"], descending=[False, False, True, False])  # equal sizes: as found
         .with_columns(pl.int_range(1, pl.len() + 1).over(_DAY).alias("theme"))
         .select(*_DAY, "theme", "mentions", "terms", "examples", "members")
-        .cast(SCHEMA | _MEMBERS)
+        .cast(pl.Schema(SCHEMA | _MEMBERS))
     )
 
 
