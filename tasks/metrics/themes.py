@@ -36,6 +36,9 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+#: themes are found per brand and date, all of them at once
+_DAY = ["brand", "date"]
+
 SCHEMA = {
     "brand": pl.String(),
     "date": pl.Date(),
@@ -77,18 +80,14 @@ def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.Dat
         rows.select(pl.col("_t").explode().drop_nulls().alias("term")).group_by("term").agg(pl.len().alias("_df"))
     )
     other = (
-        rows.filter(pl.col("category") == OTHER)
+        rows.filter((pl.col("category") == OTHER) & (pl.col("_t").list.len() > 0))
         .sort("brand", "date", "created_at", "mention_id")
-        .select("brand", "date", "mention_id", pl.col("_t").alias("term"))
+        .with_row_index("_i")
+        # a mention's place by time then id: its first row's, as a mention id may come twice
+        .select(*_DAY, "mention_id", pl.col("_i").min().over([*_DAY, "mention_id"]), pl.col("_t").alias("term"))
         .explode("term")
-        .drop_nulls("term")
-        .join(everywhere, on="term", how="left")
     )
-    found = [
-        _greedy(_with_rarity(group, worded), brand, day)
-        for (brand, day), group in sorted(other.partition_by("brand", "date", as_dict=True).items())
-    ]
-    themes = pl.concat([pl.DataFrame(schema=SCHEMA | _MEMBERS), *found], how="vertical")
+    themes = _greedy(_seedable(other, everywhere, worded))
     texts = rows.select("brand", "date", "mention_id", "text")
     label = pl.format("{}: {}", pl.col("theme"), pl.col("terms").list.join(", "))
     members = (
@@ -100,30 +99,42 @@ def themes_and_members(categorised: pl.DataFrame | pl.LazyFrame) -> tuple[pl.Dat
     return _with_examples(themes.drop("members"), texts), members
 
 
-def _with_rarity(terms: pl.DataFrame, total: int) -> pl.DataFrame:
-    """Each term's rarity in the rest of the period's mentions with words (all but these "other"
-    ones), log((rest + 2) / (rest using it + 1)), and whether these use it more often than the rest
-    does (`_distinct`): a word the rest uses as much tells nothing about them."""
-    own = terms["mention_id"].n_unique()
-    rest = total - own
-    own_df = pl.col("mention_id").n_unique().over("term")
-    rest_df = pl.col("_df") - own_df
-    return terms.with_columns(
-        ((rest + 2) / (rest_df + 1)).log().alias("_idf"),
-        (own_df / own > rest_df / max(rest, 1)).alias("_distinct"),
+def _seedable(terms: pl.DataFrame, everywhere: pl.DataFrame, total: int) -> pl.DataFrame:
+    """The brand-days' "other" terms (brand, date, mention_id, _i, term) that are distinctive and
+    shared by MIN_THEME_SIZE mentions, the only ones that can seed a theme or be a theme's term, with
+    their rarity (`_idf`).
+
+    Rarity is in the rest of the period's mentions with words (`total` less the brand-day's "other"
+    ones; `everywhere` holds each term's mentions, `_df`), log((rest + 2) / (rest using it + 1)).
+    Distinctive: these mentions use it more often than the rest does; a word the rest uses as much
+    tells nothing about them."""
+    own = terms.group_by(_DAY).agg(pl.col("mention_id").n_unique().alias("_own"))
+    rest = total - pl.col("_own")
+    rest_df = pl.col("_df") - pl.col("_n")
+    # times a reciprocal, as polars divides a column by a single number: the shares the day-by-day
+    # code compared, to the last bit, so a tie falls the same way
+    distinct = pl.col("_n") * (1 / pl.col("_own")) > rest_df * (1 / pl.max_horizontal(rest, 1))
+    vocabulary = (
+        terms.group_by([*_DAY, "term"])
+        .agg(pl.col("mention_id").n_unique().alias("_n"))
+        .filter(pl.col("_n") >= MIN_THEME_SIZE)
+        .join(own, on=_DAY)
+        .join(everywhere, on="term")
+        .filter(distinct)
+        .select(*_DAY, "term", ((rest + 2) / (rest_df + 1)).log().alias("_idf"))
     )
+    return terms.join(vocabulary, on=[*_DAY, "term"])
 
 
-def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
-    """Distinctive terms shared by MIN_THEME_SIZE mentions, by mentions using it × its rarity, then
-    by those mentions, then by the term."""
+def _ranked(terms: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Per `by`, the (seedable) terms shared by MIN_THEME_SIZE mentions, by mentions using it × its
+    rarity, then by those mentions, then by the term."""
     return (
-        terms.filter("_distinct")
-        .group_by("term")
+        terms.group_by([*by, "term"])
         .agg(pl.col("mention_id").n_unique().alias("_n"), pl.col("_idf").first())
         .filter(pl.col("_n") >= MIN_THEME_SIZE)
         .with_columns((pl.col("_n") * pl.col("_idf")).alias("_score"))
-        .sort(["_score", "_n", "term"], descending=[True, True, False])
+        .sort([*by, "_score", "_n", "term"], descending=[*(False for _ in by), True, True, False])
     )
 
 
@@ -131,46 +142,63 @@ def _ranked(terms: pl.DataFrame) -> pl.DataFrame:
 _MEMBERS: dict[str, pl.DataType] = {"members": pl.List(pl.String())}
 
 
-def _greedy(terms: pl.DataFrame, brand: str, day: object) -> pl.DataFrame:
-    """One brand-day's themes (examples still as mention ids, first by time) with their members."""
-    out: list[tuple[int, list[str], list[str], list[str]]] = []
-    left = terms
-    while len(out) < MAX_THEMES and not left.is_empty():
-        ranked = _ranked(left)
-        if ranked.is_empty():
+def _greedy(seedable: pl.DataFrame) -> pl.DataFrame:
+    """Every brand-day's themes (examples still as mention ids, first by time) with their members.
+
+    Round k takes each brand-day's best term over its mentions still left, so MAX_THEMES
+    group-wise rounds serve all brand-days: no call per brand-day."""
+    left, found = seedable, []
+    for k in range(MAX_THEMES):
+        seeds = _ranked(left, _DAY).unique(_DAY, keep="first", maintain_order=True)
+        members = (
+            left.join(seeds.select(*_DAY, "term"), on=[*_DAY, "term"])
+            .group_by([*_DAY, "mention_id"])
+            .agg(pl.col("term").first().alias("_seed"), pl.col("_i").first())
+            .with_columns(pl.lit(k).alias("_k"))
+        )
+        found.append(members)  # the first round's, even empty, gives the columns
+        if members.is_empty():
             break
-        seed = ranked["term"][0]
-        members = left.filter(pl.col("mention_id").is_in(left.filter(pl.col("term") == seed)["mention_id"].implode()))
-        ids = members["mention_id"].unique(maintain_order=True)
-        top = [seed, *_ranked(members).filter(pl.col("term") != seed)["term"]][:TERMS]
-        out.append((len(ids), top, ids.head(EXAMPLES).to_list(), ids.to_list()))
-        left = left.filter(~pl.col("mention_id").is_in(ids.implode()))
-    out.sort(key=lambda theme: -theme[0])  # stable: equal sizes keep the order they were found in
-    return pl.DataFrame(
-        {
-            "brand": [brand] * len(out),
-            "date": [day] * len(out),
-            "theme": list(range(1, len(out) + 1)),
-            "mentions": [n for n, _, _, _ in out],
-            "terms": [t for _, t, _, _ in out],
-            "examples": [e for _, _, e, _ in out],
-            "members": [m for _, _, _, m in out],
-        },
-        schema=SCHEMA | _MEMBERS,
+        left = left.join(members, on=[*_DAY, "mention_id"], how="anti")
+    themed = pl.concat(found)
+    theme = [*_DAY, "_k", "_seed"]
+    # a theme's terms: its seed, then the terms most distinctive within it
+    top = (
+        _ranked(seedable.join(themed.select(*theme, "mention_id"), on=[*_DAY, "mention_id"]), theme)
+        .sort([*theme, pl.col("term") != pl.col("_seed")], maintain_order=True)
+        .group_by(theme, maintain_order=True)
+        .agg(pl.col("term").head(TERMS).alias("terms"))
+    )
+    return (
+        themed.sort("_i")
+        .group_by(theme, maintain_order=True)
+        .agg(
+            pl.len().alias("mentions"),
+            pl.col("mention_id").head(EXAMPLES).alias("examples"),
+            pl.col("mention_id").alias("members"),
+        )
+        .join(top, on=theme, how="left")
+        .sort([*_DAY, "mentions", "_k"], descending=[False, False, True, False])  # equal sizes: as found
+        .with_columns(pl.int_range(1, pl.len() + 1).over(_DAY).alias("theme"))
+        .select(*_DAY, "theme", "mentions", "terms", "examples", "members")
+        .cast(pl.Schema(SCHEMA | _MEMBERS))
     )
 
 
 def _with_examples(themes: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
-    """Example mention ids replaced by their masked texts, in the same order."""
-    masked = texts.select("brand", "date", pl.col("mention_id").alias("examples"), mask_pii(pl.col("text")).alias("_x"))
+    """Example mention ids replaced by their masked texts, in the same order (only they are masked)."""
+    texts = texts.rename({"mention_id": "examples"})
     return (
         themes.with_row_index("_row")
         .explode("examples")
         .with_row_index("_pos")
-        .join(masked, on=["brand", "date", "examples"], how="left")
+        .join(texts, on=["brand", "date", "examples"], how="left")
         .sort("_pos")
         .group_by("_row", maintain_order=True)
-        .agg(pl.col("brand", "date", "theme", "mentions", "terms").first(), pl.col("_x").drop_nulls().alias("examples"))
+        .agg(
+            pl.col("brand", "date", "theme", "mentions", "terms").first(),
+            mask_pii(pl.col("text")).drop_nulls().alias("examples"),
+        )
         .sort("_row")
         .select(list(SCHEMA))
         .cast(SCHEMA)  # type: ignore[arg-type]

@@ -129,3 +129,44 @@ def test_each_themed_mention_knows_its_theme():
         ("a4", "2: lot, parking"),
         ("a5", "2: lot, parking"),
     ]
+
+
+def test_brand_days_found_together_each_by_its_own_rarity():
+    """Three brand-days in one call. Words: a1, a2 {seat, wifi}; a3, a4 {desk, refund}; b1, b2, b3
+    {wifi}; e1 {desk}, A's the next day. 8 mentions with words. A's day: 4 "other", a rest of 4;
+    wifi is in 2 of them and 3 of the rest, no more often: not distinctive. refund and seat, in 2
+    and none of the rest, score 2 ln((4 + 2) / 1) = 3.58, a tie: "refund" first by name, and desk
+    (in a3, a4 and e1: 2 ln(6 / 2) = 2.20) joins it; then seat. Both hold 2 mentions: the order
+    they were found in. B's day: 3 "other", a rest of 5 with wifi in 2 (a1, a2): wifi distinctive,
+    3 ln(7 / 3). A's next day holds one mention: no theme."""
+    rows = [
+        ("a1", "A", "@A wifi seat", "other"),
+        ("a2", "A", "@A seat wifi", "other"),
+        ("a3", "A", "@A refund desk", "other"),
+        ("a4", "A", "@A desk refund", "other"),
+        ("b1", "B", "@B wifi", "other"),
+        ("b2", "B", "@B wifi", "other"),
+        ("b3", "B", "@B wifi", "other"),
+        ("e1", "A", "@A desk", "other"),
+    ]
+    next_day = pl.when(pl.col("mention_id") == "e1").then(DAY + timedelta(days=1)).otherwise(pl.col("date"))
+    themes, members = themes_and_members(day(rows).with_columns(next_day.alias("date")))
+    assert themes.select("brand", "date", "theme", "mentions", "terms").rows() == [
+        ("A", DAY, 1, 2, ["refund", "desk"]),
+        ("A", DAY, 2, 2, ["seat"]),
+        ("B", DAY, 1, 3, ["wifi"]),
+    ]
+    assert themes["examples"].to_list() == [
+        ["@A refund desk", "@A desk refund"],
+        ["@A wifi seat", "@A seat wifi"],
+        ["@B wifi", "@B wifi", "@B wifi"],
+    ]
+    assert members.select("brand", "mention_id", "theme").rows() == [
+        ("A", "a3", "1: refund, desk"),
+        ("A", "a4", "1: refund, desk"),
+        ("A", "a1", "2: seat"),
+        ("A", "a2", "2: seat"),
+        ("B", "b1", "1: wifi"),
+        ("B", "b2", "1: wifi"),
+        ("B", "b3", "1: wifi"),
+    ]
