@@ -9,10 +9,12 @@ the flows get them through `retrying`, the one place retry options are built.
 from __future__ import annotations
 
 import smtplib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
+from functools import partial
 from typing import ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -281,16 +283,13 @@ def publish_pages(
     """Some reports, one after another: each skipped if its inputs are unchanged, else measured and
     published under its lock. One task for many pages, so orchestration does not grow with a
     backfill's length; a page that fails does not stop the others (its error is its result). A storage
-    hiccup fails the batch so Prefect retries it: the pages already published are then unchanged, skipped."""
+    hiccup retries only its page (a batch retried would report the pages it had published as skipped)."""
     storage = open_storage(storage_url)
     results = []
     for period in periods:
         try:
-            result = publish_period_report(
-                storage, period, watermark, settings, run_id=run_id, force=force, records=records
-            )
-        except TransientStorageError:
-            raise
+            publish = partial(publish_period_report, storage, period, watermark, settings, run_id=run_id)
+            result = _retried(partial(publish, force=force, records=records), settings.retry_delays)
         except Exception as exc:  # a task of its own would have failed the same way, alone
             _logger().error("%s %s failed: %s", period.kind, period.label, exc, exc_info=not _expected(exc))
             results.append(PageResult(period, None, str(exc)))
@@ -304,6 +303,18 @@ def publish_pages(
         )
         results.append(PageResult(period, result))
     return results
+
+
+def _retried(call: Callable[[], R], delays: list[float]) -> R:
+    """`call`, tried again after each of `delays` while it fails with a storage hiccup (the retries a
+    task of its own had from Prefect)."""
+    for delay in delays:
+        try:
+            return call()
+        except TransientStorageError as exc:
+            _logger().warning("storage hiccup, retrying in %g s: %s", delay, exc)
+            time.sleep(delay)
+    return call()
 
 
 def _expected(exc: Exception) -> bool:
