@@ -47,6 +47,7 @@ from flows.summary import (
     summarise,
 )
 from flows.tasks import (
+    PageResult,
     check_deliveries,
     clear_failed_days,
     count_mentions,
@@ -55,9 +56,9 @@ from flows.tasks import (
     ingest_records,
     list_archives,
     mark_failed_day,
-    measure_and_publish,
     measure_range,
     mention_days,
+    publish_pages,
     read_blocks,
     retrying,
     run_artifacts,
@@ -86,6 +87,10 @@ __all__ = ["NoData", "PipelineFailed", "backfill", "nightly", "replay_quarantine
 #: Archives judged by one run of each suite: GX's ~0.25 s a run is paid once for up to this many
 #: (a year of daily archives: 23 runs, not 365), while batches still run side by side.
 INGEST_BATCH = 16
+#: Page batches per worker: a run's publishing is at most this many tasks a worker, however many pages
+#: a backfill has (Prefect's cost per task then stays flat), and still enough for the progress bar to
+#: move and for a slow batch not to leave the other workers idle long.
+BATCHES_PER_WORKER = 4
 
 
 def _listed(storage_url: str, settings: Settings) -> tuple[list[ObjectInfo], list[IngestRecord], str]:
@@ -183,31 +188,31 @@ def _publish_days(
     progress.started(len(plan.dailies) + len(blocked.reasons))
     for day in sorted(blocked.reasons):
         progress.day_done(day.isoformat(), "failed")
-    publish = retrying(measure_and_publish, settings)
-    submit = partial(_submit_page, publish, storage_url, watermark, settings, records, run_id, force)
-    budget = settings.memory_budget_bytes
-    for period, result in _run_all(submit, plan.dailies, cost, budget, pages):
+    publish = retrying(publish_pages, settings)
+    submit = partial(_submit_pages, publish, storage_url, watermark, settings, records, run_id, force)
+    budget, pieces = settings.memory_budget_bytes, settings.max_concurrent_days * BATCHES_PER_WORKER
+    for period, result in _run_all(submit, plan.dailies, cost, budget, pages, pieces):
         if result is not None:
             pages.day(page_name(period), result)
         progress.day_done(page_name(period), result["outcome"] if result else "failed")
-    for _, result in _run_all(submit, plan.periods, cost, budget, pages):
+    for _, result in _run_all(submit, plan.periods, cost, budget, pages, pieces):
         if result is not None:
             pages.periods.append(result)
     return pages
 
 
-def _submit_page(
-    publish: Task[..., ReportOutcome],
+def _submit_pages(
+    publish: Task[..., list[PageResult]],
     storage_url: str,
     watermark: datetime,
     settings: Settings,
     records: list[IngestRecord],
     run_id: str,
     force: bool,
-    period: Period,
-) -> PrefectFuture[ReportOutcome]:
-    """One page's task, started (the `period` comes last, for `partial`)."""
-    return publish.submit(storage_url, period, watermark, settings, records, run_id, force)
+    periods: list[Period],
+) -> PrefectFuture[list[PageResult]]:
+    """One batch of pages' task, started (the `periods` come last, for `partial`)."""
+    return publish.submit(storage_url, periods, watermark, settings, records, run_id, force)
 
 
 def _measure_days(
@@ -242,22 +247,31 @@ def _measure_days(
 
 
 def _run_all(
-    submit: Callable[[Period], PrefectFuture],
+    submit: Callable[[list[Period]], PrefectFuture[list[PageResult]]],
     periods: list[Period],
     cost: Callable[[Period], int],
     budget: int,
     pages: Published,
+    pieces: int,
 ) -> Iterator[tuple[Period, ReportOutcome | None]]:
-    """Run every page within the memory budget (a month's window is the largest thing a run holds:
-    months side by side would make a long backfill's peak grow with how many months it spans);
-    yield (period, outcome or None) as each finishes; failures go to `pages`."""
-    for period, future in within_budget(submit, periods, cost, budget):
+    """Run every page, in at most `pieces` batches (one task each, its pages one after another), side
+    by side within the memory budget (a batch costs its largest page; a month's window is the largest
+    thing a run holds: months side by side would make a long backfill's peak grow with how many
+    months it spans); yield (period, outcome or None) as each batch finishes; failures go to `pages`."""
+    batched = [tuple(run) for run in spans(periods, pieces, 1)]
+    for batch, future in within_budget(lambda run: submit(list(run)), batched, lambda run: max(map(cost, run)), budget):
         if future.state.is_completed():
-            yield period, future.result()
-        else:
-            pages.failed[page_name(period)] = str(future.state.result(raise_on_failure=False))
-            get_run_logger().error("%s failed: %s", page_name(period), pages.failed[page_name(period)])
-            yield period, None
+            results = future.result()
+        else:  # the batch itself failed (storage down after its retries): so did each of its pages
+            error = str(future.state.result(raise_on_failure=False))
+            results = [PageResult(period, None, error) for period in batch]
+        for result in results:
+            if result.outcome is None:
+                pages.failed[page_name(result.period)] = result.error or "failed"
+                get_run_logger().error(
+                    "%s failed: %s", page_name(result.period), pages.failed[page_name(result.period)]
+                )
+            yield result.period, result.outcome
 
 
 def _finish(

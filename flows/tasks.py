@@ -9,9 +9,12 @@ the flows get them through `retrying`, the one place retry options are built.
 from __future__ import annotations
 
 import smtplib
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
+from functools import partial
 from typing import ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -46,7 +49,7 @@ from tasks.model.periods import Period
 from tasks.model.records import IngestRecord, ObjectInfo
 from tasks.store import layout
 from tasks.store.backends import StorageError, TransientStorageError, open_storage, require_root
-from tasks.store.blocks import DayBlock, stored_blocks
+from tasks.store.blocks import DayBlock, DayBlocked, stored_blocks
 from tasks.store.index import publish_index
 from tasks.store.ledger import read_records
 from tasks.store.measure_store import DayMentions
@@ -251,27 +254,72 @@ def stance_days(storage_url: str, days: list[date]) -> int:
     return sum(store_stances(storage, day) for day in days)
 
 
-@_step("measure-and-publish", "publish {period.kind} {period.label}")
-def measure_and_publish(
+def _pages_named() -> str:
+    """A batch of pages named by its first and last: "publish daily 2017-10-01…daily 2017-10-09"."""
+    periods = task_run.parameters["periods"]
+    first, last = (f"{p.kind} {p.label}" for p in (periods[0], periods[-1]))
+    return f"publish {first}" + (f"…{last}" if len(periods) > 1 else "")
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What became of one page of a batch: its outcome, or why it failed."""
+
+    period: Period
+    outcome: ReportOutcome | None
+    error: str | None = None
+
+
+@_step("publish-pages", _pages_named)
+def publish_pages(
     storage_url: str,
-    period: Period,
+    periods: list[Period],
     watermark: datetime,
     settings: Settings,
     records: list[IngestRecord],
     run_id: str,
     force: bool = False,
-) -> ReportOutcome:
-    """One report: skipped if its inputs are unchanged, else measured and published under its lock."""
+) -> list[PageResult]:
+    """Some reports, one after another: each skipped if its inputs are unchanged, else measured and
+    published under its lock. One task for many pages, so orchestration does not grow with a
+    backfill's length; a page that fails does not stop the others (its error is its result). A storage
+    hiccup retries only its page (a batch retried would report the pages it had published as skipped)."""
     storage = open_storage(storage_url)
-    result = publish_period_report(storage, period, watermark, settings, run_id=run_id, force=force, records=records)
-    _logger().info(
-        "%s: %s (%d mentions attributed to a brand, as the page counts them; %d unattributed)",
-        result["period"],
-        result["outcome"],
-        result["inbound"] - result["unattributed"],
-        result["unattributed"],
-    )
-    return result
+    results = []
+    for period in periods:
+        try:
+            publish = partial(publish_period_report, storage, period, watermark, settings, run_id=run_id)
+            result = _retried(partial(publish, force=force, records=records), settings.retry_delays)
+        except Exception as exc:  # a task of its own would have failed the same way, alone
+            _logger().error("%s %s failed: %s", period.kind, period.label, exc, exc_info=not _expected(exc))
+            results.append(PageResult(period, None, str(exc)))
+            continue
+        _logger().info(
+            "%s: %s (%d mentions attributed to a brand, as the page counts them; %d unattributed)",
+            result["period"],
+            result["outcome"],
+            result["inbound"] - result["unattributed"],
+            result["unattributed"],
+        )
+        results.append(PageResult(period, result))
+    return results
+
+
+def _retried(call: Callable[[], R], delays: list[float]) -> R:
+    """`call`, tried again after each of `delays` while it fails with a storage hiccup (the retries a
+    task of its own had from Prefect)."""
+    for delay in delays:
+        try:
+            return call()
+        except TransientStorageError as exc:
+            _logger().warning("storage hiccup, retrying in %g s: %s", delay, exc)
+            time.sleep(delay)
+    return call()
+
+
+def _expected(exc: Exception) -> bool:
+    """A failure the data or the store explains (a blocked day, a store error): no traceback needed."""
+    return isinstance(exc, DayBlocked | StorageError)
 
 
 @_step("mark-failed-day", "mark {day} failed")

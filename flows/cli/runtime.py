@@ -62,7 +62,7 @@ class OneLineFailures(logging.Filter):
 class TaskChatterAtDebug(logging.Filter):
     """A task run's "Finished in state Completed()" is logged at DEBUG, not INFO.
 
-    A backfill runs a task per day and per page: at INFO those lines were 159 of
+    A backfill ran a task per day and per page: at INFO those lines were 159 of
     the first 200 of a run's log in the UI, burying what the run said. Shown
     again with PREFECT_LOGGING_LEVEL=DEBUG; a task that fails still logs ERROR."""
 

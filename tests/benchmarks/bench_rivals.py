@@ -24,7 +24,7 @@ from pathlib import Path
 from unittest import mock
 
 from flows.plan import archive_watermark, touched_days
-from flows.tasks import ingest_archives, measure_and_publish
+from flows.tasks import ingest_archives, publish_pages
 from tasks.jobs import period_report
 from tasks.jobs.settings import Settings
 from tasks.model import fingerprint
@@ -111,8 +111,10 @@ def _nightly(root: str, night: date, rule) -> tuple[int, float]:
         candidates = affected_days(touched, settings.reply_horizon)
         days = [d for d in days_with_mentions(store, min(candidates), max(candidates)) if d in candidates]
         watermark = archive_watermark(store.list(layout.ARCHIVES))
-        for day in days:
-            measure_and_publish.fn(root, period_of("daily", day), watermark, settings, "bench")
+        pages = [period_of("daily", day) for day in days]
+        results = publish_pages.fn(root, pages, watermark, settings, read_records(store), "bench")
+        if failed := [r.error for r in results if r.outcome is None]:
+            raise SystemExit(f"pages failed: {failed}")
         return len(days), time.perf_counter() - start
 
 

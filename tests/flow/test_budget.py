@@ -14,6 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.budget import batches, within_budget
 from flows.pipeline import _run_all
 from flows.summary import Published
+from flows.tasks import PageResult
 from tasks.model.periods import Period, period_of
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -31,6 +32,7 @@ class Running:
         self.lock = threading.Lock()
         self.now: list[str] = []
         self.most = {"monthly": 0, "weekly": 0, "month beside a week": 0, "cost": 0}
+        self.tasks = 0
 
     def enter(self, kind: str) -> None:
         with self.lock:
@@ -46,26 +48,35 @@ class Running:
             self.now.remove(kind)
 
 
-def _run(periods: list[Period], fail: str | None = None) -> tuple[list[str], Published, Running]:
+def _run(
+    periods: list[Period], fail: str | None = None, pieces: int | None = None
+) -> tuple[list[str], Published, Running]:
+    """`periods` published in `pieces` batches (default: one page each) by a stand-in for the
+    publish task: a page that fails is its batch's error result, as in flows/tasks.py."""
     running = Running()
 
     @task
-    def publish(period):
-        running.enter(period.kind)
-        try:
-            time.sleep(0.3)
-            if period.label == fail:
-                raise ValueError(f"{period.label} broke")
-            return {"period": period.label}
-        finally:
-            running.leave(period.kind)
+    def publish(batch):
+        results = []
+        for period in batch:
+            running.enter(period.kind)
+            try:
+                time.sleep(0.3)
+                if period.label == fail:
+                    results.append(PageResult(period, None, f"{period.label} broke"))
+                else:
+                    results.append(PageResult(period, {"period": period.label}))
+            finally:
+                running.leave(period.kind)
+        running.tasks += 1
+        return results
 
     pages = Published()
 
     @flow(task_runner=ThreadPoolTaskRunner(max_workers=4))
     def pages_flow() -> list[str]:
         cost = lambda p: COST.get(p.kind, 5000)  # noqa: E731
-        return [p.label for p, _ in _run_all(publish.submit, periods, cost, BUDGET, pages)]
+        return [p.label for p, _ in _run_all(publish.submit, periods, cost, BUDGET, pages, pieces or len(periods))]
 
     return pages_flow(), pages, running
 
@@ -100,6 +111,30 @@ def test_a_failed_month_does_not_hold_back_the_next():
     assert list(pages.failed) == ["monthly/2017-10"]
     assert "2017-10 broke" in pages.failed["monthly/2017-10"]
     assert running.most["monthly"] == 1
+
+
+def test_pages_in_batches_are_few_tasks_and_a_failed_page_fails_alone():
+    """Eight pages in 3 batches (spans of 3, 3, 2): 3 tasks; the failed week is the only failure."""
+    done, pages, running = _run(WEEKS + MONTHS, fail="2017-W41", pieces=3)
+    assert sorted(done) == sorted(p.label for p in WEEKS + MONTHS)  # every page, once
+    assert running.tasks == 3
+    assert pages.failed == {"weekly/2017-W41": "2017-W41 broke"}
+    assert running.most["cost"] == 900  # a batch costs its largest page: 600 beside 300, never two months
+
+
+def test_a_batch_that_fails_as_a_whole_fails_each_of_its_pages():
+    @task
+    def publish(batch):
+        raise RuntimeError("store unreachable")
+
+    pages = Published()
+
+    @flow(task_runner=ThreadPoolTaskRunner(max_workers=2))
+    def pages_flow() -> list[tuple[str, object]]:
+        return [(p.label, r) for p, r in _run_all(publish.submit, MONTHS, lambda p: 1, BUDGET, pages, 1)]
+
+    assert pages_flow() == [(p.label, None) for p in MONTHS]
+    assert pages.failed == {f"monthly/{p.label}": "store unreachable" for p in MONTHS}
 
 
 def test_items_start_in_order_as_room_appears():
