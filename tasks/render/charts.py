@@ -189,11 +189,11 @@ class Box:
 
 #: The axes: room left for the unit and the values, above for the title, below for the points'
 #: names (rotated on the trends) and two legend rows of three brands (TREND_BRANDS).
-AXES = Box(left=62, top=28, right=586, bottom=188)
+AXES = Box(left=62, top=28, right=572, bottom=184)
 #: A legend's widest column, its first row's baseline below the axes, and the rows' spacing.
-_COLUMN, _ROW_ONE, _ROW = 195, 62, 16
-#: A character's width at the charts' 11 px, a little over a sans-serif's average: room enough.
-_CHAR = 6.8
+_COLUMN, _ROW_ONE, _ROW = 195, 66, 16
+#: Characters of a sans-serif narrower and wider than most (DejaVu Sans's widths: others' are smaller).
+_NARROW, _WIDE = frozenset("fijlrt.,:;!|'()[]- "), frozenset("MWmw@%")
 #: The most intervals between a value axis's ticks, about one per two lines of text of its height:
 #: rates every 20 %, SPS every 50 points, an open-mentions count of 6 at most every one.
 Y_TICKS = 7
@@ -259,13 +259,25 @@ def line_path(line: Line, x: Axis, y: Axis, box: Box = AXES) -> str:
     return " ".join(parts)
 
 
+def text_width(text: str) -> float:
+    """About how wide `text` is at the charts' 11 px in a sans-serif, erring wide: 3.9 for a narrow
+    character (i, l, t…), 11 for a wide one (M, W, @) or one beyond Latin (…, 中), 7.7 for another
+    capital or a digit, 6.6 for another small letter."""
+    return sum(
+        3.9 if c in _NARROW else 11.0 if c in _WIDE or ord(c) > 0x2FF else 7.7 if c.isupper() or c.isdigit() else 6.6
+        for c in text
+    )
+
+
 def _legend(names: list[str], marked: bool, box: Box = AXES) -> list[str]:
     """Up to three columns, filled one after the other (as matplotlib's were), centred under the axes:
     each entry a stroke of its line's colour (with a dot when the lines have one on each point) and the
-    brand's name, as text, cut past LEGEND_CHARS."""
+    brand's name, as text, cut past LEGEND_CHARS; a name still wider than its column is squeezed
+    into it (textLength), so it never runs into the next one or out of the chart."""
     shown = [name if len(name) <= LEGEND_CHARS else name[: LEGEND_CHARS - 1] + "…" for name in names]
     rows = -(-len(shown) // 3)
-    width = min(_COLUMN, 28 + _CHAR * max(len(name) for name in shown) + 16)  # the longest name's column
+    width = min(_COLUMN, 28 + max(map(text_width, shown)) + 16)  # the longest name's column
+    room = width - 28 - 8
     start = (WIDTH - -(-len(shown) // rows) * width) / 2
     parts = []
     for i, name in enumerate(shown):
@@ -275,7 +287,8 @@ def _legend(names: list[str], marked: bool, box: Box = AXES) -> list[str]:
         parts.append(f'<path d="M{x:.1f} {y - 4}h22" stroke="{colour}" stroke-width="2"/>')
         if marked:
             parts.append(f'<circle cx="{x + 11:.1f}" cy="{y - 4}" r="2.5" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 28:.1f}" y="{y}">{html.escape(name)}</text>')
+        fit = f' textLength="{room:.0f}" lengthAdjust="spacingAndGlyphs"' if text_width(name) > room else ""
+        parts.append(f'<text x="{x + 28:.1f}" y="{y}"{fit}>{html.escape(name)}</text>')
     return parts
 
 
@@ -316,7 +329,7 @@ def line_plot(
         px = box.x(at, x.lo, x.hi)
         marks.append(f"M{px:.1f} {box.bottom}v4")
         if rotated:  # its end under its point, rising leftwards to the right: long names stay apart
-            place, turn = f'x="{px + 3:.1f}" y="{box.bottom + 14}"', f"rotate(-30 {px + 3:.1f} {box.bottom + 14})"
+            place, turn = f'x="{px + 2:.1f}" y="{box.bottom + 17}"', f"rotate(-30 {px + 2:.1f} {box.bottom + 17})"
             parts.append(f'<text {place} text-anchor="end" transform="{turn}">{html.escape(name)}</text>')
         else:
             parts.append(f'<text x="{px:.1f}" y="{box.bottom + 17}" text-anchor="middle">{html.escape(name)}</text>')

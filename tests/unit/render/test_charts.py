@@ -220,29 +220,43 @@ def test_charts_drawn_side_by_side_in_threads_give_the_bytes_drawn_one_by_one():
 
 
 def test_a_value_lands_where_its_axes_put_it():
-    """The axes box runs x 62…586 and y 188 (bottom) … 28 (top). A rate of 50 % on 0…100 is half way
-    up, 188 − 160 × 0.5 = 108; day 0 of 28 points (the axis from −0.5 to 27.5) is half a day's width
-    in, 62 + 524 × 0.5 / 28 = 71.36; SPS −100 on −100…100 is the bottom, 188."""
+    """The axes box runs x 62…572 (510 wide) and y 184 (bottom) … 28 (top; 156 high). A rate of 50 % on
+    0…100 is half way up, 184 − 156 × 0.5 = 106; day 0 of 28 points (the axis from −0.5 to 27.5) is
+    half a day's width in, 62 + 510 × 0.5 / 28 = 71.11; SPS −100 on −100…100 is the bottom, 184."""
     box = charts.AXES
-    assert (box.y(50, 0, 100), box.y(0, 0, 100), box.y(100, 0, 100)) == (108, 188, 28)
-    assert box.y(-100, -100, 100) == 188 and box.y(0, -100, 100) == 108
-    assert box.x(0, -0.5, 27.5) == pytest.approx(71.357, abs=1e-3)
-    assert box.x(13.5, -0.5, 27.5) == 324  # the middle: 62 + 524 / 2
+    assert (box.y(50, 0, 100), box.y(0, 0, 100), box.y(100, 0, 100)) == (106, 184, 28)
+    assert box.y(-100, -100, 100) == 184 and box.y(0, -100, 100) == 106
+    assert box.x(0, -0.5, 27.5) == pytest.approx(71.107, abs=1e-3)
+    assert box.x(13.5, -0.5, 27.5) == 317  # the middle: 62 + 510 / 2
     frame = trends(["@A"], {"@A": list(range(28))})  # day 0's rate 0.5, day 27's 0.77
     svg = charts.trend_lines(frame, charts.RESPONSE_RATE, ["@A"])
     dots = [(c.get("cx"), c.get("cy")) for c in ET.fromstring(svg).iter(f"{SVG}circle") if c.get("r") == "2.4"]
-    # day 27: x 62 + 524 × 27.5 / 28 = 576.64, y 188 − 160 × 0.77 = 64.8
-    assert dots[0] == ("71.4", "108.0") and dots[27] == ("576.6", "64.8")
+    # day 27: x 62 + 510 × 27.5 / 28 = 562.89, y 184 − 156 × 0.77 = 63.88
+    assert len(dots) == 28 and dots[0] == ("71.1", "106.0") and dots[27] == ("562.9", "63.9")
 
 
 def test_a_path_moves_at_each_gap_and_steps_level_then_up():
-    """x on 0…3 spans 62…586 (174.67 a unit), y on 0…20 spans 188…28 (8 a unit): (0, 0) is at
-    (62, 188); (2, 10) at (411.3, 108); (3, 20) at (586, 28). A step holds its level to the next x."""
+    """x on 0…3 spans 62…572 (170 a unit), y on 0…20 spans 184…28 (7.8 a unit): (0, 0) is at
+    (62, 184); (2, 10) at (402, 106); (3, 20) at (572, 28). A step holds its level to the next x."""
     x, y = charts.Axis(0, 3, []), charts.Axis(0, 20, [])
     line = charts.Line("a", [(0, 0), (1, None), (2, 10), (3, 20)], [])
-    assert charts.line_path(line, x, y) == "M 62.0 188.0 M 411.3 108.0 L 586.0 28.0"
+    assert charts.line_path(line, x, y) == "M 62.0 184.0 M 402.0 106.0 L 572.0 28.0"
     step = charts.Line("b", [(0, 0), (3, 20)], [], step=True)
-    assert charts.line_path(step, x, y) == "M 62.0 188.0 H 586.0 V 28.0"
+    assert charts.line_path(step, x, y) == "M 62.0 184.0 H 572.0 V 28.0"
+
+
+def test_a_legend_name_too_wide_for_its_column_is_squeezed_into_it():
+    """ "@A" is 11 + 7.7 = 18.7 wide, "til" 3 × 3.9 = 11.7, "Wé中" 11 + 6.6 + 11 = 28.6. Twenty-four
+    W's (264) exceed the widest column's room for text (195 − 36 = 159): squeezed to 159; a name
+    that fits is drawn as it is."""
+    assert charts.text_width("@A") == pytest.approx(18.7)
+    assert charts.text_width("til") == pytest.approx(11.7)
+    assert charts.text_width("Wé中") == pytest.approx(28.6)
+    wide = "W" * 24
+    svg = charts.trend_lines(trends([wide, "@A"], {wide: [0], "@A": [0]}), charts.SPS, [wide, "@A"])
+    names = {"".join(t.itertext()): t for t in ET.fromstring(svg).iter(f"{SVG}text")}
+    assert names[wide].get("textLength") == "159" and names[wide].get("lengthAdjust") == "spacingAndGlyphs"
+    assert names["@A"].get("textLength") is None
 
 
 @pytest.mark.parametrize(
