@@ -246,7 +246,7 @@ def test_a_path_moves_at_each_gap_and_steps_level_then_up():
 
 
 def test_a_legend_name_too_wide_for_its_column_is_squeezed_into_it():
-    """ "@A" is 11 + 7.7 = 18.7 wide, "til" 3 × 3.9 = 11.7, "Wé中" 11 + 6.6 + 11 = 28.6. Twenty-four
+    """A name "@A" is 11 + 7.7 = 18.7 wide, "til" 3 × 3.9 = 11.7, "Wé中" 11 + 6.6 + 11 = 28.6. Twenty-four
     W's (264) exceed the widest column's room for text (195 − 36 = 159): squeezed to 159; a name
     that fits is drawn as it is."""
     assert charts.text_width("@A") == pytest.approx(18.7)
