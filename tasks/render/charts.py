@@ -275,6 +275,8 @@ def _legend(names: list[str], marked: bool, box: Box = AXES) -> list[str]:
     brand's name, as text, cut past LEGEND_CHARS; a name still wider than its column is squeezed
     into it (textLength), so it never runs into the next one or out of the chart."""
     shown = [name if len(name) <= LEGEND_CHARS else name[: LEGEND_CHARS - 1] + "…" for name in names]
+    if not shown:
+        return []
     rows = -(-len(shown) // 3)
     width = min(_COLUMN, 28 + max(map(text_width, shown)) + 16)  # the longest name's column
     room = width - 28 - 8

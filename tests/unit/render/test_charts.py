@@ -156,6 +156,9 @@ def test_the_axis_names_at_most_eight_points_as_their_reports_are_named():
 def test_no_values_no_chart():
     frame = trends(["@A"], {"@A": [0, 1]}).with_columns(pl.lit(None, pl.Float64).alias("sps"))
     assert charts.trend_lines(frame, charts.SPS, ["@A"]) == ""
+    # values, but no brand asked for: axes without lines or legend
+    svg = charts.trend_lines(trends(["@A"], {"@A": [0, 1]}), charts.SPS, [])
+    assert texts(svg)[0] == charts.SPS.title and not list(ET.fromstring(svg).iter(f"{SVG}g"))
 
 
 def backlog(brands: list[str], hours: int) -> pl.DataFrame:
