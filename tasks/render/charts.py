@@ -330,7 +330,7 @@ def line_plot(
     for at, name in x.ticks:
         px = box.x(at, x.lo, x.hi)
         marks.append(f"M{px:.1f} {box.bottom}v4")
-        if rotated:  # its end under its point, rising leftwards to the right: long names stay apart
+        if rotated:  # ending under its point, rising 30° from the lower left: long names stay apart
             place, turn = f'x="{px + 2:.1f}" y="{box.bottom + 17}"', f"rotate(-30 {px + 2:.1f} {box.bottom + 17})"
             parts.append(f'<text {place} text-anchor="end" transform="{turn}">{html.escape(name)}</text>')
         else:
