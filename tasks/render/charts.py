@@ -7,20 +7,14 @@ charts scale from a phone to a laptop.
 from __future__ import annotations
 
 import html
-import io
-import re
-import threading
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, cast
+from datetime import date, datetime, timedelta
+from typing import cast
 
 import polars as pl
 
 from tasks.model.periods import PublishedKind, period_of
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 #: First-response buckets (upper bound in seconds, label), as care teams read them.
 FRT_BUCKETS = [
@@ -171,46 +165,192 @@ TRENDS = (RESPONSE_RATE, FIRST_RESPONSE, SPS)
 LEGEND_CHARS = 24
 
 
-#: Fixed, so the same data give the same bytes (ids are hashed with the salt).
-_SETTINGS = {
-    "svg.hashsalt": "sps-pipeline",
-    "svg.fonttype": "none",  # text stays text: selectable, and escaped as such
-    "font.family": "sans-serif",
-    "font.size": 9.0,
-    "text.parse_math": False,  # a brand named "$AAPL$" is a name, not a formula
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+#: Every drawn plot (the trends, the backlog) is this size in viewBox units, as the bar charts above
+#: are, whatever its labels: charts of a kind are one size on a page.
+WIDTH, HEIGHT = 600, 272
 
 
-_DRAWING = threading.Lock()
+@dataclass(frozen=True)
+class Box:
+    """Where a plot's axes sit in its chart, and where a value lands: `x` maps the axis range
+    (lo, hi) onto left…right, `y` onto bottom…top (so larger values are higher), linearly."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def x(self, value: float, lo: float, hi: float) -> float:
+        return self.left + (self.right - self.left) * (value - lo) / (hi - lo)
+
+    def y(self, value: float, lo: float, hi: float) -> float:
+        return self.bottom - (self.bottom - self.top) * (value - lo) / (hi - lo)
 
 
-def _drawn(draw: Callable[[Figure], None], label: str) -> str:
-    """An inline <svg> of what `draw` puts on a fresh figure: static, offline, drawn by matplotlib
-    (its SVG writer escapes text, so a brand name stays a name).
-
-    A Figure of its own, not pyplot's: pyplot keeps every figure in one global registry, which
-    days published side by side (threads) would share, and which kept figures open (over 20 in a backfill)."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    # rc_context sets matplotlib's one global rcParams: days published side by side (threads) would
-    # restore each other's settings mid-drawing (a trend chart then came out with its text as paths
-    # and other ids, so a nightly page and its backfill differed), so one chart is drawn at a time.
-    with _DRAWING, matplotlib.rc_context(_SETTINGS):  # type: ignore[arg-type]  # keys are checked as literals
-        figure = Figure(figsize=(6.4, 2.9), layout="constrained")
-        draw(figure)
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    svg = out.getvalue()
-    return _inline(svg[svg.index("<svg") :], label)
+#: The axes: room left for the unit and the values, above for the title, below for the points'
+#: names (rotated on the trends) and two legend rows of three brands (TREND_BRANDS).
+AXES = Box(left=62, top=28, right=572, bottom=184)
+#: A legend's widest column, its first row's baseline below the axes, and the rows' spacing.
+_COLUMN, _ROW_ONE, _ROW = 195, 66, 16
+#: Characters of a sans-serif narrower and wider than most (DejaVu Sans's widths: others' are smaller).
+_NARROW, _WIDE = frozenset("fijlrt.,:;!|'()[]- "), frozenset("MWmw@%")
+#: The most intervals between a value axis's ticks, about one per two lines of text of its height:
+#: rates every 20 %, SPS every 50 points, an open-mentions count of 6 at most every one.
+Y_TICKS = 7
 
 
-def _legend(figure: Figure, lines: list, brands: list[str]) -> None:
-    """Labels given outright: matplotlib would drop a brand starting with "_" from a legend it builds."""
-    names = [b if len(b) <= LEGEND_CHARS else b[: LEGEND_CHARS - 1] + "…" for b in brands]
-    figure.legend(lines, names, loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+def nice_ticks(lo: float, hi: float, most: int = Y_TICKS, *, integer: bool = False) -> list[float]:
+    """Round values on [lo, hi]: the multiples of the smallest step of 1, 2, 2.5 or 5 times a power
+    of ten (a whole number when `integer`) that cuts the range into at most `most` intervals."""
+    raw = (hi - lo) / most
+    if integer:
+        raw = max(raw, 1.0)
+    power = 10.0 ** math.floor(math.log10(raw))
+    steps = (m * power for m in (1, 2, 2.5, 5, 10))
+    step = next(s for s in steps if s >= raw * (1 - 1e-9) and (not integer or s.is_integer()))
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return [k * step for k in range(first, last + 1)]
+
+
+def value_label(value: float) -> str:
+    """A value tick as the charts name it: whole from ten up (1,500), else up to three digits (0.5)."""
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One brand's line: its points (x, value), a value of None breaking the line, drawn straight
+    from point to point or, `step`, level until the next point; a dot of `dot` radius on each of `dots`."""
+
+    gid: str
+    points: list[tuple[float, float | None]]
+    dots: list[tuple[float, float]]
+    step: bool = False
+    width: float = 2.0
+    dot: float = 2.4
+
+
+@dataclass(frozen=True)
+class Axis:
+    """An axis's range (lo, hi) and its ticks (value, name)."""
+
+    lo: float
+    hi: float
+    ticks: list[tuple[float, str]]
+
+
+def line_path(line: Line, x: Axis, y: Axis, box: Box = AXES) -> str:
+    """The line as one SVG path, each piece starting with a move (M): nothing drawn across a gap,
+    a lone point a piece of its own (its dot shows it)."""
+    parts: list[str] = []
+    drawing = False
+    for at, value in line.points:
+        if value is None:
+            drawing = False
+            continue
+        px, py = box.x(at, x.lo, x.hi), box.y(value, y.lo, y.hi)
+        if not drawing:
+            parts.append(f"M {px:.1f} {py:.1f}")
+        elif line.step:
+            parts.append(f"H {px:.1f} V {py:.1f}")
+        else:
+            parts.append(f"L {px:.1f} {py:.1f}")
+        drawing = True
+    return " ".join(parts)
+
+
+def text_width(text: str) -> float:
+    """About how wide `text` is at the charts' 11 px in a sans-serif, erring wide: 3.9 for a narrow
+    character (i, l, t…), 11 for a wide one (M, W, @) or one beyond Latin (…, 中), 7.7 for another
+    capital or a digit, 6.6 for another small letter."""
+    return sum(
+        3.9 if c in _NARROW else 11.0 if c in _WIDE or ord(c) > 0x2FF else 7.7 if c.isupper() or c.isdigit() else 6.6
+        for c in text
+    )
+
+
+def _legend(names: list[str], marked: bool, box: Box = AXES) -> list[str]:
+    """Up to three columns, filled one after the other (as matplotlib's were), centred under the axes:
+    each entry a stroke of its line's colour (with a dot when the lines have one on each point) and the
+    brand's name, as text, cut past LEGEND_CHARS; a name still wider than its column is squeezed
+    into it (textLength), so it never runs into the next one or out of the chart."""
+    shown = [name if len(name) <= LEGEND_CHARS else name[: LEGEND_CHARS - 1] + "…" for name in names]
+    if not shown:
+        return []
+    rows = -(-len(shown) // 3)
+    width = min(_COLUMN, 28 + max(map(text_width, shown)) + 16)  # the longest name's column
+    room = width - 28 - 8
+    start = (WIDTH - -(-len(shown) // rows) * width) / 2
+    parts = []
+    for i, name in enumerate(shown):
+        column, row = divmod(i, rows)
+        x, y = start + column * width, box.bottom + _ROW_ONE + row * _ROW
+        colour = _PALETTE[i % len(_PALETTE)]
+        parts.append(f'<path d="M{x:.1f} {y - 4}h22" stroke="{colour}" stroke-width="2"/>')
+        if marked:
+            parts.append(f'<circle cx="{x + 11:.1f}" cy="{y - 4}" r="2.5" fill="{colour}"/>')
+        fit = f' textLength="{room:.0f}" lengthAdjust="spacingAndGlyphs"' if text_width(name) > room else ""
+        parts.append(f'<text x="{x + 28:.1f}" y="{y}"{fit}>{html.escape(name)}</text>')
+    return parts
+
+
+def line_plot(
+    title: str,
+    unit: str,
+    lines: list[Line],
+    names: list[str],
+    x: Axis,
+    y: Axis,
+    *,
+    rotated: bool = False,
+    offset: str = "",
+    marked: bool = True,
+) -> str:
+    """Lines over two axes as an inline <svg>: `title` above (and its accessible name), `unit` beside
+    the value axis, grid lines at its ticks, the x axis's names (`rotated` 30° when long, `offset`
+    under its right end), each line in its brand's colour, a legend of `names` (with dots: `marked`).
+    Static text only, escaped; the same arguments give the same bytes, wherever they are drawn."""
+    box = AXES
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{html.escape(title)}" data-chart="lines" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="{box.left}" y="17" style="font-size:13px">{html.escape(title)}</text>',
+    ]
+    marks = [f"M{box.left} {box.top}V{box.bottom}H{box.right}"]  # the axes' two spines
+    for at, name in y.ticks:
+        py = box.y(at, y.lo, y.hi)
+        parts.append(f'<path d="M{box.left} {py:.1f}H{box.right}" stroke="#e3e6ec"/>')
+        parts.append(f'<text x="{box.left - 7}" y="{py + 4:.1f}" text-anchor="end">{html.escape(name)}</text>')
+        marks.append(f"M{box.left} {py:.1f}h-4")
+    middle = (box.top + box.bottom) / 2
+    parts.append(
+        f'<text x="16" y="{middle:.0f}" text-anchor="middle" transform="rotate(-90 16 {middle:.0f})">'
+        f"{html.escape(unit)}</text>"
+    )
+    for at, name in x.ticks:
+        px = box.x(at, x.lo, x.hi)
+        marks.append(f"M{px:.1f} {box.bottom}v4")
+        if rotated:  # ending under its point, rising 30° from the lower left: long names stay apart
+            place, turn = f'x="{px + 2:.1f}" y="{box.bottom + 17}"', f"rotate(-30 {px + 2:.1f} {box.bottom + 17})"
+            parts.append(f'<text {place} text-anchor="end" transform="{turn}">{html.escape(name)}</text>')
+        else:
+            parts.append(f'<text x="{px:.1f}" y="{box.bottom + 17}" text-anchor="middle">{html.escape(name)}</text>')
+    if offset:
+        parts.append(f'<text x="{box.right}" y="{box.bottom + 34}" text-anchor="end">{html.escape(offset)}</text>')
+    parts.append(f'<path d="{"".join(marks)}" fill="none" stroke="#333"/>')
+    for i, line in enumerate(lines):
+        colour = _PALETTE[i % len(_PALETTE)]
+        dots = "".join(
+            f'<circle cx="{box.x(at, x.lo, x.hi):.1f}" cy="{box.y(v, y.lo, y.hi):.1f}" r="{line.dot}"/>'
+            for at, v in line.dots
+        )
+        parts.append(
+            f'<g id="{html.escape(line.gid)}" fill="{colour}"><path d="{line_path(line, x, y, box)}" fill="none" '
+            f'stroke="{colour}" stroke-width="{line.width}" stroke-linejoin="round"/>{dots}</g>'
+        )
+    parts.extend(_legend(names, marked, box))
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 #: The most points a trend's axis names (every other, every third… beyond): rotated, they stay apart.
@@ -223,102 +363,103 @@ def trend_lines(trends: pl.DataFrame, measure: Measure, brands: list[str], kind:
     """One line per brand over the points of `trends` (brand, date, the measure's column; `date` a
     day, or a week's or month's first day for `kind` weekly or monthly): a point without a value
     breaks the line, so a gap shows as a gap."""
-    from matplotlib.dates import date2num
-    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
-
     values = trends.select(pl.col(measure.column).drop_nulls())
     if trends.is_empty() or values.is_empty():
         return ""
     first, last = cast(date, trends["date"].min()), cast(date, trends["date"].max())
-    days = pl.DataFrame({"date": pl.date_range(first, last, _STEPS[kind], eager=True)})
+    days = pl.date_range(first, last, _STEPS[kind], eager=True).to_list()
+    shown = set(brands)
+    known: dict[tuple[str, date], float] = {}
+    for brand, day, value in trends.select("brand", "date", pl.col(measure.column) * measure.scale).iter_rows():
+        if brand in shown and value is not None and not math.isnan(value):
+            known[brand, day] = value
+    lines = []
+    for i, brand in enumerate(brands):
+        points = [(float(n), known.get((brand, day))) for n, day in enumerate(days)]
+        dots = [(at, v) for at, v in points if v is not None]
+        # named by measure too: a page holds three trend charts
+        lines.append(Line(f"{measure.column}-{i}", points, dots))
+    if measure.limits is not None:
+        lo, hi = measure.limits
+    else:  # from 0 to a little past the highest value (matplotlib's 5 % margin, as drawn before)
+        lo, hi = 0.0, 1.05 * max(known.values(), default=0.0) or 1.0
+    y = Axis(lo, hi, [(v, value_label(v)) for v in nice_ticks(lo, hi)])
+    # Every point of the page's periods, whichever have values (one day of SPS would otherwise span
+    # years), named as their reports are (2017-10-31, 2017-W44, 2017-10), at most TREND_TICKS evenly spaced.
+    every = -(-len(days) // TREND_TICKS)
+    x = Axis(-0.5, len(days) - 0.5, [(float(n), period_of(kind, days[n]).label) for n in range(0, len(days), every)])
+    return line_plot(measure.title, measure.unit, lines, brands, x, y, rotated=True)
 
-    def draw(figure: Figure) -> None:
-        axes = figure.subplots()
-        lines = []
-        for i, brand in enumerate(brands):
-            series = (
-                days.join(trends.filter(pl.col("brand") == brand), on="date", how="left")
-                .sort("date")
-                .select("date", (pl.col(measure.column) * measure.scale).alias("v"))
-            )
-            (line,) = axes.plot(
-                series["date"].to_list(),
-                [float("nan") if v is None else v for v in series["v"].to_list()],  # NaN: the line breaks
-                marker="o",
-                markersize=3,
-                linewidth=1.6,
-                color=_PALETTE[i % len(_PALETTE)],
-                gid=f"{measure.column}-{i}",  # named by measure too: a page holds three trend charts
-                clip_on=False,  # a point at 100 % or −100 is drawn whole, not cut by the axes' edge
-            )
-            lines.append(line)
-        if measure.limits is not None:
-            axes.set_ylim(*measure.limits)
-        else:
-            axes.set_ylim(bottom=0)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:.3g}"))
-        axes.set_ylabel(measure.unit)
-        axes.set_title(measure.title, loc="left")
-        axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
-        # The page's points, whichever have values: one day of SPS would otherwise span years.
-        points = [float(date2num(d)) for d in days["date"].to_list()]
-        half = (points[1] - points[0]) / 2 if len(points) > 1 else 0.5
-        axes.set_xlim(points[0] - half, points[-1] + half)
-        # Points named as their reports are (2017-10-31, 2017-W44, 2017-10), at most TREND_TICKS of them
-        # evenly spaced: matplotlib's own dates named hours around a lone day ("10-01 12").
-        every = -(-len(points) // TREND_TICKS)
-        axes.xaxis.set_major_locator(FixedLocator(points[::every]))
-        names = [period_of(kind, d).label for d in days["date"].to_list()[::every]]
-        axes.xaxis.set_major_formatter(FixedFormatter(names))
-        figure.autofmt_xdate(rotation=30)
-        _legend(figure, lines, brands)
 
-    return _drawn(draw, measure.title)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: The hours axis's steps, smallest first: hours (dividing a day), days (of a month), months (of a year).
+_HOURS, _DAYS, _MONTH_STEPS = (1, 2, 3, 4, 6, 12), (1, 2, 3, 4, 7, 14), (1, 2, 3, 6)
+#: The most intervals between the hours axis's ticks ("Nov-03" and "12:00" stay apart).
+HOUR_TICKS = 10
+_HOUR = timedelta(hours=1)
+
+
+def _month_day(t: datetime) -> str:
+    return f"{_MONTHS[t.month - 1]}-{t.day:02d}"
+
+
+def hour_ticks(lo: datetime, hi: datetime, most: int = HOUR_TICKS) -> tuple[list[datetime], list[str], str]:
+    """Round times on [lo, hi] (UTC), at most `most`, and their names as matplotlib's concise dates
+    named them: hours 06:00 (midnight Oct-31) with the day 2017-Oct-31 beside the axis, or days 08
+    (the first of a month Nov) with the month 2017-Nov, or months Nov (January 2018) with the year."""
+    hours = (hi - lo) / _HOUR
+    start = lo.replace(minute=0, second=0, microsecond=0)
+    start += _HOUR if start < lo else timedelta(0)
+    for step in _HOURS:
+        if hours / step <= most:
+            count = int((hi - start) / _HOUR) + 1
+            ticks = [t for t in (start + n * _HOUR for n in range(count)) if t.hour % step == 0]
+            names = [_month_day(t) if t.hour == 0 else f"{t:%H:%M}" for t in ticks]
+            return ticks, names, f"{ticks[-1]:%Y}-{_month_day(ticks[-1])}" if ticks else ""
+    midnight = start.replace(hour=0)
+    midnight += timedelta(days=1) if midnight < lo else timedelta(0)
+    days = [midnight + timedelta(days=n) for n in range(int((hi - midnight) / timedelta(days=1)) + 1)]
+    for step in _DAYS:
+        if hours / (24 * step) <= most:
+            # a day of the step's rhythm in its month, not so late that the next month's first comes sooner
+            ticks = [d for d in days if (d.day - 1) % step == 0 and (d + timedelta(days=step - 1)).month == d.month]
+            names = [_MONTHS[t.month - 1] if t.day == 1 else f"{t.day:02d}" for t in ticks]
+            return ticks, names, f"{ticks[-1]:%Y}-{_MONTHS[ticks[-1].month - 1]}" if ticks else ""
+    firsts = [d for d in days if d.day == 1]
+    step = next((s for s in _MONTH_STEPS if len(firsts) / s <= most), _MONTH_STEPS[-1])
+    ticks = [d for d in firsts if (d.month - 1) % step == 0]
+    names = [f"{t:%Y}" if t.month == 1 else _MONTHS[t.month - 1] for t in ticks]
+    return ticks, names, "" if any(t.month == 1 for t in ticks) or not ticks else f"{ticks[-1]:%Y}"
 
 
 def backlog_lines(backlog: pl.DataFrame, brands: list[str]) -> str:
     """Mentions open per hour (UTC), one step line per brand, a dot on each brand's peak
     (backlog.parquet's rows: brand, hour, open, peak)."""
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-    from matplotlib.ticker import MaxNLocator
-
-    shown = backlog.filter(pl.col("brand").is_in(brands))
-    present = [b for b in brands if b in set(shown["brand"].to_list())]
+    shown = backlog.filter(pl.col("brand").is_in(brands)).sort("hour")
+    rows: dict[str, list[tuple[datetime, int, bool]]] = {}
+    for brand, hour, count, peak in shown.select("brand", "hour", "open", "peak").iter_rows():
+        rows.setdefault(brand, []).append((hour, count, peak))
+    present = [b for b in brands if b in rows]
     if not present:
         return ""
+    first, last = cast(datetime, shown["hour"].min()), cast(datetime, shown["hour"].max())
+    span = (last - first) / _HOUR or 2.0  # one hour alone: an hour either side
+    lines = []
+    for i, brand in enumerate(present):
+        points: list[tuple[float, float | None]] = [((hour - first) / _HOUR, float(n)) for hour, n, _ in rows[brand]]
+        peaks = [((hour - first) / _HOUR, float(n)) for hour, n, peak in rows[brand] if peak]
+        # a step: open during the hour that starts there
+        lines.append(Line(f"backlog-{i}", points, peaks, step=True, width=1.8, dot=3.2))
+    top = 1.05 * float(cast(int, shown["open"].max()) or 0) or 1.0
+    y = Axis(0.0, top, [(v, value_label(v)) for v in nice_ticks(0.0, top, integer=True)])
+    lo, hi = first - 0.05 * span * _HOUR, last + 0.05 * span * _HOUR  # matplotlib's margins, as drawn before
+    if last == first:
+        lo, hi = first - _HOUR, last + _HOUR
+    ticks, names, offset = hour_ticks(lo, hi)
+    x = Axis(
+        (lo - first) / _HOUR,
+        (hi - first) / _HOUR,
+        [((t - first) / _HOUR, n) for t, n in zip(ticks, names, strict=True)],
+    )
     title = "Mentions open by hour (UTC)"
-
-    def draw(figure: Figure) -> None:
-        axes = figure.subplots()
-        lines = []
-        for i, brand in enumerate(present):
-            series = shown.filter(pl.col("brand") == brand).sort("hour")
-            color = _PALETTE[i % len(_PALETTE)]
-            (line,) = axes.step(
-                series["hour"].to_list(),
-                series["open"].to_list(),
-                where="post",  # open during the hour that starts there
-                linewidth=1.4,
-                color=color,
-                gid=f"backlog-{i}",
-            )
-            lines.append(line)
-            peak = series.filter("peak")
-            axes.plot(peak["hour"].to_list(), peak["open"].to_list(), "o", markersize=4, color=color, clip_on=False)
-        locator = AutoDateLocator()
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_ylim(bottom=0)
-        axes.set_ylabel("mentions open")
-        axes.set_title(title, loc="left")
-        axes.grid(axis="y", color="#e3e6ec", linewidth=0.8)
-        _legend(figure, lines, present)
-
-    return _drawn(draw, title)
-
-
-def _inline(svg: str, label: str) -> str:
-    """matplotlib's document as an element of the page: the page's chart class, a name for readers."""
-    sized = re.sub(r' width="[^"]*" height="[^"]*"', "", svg, count=1)  # the viewBox scales it to its box
-    return f'<svg class="chart" role="img" aria-label="{html.escape(label)}"' + sized[len("<svg") :]
+    return line_plot(title, "mentions open", lines, present, x, y, offset=offset, marked=False)

@@ -94,11 +94,11 @@ def _overlapping_texts(page) -> list[list[str]]:
 
 
 def _plot_sizes(page) -> set[tuple[int, int]]:
-    """The on-screen sizes of the page's drawn plots (matplotlib's: the trends and the backlog)."""
+    """The on-screen sizes of the page's line plots (the trends and the backlog)."""
     return {
         tuple(size)
         for size in page.evaluate(
-            """() => [...document.querySelectorAll('svg.chart')].filter(s => s.querySelector('#figure_1'))
+            """() => [...document.querySelectorAll('svg.chart[data-chart="lines"]')]
                 .map(s => s.getBoundingClientRect()).map(r => [Math.round(r.width), Math.round(r.height)])"""
         )
     }
@@ -116,7 +116,7 @@ def _plot_sizes(page) -> set[tuple[int, int]]:
 def test_charts_of_a_kind_are_one_size_and_no_label_overlaps_another(browser, published_sample, tmp_path, report):
     path = Path(published_sample.url) / "reports" / report / "report.html"
     page, problems = _open(browser, path, 1280, 900, _shots(tmp_path) / f"{report.replace('/', '-')}-charts.png")
-    plots = page.locator("svg.chart:has(#figure_1)").count()
+    plots = page.locator("svg.chart[data-chart='lines']").count()
     assert plots >= 3  # the backlog and the trends (a one-mention day has no readable SPS: no SPS trend)
     assert len(_plot_sizes(page)) == 1  # the backlog drawn as large as each trend chart, not twice as wide
     assert _overlapping_texts(page) == []
