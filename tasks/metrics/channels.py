@@ -26,7 +26,7 @@ and are set aside before reading.
 
 The rules miss about a fifth to a quarter of a fresh round's moves, each a one-off wording. A learned model
 reads the habit behind them: a linear model over words and word pairs (the stance model's tokens, scored by
-its one join, `stance_model.scores`; tasks/sps/models/channel.parquet, trained on the 1,700 people-read dev
+its one lookup, `stance_model.scores`; tasks/sps/models/channel.parquet, trained on the 1,700 people-read dev
 replies by `python -m tests.research.channel_training train`), reading a reply without the handles it opens
 with. A reply the rules leave public but the model scores as a move (probability ≥ 0.5) is moved, unless it
 gives a link to do something oneself (`_SELF_SERVICE`: "add your email at <link>"), and its channel is the
@@ -47,7 +47,7 @@ from collections.abc import Callable
 import polars as pl
 
 from tasks.metrics.phrasings import any_of_lowered, ascii_boundaries
-from tasks.sps.stance_model import CHUNK, channel_model, scores
+from tasks.sps.stance_model import CHUNK, Numbered, channel_model, numbered_weights, scores
 
 #: Every channel a reply can move the customer to, in precedence order.
 CHANNELS = ("dm", "email", "phone", "chat", "form", "store", "other_company")
@@ -458,10 +458,14 @@ def read_channels(
     )
     public = distinct.filter(pl.col("channel").is_null())["text"]
     weights = channel_model() if table is None else table
+    # integer weights numbered once for every chunk (`numbered_weights`); others scored as given
+    by: pl.DataFrame | Numbered = (
+        numbered_weights(weights, ["moved"]) if weights["moved"].dtype.is_integer() else weights
+    )
     unaddressed = public.to_frame().select(model_text(pl.col("text")))["text"]
     moved = pl.concat(
         [
-            scores(unaddressed.slice(offset, CHUNK), weights, ["moved"], lexicon=False)["moved"] > 0
+            scores(unaddressed.slice(offset, CHUNK), by, ["moved"], lexicon=False)["moved"] > 0
             for offset in range(0, len(public), CHUNK)
         ]
         or [pl.Series("moved", [], dtype=pl.Boolean)]

@@ -2,14 +2,14 @@
 
 Weights ship in the package (`tasks/sps/models/stance.parquet`, trained by
 `python -m tests.research.stance_training train`), so classifying needs no download and
-no training library: tokens are joined to their weights and summed per post in
+no training library: tokens are looked up in the weights and summed per post in
 polars, and the largest class score wins (ties: neutral, then detractor). A post
 the model calls neutral that complains without negative words ("still no refund", "my order
 never came", "why is my order not here yet") is a detractor: people read it so, and the words the
 stance model learnt from carry too little of it. Two readers decide that: the hand-written
 `complaint_cues`, and a second linear model over the same features (`models/complaint.parquet`,
 `python -m tests.research.complaint_training train`) learnt from how care agents answer (an apology
-marks a complaint) and judged on industries it never saw. Both models share one join per post, and
+marks a complaint) and judged on industries it never saw. Both models share one lookup per post, and
 each distinct text is scored once (a day repeats retweets and copy-pasted complaints).
 Deterministic, and tens of thousands of posts per second on one core.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import polars as pl
 
@@ -45,6 +46,12 @@ def tokens(text: pl.Expr) -> pl.Expr:
 def features(texts: pl.Series, lexicon: bool = True) -> pl.DataFrame:
     """(row, feature): each post's words, word pairs, the lexicon's verdict (unless `lexicon` is False: the
     channel model reads no stance) and the bias, once each (in no particular order: scores are integer sums)."""
+    return _occurrences(texts, lexicon).unique()
+
+
+def _occurrences(texts: pl.Series, lexicon: bool = True) -> pl.DataFrame:
+    """(row, feature) as `features`, a feature said twice in a post listed twice (`scores` looks each up,
+    then keeps one of each by its number: integers, cheaper to compare than strings)."""
     words = (
         pl.DataFrame({"text": texts})
         .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), tokens(pl.col("text")).alias("feature"))
@@ -58,8 +65,10 @@ def features(texts: pl.Series, lexicon: bool = True) -> pl.DataFrame:
     rows = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True), "text": texts})
     parts = [words, pairs, rows.select("row", pl.lit(BIAS).alias("feature"))]
     if lexicon:
-        parts.append(rows.select("row", ("_lexicon_" + classify_stance().cast(pl.String)).alias("feature")))
-    return pl.concat(parts).unique()
+        # in a lazy query, so the lexicon's lower-cased text is computed once for all its cues (eager: once per cue)
+        verdict = "_lexicon_" + classify_stance().cast(pl.String)
+        parts.append(rows.lazy().select("row", verdict.alias("feature")).collect())
+    return pl.concat(parts)
 
 
 #: Weights are summed as integers (micro-units), so a score never depends on summation order.
@@ -94,7 +103,7 @@ def _model(name: str) -> pl.DataFrame:
 
 
 def _joined(stance: pl.DataFrame, complaint: pl.DataFrame) -> pl.DataFrame:
-    """One table of both models, so a post's features are joined once: feature → integer weights."""
+    """One table of both models, so a post's features are looked up once: feature → integer weights."""
     scaled = complaint.select("feature", (pl.col("complaint") * SCALE).round().cast(pl.Int64))
     return stance.join(scaled, on="feature", how="full", coalesce=True).fill_null(0)
 
@@ -126,23 +135,70 @@ def predict(
         joined = _joined(stance, complaint_model() if complaint_table is None else complaint_table)
     posts = pl.DataFrame({"text": texts.fill_null("")})
     distinct = posts.unique("text", maintain_order=True)["text"]
-    parts = [_scored(distinct.slice(offset, chunk), joined) for offset in range(0, len(distinct), chunk)]
+    numbered = numbered_weights(joined, _SCORES)
+    parts = [_scored(distinct.slice(offset, chunk), numbered) for offset in range(0, len(distinct), chunk)]
     if not parts:
         return pl.Series("stance", [], dtype=pl.Int8)
+    if len(distinct) == len(posts):  # no text repeats: the distinct texts are the posts, in order
+        return pl.concat(parts).alias("stance")
     scored = pl.DataFrame({"text": distinct, "stance": pl.concat(parts)})
     return posts.join(scored, on="text", how="left", maintain_order="left")["stance"]
 
 
-def scores(texts: pl.Series, table: pl.DataFrame, columns: list[str], lexicon: bool = True) -> pl.DataFrame:
+class Numbered(NamedTuple):
+    """A weights table numbered once for `scores`: each feature's number is its place in `enum`."""
+
+    table: pl.DataFrame  # _feature (the number), feature, one integer weight per column
+    enum: pl.Enum  # the table's features, in order
+    columns: tuple[str, ...]
+
+
+def numbered_weights(table: pl.DataFrame, columns: list[str]) -> Numbered:
+    """`table`'s `columns` numbered by feature: a feature listed twice gets the sum of its weights, as a join to
+    the table summed both; a null feature matches nothing, as in a join. Number a table once, score it often."""
+    summed = table.drop_nulls("feature").group_by("feature", maintain_order=True).agg(pl.col(columns).sum())
+    return Numbered(summed.with_row_index("_feature"), pl.Enum(summed["feature"]), tuple(columns))
+
+
+_SCORES = [*CLASSES, "complaint"]
+#: a post's row and a feature's number as one integer: row * _SPAN + number
+_SPAN = 2**32
+
+
+def scores(texts: pl.Series, table: pl.DataFrame | Numbered, columns: list[str], lexicon: bool = True) -> pl.DataFrame:
     """row, and per column of `table` in `columns` the summed integer weight of each text's features (one row
-    per text, in order; 0 where no feature has a weight). The one scoring of every linear model shipped."""
-    summed = features(texts, lexicon).join(table, on="feature", how="inner").group_by("row").agg(pl.col(columns).sum())
+    per text, in order; 0 where no feature has a weight). The one scoring of every linear model shipped.
+    `table` numbered beforehand (`numbered_weights`) is not numbered again for each call.
+
+    Each feature string is looked up once (its number: its place among the table's features, null when no
+    weight has it), and each post's numbers kept once, as `features` lists them: (row, number) as one integer,
+    hashed once. Weights that are not integers are summed by a join, as they always were (a float sum's order)."""
+    if isinstance(table, pl.DataFrame) and not all(table.schema[c].is_integer() for c in columns):
+        joined = features(texts, lexicon).join(table, on="feature", how="inner")
+        summed = joined.group_by("row").agg(pl.col(columns).sum())
+    else:
+        numbered = table if isinstance(table, Numbered) else numbered_weights(table, columns)
+        number = pl.col("feature").cast(numbered.enum, strict=False).to_physical()
+        key = pl.col("row").cast(pl.UInt64) * _SPAN + number.cast(pl.UInt64)
+        weights = numbered.table
+        summed = (
+            _occurrences(texts, lexicon)
+            .lazy()
+            .select(key.drop_nulls().unique().alias("_key"))
+            .select(
+                (pl.col("_key") // _SPAN).cast(pl.UInt32).alias("row"),
+                *[pl.lit(weights[name]).gather(pl.col("_key") % _SPAN).alias(name) for name in columns],
+            )
+            .group_by("row")
+            .agg(pl.col(columns).sum())
+            .collect()
+        )
     every = pl.DataFrame({"row": pl.arange(0, len(texts), dtype=pl.UInt32, eager=True)})
     return every.join(summed, on="row", how="left").sort("row").with_columns(pl.col(columns).fill_null(0))
 
 
-def _scored(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
-    summed = scores(texts, table, [*CLASSES, "complaint"])
+def _scored(texts: pl.Series, table: Numbered) -> pl.Series:
+    summed = scores(texts, table, _SCORES)
     best = (
         pl.when((pl.col("neutral") >= pl.col("detractor")) & (pl.col("neutral") >= pl.col("promoter")))
         .then(0)
