@@ -37,7 +37,8 @@ were before the judged rounds, the model fitted on the rounds before them), roun
 Speed (issue 28 item 9): the text is lower-cased once and every channel is one pattern with ASCII
 classes (`any_of_lowered`), read in one pass per channel; only a company's name is read in the
 original case. Each distinct text is read once (`read_channels`), and the model scores only the texts the rules
-leave public: on 200,000 distinct replies ~4.1 s CPU against the rules' ~2.0 s alone; on repeated texts ~0.3 s.
+leave public, each feature looked up by number (`numbered_weights`): on 200,000 distinct replies ~2.5-2.7 s CPU
+(3.2 s with the join before, side by side); on repeated texts ~0.2 s (tests/benchmarks/bench_reading.py).
 """
 
 from __future__ import annotations
