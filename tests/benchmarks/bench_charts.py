@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import time
 import types
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from tasks.render import charts
+from tests.research.revisions import module_at
 
 BRANDS = [f"Brand{b:02d}Help" for b in range(6)]
 Page = tuple[pl.DataFrame, pl.DataFrame]
@@ -70,21 +68,6 @@ def draw_page(module: types.ModuleType, page: Page) -> int:
     return sum(map(len, drawn))
 
 
-def at_revision(revision: str) -> types.ModuleType:
-    """tasks/render/charts.py as it was at `revision`, loaded as a module of its own."""
-    root = Path(__file__).resolve().parents[2]
-    source = subprocess.run(
-        ["git", "-C", str(root), "show", f"{revision}:tasks/render/charts.py"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    module = types.ModuleType(f"charts_at_{revision}")
-    sys.modules[module.__name__] = module  # its dataclasses look their module up
-    exec(compile(source, f"{revision}:tasks/render/charts.py", "exec"), module.__dict__)
-    return module
-
-
 def cpu(work: Callable[[], object]) -> float:
     start = time.process_time()
     work()
@@ -100,7 +83,7 @@ def main() -> None:
     drawn = pages(args.pages)
     modules = {"current": charts}
     if args.against:
-        modules = {args.against: at_revision(args.against), **modules}
+        modules = {args.against: module_at(args.against, "tasks/render/charts.py"), **modules}
     first = {name: cpu(lambda m=module: draw_page(m, drawn[0])) for name, module in modules.items()}
     rounds: dict[str, list[float]] = {name: [] for name in modules}
     for _ in range(args.repeat):

@@ -65,12 +65,9 @@ readers together (tests/benchmarks/bench_reading --distinct) 14.3 s CPU, 13,971 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import math
 import re
-import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -81,6 +78,7 @@ from tasks.metrics.channels import model_text, read_channels, rules_channel
 from tasks.sps.stance_model import BIAS, SCALE, channel_model, tokens
 from tasks.sps.stance_model import features as stance_features
 from tests.research.reading_labels_draw import HELDOUT
+from tests.research.revisions import module_at
 from tests.research.stance_training import DATA, ROOT
 
 MODEL = ROOT / "tasks" / "sps" / "models" / "channel.parquet"
@@ -198,19 +196,7 @@ def moved(texts: pl.Series, table: pl.DataFrame) -> pl.Series:
 
 def fresh_rules(commit: str = FRESH_RULES) -> ModuleType:
     """channels.py as it was at `commit`, loaded as a module of its own."""
-    source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{commit}:tasks/metrics/channels.py"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    path = Path(tempfile.mkdtemp()) / "fresh_channels.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"fresh_channels_{path.parent.name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_at(commit, "tasks/metrics/channels.py")
 
 
 def judged(part: pl.DataFrame, said: pl.Series) -> dict[str, object]:
