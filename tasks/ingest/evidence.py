@@ -16,6 +16,10 @@ count is not judged.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scipy.stats import rv_discrete
 
 
 def _stats() -> ModuleType:
@@ -37,8 +41,8 @@ def low_count_p(observed: int, expected: float, history: list[int], min_cv: floa
     """P(a count this low or lower) under a negative binomial with mean `expected`."""
     if expected <= 0:
         return 1.0
-    model = _count_model(expected, history, min_cv)
-    return float(model.cdf(observed))
+    family, shape = _count_model(expected, history, min_cv)
+    return float(family.cdf(observed, *shape))
 
 
 def high_count_p(
@@ -48,8 +52,8 @@ def high_count_p(
     the history's variance is its upper confidence bound at that level, not its estimate."""
     if observed <= 0:
         return 1.0
-    model = _count_model(max(expected, 0.5), history, min_cv, spread_confidence)  # a quiet brand has some rate
-    return float(model.sf(observed - 1))
+    family, shape = _count_model(max(expected, 0.5), history, min_cv, spread_confidence)  # a quiet brand has some rate
+    return float(family.sf(observed - 1, *shape))
 
 
 def high_share_p(
@@ -81,11 +85,15 @@ def high_share_p(
         spread = max(spread, sample_var - noise)
     variance = min(spread * (1 + 1 / len(days)) + share * (1 - share) / (seen + 1), 0.999 * share * (1 - share))
     concentration = share * (1 - share) / variance - 1  # a beta of mean `share` and this variance
-    return float(_stats().betabinom(total, share * concentration, (1 - share) * concentration).sf(observed - 1))
+    return float(_stats().betabinom.sf(observed - 1, total, share * concentration, (1 - share) * concentration))
 
 
-def _count_model(expected: float, history: list[int], min_cv: float, spread_confidence: float | None = None):
-    """Poisson counting noise plus day-to-day variation: a negative binomial with mean `expected`.
+def _count_model(
+    expected: float, history: list[int], min_cv: float, spread_confidence: float | None = None
+) -> tuple[rv_discrete, tuple[float, ...]]:
+    """Poisson counting noise plus day-to-day variation: a negative binomial with mean `expected`, as
+    scipy's family and its shape (called unfrozen: freezing one builds its docstring, ~1 ms a call,
+    which was most of a day's spike tests).
 
     The day's variance is the larger of what `history` shows and expected + (min_cv·expected)²;
     the prediction's adds the uncertainty of `expected`, a mean of the history's nights. A variance
@@ -103,9 +111,9 @@ def _count_model(expected: float, history: list[int], min_cv: float, spread_conf
     if history:  # `expected` is itself a mean of len(history) nights: predict with its uncertainty too
         spread = (expected + spread) * (1 + 1 / len(history)) - expected
     if spread <= 0:
-        return _stats().poisson(expected)
+        return _stats().poisson, (expected,)
     size = expected**2 / spread  # NB: var = mean + mean² / size
-    return _stats().nbinom(size, size / (size + expected))
+    return _stats().nbinom, (size, size / (size + expected))
 
 
 def weekday_expectation(
