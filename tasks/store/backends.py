@@ -138,9 +138,9 @@ class LocalStorage:
         found: builtins.list[tuple[str, str | None]] = []
         for parent, folders, files in os.walk(folder, onerror=unreadable.append):
             for name in [*folders, *files]:
-                path = Path(parent, name)
+                path = os.path.join(parent, name)  # strings, not Paths: a listing of thousands of parts
                 try:
-                    mode = path.lstat().st_mode
+                    mode = os.lstat(path).st_mode
                 except FileNotFoundError:  # removed or renamed into place meanwhile
                     continue
                 if stat.S_ISLNK(mode):
@@ -152,13 +152,14 @@ class LocalStorage:
                 elif not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
                     found.append((self._key_of(path), "not a regular file (a pipe, socket or device)"))
         found += [
-            (self._key_of(Path(e.filename)), "a folder that cannot be opened (check its permissions)")
+            (self._key_of(str(e.filename)), "a folder that cannot be opened (check its permissions)")
             for e in unreadable
         ]
         return sorted(key for key in found if key[0].startswith(prefix))
 
-    def _key_of(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+    def _key_of(self, path: str) -> str:
+        """The key of a path os.walk gave under the root (the root's string and a separator before it)."""
+        return path[len(os.path.join(self.url, "")) :].replace(os.sep, "/")
 
     def keys(self, prefix: str) -> builtins.list[str]:
         return [key for key, _ in self._entries(prefix)]
@@ -170,18 +171,18 @@ class LocalStorage:
     def _info(self, key: str, refused: str | None) -> ObjectInfo | None:
         """None for an entry removed since it was listed. A refused entry's size and etag come from
         the entry itself, never from what a link points to."""
-        path = self.root / key
+        path = os.path.join(self.url, key)
         try:
             if refused is None:
                 try:
-                    return ObjectInfo(key, path.stat().st_size, _md5_file(path))
+                    return ObjectInfo(key, os.stat(path).st_size, _md5_file(path))
                 except FileNotFoundError:
                     raise
                 except OSError as exc:
                     refused = f"cannot be read ({exc.strerror})"
-            target = os.readlink(path) if path.is_symlink() else ""
+            target = os.readlink(path) if os.path.islink(path) else ""
             tag = hashlib.md5(f"{refused}\0{target}".encode(), usedforsecurity=False).hexdigest()
-            return ObjectInfo(key, path.lstat().st_size, tag, refused)
+            return ObjectInfo(key, os.lstat(path).st_size, tag, refused)
         except FileNotFoundError:
             return None
 
@@ -292,10 +293,10 @@ _STAGED_PREFIX = ".sps-staging-"
 _STAGED = re.compile(re.escape(_STAGED_PREFIX) + r"[a-z0-9_]{8}")
 
 
-def _md5_file(path: Path) -> str:
+def _md5_file(path: Path | str) -> str:
     """Same role as an S3 ETag: changes whenever the content does."""
     digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

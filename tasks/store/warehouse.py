@@ -25,6 +25,7 @@ from tasks.model.schema import MENTION_SCHEMA
 from tasks.store import layout
 from tasks.store.backends import Storage
 from tasks.store.codecs import read_frame
+from tasks.store.id_hashes import indexes_meeting
 
 
 def write_parts(storage: Storage, slug: str, mentions: pl.DataFrame) -> dict[str, int]:
@@ -86,7 +87,8 @@ def index_mention_ids(storage: Storage, key: str, platform: str, accepted: pl.Da
     of the other archives on its platform that hold one of them: the archives whose copies compete
     with its own (`precedence`). Ids, not id ranges: where ids do not follow time (the twcs corpus
     numbers its posts in sequence) every range overlaps every other, and each archive would compete
-    with all. The index of an archive ingested before there were indexes is built from its parts."""
+    with all. Only the indexes whose id hashes meet its own are read (`id_hashes`). The index of an
+    archive ingested before there were indexes is built from its parts."""
     _index_unindexed(storage)
     ids = (
         pl.DataFrame(schema=_ID_INDEX_SCHEMA)
@@ -96,10 +98,10 @@ def index_mention_ids(storage: Storage, key: str, platform: str, accepted: pl.Da
     ids = ids.drop_nulls().unique().sort("mention_id")
     own = layout.mention_index(platform, layout.source_slug(key))
     shared: set[str] = set()
-    for other in storage.keys(layout.mention_ids(platform)) if ids.height else []:
-        if other != own and other.endswith(".parquet"):
-            found = read_frame(storage, other, schema=_ID_INDEX_SCHEMA).join(ids, on="mention_id", how="semi")
-            shared.update(found["source_file"].unique())
+    others = [i for i in storage.list(layout.mention_ids(platform)) if i.key != own and i.key.endswith(".parquet")]
+    for other in indexes_meeting(storage, others, ids["mention_id"]) if ids.height else []:
+        found = read_frame(storage, other, schema=_ID_INDEX_SCHEMA).join(ids, on="mention_id", how="semi")
+        shared.update(found["source_file"].unique())
     storage.write(own, to_parquet(ids))  # written even when empty: an archive without one predates the index
     return sorted(shared - {key})
 
