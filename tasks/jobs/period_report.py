@@ -112,7 +112,7 @@ def publish_period_report(
         else:  # by week or by month, each summed from its days (category trends: a day's alerts only)
             stored = _StoredDays(inputs, trend_prints, keep=True)
             periods = trend_periods(period)
-            trends = measure_store.summed_trend_rows(periods, sorted(trend_prints), stored.facts, inputs.rules)
+            trends = measure_store.summed_trend_rows(periods, trend_prints, stored.facts, inputs.rules, storage.url)
             category_trends = None
         measure = replace(
             measure,
@@ -229,12 +229,16 @@ class ReportInputs:
         self.registry = load_registry(config.brands_file)
         self.brand_index = [r for r in self.records if r.brand_posts and not r.rejected]
         self.rules = MeasureRules(self.registry, self.horizon_s, config.sla_target_seconds, self.watermark)
+        self._day_prints: dict[date, str | None] = {}
 
     def day_fingerprint(self, day: date) -> str | None:
-        """The fingerprint of one day's inputs, or None when no archive has mentions created that day."""
-        if not any(day.isoformat() in r.days for r in self.records if not r.rejected):
-            return None
-        return self.of(period_of("daily", day))[1]
+        """The fingerprint of one day's inputs, or None when no archive has mentions created that day.
+        Kept once found: a page asks for each of the days it reads, charts and sums, often more
+        than once, and each costs a pass over every record."""
+        if day not in self._day_prints:
+            with_mentions = any(day.isoformat() in r.days for r in self.records if not r.rejected)
+            self._day_prints[day] = self.of(period_of("daily", day))[1] if with_mentions else None
+        return self._day_prints[day]
 
     def day_prints(self, days: list[date]) -> dict[date, str]:
         """The fingerprints of those of `days` that have mentions."""

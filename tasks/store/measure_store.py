@@ -15,10 +15,13 @@ the order in which days ran — only on the warehouse.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -45,6 +48,8 @@ _FRAMES = (
     "agents",
     "backlog",  # likewise
 )
+CATEGORY_COUNTS = ("brand", "date", "category", "inbound")  # a day's category trend rows
+T = TypeVar("T")
 _SOURCE = ("mentions", "thread_posts")  # stored beside the frames; with "anomalies", the day's MentionFacts
 #: Written last, with the counts: a measure without it is incomplete and never read. (Named anew
 #: when a measure gained its facts, so one stored by older code, without them, is measured again.)
@@ -149,16 +154,23 @@ def trend_rows(
     storage: Storage, fingerprints: dict[date, str], measure_day: Callable[[date], PeriodMeasure]
 ) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
     """Each day's metric rows and its category counts (brand, date, category, inbound), from its
-    stored measure or measured (and stored) now."""
-    rows, categories = [], []
-    for day, fingerprint in sorted(fingerprints.items()):
+    stored measure or measured (and stored) now; remembered by this process (`_remembered`)."""
+
+    def day(day: date, fingerprint: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
         measure = load(storage, day, fingerprint, ("metrics", "sps", "categories"))
         if measure is None:
             measure = measure_day(day)
             save(storage, fingerprint, measure)
-        rows.append(day_row(measure.metrics, measure.sps))
-        if measure.categories is not None and not measure.categories.is_empty():
-            categories.append(measure.categories.select("brand", "date", "category", "inbound"))
+        counts = measure.categories
+        shown = counts.select(CATEGORY_COUNTS) if counts is not None and not counts.is_empty() else None
+        return day_row(measure.metrics, measure.sps), shown
+
+    rows, categories = [], []
+    for when, fingerprint in sorted(fingerprints.items()):
+        row, counts = _remembered(("daily", storage.url, when, fingerprint), partial(day, when, fingerprint))
+        rows.append(row)
+        if counts is not None:
+            categories.append(counts)
     return (
         pl.concat(rows).sort("date", "brand") if rows else None,
         pl.concat(categories).sort("date", "brand", "category") if categories else None,
@@ -166,15 +178,49 @@ def trend_rows(
 
 
 def summed_trend_rows(
-    periods: list[Period], days: list[date], facts: Callable[[date], MentionFacts], rules: MeasureRules
+    periods: list[Period],
+    prints: dict[date, str],
+    facts: Callable[[date], MentionFacts],
+    rules: MeasureRules,
+    scope: str,
 ) -> pl.DataFrame | None:
-    """A week's or a month's trend rows: each of `periods` from the stored facts of its `days` (those
-    with mentions), counted as its own page counts it (`brand_rows`): never daily rates averaged or
-    daily medians combined. A period none of whose days has mentions has no row: a gap."""
+    """A week's or a month's trend rows: each of `periods` from the stored facts of its days with
+    mentions (`prints`: day → the fingerprint of its inputs), counted as its own page counts it
+    (`brand_rows`): never daily rates averaged or daily medians combined. A period none of whose days
+    has mentions has no row: a gap. Remembered by this process under `scope` (the storage's URL) and
+    the days' fingerprints: a backfill's twelve weekly pages after a week all chart it."""
     rows = []
     for period in periods:
-        inside = [d for d in days if period.start <= d <= period.end]
+        inside = tuple((d, f) for d, f in sorted(prints.items()) if period.start <= d <= period.end)
         if inside:
-            mentions = pl.concat([facts(d).mentions for d in inside], how="diagonal_relaxed")
-            rows.append(day_row(*brand_rows(mentions, period, rules)))
+            counted = partial(_summed_row, period, [d for d, _ in inside], facts, rules)
+            rows.append(_remembered(("summed", scope, period, inside, rules.watermark), counted))
     return pl.concat(rows, how="diagonal_relaxed").sort("date", "brand") if rows else None
+
+
+def _summed_row(
+    period: Period, days: list[date], facts: Callable[[date], MentionFacts], rules: MeasureRules
+) -> pl.DataFrame:
+    mentions = pl.concat([facts(d).mentions for d in days], how="diagonal_relaxed")
+    return day_row(*brand_rows(mentions, period, rules))
+
+
+#: Trend rows this process has counted, by what determines them (a storage's URL and the fingerprints
+#: of the days' inputs: same inputs, same rows): every page of a run charts 28 days or 12 weeks or
+#: months, most of them the charts of the pages before it. A row is ~20 KB: 1,024 of them, ~20 MB.
+_REMEMBERED: OrderedDict[Hashable, Any] = OrderedDict()
+_REMEMBERED_MOST = 1024
+_REMEMBERED_LOCK = threading.Lock()
+
+
+def _remembered(key: Hashable, count: Callable[[], T]) -> T:
+    with _REMEMBERED_LOCK:
+        if key in _REMEMBERED:
+            _REMEMBERED.move_to_end(key)
+            return _REMEMBERED[key]
+    value = count()
+    with _REMEMBERED_LOCK:
+        _REMEMBERED[key] = value
+        while len(_REMEMBERED) > _REMEMBERED_MOST:
+            _REMEMBERED.popitem(last=False)
+    return value

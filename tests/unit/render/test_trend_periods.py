@@ -4,16 +4,19 @@ mentions' own times (never daily medians combined), an author once a period."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 
 import polars as pl
 import pytest
 
-from tasks.metrics.period import MeasureRules, MentionFacts, measure_period
+from tasks.metrics.period import MeasureRules, MentionFacts, PeriodMeasure, measure_period
 from tasks.metrics.registry import BrandRegistry
 from tasks.model.periods import period_of
 from tasks.model.windows import trend_days, trend_periods, window_for
-from tasks.store.measure_store import summed_trend_rows
+from tasks.store import layout
+from tasks.store.backends import open_storage
+from tasks.store.measure_store import summed_trend_rows, trend_rows
 from tests.frames import at, frame, post
 
 ACME = "AcmeHelp"
@@ -66,7 +69,7 @@ def test_each_week_is_counted_from_its_mentions_and_a_week_without_any_is_a_gap(
     posts = _posts()
     days = [date(2017, 10, 23), date(2017, 10, 24), date(2017, 10, 25), date(2017, 11, 6)]
     stored = {d: _facts(posts, d) for d in days}
-    rows = summed_trend_rows(trend_periods(W45), days, stored.__getitem__, RULES)
+    rows = summed_trend_rows(trend_periods(W45), _prints(days), stored.__getitem__, RULES, scope="weeks")
     assert rows is not None
     picked = rows.select(
         "date", "inbound", "responded", "response_rate", "frt_median_s", "authors", "promoters", "detractors"
@@ -88,7 +91,7 @@ def test_a_month_is_one_point_from_all_its_days():
     days = [date(2017, 10, 23), date(2017, 10, 24), date(2017, 10, 25), date(2017, 11, 6)]
     stored = {d: _facts(posts, d) for d in days}
     november = period_of("monthly", date(2017, 11, 6))
-    rows = summed_trend_rows(trend_periods(november), days, stored.__getitem__, RULES)
+    rows = summed_trend_rows(trend_periods(november), _prints(days), stored.__getitem__, RULES, scope="month")
     assert rows is not None
     # October: W43's 5 mentions (80 %, median 1,050 s); November: 1 (100 %, 1,800 s); 2016-12 … 2017-09: gaps
     assert rows.select("date", "inbound", "response_rate", "frt_median_s").rows() == [
@@ -98,4 +101,61 @@ def test_a_month_is_one_point_from_all_its_days():
 
 
 def test_no_day_with_mentions_no_rows():
-    assert summed_trend_rows(trend_periods(W45), [], lambda d: pytest.fail(f"{d} read"), RULES) is None
+    assert summed_trend_rows(trend_periods(W45), {}, lambda d: pytest.fail(f"{d} read"), RULES, scope="none") is None
+
+
+def test_a_period_counted_once_is_not_counted_again_until_a_day_of_it_changes():
+    """W43 and W45 counted; counted again from the same days' fingerprints, no day's facts are read
+    and the rows are the same; when 2017-11-06's inputs change (a new fingerprint) only W45 is
+    counted again, from that day alone."""
+    posts = _posts()
+    days = [date(2017, 10, 23), date(2017, 10, 24), date(2017, 10, 25), date(2017, 11, 6)]
+    stored = {d: _facts(posts, d) for d in days}
+    read: list[date] = []
+
+    def facts(day: date) -> MentionFacts:
+        read.append(day)
+        return stored[day]
+
+    first = summed_trend_rows(trend_periods(W45), _prints(days), facts, RULES, scope="again")
+    assert read == days
+    read.clear()
+    again = summed_trend_rows(trend_periods(W45), _prints(days), facts, RULES, scope="again")
+    assert read == [] and again is not None and first is not None and again.equals(first)
+    changed = _prints(days) | {date(2017, 11, 6): "another"}
+    assert summed_trend_rows(trend_periods(W45), changed, facts, RULES, scope="again") is not None
+    assert read == [date(2017, 11, 6)]
+
+
+def _prints(days: list[date]) -> dict[date, str]:
+    """Each day's fingerprint as a run gives it (here: its date)."""
+    return {d: d.isoformat() for d in days}
+
+
+def test_a_days_trend_row_is_read_once_a_process_for_its_fingerprint(tmp_path):
+    """Two days not stored: the first page measures and stores them (2 measures; 10-23 answered 3 of
+    3, 10-24 1 of 1); a second page charting them, with the stored measures gone, measures nothing:
+    the process remembers their rows. A new fingerprint for 10-24 (its inputs changed) is measured."""
+    storage = open_storage(str(tmp_path))
+    posts = _posts()
+    measured: list[date] = []
+
+    def measure_day(day: date) -> PeriodMeasure:
+        measured.append(day)
+        start, end = window_for(period_of("daily", day), HORIZON)
+        window = posts.filter(pl.col("created_at").dt.date().is_between(start, end))
+        return measure_period(window, period_of("daily", day), RULES)
+
+    prints = _prints([date(2017, 10, 23), date(2017, 10, 24)])
+    rows, _ = trend_rows(storage, prints, measure_day)
+    assert rows is not None and rows.select("date", "inbound", "responded").rows() == [
+        (date(2017, 10, 23), 3, 3),
+        (date(2017, 10, 24), 1, 1),
+    ]
+    assert measured == [date(2017, 10, 23), date(2017, 10, 24)]
+    shutil.rmtree(tmp_path / layout.DAY_MEASURES)  # the stored measures gone: only the process's rows remain
+    again, _ = trend_rows(storage, prints, lambda day: pytest.fail(f"{day} measured again"))
+    assert again is not None and again.equals(rows)
+    measured.clear()
+    trend_rows(storage, prints | {date(2017, 10, 24): "another"}, measure_day)
+    assert measured == [date(2017, 10, 24)]
