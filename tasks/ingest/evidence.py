@@ -92,7 +92,7 @@ def _count_model(
     expected: float, history: list[int], min_cv: float, spread_confidence: float | None = None
 ) -> tuple[rv_discrete, tuple[float, ...]]:
     """Poisson counting noise plus day-to-day variation: a negative binomial with mean `expected`, as
-    scipy's family and its shape (called unfrozen: freezing one builds its docstring, ~1 ms a call,
+    scipy's family and its shape (called unfrozen: freezing one builds its docstring, ~0.5 ms a call,
     which was most of a day's spike tests).
 
     The day's variance is the larger of what `history` shows and expected + (min_cv·expected)²;

@@ -34,6 +34,10 @@ class _Counted:
         self.reads[key] += 1
         return self.inner.read(key)
 
+    def read_tagged(self, key: str) -> tuple[bytes, str]:
+        self.reads[key] += 1
+        return self.inner.read_tagged(key)
+
 
 def _run(index, archives: int, ids: int, shared: int) -> tuple[float, int, list[list[str]]]:
     with tempfile.TemporaryDirectory() as root:

@@ -25,6 +25,10 @@ class CountingStorage:
         self.reads.append(key)
         return self.inner.read(key)
 
+    def read_tagged(self, key: str) -> tuple[bytes, str]:
+        self.reads.append(key)
+        return self.inner.read_tagged(key)
+
 
 def _accepted(*ids: str) -> pl.DataFrame:
     return pl.DataFrame({"mention_id": list(ids)})
@@ -75,3 +79,21 @@ def test_a_hash_meeting_by_chance_is_confirmed_before_it_is_named(tmp_path, monk
     assert sorted(store.keys(layout.mention_ids("twitter"))) == [
         layout.mention_index("twitter", layout.source_slug(k)) for k in (A, B, C)
     ]
+
+
+def test_hashes_are_filed_under_the_content_read_not_the_listing(tmp_path):
+    """a's index listed holding 1, rewritten to hold 2 before it is read: the hashes read (of 2) are
+    filed under the new content's ETag, so the next listing (which shows it) reads nothing, and a
+    listing still naming the old content reads it again."""
+    id_hashes._HELD.clear()
+    store = CountingStorage(str(tmp_path))
+    index_mention_ids(store, A, "twitter", _accepted("1"))
+    (listed,) = store.list(layout.mention_ids("twitter"))
+    index_mention_ids(store, A, "twitter", _accepted("2"))  # rewritten after `listed` was taken
+    store.reads.clear()
+    assert id_hashes.indexes_meeting(store, [listed], pl.Series(["2"])) == [listed.key]
+    (now,) = store.list(layout.mention_ids("twitter"))
+    assert id_hashes.indexes_meeting(store, [now], pl.Series(["2"])) == [now.key]
+    assert _index_reads(store) == ["a"]
+    assert id_hashes.indexes_meeting(store, [listed], pl.Series(["1"])) == []
+    assert _index_reads(store) == ["a", "a"]
