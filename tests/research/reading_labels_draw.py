@@ -4,7 +4,7 @@ Why: the readers (categories, urgent, complaint/stance) are judged against label
 written by reading, never by the rules themselves; this script only chooses which
 mentions a person reads. It prints nothing a reader computed.
 
-Run: ``python tests/research/reading_labels_draw.py heldout|dev|heldout2|heldout3`` -> CSV of the
+Run: ``python tests/research/reading_labels_draw.py heldout|dev|heldout2|heldout3|heldout4`` -> CSV of the
 drawn mentions (source, source_id, brand, industry, text) on stdout.
 
 ``urgent-heldout|urgent-dev``: urgency is rare (none in the 225 random held-out
@@ -50,6 +50,11 @@ as many as the pool allows up to ``HELDOUT3_SIZE`` (240), from the same pool min
 ``urgent-heldout3`` (seed ``28-urgent-heldout3``, ``draw_urgent_heldout``): 40 candidates the net ``URGENT_NET3``
 catches in what ``heldout3`` left of that pool; it held only 8, so the other 32 are later customer turns of held-out
 dialogs (``tweetsumm_turn``, as in ``urgent-dev6``), in no labelled file by id or text.
+
+``heldout4`` (seed ``28-heldout4``, ``draw_heldout_slice``): the first words were nearly all read (airline 87,
+telecom 46, gaming 42, retail 7 left), so its pool (``WITH_LATER_TURNS``) adds the customers' later turns of held-out
+dialogs (held-out brands' and ``twcs_test``; ``tweetsumm_turn``): ``HELDOUT4_SIZE`` (320) of them, water-filled over
+the industries. ``urgent-heldout4``: what the net catches in what is left (6 later turns).
 
 Brand of a twcs customer tweet: the company account that answered it (its
 ``response_tweet_id``), else the company account it replies to
@@ -118,9 +123,13 @@ URGENT_DRAW5 = 50  # round 5: dev urgent candidates
 URGENT_DRAW6 = 80  # round 6: later customer turns of dev dialogs
 HELDOUT2_SIZE = 160  # second held-out slice: mentions, spread evenly over the industries
 HELDOUT3_SIZE = 240  # third held-out slice: as many as the pool allows up to this, spread evenly
+#: fourth held-out slice: the first words left, and the customers' later turns of held-out dialogs
+HELDOUT4_SIZE = 320
 #: the later held-out slices in the order they were drawn: each draws from what the earlier ones left
-HELDOUT_SLICES = ("heldout2", "heldout3")
-HELDOUT_SIZES = {"heldout2": HELDOUT2_SIZE, "heldout3": HELDOUT3_SIZE}
+HELDOUT_SLICES = ("heldout2", "heldout3", "heldout4")
+HELDOUT_SIZES = {"heldout2": HELDOUT2_SIZE, "heldout3": HELDOUT3_SIZE, "heldout4": HELDOUT4_SIZE}
+#: slices whose pool also holds the customers' later turns of held-out dialogs (the first words ran out)
+WITH_LATER_TURNS = ("heldout4",)
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
@@ -288,9 +297,10 @@ def _heldout_pool(name: str) -> dict[str, dict[str, list[dict[str, str]]]]:
     """The held-out pool a later held-out slice draws from: held-out brands' mentions and twcs_test first turns in
     no labelled file of an earlier slice (the slice's own folder and the later held-out slices are skipped, so that a
     slice draws the same rows once it and its successors are written), one per text, by industry and brand, in the
-    sources' order."""
+    sources' order (later turns of held-out dialogs after them, in `WITH_LATER_TURNS` slices)."""
     held, seen, by_industry = set(HELDOUT), set(), {}
-    pool = [m for m in twcs_mentions() + tweetsumm_mentions() if m["brand"] in held or m["split"] == "twcs_test"]
+    sources = twcs_mentions() + tweetsumm_mentions() + (tweetsumm_later_turns() if name in WITH_LATER_TURNS else [])
+    pool = [m for m in sources if m["brand"] in held or m["split"] == "twcs_test"]
     for m in fresh(pool, skip=HELDOUT_SLICES[HELDOUT_SLICES.index(name) :]):
         if m["text"] not in seen:  # tweetsumm repeats a first turn once per summary
             seen.add(m["text"])
@@ -299,9 +309,9 @@ def _heldout_pool(name: str) -> dict[str, dict[str, list[dict[str, str]]]]:
 
 
 def draw_heldout_slice(name: str = "heldout2", size: int | None = None) -> list[dict[str, str]]:
-    """A later held-out slice (`heldout2`, `heldout3`, seed ``28-<name>``): held-out brands' mentions and twcs_test
-    first turns in no earlier slice's file, one per text, `size` of them spread over the industries as evenly as each
-    industry's pool allows."""
+    """A later held-out slice (`heldout2`…`heldout4`, seed ``28-<name>``): held-out brands' mentions and twcs_test
+    first turns (and later turns, in `WITH_LATER_TURNS` slices) in no earlier slice's file, one per text, `size` of
+    them spread over the industries as evenly as each industry's pool allows."""
     size = HELDOUT_SIZES[name] if size is None else size
     rng = random.Random(f"{SEED}-{name}")
     by_industry = _heldout_pool(name)
@@ -409,8 +419,8 @@ def main() -> None:
     w.writeheader()
     if slice_ in HELDOUT_SLICES:
         chosen = draw_heldout_slice(slice_)
-    elif slice_ == "urgent-heldout3":
-        chosen = draw_urgent_heldout("heldout3")
+    elif slice_ in ("urgent-heldout3", "urgent-heldout4"):
+        chosen = draw_urgent_heldout(slice_.removeprefix("urgent-"))
     elif slice_ == "urgent-dev3":
         chosen = draw_urgent3()
     elif slice_ == "urgent-dev4":

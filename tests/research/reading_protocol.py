@@ -1,6 +1,6 @@
 """How closely each reader agrees with people, per industry (issue 28 item 5).
 
-    python -m tests.research.reading_protocol [--slice heldout|dev|heldout2|heldout3] [--rows FIRST-LAST]
+    python -m tests.research.reading_protocol [--slice heldout|dev|heldout2|heldout3|heldout4] [--rows FIRST-LAST]
 
 Labels (read by people, never by the readers judged): `tests/fixtures/reading/<slice>/mentions.csv`
 (source, source_id, brand, industry, text, complaint, reason, urgent, stance) and
@@ -303,7 +303,7 @@ def _row_range(value: str) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable[[str], None] = print) -> None:
     parser = argparse.ArgumentParser(description="Readers against people's labels, per industry.")
-    parser.add_argument("--slice", choices=("heldout", "dev", "heldout2", "heldout3"), default="heldout")
+    parser.add_argument("--slice", choices=("heldout", "dev", "heldout2", "heldout3", "heldout4"), default="heldout")
     parser.add_argument("--rows", type=_row_range, help="only these data rows of mentions.csv, e.g. 353-507")
     args = parser.parse_args(argv)
     folder = fixtures / args.slice
