@@ -6,7 +6,7 @@ read N²/2 indexes (90 of them: 4,005 reads; a year's: 66,000), and every nightl
 the night before. A process keeps each index it has read as the hashes of its ids, under the
 index's key and ETag (its content, listed with it): an index is read again only when it changed,
 and only those whose hashes meet the archive's are read in full by the caller to confirm, so a
-hash collision costs one read, never a wrong answer. Held: 12 bytes an id (5 M ids, 60 MB), for
+hash collision costs one read, never a wrong answer. Held per store (its URL): 12 bytes an id (5 M ids, 60 MB), for
 the life of the process (an index removed since stays held until then: archives are rarely removed).
 """
 
@@ -21,8 +21,10 @@ from tasks.model.records import ObjectInfo
 from tasks.store.backends import Storage
 
 _LOCK = threading.Lock()
-_HELD: dict[str, tuple[str, pl.DataFrame]] = {}  # index key -> (its ETag, its ids' hashes and the key's slot)
-_SLOTS: dict[str, int] = {}  # index key -> a number standing for it in the frames (4 bytes a row, not a key)
+#: (store URL, index key) -> (its ETag, its ids' hashes and the index's slot)
+_HELD: dict[tuple[str, str], tuple[str, pl.DataFrame]] = {}
+#: (store URL, index key) -> a number standing for it in the frames (4 bytes a row, not a key)
+_SLOTS: dict[tuple[str, str], int] = {}
 
 
 def id_hashes(ids: pl.Series) -> pl.Series:
@@ -33,16 +35,17 @@ def id_hashes(ids: pl.Series) -> pl.Series:
 
 def _held(storage: Storage, index: ObjectInfo) -> pl.DataFrame:
     """hash, slot of the index's ids: held, or read now when it is new or changed."""
+    where = (storage.url, index.key)
     with _LOCK:
-        held = _HELD.get(index.key)
+        held = _HELD.get(where)
     if held is not None and held[0] == index.etag:
         return held[1]
     data, etag = storage.read_tagged(index.key)  # filed under what was read: it may have changed since listed
     hashes = id_hashes(parquet_frame(data, columns=["mention_id"])["mention_id"])
     with _LOCK:
-        slot = _SLOTS.setdefault(index.key, len(_SLOTS))
+        slot = _SLOTS.setdefault(where, len(_SLOTS))
         frame = hashes.to_frame().with_columns(pl.lit(slot, dtype=pl.UInt32).alias("slot"))
-        _HELD[index.key] = (etag, frame)
+        _HELD[where] = (etag, frame)
     return frame
 
 
@@ -54,4 +57,4 @@ def indexes_meeting(storage: Storage, indexes: list[ObjectInfo], ids: pl.Series)
     held = pl.concat([_held(storage, index) for index in indexes], rechunk=False)
     met = set(held.join(id_hashes(ids).to_frame(), on="hash", how="semi")["slot"].unique().to_list())
     with _LOCK:
-        return [index.key for index in indexes if _SLOTS[index.key] in met]
+        return [index.key for index in indexes if _SLOTS[storage.url, index.key] in met]

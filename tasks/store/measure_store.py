@@ -15,8 +15,6 @@ the order in which days ran — only on the warehouse.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +24,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from tasks.metrics.period import MeasureRules, MentionFacts, PeriodMeasure, brand_rows
+from tasks.model.memo import Memo
 from tasks.model.parquet import to_parquet
 from tasks.model.periods import Period, period_of
 from tasks.sps.compare import COUNTS
@@ -156,18 +155,10 @@ def trend_rows(
     """Each day's metric rows and its category counts (brand, date, category, inbound), from its
     stored measure or measured (and stored) now; remembered by this process (`_remembered`)."""
 
-    def day(day: date, fingerprint: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-        measure = load(storage, day, fingerprint, ("metrics", "sps", "categories"))
-        if measure is None:
-            measure = measure_day(day)
-            save(storage, fingerprint, measure)
-        counts = measure.categories
-        shown = counts.select(CATEGORY_COUNTS) if counts is not None and not counts.is_empty() else None
-        return day_row(measure.metrics, measure.sps), shown
-
     rows, categories = [], []
     for when, fingerprint in sorted(fingerprints.items()):
-        row, counts = _remembered(("daily", storage.url, when, fingerprint), partial(day, when, fingerprint))
+        counted = partial(_day_rows, storage, when, fingerprint, measure_day)
+        row, counts = _remembered(("daily", storage.url, when, fingerprint), counted)
         rows.append(row)
         if counts is not None:
             categories.append(counts)
@@ -175,6 +166,19 @@ def trend_rows(
         pl.concat(rows).sort("date", "brand") if rows else None,
         pl.concat(categories).sort("date", "brand", "category") if categories else None,
     )
+
+
+def _day_rows(
+    storage: Storage, day: date, fingerprint: str, measure_day: Callable[[date], PeriodMeasure]
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """One day's metric rows and category counts, as `trend_rows` charts them."""
+    measure = load(storage, day, fingerprint, ("metrics", "sps", "categories"))
+    if measure is None:
+        measure = measure_day(day)
+        save(storage, fingerprint, measure)
+    counts = measure.categories
+    shown = counts.select(CATEGORY_COUNTS) if counts is not None and not counts.is_empty() else None
+    return day_row(measure.metrics, measure.sps), shown
 
 
 def summed_trend_rows(
@@ -208,19 +212,14 @@ def _summed_row(
 #: Trend rows this process has counted, by what determines them (a storage's URL and the fingerprints
 #: of the days' inputs: same inputs, same rows): every page of a run charts 28 days or 12 weeks or
 #: months, most of them the charts of the pages before it. ~1 KB a brand (the demo's days): 1,024 of 60 brands ~60 MB.
-_REMEMBERED: OrderedDict[Hashable, Any] = OrderedDict()
-_REMEMBERED_MOST = 1024
-_REMEMBERED_LOCK = threading.Lock()
+#: Bounded, unlike `id_hashes`' store of indexes: a page needs only the last 28 days or 12 periods, so the
+#: oldest rows can go; every archive ingested needs every index of its platform, so none of those can.
+_REMEMBERED: Memo[Any] = Memo(1024)
 
 
 def _remembered(key: Hashable, count: Callable[[], T]) -> T:
-    with _REMEMBERED_LOCK:
-        if key in _REMEMBERED:
-            _REMEMBERED.move_to_end(key)
-            return _REMEMBERED[key]
-    value = count()
-    with _REMEMBERED_LOCK:
-        _REMEMBERED[key] = value
-        while len(_REMEMBERED) > _REMEMBERED_MOST:
-            _REMEMBERED.popitem(last=False)
+    value = _REMEMBERED.get(key)
+    if value is None:
+        value = count()
+        _REMEMBERED.put(key, value)
     return value

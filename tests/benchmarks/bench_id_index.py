@@ -14,41 +14,24 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections import Counter
 
 import polars as pl
 
 from tasks.store import warehouse
-from tasks.store.backends import open_storage
+from tests.counting_storage import CountingStorage
 from tests.research.revisions import module_at
-
-
-class _Counted:
-    def __init__(self, root: str) -> None:
-        self.inner, self.reads = open_storage(root), Counter[str]()
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def read(self, key: str) -> bytes:
-        self.reads[key] += 1
-        return self.inner.read(key)
-
-    def read_tagged(self, key: str) -> tuple[bytes, str]:
-        self.reads[key] += 1
-        return self.inner.read_tagged(key)
 
 
 def _run(index, archives: int, ids: int, shared: int) -> tuple[float, int, list[list[str]]]:
     with tempfile.TemporaryDirectory() as root:
-        store = _Counted(root)
+        store = CountingStorage(root)
         found, started = [], time.process_time()
         for n in range(archives):
             first = n * (ids - shared)
             accepted = pl.DataFrame({"mention_id": [str(10**17 + i) for i in range(first, first + ids)]})
             key = f"archives/twitter/dt=2017-{1 + n // 28:02d}-{1 + n % 28:02d}/export.csv"
             found.append(index(store, key, "twitter", accepted))
-        return time.process_time() - started, sum(store.reads.values()), found
+        return time.process_time() - started, len(store.reads), found
 
 
 def main() -> None:

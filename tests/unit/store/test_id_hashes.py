@@ -8,26 +8,9 @@ import polars as pl
 from tasks.store import id_hashes, layout
 from tasks.store.backends import open_storage
 from tasks.store.warehouse import index_mention_ids
+from tests.counting_storage import CountingStorage
 
 A, B, C, D = (f"archives/twitter/dt=2017-10-0{n}/{name}.csv" for n, name in enumerate("abcd", 1))
-
-
-class CountingStorage:
-    """A local store that counts reads of each key."""
-
-    def __init__(self, root: str) -> None:
-        self.inner, self.reads = open_storage(root), []
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def read(self, key: str) -> bytes:
-        self.reads.append(key)
-        return self.inner.read(key)
-
-    def read_tagged(self, key: str) -> tuple[bytes, str]:
-        self.reads.append(key)
-        return self.inner.read_tagged(key)
 
 
 def _accepted(*ids: str) -> pl.DataFrame:
@@ -54,7 +37,6 @@ def test_an_unchanged_index_is_read_once_and_a_changed_one_again(tmp_path):
     """Three archives in a row (b reads a's index for its hashes, c only b's: a's is held), then
     a is re-ingested holding 9 (c's index is read, b's is held) and d looks for 9: a's index is
     read again (it changed) and then in full to confirm; b's and c's are not read again."""
-    id_hashes._HELD.clear()
     store = CountingStorage(str(tmp_path))
     index_mention_ids(store, A, "twitter", _accepted("1"))
     index_mention_ids(store, B, "twitter", _accepted("2"))
@@ -85,7 +67,6 @@ def test_hashes_are_filed_under_the_content_read_not_the_listing(tmp_path):
     """a's index listed holding 1, rewritten to hold 2 before it is read: the hashes read (of 2) are
     filed under the new content's ETag, so the next listing (which shows it) reads nothing, and a
     listing still naming the old content reads it again."""
-    id_hashes._HELD.clear()
     store = CountingStorage(str(tmp_path))
     index_mention_ids(store, A, "twitter", _accepted("1"))
     (listed,) = store.list(layout.mention_ids("twitter"))
