@@ -70,6 +70,10 @@ import re
 import sys
 from pathlib import Path
 
+import polars as pl
+
+from tasks.metrics.urgent import urgent_flags
+
 DATA = Path("/work/shared/data")
 SEED = 28
 HELDOUT = (
@@ -125,6 +129,7 @@ HELDOUT2_SIZE = 160  # second held-out slice: mentions, spread evenly over the i
 HELDOUT3_SIZE = 240  # third held-out slice: as many as the pool allows up to this, spread evenly
 #: fourth held-out slice: the first words left, and the customers' later turns of held-out dialogs
 HELDOUT4_SIZE = 320
+DEV_TURNS_SIZE = 240  # dev round 6: customers' later turns of dev dialogs
 #: the later held-out slices in the order they were drawn: each draws from what the earlier ones left
 HELDOUT_SLICES = ("heldout2", "heldout3", "heldout4")
 HELDOUT_SIZES = {"heldout2": HELDOUT2_SIZE, "heldout3": HELDOUT3_SIZE, "heldout4": HELDOUT4_SIZE}
@@ -313,8 +318,26 @@ def draw_heldout_slice(name: str = "heldout2", size: int | None = None) -> list[
     first turns (and later turns, in `WITH_LATER_TURNS` slices) in no earlier slice's file, one per text, `size` of
     them spread over the industries as evenly as each industry's pool allows."""
     size = HELDOUT_SIZES[name] if size is None else size
-    rng = random.Random(f"{SEED}-{name}")
-    by_industry = _heldout_pool(name)
+    return _spread(_heldout_pool(name), size, random.Random(f"{SEED}-{name}"))
+
+
+def draw_dev_turns(size: int = DEV_TURNS_SIZE) -> list[dict[str, str]]:
+    """Dev round 6 (seed ``28-dev-turns``): customers' later turns of dev brands' tweetsumm train/val dialogs, in no
+    labelled file by id or text, one per text, `size` of them spread over the industries as `_spread` does."""
+    held, seen, by_industry = set(HELDOUT), set(), {}
+    turns = [m for m in tweetsumm_later_turns() if m["brand"] not in held and m["split"] != "twcs_test"]
+    for m in fresh(turns):
+        if m["text"] not in seen:
+            seen.add(m["text"])
+            by_industry.setdefault(BRAND_INDUSTRY[m["brand"]], {}).setdefault(m["brand"], []).append(m)
+    return _spread(by_industry, size, random.Random(f"{SEED}-dev-turns"))
+
+
+def _spread(
+    by_industry: dict[str, dict[str, list[dict[str, str]]]], size: int, rng: random.Random
+) -> list[dict[str, str]]:
+    """`size` mentions spread over the industries as evenly as each one's pool allows (each gets one more in turn
+    while it has texts left), brands round-robin inside an industry, each brand's pool shuffled by `rng`."""
     for by_brand in by_industry.values():
         for mine in by_brand.values():
             rng.shuffle(mine)
@@ -394,6 +417,38 @@ def draw_urgent(slice_: str) -> list[dict[str, str]]:
     return chosen
 
 
+#: The people-labelled brand sets (../shared/data/labelled/): file → (text column, brand column); general brand
+#: mentions, never read to write a reader of urgency.
+BRAND_SETS = {
+    "apple_twitter_sentiment": ("text", "query"),
+    "sanders_brand_sentiment": ("TweetText", "Topic"),
+    "semeval2016_brand_topics": ("text", "brand"),
+    "sxsw_brand_emotion": ("tweet_text", "emotion_in_tweet_is_directed_at"),
+}
+BRANDSETS_UNFLAGGED = 78  # urgent-brandsets: net-caught texts the urgent reader does not flag, read beside its flags
+
+
+def draw_urgent_brandsets(unflagged: int = BRANDSETS_UNFLAGGED) -> list[dict[str, str]]:
+    """Urgent candidates from the brand sets (seed ``28-urgent-brandsets``), for urgent precision on text no reader
+    was written on: every distinct text the shipped urgent reader flags, and a seeded sample of `unflagged` texts
+    `URGENT_NET3` catches that it does not flag, shuffled together so that whoever reads them cannot tell which the
+    reader flagged (the file says nothing of it either; `reading_protocol --slice brandsets` computes it again)."""
+    rng, seen, texts = random.Random(f"{SEED}-urgent-brandsets"), set(), []
+    for name, (text_column, brand_column) in BRAND_SETS.items():
+        with open(DATA / "labelled" / f"{name}.csv", newline="", encoding="utf-8", errors="replace") as f:
+            for i, r in enumerate(csv.DictReader(f)):
+                if r[text_column] and r[text_column] not in seen:
+                    seen.add(r[text_column])
+                    row = {"source": name, "source_id": str(i), "brand": r[brand_column], "split": ""}
+                    texts.append(row | {"industry": "brand_sets", "text": r[text_column]})
+    flagged = urgent_flags(pl.Series([m["text"] for m in texts])).to_list()
+    chosen = [m for m, f in zip(texts, flagged, strict=True) if f]
+    caught = [m for m, f in zip(texts, flagged, strict=True) if not f and URGENT_NET3.search(m["text"])]
+    chosen += rng.sample(caught, unflagged)
+    rng.shuffle(chosen)
+    return chosen
+
+
 def draw_urgent3(
     round_: str = "dev3", size: int = URGENT_DRAW3, mentions: list[dict[str, str]] | None = None
 ) -> list[dict[str, str]]:
@@ -421,6 +476,10 @@ def main() -> None:
         chosen = draw_heldout_slice(slice_)
     elif slice_ in ("urgent-heldout3", "urgent-heldout4"):
         chosen = draw_urgent_heldout(slice_.removeprefix("urgent-"))
+    elif slice_ == "dev-turns":
+        chosen = draw_dev_turns()
+    elif slice_ == "urgent-brandsets":
+        chosen = draw_urgent_brandsets()
     elif slice_ == "urgent-dev3":
         chosen = draw_urgent3()
     elif slice_ == "urgent-dev4":

@@ -1,6 +1,7 @@
 """How closely each reader agrees with people, per industry (issue 28 item 5).
 
-    python -m tests.research.reading_protocol [--slice heldout|dev|heldout2|heldout3|heldout4] [--rows FIRST-LAST]
+    python -m tests.research.reading_protocol [--slice heldout|dev|heldout2|heldout3|heldout4|brandsets ...]
+        [--rows FIRST-LAST]
 
 Labels (read by people, never by the readers judged): `tests/fixtures/reading/<slice>/mentions.csv`
 (source, source_id, brand, industry, text, complaint, reason, urgent, stance) and
@@ -19,7 +20,9 @@ Printed per reader, for all rows and per industry:
 An empty label (urgent not judged, say) leaves that row out of that reader only.
 `--rows FIRST-LAST` judges only those data rows of mentions.csv (1-based, inclusive): a fresh round of
 labels, read before any reader was changed on it, is judged alone (replies and candidates are unchanged).
-The default slice is heldout: the figures a note quotes. Tune on dev only (heldout.md).
+Several slices are judged as one (their files concatenated: the later held-out slices pooled give each
+industry two or three times the rows of one). The default slice is heldout: the figures a note quotes.
+Tune on dev only (heldout.md).
 """
 
 from __future__ import annotations
@@ -301,24 +304,34 @@ def _row_range(value: str) -> tuple[int, int]:
     return int(first), int(last)
 
 
+SLICES = ("heldout", "dev", "heldout2", "heldout3", "heldout4", "brandsets")
+
+
 def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable[[str], None] = print) -> None:
     parser = argparse.ArgumentParser(description="Readers against people's labels, per industry.")
-    parser.add_argument("--slice", choices=("heldout", "dev", "heldout2", "heldout3", "heldout4"), default="heldout")
+    parser.add_argument(
+        "--slice", nargs="+", choices=SLICES, default=["heldout"], help="several: their labels judged together"
+    )
     parser.add_argument("--rows", type=_row_range, help="only these data rows of mentions.csv, e.g. 353-507")
     args = parser.parse_args(argv)
-    folder = fixtures / args.slice
-    loaded = {}
+    if args.rows is not None and len(args.slice) > 1:
+        parser.error("--rows names rows of one slice's mentions.csv: give one --slice with it")
+    loaded: dict[str, pl.DataFrame | None] = {}
     for name, load in (("mentions", load_mentions), ("replies", load_replies), ("urgent_candidates", load_mentions)):
-        path = folder / f"{name}.csv"
-        loaded[name] = load(path) if path.exists() else None
-        if loaded[name] is None:
-            out(f"{path} is not there: the readers judged on it are left out.")
+        frames = []
+        for slice_ in args.slice:
+            path = fixtures / slice_ / f"{name}.csv"
+            if path.exists():
+                frames.append(load(path))
+            else:
+                out(f"{path} is not there: the readers judged on it are left out.")
+        loaded[name] = pl.concat(frames, how="diagonal_relaxed") if frames else None
     if args.rows is not None and loaded["mentions"] is not None:
         first, last = args.rows
         loaded["mentions"] = loaded["mentions"].slice(first - 1, last - first + 1)
     tables = protocol(loaded["mentions"], loaded["replies"], loaded["urgent_candidates"])
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, tbl_hide_dataframe_shape=True):
-        out(f"slice {args.slice}: shares and errors in points; precision, recall, F1 in 0-1")
+        out(f"slice {' + '.join(args.slice)}: shares and errors in points; precision, recall, F1 in 0-1")
         if not tables.agreement.is_empty():
             out(str(_shown(tables.agreement)))
         if not tables.categories.is_empty():

@@ -205,3 +205,23 @@ def test_a_later_held_out_slice_is_judged_on_its_mentions_when_its_other_files_a
     ]
     assert printed[2].startswith(f"slice {slice_}")
     assert any("detractor" in text for text in printed) and not any("channel" in text for text in printed)
+
+
+def test_several_slices_are_judged_as_one(tmp_path: Path):
+    # the five mentions as heldout2 and the same five again as heldout3: people 4 complaints of 5 in
+    # each → n 10, labelled share 80 pooled; a slice's rows cannot be cut when several are pooled
+    for slice_ in ("heldout2", "heldout3"):
+        (tmp_path / slice_).mkdir()
+        (tmp_path / slice_ / "mentions.csv").write_text(
+            (_fixtures(tmp_path / slice_, mentions=True) / "heldout" / "mentions.csv").read_text()
+        )
+    printed: list[str] = []
+    main(["--slice", "heldout2", "heldout3"], fixtures=tmp_path, out=printed.append)
+    assert any(line.startswith("slice heldout2 + heldout3") for line in printed)
+    table = next(text for text in printed if "detractor" in text)
+    detractor = next(line for line in table.splitlines() if "detractor" in line and "(all)" in line)
+    cells = [cell.strip() for cell in detractor.strip("│ ").split("┆")]
+    assert (cells[3], cells[8]) == ("10", "80.0")  # n, labelled_share
+    with pytest.raises(SystemExit) as exited:
+        main(["--slice", "heldout2", "heldout3", "--rows", "1-2"], fixtures=tmp_path, out=print)
+    assert exited.value.code == 2
