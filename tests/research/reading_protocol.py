@@ -304,7 +304,7 @@ def _row_range(value: str) -> tuple[int, int]:
     return int(first), int(last)
 
 
-SLICES = ("heldout", "dev", "heldout2", "heldout3", "heldout4", "brandsets")
+SLICES = ("heldout", "dev", "heldout2", "heldout3", "heldout4", "brandsets", "brandsets_dev")
 
 
 def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable[[str], None] = print) -> None:
