@@ -55,6 +55,9 @@ TRAPS = lower_any_of(
     r"\bfraud (?:protection|department|team|alert settings)\b|\bas \W?fraudulent\b",
     r"\bidentity theft (?:protection|insurance|monitoring|services?|plan)\b",
     r"\bemergency calls only\b|\bassault on (?:your|my|the|our) \w+",
+    # a chronic strain is no accident; other people's accounts hacked is news ("gamers report they have been hacked")
+    r"\b(?:repetitive |sports? )?strain injur\w*|\b(?:they|users|gamers|players|people|customers|members|accounts|"
+    r"millions|thousands|hundreds) (?:\w+ )?(?:have |had |has |were |was |got )?(?:been )?hacked\b",
     r"\b(?:tried|try|trying|to|and) (?:a )?power (?:down|off|cycle)\b",
     # a device's power, not the mains: "did a power off and on", "power off the console", "the power button"
     r"\b(?:did|do|doing|done|a|the) power (?:off|down|cycle|reset)\b|\bpower (?:off|down) (?:and|&|then|the|my|it)\b"
@@ -141,7 +144,17 @@ _SECURITY_MONEY = lower_any_of(
 )
 _SAFETY = lower_any_of(
     # safety: injury, danger
-    r"\b(?:unsafe|danger|dangerous|injur(?:ed|y|ies)|bleeding|ambulance|hospitali[sz]ed|anaphyla\w*|electrocut\w*)\b",
+    r"\b(?:injur(?:ed|y|ies)|bleeding|ambulance|hospitali[sz]ed|anaphyla\w*|electrocut\w*)\b",
+    # danger to someone now, framed: a dangerous driver, "I feel unsafe", "put us in danger"; "dangerous" alone is
+    # said of apps, games ("Elite: Dangerous"), sitting positions and substances in the news
+    r"\b(?:dangerous(?:ly)?|unsafe|reckless(?:ly)?) (?:driv\w+|rides?|roads?|conditions?|situation|wiring|stairs?|"
+    r"staircase|floors?|crossing|behaviou?r|man|woman|person|guy|dog)\b",
+    r"\b(?:unsafe|not safe) (?:to (?:drive|ride|travel|stay|use|eat|drink|walk|be)|for (?:my|our|the) "
+    r"(?:kids?|children|family|baby|passengers))\b",
+    r"\b(?:i|we|he|she|they|driver|it|this|that|(?:my|our) \w+)(?:'m|'re|'s| am| are| is| was| were| feel| felt)+ "
+    r"(?:so |very |really |genuinely )?(?:in danger|unsafe|not safe|dangerous)\b",
+    r"\b(?:put|putting|puts|placed) (?:me|us|my \w+|our \w+|passengers|people|lives|customers|children|kids) "
+    r"(?:\w+ )?(?:in danger|at risk)\b|\bendanger\w*",
     r"\b(?:medical|health) emergency\b|\bemergency (?:room|services|landing|surgery|vet)\b",
     # the aftermath of an injury: "I went to urgent care", "ended up in A&E"
     r"\b(?:went|go|going|taken|rushed|ended up|end up|been) (?:\w+ )?(?:to|in|at) (?:the )?"
@@ -149,7 +162,7 @@ _SAFETY = lower_any_of(
     # a hospital is also where people work, visit and have appointments: only being taken or admitted there
     r"\b(?:rushed|taken|admitted|ended up|end up|carried) (?:\w+ )?(?:to|in|into|at) (?:the |a )?hospital\b",
     r"\b(?:allergic reaction|food poisoning|gas leak|smell (?:of )?gas|carbon monoxide|electric shock)\b",
-    r"\b(?:caught|catch|catching|on) fire\b|\bfire (?:alarm|hazard|brigade|department|risk)\b",
+    r"\b(?:caught|catch|catching|on) fire\b|\bfire (?:alarm|brigade|department)\b",
     r"\bsmoke (?:coming|pouring|from)\b",
     r"\b(?:battery|phone|device|charger|laptop|console|tablet|bottle|can|cooker|oven|heater) (?:\w+ )?"
     r"(?:explod\w*|caught fire)|\b(?:explosion|swollen battery|battery (?:is )?(?:swelling|swollen))\b",
@@ -164,7 +177,7 @@ _SAFETY = lower_any_of(
     r"\b(?:hurt|burned|burnt|cut) (?:myself|himself|herself|themselves)\b|\b(?:got|was|were|been|being) hurt\b",
     r"\b(?:hurt|burned|burnt|cut|broke) my (?:back|neck|hand|arm|leg|foot|head|knee|wrist|finger|mouth|tongue|lip)\b",
     r"\b(?:house|kitchen|engine|electrical|grease|car|bin|building|brush|wild) fire\b|\b(?:a|the) fire(?: (?:in|at|on"
-    r"|broke|started|near|next|outside|inside|alarm|brigade|department|truck|engine|hazard|risk|exit)\b| ?[.!,;?]| ?$)",
+    r"|broke|started|near|next|outside|inside|alarm|brigade|department|truck|engine|exit)\b| ?[.!,;?]| ?$)",
     r"\b(?:could|might|would) have died\b|\bchok(?:ed|ing) on\b|\bpieces? of (?:glass|metal)\b",
     r"\b(?:car|road|traffic) accident\b|\bcrash(?:ed)? into\b|\bhit (?:the|a|another) (?:car|vehicle|truck|bus)\b",
     # a vehicle the customer rode in crashed, or a blow to the body: "my driver crashed and I hit my head"

@@ -299,3 +299,27 @@ def test_round6_takeovers_in_longer_words_and_traps_of_unseen_care_text(text, ur
     """Rules written after round 6 of the dev candidates (README.md): two takeovers it missed, and word-sense
     traps read as care teams of every industry meet them (each True/False a person's reading)."""
     assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # "dangerous" alone names games, apps and postures; danger to someone now is framed
+        ("Elite: Dangerous confirms it will be available on Xbox One October 6th", False),
+        ("The 10 most dangerous iPhone apps. #sxsw", False),
+        ("On the couch with iPad propped on my gut. A dangerous position for inertia", False),
+        ("i feel unsafe in this car, please help", True),
+        ("the driver put us in danger on the motorway", True),
+        ("reckless driving by your courier, he nearly hit my kid", True),
+        # a hazard is a possibility; a fire is not
+        ("This is a fire hazard. You should replace it. #defective", False),
+        ("My power cord caught on fire!", True),
+        # a chronic strain is no accident; other people's accounts hacked is news, one's own is not
+        ('my doctor diagnosed me with a repetitive strain injury known as "iPhone thumb"', False),
+        ("Microsoft has frozen some Xbox Live accounts after online gamers report they have been hacked", False),
+        ("Ok so my ex girlfriend hacked my twitter", True),
+    ],
+)
+def test_brand_set_dev_risk_to_someone_now(text, urgent):
+    """Rules written from the brand sets' dev half (tests/fixtures/reading/brandsets_dev), with near-misses."""
+    assert _urgent(text) is urgent
