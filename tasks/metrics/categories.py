@@ -67,6 +67,9 @@ INFER_MIN_SHARE = 0.05
 #: outweighed by a few mentions of another industry ("airtel" is not an airline)
 HANDLE_PRIOR = 2
 OTHER = "other"
+#: where a mention's category came from: its own words, or (they named none) the post that started its thread
+#: (a later turn, "still not working", "restarted, nothing", is about the thread's issue, as people read it)
+CATEGORY_SOURCES = ("text", "thread")
 QUEUE_LENGTH = 50
 
 
@@ -208,21 +211,42 @@ def _regex(pattern: str) -> str:
 
 
 def _first_match(categories: tuple[Category, ...], text: pl.Expr) -> pl.Expr:
-    """The first category whose pattern matches `text` (lower-cased)."""
-    category: pl.Expr = pl.lit(OTHER)
+    """The first category whose pattern matches `text` (lower-cased); null when none does."""
+    category: pl.Expr = pl.lit(None, pl.String)
     for entry in reversed(categories):  # the first match wins
         category = pl.when(text.str.contains(_regex(entry.pattern))).then(pl.lit(entry.name)).otherwise(category)
     return category
 
 
 def _categorised(part: pl.DataFrame, categories: tuple[Category, ...]) -> pl.DataFrame:
-    """`part` with the category of each text, each distinct text lower-cased and read once (`per_distinct`)."""
-    read = per_distinct(part["text"].str.to_lowercase(), lambda text: _first_match(categories, text))
-    return part.with_columns(read.alias("category"))
+    """`part` with the category of each text, and where it came from (`CATEGORY_SOURCES`): its own words, else
+    those of the post that started its thread (`thread_text`, when given), else none (null: "other"). Each
+    distinct text is lower-cased and read once (`per_distinct`); a thread's first post only for the mentions
+    whose own words named nothing."""
+
+    def read(texts: pl.Series) -> pl.Series:
+        return per_distinct(texts.str.to_lowercase(), lambda text: _first_match(categories, text))
+
+    own = read(part["text"])
+    thread = pl.Series([None] * part.height, dtype=pl.String)
+    if "thread_text" in part.columns:
+        unnamed = own.is_null() & part["thread_text"].is_not_null()
+        if unnamed.any():
+            thread = read(part.select(pl.when(unnamed).then(pl.col("thread_text")))["thread_text"])
+            thread = pl.select(pl.when(unnamed).then(thread)).to_series()  # a null thread text reads as ""
+    return part.with_columns(
+        own.fill_null(thread).alias("category"),
+        pl.when(own.is_not_null())
+        .then(pl.lit(CATEGORY_SOURCES[0]))
+        .when(thread.is_not_null())
+        .then(pl.lit(CATEGORY_SOURCES[1]))
+        .alias("category_source"),
+    )
 
 
 def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
-    """`facts` (brand, text, stance) with a category and a severity per mention.
+    """`facts` (brand, text, stance; `thread_text` optional, see `_categorised`) with a category, where it came
+    from and a severity per mention (`thread_text` is not kept).
 
     Each brand's list runs on its own mentions only (brands sharing a list together): one
     chain of patterns per mention, however many industries and brand lists there are."""
@@ -242,9 +266,18 @@ def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         for (name,), part in sorted(parts.items(), key=lambda item: str(item[0]))
     ]
     if not categorised:  # no mentions: the columns still come
-        categorised = [facts.with_row_index("_row").with_columns(pl.lit(OTHER).alias("category"), _list=pl.lit(""))]
+        categorised = [
+            facts.with_row_index("_row").with_columns(
+                pl.lit(OTHER).alias("category"), pl.lit(None, pl.String).alias("category_source"), _list=pl.lit("")
+            )
+        ]
     category = pl.col("category").fill_null(OTHER)
-    facts = pl.concat(categorised, how="vertical").sort("_row").drop("_row", "_list").with_columns(category)
+    facts = (
+        pl.concat(categorised, how="vertical")
+        .sort("_row")
+        .drop("_row", "_list", *(["thread_text"] if "thread_text" in facts.columns else []))
+        .with_columns(category)
+    )
     severity = (
         pl.when(urgent_flags(facts["text"]))
         .then(pl.lit("urgent"))

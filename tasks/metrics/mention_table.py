@@ -62,6 +62,7 @@ def mention_table(inside: pl.DataFrame) -> pl.DataFrame:
             pl.col("pseudonym").alias("author_id"),
             "created_at",
             "category",
+            _optional(attributed, "category_source").alias("category_source"),
             _optional(attributed, "theme").alias("theme"),
             "severity",
             (pl.col("severity") == "urgent").alias("urgent"),

@@ -205,6 +205,21 @@ def _reply_agents(attributed: pl.DataFrame, registry: BrandRegistry) -> pl.DataF
     return reply_agents(posts, registry.signatures)
 
 
+def _with_thread_text(facts: pl.DataFrame, attributed: pl.DataFrame) -> pl.DataFrame:
+    """`facts` with `thread_text`: the text of the customer post that started each mention's thread, for a mention
+    that did not start it (null when it did, when a brand's post started it, or when the chain back is cut), which
+    a mention whose own words name no category is categorised by (`with_categories`)."""
+    starts = attributed.filter(~pl.col("is_brand_author")).select(
+        "platform", pl.col("mention_id").alias("thread_root"), pl.col("text").alias("thread_text")
+    )
+    return facts.join(
+        starts.unique(["platform", "thread_root"], keep="first"),
+        on=["platform", "thread_root"],
+        how="left",
+        maintain_order="left",
+    ).with_columns(pl.when(pl.col("thread_root") != pl.col("mention_id")).then(pl.col("thread_text")))
+
+
 def period_facts(
     window: pl.DataFrame, period: Period, rules: MeasureRules, brand_posts: BrandPosts | None = None
 ) -> tuple[MentionFacts, Afterwards]:
@@ -230,7 +245,8 @@ def period_facts(
         .with_columns(pl.col("replies").fill_null(0), answered_within(horizon_s).alias("responded"))
     )
     # each brand's industry categories: the registry's industry, else read from its mentions
-    inside = with_categories(stanced, with_industries(registry.taxonomy, registry.industries, stanced))
+    taxonomy = with_industries(registry.taxonomy, registry.industries, stanced)
+    inside = with_categories(_with_thread_text(stanced, attributed), taxonomy)
     anomalies = anomalies.join(inside.select("platform", "mention_id"), on=["platform", "mention_id"], how="semi")
     posts = thread_posts(attributed, _utc_span(period)).join(
         agents, on=["platform", "mention_id"], how="left", maintain_order="left"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 #: Bumped whenever a published file's columns or meaning change.
-SCHEMA_VERSION = "2.4.0"
+SCHEMA_VERSION = "2.5.0"
 
 MENTION_SCHEMA: dict[str, pl.DataType] = {
     "mention_id": pl.String(),

@@ -604,6 +604,16 @@ MENTIONS = [
     Column("created_at", pl.Datetime("us", "UTC"), "UTC", "When it was posted."),
     Column("category", pl.String(), "", "The category the report counts it under (as in categories.parquet)."),
     Column(
+        "category_source",
+        pl.String(),
+        "",
+        (
+            "'text' when the mention's own words named the category; 'thread' when they named none and the "
+            "customer post that started its thread did (a later turn such as 'still not working' is about the "
+            "thread's issue); null when neither did (category 'other')."
+        ),
+    ),
+    Column(
         "theme",
         pl.String(),
         "",

@@ -2,8 +2,9 @@
 
     python -m tests.benchmarks.bench_reading --mentions 200000 [--distinct]
 
-Real texts of the twcs sample repeated to the size asked for: customers' tweets for the mention
-readers (category, urgent, stance — detractor is the same model run, stance < 0), brands' tweets
+Real texts of the twcs sample repeated to the size asked for: customers' tweets (with the first post of their
+thread, for the category reader) for the mention readers (category, urgent, stance — detractor is the same
+model run, stance < 0), brands' tweets
 for the channel reader (one first reply per mention). The readers are the protocol's adapters
 (tests/research/reading_readers.py), so re-pointing them re-measures the new code. Re-runs itself
 with POLARS_MAX_THREADS=1 when polars may use more than one thread. Prints wall and CPU time:
@@ -43,10 +44,15 @@ def main() -> None:
     args = parser.parse_args()
     sample = pl.read_csv(DATA / "twcs_sample.csv", infer_schema=False)
     inbound = sample.filter(pl.col("inbound") == "True")
+    # each tweet's thread as the sample holds it: a later turn whose words name no category reads its first post
+    threads = readers.thread_texts(
+        inbound.select(pl.lit("twcs").alias("source"), pl.col("tweet_id").alias("source_id"))
+    )
     mentions = pl.DataFrame(
         {
             "brand": _repeated(inbound["author_id"], args.mentions),  # a customer id: no brand's own list applies
             "text": _repeated(inbound["text"], args.mentions, args.distinct),
+            "thread_text": _repeated(threads, args.mentions),
         }
     )
     brand_posts = sample.filter(pl.col("inbound") == "False")["text"]

@@ -99,7 +99,7 @@ def test_every_published_day_has_a_manifest_that_vouches_for_its_files(sample_st
             "rows_quarantined": 0,
         }
     ]
-    assert manifest["status"] == "final" and manifest["schema_version"] == "2.4.0"
+    assert manifest["status"] == "final" and manifest["schema_version"] == "2.5.0"
     assert json.loads(sample_store.read(layout.LATEST))["date"] == "2017-12-03"
     validation = json.loads(files["validation.json"])
     assert validation["sources"][0]["rows_read"] == 5000

@@ -285,8 +285,9 @@ def protocol(
         rows += binary_rows("detractor", "complaint", mentions, "complaint", readers.detractor(mentions, model))
         rows += binary_rows("urgent", "urgent", mentions, "urgent", readers.urgent(mentions))
         rows += stance_rows(mentions, model)
-        category_table = category_rows(mentions, readers.category(mentions))
-        category_table += category_rows(mentions, readers.category(mentions, inferred=True), "category, inferred")
+        threaded = mentions.with_columns(readers.thread_texts(mentions))
+        category_table = category_rows(mentions, readers.category(threaded))
+        category_table += category_rows(mentions, readers.category(threaded, inferred=True), "category, inferred")
     if candidates is not None:  # drawn by a word net, not at random: judged for urgent alone, never for shares
         rows += binary_rows("urgent, candidates", "urgent", candidates, "urgent", readers.urgent(candidates))
     return Tables(pl.DataFrame(rows, infer_schema_length=None), pl.DataFrame(category_table, infer_schema_length=None))

@@ -63,6 +63,31 @@ def test_each_category_rule(text, category):
     )
 
 
+def test_words_that_name_no_category_take_the_category_of_the_threads_first_post():
+    """Row 1 names its own (charged → billing) and keeps it whatever its thread says; row 2 names none, its thread's
+    first post does (parcel → delivery); row 3 names none and neither does its thread's; row 4 has no thread text."""
+    rows = facts(
+        [
+            ("A", "@AcmeHelp you charged me twice", -1, False, None),
+            ("A", "@AcmeHelp still nothing??", -1, False, None),
+            ("A", "@AcmeHelp any news?", 0, False, None),
+            ("A", "@AcmeHelp still nothing??", -1, False, None),
+        ]
+    ).with_columns(
+        pl.Series(
+            "thread_text", ["@AcmeHelp where is my parcel", "@AcmeHelp where is my parcel", "@AcmeHelp hello", None]
+        )
+    )
+    categorised = with_categories(rows, Taxonomy(default_taxonomy()))
+    assert categorised.select("category", "category_source", "severity").rows() == [
+        ("billing_payment", "text", "major"),
+        ("delivery", "thread", "minor"),
+        ("other", None, "none"),
+        ("other", None, "minor"),
+    ]
+    assert "thread_text" not in categorised.columns
+
+
 def test_severity_and_the_queue_order_severity_first_then_the_longest_waiting():
     rows = [
         ("A", "@AcmeHelp thanks so much", 1, False, None),  # none: praise, not queued

@@ -63,20 +63,47 @@ def test_every_cell_of_a_tiny_day():
     # brand, then time: AcmeHelp 09:00 (m2), 10:00 (m1), 11:00 (m3); BetaCare 08:00 (m4)
     assert table.rows() == [
         # m2: delivery (parcel), neutral by label, in a category → minor; reply 3 d 1 h = 262,800 s after: late
-        ("m2", "twitter", ACME, _pseudonym(ACME, "c2"), at("2017-10-31 09:00"), "delivery", None, "minor", False,
+        ("m2", "twitter", ACME, _pseudonym(ACME, "c2"), at("2017-10-31 09:00"), "delivery", "text", None, "minor",
+         False,
          0, "archive_label", False, 262800.0, "r2", False, None, "@AcmeHelp where is my parcel"),
         # m1: hacked → account_security, urgent; −1 by label; answered in 300 s by r1, which says "send us
         # a DM": offline, channel dm
-        ("m1", "twitter", ACME, _pseudonym(ACME, "c1"), at("2017-10-31 10:00"), "account_security", None, "urgent",
-         True, -1, "archive_label", True, 300.0, "r1", True, "dm", "@AcmeHelp my account was hacked, mail [email]"),
+        ("m1", "twitter", ACME, _pseudonym(ACME, "c1"), at("2017-10-31 10:00"), "account_security", "text", None,
+         "urgent", True, -1, "archive_label", True, 300.0, "r1", True, "dm",
+         "@AcmeHelp my account was hacked, mail [email]"),
         # m3: praise by the model: +1, "other", not a complaint → none; no reply at all
-        ("m3", "twitter", ACME, _pseudonym(ACME, "c1"), at("2017-10-31 11:00"), "other", None, "none", False,
+        ("m3", "twitter", ACME, _pseudonym(ACME, "c1"), at("2017-10-31 11:00"), "other", None, None, "none", False,
          1, "model", False, None, None, False, None, "@AcmeHelp thank you so much, love it, you are the best"),
         # m4: c1 again, but for BetaCare another pseudonym; answered in 1,800 s in public
-        ("m4", "twitter", BETA, _pseudonym(BETA, "c1"), at("2017-10-31 08:00"), "other", None, "none", False,
+        ("m4", "twitter", BETA, _pseudonym(BETA, "c1"), at("2017-10-31 08:00"), "other", None, None, "none", False,
          0, "archive_label", True, 1800.0, "r4", False, None, "@BetaCare call [phone]"),
     ]  # fmt: skip
     assert _pseudonym(ACME, "c1") != _pseudonym(BETA, "c1") and "c1" not in table["author_id"].to_list()
+
+
+def test_a_later_turn_whose_words_name_nothing_takes_its_threads_category():
+    """c2 follows m2 ("where is my parcel": delivery) with "still nothing??" in reply to it: its own words name no
+    category, the post that started its thread does → delivery, from the thread; negative by label, in a
+    category → minor. A reply to the brand's post r9 (a brand started that thread) names nothing → other."""
+    posts = [
+        *_posts(),
+        post(
+            "m7", "c2", "2017-10-31 13:00", "@AcmeHelp still nothing??", brand=ACME, reply_to="m2", sentiment="negative"
+        ),
+        post("r9", ACME, "2017-10-31 07:00", "New opening hours from today", brand_post=True),
+        post(
+            "m8", "c4", "2017-10-31 14:00", "@AcmeHelp still nothing??", brand=ACME, reply_to="r9", sentiment="neutral"
+        ),
+    ]
+    table = measure_period(frame(*posts), DAY, RULES).mention_table
+    assert table is not None
+    assert table.filter(pl.col("mention_id").is_in(["m2", "m7", "m8"])).select(
+        "mention_id", "category", "category_source", "severity"
+    ).rows() == [
+        ("m2", "delivery", "text", "minor"),
+        ("m7", "delivery", "thread", "minor"),
+        ("m8", "other", None, "none"),
+    ]
 
 
 def test_readings_other_stages_add_are_carried_when_the_facts_have_them():
