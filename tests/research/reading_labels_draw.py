@@ -449,6 +449,31 @@ def draw_urgent_brandsets(unflagged: int = BRANDSETS_UNFLAGGED) -> list[dict[str
     return chosen
 
 
+BRANDSETS2_UNFLAGGED = 148  # urgent-brandsets2: more net-caught texts the reader does not flag, for dev
+
+
+def draw_urgent_brandsets2(unflagged: int = BRANDSETS2_UNFLAGGED) -> list[dict[str, str]]:
+    """A second round of brand-set candidates (seed ``28-urgent-brandsets2``), all for dev (`brandsets_dev`): the
+    texts the urgent reader flags now that no labelled file holds (its rules changed since the first draw), and a
+    seeded sample of `unflagged` net-caught texts it does not flag, in no labelled file, shuffled together."""
+    rng, seen, texts = random.Random(f"{SEED}-urgent-brandsets2"), set(), []
+    _, labelled_texts = labelled()
+    for name, (text_column, brand_column) in BRAND_SETS.items():
+        with open(DATA / "labelled" / f"{name}.csv", newline="", encoding="utf-8", errors="replace") as f:
+            for i, r in enumerate(csv.DictReader(f)):
+                text = r[text_column]
+                if text and text not in seen and text not in labelled_texts:
+                    seen.add(text)
+                    row = {"source": name, "source_id": str(i), "brand": r[brand_column], "split": ""}
+                    texts.append(row | {"industry": "brand_sets", "text": text})
+    flagged = urgent_flags(pl.Series([m["text"] for m in texts])).to_list()
+    chosen = [m for m, f in zip(texts, flagged, strict=True) if f]
+    caught = [m for m, f in zip(texts, flagged, strict=True) if not f and URGENT_NET3.search(m["text"])]
+    chosen += rng.sample(caught, unflagged)
+    rng.shuffle(chosen)
+    return chosen
+
+
 def draw_urgent3(
     round_: str = "dev3", size: int = URGENT_DRAW3, mentions: list[dict[str, str]] | None = None
 ) -> list[dict[str, str]]:
@@ -480,6 +505,8 @@ def main() -> None:
         chosen = draw_dev_turns()
     elif slice_ == "urgent-brandsets":
         chosen = draw_urgent_brandsets()
+    elif slice_ == "urgent-brandsets2":
+        chosen = draw_urgent_brandsets2()
     elif slice_ == "urgent-dev3":
         chosen = draw_urgent3()
     elif slice_ == "urgent-dev4":
