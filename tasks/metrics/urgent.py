@@ -106,7 +106,7 @@ _SECURITY_MONEY = lower_any_of(
     r"|have been )?(?:trying to |tried to |attempting to |attempted to )?(?:buy|bought|buying|purchas\w+|order\w*"
     r"|spend\w*|spent|charg\w+|us(?:e|ed|ing)|access\w*|log\w* ?in)"
     r"(?:(?: [\w']+){0,4} (?:on|with|from|using|into|in))? "
-    r"my (?:\w+ )?(?:account|card|credit card|debit card)\b",
+    r"my (?:@?\w+ )?(?:account|card|credit card|debit card|id|login)\b",
     # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
     r"\b(?:someone|somebody|whoever|hackers?)(?: \w+){0,3}? (?:changed|reset) (?:my|the) (?:account |login |recovery )?"
     r"(?:password|e-?mail|number|pin|phone number)\b",
@@ -154,7 +154,7 @@ _SAFETY = lower_any_of(
     r"\b(?:i|we|he|she|they|driver|it|this|that|(?:my|our) \w+)(?:'m|'re|'s| am| are| is| was| were| feel| felt)+ "
     r"(?:so |very |really |genuinely )?(?:in danger|unsafe|not safe|dangerous)\b",
     r"\b(?:put|putting|puts|placed) (?:me|us|my \w+|our \w+|passengers|people|lives|customers|children|kids) "
-    r"(?:\w+ )?(?:in danger|at risk)\b|\bendanger\w*",
+    r"(?:\w+ )?(?:in danger|at risk)\b",
     r"\b(?:medical|health) emergency\b|\bemergency (?:room|services|landing|surgery|vet)\b",
     # the aftermath of an injury: "I went to urgent care", "ended up in A&E"
     r"\b(?:went|go|going|taken|rushed|ended up|end up|been) (?:\w+ )?(?:to|in|at) (?:the )?"

@@ -318,6 +318,9 @@ def test_round6_takeovers_in_longer_words_and_traps_of_unseen_care_text(text, ur
         ('my doctor diagnosed me with a repetitive strain injury known as "iPhone thumb"', False),
         ("Microsoft has frozen some Xbox Live accounts after online gamers report they have been hacked", False),
         ("Ok so my ex girlfriend hacked my twitter", True),
+        # round 2: someone else in the writer's account by its id; lives endangered by others is an opinion
+        ("Suddenly lost all address book on my iPhone. And someone was using my @Apple ID.", True),
+        ("Blocking Federal Interstates need to be stopped too. Endangering lives.", False),
     ],
 )
 def test_brand_set_dev_risk_to_someone_now(text, urgent):
