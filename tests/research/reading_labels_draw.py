@@ -432,8 +432,24 @@ def draw_urgent_brandsets(unflagged: int = BRANDSETS_UNFLAGGED) -> list[dict[str
     """Urgent candidates from the brand sets (seed ``28-urgent-brandsets``), for urgent precision on text no reader
     was written on: every distinct text the shipped urgent reader flags, and a seeded sample of `unflagged` texts
     `URGENT_NET3` catches that it does not flag, shuffled together so that whoever reads them cannot tell which the
-    reader flagged (the file says nothing of it either; `reading_protocol --slice brandsets` computes it again)."""
-    rng, seen, texts = random.Random(f"{SEED}-urgent-brandsets"), set(), []
+    reader flagged (the file says nothing of it either; `reading_protocol --slice brandsets` computes it again).
+    The flags are the reader's of the day it ran (commit 58ad382's rules): with later rules it draws other rows."""
+    return _blind_mix(_brand_set_texts(set()), unflagged, random.Random(f"{SEED}-urgent-brandsets"))
+
+
+BRANDSETS2_UNFLAGGED = 148  # urgent-brandsets2: more net-caught texts the reader does not flag, for dev
+
+
+def draw_urgent_brandsets2(unflagged: int = BRANDSETS2_UNFLAGGED) -> list[dict[str, str]]:
+    """A second round of brand-set candidates (seed ``28-urgent-brandsets2``), all for dev (`brandsets_dev`): as
+    the first, of the texts no labelled file holds (the reader's rules changed since: it flags some of them), with the
+    flags of commit 29d045c's rules."""
+    return _blind_mix(_brand_set_texts(labelled()[1]), unflagged, random.Random(f"{SEED}-urgent-brandsets2"))
+
+
+def _brand_set_texts(skip: set[str]) -> list[dict[str, str]]:
+    """Each distinct text of the brand sets not in `skip`, as a mention row (source: the set's file name)."""
+    seen, texts = set(skip), []
     for name, (text_column, brand_column) in BRAND_SETS.items():
         with open(DATA / "labelled" / f"{name}.csv", newline="", encoding="utf-8", errors="replace") as f:
             for i, r in enumerate(csv.DictReader(f)):
@@ -441,31 +457,11 @@ def draw_urgent_brandsets(unflagged: int = BRANDSETS_UNFLAGGED) -> list[dict[str
                     seen.add(r[text_column])
                     row = {"source": name, "source_id": str(i), "brand": r[brand_column], "split": ""}
                     texts.append(row | {"industry": "brand_sets", "text": r[text_column]})
-    flagged = urgent_flags(pl.Series([m["text"] for m in texts])).to_list()
-    chosen = [m for m, f in zip(texts, flagged, strict=True) if f]
-    caught = [m for m, f in zip(texts, flagged, strict=True) if not f and URGENT_NET3.search(m["text"])]
-    chosen += rng.sample(caught, unflagged)
-    rng.shuffle(chosen)
-    return chosen
+    return texts
 
 
-BRANDSETS2_UNFLAGGED = 148  # urgent-brandsets2: more net-caught texts the reader does not flag, for dev
-
-
-def draw_urgent_brandsets2(unflagged: int = BRANDSETS2_UNFLAGGED) -> list[dict[str, str]]:
-    """A second round of brand-set candidates (seed ``28-urgent-brandsets2``), all for dev (`brandsets_dev`): the
-    texts the urgent reader flags now that no labelled file holds (its rules changed since the first draw), and a
-    seeded sample of `unflagged` net-caught texts it does not flag, in no labelled file, shuffled together."""
-    rng, seen, texts = random.Random(f"{SEED}-urgent-brandsets2"), set(), []
-    _, labelled_texts = labelled()
-    for name, (text_column, brand_column) in BRAND_SETS.items():
-        with open(DATA / "labelled" / f"{name}.csv", newline="", encoding="utf-8", errors="replace") as f:
-            for i, r in enumerate(csv.DictReader(f)):
-                text = r[text_column]
-                if text and text not in seen and text not in labelled_texts:
-                    seen.add(text)
-                    row = {"source": name, "source_id": str(i), "brand": r[brand_column], "split": ""}
-                    texts.append(row | {"industry": "brand_sets", "text": text})
+def _blind_mix(texts: list[dict[str, str]], unflagged: int, rng: random.Random) -> list[dict[str, str]]:
+    """Every text the urgent reader flags and `unflagged` of those URGENT_NET3 catches that it does not, shuffled."""
     flagged = urgent_flags(pl.Series([m["text"] for m in texts])).to_list()
     chosen = [m for m, f in zip(texts, flagged, strict=True) if f]
     caught = [m for m, f in zip(texts, flagged, strict=True) if not f and URGENT_NET3.search(m["text"])]
