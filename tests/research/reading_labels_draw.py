@@ -443,7 +443,7 @@ BRANDSETS2_UNFLAGGED = 148  # urgent-brandsets2: more net-caught texts the reade
 def draw_urgent_brandsets2(unflagged: int = BRANDSETS2_UNFLAGGED) -> list[dict[str, str]]:
     """A second round of brand-set candidates (seed ``28-urgent-brandsets2``), all for dev (`brandsets_dev`): as
     the first, of the texts no labelled file holds (the reader's rules changed since: it flags some of them), with the
-    flags of commit 29d045c's rules."""
+    flags of commit d616a4d's rules."""
     return _blind_mix(_brand_set_texts(labelled()[1]), unflagged, random.Random(f"{SEED}-urgent-brandsets2"))
 
 
