@@ -37,13 +37,12 @@ from tasks.metrics.period import (
 )
 from tasks.metrics.registry import load_registry
 from tasks.model.fingerprint import day_fingerprint, page_fingerprint, rivals, window_records
-from tasks.model.memo import Memo
 from tasks.model.periods import Period, period_of, previous
 from tasks.model.records import IngestRecord
 from tasks.model.windows import days_read, summed_days, trend_days, trend_periods, window_for
 from tasks.render.files import day_files
 from tasks.render.folder import docs_copy
-from tasks.render.headline import PeriodSummary, headline, period_summary
+from tasks.render.headline import headline
 from tasks.render.manifest import build_manifest
 from tasks.sps.compare import with_sps_change
 from tasks.store import layout, measure_store
@@ -104,7 +103,6 @@ def publish_period_report(
                 measure_store.save(storage, own, measure)
         else:
             measure = inputs.summed(period, keep=True)
-            inputs.remember_summary(period, measure)  # the page after this one compares itself with it
         before = None if daily else inputs.before(period)
         trend_prints = {d: read[d] for d in trend_days(period) if d in read}
         if daily:
@@ -209,11 +207,6 @@ def _outcome(
     )
 
 
-#: Summaries of the weeks and months this process summed, for the page after each (`ReportInputs.before`):
-#: a backfill's weekly page summed the week before again, as its own page had just done.
-_SUMMARIES: Memo[PeriodSummary] = Memo(64)
-
-
 class ReportInputs:
     """What a report (or `sps score`) reads, loaded once: ingest records and registry (the brand posts
     each window needs are read with it)."""
@@ -274,31 +267,12 @@ class ReportInputs:
         window = held.window(start, end, others)
         return measure_period(window, period, self.rules, load_brand_posts(self.storage, window, self.brand_index))
 
-    def before(self, period: Period) -> PeriodSummary | None:
+    def before(self, period: Period) -> PeriodMeasure | None:
         """The week or month before `period`, summed from its days' stored facts as its own page sums
-        them (so a nightly and a backfill read the same); None when none of its days has mentions.
-        Summed once a process: the summary its own page left (`remember_summary`) is taken when the
-        days' inputs are the ones it was summed from."""
+        them (so a nightly and a backfill read the same); None when none of its days has mentions."""
         prior = previous(period)
         inside = [d for d in summed_days(prior, self.horizon) if d <= prior.end]
-        if not self.day_prints(inside):
-            return None
-        key = self._summary_key(prior)
-        summary = _SUMMARIES.get(key)
-        if summary is None:
-            summary = period_summary(self.summed(prior, keep=True))
-            _SUMMARIES.put(key, summary)
-        return summary
-
-    def remember_summary(self, period: Period, measure: PeriodMeasure) -> None:
-        """Keep the summary of a week or month just summed, for the page after it."""
-        _SUMMARIES.put(self._summary_key(period), period_summary(measure))
-
-    def _summary_key(self, period: Period) -> tuple:
-        """What a period's summary is determined by: where its days are stored and their input fingerprints,
-        and the rules' cut-off (a provisional day's facts move with it)."""
-        prints = self.day_prints(summed_days(period, self.horizon))
-        return (self.storage.url, period, tuple(sorted(prints.items())), self.rules.watermark)
+        return self.summed(prior, keep=True) if self.day_prints(inside) else None
 
     def summed(self, period: Period, *, keep: bool) -> PeriodMeasure:
         """A week, a month or any range summed from the facts of its `summed_days`; a day not

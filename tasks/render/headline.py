@@ -162,39 +162,25 @@ def pooled_change(sps: pl.DataFrame, before: pl.DataFrame, shift_sd: float | Non
     return SpsChange(*both.select(difference("", "_before", shift_sd)).row(0))
 
 
-@dataclass(frozen=True)
-class PeriodSummary:
-    """What the page after a week or a month reads of it: its SPS counts per brand and its headline
-    numbers. A few rows a brand, where its measure holds every mention's facts (a month of 5 M
-    mentions: 1.7 M rows), so a run can keep it for the next page instead of summing the period again."""
-
-    sps: pl.DataFrame
-    numbers: Headline
-
-
-def period_summary(measure: PeriodMeasure, shift_sd: float | None = None) -> PeriodSummary:
-    """A week's or a month's summary, as the page after it compares itself with it."""
-    return PeriodSummary(measure.sps, _numbers(measure.metrics, measure.sps, measure.facts, None, shift_sd))
-
-
 def headline(
     metrics: pl.DataFrame,
     sps: pl.DataFrame,
     facts: pl.DataFrame,
     trends: pl.DataFrame | None,
     period: Period,
-    before: PeriodSummary | None = None,
+    before: PeriodMeasure | None = None,
     shift_sd: float | None = None,
 ) -> Headline:
-    """The page's headline; a week's or a month's with `before`, the period before's summary (None:
-    it had no mention; made with the same `shift_sd`), `shift_sd` the stance model's (None: the shipped one's)."""
+    """The page's headline; a week's or a month's with `before`, the period before's measure (None:
+    it had no mention), `shift_sd` the stance model's (None: the shipped one's)."""
     own = _numbers(metrics, sps, facts, previous_totals(trends, period), shift_sd)
     if period.kind == "daily":
         return own
-    if before is None or not before.numbers.totals.mentions:
+    prior = _numbers(before.metrics, before.sps, before.facts, None, shift_sd) if before is not None else None
+    if prior is None or before is None or not prior.totals.mentions:
         return replace(own, against=Against(previous(period), None, None))
     change = pooled_change(sps, before.sps, shift_sd)
-    return replace(own, previous=before.numbers.totals, against=Against(previous(period), before.numbers, change))
+    return replace(own, previous=prior.totals, against=Against(previous(period), prior, change))
 
 
 def _numbers(

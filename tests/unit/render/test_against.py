@@ -12,7 +12,7 @@ import pytest
 from tasks.metrics.period import PeriodMeasure
 from tasks.model.periods import Period, period_of, previous
 from tasks.render.environment import render
-from tasks.render.headline import SpsChange, headline, period_summary
+from tasks.render.headline import SpsChange, headline
 from tasks.render.page import against_table
 
 W44, W43 = period_of("weekly", date(2017, 10, 30)), period_of("weekly", date(2017, 10, 23))
@@ -62,8 +62,7 @@ BEFORE = measure(W43, metrics(W43, [20], [10], [8]), sps([("A", 100, 30, 30, 100
 
 
 def head_of(now: PeriodMeasure, before: PeriodMeasure | None, shift_sd: float = 5.0):
-    summary = period_summary(before, shift_sd) if before is not None else None
-    return headline(now.metrics, now.sps, now.facts, None, now.period, summary, shift_sd)
+    return headline(now.metrics, now.sps, now.facts, None, now.period, before, shift_sd)
 
 
 def test_a_week_against_the_week_before_by_hand():
