@@ -278,12 +278,15 @@ def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         .drop("_row", "_list", *(["thread_text"] if "thread_text" in facts.columns else []))
         .with_columns(category)
     )
+    # a category the mention's own words named counts as asked about even when neutral; one taken from its thread
+    # only when the mention complains ("done, sent you a DM" in a refund thread is no new refund question)
+    raised = (pl.col("stance") < 0) | ((pl.col("stance") == 0) & (pl.col("category_source") == CATEGORY_SOURCES[0]))
     severity = (
         pl.when(urgent_flags(facts["text"]))
         .then(pl.lit("urgent"))
-        .when(pl.col("category").is_in(MAJOR) & (pl.col("stance") <= 0))
+        .when(pl.col("category").is_in(MAJOR) & raised)
         .then(pl.lit("major"))
-        .when((pl.col("stance") < 0) | ((pl.col("category") != OTHER) & (pl.col("stance") == 0)))
+        .when((pl.col("stance") < 0) | ((pl.col("category") != OTHER) & raised))
         .then(pl.lit("minor"))
         .otherwise(pl.lit("none"))
     )

@@ -209,8 +209,11 @@ def _with_thread_text(facts: pl.DataFrame, attributed: pl.DataFrame) -> pl.DataF
     """`facts` with `thread_text`: the text of the customer post that started each mention's thread, for a mention
     that did not start it (null when it did, when a brand's post started it, or when the chain back is cut), which
     a mention whose own words name no category is categorised by (`with_categories`)."""
-    starts = attributed.filter(~pl.col("is_brand_author")).select(
-        "platform", pl.col("mention_id").alias("thread_root"), pl.col("text").alias("thread_text")
+    roots = facts.select("platform", "thread_root").drop_nulls().unique()
+    starts = (
+        attributed.filter(~pl.col("is_brand_author"))
+        .select("platform", pl.col("mention_id").alias("thread_root"), pl.col("text").alias("thread_text"))
+        .join(roots, on=["platform", "thread_root"], how="semi")  # only the roots asked for
     )
     return facts.join(
         starts.unique(["platform", "thread_root"], keep="first"),

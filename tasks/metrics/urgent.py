@@ -35,6 +35,12 @@ from tasks.model.masking import mask_pii
 #: down is an inconvenience people call "not urgent" (a complaint, read by the complaint reader).
 _VITAL = r"(?:power|electricity|electric|gas|heat|heating|hot water|water)"
 
+#: Who or what is in danger when a post says so: people, and the rides that carry them.
+_PEOPLE_OR_RIDES = (
+    r"(?:driver|car|cab|taxi|bus|train|lives?|kids?|children|family|baby|son|daughter|wife|husband|partner|mum|mom"
+    r"|dad|parents?|friends?|passengers)"
+)
+
 #: Phrasings whose urgent-looking words mean something else; struck out before URGENT is read.
 TRAPS = lower_any_of(
     r"\bkindle fire\b|\bfire ?(?:tv|stick|tablet|hd|os|phone|edition|\d+)\b",
@@ -55,9 +61,10 @@ TRAPS = lower_any_of(
     r"\bfraud (?:protection|department|team|alert settings)\b|\bas \W?fraudulent\b",
     r"\bidentity theft (?:protection|insurance|monitoring|services?|plan)\b",
     r"\bemergency calls only\b|\bassault on (?:your|my|the|our) \w+",
-    # a chronic strain is no accident; other people's accounts hacked is news ("gamers report they have been hacked")
-    r"\b(?:repetitive |sports? )?strain injur\w*|\b(?:they|users|gamers|players|people|customers|members|accounts|"
-    r"millions|thousands|hundreds) (?:\w+ )?(?:have |had |has |were |was |got )?(?:been )?hacked\b",
+    # a chronic strain is no accident; other people hacked, in the passive, is news ("gamers report they have been
+    # hacked"); "they hacked my account", "my accounts were hacked" stay
+    r"\bstrain injur\w*|\b(?:they|users|gamers|players|people|customers|millions|thousands|hundreds) (?:\w+ )?"
+    r"(?:(?:have|had|has) been|were|was|got|get) hacked\b",
     r"\b(?:tried|try|trying|to|and) (?:a )?power (?:down|off|cycle)\b",
     # a device's power, not the mains: "did a power off and on", "power off the console", "the power button"
     r"\b(?:did|do|doing|done|a|the) power (?:off|down|cycle|reset)\b|\bpower (?:off|down) (?:and|&|then|the|my|it)\b"
@@ -106,7 +113,10 @@ _SECURITY_MONEY = lower_any_of(
     r"|have been )?(?:trying to |tried to |attempting to |attempted to )?(?:buy|bought|buying|purchas\w+|order\w*"
     r"|spend\w*|spent|charg\w+|us(?:e|ed|ing)|access\w*|log\w* ?in)"
     r"(?:(?: [\w']+){0,4} (?:on|with|from|using|into|in))? "
-    r"my (?:@?\w+ )?(?:account|card|credit card|debit card|id|login)\b",
+    r"my (?:@?\w+ )?(?:account|card|credit card|debit card)\b",
+    # someone in the account by its id, now or done: "someone was using my @Apple ID" (not "can someone use my id?")
+    r"\b(?:someone|somebody|a stranger|hackers?) (?:is |was |has |had |has been |had been )?(?:using|used|logged into|"
+    r"accessed|accessing) my (?:@?\w+ )?(?:id|login)\b",
     # somebody else's act on the customer's sign-in is a takeover: "someone changed my password"
     r"\b(?:someone|somebody|whoever|hackers?)(?: \w+){0,3}? (?:changed|reset) (?:my|the) (?:account |login |recovery )?"
     r"(?:password|e-?mail|number|pin|phone number)\b",
@@ -151,10 +161,12 @@ _SAFETY = lower_any_of(
     r"staircase|floors?|crossing|behaviou?r|man|woman|person|guy|dog)\b",
     r"\b(?:unsafe|not safe) (?:to (?:drive|ride|travel|stay|use|eat|drink|walk|be)|for (?:my|our|the) "
     r"(?:kids?|children|family|baby|passengers))\b",
-    r"\b(?:i|we|he|she|they|driver|it|this|that|(?:my|our) \w+)(?:'m|'re|'s| am| are| is| was| were| feel| felt)+ "
-    r"(?:so |very |really |genuinely )?(?:in danger|unsafe|not safe|dangerous)\b",
-    r"\b(?:put|putting|puts|placed) (?:me|us|my \w+|our \w+|passengers|people|lives|customers|children|kids) "
-    r"(?:\w+ )?(?:in danger|at risk)\b",
+    # a person or a ride in danger, not data, a plan or "this" ("my data is not safe with you")
+    r"\b(?:i|we|he|she|they|(?:my|our|the|this|your) " + _PEOPLE_OR_RIDES + r")(?:'m|'re|'s| am| are| is| was| were"
+    r"| feel| felt)+ (?:so |very |really |genuinely )?(?:in danger|unsafe|not safe|dangerous)\b",
+    r"\b(?:put|putting|puts|placed) (?:me|us|passengers|people|lives|customers|children|kids|(?:my|our) "
+    + _PEOPLE_OR_RIDES
+    + r") (?:\w+ )?(?:in danger|at risk)\b",
     r"\b(?:medical|health) emergency\b|\bemergency (?:room|services|landing|surgery|vet)\b",
     # the aftermath of an injury: "I went to urgent care", "ended up in A&E"
     r"\b(?:went|go|going|taken|rushed|ended up|end up|been) (?:\w+ )?(?:to|in|at) (?:the )?"

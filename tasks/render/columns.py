@@ -610,7 +610,7 @@ MENTIONS = [
         (
             "'text' when the mention's own words named the category; 'thread' when they named none and the "
             "customer post that started its thread did (a later turn such as 'still not working' is about the "
-            "thread's issue); null when neither did (category 'other')."
+            "thread's issue); null when neither did (category 'other', unless a registry names a category so)."
         ),
     ),
     Column(

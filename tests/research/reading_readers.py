@@ -45,9 +45,11 @@ def thread_texts(mentions: pl.DataFrame, data: Path = DATA) -> pl.Series:
 
     def root(tweet_id: str) -> str | None:
         seen, at = {tweet_id}, tweet_id
-        while parent.get(at) in text and parent[at] not in seen:  # a chain cut outside the sample ends here
+        while parent.get(at) in text and parent[at] not in seen:
             at = parent[at]
             seen.add(at)
+        if parent.get(at):  # the chain goes on outside the sample: cut, as the pipeline's window finds no root
+            return None
         return text[at] if at != tweet_id and customer.get(at) else None
 
     def started(source: str, source_id: str) -> str | None:

@@ -65,17 +65,29 @@ def test_each_category_rule(text, category):
 
 def test_words_that_name_no_category_take_the_category_of_the_threads_first_post():
     """Row 1 names its own (charged → billing) and keeps it whatever its thread says; row 2 names none, its thread's
-    first post does (parcel → delivery); row 3 names none and neither does its thread's; row 4 has no thread text."""
+    first post does (parcel → delivery); row 3 names none and neither does its thread's; row 4 has no thread text.
+    Severity: a complaint in a thread about money is major (row 5, −1); a neutral "done, sent you a DM" there is no
+    new question (row 6: none), where the same words naming it themselves would be (row 1's kind)."""
     rows = facts(
         [
             ("A", "@AcmeHelp you charged me twice", -1, False, None),
             ("A", "@AcmeHelp still nothing??", -1, False, None),
             ("A", "@AcmeHelp any news?", 0, False, None),
             ("A", "@AcmeHelp still nothing??", -1, False, None),
+            ("A", "@AcmeHelp still nothing??", -1, False, None),
+            ("A", "@AcmeHelp done, sent you a DM", 0, False, None),
         ]
     ).with_columns(
         pl.Series(
-            "thread_text", ["@AcmeHelp where is my parcel", "@AcmeHelp where is my parcel", "@AcmeHelp hello", None]
+            "thread_text",
+            [
+                "@AcmeHelp where is my parcel",
+                "@AcmeHelp where is my parcel",
+                "@AcmeHelp hello",
+                None,
+                "@AcmeHelp you charged me twice",
+                "@AcmeHelp you charged me twice",
+            ],
         )
     )
     categorised = with_categories(rows, Taxonomy(default_taxonomy()))
@@ -84,6 +96,8 @@ def test_words_that_name_no_category_take_the_category_of_the_threads_first_post
         ("delivery", "thread", "minor"),
         ("other", None, "none"),
         ("other", None, "minor"),
+        ("billing_payment", "thread", "major"),
+        ("billing_payment", "thread", "none"),
     ]
     assert "thread_text" not in categorised.columns
 

@@ -321,6 +321,17 @@ def test_round6_takeovers_in_longer_words_and_traps_of_unseen_care_text(text, ur
         # round 2: someone else in the writer's account by its id; lives endangered by others is an opinion
         ("Suddenly lost all address book on my iPhone. And someone was using my @Apple ID.", True),
         ("Blocking Federal Interstates need to be stopped too. Endangering lives.", False),
+        # a review's near-misses: the hacked are the writer's own unless others, in the passive
+        ("my accounts have been hacked, please help", True),
+        ("they hacked my account and changed my password", True),
+        ("they have hacked my account", True),
+        ("find the people who hacked my account", True),
+        # at risk, not safe: people and rides, not a holiday, a business or data; an id used, not a question
+        ("your delays put my holiday at risk", False),
+        ("this delay is putting our business at risk", False),
+        ("my data is not safe with you", False),
+        ("the driver put my kids at risk", True),
+        ("can someone use my apple id on another iphone?", False),
     ],
 )
 def test_brand_set_dev_risk_to_someone_now(text, urgent):

@@ -62,8 +62,8 @@ def test_a_local_listing_hashes_a_file_again_only_when_it_changed(tmp_path, monk
     two writes apart)."""
     storage = open_storage(str(tmp_path))
     hashed = []
-    real = backends._md5_file
-    monkeypatch.setattr(backends, "_md5_file", lambda path: hashed.append(Path(path).name) or real(path))
+    real = backends._md5_of
+    monkeypatch.setattr(backends, "_md5_of", lambda fh: hashed.append(Path(fh.name).name) or real(fh))
     storage.write("x/new", b"three")
     storage.list("x/")
     storage.list("x/")
