@@ -16,13 +16,11 @@ import os
 import re
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 from urllib.parse import urlparse
 
-from tasks.model.memo import Memo
 from tasks.model.records import ObjectInfo
 
 
@@ -177,7 +175,7 @@ class LocalStorage:
         try:
             if refused is None:
                 try:
-                    return ObjectInfo(key, *_listed_md5(path))
+                    return ObjectInfo(key, os.stat(path).st_size, _md5_file(path))
                 except FileNotFoundError:
                     raise
                 except OSError as exc:
@@ -297,43 +295,11 @@ _STAGED = re.compile(re.escape(_STAGED_PREFIX) + r"[a-z0-9_]{8}")
 
 def _md5_file(path: Path | str) -> str:
     """Same role as an S3 ETag: changes whenever the content does."""
-    with open(path, "rb") as fh:
-        return _md5_of(fh)
-
-
-def _md5_of(fh: BinaryIO) -> str:
     digest = hashlib.md5(usedforsecurity=False)
-    for chunk in iter(lambda: fh.read(1 << 20), b""):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-#: A listed file's MD5 by its path and its inode, size, modification and change times: a listing
-#: (each archive ingested lists every id index of its platform) hashes only what changed. A write here
-#: renames a new file into place, so a rewrite shows a new inode and change time. The times are read from
-#: the open file before it is hashed and again after; a digest is kept only when they did not move meanwhile
-#: and were already `_RACY_NS` old when the listing began (younger, they may not yet tell two writes apart:
-#: git's index treats such "racily clean" entries the same way). 65,536 paths: ~15 MB.
-_LISTED: Memo[tuple[tuple[int, int, int, int], str]] = Memo(65_536)
-_RACY_NS = 2_000_000_000
-_now_ns = time.time_ns
-
-
-def _listed_md5(path: str) -> tuple[int, str]:
-    """The file's size and MD5, hashed again only when its stamp changed."""
-    began = _now_ns()
     with open(path, "rb") as fh:
-        status = os.fstat(fh.fileno())
-        stamp = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-        held = _LISTED.get(path)
-        if held is not None and held[0] == stamp:
-            return status.st_size, held[1]
-        digest = _md5_of(fh)
-        after = os.fstat(fh.fileno())
-    settled = began - max(status.st_mtime_ns, status.st_ctime_ns) > _RACY_NS
-    if settled and (after.st_ino, after.st_size, after.st_mtime_ns, after.st_ctime_ns) == stamp:
-        _LISTED.put(path, (stamp, digest))
-    return status.st_size, digest
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 #: What a refusal means for the person running the command (no credential ever appears in it).

@@ -1,4 +1,4 @@
-"""The bounded memory the trend rows and local listings keep (tasks/model/memo.py)."""
+"""The bounded memory the remembered trend rows are kept in (tasks/model/memo.py)."""
 
 from __future__ import annotations
 

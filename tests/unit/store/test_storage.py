@@ -8,14 +8,13 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tasks.ingest.policy import load_policy
 from tasks.jobs.ingest_archive import set_aside_misplaced
-from tasks.store import backends, layout
+from tasks.store import layout
 from tasks.store.backends import LocalStorage, S3Storage, StorageError, open_storage
 from tests.archives import DAY, jsonl
 
@@ -53,31 +52,6 @@ def test_etag_changes_with_content(storage):
     first = storage.list("x/")[0].etag
     storage.write("x/obj", b"two")
     assert storage.list("x/")[0].etag != first
-
-
-def test_a_local_listing_hashes_a_file_again_only_when_it_changed(tmp_path, monkeypatch):
-    """Listed 10 s after it was written, a file listed twice is hashed once, and changed in place
-    (same inode, same size, its modification time set back) its ETag still follows the content; a
-    file listed just after it was written is hashed at every listing (its times may not yet tell
-    two writes apart)."""
-    storage = open_storage(str(tmp_path))
-    hashed = []
-    real = backends._md5_of
-    monkeypatch.setattr(backends, "_md5_of", lambda fh: hashed.append(Path(fh.name).name) or real(fh))
-    storage.write("x/new", b"three")
-    storage.list("x/")
-    storage.list("x/")
-    assert hashed == ["new", "new"]
-    hashed.clear()
-    storage.write("x/old", b"one")
-    monkeypatch.setattr(backends, "_now_ns", lambda: time.time_ns() + 10 * 10**9)
-    assert storage.list("x/old")[0].etag == hashlib.md5(b"one").hexdigest()
-    assert storage.list("x/old")[0].etag == hashlib.md5(b"one").hexdigest()
-    assert hashed == ["old"]
-    before = os.stat(tmp_path / "x" / "old")
-    (tmp_path / "x" / "old").write_bytes(b"two")
-    os.utime(tmp_path / "x" / "old", ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert storage.list("x/old")[0].etag == hashlib.md5(b"two").hexdigest()
 
 
 def test_missing_object_error_names_the_key(storage):
