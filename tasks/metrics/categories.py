@@ -228,7 +228,7 @@ def _categorised(part: pl.DataFrame, categories: tuple[Category, ...]) -> pl.Dat
         return per_distinct(texts.str.to_lowercase(), lambda text: _first_match(categories, text))
 
     own = read(part["text"])
-    thread = pl.Series([None] * part.height, dtype=pl.String)
+    thread = pl.repeat(None, part.height, dtype=pl.String, eager=True)
     if "thread_text" in part.columns:
         unnamed = own.is_null() & part["thread_text"].is_not_null()
         if unnamed.any():
@@ -275,7 +275,7 @@ def with_categories(facts: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     facts = (
         pl.concat(categorised, how="vertical")
         .sort("_row")
-        .drop("_row", "_list", *(["thread_text"] if "thread_text" in facts.columns else []))
+        .drop("_row", "_list", "thread_text", strict=False)
         .with_columns(category)
     )
     # a category the mention's own words named counts as asked about even when neutral; one taken from its thread

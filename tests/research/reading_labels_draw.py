@@ -303,11 +303,18 @@ def _heldout_pool(name: str) -> dict[str, dict[str, list[dict[str, str]]]]:
     no labelled file of an earlier slice (the slice's own folder and the later held-out slices are skipped, so that a
     slice draws the same rows once it and its successors are written), one per text, by industry and brand, in the
     sources' order (later turns of held-out dialogs after them, in `WITH_LATER_TURNS` slices)."""
-    held, seen, by_industry = set(HELDOUT), set(), {}
+    held = set(HELDOUT)
     sources = twcs_mentions() + tweetsumm_mentions() + (tweetsumm_later_turns() if name in WITH_LATER_TURNS else [])
     pool = [m for m in sources if m["brand"] in held or m["split"] == "twcs_test"]
-    for m in fresh(pool, skip=HELDOUT_SLICES[HELDOUT_SLICES.index(name) :]):
-        if m["text"] not in seen:  # tweetsumm repeats a first turn once per summary
+    return _by_industry(fresh(pool, skip=HELDOUT_SLICES[HELDOUT_SLICES.index(name) :]))
+
+
+def _by_industry(mentions: list[dict[str, str]]) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """`mentions` by industry and brand, in their order, the first of each text only (tweetsumm repeats a first turn
+    once per summary)."""
+    seen, by_industry = set(), {}
+    for m in mentions:
+        if m["text"] not in seen:
             seen.add(m["text"])
             by_industry.setdefault(BRAND_INDUSTRY[m["brand"]], {}).setdefault(m["brand"], []).append(m)
     return by_industry
@@ -324,13 +331,9 @@ def draw_heldout_slice(name: str = "heldout2", size: int | None = None) -> list[
 def draw_dev_turns(size: int = DEV_TURNS_SIZE) -> list[dict[str, str]]:
     """Dev round 6 (seed ``28-dev-turns``): customers' later turns of dev brands' tweetsumm train/val dialogs, in no
     labelled file by id or text, one per text, `size` of them spread over the industries as `_spread` does."""
-    held, seen, by_industry = set(HELDOUT), set(), {}
+    held = set(HELDOUT)
     turns = [m for m in tweetsumm_later_turns() if m["brand"] not in held and m["split"] != "twcs_test"]
-    for m in fresh(turns):
-        if m["text"] not in seen:
-            seen.add(m["text"])
-            by_industry.setdefault(BRAND_INDUSTRY[m["brand"]], {}).setdefault(m["brand"], []).append(m)
-    return _spread(by_industry, size, random.Random(f"{SEED}-dev-turns"))
+    return _spread(_by_industry(fresh(turns)), size, random.Random(f"{SEED}-dev-turns"))
 
 
 def _spread(
