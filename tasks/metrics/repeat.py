@@ -40,21 +40,19 @@ def repeat_contacts(mentions: pl.LazyFrame, answered: pl.Expr) -> pl.DataFrame:
     """Per brand: answered_authors (distinct authors of the mentions where `answered`) and
     repeat_authors (of those, who wrote again within REPEAT_WINDOW_S after a first response, in a
     thread that is not the answered one). `mentions` hold the later mentions too (brand, author_id,
-    created_at, thread_root, first_response_at)."""
+    created_at, thread_root, first_response_at).
+
+    Each answer looks up only the first moment after it when its author wrote in another thread
+    (`_next_other_thread`), not every later mention of its author: pairing them all grows with the
+    square of an author's mentions, and one busy author (a bot, a campaign) made a day's measure take
+    seconds."""
     window = timedelta(seconds=REPEAT_WINDOW_S)
     first = mentions.filter(answered & pl.col("author_id").is_not_null() & pl.col("brand").is_not_null()).select(
         "brand", "author_id", "first_response_at", pl.col("thread_root").alias("_answered_root")
     )
-    later = mentions.filter(pl.col("thread_root").is_not_null()).select(
-        "brand", "author_id", "created_at", "thread_root"
-    )
     repeats = (
-        first.join(later, on=["brand", "author_id"])
-        .filter(
-            (pl.col("created_at") > pl.col("first_response_at"))
-            & (pl.col("created_at") <= pl.col("first_response_at") + window)
-            & pl.col("thread_root").ne_missing(pl.col("_answered_root"))
-        )
+        _next_other_thread(first, mentions.filter(pl.col("thread_root").is_not_null()))
+        .filter(pl.col("_next_other") <= pl.col("first_response_at") + window)
         .group_by("brand")
         .agg(pl.col("author_id").n_unique().cast(pl.Int64).alias("repeat_authors"))
     )
@@ -65,4 +63,55 @@ def repeat_contacts(mentions: pl.LazyFrame, answered: pl.Expr) -> pl.DataFrame:
         .with_columns(pl.col("repeat_authors").fill_null(0))
         .with_columns((pl.col("repeat_authors") / pl.col("answered_authors")).alias("repeat_contact_rate"))
         .collect()
+    )
+
+
+def _next_other_thread(first: pl.LazyFrame, later: pl.LazyFrame) -> pl.LazyFrame:
+    """`first` with `_next_other`: the earliest `created_at` of a `later` mention of the same brand and
+    author strictly after `first_response_at` in a thread other than `_answered_root` (null when none).
+
+    The later mentions are grouped by moment (brand, author, created_at): a moment holds one thread, or
+    several ("mixed", and then always another thread than any one answered). Consecutive moments of one
+    thread form a run; from the first moment after an answer, the next other thread is that moment
+    itself unless it is wholly the answered thread, and then the start of the run after it."""
+    who = ["brand", "author_id"]
+    moments = (
+        later.group_by([*who, "created_at"])
+        .agg(pl.col("thread_root").n_unique().alias("_roots"), pl.col("thread_root").first().alias("_root"))
+        .with_columns(pl.when(pl.col("_roots") == 1).then(pl.col("_root")).alias("_root"))
+        .sort([*who, "created_at"])
+        .with_columns(
+            pl.col("_root")
+            .is_null()
+            .or_(pl.col("_root").ne_missing(pl.col("_root").shift(1)))
+            .or_(pl.struct(who).ne_missing(pl.struct(who).shift(1)))
+            .cum_sum()
+            .alias("_run")
+        )
+    )
+    runs = (
+        moments.group_by("_run")
+        .agg(pl.col(who).first(), pl.col("created_at").min().alias("_run_start"))
+        .sort([*who, "_run_start"])
+        .with_columns(pl.col("_run_start").shift(-1).over(who).alias("_next_run"))
+        .select("_run", "_next_run")
+    )
+    moments = moments.join(runs, on="_run").sort("created_at")
+    return (
+        first.sort("first_response_at")
+        .join_asof(
+            moments.select(*who, "created_at", "_root", "_next_run"),
+            left_on="first_response_at",
+            right_on="created_at",
+            by=who,
+            strategy="forward",
+            allow_exact_matches=False,
+            check_sortedness=False,  # sorted by time above; polars cannot check it within `by` groups
+        )
+        .with_columns(
+            pl.when(pl.col("_root").is_null() | pl.col("_root").ne_missing(pl.col("_answered_root")))
+            .then(pl.col("created_at"))
+            .otherwise(pl.col("_next_run"))
+            .alias("_next_other")
+        )
     )

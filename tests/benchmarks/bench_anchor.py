@@ -85,9 +85,10 @@ FLOORS = {
 AS_DONE = {"(parse as ingest does)": "ingest-parse", "(the checks by GX)": "gx-checks"}
 
 
-def measured(command: list[str], env: dict[str, str]) -> Figures:
+def measured(command: list[str], env: dict[str, str]) -> tuple[Figures, dict[str, list[float]]]:
     """(wall s, CPU s, peak RSS GiB, exit code) of one child process; a child that prints a JSON line
-    of its own "wall" and "cpu" (a floor, timing its work without its set-up) gives those instead."""
+    of its own "wall" and "cpu" (a floor, timing its work without its set-up) gives those instead, and one
+    that prints "stages" (the direct backfill) gives each stage's [wall, CPU] beside its figures."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.PIPE)
@@ -96,10 +97,9 @@ def measured(command: list[str], env: dict[str, str]) -> Figures:
         out.seek(0)
         printed = out.read().decode(errors="replace").strip().splitlines()
     cpu = usage.ru_utime + usage.ru_stime
-    if printed and printed[-1].startswith("{"):
-        own = json.loads(printed[-1])
-        wall, cpu = own["wall"], own["cpu"]
-    return wall, cpu, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)
+    own = json.loads(printed[-1]) if printed and printed[-1].startswith("{") else {}
+    wall, cpu = own.get("wall", wall), own.get("cpu", cpu)
+    return (wall, cpu, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status)), own.get("stages", {})
 
 
 def _store(root: Path, archives: list[Path]) -> Path:
@@ -123,8 +123,10 @@ def _backfill(root: Path, archives: list[Path], last: date, checkout: Path | Non
 def _direct(root: Path, archives: list[Path], last: date) -> list[str]:
     """The same stages as plain calls, no Prefect, on a fresh store."""
     code = (
-        "import sys; from datetime import date; from tests.benchmarks.direct import direct_backfill;"
-        " direct_backfill(sys.argv[1], date.fromisoformat(sys.argv[2]), date.fromisoformat(sys.argv[3]))"
+        "import sys, json; from datetime import date; from tests.benchmarks.direct import Stages, direct_backfill;"
+        " stages = Stages();"
+        " direct_backfill(sys.argv[1], date.fromisoformat(sys.argv[2]), date.fromisoformat(sys.argv[3]), stages);"
+        " print(json.dumps({'stages': stages.seconds}))"
     )
     return [sys.executable, "-c", code, str(_store(root, archives)), START.date().isoformat(), last.isoformat()]
 
@@ -184,7 +186,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout whose backfill runs beside this one's")
     parser.add_argument("--daily", action="store_true", help="one archive per collection day, not one export")
     args = parser.parse_args()
-    results: dict[str, list[tuple[float, float, float, int]]] = {}
+    results: dict[str, list[Figures]] = {}
+    stages: dict[str, list[list[float]]] = {}
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
         export = (START + timedelta(days=args.days + 20)).date()  # replies arrive up to 20 days later
@@ -208,15 +211,16 @@ def main() -> None:
             name: lambda stage=stage: _floor(stage, archives, last) for name, stage in (FLOORS | AS_DONE).items()
         }
         for _ in range(args.runs):
-            results.setdefault("DuckDB anchor", []).append(measured(anchor, _fresh_prefect(root)))
+            results.setdefault("DuckDB anchor", []).append(measured(anchor, _fresh_prefect(root))[0])
             for name, floor in commands.items():
-                results.setdefault(name, []).append(measured(floor(), _fresh_prefect(root)))
+                results.setdefault(name, []).append(measured(floor(), _fresh_prefect(root))[0])
             for name, checkout in contenders.items():
                 command = _backfill(root, archives, last, checkout)
-                results.setdefault(name, []).append(measured(command, _migrated_prefect(root)))
-            results.setdefault("stages without Prefect", []).append(
-                measured(_direct(root, archives, last), _fresh_prefect(root))
-            )
+                results.setdefault(name, []).append(measured(command, _migrated_prefect(root))[0])
+            figures, spent = measured(_direct(root, archives, last), _fresh_prefect(root))
+            results.setdefault("stages without Prefect", []).append(figures)
+            for stage, seconds in spent.items():
+                stages.setdefault(stage, []).append(seconds)
     medians = {name: tuple(statistics.median(r[i] for r in runs) for i in range(4)) for name, runs in results.items()}
     print(
         f"{args.mentions:,} mentions over {args.days} days, {args.brands} brands: {len(archives)} archive(s),"
@@ -224,6 +228,10 @@ def main() -> None:
     )
     print(f"medians of {args.runs} run(s), interleaved; a floor's wall and CPU time its work, not its set-up")
     _report(medians)
+    print("stages without Prefect, each (its own work; the rest of that process is imports and set-up):")
+    for stage, runs in stages.items():
+        wall, cpu = (statistics.median(r[i] for r in runs) for i in range(2))
+        print(f"  {stage:<42}{wall:>9.2f}{cpu:>9.2f}")
 
 
 def _report(medians: dict[str, tuple[float, ...]]) -> None:
