@@ -37,8 +37,10 @@ MAJOR = (
     "outage",
     "outage_service",
     "outage_server",
+    "ban_suspension",  # gaming: an account shut by the brand (access)
     "billing_payment",
     "billing_subscription",
+    "purchase_download",  # gaming: content paid for and not received or not playable (money)
     "billing_refund",
     "refund_return",
     "refund_compensation",

@@ -14,6 +14,7 @@ from tasks.metrics.categories import (
     category_metrics,
     default_taxonomy,
     parse_taxonomy,
+    taxonomy_for,
     unanswered_queue,
     with_categories,
 )
@@ -61,6 +62,42 @@ def test_each_category_rule(text, category):
         with_categories(facts([("A", text, 0, False, None)]), Taxonomy(default_taxonomy()))["category"].item()
         == category
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # gaming's categories follow people's reasons (REASONS.md): what was paid for and not received
+        ("@PlayHelp I bought the season pass yesterday and the new maps never showed up", "purchase_download"),
+        ("@PlayHelp my gift card code says it was already used", "purchase_download"),
+        ("@PlayHelp the download is stuck at 40% for hours", "purchase_download"),
+        ("@PlayHelp cancel my subscription please", "billing_subscription"),
+        ("@PlayHelp the servers keep dropping me mid match", "outage_server"),
+        ("@PlayHelp can't get into a lobby with my friends tonight", "outage_server"),
+        ("@PlayHelp the game freezes every time I open the inventory", "game_bug"),
+        ("@PlayHelp lost all my progress after the patch", "game_bug"),
+        ("@PlayHelp I can't play any game since yesterday", "game_bug"),  # not a stream's "play"
+        ("@PlayHelp my headset mic stopped picking up my voice", "device_compat"),
+        ("@PlayHelp I was banned for no reason", "ban_suspension"),
+        ("@PlayHelp someone changed my password and I can't sign in", "account_security"),
+        ("@MusicHelp the same three songs keep repeating on shuffle", "streaming_playback"),
+        ("@MusicHelp this album vanished from the catalogue in my country", "content_availability"),
+        ("@MusicHelp please add an option to hide podcasts", "feature_request"),
+        ("@MusicHelp the app crashes when I open it", "website_app"),  # no game named: the app
+    ],
+)
+def test_gaming_categories(text, category):
+    gaming = taxonomy_for("gaming_streaming_entertainment")
+    assert with_categories(facts([("A", text, 0, False, None)]), gaming)["category"].item() == category
+
+
+def test_a_bare_failure_in_gaming_takes_its_threads_category():
+    """ "didn't work" names no gaming category: the post that started its thread decides (a redeemed code)."""
+    rows = facts([("A", "@PlayHelp didn't work", -1, False, None)]).with_columns(
+        pl.Series("thread_text", ["@PlayHelp redeemed a code and never got the points"])
+    )
+    categorised = with_categories(rows, taxonomy_for("gaming_streaming_entertainment"))
+    assert categorised.select("category", "category_source").row(0) == ("purchase_download", "thread")
 
 
 def test_words_that_name_no_category_take_the_category_of_the_threads_first_post():

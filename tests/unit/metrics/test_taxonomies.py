@@ -86,9 +86,9 @@ CASES = [
     ("gaming_streaming_entertainment", "@XboxSupport someone hacked my account", "account_security"),
     ("gaming_streaming_entertainment", "@SpotifyCares charged for premium twice", "billing_subscription"),
     ("gaming_streaming_entertainment", "@AskPlayStation is psn down", "outage_server"),
-    ("gaming_streaming_entertainment", "@XboxSupport my controller won't pair", "hardware_console"),
-    ("gaming_streaming_entertainment", "@XboxSupport the dlc will not install", "game_install"),
-    ("gaming_streaming_entertainment", "@SpotifyCares songs skip in my playlist", "playback_content"),
+    ("gaming_streaming_entertainment", "@XboxSupport my controller won't pair", "device_compat"),
+    ("gaming_streaming_entertainment", "@XboxSupport the dlc will not install", "purchase_download"),
+    ("gaming_streaming_entertainment", "@SpotifyCares songs skip in my playlist", "streaming_playback"),
     # utilities and transport
     ("utilities_transport", "@VirginTrains train delayed 40 minutes", "delay_cancellation"),
     ("utilities_transport", "@VirginTrains still no delay repay", "refund_compensation"),
@@ -99,12 +99,12 @@ CASES = [
     ("utilities_transport", "@Uber_Support left my phone in the car", "lost_property"),
     # round 2, from reading ~800 TweetSumm train/val complaints of dev brands (what people name)
     # gaming & streaming: what people name (a store, a lobby, an episode, a console, a game)
-    ("gaming_streaming_entertainment", "@x the PlayStation store won't let me buy anything", "billing_subscription"),
+    ("gaming_streaming_entertainment", "@x the PlayStation store won't let me buy anything", "purchase_download"),
     ("gaming_streaming_entertainment", "@x stuck in the lobby after every match", "outage_server"),
-    ("gaming_streaming_entertainment", "@x the show keeps buffering on every episode", "playback_content"),
-    ("gaming_streaming_entertainment", "@x can't watch any episodes on my smart tv", "playback_content"),
+    ("gaming_streaming_entertainment", "@x the show keeps buffering on every episode", "streaming_playback"),
+    ("gaming_streaming_entertainment", "@x can't watch any episodes on my smart tv", "streaming_playback"),
     ("gaming_streaming_entertainment", "@x what should I do about my PS4?", "device_compat"),
-    ("gaming_streaming_entertainment", "@x I had a problem with FIFA", "game_install"),
+    ("gaming_streaming_entertainment", "@x I had a problem with FIFA", "game_bug"),
     ("gaming_streaming_entertainment", "@x why so many ads now", "billing_subscription"),
     # banking: borrowing, a phone sent by an insurer, money moving
     ("banking_payments_insurance", "@x my loan repayment is wrong", "loan_mortgage"),
@@ -281,6 +281,9 @@ def test_each_brand_gets_its_industrys_categories_and_the_rest_the_general_set()
         ("airline_travel", "my flight was cancelled", "major"),  # cancellation is MAJOR
         ("banking_payments_insurance", "locked out of my account", "major"),  # account_access
         ("airline_travel", "the wifi never worked onboard", "minor"),  # inflight is not
+        ("gaming_streaming_entertainment", "redeemed the code and never got the coins", "major"),  # purchase_download
+        ("gaming_streaming_entertainment", "my account got suspended for no reason", "major"),  # ban_suspension
+        ("gaming_streaming_entertainment", "the game keeps crashing on level two", "minor"),  # game_bug is not
     ],
 )
 def test_severity_of_the_new_categories(industry, text, severity):
@@ -362,8 +365,10 @@ def test_mentions_keep_their_order_when_brands_use_different_lists():
         ("telecom_internet", "@X delete all the things I didnt subscribe to", "billing_payment"),
         ("technology_software_devices", "@X I'm unable to activate my student account", "account_security"),
         ("technology_software_devices", "@X followed the doc, it used to work fine before", "performance_bug"),
-        ("gaming_streaming_entertainment", "@X whats the story with broken pro clubs?", "app_bug"),
-        ("gaming_streaming_entertainment", "@X Didn't work", "app_bug"),
+        # gaming (round 7): pro clubs is an online mode; a bare failure names nothing in gaming, its thread's
+        # first post does (there a later "didn't work" takes its category)
+        ("gaming_streaming_entertainment", "@X whats the story with broken pro clubs?", "outage_server"),
+        ("gaming_streaming_entertainment", "@X Didn't work", "other"),
     ],
 )
 def test_round3_general_vocabulary(industry, text, category):
