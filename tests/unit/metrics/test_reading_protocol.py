@@ -32,12 +32,18 @@ def test_binary_agreement_counts_hits_and_shares():
     assert (got.n, got.precision, got.f1, got.predicted_share, got.labelled_share) == (5, 0.5, 0.4, 40.0, 60.0)
     assert got.recall == pytest.approx(1 / 3)
     assert got.share_error == pytest.approx(-20.0)
+    # said − truth per row: 0, −1, −1, +1, 0; mean −0.2, sample variance 2.8 / 4 = 0.7;
+    # 1.96 · √0.7 / √5 = 0.7334 → ±73.34 points
+    assert got.error_95 == pytest.approx(73.34, abs=0.01)
 
 
 def test_binary_agreement_of_a_reader_that_never_says_yes():
     # people: 1 yes of 2; reader: none → precision undefined, recall 0, F1 0/(0+1) = 0, error −50
     got = binary_agreement(pl.Series([True, False]), pl.Series([False, False]))
     assert (got.precision, got.recall, got.f1, got.share_error) == (None, 0.0, 0.0, -50.0)
+    # differences −1, 0: sample variance 0.5; 1.96 · √0.5 / √2 = 0.98 → ±98 points; one row: no interval
+    assert got.error_95 == pytest.approx(98.0)
+    assert binary_agreement(pl.Series([True]), pl.Series([True])).error_95 is None
 
 
 def test_brand_share_error_is_mean_and_max_of_absolute_per_brand_errors():
