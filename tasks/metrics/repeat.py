@@ -76,7 +76,8 @@ def _next_other_thread(first: pl.LazyFrame, later: pl.LazyFrame) -> pl.LazyFrame
     itself unless it is wholly the answered thread, and then the start of the run after it."""
     who = ["brand", "author_id"]
     moments = (
-        later.group_by([*who, "created_at"])
+        later.join(first.select(who).unique(), on=who, how="semi")  # only authors answered: a day's are few
+        .group_by([*who, "created_at"])
         .agg(pl.col("thread_root").n_unique().alias("_roots"), pl.col("thread_root").first().alias("_root"))
         .with_columns(pl.when(pl.col("_roots") == 1).then(pl.col("_root")).alias("_root"))
         .sort([*who, "created_at"])
