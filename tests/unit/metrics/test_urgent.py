@@ -337,35 +337,3 @@ def test_round6_takeovers_in_longer_words_and_traps_of_unseen_care_text(text, ur
 def test_brand_set_dev_risk_to_someone_now(text, urgent):
     """Rules written from the brand sets' dev half (tests/fixtures/reading/brandsets_dev), with near-misses."""
     assert _urgent(text) is urgent
-
-
-@pytest.mark.parametrize(
-    ("text", "urgent"),
-    [
-        # hype of a crowd, a feed or "everything" is no fire; a thing named on fire is
-        ("the new maps app is cool but everything is on fire here #conference", False),
-        ("twitter's on fire tonight after that keynote", False),
-        ("everyone was on fire at the launch party", False),
-        ("everything in the kitchen is on fire, help", True),
-        ("my laptop charger is on fire, smoke everywhere", True),
-        # a threat to a public figure by name is fans' chatter; to the writer or someone near them, a danger
-        ("someone said they'd threatened to kill niall tonight at the arena", False),
-        ("a man outside your store threatened to stab my son", True),
-        ("someone in the car park threatened to kill me when I asked for my bag", True),
-        ("a stranger threatened to beat up my husband at the door", True),
-        ("he threatened to hit us.", True),
-        # a drink bursting over the writer is a spill; a bottle bursting in a hand, a battery exploding, a danger
-        ("lol my soda can exploded all over me in the car", False),
-        ("the water bottle just exploded on my desk, great start to the day", False),
-        ("a glass bottle exploded in my hand at your store", True),
-        ("my phone battery exploded on me while charging", True),
-        # a post tagged as news reports what happened to others
-        ("Man arrested after assault at a burger place; bike stolen downtown #crime {link}", False),
-        ("#BreakingNews gas leak at a shopping centre, people evacuated {link}", False),
-        ("I was assaulted by your delivery driver at my door, please call me", True),
-        ("there is a gas leak at your station right now, nobody is answering #help", True),
-    ],
-)
-def test_brand_chatter_hype_public_figures_spills_and_news(text, urgent):
-    """Rules written from the brand sets' dev half (round 3, general brand chatter), with near-misses."""
-    assert _urgent(text) is urgent
