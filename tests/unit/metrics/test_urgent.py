@@ -337,3 +337,21 @@ def test_round6_takeovers_in_longer_words_and_traps_of_unseen_care_text(text, ur
 def test_brand_set_dev_risk_to_someone_now(text, urgent):
     """Rules written from the brand sets' dev half (tests/fixtures/reading/brandsets_dev), with near-misses."""
     assert _urgent(text) is urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a second reviewer's emergencies near traps tried for brand chatter and reverted: each stays urgent
+        "@Uber_Support your driver just crashed into a pole with me in the car, I'm hurt #breaking",
+        "@AskPlayStation someone hacked my account and bought 3 games #breakingnews",
+        "@NationalGridUS smell of gas in our street, no one answers #news",
+        "@Airbnb my host threatened to kill Dave, my partner, and locked us out",
+        "@Uber_Support someone in the car threatened to kill Tom",
+        "@cocacola a beer bottle exploded on me in the store and I needed stitches",
+        "help everything's on fire in our flat and the alarm won't stop @BritishGas",
+    ],
+)
+def test_emergencies_beside_chatter_words_stay_urgent(text):
+    """A news tag, a first name, a spill's wording or "everything is on fire" do not make an emergency chatter."""
+    assert _urgent(text) is True
