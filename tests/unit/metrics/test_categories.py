@@ -84,6 +84,15 @@ def test_each_category_rule(text, category):
         ("@MusicHelp this album vanished from the catalogue in my country", "content_availability"),
         ("@MusicHelp please add an option to hide podcasts", "feature_request"),
         ("@MusicHelp the app crashes when I open it", "website_app"),  # no game named: the app
+        # a second reviewer's probes: what was not received is what was bought; downloads of songs are playback
+        ("@PlayHelp I still haven't received my refund for the game pass charge", "billing_subscription"),
+        ("@PlayHelp I never received the DLC I pre-ordered", "purchase_download"),
+        ("@MusicHelp my downloaded songs won't play offline", "streaming_playback"),
+        ("@MusicHelp can't download playlists for offline listening anymore", "streaming_playback"),
+        ("@PlayHelp unplugged my console reinstalled the game still nothing", "purchase_download"),
+        ("@PlayHelp my xbox keeps going offline mid match", "outage_server"),
+        ("@PlayHelp how do I get my psn account unbanned", "ban_suspension"),
+        ("@PlayHelp how do I change my display name", "account_security"),
     ],
 )
 def test_gaming_categories(text, category):
