@@ -90,8 +90,8 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[Figures, dict[str
     of its own "wall" and "cpu" (a floor, timing its work without its set-up) gives those instead, and one
     that prints "stages" (the direct backfill) gives each stage's [wall, CPU] beside its figures."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.PIPE)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # a pipe nobody reads could fill
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         out.seek(0)

@@ -44,10 +44,12 @@ class Stages:
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
         wall, cpu = time.perf_counter(), time.process_time()
-        yield
-        spent = (time.perf_counter() - wall, time.process_time() - cpu)
-        before = self.seconds.get(stage, (0.0, 0.0))
-        self.seconds[stage] = (before[0] + spent[0], before[1] + spent[1])
+        try:
+            yield
+        finally:
+            spent = (time.perf_counter() - wall, time.process_time() - cpu)
+            before = self.seconds.get(stage, (0.0, 0.0))
+            self.seconds[stage] = (before[0] + spent[0], before[1] + spent[1])
 
 
 def direct_backfill(url: str, start: date, end: date, stages: Stages | None = None) -> int:
@@ -70,7 +72,7 @@ def direct_backfill(url: str, start: date, end: date, stages: Stages | None = No
                 fingerprint=fingerprint,
             )
             records += [o for o in outcomes if isinstance(o, IngestRecord)]
-    with stages.timed("delivery checks"):
+    with stages.timed("delivery checks, planning"):
         deliveries = sorted({(r.platform, date.fromisoformat(r.collected)) for r in records if r.platform})
         for check in check_deliveries(read_records(storage), deliveries, policy):
             storage.write(layout.delivery_record(check.platform, check.collected), check.to_json())

@@ -62,7 +62,8 @@ class Agreement:
     predicted_share: float | None  # None: no rows
     labelled_share: float | None
     #: Half-width of the share error's 95 % interval (normal, over the rows' predicted − labelled, points): on
-    #: 110 mentions an error of 5 points is within about ±4 of sampling noise. None below 2 rows.
+    #: 110 mentions an error of 5 points is within about ±4 of sampling noise. None below 2 rows, and when every
+    #: row agrees (a normal interval of width 0 would read as certainty on 3 rows).
     error_95: float | None = None
 
     @property
@@ -103,7 +104,7 @@ def binary_agreement(truth: pl.Series, predicted: pl.Series) -> Agreement:
     recall = tp / real if real else None
     f1 = 2 * tp / (said + real) if said + real else None
     spread = (frame["p"].cast(pl.Int8) - frame["t"].cast(pl.Int8)).std() if n >= 2 else None
-    error_95 = 100 * 1.96 * spread / n**0.5 if isinstance(spread, float) else None
+    error_95 = 100 * 1.96 * spread / n**0.5 if isinstance(spread, float) and spread > 0 else None
     shares = (100 * said / n, 100 * real / n) if n else (None, None)
     return Agreement(n, precision, recall, f1, *shares, error_95)
 

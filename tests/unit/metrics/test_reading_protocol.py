@@ -44,6 +44,7 @@ def test_binary_agreement_of_a_reader_that_never_says_yes():
     # differences −1, 0: sample variance 0.5; 1.96 · √0.5 / √2 = 0.98 → ±98 points; one row: no interval
     assert got.error_95 == pytest.approx(98.0)
     assert binary_agreement(pl.Series([True]), pl.Series([True])).error_95 is None
+    assert binary_agreement(pl.Series([True, False, False]), pl.Series([True, False, False])).error_95 is None
 
 
 def test_brand_share_error_is_mean_and_max_of_absolute_per_brand_errors():
