@@ -75,6 +75,7 @@ def _next_other_thread(first: pl.LazyFrame, later: pl.LazyFrame) -> pl.LazyFrame
     thread form a run; from the first moment after an answer, the next other thread is that moment
     itself unless it is wholly the answered thread, and then the start of the run after it."""
     who = ["brand", "author_id"]
+    author = pl.struct(who)
     moments = (
         later.join(first.select(who).unique(), on=who, how="semi")  # only authors answered: a day's are few
         .group_by([*who, "created_at"])
@@ -82,22 +83,24 @@ def _next_other_thread(first: pl.LazyFrame, later: pl.LazyFrame) -> pl.LazyFrame
         .with_columns(pl.when(pl.col("_roots") == 1).then(pl.col("_root")).alias("_root"))
         .sort([*who, "created_at"])
         .with_columns(
-            pl.col("_root")
-            .is_null()
-            .or_(pl.col("_root").ne_missing(pl.col("_root").shift(1)))
-            .or_(pl.struct(who).ne_missing(pl.struct(who).shift(1)))
+            (
+                pl.col("_root").is_null()
+                | pl.col("_root").ne_missing(pl.col("_root").shift(1))
+                | author.ne_missing(author.shift(1))
+            )
             .cum_sum()
             .alias("_run")
         )
+        # a run's last moment holds when the author's next run starts (shifted over all moments, not in a window);
+        # then every moment of the run learns it
+        .with_columns(
+            pl.when(pl.col("_run").ne_missing(pl.col("_run").shift(-1)) & author.eq_missing(author.shift(-1)))
+            .then(pl.col("created_at").shift(-1))
+            .alias("_next_run")
+        )
+        .with_columns(pl.col("_next_run").max().over("_run"))
+        .sort("created_at")
     )
-    runs = (
-        moments.group_by("_run")
-        .agg(pl.col(who).first(), pl.col("created_at").min().alias("_run_start"))
-        .sort([*who, "_run_start"])
-        .with_columns(pl.col("_run_start").shift(-1).over(who).alias("_next_run"))
-        .select("_run", "_next_run")
-    )
-    moments = moments.join(runs, on="_run").sort("created_at")
     return (
         first.sort("first_response_at")
         .join_asof(
