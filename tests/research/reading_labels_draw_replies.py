@@ -42,6 +42,12 @@ read), dealt the same way. `python -m ... [folder] heldout2` draws only it. Neve
 Held-out round 3 (`heldout3`, up to 240, seed `28-heldout3`, issue 28): a third untouched held-out slice, the same
 pool minus every reply whose id or text is in dev, heldout or heldout2 (`HELDOUT_ROUNDS`), dealt the same way.
 `python -m ... [folder] heldout3` draws only it. Never tune on it.
+Held-out round 4 (`heldout4`, seed `28-heldout4`): the same pool minus every reply of dev and heldout 1–3: the held-out
+first replies heldout3's cap left, all of them. Never tune on it.
+Dev round 12 (`dev12`, 200, seed `28:r12`) and held-out round 5 (`heldout5`, 160, seed `28-heldout5`): agents' LATER
+turns of TweetSumm dialogs (`tweetsumm_<split>_turn`, source_id `<split>:<row>:<line>`), a population no round read
+before; dev12 takes dev brands' train/val dialogs, heldout5 the held-out brands' and every `twcs_test` dialog's. Each
+excludes by text every labelled reply and every first reply of the other side's pool (computed, never shown).
 """
 
 from __future__ import annotations
@@ -93,14 +99,21 @@ TARGET = {
     "dev11": 140,
     "heldout2": 160,
     "heldout3": 240,
+    "heldout4": 240,
+    "dev12": 200,
+    "heldout5": 160,
 }
 #: Later held-out slices (seed `28-<slice>`) and the labelled replies files each one excludes by id and by text.
 HELDOUT_ROUNDS = {
     "heldout2": ("dev", "heldout"),
     "heldout3": ("dev", "heldout", "heldout2"),
+    "heldout4": ("dev", "heldout", "heldout2", "heldout3"),
+    "heldout5": ("dev", "heldout", "heldout2", "heldout3"),
 }
 #: Rounds drawn from TweetSumm dialogs only.
 TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
+#: Rounds drawn from agents' later turns only (every other round reads first replies only).
+LATER_TURNS = frozenset({"dev12", "heldout5"})
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
@@ -143,11 +156,25 @@ def tweetsumm_first_replies(path: Path = DATA / "tweetsumm" / "tweetsumm_dialogs
     return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
 
 
+def tweetsumm_later_replies(path: Path = DATA / "tweetsumm" / "tweetsumm_dialogs.csv") -> pl.DataFrame:
+    """Every agent turn after the first of each dialog; source_id is `<split>:<row>:<line>` (lines from 0)."""
+    dialogs = pl.read_csv(path, infer_schema=False)
+    rows = []
+    for number, (dialog, split, brand) in enumerate(dialogs.select("dialog", "split", "brand").iter_rows()):
+        agent_turns = [
+            (line_number, text)
+            for line_number, (speaker, sep, text) in enumerate(line.partition(": ") for line in dialog.split("\n"))
+            if sep and speaker == brand
+        ]
+        rows += [(f"tweetsumm_{split}_turn", f"{split}:{number}:{line}", brand, text) for line, text in agent_turns[1:]]
+    return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
+
+
 def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     """The slice's replies, TARGET in all, dealt round-robin: industries in turn, and within an industry its
     brands in turn, each brand's replies in seeded order; sorted by brand then that order."""
     known = candidates.filter(pl.col("brand").is_in(list(BRAND_INDUSTRY)))
-    heldout = pl.col("brand").is_in(list(HELDOUT)) | (pl.col("source") == "tweetsumm_twcs_test")
+    heldout = pl.col("brand").is_in(list(HELDOUT)) | pl.col("source").str.starts_with("tweetsumm_twcs_test")
     number = int(slice_[3:]) if slice_[3:].isdigit() else 1  # dev2 → round 2; heldout and dev → round 1
     round_ = f":r{number}" if number > 1 else ""
     is_heldout = slice_ == "heldout" or slice_ in HELDOUT_ROUNDS
@@ -166,12 +193,21 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
         )
     if number >= 3:  # rounds 3+: not in the dev file, no held-out TweetSumm text
         done = pl.read_csv(LABELLED / "dev" / "replies.csv", infer_schema=False)
-        test_texts = candidates.filter(pl.col("source") == "tweetsumm_twcs_test")["text"]
+        test_texts = (
+            candidates.filter(heldout)["text"]
+            if slice_ in LATER_TURNS
+            else candidates.filter(pl.col("source") == "tweetsumm_twcs_test")["text"]
+        )
         known = known.join(done.select("source", "source_id"), on=["source", "source_id"], how="anti").filter(
             ~pl.col("text").is_in(done["text"].to_list()) & ~pl.col("text").is_in(test_texts.to_list())
         )
     if slice_ in TWEETSUMM_ONLY:
         known = known.filter(pl.col("source").str.starts_with("tweetsumm_"))
+    later = pl.col("source").str.ends_with("_turn")
+    if slice_ == "heldout5":  # no text a dev reply or a held-out first reply has (heldout4 takes those)
+        other_texts = candidates.filter(~heldout | ~later)["text"]
+        known = known.filter(~pl.col("text").is_in(other_texts.to_list()))
+    known = known.filter(later if slice_ in LATER_TURNS else ~later)
     keyed = (
         known.filter(heldout if is_heldout else ~heldout)
         .with_columns(
@@ -191,7 +227,7 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
 
 
 def main(folder: Path, slices: tuple[str, ...] = ("heldout", "dev", "dev2")) -> None:
-    candidates = pl.concat([twcs_first_replies(), tweetsumm_first_replies()])
+    candidates = pl.concat([twcs_first_replies(), tweetsumm_first_replies(), tweetsumm_later_replies()])
     folder.mkdir(parents=True, exist_ok=True)
     for slice_ in slices:
         drawn = draw(candidates, slice_)
