@@ -66,8 +66,8 @@ _PLACE = (
 #: "cafe management", "a gate agent", "the Document Check counter".
 _ON_SITE = (
     r"(?:(?:station|store|shop|branch|caf[eé]|restaurant|airport|gate|baggage|ground|on ?board|on-board|in-store"
-    r"|cabin|check-?in|depot) (?:team members?|team|staff|crew|colleagues?|manag(?:er|ement)|agents?|personnel)"
-    r"|(?:duty|general|store|shift) manager|crew members?|gate agents?"
+    r"|cabin|check-?in|depot) (?:team members?|team|staff|crew ?members?|crew|colleagues?|manag(?:er|ement)|agents?"
+    r"|personnel)|(?:duty|general|store|shift) manager|crew ?members?|gate agents?"
     r"|(?:document |service )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
 )
 _PARTY = (
@@ -75,7 +75,9 @@ _PARTY = (
     r"|publisher|shipper|sender|(?:network |service |internet )?provider|isp|insurer|airline|operator|dealer"
     r"|travel agen(?:t|cy)|agency"
     r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
-    r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website))"
+    r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website)"
+    r"|(?:work|school|office|company) it|it (?:department|team|admin\w*|support|staff)"
+    r"|(?:network |system )?administrator)"
 )
 _COMPANIES = (
     r"(?:apple|google|microsoft|samsung|sony|nintendo|paypal|visa|mastercard|amazon|netflix|spotify|facebook"
@@ -130,6 +132,8 @@ _FOLLOW_UP = any_of_lowered(
     r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
     r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)"
     r"|\bwe will be in (?:touch|contact)\b",
+    # "you should be contacted within 2 business days", "you'll be contacted once it is found"
+    r"\byou(?:'ll| will| should| shall| may)? (?:\w+ )?be contacted\b",
     # a move already made: "our team has been in touch and is awaiting your reply"
     r"\b(?:team|colleagues?|specialists?|managers?|agents?|engineers?|someone) (?:has|have) (?:already )?"
     r"been in (?:touch|contact)\b",
@@ -152,7 +156,11 @@ _PHONE = any_of_lowered(
     r"\b(?:provide|share|send|give)(?: \w+){0,8} (?:alternate|alternative|contact|phone) (?:phone )?"
     r"(?:number|details)\b",
     r"\b(?:arrang\w+|request\w*|schedul\w+|book\w*) an? (?:call|callback|call ?back|phone call)\b",
-    r"\bbest time to call\b",
+    r"\b(?:best|convenient|suitable|good) time (?:for us )?to (?:call|ring|reach|contact|speak (?:to|with)) you\b"
+    r"|\bbest time to call\b",
+    # "we were unable to get through on the given contact numbers"
+    r"\b(?:unable|not able|couldn'?t|could not) (?:to )?(?:get through|reach you|call you|contact you) (?:on|at) "
+    r"(?:the |your )?(?:\w+ ){0,2}(?:numbers?|phone)\b",
     # "you will receive a call from our team", "expect a call back from us"
     r"\b(?:receive|get|expect) a (?:phone )?call(?: ?back)? from (?:us|our|the|one of|a member)\b",
     # "contact us phone or chat", "reach our team by telephone": the contact verb with the channel noun
@@ -208,6 +216,9 @@ _FORM = any_of_lowered(
     r"\b(?:help (?:centre|center|section|page)|contact (?:section|tab)|support (?:page|section|site))(?: \w+){0,4} to "
     r"(?:contact|reach|message|chat with|speak (?:to|with)|talk to|get in touch with) (?:us|our|an? )",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
+    # "we recommend updating your forum post", "please update the open support request"
+    r"\b(?:updating|(?:please|kindly|you can|you could) update) (?:your|the) (?:\w+ ){0,2}"
+    r"(?:post|thread|request|case|ticket)\b",
 )
 _FORM_TEAM = any_of_lowered(
     # "please reach us here: <link>", "contact our team using the link"
@@ -285,6 +296,12 @@ _STORE = any_of_lowered(
     # "seats and upgrades will need to be processed by the Gate Agent"
     r"\b(?:processed|handled|done|rebooked|sorted|assisted|helped) by (?:the |a |an |our )?" + _ON_SITE + r"\b",
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
+    # "you can make payments at the counter on departure day", "you'll need to collect it at your nearest branch"
+    r"\byou (?:can|could|may|should|will need to|need to|'ll need to|would need to) (?:also |just |then )?"
+    r"(?:make|pay|buy|purchase|collect|pick|return|exchange|change|rebook|ask|request|report|show|present|bring|take"
+    r"|drop|sort|arrange|book|apply|claim|top|settle|do|complete|cancel|renew|upgrade|swap|replace|print)\w* "
+    r"(?:\w+ ){0,3}?at (?:the|your|a|any) "
+    r"(?:nearest |local |closest )?" + _PLACE + r"\b",
     r"\b(?:help|assist|see|serve) (?:you |with (?:this|that|it) )?in[- ]store\b",
     # "our colleagues at the store will be able to help"
     r"\b(?:colleagues|staff|team|team members|experts) (?:at|in) (?:the|your|a|our|any of our) (?:local |nearest )?"
@@ -293,13 +310,18 @@ _STORE = any_of_lowered(
 _STORE_STAFF = any_of_lowered(
     # someone on site, reached in person: "please see our baggage team member", "approach the Document Check
     # counter", "speak to the station team", "address this with cafe management", "tell the staff on board"
-    r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|contact|inform|tell|let|reach out to"
+    r"\b(?:see|approach|ask|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|check(?:ing)? with|contact|inform|tell"
+    r"|let|reach out to"
     r"|(?:address|raise|discuss|mention|report)(?: this| it| that)? (?:with|to)) "
     # no free words before the person (each costs the regex engine a pass): the determiners are listed
     r"(?:a |an |the |our |your |one of (?:our|the) |any of (?:our|the) |a member of )?(?:local |nearest )?"
     + _ON_SITE
     + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
     r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
+    # what they can do for the customer there: "the station team would be able to advise", "our Gate Agents have
+    # the ability to offer Upgraded Boarding"
+    r"\b" + _ON_SITE + r" (?:can|will|could|would|should|may|are able to|have the ability to)(?: be able to)? "
+    r"(?:help|assist|advise|offer|issue|process|rebook|arrange|sort)\b",
     # "let a manager know about this next time you're in" (a free run of words before "next time" costs a pass)
     r"\bknow(?: about (?:this|it|that))? next time you(?:'re| are)? "
     r"(?:in|at|there|visit|stop by|come in|pop in|drop in)\b",
@@ -354,6 +376,7 @@ _OTHER = any_of_lowered(
 _OTHER_NAMED = ascii_boundaries(
     r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
     r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
+    r"|\b[Cc]heck directly with (?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
 )
 #: Set aside before reading (replaced by "~"): "the App Store", "the Xbox Store" are not shops to visit; a
 #: question about what the customer did before ("did you visit a branch?", "have you called them?") asks,

@@ -87,6 +87,8 @@ REPLIES = ROOT / "tests" / "fixtures" / "reading" / "dev" / "replies.csv"
 FRESH_RULES = "550fb99"
 #: The rules fresh on round 11: main's channels.py before round 11's misses were read (8ceafac).
 FRESH_RULES_11 = "8ceafac^"
+#: The rules fresh on round 12 (agents' later turns): main's channels.py before round 12 was read.
+FRESH_RULES_12 = "775ff0f"
 #: (name, first row, last row) of dev/replies.csv, 1-based inclusive: the judged rounds.
 ROUNDS = (("9", 1181, 1400), ("10", 1401, 1560), ("11", 1561, 1700))
 #: A summary saying the agent sent the customer elsewhere.
@@ -303,7 +305,11 @@ def train(c: float = C, threshold: float = THRESHOLD) -> pl.DataFrame:
 
 
 #: (judged rows, rules fresh on them, first judged row - 1): fit on the rounds before, judge the rest.
-SPLITS = ((ROUNDS, FRESH_RULES, FIT_ROWS), (ROUNDS[-1:], FRESH_RULES_11, ROUNDS[-1][1] - 1))
+SPLITS = (
+    (ROUNDS, FRESH_RULES, FIT_ROWS),
+    (ROUNDS[-1:], FRESH_RULES_11, ROUNDS[-1][1] - 1),
+    ((("12", 1701, 1900),), FRESH_RULES_12, 1700),
+)
 
 
 def judge(c: float = C, threshold: float = THRESHOLD) -> pl.DataFrame:
@@ -313,7 +319,8 @@ def judge(c: float = C, threshold: float = THRESHOLD) -> pl.DataFrame:
     people = people_frame().with_columns(pl.read_csv(REPLIES, infer_schema=False)["channel"])
     rows = []
     for rounds, commit, fitted in SPLITS:
-        rules = fresh_rules(commit).reply_channel
+        fresh = fresh_rules(commit)  # the rules alone (`rules_channel` since the model joined them)
+        rules = getattr(fresh, "rules_channel", fresh.reply_channel)
         table = fit(
             people.filter(pl.col("row") <= fitted).select("text", "moved", pl.lit(PEOPLE_WEIGHT).alias("weight")),
             c,

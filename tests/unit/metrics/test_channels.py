@@ -563,3 +563,42 @@ def test_round_eleven_constructions_name_their_channel(reply, channel):
 )
 def test_round_eleven_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # written after round 12 (agents' later turns) was judged once; sentences of our own, not the round's
+        ("If the card is declined again, you can settle the fee at the counter at check-in.", "store"),
+        ("You'll need to collect it at your nearest branch with photo ID.", "store"),
+        ("Please speak to an airport crewmember when you land.", "store"),
+        ("Our gate agents have the ability to rebook you on the next flight.", "store"),
+        ("The station team will be able to advise on the refund.", "store"),
+        ("We'd suggest checking with station staff before you board.", "store"),
+        ("You should be contacted within 3 working days by our refunds team.", "email"),
+        ("Could you share a convenient time to reach you? We tried earlier.", "phone"),
+        ("We were unable to get through on the contact number you gave us.", "phone"),
+        ("We recommend updating your forum post with the error code.", "form"),
+        ("Please update the open support request with the logs.", "form"),
+        ("Check directly with Lufthansa for the seat map.", "other_company"),
+        ("It may be worth asking your work IT whether the port is blocked.", "other_company"),
+    ],
+)
+def test_round_twelve_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You need to be at the airport 2 hours before departure.",  # a time to arrive, nothing done there
+        "The counter opens at 6am and the queue is short.",
+        "We have updated your booking with the new seats.",  # the agent did it
+        "You will be charged the standard fare.",
+        "Check the departures board for your platform.",
+        "Our station team is busy today, thanks for your patience.",
+        "It sounds like it's working now, glad to hear it!",
+    ],
+)
+def test_round_twelve_near_misses_stay_public(reply):
+    assert _channel(reply) is None
