@@ -129,12 +129,18 @@ HELDOUT2_SIZE = 160  # second held-out slice: mentions, spread evenly over the i
 HELDOUT3_SIZE = 240  # third held-out slice: as many as the pool allows up to this, spread evenly
 #: fourth held-out slice: the first words left, and the customers' later turns of held-out dialogs
 HELDOUT4_SIZE = 320
+HELDOUT5_SIZE = 320  # fifth held-out slice: what heldout4 left, later turns included
 DEV_TURNS_SIZE = 240  # dev round 6: customers' later turns of dev dialogs
 #: the later held-out slices in the order they were drawn: each draws from what the earlier ones left
-HELDOUT_SLICES = ("heldout2", "heldout3", "heldout4")
-HELDOUT_SIZES = {"heldout2": HELDOUT2_SIZE, "heldout3": HELDOUT3_SIZE, "heldout4": HELDOUT4_SIZE}
+HELDOUT_SLICES = ("heldout2", "heldout3", "heldout4", "heldout5")
+HELDOUT_SIZES = {
+    "heldout2": HELDOUT2_SIZE,
+    "heldout3": HELDOUT3_SIZE,
+    "heldout4": HELDOUT4_SIZE,
+    "heldout5": HELDOUT5_SIZE,
+}
 #: slices whose pool also holds the customers' later turns of held-out dialogs (the first words ran out)
-WITH_LATER_TURNS = ("heldout4",)
+WITH_LATER_TURNS = ("heldout4", "heldout5")
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 URGENT_NET = re.compile(
     r"fraud|scam|hack|stole|steal|unauthori|identity|phish|charged|charging|locked|password|"
