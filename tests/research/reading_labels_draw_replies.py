@@ -48,6 +48,8 @@ Dev round 12 (`dev12`, 200, seed `28:r12`) and held-out round 5 (`heldout5`, 160
 turns of TweetSumm dialogs (`tweetsumm_<split>_turn`, source_id `<split>:<row>:<line>`), a population no round read
 before; dev12 takes dev brands' train/val dialogs, heldout5 the held-out brands' and every `twcs_test` dialog's. Each
 excludes by text every labelled reply and every first reply of the other side's pool (computed, never shown).
+Dev round 13 (`dev13`, 400, seed `28:r13`) and held-out round 6 (`heldout6`, 200, seed `28-heldout6`): more later
+turns, drawn the same way after dev12 joined the dev file and heldout5 was judged.
 """
 
 from __future__ import annotations
@@ -102,6 +104,8 @@ TARGET = {
     "heldout4": 240,
     "dev12": 200,
     "heldout5": 160,
+    "dev13": 400,
+    "heldout6": 200,
 }
 #: Later held-out slices (seed `28-<slice>`) and the labelled replies files each one excludes by id and by text.
 HELDOUT_ROUNDS = {
@@ -109,11 +113,12 @@ HELDOUT_ROUNDS = {
     "heldout3": ("dev", "heldout", "heldout2"),
     "heldout4": ("dev", "heldout", "heldout2", "heldout3"),
     "heldout5": ("dev", "heldout", "heldout2", "heldout3"),
+    "heldout6": ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"),
 }
 #: Rounds drawn from TweetSumm dialogs only.
 TWEETSUMM_ONLY = frozenset({"dev9", "dev10"})
 #: Rounds drawn from agents' later turns only (every other round reads first replies only).
-LATER_TURNS = frozenset({"dev12", "heldout5"})
+LATER_TURNS = frozenset({"dev12", "heldout5", "dev13", "heldout6"})
 LABELLED = ROOT / "tests" / "fixtures" / "reading"
 COLUMNS = ["source", "source_id", "brand", "industry", "text"]
 
@@ -204,7 +209,7 @@ def draw(candidates: pl.DataFrame, slice_: str) -> pl.DataFrame:
     if slice_ in TWEETSUMM_ONLY:
         known = known.filter(pl.col("source").str.starts_with("tweetsumm_"))
     later = pl.col("source").str.ends_with("_turn")
-    if slice_ == "heldout5":  # no text a dev reply or a held-out first reply has (heldout4 takes those)
+    if is_heldout and slice_ in LATER_TURNS:  # no text a dev reply or a held-out first reply has (heldout4's)
         other_texts = candidates.filter(~heldout | ~later)["text"]
         known = known.filter(~pl.col("text").is_in(other_texts.to_list()))
     known = known.filter(later if slice_ in LATER_TURNS else ~later)
