@@ -149,7 +149,8 @@ _PHONE = any_of_lowered(
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
     r"(?:team|line|number|desk|department|cent(?:er|re)|office|folks|helpline|hotline)\b",
     r"\b(?:call|ring|dial)(?:ing)? (?:(?:us )?(?:at|on) )?\+?\d",
-    r"\b(?:ring|call) (?:or chat )?in\b|\bcall ?back\b|\btoll[- ]free\b|\bphone (?:team|support|us)\b",
+    r"\b(?:ring|call)(?:ing)? (?:or chat )?in\b|\bcall ?back\b|\btoll[- ]free\b|\bphone (?:team|support|us)\b",
+    r"\b(?:reach out to|contact|reach|try) (?:our|the) phone\b",
     r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
@@ -189,6 +190,7 @@ _CHAT = any_of_lowered(
     r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
     r"\b(?:with|to) us on (?:our |the )?(?:live )?chat\b",
     r"\b(?:hit|click|tap|press|use|select) the chat (?:button|icon|option)\b",
+    r"\bin real[- ]time (?:here|via|at|using)[ :]*https?://",
 )
 #: A web form or ticket, as two patterns: one regex of all its phrasings outgrows the regex engine's fast
 #: automaton cache and read three times slower (tests/benchmarks/bench_reading.py). Tickets, forms and links
@@ -216,6 +218,10 @@ _FORM = any_of_lowered(
     r"\b(?:help (?:centre|center|section|page)|contact (?:section|tab)|support (?:page|section|site))(?: \w+){0,4} to "
     r"(?:contact|reach|message|chat with|speak (?:to|with)|talk to|get in touch with) (?:us|our|an? )",
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
+    # "if you would like to leave feedback, you can do so here", "can I have you verify through this link" (a page of
+    # repair or return options and a survey link stay self-service: readers of earlier rounds read them so)
+    r"\b(?:leave|give|share|submit) (?:us )?(?:your |some |any )?feedback\b[^.!?]{0,30}\b(?:here|below)\b",
+    r"\bverify (?:\w+ )?(?:through|via|using|at|with) (?:this|the) link\b",
     # "we recommend updating your forum post", "please update the open support request"
     r"\b(?:updating|(?:please|kindly|you can|you could) update) (?:your|the) (?:\w+ ){0,2}"
     r"(?:post|thread|request|case|ticket)\b",
@@ -273,7 +279,7 @@ _FORM_TEAM = any_of_lowered(
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|pass|forward|leave|give|submit|report|enter|add|fill in|fill out) "
     r"(?:us )?(?:this |all |your |some |more |the |us |additional |further |any |a few |extra )*(?:\w+ )?"
-    r"(?:details?|info(?:rmation)?|feedback|this)"
+    r"(?:details?|info(?:rmation)?|feedback|this|them|suggestions?|ideas?)"
     r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*(?:the |this |our )?" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
@@ -329,7 +335,9 @@ _STORE_STAFF = any_of_lowered(
     r"\blet (?:our|one of our|a|the) (?:\w+ )?(?:repair|service|in-store) (?:reps?|representatives?|technicians?"
     r"|techs?|experts?|team|staff) (?:take a look|look at|check|inspect|assess)",
     r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
-    r"\bin[- ]store (?:colleagues|staff|team|team members|experts)\b",
+    r"\bin[- ]?store (?:colleagues?|staff|team|team members?|experts?)\b",
+    # "we'll add your points whenever you're next in store"
+    r"\b(?:when|whenever|next time|once) you(?:'re| are) (?:next )?in[- ]?store\b",
     r"\bairport (?:staff|agents?|personnel)\b",
     r"\bsee an? (?:\w+ )?agent\b|\b(?:authori[sz]ed|apple) service provider\b",
     # the way to a store: "you can find the stores nearest to you in the link", "use our store locator"
@@ -340,6 +348,7 @@ _STORE_STAFF = any_of_lowered(
 )
 _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
+    r"|visit(?:ing)?"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their|a|an) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
     r"\b(?:handled|processed|dealt with|sorted) by (?:the|your) (?:\w+ )?" + _PARTY + r"s?\b",
@@ -377,6 +386,7 @@ _OTHER_NAMED = ascii_boundaries(
     r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
     r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
     r"|\b[Cc]heck directly with (?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
+    r"|\b[Cc]ontinue (?:working|to work) with (?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
 )
 #: Set aside before reading (replaced by "~"): "the App Store", "the Xbox Store" are not shops to visit; a
 #: question about what the customer did before ("did you visit a branch?", "have you called them?") asks,
@@ -394,6 +404,8 @@ _SET_ASIDE = any_of_lowered(
     # another agent", an offer on a changed mind ("if you change your mind and decide to schedule an appointment")
     r"\bif you (?:speak|talk|ask)\b|\bif you(?:'re| are) (?:already |still )?(?:on|in) (?:the|a) (?:phone|call|chat)\b",
     r"\bif you change your mind\b[^,.;!?]*",
+    # "just checking in to see if you managed to create a support case?"
+    r"\b(?:see|check|know) (?:if|whether) you (?:managed|were able|have been able|got a chance) to\b[^?.!]*\??",
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
     r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"

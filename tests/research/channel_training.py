@@ -89,6 +89,8 @@ FRESH_RULES = "550fb99"
 FRESH_RULES_11 = "8ceafac^"
 #: The rules fresh on round 12 (agents' later turns): main's channels.py before round 12 was read.
 FRESH_RULES_12 = "775ff0f"
+#: The reader fresh on round 13 (400 more later turns): main's after round 12 (rules and model, rows 1-1900).
+FRESH_RULES_13 = "b815cdc"
 #: (name, first row, last row) of dev/replies.csv, 1-based inclusive: the judged rounds.
 ROUNDS = (("9", 1181, 1400), ("10", 1401, 1560), ("11", 1561, 1700))
 #: A summary saying the agent sent the customer elsewhere.
@@ -309,6 +311,7 @@ SPLITS = (
     (ROUNDS, FRESH_RULES, FIT_ROWS),
     (ROUNDS[-1:], FRESH_RULES_11, ROUNDS[-1][1] - 1),
     ((("12", 1701, 1900),), FRESH_RULES_12, 1700),
+    ((("13", 1901, 2300),), FRESH_RULES_13, 1900),
 )
 
 

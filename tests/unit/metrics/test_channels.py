@@ -602,3 +602,37 @@ def test_round_twelve_constructions_name_their_channel(reply, channel):
 )
 def test_round_twelve_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # written after round 13 (400 more later turns) was judged once; sentences of our own
+        ("Calling in is the quickest way to get this fixed.", "phone"),
+        ("At this point you'll want to reach out to our phone team.", "phone"),
+        ("Please ask an instore colleague and they'll find it for you.", "store"),
+        ("We'll add the points whenever you're next in store.", "store"),
+        ("We love suggestions! Please share them here: https://t.co/x", "form"),
+        ("If you'd like to leave feedback, you can do so here.", "form"),
+        ("Could you verify through this link for us?", "form"),
+        ("You can claim by visiting the train operator's website.", "other_company"),
+        ("Please continue working with Expedia on the refund.", "other_company"),
+        ("Let's troubleshoot together in real time here: https://t.co/x", "chat"),
+    ],
+)
+def test_round_thirteen_constructions_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Just checking in to see if you managed to create a support case?",  # asks what the customer did
+        "Thanks for the feedback, we've passed it on.",
+        "The phone you ordered is on its way.",
+        "Is the store near you open today?",
+        "Our operators are working on the line now.",
+    ],
+)
+def test_round_thirteen_near_misses_stay_public(reply):
+    assert _channel(reply) is None
