@@ -1,6 +1,6 @@
 """How closely each reader agrees with people, per industry (issue 28 item 5).
 
-    python -m tests.research.reading_protocol [--slice heldout|dev|heldout2|heldout3|heldout4|heldout5|brandsets ...]
+    python -m tests.research.reading_protocol [--slice heldout|dev|heldout2|...|heldout6|brandsets ...]
         [--rows FIRST-LAST]
 
 Labels (read by people, never by the readers judged): `tests/fixtures/reading/<slice>/mentions.csv`
@@ -313,7 +313,7 @@ def _row_range(value: str) -> tuple[int, int]:
     return int(first), int(last)
 
 
-SLICES = ("heldout", "dev", "heldout2", "heldout3", "heldout4", "heldout5", "brandsets", "brandsets_dev")
+SLICES = ("heldout", "dev", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "brandsets", "brandsets_dev")
 
 
 def main(argv: list[str] | None = None, fixtures: Path = FIXTURES, out: Callable[[str], None] = print) -> None:

@@ -1,5 +1,5 @@
-"""The later held-out replies slices (tests/fixtures/reading/README_replies.md): each file's shape, and that it
-repeats no reply of the labelled replies files before it, by id or by text."""
+"""The later held-out replies slices and the fifth held-out mentions slice (tests/fixtures/reading/README*.md):
+each file's shape, and that it repeats no row of the labelled files before it, by id or by text."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ SLICES = {
     "heldout3": (240, ("dev", "heldout", "heldout2")),
     "heldout4": (146, ("dev", "heldout", "heldout2", "heldout3")),
     "heldout5": (160, ("dev", "heldout", "heldout2", "heldout3", "heldout4")),
+    "heldout6": (200, ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")),
 }
 
 
 def _rows(slice_: str) -> list[dict[str, str]]:
-    with (READING / slice_ / "replies.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return _read(READING / slice_ / "replies.csv")
 
 
 def _header(slice_: str) -> list[str]:
@@ -53,3 +53,30 @@ def test_dev_file_holds_no_held_out_reply_by_id_or_text():
     ids = {(row["source"], row["source_id"]) for row in held_out}
     texts = {row["text"] for row in held_out}
     assert not [row for row in dev if (row["source"], row["source_id"]) in ids or row["text"] in texts]
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _mentions(slice_: str) -> list[dict[str, str]]:
+    return _read(READING / slice_ / "mentions.csv")
+
+
+def test_heldout5_mentions_are_labelled_and_repeat_no_labelled_mention_by_id_or_text():
+    """All 316 texts the held-out pool had left (heldout4's columns), in no earlier mentions or candidates file."""
+    rows = _mentions("heldout5")
+    assert list(rows[0]) == list(_mentions("heldout4")[0])
+    assert len(rows) == 316 == len({row["text"] for row in rows})
+    assert {row["complaint"] for row in rows} <= {"0", "1"} and {row["urgent"] for row in rows} <= {"0", "1"}
+    assert {row["stance"] for row in rows} <= {"-1", "0", "1"} and all(row["reason"] for row in rows)
+    earlier = [
+        row
+        for path in sorted(READING.glob("*/*.csv"))
+        if path.name != "replies.csv" and path.parent.name != "heldout5"
+        for row in _read(path)
+    ]
+    ids = {(row["source"], row["source_id"]) for row in earlier}
+    texts = {row["text"] for row in earlier}
+    assert not [row for row in rows if (row["source"], row["source_id"]) in ids or row["text"] in texts]
