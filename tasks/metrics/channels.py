@@ -70,7 +70,7 @@ _PLACE = (
 #: "cafe management", "a gate agent", "the Document Check counter".
 _ON_SITE = (
     r"(?:(?:station|store|shop|branch|caf[eé]|restaurant|airport|gate|baggage|ground|on ?board|on-board|in-store"
-    r"|cabin|check-?in|depot) (?:team members?|team|staff|crew ?members?|crew|colleagues?|manag(?:er|ement)|agents?"
+    r"|cabin|check-?in|depot|instore) (?:team members?|team|staff|crew ?members?|crew|colleagues?|manag(?:er|ement)|agents?"
     r"|personnel)|(?:duty|general|store|shift) manager|crew ?members?|gate agents?"
     r"|(?:document |service )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
 )
@@ -80,8 +80,8 @@ _PARTY = (
     r"|travel agen(?:t|cy)|agency"
     r"|booking agent|vendor|hotel|host|property|venue|franchisee?|school|police|employer|post office|shipping company"
     r"|delivery company|third[- ]party|point of (?:purchase|sale)|place of purchase|booking (?:site|website)"
-    r"|(?:work|school|office|company) it|it (?:department|team|admin\w*|support|staff)"
-    r"|(?:network |system )?administrator)"
+    r"|(?:work|school|office|company'?s?) it(?: (?:department|team|help ?desk|admins?|support|staff))?"
+    r"|(?:network |system )administrator)"
 )
 _COMPANIES = (
     r"(?:apple|google|microsoft|samsung|sony|nintendo|paypal|visa|mastercard|amazon|netflix|spotify|facebook"
@@ -136,8 +136,8 @@ _FOLLOW_UP = any_of_lowered(
     r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
     r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)"
     r"|\bwe will be in (?:touch|contact)\b",
-    # "you should be contacted within 2 business days", "you'll be contacted once it is found"
-    r"\byou(?:'ll| will| should| shall| may)? (?:\w+ )?be contacted\b",
+    # "you should be contacted within 2 business days", "you'll be contacted once it is found", "we'll be contacting you"
+    r"\byou(?:'ll| will| should| shall) (?:soon |shortly |then |also )?be contacted\b|\bbe contacting you\b",
     # a move already made: "our team has been in touch and is awaiting your reply"
     r"\b(?:team|colleagues?|specialists?|managers?|agents?|engineers?|someone) (?:has|have) (?:already )?"
     r"been in (?:touch|contact)\b",
@@ -153,8 +153,11 @@ _PHONE = any_of_lowered(
     r"\b(?:call|ring|phone)(?:ing)? (?:our|the) (?:\w+ ){0,3}"
     r"(?:team|line|number|desk|department|cent(?:er|re)|office|folks|helpline|hotline)\b",
     r"\b(?:call|ring|dial)(?:ing)? (?:(?:us )?(?:at|on) )?\+?\d",
-    r"\b(?:ring|call)(?:ing)? (?:or chat )?in\b|\bcall ?back\b|\btoll[- ]free\b|\bphone (?:team|support|us)\b",
-    r"\b(?:reach out to|contact|reach|try) (?:our|the) phone\b",
+    r"\b(?:ring|call) (?:or chat )?in\b|\bcall ?back\b|\btoll[- ]free\b|\bphone (?:team|support|us)\b",
+    # "calling in will be the fastest way" (not "we're calling in extra engineers")
+    r"\bcalling in (?:is|will|would|may|might|could)\b",
+    # "we tried you on the number you gave us"
+    r"\btried (?:calling |to call |to reach |ringing )?you (?:on|at) (?:the|your) (?:\w+ ){0,2}(?:number|phone|mobile)\b",
     r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
@@ -194,7 +197,6 @@ _CHAT = any_of_lowered(
     r"\b(?:via|through|over|using) (?:our |the )?(?:chat|in-app)\b",
     r"\b(?:with|to) us on (?:our |the )?(?:live )?chat\b",
     r"\b(?:hit|click|tap|press|use|select) the chat (?:button|icon|option)\b",
-    r"\bin real[- ]time (?:here|via|at|using)[ :]*https?://",
 )
 #: A web form or ticket, as two patterns: one regex of all its phrasings outgrows the regex engine's fast
 #: automaton cache and read three times slower (tests/benchmarks/bench_reading.py). Tickets, forms and links
@@ -224,11 +226,18 @@ _FORM = any_of_lowered(
     r"\b(?:fill|complete) (?:in |out )?(?:this|the|our|a) (?:\w+ )?form\b",
     # "if you would like to leave feedback, you can do so here", "can I have you verify through this link" (a page of
     # repair or return options and a survey link stay self-service: readers of earlier rounds read them so)
-    r"\b(?:leave|give|share|submit) (?:us )?(?:your |some |any )?feedback\b[^.!?]{0,30}\b(?:here|below)\b",
-    r"\bverify (?:\w+ )?(?:through|via|using|at|with) (?:this|the) link\b",
+    r"\b(?:you can|you could|please|feel free to|if you(?:'d| would) like to) (?:leave|give|share|submit) (?:us )?"
+    r"(?:your |some |any )?feedback\b[^.!?]{0,40}\b(?:here|below)\b",
+    r"\b(?:have you|please|kindly|you can|could you|can you) verify (?:\w+ )?(?:through|via|using|at|with) "
+    r"(?:this|the) link\b",
     # "we recommend updating your forum post", "please update the open support request"
-    r"\b(?:updating|(?:please|kindly|you can|you could) update) (?:your|the) (?:\w+ ){0,2}"
-    r"(?:post|thread|request|case|ticket)\b",
+    r"\b(?:recommend|suggest|try|please|kindly|could you|can you) updat(?:e|ing) (?:your|the) (?:\w+ ){0,2}"
+    r"(?:post|thread|request|case)\b",
+    # "please provide them here: <link>", "we suggest that you share your suggestion here: <link>"
+    r"\b(?:please|you can|you could|that you|kindly) (?:provide|share|submit|send|post|leave) (?:them|it|your "
+    r"(?:suggestions?|ideas?|feedback))(?: with us)? (?:here|at|via)[ :]*https?://",
+    r"\b(?:suggestions?|ideas?|feedback|requests?) can be (?:submitted|shared|left|posted|sent) (?:here|at|via)[ :]*"
+    r"https?://",
 )
 _FORM_TEAM = any_of_lowered(
     # "please reach us here: <link>", "contact our team using the link"
@@ -283,7 +292,7 @@ _FORM_TEAM = any_of_lowered(
     # "please provide some details here: <link>"
     r"\b(?:provide|share|send|pass|forward|leave|give|submit|report|enter|add|fill in|fill out) "
     r"(?:us )?(?:this |all |your |some |more |the |us |additional |further |any |a few |extra )*(?:\w+ )?"
-    r"(?:details?|info(?:rmation)?|feedback|this|them|suggestions?|ideas?)"
+    r"(?:details?|info(?:rmation)?|feedback|this)"
     r"(?: (?:\w+ ){0,5}?(?:here|at|via|through|using|with|(?:in|on) (?:this|the))\b)?[ :]*(?:the |this |our )?" + _LINK,
     r"\b(?:use|follow|click|visit) (?:this|the|our) (?:link|url|page|form)(?: \w+){0,3} (?:to|for) "
     r"(?:contact|reach|get in touch|send|provide|your request|request|report|share|submit|speak|talk|connect)",
@@ -307,10 +316,10 @@ _STORE = any_of_lowered(
     r"\b(?:processed|handled|done|rebooked|sorted|assisted|helped) by (?:the |a |an |our )?" + _ON_SITE + r"\b",
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
     # "you can make payments at the counter on departure day", "you'll need to collect it at your nearest branch"
-    r"\byou (?:can|could|may|should|will need to|need to|'ll need to|would need to) (?:also |just |then )?"
-    r"(?:make|pay|buy|purchase|collect|pick|return|exchange|change|rebook|ask|request|report|show|present|bring|take"
-    r"|drop|sort|arrange|book|apply|claim|top|settle|do|complete|cancel|renew|upgrade|swap|replace|print)\w* "
-    r"(?:\w+ ){0,3}?at (?:the|your|a|any) "
+    r"\byou(?: can| could| may| should| need to| will need to|'ll need to| would need to| may want to| might want to"
+    r"|'re welcome to| are welcome to) (?:also |just |then )?"
+    r"(?:make|pay|settle|return|exchange|rebook|ask|request|report|claim|apply for|renew|upgrade|swap|replace|do)"
+    r"(?:s|es|ed|ing)? (?:\w+ ){0,3}?at (?:the|your|a|any) "
     r"(?:nearest |local |closest )?" + _PLACE + r"\b",
     r"\b(?:help|assist|see|serve) (?:you |with (?:this|that|it) )?in[- ]store\b",
     # "our colleagues at the store will be able to help"
@@ -328,10 +337,10 @@ _STORE_STAFF = any_of_lowered(
     + _ON_SITE
     + r"\b|\b(?:speak|talk|ask|see|approach|tell|inform|let) (?:\w+ ){0,3}(?:staff|crew) on ?board\b",
     r"\b(?:staff|crew|team) on ?board (?:can|will|could|would|should|are able to|may)(?: \w+)? (?:help|assist|advise)",
-    # what they can do for the customer there: "the station team would be able to advise", "our Gate Agents have
-    # the ability to offer Upgraded Boarding"
-    r"\b" + _ON_SITE + r" (?:can|will|could|would|should|may|are able to|have the ability to)(?: be able to)? "
-    r"(?:help|assist|advise|offer|issue|process|rebook|arrange|sort)\b",
+    # who will help the customer there: "the station team would be able to advise", "station staff are best placed
+    # to advise" (not what staff do anyway: "ground staff will rebook all passengers", "crew will offer drinks")
+    r"\b" + _ON_SITE + r" (?:(?:would|will|should|could|may) be able to|(?:are|is|would be|will be) (?:best|better) "
+    r"placed to|can|could) (?:help|assist|advise)(?: you| with)?\b",
     # "let a manager know about this next time you're in" (a free run of words before "next time" costs a pass)
     r"\bknow(?: about (?:this|it|that))? next time you(?:'re| are)? "
     r"(?:in|at|there|visit|stop by|come in|pop in|drop in)\b",
@@ -339,7 +348,7 @@ _STORE_STAFF = any_of_lowered(
     r"\blet (?:our|one of our|a|the) (?:\w+ )?(?:repair|service|in-store) (?:reps?|representatives?|technicians?"
     r"|techs?|experts?|team|staff) (?:take a look|look at|check|inspect|assess)",
     r"\bon ?board (?:staff|crew|team|colleagues|train manager|host)s?\b",
-    r"\bin[- ]?store (?:colleagues?|staff|team|team members?|experts?)\b",
+    r"\bin[- ]store (?:colleagues?|staff|team|team members?|experts?)\b",
     # "we'll add your points whenever you're next in store"
     r"\b(?:when|whenever|next time|once) you(?:'re| are) (?:next )?in[- ]?store\b",
     r"\bairport (?:staff|agents?|personnel)\b",
@@ -352,9 +361,11 @@ _STORE_STAFF = any_of_lowered(
 )
 _OTHER = any_of_lowered(
     r"\b(?:contact(?:ing)?|reach(?:ing)? (?:out )?to|call(?:ing)?|speak(?:ing)? (?:to|with)|get(?:ting)? in touch with"
-    r"|visit(?:ing)?"
     r"|check(?:ing)? with|talk(?:ing)? (?:to|with)|ask(?:ing)?) (?:your|the|their|a|an) (?:\w+ )?" + _PARTY + r"s?\b",
     r"\b(?:reach out to|contact) them (?:directly|for (?:assistance|help|support|updates))",
+    # "claim delay repay by visiting the train operator's website", "a refund goes through the retailer's site"
+    r"\b(?:claim|apply|request|refund|repay|compensation)\w* (?:\w+ ){0,4}(?:by visiting|through|via|on) (?:the|your) "
+    r"(?:train |tour |travel )?(?:operator|retailer|seller|airline|provider|company)(?:'s|s'?)? (?:web ?)?site\b",
     r"\b(?:handled|processed|dealt with|sorted) by (?:the|your) (?:\w+ )?" + _PARTY + r"s?\b",
     # "check with the agent that you have made the booking with", "claim for this through them"
     r"\b(?:check|speak|talk|contact|get in touch|reach out)(?: with| to)? (?:the|your) (?:\w+ )?agen(?:t|cy) "
@@ -389,8 +400,12 @@ _OTHER = any_of_lowered(
 _OTHER_NAMED = ascii_boundaries(
     r"\b(?:[Cc]ontact|[Rr]each out to|[Gg]et in touch with) (?:[A-Z][\w&'.-]+ ){1,2}"
     r"(?:[Ss]upport|directly|[Cc]ustomer (?:[Ss]ervice|[Cc]are|[Ss]upport))\b"
-    r"|\b[Cc]heck directly with (?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
-    r"|\b[Cc]ontinue (?:working|to work) with (?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
+    # "Check directly with Finnair.", "best to check with Finnair directly" (not "let me check directly with
+    # Engineering"), "please continue working with Expedia" (not "we continue to work with Network Rail")
+    r"|(?:^|[.!?:]\s+|@\w+\s+|[Pp]lease\s+|[Bb]est to\s+|need to\s+)[Cc]heck (?:directly )?with "
+    r"(?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
+    r"|\b(?:[Pp]lease|[Kk]indly|need to|[Yy]ou should) (?:keep|continue) (?:working|to work) with "
+    r"(?:[A-Z][\w&'.-]+ ){0,2}[A-Z][\w&'.-]+\b"
 )
 #: Set aside before reading (replaced by "~"): "the App Store", "the Xbox Store" are not shops to visit; a
 #: question about what the customer did before ("did you visit a branch?", "have you called them?") asks,
@@ -409,7 +424,7 @@ _SET_ASIDE = any_of_lowered(
     r"\bif you (?:speak|talk|ask)\b|\bif you(?:'re| are) (?:already |still )?(?:on|in) (?:the|a) (?:phone|call|chat)\b",
     r"\bif you change your mind\b[^,.;!?]*",
     # "just checking in to see if you managed to create a support case?"
-    r"\b(?:see|check|know) (?:if|whether) you (?:managed|were able|have been able|got a chance) to\b[^?.!]*\??",
+    r"\b(?:see|check|know) (?:if|whether) you (?:managed|were able|have been able|got a chance) to\b[^?.!,;]*\??",
     # the agent, not the customer, reaches the team: "I'll get in touch with our team"
     r"\b(?:i|we)(?:'ll| will|'ve| have| can| shall| am going to| are going to)? (?:\w+ )?"
     r"(?:get in touch with|contact|reach out to|speak (?:to|with)|talk to|check with|let|inform|tell"

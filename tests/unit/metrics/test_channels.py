@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tasks.metrics.channels import CHANNELS, reply_channel
+from tasks.metrics.channels import CHANNELS, reply_channel, rules_channel
 
 
 def _channel(text: str | None) -> str | None:
@@ -572,7 +572,6 @@ def test_round_eleven_near_misses_stay_public(reply):
         ("If the card is declined again, you can settle the fee at the counter at check-in.", "store"),
         ("You'll need to collect it at your nearest branch with photo ID.", "store"),
         ("Please speak to an airport crewmember when you land.", "store"),
-        ("Our gate agents have the ability to rebook you on the next flight.", "store"),
         ("The station team will be able to advise on the refund.", "store"),
         ("We'd suggest checking with station staff before you board.", "store"),
         ("You should be contacted within 3 working days by our refunds team.", "email"),
@@ -617,7 +616,6 @@ def test_round_twelve_near_misses_stay_public(reply):
         ("Could you verify through this link for us?", "form"),
         ("You can claim by visiting the train operator's website.", "other_company"),
         ("Please continue working with Expedia on the refund.", "other_company"),
-        ("Let's troubleshoot together in real time here: https://t.co/x", "chat"),
     ],
 )
 def test_round_thirteen_constructions_name_their_channel(reply, channel):
@@ -636,3 +634,75 @@ def test_round_thirteen_constructions_name_their_channel(reply, channel):
 )
 def test_round_thirteen_near_misses_stay_public(reply):
     assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "channel"),
+    [
+        # a second reviewer's sentences: moves of the kinds rounds 12-13 read, in other words
+        ("You're welcome to ask at the ticket office when you arrive.", "store"),
+        ("You may want to ask at the branch about the cheque.", "store"),
+        ("You'll need to pay the excess baggage fee at the check-in counter on the day.", "store"),
+        ("Station staff are best placed to advise on accessibility at that station.", "store"),
+        ("We'll be contacting you within 24 hours about the claim.", "email"),
+        ("We tried you on the number you gave us but it went to voicemail.", "phone"),
+        ("Best to check with Finnair directly about the seat.", "other_company"),
+        ("Please keep working with Expedia on the refund as they hold the booking.", "other_company"),
+        ("Please speak to your company's IT helpdesk about the VPN settings.", "other_company"),
+        ("Delay Repay for that journey goes through the train operator's website.", "other_company"),
+        ("Suggestions can be submitted here: https://ideas.example.com", "form"),
+        ("Please contact the phone manufacturer, as the handset wasn't bought from us.", "other_company"),
+        ("Please reach out to the phone retailer you bought it from, they'll handle the warranty.", "other_company"),
+        # a check whether the customer managed ends at the comma: the move after it is read
+        ("Could you check whether you were able to log in again, and if not give us a call on 0800 123 4567.", "phone"),
+        ("Let us know if you managed to update the app, otherwise please DM us your account email.", "dm"),
+    ],
+)
+def test_reviewed_moves_name_their_channel(reply, channel):
+    assert _channel(reply) == channel
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # a second reviewer's sentences that rounds 12-13's first constructions read as moves
+        "Please note you will not be contacted by us asking for your PIN or card number, so please ignore that text.",
+        "Scammers are active at the moment and you may be contacted by people pretending to be from the bank.",
+        "Could you try the phone in safe mode and see if the apps still crash?",
+        "We're calling in extra engineers to fix the fault in your area tonight; we'll update you here.",
+        "Thanks for ringing in the new year with us!",
+        "You can track your train in real time here: https://www.example.co.uk/live",
+        "Thanks so much for taking the time to leave feedback here, I've passed it on to our menu team!",
+        "Please don't verify anything through the link in that text, it's a phishing attempt and not from us.",
+        "We'll keep updating the thread as soon as our engineers have more news.",
+        "Thanks for updating your post with the screenshots, that helps a lot! Let me take a look.",
+        "You can update your season ticket online at any time in the app.",
+        "Give these suggestions a go here: https://support.example.com/articles/12345",
+        "We continue to work with Network Rail to restore the line as quickly as possible.",
+        "Your files will continue to work with Windows 11 after the update, no action needed.",
+        "We're contacting the IT department now to look into the login outage.",
+        "Have a great time visiting the venue tonight! Your e-tickets are in the app.",
+        "For live times it's worth visiting the operator's website, they update it every few minutes.",
+        "Ground staff will rebook all passengers onto the next flight automatically, no action needed.",
+        "Our cabin crew will offer complimentary drinks on all flights this month!",
+        "You should take extra care at the station this morning as the platforms are icy.",
+        "You will need to change trains at the station in Reading for the connecting service.",
+        "You can pick up free WiFi at the station with your loyalty card.",
+    ],
+)
+def test_reviewed_near_misses_stay_public(reply):
+    assert _channel(reply) is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You'll never be contacted by us asking for your password. If you get a call like that, hang up.",
+        "Let me check directly with Engineering and I'll get back to you here.",
+        "If you have your meter readings, you can submit them online at any time.",
+    ],
+)
+def test_reviewed_near_misses_name_no_channel_by_rule(reply):
+    """The rules leave these public; the learned model may still read a move in them (it reads "a call", "get back
+    to you" without their sense), which the held-out judgement counts among its false moves."""
+    assert pl.select(rules_channel(pl.lit(reply, dtype=pl.String))).item() is None
