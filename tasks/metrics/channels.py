@@ -70,7 +70,8 @@ _PLACE = (
 #: "cafe management", "a gate agent", "the Document Check counter".
 _ON_SITE = (
     r"(?:(?:station|store|shop|branch|caf[eé]|restaurant|airport|gate|baggage|ground|on ?board|on-board|in-store"
-    r"|cabin|check-?in|depot|instore) (?:team members?|team|staff|crew ?members?|crew|colleagues?|manag(?:er|ement)|agents?"
+    r"|cabin|check-?in|depot|instore) (?:team members?|team|staff|crew ?members?|crew|colleagues?"
+    r"|manag(?:er|ement)|agents?"
     r"|personnel)|(?:duty|general|store|shift) manager|crew ?members?|gate agents?"
     r"|(?:document |service )?(?:check|check-?in|ticket|information|baggage|front) (?:counter|desk))s?"
 )
@@ -136,7 +137,8 @@ _FOLLOW_UP = any_of_lowered(
     r"|experts?) (?:\w+ ){0,4}(?:will|'ll|should) (?:\w+ ){0,2}"
     r"(?:get back to you|be in (?:touch|contact)|reach out\b|follow up\b|contact you)"
     r"|\bwe will be in (?:touch|contact)\b",
-    # "you should be contacted within 2 business days", "you'll be contacted once it is found", "we'll be contacting you"
+    # "you should be contacted within 2 business days", "you'll be contacted once it is found", "we'll be
+    # contacting you"
     r"\byou(?:'ll| will| should| shall) (?:soon |shortly |then |also )?be contacted\b|\bbe contacting you\b",
     # a move already made: "our team has been in touch and is awaiting your reply"
     r"\b(?:team|colleagues?|specialists?|managers?|agents?|engineers?|someone) (?:has|have) (?:already )?"
@@ -157,7 +159,8 @@ _PHONE = any_of_lowered(
     # "calling in will be the fastest way" (not "we're calling in extra engineers")
     r"\bcalling in (?:is|will|would|may|might|could)\b",
     # "we tried you on the number you gave us"
-    r"\btried (?:calling |to call |to reach |ringing )?you (?:on|at) (?:the|your) (?:\w+ ){0,2}(?:number|phone|mobile)\b",
+    r"\btried (?:calling |to call |to reach |ringing )?you (?:on|at) (?:the|your) (?:\w+ ){0,2}"
+    r"(?:number|phone|mobile)\b",
     r"\b(?:by|over the|via|on the) (?:tele)?phone\b|\b(?:help|hot|care|support|customer service) ?line\b",
     r"\b(?:\+?\d{1,3}[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b",  # 1-800-956-4442, 800.222.2377
     r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b",  # 0344 556 5650
