@@ -318,7 +318,8 @@ _STORE = any_of_lowered(
     # "seats and upgrades will need to be processed by the Gate Agent"
     r"\b(?:processed|handled|done|rebooked|sorted|assisted|helped) by (?:the |a |an |our )?" + _ON_SITE + r"\b",
     r"\b(?:in[- ]person|(?:go|going|pop|head)(?: in)?to store)\b",
-    # "you can make payments at the counter on departure day", "you'll need to collect it at your nearest branch"
+    # "you can make payments at the counter on departure day", "you may want to ask at the branch" (not where to
+    # buy, collect or change: "you will need to change trains at the station")
     r"\byou(?: can| could| may| should| need to| will need to|'ll need to| would need to| may want to| might want to"
     r"|'re welcome to| are welcome to) (?:also |just |then )?"
     r"(?:make|pay|settle|return|exchange|rebook|ask|request|report|claim|apply for|renew|upgrade|swap|replace|do)"
