@@ -82,6 +82,7 @@ from tasks.metrics.channels import model_text, read_channels, rules_channel
 from tasks.sps.stance_model import BIAS, SCALE, channel_model, tokens
 from tasks.sps.stance_model import features as stance_features
 from tests.research.reading_labels_draw import HELDOUT
+from tests.research.reading_labels_draw_replies import agent_lines
 from tests.research.revisions import module_at
 from tests.research.stance_training import DATA, ROOT
 
@@ -128,15 +129,6 @@ def features(texts: pl.Series) -> pl.DataFrame:
     )
 
 
-def agent_turns(dialog: str, brand: str) -> list[str]:
-    turns = []
-    for line in dialog.split("\n"):
-        speaker, sep, text = line.partition(": ")
-        if sep and speaker == brand:
-            turns.append(text)
-    return turns
-
-
 def weak_frame(data: Path, without: pl.Series) -> pl.DataFrame:
     """text, moved, weight from TweetSumm summaries; dialogs whose first agent turn is in `without` are left out."""
     dialogs = pl.read_csv(data / "tweetsumm" / "tweetsumm_dialogs.csv", infer_schema=False).filter(
@@ -151,7 +143,7 @@ def weak_frame(data: Path, without: pl.Series) -> pl.DataFrame:
     skip = set(without.to_list())
     rows: list[tuple[str, bool, float]] = []
     for dialog, brand, moved in per_dialog.iter_rows():
-        turns = agent_turns(dialog, brand)
+        turns = [text for _, text in agent_lines(dialog, brand)]
         if not turns or turns[0] in skip:
             continue
         if moved:

@@ -148,16 +148,21 @@ def twcs_first_replies(path: Path = DATA / "twcs_sample.csv") -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
 
 
+def agent_lines(dialog: str, brand: str) -> list[tuple[int, str]]:
+    """(line number from 0, text) of each turn the brand's agent wrote in a TweetSumm dialog (`author: text` lines)."""
+    return [
+        (number, text)
+        for number, (speaker, sep, text) in enumerate(line.partition(": ") for line in dialog.split("\n"))
+        if sep and speaker == brand
+    ]
+
+
 def tweetsumm_first_replies(path: Path = DATA / "tweetsumm" / "tweetsumm_dialogs.csv") -> pl.DataFrame:
     """The first agent turn of each dialog; source_id is `<split>:<row number in the file>`."""
     dialogs = pl.read_csv(path, infer_schema=False)
     rows = []
     for number, (dialog, split, brand) in enumerate(dialogs.select("dialog", "split", "brand").iter_rows()):
-        for line in dialog.split("\n"):
-            speaker, sep, text = line.partition(": ")
-            if sep and not speaker.isdigit() and speaker == brand:
-                rows.append((f"tweetsumm_{split}", f"{split}:{number}", brand, text))
-                break
+        rows += [(f"tweetsumm_{split}", f"{split}:{number}", brand, text) for _, text in agent_lines(dialog, brand)[:1]]
     return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
 
 
@@ -166,12 +171,8 @@ def tweetsumm_later_replies(path: Path = DATA / "tweetsumm" / "tweetsumm_dialogs
     dialogs = pl.read_csv(path, infer_schema=False)
     rows = []
     for number, (dialog, split, brand) in enumerate(dialogs.select("dialog", "split", "brand").iter_rows()):
-        agent_turns = [
-            (line_number, text)
-            for line_number, (speaker, sep, text) in enumerate(line.partition(": ") for line in dialog.split("\n"))
-            if sep and speaker == brand
-        ]
-        rows += [(f"tweetsumm_{split}_turn", f"{split}:{number}:{line}", brand, text) for line, text in agent_turns[1:]]
+        later = agent_lines(dialog, brand)[1:]
+        rows += [(f"tweetsumm_{split}_turn", f"{split}:{number}:{line}", brand, text) for line, text in later]
     return pl.DataFrame(rows, schema=["source", "source_id", "brand", "text"], orient="row")
 
 
